@@ -1,0 +1,134 @@
+import { resolve } from 'node:path';
+
+/** Validated runtime configuration. Built once at boot by {@link loadConfig}; nothing else reads the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Base URL people reach the server at (links in mails, QR codes). */
+  publicUrl: string;
+  /** PostgreSQL server URL; absent means embedded PGlite in {@link Config.dataDir}. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  demo: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Run job workers inside the web process (true), or leave them to `campuscard worker` (false). */
+  runWorkers: boolean;
+  /** Mark session cookies Secure; defaults to true when PUBLIC_URL is https. */
+  cookieSecure: boolean;
+  sessionTtlHours: number;
+  /** Trust X-Forwarded-* from a reverse proxy (needed for real client addresses behind a load balancer). */
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  photoMaxBytes: number;
+  photoMaxPixels: number;
+  loginMaxAttempts: number;
+  loginWindowMinutes: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Daily schedule (cron, server time zone UTC) of the rights-end job. */
+  rightsEndCron: string;
+  escRouterUrl: string | undefined;
+  escRouterApiKey: string | undefined;
+  escEscnPrefix: number;
+  escCardType: string;
+  escVirtualCardType: string;
+  /** Verifier prefix put in front of the ESCN in QR codes. */
+  qrPrefix: string;
+  verifyRateLimitPerMinute: number;
+}
+
+/** Raised at boot when the environment is invalid; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const ESC_CARD_TYPES = ['UNKNOWN', 'PASSIVE', 'SMART_NO_CDZ', 'SMART_CDZ', 'SMART_MAY_SP', 'SMART_PASSIVE', 'SMART_PASSIVE_EMULATION'];
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+/**
+ * Reads and validates the environment. Throws {@link ConfigError} naming the first bad variable,
+ * so that a misconfigured node fails at boot rather than at the first request.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const escRouterUrl = url(env, 'ESC_ROUTER_URL', ['http:', 'https:']);
+  const escRouterApiKey = env.ESC_ROUTER_API_KEY?.trim() || undefined;
+  if (escRouterUrl && !escRouterApiKey) throw new ConfigError('ESC_ROUTER_API_KEY is required when ESC_ROUTER_URL is set');
+  const loginWindowMinutes = integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 1440);
+  return {
+    port,
+    host: env.HOST?.trim() || '0.0.0.0',
+    publicUrl,
+    databaseUrl,
+    dataDir: resolve(env.DATA_DIR?.trim() || './data'),
+    demo: boolean(env, 'DEMO', true),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    runWorkers: boolean(env, 'RUN_WORKERS', true),
+    cookieSecure: boolean(env, 'COOKIE_SECURE', publicUrl.startsWith('https:')),
+    sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    photoMaxBytes: integer(env, 'PHOTO_MAX_BYTES', 5 * 1024 * 1024, 10 * 1024, 50 * 1024 * 1024),
+    photoMaxPixels: integer(env, 'PHOTO_MAX_PIXELS', 40_000_000, 100_000, 200_000_000),
+    loginMaxAttempts: integer(env, 'LOGIN_MAX_ATTEMPTS', 10, 1, 1000),
+    loginWindowMinutes,
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: env.MAIL_FROM?.trim() || 'campuscard <no-reply@localhost>',
+    rightsEndCron: env.RIGHTS_END_CRON?.trim() || '15 2 * * *',
+    escRouterUrl,
+    escRouterApiKey,
+    escEscnPrefix: integer(env, 'ESC_ESCN_PREFIX', 1, 0, 999),
+    escCardType: oneOf(env, 'ESC_CARD_TYPE', ESC_CARD_TYPES, 'SMART_NO_CDZ'),
+    escVirtualCardType: oneOf(env, 'ESC_VIRTUAL_CARD_TYPE', ESC_CARD_TYPES, 'SMART_PASSIVE'),
+    qrPrefix: env.QR_PREFIX?.trim() || `${publicUrl}/v/`,
+    verifyRateLimitPerMinute: integer(env, 'VERIFY_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000),
+  };
+}

@@ -1,0 +1,181 @@
+import { Type } from '@sinclair/typebox';
+import type { AppDeps, AppInstance } from '../../app/app-types.ts';
+import { principalOf } from '../../platform/http/access.ts';
+import { actorOf, errorResponses, IdParams, Nullable, Uuid } from '../../platform/http/schemas.ts';
+import { csrfTokenFor } from './auth.service.ts';
+import { ROLES, TOKEN_ROLES } from './domain/roles.ts';
+
+export const SESSION_COOKIE = 'cc_session';
+
+/** Extracts the secret of an `Authorization: Bearer` header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}
+
+const PersonTypes = Type.Array(Type.Union(['student', 'staff', 'guest', 'external'].map((t) => Type.Literal(t))), { uniqueItems: true });
+
+const AccountSchema = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  displayName: Type.String(),
+  role: Type.Union(ROLES.map((role) => Type.Literal(role))),
+  personTypes: Nullable(Type.Array(Type.String())),
+  personId: Nullable(Uuid),
+  disabled: Type.Boolean(),
+  lastLoginAt: Nullable(Type.String()),
+  createdAt: Type.String(),
+});
+
+const TokenSchema = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  prefix: Type.String(),
+  role: Type.Union(TOKEN_ROLES.map((role) => Type.Literal(role))),
+  personTypes: Nullable(Type.Array(Type.String())),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  lastUsedAt: Nullable(Type.String()),
+  revoked: Type.Boolean(),
+});
+
+const SessionSchema = Type.Object({
+  principal: Type.Object({
+    kind: Type.Union([Type.Literal('session'), Type.Literal('token')]),
+    id: Type.String(),
+    displayName: Type.String(),
+    role: Type.String(),
+    personTypes: Nullable(Type.Array(Type.String())),
+    personId: Nullable(Type.String()),
+  }),
+  csrfToken: Nullable(Type.String()),
+});
+
+/** Login, logout, the current session, accounts and API tokens. */
+export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
+  const { auth } = deps.services;
+
+  app.post('/auth/login', {
+    config: { access: { public: true } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Log in with e-mail and password; sets an HttpOnly session cookie',
+      body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+        { additionalProperties: false }),
+      response: { 200: Type.Object({ account: AccountSchema, csrfToken: Type.String(), expiresAt: Type.String() }), ...errorResponses(400, 401, 429) },
+    },
+  }, async (request, reply) => {
+    const result = await auth.login(request.body.email, request.body.password, request.ip);
+    void reply.setCookie(SESSION_COOKIE, result.sessionToken, {
+      httpOnly: true,
+      secure: deps.config.cookieSecure,
+      sameSite: 'lax',
+      path: '/',
+      expires: result.expiresAt,
+    });
+    return { account: result.account, csrfToken: result.csrfToken, expiresAt: result.expiresAt.toISOString() };
+  });
+
+  app.post('/auth/logout', {
+    config: { access: { roles: 'authenticated' } },
+    schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null(), ...errorResponses(401, 403) } },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    if (principal.sessionId) await auth.logout(principal.sessionId, actorOf(request));
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send(null);
+  });
+
+  app.get('/auth/session', {
+    config: { access: { roles: 'authenticated' } },
+    schema: { tags: ['auth'], summary: 'Who am I; the CSRF token to send as X-CSRF-Token on writes', response: { 200: SessionSchema, ...errorResponses(401) } },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const cookieValue = request.cookies[SESSION_COOKIE];
+    return {
+      principal: {
+        kind: principal.kind,
+        id: principal.id,
+        displayName: principal.displayName,
+        role: principal.role,
+        personTypes: principal.personTypes,
+        personId: principal.personId,
+      },
+      csrfToken: principal.kind === 'session' && cookieValue ? csrfTokenFor(cookieValue) : null,
+    };
+  });
+
+  app.get('/accounts', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags: ['accounts'],
+      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Type.Integer({ minimum: 0, default: 0 }) },
+        { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(AccountSchema) }), ...errorResponses(401, 403) },
+    },
+  }, async (request) => ({ items: await auth.listAccounts(request.query.limit, request.query.offset) }));
+
+  app.post('/accounts', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags: ['accounts'],
+      body: Type.Object({
+        email: Type.String({ format: 'email', maxLength: 320 }),
+        password: Type.Optional(Type.String({ maxLength: 1024 })),
+        displayName: Type.String({ minLength: 1, maxLength: 200 }),
+        role: Type.Union(ROLES.map((role) => Type.Literal(role))),
+        personTypes: Type.Optional(Nullable(PersonTypes)),
+        personId: Type.Optional(Nullable(Uuid)),
+      }, { additionalProperties: false }),
+      response: { 201: AccountSchema, ...errorResponses(400, 401, 403, 409, 422) },
+    },
+  }, async (request, reply) => reply.status(201).send(await auth.createAccount(request.body, actorOf(request))));
+
+  app.get('/accounts/:id', {
+    config: { access: { roles: ['admin'] } },
+    schema: { tags: ['accounts'], params: IdParams, response: { 200: AccountSchema, ...errorResponses(401, 403, 404) } },
+  }, async (request) => auth.getAccount(request.params.id));
+
+  app.patch('/accounts/:id', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags: ['accounts'],
+      params: IdParams,
+      body: Type.Object({
+        displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        role: Type.Optional(Type.Union(ROLES.map((role) => Type.Literal(role)))),
+        personTypes: Type.Optional(Nullable(PersonTypes)),
+        password: Type.Optional(Type.String({ maxLength: 1024 })),
+        disabled: Type.Optional(Type.Boolean()),
+      }, { additionalProperties: false, minProperties: 1 }),
+      response: { 200: AccountSchema, ...errorResponses(400, 401, 403, 404, 422) },
+    },
+  }, async (request) => auth.updateAccount(request.params.id, request.body, actorOf(request)));
+
+  app.get('/tokens', {
+    config: { access: { roles: ['admin'] } },
+    schema: { tags: ['tokens'], response: { 200: Type.Object({ items: Type.Array(TokenSchema) }), ...errorResponses(401, 403) } },
+  }, async () => ({ items: await auth.listApiTokens() }));
+
+  app.post('/tokens', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags: ['tokens'],
+      summary: 'Create an API token; its secret is shown only in this answer',
+      body: Type.Object({
+        name: Type.String({ minLength: 1, maxLength: 200 }),
+        role: Type.Union(TOKEN_ROLES.map((role) => Type.Literal(role))),
+        personTypes: Type.Optional(Nullable(PersonTypes)),
+      }, { additionalProperties: false }),
+      response: { 201: Type.Object({ token: Type.String(), info: TokenSchema }), ...errorResponses(400, 401, 403) },
+    },
+  }, async (request, reply) => {
+    const created = await auth.createApiToken(request.body, actorOf(request));
+    return reply.status(201).send({ token: created.token, info: created.view });
+  });
+
+  app.delete('/tokens/:id', {
+    config: { access: { roles: ['admin'] } },
+    schema: { tags: ['tokens'], params: IdParams, response: { 200: TokenSchema, ...errorResponses(401, 403, 404) } },
+  }, async (request) => auth.revokeApiToken(request.params.id, actorOf(request)));
+}

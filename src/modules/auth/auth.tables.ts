@@ -1,0 +1,52 @@
+import type { Generated } from 'kysely';
+import type { Timestamp } from '../../platform/db/platform.tables.ts';
+import type { Role, TokenRole } from './domain/roles.ts';
+
+export interface AccountsTable {
+  id: Generated<string>;
+  email: string;
+  displayName: string;
+  passwordHash: string | null;
+  role: Role;
+  personTypes: string[] | null;
+  personId: string | null;
+  disabledAt: Timestamp | null;
+  lastLoginAt: Timestamp | null;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  tokenHash: string;
+  accountId: string;
+  ip: string | null;
+  createdAt: Generated<Date>;
+  expiresAt: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  name: string;
+  tokenPrefix: string;
+  tokenHash: string;
+  role: TokenRole;
+  personTypes: string[] | null;
+  createdBy: string;
+  createdAt: Generated<Date>;
+  lastUsedAt: Timestamp | null;
+  revokedAt: Timestamp | null;
+}
+
+export interface LoginFailuresTable {
+  id: Generated<string>;
+  keyHash: string;
+  at: Generated<Date>;
+}
+
+export interface AuthTables {
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  apiTokens: ApiTokensTable;
+  loginFailures: LoginFailuresTable;
+}

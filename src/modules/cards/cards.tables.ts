@@ -1,0 +1,61 @@
+import type { Generated } from 'kysely';
+import type { Json, Timestamp } from '../../platform/db/platform.tables.ts';
+
+export interface CardsTable {
+  id: Generated<string>;
+  personId: string;
+  state: string;
+  cardKind: Generated<'physical' | 'virtual'>;
+  requestChannel: 'web' | 'api' | 'office' | 'import' | 'renewal';
+  requestedAt: Generated<Date>;
+  requestedBy: string;
+  photoId: string | null;
+  printedLines: Json<Record<string, string>> | null;
+  csn: string | null;
+  csnReversed: string | null;
+  csnDecimal: string | null;
+  csnDecimalReversed: string | null;
+  escn: string | null;
+  disableReason: string | null;
+  disableComment: string | null;
+  disabledBy: 'self' | 'manager' | 'system' | null;
+  rejectReason: string | null;
+  deliveryAddress: string | null;
+  deliveredAt: Timestamp | null;
+  dueDate: string | null;
+  lockedBy: string | null;
+  lockedAt: Timestamp | null;
+  enabledAt: Timestamp | null;
+  expiresAt: string | null;
+  renewalOf: string | null;
+  holderEppn: string;
+  holderFirstName: string;
+  holderLastName: string;
+  holderEmail: string | null;
+  holderStudentNumber: string | null;
+  holderIne: string | null;
+  holderPersonType: string;
+  searchText: Generated<string>;
+  version: Generated<number>;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+export interface CardMovesTable {
+  id: Generated<string>;
+  cardId: string;
+  seq: Generated<string>;
+  at: Generated<Date>;
+  actor: string;
+  actorKind: string;
+  fromState: string | null;
+  toState: string;
+  reason: string | null;
+  comment: string | null;
+  remoteAddress: string | null;
+}
+
+export interface CardsTables {
+  cards: CardsTable;
+  cardMoves: CardMovesTable;
+}

@@ -1,0 +1,56 @@
+import { Type } from '@sinclair/typebox';
+import type { AppDeps, AppInstance } from '../../app/app-types.ts';
+import { principalOf } from '../../platform/http/access.ts';
+import { forbidden } from '../../platform/http/problem.ts';
+import { errorResponses, IdParams, Nullable } from '../../platform/http/schemas.ts';
+import { OFFICE_READ_ROLES } from '../auth/domain/roles.ts';
+
+export const JobRunSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  status: Type.String(),
+  progress: Type.Object({ current: Type.Integer(), total: Nullable(Type.Integer()), percent: Nullable(Type.Integer()) }),
+  message: Nullable(Type.String()),
+  params: Type.Record(Type.String(), Type.Unknown()),
+  result: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  error: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  startedAt: Nullable(Type.String()),
+  finishedAt: Nullable(Type.String()),
+});
+
+/** Progress of long-running jobs: office roles see all, others only their own. */
+export async function jobsRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
+  const { jobRuns } = deps.services;
+
+  app.get('/jobs', {
+    config: { access: { roles: 'authenticated' } },
+    schema: {
+      tags: ['jobs'],
+      querystring: Type.Object({ kind: Type.Optional(Type.String({ maxLength: 50 })), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) },
+        { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(JobRunSchema) }), ...errorResponses(401) },
+    },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const mineOnly = !OFFICE_READ_ROLES.includes(principal.role);
+    return {
+      items: await jobRuns.list({
+        ...(mineOnly ? { createdBy: principal.actor } : {}),
+        ...(request.query.kind ? { kind: request.query.kind } : {}),
+        limit: request.query.limit,
+      }),
+    };
+  });
+
+  app.get('/jobs/:id', {
+    config: { access: { roles: 'authenticated' } },
+    schema: { tags: ['jobs'], params: IdParams, response: { 200: JobRunSchema, ...errorResponses(401, 403, 404) } },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const run = await jobRuns.get(request.params.id);
+    if (!OFFICE_READ_ROLES.includes(principal.role) && run.createdBy !== principal.actor) throw forbidden();
+    return run;
+  });
+}

@@ -1,0 +1,20 @@
+import type { PlatformTables } from './platform.tables.ts';
+import type { InstitutionTables } from '../../modules/institution/institution.tables.ts';
+import type { AuthTables } from '../../modules/auth/auth.tables.ts';
+import type { PeopleTables } from '../../modules/people/people.tables.ts';
+import type { PhotosTables } from '../../modules/photos/photos.tables.ts';
+import type { CardsTables } from '../../modules/cards/cards.tables.ts';
+import type { NotificationsTables } from '../../modules/notifications/notifications.tables.ts';
+
+/**
+ * The whole database as Kysely sees it: the union of the tables each context owns.
+ * Only a context's repository may query its own tables.
+ */
+export interface Database
+  extends PlatformTables,
+    InstitutionTables,
+    AuthTables,
+    PeopleTables,
+    PhotosTables,
+    CardsTables,
+    NotificationsTables {}

@@ -1,0 +1,81 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, ProblemError, type ProblemItem } from './problem.ts';
+
+interface AjvIssue {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+function fieldOf(issue: AjvIssue, context: string | undefined): string {
+  const extra = (issue.params?.missingProperty ?? issue.params?.additionalProperty) as string | undefined;
+  const path = `${issue.instancePath ?? ''}${extra ? `/${extra}` : ''}` || '/';
+  return context && context !== 'body' ? `${context}:${path}` : path;
+}
+
+function validationProblem(error: FastifyError): ProblemError {
+  const issues = (error.validation ?? []) as AjvIssue[];
+  const context = error.validationContext;
+  const items: ProblemItem[] = issues.map((issue) => ({
+    code: issue.keyword === 'additionalProperties' ? 'unknown_field'
+      : issue.keyword === 'required' ? 'required'
+      : `invalid_${issue.keyword ?? 'value'}`,
+    field: fieldOf(issue, context),
+    message: issue.keyword === 'additionalProperties' ? 'unknown field' : (issue.message ?? 'invalid value'),
+  }));
+  const first = items[0];
+  return new ProblemError(400, 'validation_failed',
+    first ? `${first.field}: ${first.message}` : 'The request is invalid',
+    { ...(first?.field ? { field: first.field } : {}), errors: items });
+}
+
+const FASTIFY_CODES: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'malformed_json', 'The body is not valid JSON'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'empty_body', 'The body is empty but JSON was announced'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large', 'The body is larger than the server accepts'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'This content type is not accepted here'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length', 'Content-Length does not match the body'],
+  FST_REQ_FILE_TOO_LARGE: [413, 'file_too_large', 'The uploaded file is larger than the server accepts'],
+  FST_PARTS_LIMIT: [413, 'too_many_parts', 'Too many parts in the multipart body'],
+  FST_FILES_LIMIT: [413, 'too_many_files', 'Too many files in the multipart body'],
+  FST_INVALID_MULTIPART_CONTENT_TYPE: [415, 'multipart_expected', 'A multipart/form-data body is expected'],
+};
+
+/** Turns any error into an `application/problem+json` answer; 5xx details never reach the client. */
+export function toProblem(error: FastifyError | ProblemError | Error): ProblemError {
+  if (error instanceof ProblemError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) return validationProblem(fastifyError);
+  const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (known) return new ProblemError(known[0], known[1], known[2]);
+  if (error instanceof SyntaxError && (fastifyError.statusCode ?? 0) === 400) {
+    return new ProblemError(400, 'malformed_json', 'The body is not valid JSON');
+  }
+  const status = fastifyError.statusCode ?? 500;
+  if (status === 429) return new ProblemError(429, 'rate_limited', 'Too many requests; try again later');
+  if (status >= 400 && status < 500) {
+    return new ProblemError(status, (fastifyError.code ?? 'bad_request').toLowerCase(), error.message);
+  }
+  return new ProblemError(500, 'internal_error', 'An unexpected error occurred; it has been logged');
+}
+
+/** Installs problem+json error and not-found handlers. */
+export function installProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) {
+      // The message of an unexpected error may quote data; log its code and stack only.
+      request.log.error({ err: { type: error.name, code: fastifyCode(error), stack: error.stack } }, 'request failed');
+    }
+    return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = new ProblemError(404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
+    return reply.status(404).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem());
+  });
+}
+
+function fastifyCode(error: FastifyError): string | undefined {
+  return typeof error.code === 'string' ? error.code : undefined;
+}
