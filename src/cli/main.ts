@@ -98,7 +98,7 @@ jobs.command('run-once').description('Run every waiting job (and the daily sched
     });
   });
 
-registerExtraCommands(program, withRuntime);
+registerExtraCommands(program, withRuntime, () => loadConfig());
 
 try {
   await program.parseAsync(process.argv);

@@ -18,6 +18,16 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** Every route and its access rule, for the authorization test matrix and the docs. */
+    accessRules: RouteAccess[];
+  }
+}
+
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: AccessRule;
 }
 
 export interface AccessOptions {
@@ -37,15 +47,18 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Installs the access-rule enforcement on an app. Must be called before routes are added. */
 export function installAccessControl(app: FastifyInstance, options: AccessOptions): void {
   app.decorateRequest('principal', null);
+  const rules: RouteAccess[] = [];
+  app.decorate('accessRules', rules);
   app.addHook('onRoute', (route) => {
-    const access = (route.config as { access?: AccessRule } | undefined)?.access;
+    let access = (route.config as { access?: AccessRule } | undefined)?.access;
     if (!access && options.isPublicPluginRoute(route.url)) {
-      route.config = { ...(route.config ?? {}), access: { public: true } };
-      return;
+      access = { public: true };
+      route.config = { ...(route.config ?? {}), access };
     }
     if (!access) {
       throw new Error(`Route ${String(route.method)} ${route.url} has no access rule (config.access)`);
     }
+    for (const method of [route.method].flat()) rules.push({ method: String(method), url: route.url, access });
   });
   // onRequest: the caller is known before the body is even parsed, so anonymous calls never
   // learn anything from validation errors.

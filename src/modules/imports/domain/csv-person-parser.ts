@@ -8,8 +8,7 @@
  * (upload preview, API), and {@link parsePersonCsvStream} for the job runner, which reads a
  * file of any size chunk by chunk and yields rows as it goes. Work is linear in the file size.
  */
-import { Readable } from 'node:stream';
-import { parse as parseCsvStream, type Info as CsvInfo, type Options as CsvParseOptions } from 'csv-parse';
+import { parse as parseCsvStream, type Options as CsvParseOptions } from 'csv-parse';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { isValidEppn, normalizeEppn } from '../../people/domain/french-identifiers.ts';
@@ -74,7 +73,7 @@ export type PersonCsvFileErrorCode =
 /** Why one line is refused: a person rule, or a CSV-level problem of that line. */
 export type PersonCsvLineErrorCode = PersonErrorCode | 'wrong_field_count' | 'duplicate_eppn';
 
-/** A problem that makes the whole file unusable. `column` names the header at fault, as written. */
+/** A problem that makes the whole file unusable. `column`: the header at fault as written, or the missing column. */
 export interface PersonCsvFileError {
   code: PersonCsvFileErrorCode;
   message: string;
@@ -419,7 +418,7 @@ function csvParseOptions(delimiter: CsvDelimiter): CsvParseOptions {
   };
 }
 
-function countLineBreaks(value: string): number {
+function lineBreaksIn(value: string): number {
   let count = 0;
   for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) count += 1;
   for (let i = value.indexOf('\r'); i !== -1; i = value.indexOf('\r', i + 1)) {
@@ -492,7 +491,7 @@ class PersonCsvSession {
   accept(fields: string[], emptyLines: number, cutLine = Infinity): void {
     this.emptyLinesSeen = emptyLines;
     const line = 1 + this.linesConsumed + emptyLines;
-    for (const field of fields) this.linesConsumed += countLineBreaks(field);
+    for (const field of fields) this.linesConsumed += lineBreaksIn(field);
     this.linesConsumed += 1;
     if (this.failed || line >= cutLine || fields.every((field) => field.trim() === '')) return;
     if (this.columns === undefined) this.readHeader(fields, line);
@@ -732,31 +731,48 @@ export async function* parsePersonCsvStream(
   const session = new PersonCsvSession(options);
   yield* session.drain();
 
-  let csvError: CsvErrorLike | undefined;
+  // Records are handled in csv-parse's on_record, while it parses a chunk, so a parse error
+  // leaves the session exactly after the last good record (its line count stays right).
+  let parserError: unknown;
+  const settle = (error: Error | null | undefined): void => {
+    if (error && parserError === undefined) parserError = error;
+  };
   if (!session.failed) {
-    const input = Readable.from(prepend(head, exhausted ? undefined : texts));
-    const parser = parseCsvStream({ ...csvParseOptions(delimiter), info: true });
-    input.on('error', (error) => parser.destroy(error));
-    input.pipe(parser);
+    const parser = parseCsvStream({
+      ...csvParseOptions(delimiter),
+      on_record: (record: string[], context: { empty_lines: number }) => {
+        session.accept(record, context.empty_lines, decodeError?.line);
+        return null;
+      },
+    });
+    parser.on('error', settle);
+    parser.resume();
     try {
-      for await (const item of parser as AsyncIterable<{ record: string[]; info: CsvInfo }>) {
-        session.accept(item.record, item.info.empty_lines, decodeError?.line);
+      for await (const text of prepend(head, exhausted ? undefined : texts)) {
+        await new Promise<void>((resolve) => parser.write(text, (error) => {
+          settle(error);
+          resolve();
+        }));
         yield* session.drain();
-        if (session.failed) break;
+        if (session.failed || parserError !== undefined) break;
       }
-    } catch (error) {
-      if (!isCsvError(error)) throw error;
-      csvError = error;
+      if (!session.failed && parserError === undefined) {
+        await new Promise<void>((resolve) => parser.end((error?: Error | null) => {
+          settle(error);
+          resolve();
+        }));
+        yield* session.drain();
+      }
     } finally {
-      input.destroy();
       parser.destroy();
     }
   } else {
     await texts.return(undefined);
   }
+  if (parserError !== undefined && !isCsvError(parserError)) throw parserError;
 
   if (decodeError) session.fileError(decodeError);
-  else if (csvError) session.malformed(csvError);
+  else if (parserError !== undefined) session.malformed(parserError);
   else session.finish();
   yield* session.drain();
   yield { type: 'end', encoding: decoder.encoding, delimiter };

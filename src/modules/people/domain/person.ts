@@ -3,7 +3,7 @@
  * record accepted on one path is accepted on the other.
  */
 import { parseEsi } from '../../esc/domain/esi.ts';
-import { isValidEppn, isValidIne, normalizeEppn, normalizeIne } from './french-identifiers.ts';
+import { EPPN_MAX_LENGTH, isValidEppn, isValidIne, normalizeEppn, normalizeIne } from './french-identifiers.ts';
 
 /** Who the person is to the institution. */
 export type PersonType = 'student' | 'staff' | 'guest' | 'external';
@@ -22,7 +22,7 @@ export const FREE_FIELD_KEYS: readonly FreeFieldKey[] = ['free1', 'free2', 'free
 
 /** Length limits, in characters (Unicode code points), after normalization. */
 export const PERSON_LIMITS = {
-  eppn: 255,
+  eppn: EPPN_MAX_LENGTH,
   name: 100,
   email: 254,
   studentNumber: 64,

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+test('defaults give an embedded server on port 8080 with its public URL', () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 8080);
+  assert.equal(config.databaseUrl, undefined);
+  assert.equal(config.publicUrl, 'http://localhost:8080');
+  assert.equal(config.qrPrefix, 'http://localhost:8080/v/');
+  assert.equal(config.demo, true);
+  assert.equal(config.cookieSecure, false);
+});
+
+test('invalid values fail fast with a message naming the variable', () => {
+  assert.throws(() => loadConfig({ PORT: 'eighty' }), (e: unknown) => e instanceof ConfigError && /PORT/.test(e.message));
+  assert.throws(() => loadConfig({ PORT: '70000' }), /PORT must be between/);
+  assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must use postgres/);
+  assert.throws(() => loadConfig({ DEMO: 'maybe' }), /DEMO must be true or false/);
+  assert.throws(() => loadConfig({ ESC_ROUTER_URL: 'http://router' }), /ESC_ROUTER_API_KEY is required/);
+  assert.throws(() => loadConfig({ ESC_CARD_TYPE: 'PLASTIC' }), /ESC_CARD_TYPE must be one of/);
+  assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
+});
+
+test('HTTPS public URL makes cookies Secure; trailing slashes are dropped', () => {
+  const config = loadConfig({ PUBLIC_URL: 'https://cards.univ.example/' });
+  assert.equal(config.cookieSecure, true);
+  assert.equal(config.publicUrl, 'https://cards.univ.example');
+});
