@@ -1,6 +1,9 @@
 import type { Config } from '../config.ts';
 import { QUEUES, type JobQueue } from '../platform/jobs/job-queue.ts';
 import type { Services } from './services.ts';
+import { MAIL_SEND_RETRY_LIMIT } from '../modules/notifications/notifications.service.ts';
+import type { PersonImportJobData } from '../modules/imports/imports.service.ts';
+import { ESC_QUEUES } from '../modules/esc/esc-sync.service.ts';
 
 /**
  * Declares every queue and its handler. Web nodes and worker processes declare the same set; only
@@ -10,7 +13,36 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define(QUEUES.sessionPurge, async () => {
     await services.auth.purgeExpiredSessions();
   }, { retryLimit: 1 });
+  // SMTP timeouts (under a minute) keep a send well within the expiry, so a job is never run twice at once.
+  jobs.define<{ mailId: string }>(QUEUES.mailSend, async ({ mailId }) => {
+    await services.notifications.deliver(mailId);
+  }, { retryLimit: MAIL_SEND_RETRY_LIMIT, retryDelaySeconds: 30, retryBackoff: true, expireInSeconds: 300 });
+  // runJob records every outcome itself and never throws; a retry only follows a crash (expiry),
+  // and is safe: the import is one transaction, and a finished run is not run again.
+  jobs.define<PersonImportJobData>(QUEUES.personImport, async ({ runId }) => {
+    await services.imports.runJob(runId);
+  }, { retryLimit: 1, expireInSeconds: 3600 });
+  // Idempotent (each person's plan is recomputed under their card lock), so a retry or a second
+  // node running the same schedule changes nothing more.
+  jobs.define(QUEUES.rightsEnd, async () => {
+    await services.cards.applyRightsEnd();
+  }, { retryLimit: 2, retryDelaySeconds: 300, expireInSeconds: 3600 });
+  // ESC Router sync. A person's job is queued once while waiting (policy short); deliveries run
+  // under a per-person lease, so workers in several processes never step on each other. When
+  // another worker holds the person, the job fails and pg-boss retries it a little later.
+  jobs.define<{ personId: string }>(ESC_QUEUES.sync, async ({ personId }) => {
+    const outcome = await services.escSync.deliverPerson(personId);
+    if (outcome.outcome === 'busy') throw new Error('ESC sync: person is being delivered by another worker');
+  }, { policy: 'short', retryLimit: 5, retryDelaySeconds: 10, retryBackoff: true, expireInSeconds: 600 });
+  jobs.define(ESC_QUEUES.sweep, async () => {
+    await services.escSync.sweep();
+  }, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
+  jobs.define<{ runId: string }>(ESC_QUEUES.reconcile, async ({ runId }) => {
+    await services.escSync.reconcile(services.jobRuns.reporter(runId));
+  }, { retryLimit: 0, expireInSeconds: 6 * 3600 });
   return [
+    ...(services.escSync.enabled ? [{ queue: ESC_QUEUES.sweep, cron: '* * * * *' }] : []),
     { queue: QUEUES.sessionPurge, cron: '7 * * * *' },
+    { queue: QUEUES.rightsEnd, cron: config.rightsEndCron },
   ];
 }

@@ -1,11 +1,32 @@
 import type { AppDeps, AppInstance } from './app-types.ts';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
 import { jobsRoutes } from '../modules/jobs/jobs.routes.ts';
+import { notificationsRoutes } from '../modules/notifications/notifications.routes.ts';
+import { institutionRoutes } from '../modules/institution/institution.routes.ts';
+import { peopleRoutes } from '../modules/people/people.routes.ts';
+import { photosRoutes } from '../modules/photos/photos.routes.ts';
+import { importsRoutes } from '../modules/imports/imports.routes.ts';
+import { cardsRoutes } from '../modules/cards/cards.routes.ts';
+import { webRoutes } from '../modules/web/web.routes.ts';
+import { escSyncRoutes } from '../modules/esc/esc-sync.routes.ts';
+import { cardQrRoutes, verificationRoutes } from '../modules/verification/verification.routes.ts';
 
 /** Registers every context's routes under /api/v1. */
 export async function registerRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   await app.register(async (api) => {
     await authRoutes(api, deps);
     await jobsRoutes(api, deps);
+    await notificationsRoutes(api, deps);
+    await institutionRoutes(api, deps);
+    await peopleRoutes(api, deps);
+    await photosRoutes(api, deps);
+    await importsRoutes(api, deps);
+    await cardsRoutes(api, deps);
+    await escSyncRoutes(api, deps);
+    await cardQrRoutes(api, deps);
   }, { prefix: '/api/v1' });
+  // Public verification (API and the page behind the card's QR code), in its own scope for its rate limiter.
+  await app.register(async (scope) => verificationRoutes(scope, deps));
+  // The web application (web/dist) at the root, in its own scope: last, so every API route wins.
+  await app.register(async (web) => webRoutes(web, deps));
 }

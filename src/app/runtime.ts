@@ -62,6 +62,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     }
     const metrics = createMetrics();
     metrics.addGauge('campuscard_job_queue_depth', 'Jobs waiting per queue', 'queue', () => jobs.queueDepths());
+    metrics.addGauge('campuscard_esc_outbox_backlog', 'ESC Router outbox entries waiting (pending) or needing an operator (failed)',
+      'status', () => services.escSync.backlog());
     const deps: AppDeps = { config, logger, database, jobs, metrics, services, isReady: () => ready };
     const app = options.http ? await buildApp(deps) : undefined;
     if (app) await app.ready();

@@ -6,6 +6,16 @@ import type { JobQueue } from '../platform/jobs/job-queue.ts';
 import { createAuthService } from '../modules/auth/auth.service.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
 import { createJobRunsService } from '../modules/jobs/jobs.service.ts';
+import { createInstitutionService } from '../modules/institution/institution.service.ts';
+import { createNotificationsService } from '../modules/notifications/notifications.service.ts';
+import { createPeopleService } from '../modules/people/people.service.ts';
+import { createPhotosService } from '../modules/photos/photos.service.ts';
+import { createImportsService } from '../modules/imports/imports.service.ts';
+import { createCardsService } from '../modules/cards/cards.service.ts';
+import { createEscnGenerator, type EscnGenerator } from '../modules/esc/domain/escn.ts';
+import { createEscSyncService } from '../modules/esc/esc-sync.service.ts';
+import { escSyncPorts } from '../modules/esc/esc-sync.ports.ts';
+import { createVerificationService } from '../modules/verification/verification.service.ts';
 
 export interface ServiceContext {
   config: Config;
@@ -29,7 +39,67 @@ export function createServices(context: ServiceContext) {
   });
   const audit = createAuditService(db);
   const jobRuns = createJobRunsService(db);
-  return { auth, audit, jobRuns };
+  const institutionForMails = createInstitutionService(db);
+  const notifications = createNotificationsService({
+    db, jobs: context.jobs, config, logger: context.logger,
+    institutionName: async (executor) => (await institutionForMails.find(executor))?.name,
+    ...(context.now ? { now: context.now } : {}),
+  });
+  const institution = createInstitutionService(db);
+  const people = createPeopleService({ db, institution, audit, ...(context.now ? { now: context.now } : {}) });
+  const photos = createPhotosService({ db, config });
+  people.addExportSection('photos', (executor, personId) => photos.listForPerson(executor, personId));
+  const imports = createImportsService({
+    db, people, jobRuns, jobs: context.jobs, logger: context.logger,
+    singleConnection: config.databaseUrl === undefined,
+    ...(context.now ? { now: context.now } : {}),
+  });
+  // One ESCN generator per PIC: its per-millisecond counter keeps the numbers of this process distinct.
+  const escnGenerators = new Map<string, EscnGenerator>();
+  const cards = createCardsService({
+    db, people, photos, institution,
+    notify: (executor, notification) => notifications.notify(executor, notification),
+    mintEscn: (pic) => {
+      let generator = escnGenerators.get(pic);
+      if (!generator) {
+        generator = createEscnGenerator({ pic, prefix: config.escEscnPrefix });
+        escnGenerators.set(pic, generator);
+      }
+      return generator.next();
+    },
+    ...(context.now ? { now: context.now } : {}),
+  });
+  const holderFields = new Set(['eppn', 'firstName', 'lastName', 'email', 'personType', 'studentNumber', 'ine']);
+  people.onPeopleChanged(async (executor, changes) => {
+    const changed = changes.filter((change) => !change.created && change.changedFields.some((field) => holderFields.has(field)));
+    await cards.refreshHolders(executor, changed.map((change) => change.person));
+  });
+  people.addExportSection('cards', (executor, personId) => cards.exportData(personId, executor));
+  // ESC Router sync: outbox entries are written in the transaction of each change (card moves,
+  // person data, ESC consent); workers deliver them later (job-definitions).
+  const escSync = createEscSyncService({
+    db, config, logger: context.logger, jobs: context.jobs, jobRuns,
+    ...escSyncPorts(people, cards, institution, config),
+  });
+  cards.onCardMoved((executor, card, from, to) => escSync.onCardMoved(executor, card, from, to));
+  people.onPeopleChanged((executor, changes) => escSync.onPeopleChanged(executor, changes));
+  people.onConsentChanged((executor, personId, kind, granted) => escSync.onConsentChanged(executor, personId, kind, granted));
+  const verification = createVerificationService({
+    config,
+    findCard: (escn) => cards.findForVerification(escn),
+    issuer: async () => {
+      const found = await institution.find();
+      return found && { name: found.name, pic: found.pic, showHolderOnVerification: found.settings.showHolderOnVerification };
+    },
+    publishedHolder: async (personId, photoId) => {
+      if ((await people.consents(personId)).photo_publication?.granted !== true) return undefined;
+      const person = await people.get(personId);
+      const photo = photoId ? await photos.get(photoId).catch(() => undefined) : undefined;
+      return { name: `${person.firstName} ${person.lastName}`, photo: photo ? { jpeg: photo.jpeg } : null };
+    },
+    ...(context.now ? { now: context.now } : {}),
+  });
+  return { auth, audit, jobRuns, notifications, institution, people, photos, imports, cards, escSync, verification };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -2,11 +2,14 @@ import type { Command } from 'commander';
 import type { Runtime } from '../app/runtime.ts';
 import type { Config } from '../config.ts';
 import { registerEscnCommands } from '../modules/esc/esc-identifiers.cli.ts';
+import { registerImportCommands } from '../modules/imports/imports.cli.ts';
+import { registerEscSyncCommands } from '../modules/esc/esc.cli.ts';
 
 export type WithRuntime = <T>(command: string, work: (runtime: Runtime) => Promise<T>, options?: { workers?: boolean }) => Promise<T>;
 
 /** Commands contributed by the contexts (imports, ESC, …). */
 export function registerExtraCommands(program: Command, withRuntime: WithRuntime, config: () => Config): void {
   registerEscnCommands(program, { verifierPrefixes: [`${config().publicUrl}/v/`] });
-  void withRuntime;
+  registerImportCommands(program, withRuntime);
+  registerEscSyncCommands(program, withRuntime);
 }

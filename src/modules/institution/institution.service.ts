@@ -4,6 +4,7 @@ import { inTransaction, type ActorContext, type Executor } from '../../platform/
 import { notFound, unprocessable } from '../../platform/http/problem.ts';
 import { withDefaults, type InstitutionColors, type InstitutionSettings } from './domain/institution-settings.ts';
 import * as repo from './institution.repository.ts';
+import { isValidUai } from '../people/domain/french-identifiers.ts';
 
 export interface InstitutionView {
   name: string;
@@ -27,15 +28,6 @@ export interface InstitutionInput {
   esiScope: 'national' | 'institution';
   colors?: InstitutionColors;
   settings?: Partial<InstitutionSettings>;
-}
-
-const UAI_LETTERS = 'abcdefghjklmnprstuvwxyz';
-
-/** True for a UAI whose check letter matches its 7 digits. */
-export function isValidUai(uai: string): boolean {
-  const match = /^(\d{7})([A-Za-z])$/.exec(uai);
-  if (!match) return false;
-  return UAI_LETTERS[Number(match[1]) % 23] === match[2]?.toLowerCase();
 }
 
 /** Validates an institution's identifiers; throws a 422 naming the field. */

@@ -5,6 +5,8 @@ import type { PeopleTables } from '../../modules/people/people.tables.ts';
 import type { PhotosTables } from '../../modules/photos/photos.tables.ts';
 import type { CardsTables } from '../../modules/cards/cards.tables.ts';
 import type { NotificationsTables } from '../../modules/notifications/notifications.tables.ts';
+import type { ImportsTables } from '../../modules/imports/imports.tables.ts';
+import type { EscTables } from '../../modules/esc/esc.tables.ts';
 
 /**
  * The whole database as Kysely sees it: the union of the tables each context owns.
@@ -17,4 +19,6 @@ export interface Database
     PeopleTables,
     PhotosTables,
     CardsTables,
-    NotificationsTables {}
+    NotificationsTables,
+    ImportsTables,
+    EscTables {}

@@ -1,0 +1,206 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import pg from 'pg';
+import { pino } from 'pino';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { loadConfig } from '../src/config.ts';
+import { startRuntime, type Runtime } from '../src/app/runtime.ts';
+import { migrate } from '../src/platform/db/migrator.ts';
+import { PglitePool, PGLITE_PARSERS } from '../src/platform/db/pglite-pool.ts';
+import type { BenchRow } from './bench-report.ts';
+
+/** Options of {@link runImportBench}. */
+export interface ImportBenchOptions {
+  /** Persons in the generated file (default 100 000). */
+  rows?: number;
+  /** PostgreSQL server to create the two fresh databases on; default DATABASE_URL, else embedded PGlite. */
+  databaseUrl?: string | undefined;
+  /** Import rate / COPY rate to reach (default 0.25). */
+  goalRatio?: number;
+}
+
+// Canonical columns with ISO dates, so that COPY (FORMAT csv) reads the very same bytes.
+const COLUMNS = ['eppn', 'last_name', 'first_name', 'email', 'birth_date', 'person_type', 'student_number', 'academic_level', 'rights_end', 'affiliation'];
+const LAST_NAMES = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Lefèvre', 'Nguyễn', 'Müller', 'García'];
+const FIRST_NAMES = ['Léa', 'Hugo', 'Chloé', 'Louis', 'Inès', 'Gabriel', 'Zoé', 'Noé', 'Maëlys', 'Raphaël', 'Anaïs', 'Jérôme'];
+const TYPES = ['student', 'student', 'student', 'student', 'staff', 'guest', 'external'];
+
+/** A deterministic person CSV of `count` rows (`;`, LF, UTF-8), like an SIS export. */
+export function generatePersonCsv(count: number): Buffer {
+  const lines = [COLUMNS.join(';')];
+  for (let i = 0; i < count; i++) {
+    const type = TYPES[i % TYPES.length] as string;
+    const student = type === 'student';
+    const day = String((i % 28) + 1).padStart(2, '0');
+    const month = String((i % 12) + 1).padStart(2, '0');
+    lines.push([
+      `user${i}@univ-bench.fr`,
+      LAST_NAMES[i % LAST_NAMES.length],
+      FIRST_NAMES[(i * 7) % FIRST_NAMES.length],
+      `prenom.nom${i}@etu.univ-bench.fr`,
+      `${1960 + (i % 45)}-${month}-${day}`,
+      type,
+      student ? String(21_000_000 + i) : '',
+      student ? String(6 + (i % 3)) : '',
+      student ? '2027-08-31' : '',
+      student ? 'Faculté des sciences' : 'Services centraux',
+    ].join(';'));
+  }
+  return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+}
+
+const COPY_SQL = `COPY persons (${COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)`;
+
+interface FreshDatabase {
+  url: string | undefined;
+  drop(): Promise<void>;
+}
+
+/** A new empty database on the server, or nothing (PGlite in memory) without a server. */
+async function freshDatabase(serverUrl: string | undefined): Promise<FreshDatabase> {
+  if (!serverUrl) return { url: undefined, drop: async () => undefined };
+  const name = `cc_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function startApp(databaseUrl: string | undefined): Promise<Runtime> {
+  const config = loadConfig({ DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: 'memory://', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+  config.dataDir = 'memory://';
+  if (!databaseUrl) config.databaseUrl = undefined;
+  return startRuntime(config, { command: 'bench', http: false, workers: false, logger: pino({ level: 'silent' }) });
+}
+
+/** Loads the file with COPY into a migrated PGlite in memory (same schema, indexes, audit triggers). */
+async function copyPglite(bytes: Buffer): Promise<number> {
+  const pglite = await PGlite.create({ extensions: { pg_trgm }, parsers: PGLITE_PARSERS });
+  try {
+    await migrate(new PglitePool(pglite));
+    const started = performance.now();
+    await pglite.query(COPY_SQL.replace('FROM STDIN', "FROM '/dev/blob'"), [], { blob: new Blob([bytes]) });
+    const elapsed = performance.now() - started;
+    const { rows } = await pglite.query<{ count: number }>('SELECT count(*)::int AS count FROM persons');
+    if (rows[0]?.count === undefined || rows[0].count <= 0) throw new Error('COPY loaded nothing');
+    return elapsed;
+  } finally {
+    await pglite.close();
+  }
+}
+
+type CopyFrom = (text: string) => Writable;
+
+/** pg-copy-streams' `from`, when the package is installed (it is optional). */
+async function loadCopyFrom(): Promise<CopyFrom | undefined> {
+  const name = 'pg-copy-streams';
+  try {
+    const module: unknown = await import(name);
+    const candidate = (module as { from?: unknown; default?: { from?: unknown } }).from ?? (module as { default?: { from?: unknown } }).default?.from;
+    return typeof candidate === 'function' ? (candidate as CopyFrom) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Loads the file with COPY FROM STDIN into a migrated PostgreSQL database; returns ms and the client used. */
+async function copyPostgres(url: string, bytes: Buffer): Promise<{ ms: number; via: string }> {
+  const migrator = new pg.Pool({ connectionString: url, max: 1 });
+  await migrate(migrator as never);
+  await migrator.end();
+  const copyFrom = await loadCopyFrom();
+  if (copyFrom) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const started = performance.now();
+      const stream = client.query(copyFrom(COPY_SQL) as never) as unknown as Writable;
+      const finished = once(stream, 'finish');
+      stream.end(bytes);
+      await finished;
+      return { ms: performance.now() - started, via: 'pg-copy-streams' };
+    } finally {
+      await client.end();
+    }
+  }
+  // Without pg-copy-streams: psql's \copy streams the same bytes through the same COPY FROM STDIN.
+  const started = performance.now();
+  const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', url, '-c', `\\${COPY_SQL.replace('COPY', 'copy')}`], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdin.end(bytes);
+  const [code] = await once(child, 'exit') as [number | null];
+  if (code !== 0) throw new Error(`psql \\copy failed (${code}): ${stderr.trim()}`);
+  return { ms: performance.now() - started, via: 'psql \\copy (pg-copy-streams not installed)' };
+}
+
+/**
+ * Person import throughput: a generated file of `rows` persons imported through the real import
+ * service (parse + validate + one transaction of set-based upserts, audit triggers included) into
+ * a fresh database, then imported again (every row unchanged), against COPY … FROM STDIN of the
+ * same bytes into another fresh database with the same schema, in the same run.
+ * PostgreSQL when `databaseUrl` (or DATABASE_URL) is set, else embedded PGlite in memory.
+ */
+export async function runImportBench(options: ImportBenchOptions = {}): Promise<BenchRow[]> {
+  const count = options.rows ?? 100_000;
+  const goal = options.goalRatio ?? 0.25;
+  const serverUrl = options.databaseUrl ?? (process.env.DATABASE_URL || undefined);
+  const bytes = generatePersonCsv(count);
+
+  const importDb = await freshDatabase(serverUrl);
+  let importMs: number;
+  let reimportMs: number;
+  try {
+    const runtime = await startApp(importDb.url);
+    try {
+      const context = { actor: { actor: 'bench' }, scope: null };
+      let started = performance.now();
+      const first = await runtime.services.imports.importPersons(bytes, {}, context);
+      importMs = performance.now() - started;
+      if (first.created !== count) throw new Error(`import created ${first.created} of ${count}: ${JSON.stringify(first.errors.slice(0, 3))}`);
+      started = performance.now();
+      const second = await runtime.services.imports.importPersons(bytes, {}, context);
+      reimportMs = performance.now() - started;
+      if (second.unchanged !== count) throw new Error(`re-import left ${second.unchanged} of ${count} unchanged`);
+    } finally {
+      await runtime.close();
+    }
+  } finally {
+    await importDb.drop();
+  }
+
+  const copyDb = await freshDatabase(serverUrl);
+  let copyMs: number;
+  let via = "PGlite COPY FROM '/dev/blob'";
+  try {
+    if (copyDb.url) ({ ms: copyMs, via } = await copyPostgres(copyDb.url, bytes));
+    else copyMs = await copyPglite(bytes);
+  } finally {
+    await copyDb.drop();
+  }
+
+  const database = serverUrl ? 'PostgreSQL' : 'PGlite';
+  const rate = (ms: number) => count / (ms / 1000);
+  const copyRate = rate(copyMs);
+  const baseline = { name: `COPY FROM STDIN, same rows and schema (${via})`, value: copyRate };
+  return [
+    { metric: `import ${count} persons, parse + upsert (${database})`, value: rate(importMs), unit: 'rows/s', baseline,
+      ratio: rate(importMs) / copyRate, goal: `>= ${goal * 100}% of COPY`, pass: rate(importMs) / copyRate >= goal },
+    { metric: `re-import, all unchanged (${database})`, value: rate(reimportMs), unit: 'rows/s', baseline,
+      ratio: rate(reimportMs) / copyRate, goal: `>= ${goal * 100}% of COPY`, pass: rate(reimportMs) / copyRate >= goal },
+  ];
+}

@@ -1,0 +1,16 @@
+import { report } from './bench-report.ts';
+import { runStartBench } from './start.bench.ts';
+
+/**
+ * `npm run bench [name…]`: runs the benchmarks (all by default), prints a table for each and
+ * writes bench/results/<name>.json. Never part of `npm test`.
+ */
+const benches: Record<string, () => Promise<void>> = {
+  start: async () => report('start', await runStartBench()),
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(benches)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  await run();
+}

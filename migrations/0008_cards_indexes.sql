@@ -1,0 +1,7 @@
+-- Indexes for the card list (sorts and keyset pagination on a million cards) and the rights-end job.
+-- List sorted by holder name: keyset (last name, first name, id) walks this index in either direction.
+CREATE INDEX cards_holder_name_idx ON cards (holder_last_name, holder_first_name, id);
+-- List filtered by state and sorted by request date (the office's work queues: NEW, IN_PRINT, …).
+CREATE INDEX cards_state_requested_idx ON cards (state, requested_at DESC, id);
+-- Rights-end job: the holders of cards in one state (CADUC), in person order.
+CREATE INDEX cards_state_person_idx ON cards (state, person_id);

@@ -1,0 +1,1210 @@
+/**
+ * Card requests and the card lifecycle: the use cases around the pure state machine of
+ * `domain/`. Every change runs in one audited transaction that first takes the person's card
+ * lock (`lockPersonCards`), then the card's row lock, so concurrent moves of one person's cards
+ * run one after the other; the database's partial unique indexes (one ENABLED card per person,
+ * one live card per CSN) are the last guard and answer 409 when they fire.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../platform/db/schema.ts';
+import { inTransaction, isUniqueViolation, type ActorContext, type Executor } from '../../platform/db/database.ts';
+import { badRequest, conflict, forbidden, notFound, ProblemError, unprocessable } from '../../platform/http/problem.ts';
+import type { Principal } from '../auth/domain/roles.ts';
+import { OFFICE_READ_ROLES, coversPersonType, isSelf } from '../auth/domain/roles.ts';
+import type { InstitutionSettings } from '../institution/domain/institution-settings.ts';
+import { DEFAULT_INSTITUTION_SETTINGS } from '../institution/domain/institution-settings.ts';
+import type { CardDisable, CardState, DisableReason } from './domain/card-state.ts';
+import { PENDING_REQUEST_STATES, canChangePhoto, isCardState, isDisableReason } from './domain/card-state.ts';
+import type { Actor, CardFacts, InstitutionCardSettings, MoveDecision, MoveErrorCode, MoveEffect } from './domain/card-state-machine.ts';
+import { decideMove, decideRenewal } from './domain/card-state-machine.ts';
+import { canBindCsn, planEnable, planRightsEnd, pendingRequests } from './domain/card-rules.ts';
+import type { CsnForms } from './domain/csn.ts';
+import { csnForms, parseCsn } from './domain/csn.ts';
+import type { PreparedPhoto } from '../photos/photos.service.ts';
+import * as repo from './cards.repository.ts';
+import type { CardRow, CardMoveRow, CardSortKey, HolderSnapshot } from './cards.repository.ts';
+import { canReadCard, encodingActorFor, moveActorFor, writesAsOffice } from './cards.policy.ts';
+
+/** The person data a card copies, as the people service gives it. */
+export interface CardHolderPerson {
+  id: string;
+  eppn: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  studentNumber: string | null;
+  ine: string | null;
+  personType: string;
+  /** Last day of the person's rights (`YYYY-MM-DD`), null when they do not end. */
+  rightsEnd: string | null;
+}
+
+/** What the cards context needs from the people context. */
+export interface CardsPeoplePort {
+  /** The person, or a 404 problem. Inside a transaction, pass it. */
+  get(id: string, executor?: Executor): Promise<CardHolderPerson>;
+  /** Persons a page at a time; the rights-end job asks for those whose rights ended before a day. */
+  list(query: {
+    rightsEndBefore?: string | undefined;
+    sort?: 'created_at' | undefined;
+    order?: 'asc' | undefined;
+    limit?: number | undefined;
+    cursor?: string | undefined;
+  }): Promise<{ items: CardHolderPerson[]; nextCursor: string | null }>;
+}
+
+/** What the cards context needs from the photos context; photos are prepared outside any transaction. */
+export interface CardsPhotosPort {
+  /** Stores a prepared photo for the person. */
+  save(executor: Executor, personId: string, prepared: PreparedPhoto): Promise<{ id: string }>;
+  /** Copies a stored photo (a renewal gets its own copy). */
+  copy(executor: Executor, photoId: string): Promise<{ id: string }>;
+  /** A stored photo's owner, or a 404 problem. */
+  get(photoId: string, executor?: Executor): Promise<{ personId: string }>;
+}
+
+/** What the cards context needs from the institution context. */
+export interface CardsInstitutionPort {
+  find(executor?: Executor): Promise<{ name: string; pic: string; settings: InstitutionSettings } | undefined>;
+}
+
+/** One mail to a card holder; the notifications context renders, stores and sends it. */
+export interface CardNotification {
+  personId: string;
+  to: string;
+  template: 'request_checked' | 'request_rejected' | 'card_ready' | 'card_disabled' | 'card_enabled';
+  data: {
+    firstName: string;
+    institutionName?: string | null;
+    cardKind: 'physical' | 'virtual';
+    reason?: string | null;
+    comment?: string | null;
+    disabledBy?: 'self' | 'manager' | 'system' | null;
+  };
+}
+
+export type NotifyFn = (executor: Executor, notification: CardNotification) => Promise<unknown>;
+
+export interface CardsServiceDeps {
+  db: Kysely<Database>;
+  people: CardsPeoplePort;
+  photos: CardsPhotosPort;
+  institution: CardsInstitutionPort;
+  notify?: NotifyFn;
+  /** A fresh ESCN for the institution of this PIC (unique; a collision is retried). */
+  mintEscn: (pic: string) => string;
+  now?: () => Date;
+}
+
+export type CardKind = 'physical' | 'virtual';
+export type RequestChannel = 'web' | 'api' | 'office' | 'import' | 'renewal';
+
+/** A card as the API shows it. */
+export interface CardView {
+  id: string;
+  personId: string;
+  state: CardState;
+  cardKind: CardKind;
+  requestChannel: RequestChannel;
+  requestedAt: string;
+  requestedBy: string;
+  holder: {
+    firstName: string;
+    lastName: string;
+    eppn: string;
+    email: string | null;
+    studentNumber: string | null;
+    ine: string | null;
+    personType: string;
+  };
+  photoId: string | null;
+  photoUrl: string | null;
+  printedLines: Record<string, string> | null;
+  csn: CsnForms | null;
+  escn: string | null;
+  disable: CardDisable | null;
+  rejectReason: string | null;
+  deliveryAddress: string | null;
+  deliveredAt: string | null;
+  dueDate: string | null;
+  lock: { owner: string; at: string | null } | null;
+  enabledAt: string | null;
+  expiresAt: string | null;
+  renewalOf: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One entry of a card's history. */
+export interface CardMoveView {
+  seq: number;
+  at: string;
+  actor: string;
+  actorKind: string;
+  from: string | null;
+  to: string;
+  reason: string | null;
+  comment: string | null;
+  remoteAddress: string | null;
+}
+
+export type CardDetailView = CardView & { history: CardMoveView[] };
+
+/** A photo for a request: a prepared upload, or a photo the person already has. */
+export type RequestPhoto = { prepared: PreparedPhoto } | { existingPhotoId: string };
+
+export interface CardRequestInput {
+  photo?: RequestPhoto | undefined;
+  channel: RequestChannel;
+  cardKind: CardKind;
+  deliveryAddress?: string | null | undefined;
+}
+
+export interface MoveInput {
+  to: string;
+  reason?: string | null | undefined;
+  comment?: string | null | undefined;
+  expectedVersion?: number | undefined;
+}
+
+export interface BulkMoveItem {
+  cardId: string;
+  to: string;
+  reason?: string | null | undefined;
+  comment?: string | null | undefined;
+  expectedVersion?: number | undefined;
+}
+
+export interface BulkMoveResult {
+  cardId: string;
+  /** The HTTP status this move alone would have had. */
+  status: number;
+  card?: { id: string; state: CardState; version: number };
+  problem?: { code: string; detail: string; field?: string };
+}
+
+export interface CardListQuery {
+  state?: string[] | undefined;
+  personType?: string[] | undefined;
+  requestedFrom?: string | undefined;
+  requestedTo?: string | undefined;
+  updatedFrom?: string | undefined;
+  updatedTo?: string | undefined;
+  hasPendingRequest?: boolean | undefined;
+  personId?: string | undefined;
+  q?: string | undefined;
+  sort?: CardSortKey | undefined;
+  order?: 'asc' | 'desc' | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+  /** 1-based page number: offset mode, for page-number UIs (not with `cursor`). */
+  page?: number | undefined;
+}
+
+export interface CardListResult {
+  items: CardView[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
+  /** Offset mode only: how many cards match. */
+  total?: number;
+}
+
+export interface RightsEndReport {
+  today: string;
+  personsChecked: number;
+  /** ENABLED/DISABLED → CADUC. */
+  expired: number;
+  /** NEW/RENEWED/REQUEST_CHECKED → CANCELED. */
+  canceled: number;
+  /** CADUC → DISABLED after the rights were extended. */
+  restored: number;
+  /** Persons whose moves failed (left for the next run). */
+  failures: number;
+}
+
+export type ActivationListener = (executor: Executor, card: CardView, from: CardState, to: CardState) => Promise<void>;
+export type CardMovedListener = (executor: Executor, card: CardView, from: CardState | null, to: CardState) => Promise<void>;
+
+/** GDPR export of a person's cards. */
+export interface CardsExport {
+  cards: CardDetailView[];
+}
+
+export const MAX_LIST_LIMIT = 200;
+export const DEFAULT_LIST_LIMIT = 50;
+/** Offset mode stops here: deeper pages must use the cursor. */
+export const MAX_LIST_OFFSET = 10_000;
+export const MAX_BULK_MOVES = 500;
+/** People's list pages hold at most 200 persons. */
+const RIGHTS_END_PAGE = 200;
+
+const SYSTEM_ACTOR: Actor = { kind: 'system', id: 'system' };
+const SYSTEM_LABEL = 'system';
+
+/** Codes of the state machine, as HTTP answers. */
+const MOVE_ERROR_STATUS: Record<MoveErrorCode, { status: number; field?: string }> = {
+  move_not_allowed: { status: 409 },
+  forbidden_for_actor: { status: 403 },
+  disabled_by_settings: { status: 409 },
+  not_your_lock: { status: 423 },
+  reason_required: { status: 422, field: '/reason' },
+  reason_not_allowed: { status: 422, field: '/reason' },
+  reason_not_allowed_for_self_service: { status: 422, field: '/reason' },
+  comment_required: { status: 422, field: '/comment' },
+  reenable_forbidden: { status: 403 },
+  csn_required: { status: 422, field: '/csn' },
+  csn_invalid: { status: 422, field: '/csn' },
+};
+
+/** Turns a refusal of the state machine into its HTTP problem. */
+export function moveProblem(refusal: Extract<MoveDecision, { ok: false }>): ProblemError {
+  const mapping = MOVE_ERROR_STATUS[refusal.code];
+  return new ProblemError(mapping.status, refusal.code, refusal.message, mapping.field ? { field: mapping.field } : {});
+}
+
+function cardNotFound(): ProblemError {
+  return notFound('card_not_found', 'No such card');
+}
+
+function stateConflict(detail = 'The card changed while you were working on it; reload and try again'): ProblemError {
+  return conflict('state_conflict', detail);
+}
+
+function iso(value: Date | string | null): string | null {
+  if (value === null) return null;
+  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+}
+
+function toCardView(row: CardRow): CardView {
+  const state = isCardState(row.state) ? row.state : 'NEW';
+  const disable: CardDisable | null = row.disableReason !== null && isDisableReason(row.disableReason)
+    ? { reason: row.disableReason, by: row.disabledBy ?? 'manager', comment: row.disableComment }
+    : null;
+  return {
+    id: row.id,
+    personId: row.personId,
+    state,
+    cardKind: row.cardKind,
+    requestChannel: row.requestChannel,
+    requestedAt: row.requestedAt.toISOString(),
+    requestedBy: row.requestedBy,
+    holder: {
+      firstName: row.holderFirstName,
+      lastName: row.holderLastName,
+      eppn: row.holderEppn,
+      email: row.holderEmail,
+      studentNumber: row.holderStudentNumber,
+      ine: row.holderIne,
+      personType: row.holderPersonType,
+    },
+    photoId: row.photoId,
+    photoUrl: row.photoId ? `/api/v1/photos/${row.photoId}` : null,
+    printedLines: row.printedLines,
+    csn: row.csn ? csnForms(row.csn) : null,
+    escn: row.escn,
+    disable,
+    rejectReason: row.rejectReason,
+    deliveryAddress: row.deliveryAddress,
+    deliveredAt: iso(row.deliveredAt),
+    dueDate: row.dueDate,
+    lock: row.lockedBy ? { owner: row.lockedBy, at: iso(row.lockedAt) } : null,
+    enabledAt: iso(row.enabledAt),
+    expiresAt: row.expiresAt,
+    renewalOf: row.renewalOf,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function toMoveView(row: CardMoveRow): CardMoveView {
+  return {
+    seq: Number(row.seq),
+    at: row.at.toISOString(),
+    actor: row.actor,
+    actorKind: row.actorKind,
+    from: row.fromState,
+    to: row.toState,
+    reason: row.reason,
+    comment: row.comment,
+    remoteAddress: row.remoteAddress,
+  };
+}
+
+function factsOf(row: CardRow): CardFacts {
+  const view = toCardView(row);
+  return { personId: row.personId, state: view.state, lockOwner: row.lockedBy, disable: view.disable };
+}
+
+function cardSettings(settings: InstitutionSettings): InstitutionCardSettings {
+  return {
+    autoEnableAfterEncode: settings.autoEnableAfterEncode,
+    enableOnDelivery: settings.enableOnDelivery,
+    selfServiceDisableReasons: settings.selfServiceDisableReasons,
+  };
+}
+
+function holderOf(person: CardHolderPerson): HolderSnapshot {
+  return {
+    holderEppn: person.eppn,
+    holderFirstName: person.firstName,
+    holderLastName: person.lastName,
+    holderEmail: person.email,
+    holderStudentNumber: person.studentNumber,
+    holderIne: person.ine,
+    holderPersonType: person.personType,
+  };
+}
+
+/** `YYYY-MM-DD` of a date in UTC. */
+export function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** Adds calendar months to a `YYYY-MM-DD` day, keeping the day of month where it exists (Jan 31 + 1 → Feb 28/29). */
+export function addMonths(day: string, months: number): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(year, month - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(date, lastDay));
+  return isoDay(target);
+}
+
+/** The day a new card stops being valid: its validity, cut at the holder's rights end. */
+function expiryOf(today: string, validityMonths: number, rightsEnd: string | null): string {
+  const byValidity = addMonths(today, validityMonths);
+  return rightsEnd !== null && rightsEnd < byValidity ? rightsEnd : byValidity;
+}
+
+/** The lines printed on the plastic, frozen when the card leaves the printer. */
+function printedLinesOf(row: CardRow): Record<string, string> {
+  const lines: Record<string, string | null> = {
+    firstName: row.holderFirstName,
+    lastName: row.holderLastName,
+    eppn: row.holderEppn,
+    studentNumber: row.holderStudentNumber,
+    personType: row.holderPersonType,
+    escn: row.escn,
+    expiresAt: row.expiresAt,
+  };
+  return Object.fromEntries(Object.entries(lines).filter((entry): entry is [string, string] => entry[1] !== null));
+}
+
+const LIKE_SPECIAL = /[\\%_]/g;
+const SEPARATED_HEX = /^[0-9a-f]{2}(?:[:-][0-9a-f]{2}){3,}$/;
+
+/** Search terms as stored in `search_text`: lower case, CSNs without separators, LIKE-escaped. */
+function searchTerms(q: string | undefined): string[] {
+  if (!q) return [];
+  return q.toLowerCase().split(/\s+/).filter((term) => term !== '').slice(0, 8)
+    .map((term) => (SEPARATED_HEX.test(term) ? term.replace(/[:-]/g, '') : term))
+    .map((term) => term.replace(LIKE_SPECIAL, (char) => `\\${char}`));
+}
+
+function parseBound(value: string | undefined, field: string, end: boolean): Date | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const day = new Date(`${value}T00:00:00.000Z`);
+    if (Number.isNaN(day.getTime())) throw badRequest('invalid_date', `${value} is not a date`, { field });
+    // A day as upper bound includes the whole day.
+    return end ? new Date(day.getTime() + 86_400_000) : day;
+  }
+  const instant = new Date(value);
+  if (Number.isNaN(instant.getTime())) throw badRequest('invalid_date', `${value} is not a date or date-time`, { field });
+  return instant;
+}
+
+interface Cursor {
+  sort: CardSortKey;
+  order: 'asc' | 'desc';
+  keys: string[];
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.order, ...cursor.keys])).toString('base64url');
+}
+
+function decodeCursor(raw: string, sort: CardSortKey, order: 'asc' | 'desc'): repo.CardKeyset {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    parts = null;
+  }
+  const invalid = () => badRequest('invalid_cursor', 'The cursor is not one this list gave, or the sort changed', { field: 'querystring:/cursor' });
+  if (!Array.isArray(parts) || !parts.every((part) => typeof part === 'string')) throw invalid();
+  const [cursorSort, cursorOrder, ...keys] = parts as string[];
+  if (cursorSort !== sort || cursorOrder !== order) throw invalid();
+  if (sort === 'lastName') {
+    const [lastName, firstName, id] = keys;
+    if (lastName === undefined || firstName === undefined || id === undefined || !isUuid(id)) throw invalid();
+    return { sort, lastName, firstName, id };
+  }
+  const [at, id] = keys;
+  if (at === undefined || !TIMESTAMP_TEXT.test(at) || id === undefined || !isUuid(id)) throw invalid();
+  return { sort, at, id };
+}
+
+/** A timestamp as PostgreSQL prints it (`2026-01-31 12:34:56.123456+00`). */
+const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+
+function cursorAfter(row: repo.ListedCardRow, sort: CardSortKey, order: 'asc' | 'desc'): string {
+  const keys = sort === 'lastName' ? [row.holderLastName, row.holderFirstName, row.id] : [row.sortAt, row.id];
+  return encodeCursor({ sort, order, keys });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** Deadlocks and serialization failures are races: the caller may simply try again. */
+function isRace(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
+interface MoveMeta {
+  actorLabel: string;
+  comment: string | null;
+  reason: DisableReason | null;
+  csn: string | null;
+  remoteAddress: string | null;
+}
+
+interface MoveContext {
+  settings: InstitutionSettings;
+  institutionName: string;
+  pic: string | null;
+}
+
+interface MoveOutcome {
+  card: CardRow;
+  /** The card a renewal created. */
+  created?: CardRow;
+}
+
+/** The cards service (see the file comment for the locking discipline). */
+export function createCardsService(deps: CardsServiceDeps) {
+  const { db, people, photos, institution } = deps;
+  const now = deps.now ?? (() => new Date());
+  const activationListeners: ActivationListener[] = [];
+  const movedListeners: CardMovedListener[] = [];
+
+  async function moveContext(executor: Executor): Promise<MoveContext> {
+    const found = await institution.find(executor);
+    return {
+      settings: found?.settings ?? DEFAULT_INSTITUTION_SETTINGS,
+      institutionName: found?.name ?? '',
+      pic: found?.pic ?? null,
+    };
+  }
+
+  /** Runs card writes in an audited transaction; races the database detects become 409. */
+  async function write<T>(context: ActorContext, work: (trx: Executor) => Promise<T>): Promise<T> {
+    try {
+      return await inTransaction(db, context, work);
+    } catch (error) {
+      if (isRace(error)) throw stateConflict();
+      throw error;
+    }
+  }
+
+  /**
+   * Locks a card for a change: the person's card lock, then the row. The version read before
+   * waiting for the locks must still be the current one: if another transaction changed the
+   * card meanwhile, the caller decided on stale data and gets 409 `state_conflict`.
+   */
+  async function lockCard(trx: Executor, cardId: string, principal: Principal, expectedVersion?: number): Promise<CardRow> {
+    const seen = await repo.findCard(trx, cardId);
+    if (!seen || !canReadCard(principal, seen)) throw cardNotFound();
+    await repo.lockPersonCards(trx, seen.personId);
+    const card = await repo.findCard(trx, cardId, { forUpdate: true });
+    if (!card) throw cardNotFound();
+    if (card.version !== seen.version) throw stateConflict();
+    if (expectedVersion !== undefined && card.version !== expectedVersion) {
+      throw stateConflict(`The card is at version ${card.version}, not ${expectedVersion}; reload and try again`);
+    }
+    return card;
+  }
+
+  async function notifyHolder(trx: Executor, card: CardRow, effect: Extract<MoveEffect, { type: 'notify' }>, context: MoveContext): Promise<void> {
+    if (!deps.notify || card.holderEmail === null) return;
+    await deps.notify(trx, {
+      personId: card.personId,
+      to: card.holderEmail,
+      template: effect.kind,
+      data: {
+        firstName: card.holderFirstName,
+        ...(context.institutionName ? { institutionName: context.institutionName } : {}),
+        cardKind: card.cardKind,
+        ...(effect.reason !== undefined ? { reason: effect.reason } : {}),
+        ...(effect.kind === 'card_disabled' ? { comment: card.disableComment, disabledBy: card.disabledBy } : {}),
+      },
+    });
+  }
+
+  async function insertWithEscn(trx: Executor, card: Omit<repo.NewCard, 'escn'>, context: MoveContext): Promise<CardRow> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const escn = context.pic !== null ? deps.mintEscn(context.pic) : null;
+      const inserted = await repo.insertCard(trx, { ...card, escn }, now());
+      if (inserted) return inserted;
+    }
+    throw new Error('could not mint a unique ESCN after 5 attempts');
+  }
+
+  /**
+   * Applies an allowed move to a locked card: the effects the state machine asked for, the state,
+   * the history row, then the listeners. Other cards of the person it touches (REPLACED) go
+   * through `decideMove` and this same function, as the system.
+   */
+  async function applyMove(
+    trx: Executor,
+    card: CardRow,
+    decision: Extract<MoveDecision, { ok: true }>,
+    actor: Actor,
+    meta: MoveMeta,
+    context: MoveContext,
+  ): Promise<MoveOutcome> {
+    const at = now();
+    const changes: repo.CardChanges = {};
+    const after: MoveEffect[] = [];
+    let created: CardRow | undefined;
+    let recordedReason: string | null = decision.rule.trigger === 'user_request' ? null : decision.rule.trigger;
+    for (const effect of decision.effects) {
+      switch (effect.type) {
+        case 'createRenewalCard':
+          created = await createRenewal(trx, card, meta, context);
+          break;
+        case 'unlock':
+          changes.lockedBy = null;
+          changes.lockedAt = null;
+          break;
+        case 'lock':
+          changes.lockedBy = effect.owner;
+          changes.lockedAt = at;
+          break;
+        case 'freezePrintedLines':
+          changes.printedLines = printedLinesOf(card);
+          break;
+        case 'bindCsn': {
+          const forms = csnForms(effect.csn);
+          changes.csn = forms.hex;
+          changes.csnReversed = forms.hexReversed;
+          changes.csnDecimal = forms.decimal;
+          changes.csnDecimalReversed = forms.decimalReversed;
+          break;
+        }
+        case 'setDisable':
+          changes.disableReason = effect.disable.reason;
+          changes.disabledBy = effect.disable.by;
+          changes.disableComment = effect.disable.comment;
+          recordedReason = effect.disable.reason;
+          break;
+        case 'clearDisable':
+          changes.disableReason = null;
+          changes.disabledBy = null;
+          changes.disableComment = null;
+          break;
+        case 'disableOtherEnabledCards':
+          // Before this card becomes ENABLED: the unique index allows one ENABLED card at a time.
+          await disableOtherCards(trx, card, meta.remoteAddress, context);
+          break;
+        default:
+          after.push(effect);
+      }
+    }
+    if (decision.to !== card.state) {
+      changes.state = decision.to;
+      if (decision.to === 'ENABLED') changes.enabledAt = at;
+      if (decision.to === 'REJECTED') changes.rejectReason = meta.comment;
+    }
+    let updated = card;
+    if (Object.keys(changes).length > 0) {
+      try {
+        updated = (await repo.updateCard(trx, card.id, card.version, changes, at)) ?? card;
+      } catch (error) {
+        if (isUniqueViolation(error, 'cards_one_enabled_per_person')) {
+          throw stateConflict('Another card of this person was enabled at the same time');
+        }
+        if (isUniqueViolation(error, 'cards_csn_live')) throw csnTaken();
+        throw error;
+      }
+      if (updated === card) throw stateConflict();
+    }
+    if (decision.to !== card.state) {
+      await repo.insertMove(trx, {
+        cardId: card.id,
+        actor: meta.actorLabel,
+        actorKind: actor.kind,
+        fromState: card.state,
+        toState: decision.to,
+        reason: recordedReason ?? meta.reason,
+        comment: meta.comment,
+        remoteAddress: meta.remoteAddress,
+      });
+    }
+    const view = toCardView(updated);
+    for (const effect of after) {
+      if (effect.type === 'activationChanged') {
+        for (const listener of activationListeners) await listener(trx, view, decision.from, decision.to);
+      } else if (effect.type === 'notify') {
+        await notifyHolder(trx, updated, effect, context);
+      }
+    }
+    if (decision.to !== card.state) {
+      for (const listener of movedListeners) await listener(trx, view, decision.from, decision.to);
+    }
+    if (after.some((effect) => effect.type === 'autoEnable')) {
+      const enable = decideMove({ card: factsOf(updated), to: 'ENABLED', actor: SYSTEM_ACTOR, settings: cardSettings(context.settings) });
+      if (!enable.ok) throw new Error(`auto-enable refused: ${enable.code}`);
+      const enabled = await applyMove(trx, updated, enable, SYSTEM_ACTOR, systemMeta(meta.remoteAddress), context);
+      updated = enabled.card;
+    }
+    return created ? { card: updated, created } : { card: updated };
+  }
+
+  function systemMeta(remoteAddress: string | null): MoveMeta {
+    return { actorLabel: SYSTEM_LABEL, comment: null, reason: null, csn: null, remoteAddress };
+  }
+
+  /** A person has at most one ENABLED card: the others go DISABLED (REPLACED), as the system. */
+  async function disableOtherCards(trx: Executor, card: CardRow, remoteAddress: string | null, context: MoveContext): Promise<void> {
+    const cards = await repo.findCardsOfPerson(trx, card.personId);
+    const summaries = cards.map((row) => ({ id: row.id, state: factsOf(row).state }));
+    for (const planned of planEnable(summaries, card.id)) {
+      const other = cards.find((row) => row.id === planned.cardId);
+      if (!other) continue;
+      const decision = decideMove({
+        card: factsOf(other), to: planned.to, actor: SYSTEM_ACTOR, reason: planned.reason ?? null, settings: cardSettings(context.settings),
+      });
+      if (!decision.ok) throw new Error(`replacing card refused: ${decision.code}`);
+      await applyMove(trx, other, decision, SYSTEM_ACTOR, systemMeta(remoteAddress), context);
+    }
+  }
+
+  async function personForCard(trx: Executor, personId: string): Promise<CardHolderPerson> {
+    return people.get(personId, trx);
+  }
+
+  function ensureRightsOpen(person: CardHolderPerson, today: string): void {
+    if (person.rightsEnd !== null && person.rightsEnd < today) {
+      throw conflict('rights_ended', 'This person\'s rights have ended: no card can be requested for them');
+    }
+  }
+
+  function ensureNoPendingRequest(cards: readonly CardRow[]): void {
+    const pending = pendingRequests(cards.map((row) => ({ ...row, state: factsOf(row).state })));
+    if (pending.length > 0) {
+      throw conflict('request_pending', 'This person already has a card request being handled', {
+        extensions: { cardId: pending[0]?.id },
+      });
+    }
+  }
+
+  /** The new RENEWED card of a renewal: the previous card's photo (a copy) and data, a new ESCN. */
+  async function createRenewal(trx: Executor, previous: CardRow, meta: MoveMeta, context: MoveContext): Promise<CardRow> {
+    const person = await personForCard(trx, previous.personId);
+    const today = isoDay(now());
+    ensureRightsOpen(person, today);
+    ensureNoPendingRequest(await repo.findCardsOfPerson(trx, previous.personId));
+    const decision = decideRenewal({
+      id: previous.id,
+      personId: previous.personId,
+      state: factsOf(previous).state,
+      carried: { photoId: previous.photoId, cardKind: previous.cardKind, deliveryAddress: previous.deliveryAddress },
+    });
+    if (!decision.ok) throw conflict(decision.code, decision.message);
+    const draft = decision.card;
+    const photoId = draft.carried.photoId ? (await photos.copy(trx, draft.carried.photoId)).id : null;
+    const card = await insertWithEscn(trx, {
+      personId: draft.personId,
+      state: draft.state,
+      cardKind: draft.carried.cardKind,
+      requestChannel: 'renewal',
+      requestedAt: now(),
+      requestedBy: meta.actorLabel,
+      photoId,
+      printedLines: null,
+      csn: draft.csn,
+      csnReversed: null,
+      csnDecimal: null,
+      csnDecimalReversed: null,
+      disableReason: null,
+      disableComment: null,
+      disabledBy: null,
+      rejectReason: null,
+      deliveryAddress: draft.carried.deliveryAddress,
+      deliveredAt: null,
+      dueDate: null,
+      lockedBy: draft.lockOwner,
+      lockedAt: null,
+      enabledAt: null,
+      expiresAt: expiryOf(today, context.settings.cardValidityMonths, person.rightsEnd),
+      renewalOf: draft.renewalOf,
+      ...holderOf(person),
+    }, context);
+    await repo.insertMove(trx, {
+      cardId: card.id,
+      actor: meta.actorLabel,
+      actorKind: meta.actorLabel === SYSTEM_LABEL ? 'system' : 'renewal',
+      fromState: null,
+      toState: 'RENEWED',
+      reason: null,
+      comment: meta.comment,
+      remoteAddress: meta.remoteAddress,
+    });
+    const view = toCardView(card);
+    for (const listener of movedListeners) await listener(trx, view, null, 'RENEWED');
+    return card;
+  }
+
+  function csnTaken(): ProblemError {
+    return conflict('csn_taken', 'Another card that is not destroyed already has this chip serial number', { field: '/csn' });
+  }
+
+  /** One move of one card, in the caller's transaction. */
+  async function moveInTransaction(trx: Executor, cardId: string, input: MoveInput, principal: Principal, context: ActorContext): Promise<MoveOutcome> {
+    if (!isCardState(input.to)) throw unprocessable('unknown_state', `${input.to} is not a card state`, { field: '/to' });
+    if (input.reason !== undefined && input.reason !== null && !isDisableReason(input.reason)) {
+      throw unprocessable('reason_not_allowed', `${input.reason} is not a disable reason`, { field: '/reason' });
+    }
+    const card = await lockCard(trx, cardId, principal, input.expectedVersion);
+    const actor = moveActorFor(principal, card);
+    if (actor === null) throw forbidden('You may not move this card', 'forbidden_for_actor');
+    const moveContext_ = await moveContext(trx);
+    const decision = decideMove({
+      card: factsOf(card),
+      to: input.to,
+      actor,
+      reason: input.reason ?? null,
+      comment: input.comment ?? null,
+      settings: cardSettings(moveContext_.settings),
+    });
+    if (!decision.ok) throw moveProblem(decision);
+    return applyMove(trx, card, decision, actor, {
+      actorLabel: principal.actor,
+      comment: input.comment?.trim() || null,
+      reason: input.reason ?? null,
+      csn: null,
+      remoteAddress: context.ip ?? null,
+    }, moveContext_);
+  }
+
+  function asProblem(error: unknown): ProblemError {
+    if (error instanceof ProblemError) return error;
+    if (isRace(error)) return stateConflict();
+    throw error;
+  }
+
+  return {
+    /**
+     * Requests a card for a person. Office writers (admin, manager covering the person's type)
+     * request for anyone; a person requests for themself only when the institution opens
+     * self-requests to their type. One request at a time per person (409 `request_pending`).
+     * The holder data is copied from the people service; the card gets a fresh ESCN and expires
+     * after the institution's validity, or at the person's rights end if earlier.
+     */
+    async request(personId: string, input: CardRequestInput, principal: Principal, context: ActorContext): Promise<CardDetailView> {
+      return write(context, async (trx) => {
+        const person = await people.get(personId, trx).catch((error: unknown) => {
+          if (error instanceof ProblemError && error.status === 404) throw notFound('person_not_found', 'No such person');
+          throw error;
+        });
+        const mc = await moveContext(trx);
+        const self = isSelf(principal, personId);
+        if (!writesAsOffice(principal, person.personType)) {
+          if (!self) {
+            const visible = OFFICE_READ_ROLES.includes(principal.role) && coversPersonType(principal, person.personType);
+            if (!visible) throw notFound('person_not_found', 'No such person');
+            throw forbidden('Only the card office may request a card for someone else');
+          }
+          const rule = mc.settings.requestRules[person.personType];
+          if (!rule?.selfRequest) {
+            throw forbidden(`People of type ${person.personType} cannot request a card themselves; the card office does it`, 'self_request_not_allowed');
+          }
+          if (rule.deliveryAddress && input.cardKind === 'physical' && !input.deliveryAddress?.trim()) {
+            throw unprocessable('delivery_address_required', 'Give the address the card should be delivered to', { field: '/deliveryAddress' });
+          }
+        }
+        const today = isoDay(now());
+        ensureRightsOpen(person, today);
+        await repo.lockPersonCards(trx, personId);
+        ensureNoPendingRequest(await repo.findCardsOfPerson(trx, personId));
+        let photoId: string | null = null;
+        if (input.photo && 'existingPhotoId' in input.photo) {
+          const owner = await photos.get(input.photo.existingPhotoId, trx).then((photo) => photo.personId, (error: unknown) => {
+            if (error instanceof ProblemError && error.status === 404) return undefined;
+            throw error;
+          });
+          if (owner !== personId) throw unprocessable('photo_not_found', 'No such photo for this person', { field: '/photoId' });
+          photoId = input.photo.existingPhotoId;
+        } else if (input.photo) {
+          photoId = (await photos.save(trx, personId, input.photo.prepared)).id;
+        }
+        const card = await insertWithEscn(trx, {
+          personId,
+          state: 'NEW',
+          cardKind: input.cardKind,
+          requestChannel: input.channel,
+          requestedAt: now(),
+          requestedBy: principal.actor,
+          photoId,
+          printedLines: null,
+          csn: null,
+          csnReversed: null,
+          csnDecimal: null,
+          csnDecimalReversed: null,
+          disableReason: null,
+          disableComment: null,
+          disabledBy: null,
+          rejectReason: null,
+          deliveryAddress: input.deliveryAddress?.trim() || null,
+          deliveredAt: null,
+          dueDate: null,
+          lockedBy: null,
+          lockedAt: null,
+          enabledAt: null,
+          expiresAt: expiryOf(today, mc.settings.cardValidityMonths, person.rightsEnd),
+          renewalOf: null,
+          ...holderOf(person),
+        }, mc);
+        await repo.insertMove(trx, {
+          cardId: card.id,
+          actor: principal.actor,
+          actorKind: self && !writesAsOffice(principal, person.personType) ? 'person' : principal.role,
+          fromState: null,
+          toState: 'NEW',
+          reason: null,
+          comment: null,
+          remoteAddress: context.ip ?? null,
+        });
+        const view = toCardView(card);
+        for (const listener of movedListeners) await listener(trx, view, null, 'NEW');
+        return { ...view, history: (await repo.findMoves(trx, card.id)).map(toMoveView) };
+      });
+    },
+
+    /** A card with its history; 404 for a card the principal may not see. */
+    async get(cardId: string, principal: Principal): Promise<CardDetailView> {
+      if (!isUuid(cardId)) throw cardNotFound();
+      const card = await repo.findCard(db, cardId);
+      if (!card || !canReadCard(principal, card)) throw cardNotFound();
+      return { ...toCardView(card), history: (await repo.findMoves(db, cardId)).map(toMoveView) };
+    },
+
+    /**
+     * Lists cards for the office, within the principal's person types: filters, full-text search
+     * (every term must occur in a holder name, eppn, e-mail, student number, INE, ESCN or any
+     * CSN form), sort, and keyset pagination (`cursor`) or page numbers (`page`).
+     * Principals outside the office see only their own cards.
+     */
+    async list(query: CardListQuery, principal: Principal): Promise<CardListResult> {
+      const sort = query.sort ?? 'requestedAt';
+      const order = query.order ?? 'desc';
+      const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
+      for (const state of query.state ?? []) {
+        if (!isCardState(state)) throw badRequest('unknown_state', `${state} is not a card state`, { field: 'querystring:/state' });
+      }
+      let personTypes: string[] | undefined = query.personType && query.personType.length > 0 ? query.personType : undefined;
+      let personId = query.personId;
+      if (OFFICE_READ_ROLES.includes(principal.role)) {
+        if (principal.personTypes !== null) {
+          const allowed = principal.personTypes;
+          personTypes = personTypes ? personTypes.filter((type) => allowed.includes(type)) : [...allowed];
+        }
+      } else {
+        if (principal.personId === null) return { items: [], nextCursor: null };
+        if (personId !== undefined && personId !== principal.personId) return { items: [], nextCursor: null };
+        personId = principal.personId;
+      }
+      if (query.cursor !== undefined && query.page !== undefined) {
+        throw badRequest('cursor_and_page', 'Use either cursor or page, not both', { field: 'querystring:/page' });
+      }
+      const filter: repo.CardListFilter = {
+        states: query.state,
+        personTypes,
+        personId,
+        requestedFrom: parseBound(query.requestedFrom, 'querystring:/requestedFrom', false),
+        requestedTo: parseBound(query.requestedTo, 'querystring:/requestedTo', true),
+        updatedFrom: parseBound(query.updatedFrom, 'querystring:/updatedFrom', false),
+        updatedTo: parseBound(query.updatedTo, 'querystring:/updatedTo', true),
+        pendingRequest: query.hasPendingRequest === undefined ? undefined : { has: query.hasPendingRequest, states: PENDING_REQUEST_STATES },
+        terms: searchTerms(query.q),
+      };
+      if (query.page !== undefined) {
+        const offset = (query.page - 1) * limit;
+        if (offset + limit > MAX_LIST_OFFSET) {
+          throw badRequest('page_too_deep', `Page numbers reach ${MAX_LIST_OFFSET} cards; use the cursor beyond`, { field: 'querystring:/page' });
+        }
+        const [rows, total] = await Promise.all([
+          repo.listCards(db, filter, { sort, order, limit, offset }),
+          repo.countCards(db, filter),
+        ]);
+        return { items: rows.slice(0, limit).map(toCardView), nextCursor: null, total };
+      }
+      const after = query.cursor !== undefined ? decodeCursor(query.cursor, sort, order) : undefined;
+      const rows = await repo.listCards(db, filter, { sort, order, limit, after });
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return {
+        items: items.map(toCardView),
+        nextCursor: rows.length > limit && last ? cursorAfter(last, sort, order) : null,
+      };
+    },
+
+    /** Every card of the principal themself (the self-service "my cards"), newest first. */
+    async listOwn(principal: Principal): Promise<CardView[]> {
+      if (principal.personId === null) return [];
+      const rows = await repo.findCardsOfPerson(db, principal.personId);
+      return rows.reverse().map(toCardView);
+    },
+
+    /**
+     * Moves a card to another state as the principal (see `moveActorFor`), if the state machine
+     * allows it; applies every effect (locks, printed lines, disable reason, retiring the other
+     * ENABLED card, automatic enabling, notifications, listeners) and records the move.
+     * `expectedVersion` makes the move conditional (409 `state_conflict` when the card moved).
+     * A move to RENEWED creates the renewal card and returns it.
+     */
+    async move(cardId: string, input: MoveInput, principal: Principal, context: ActorContext): Promise<CardView> {
+      if (!isUuid(cardId)) throw cardNotFound();
+      const outcome = await write(context, (trx) => moveInTransaction(trx, cardId, input, principal, context));
+      return toCardView(outcome.created ?? outcome.card);
+    },
+
+    /**
+     * Moves many cards, each in its own transaction: one card's refusal does not undo the others.
+     * Answers per card with the status the single move would have had.
+     */
+    async moveMany(items: readonly BulkMoveItem[], principal: Principal, context: ActorContext): Promise<BulkMoveResult[]> {
+      if (items.length > MAX_BULK_MOVES) {
+        throw unprocessable('too_many_items', `At most ${MAX_BULK_MOVES} cards per call`, { field: '/items' });
+      }
+      const results: BulkMoveResult[] = [];
+      for (const item of items) {
+        try {
+          if (!isUuid(item.cardId)) throw cardNotFound();
+          const outcome = await write(context, (trx) => moveInTransaction(trx, item.cardId, item, principal, context));
+          const card = outcome.created ?? outcome.card;
+          const view = toCardView(card);
+          results.push({ cardId: item.cardId, status: 200, card: { id: view.id, state: view.state, version: view.version } });
+        } catch (error) {
+          const problem = asProblem(error);
+          results.push({
+            cardId: item.cardId,
+            status: problem.status,
+            problem: { code: problem.code, detail: problem.message, ...(problem.field ? { field: problem.field } : {}) },
+          });
+        }
+      }
+      return results;
+    },
+
+    /**
+     * Asks for a renewal of an ENABLED or DESTROYED card: a new RENEWED card copying its photo
+     * and data. The previous card keeps working until the new one is enabled.
+     */
+    async renew(cardId: string, principal: Principal, context: ActorContext): Promise<CardView> {
+      if (!isUuid(cardId)) throw cardNotFound();
+      const outcome = await write(context, (trx) => moveInTransaction(trx, cardId, { to: 'RENEWED' }, principal, context));
+      if (!outcome.created) throw new Error('a renewal created no card');
+      return toCardView(outcome.created);
+    },
+
+    /**
+     * Replaces the photo of a card not yet printed (NEW, RENEWED, REQUEST_CHECKED, IN_PRINT;
+     * 409 `photo_change_not_allowed` otherwise). The office may change it in all those states;
+     * the holder only while the request is not checked yet (NEW, RENEWED), so nobody swaps a
+     * photo the office already accepted.
+     */
+    async setPhoto(cardId: string, prepared: PreparedPhoto, principal: Principal, context: ActorContext): Promise<CardView> {
+      if (!isUuid(cardId)) throw cardNotFound();
+      return write(context, async (trx) => {
+        const card = await lockCard(trx, cardId, principal);
+        const office = writesAsOffice(principal, card.holderPersonType);
+        if (!office && !isSelf(principal, card.personId)) throw forbidden('You may not change this card\'s photo');
+        const state = factsOf(card).state;
+        const open = office ? canChangePhoto(state) : state === 'NEW' || state === 'RENEWED';
+        if (!open) {
+          throw conflict('photo_change_not_allowed', `The photo of a ${state} card cannot change any more`);
+        }
+        const photo = await photos.save(trx, card.personId, prepared);
+        const updated = await repo.updateCard(trx, card.id, card.version, { photoId: photo.id }, now());
+        if (!updated) throw stateConflict();
+        return toCardView(updated);
+      });
+    },
+
+    /**
+     * An encoding station reports the chip it wrote: binds the CSN (given in one of the four
+     * forms) and moves IN_ENCODE→ENCODED, or IN_PRINT→ENCODED for one-pass stations; the
+     * institution may then enable the card at once. 400 `csn_form_unknown`, 422 `csn_invalid`,
+     * 409 `csn_taken` when a card that is not DESTROYED already has this chip.
+     */
+    async bindCsn(cardId: string, input: { csn: string; form: string; byteLength?: number | undefined }, principal: Principal, context: ActorContext): Promise<CardView> {
+      const parsed = parseCsn(input.csn, input.form, input.byteLength !== undefined ? { byteLength: input.byteLength } : {});
+      if (!parsed.ok) {
+        if (parsed.code === 'csn_form_unknown') throw badRequest(parsed.code, parsed.message, { field: '/form' });
+        throw unprocessable(parsed.code, parsed.message, { field: '/csn' });
+      }
+      if (!isUuid(cardId)) throw cardNotFound();
+      return write(context, async (trx) => {
+        const card = await lockCard(trx, cardId, principal);
+        const actor = encodingActorFor(principal, card);
+        if (actor === null) throw forbidden('Only an encoding station reports an encoding', 'forbidden_for_actor');
+        const others = await repo.findLiveCardsByCsn(trx, parsed.hex, card.id);
+        if (!canBindCsn(parsed.hex, others.map((other) => ({ state: isCardState(other.state) ? other.state : 'NEW', csn: other.csn })))) {
+          throw csnTaken();
+        }
+        const mc = await moveContext(trx);
+        const decision = decideMove({ card: factsOf(card), to: 'ENCODED', actor, csn: parsed.hex, settings: cardSettings(mc.settings) });
+        if (!decision.ok) throw moveProblem(decision);
+        const outcome = await applyMove(trx, card, decision, actor, {
+          actorLabel: principal.actor, comment: null, reason: null, csn: parsed.hex, remoteAddress: context.ip ?? null,
+        }, mc);
+        return toCardView(outcome.card);
+      });
+    },
+
+    /**
+     * Records that the card was handed to its holder (ENCODED or ENABLED cards; 409 otherwise,
+     * and 409 `already_delivered`). When the institution enables on delivery, an ENCODED card
+     * is enabled in the same transaction.
+     */
+    async deliver(cardId: string, principal: Principal, context: ActorContext): Promise<CardView> {
+      if (!isUuid(cardId)) throw cardNotFound();
+      return write(context, async (trx) => {
+        const card = await lockCard(trx, cardId, principal);
+        const actor = moveActorFor(principal, card);
+        if (actor === null || !['deliverer', 'manager', 'admin'].includes(actor.kind)) {
+          throw forbidden('Only the card office hands cards over', 'forbidden_for_actor');
+        }
+        const state = factsOf(card).state;
+        if (state !== 'ENCODED' && state !== 'ENABLED') {
+          throw conflict('not_deliverable', `A ${state} card cannot be handed over`);
+        }
+        if (card.deliveredAt !== null) throw conflict('already_delivered', 'This card was already handed over');
+        const delivered = await repo.updateCard(trx, card.id, card.version, { deliveredAt: now() }, now());
+        if (!delivered) throw stateConflict();
+        const mc = await moveContext(trx);
+        if (state !== 'ENCODED' || !mc.settings.enableOnDelivery) return toCardView(delivered);
+        const decision = decideMove({ card: factsOf(delivered), to: 'ENABLED', actor, settings: cardSettings(mc.settings) });
+        if (!decision.ok) throw moveProblem(decision);
+        const outcome = await applyMove(trx, delivered, decision, actor, {
+          actorLabel: principal.actor, comment: null, reason: null, csn: null, remoteAddress: context.ip ?? null,
+        }, mc);
+        return toCardView(outcome.card);
+      });
+    },
+
+    /**
+     * Subscribes to every move to or from ENABLED (the card starts or stops working), inside the
+     * moving transaction: connectors (ESC Router, …) enqueue their work with the executor so it
+     * exists exactly when the move commits.
+     */
+    onActivationChanged(listener: ActivationListener): void {
+      activationListeners.push(listener);
+    },
+
+    /** Subscribes to every state change of every card (and to new cards, `from` null), in-transaction. */
+    onCardMoved(listener: CardMovedListener): void {
+      movedListeners.push(listener);
+    },
+
+    /**
+     * Copies the persons' current data onto all their cards, in one UPDATE for the whole chunk,
+     * in the caller's (the people service's) transaction. Cards already up to date are left
+     * alone. Returns how many cards changed.
+     */
+    async refreshHolders(executor: Executor, persons: readonly CardHolderPerson[]): Promise<number> {
+      return repo.updateHolderSnapshots(executor, persons.map((person) => ({ personId: person.id, ...holderOf(person) })), now());
+    },
+
+    /**
+     * The system moves that follow rights end dates, as of `today` (`YYYY-MM-DD`): cards of
+     * persons whose rights ended become CADUC and their pending requests CANCELED; CADUC cards of
+     * persons whose rights were extended come back to DISABLED. One transaction per person.
+     * Idempotent: a second run the same day changes nothing.
+     */
+    async applyRightsEnd(today: string = isoDay(now())): Promise<RightsEndReport> {
+      const report: RightsEndReport = { today, personsChecked: 0, expired: 0, canceled: 0, restored: 0, failures: 0 };
+      const endedStates: CardState[] = ['ENABLED', 'DISABLED', ...PENDING_REQUEST_STATES];
+
+      const applyFor = async (personId: string, rightsEnd: string | null): Promise<void> => {
+        report.personsChecked += 1;
+        try {
+          await write({ actor: SYSTEM_LABEL }, async (trx) => {
+            await repo.lockPersonCards(trx, personId);
+            const mc = await moveContext(trx);
+            const cards = await repo.findCardsOfPerson(trx, personId);
+            const plan = planRightsEnd(cards.map((row) => ({ id: row.id, state: factsOf(row).state })), rightsEnd, today);
+            for (const planned of plan) {
+              const card = await repo.findCard(trx, planned.cardId, { forUpdate: true });
+              if (!card) continue;
+              const decision = decideMove({ card: factsOf(card), to: planned.to, actor: SYSTEM_ACTOR, settings: cardSettings(mc.settings) });
+              if (!decision.ok) continue;
+              await applyMove(trx, card, decision, SYSTEM_ACTOR, systemMeta(null), mc);
+              if (planned.to === 'CADUC') report.expired += 1;
+              else if (planned.to === 'CANCELED') report.canceled += 1;
+              else if (planned.to === 'DISABLED') report.restored += 1;
+            }
+          });
+        } catch {
+          report.failures += 1;
+        }
+      };
+
+      // Rights ended: only persons who still hold a card the end moves.
+      let cursor: string | undefined;
+      do {
+        const page = await people.list({ rightsEndBefore: today, sort: 'created_at', order: 'asc', limit: RIGHTS_END_PAGE, cursor });
+        const holders = new Set(await repo.filterPersonsWithCardsIn(db, page.items.map((person) => person.id), endedStates));
+        for (const person of page.items) {
+          if (holders.has(person.id)) await applyFor(person.id, person.rightsEnd);
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      // Rights extended: holders of CADUC cards whose rights no longer ended.
+      let after: string | null = null;
+      for (;;) {
+        const personIds = await repo.findPersonIdsWithCardsIn(db, ['CADUC'], after, RIGHTS_END_PAGE);
+        if (personIds.length === 0) break;
+        after = personIds[personIds.length - 1] ?? null;
+        for (const personId of personIds) {
+          const person = await people.get(personId);
+          if (person.rightsEnd === null || person.rightsEnd >= today) await applyFor(person.id, person.rightsEnd);
+        }
+        if (personIds.length < RIGHTS_END_PAGE) break;
+      }
+      return report;
+    },
+
+    /**
+     * The card with this ESCN (lowercase), reduced to what public verification shows and needs:
+     * state, expiry, kind, and the holder and photo ids (used only with the holder's consent).
+     */
+    async findForVerification(escn: string): Promise<{
+      escn: string; state: string; expiresAt: string | null; cardKind: 'physical' | 'virtual'; personId: string; photoId: string | null;
+    } | undefined> {
+      const row = await repo.findForVerification(db, escn);
+      return row && row.escn !== null ? { ...row, escn: row.escn } : undefined;
+    },
+
+    /** Everything the cards context holds about a person (GDPR export): cards and their history. */
+    async exportData(personId: string, executor: Executor = db): Promise<CardsExport> {
+      const rows = await repo.findCardsOfPerson(executor, personId);
+      const moves = await repo.findMovesOfCards(executor, rows.map((row) => row.id));
+      return {
+        cards: rows.map((row) => ({
+          ...toCardView(row),
+          history: moves.filter((move) => move.cardId === row.id).map(toMoveView),
+        })),
+      };
+    },
+  };
+}
+
+export type CardsService = ReturnType<typeof createCardsService>;

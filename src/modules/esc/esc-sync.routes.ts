@@ -1,0 +1,177 @@
+import { Type } from '@sinclair/typebox';
+import type { AppDeps, AppInstance } from '../../app/app-types.ts';
+import { principalOf } from '../../platform/http/access.ts';
+import { notFound, ProblemError } from '../../platform/http/problem.ts';
+import { actorOf, errorResponses, IdParams, Nullable, Uuid } from '../../platform/http/schemas.ts';
+import { coversPersonType, type Principal } from '../auth/domain/roles.ts';
+import { JobRunSchema } from '../jobs/jobs.routes.ts';
+
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
+const EntryStatus = literals(['pending', 'done', 'failed'] as const);
+const ErrorSchema = Nullable(Type.Object({ code: Type.String(), message: Type.String(), routerStatus: Nullable(Type.Integer()) }));
+
+const EntrySchema = Type.Object({
+  id: Type.Integer(),
+  personId: Uuid,
+  operation: Type.Literal('sync_person'),
+  reason: Type.String({ description: 'What triggered it: card_enabled, card_disabled, card_caduc, consent_withdrawn, person_changed…' }),
+  target: Type.Record(Type.String(), Type.String()),
+  status: EntryStatus,
+  attempts: Type.Integer(),
+  nextAttemptAt: Nullable(Type.String()),
+  lastError: ErrorSchema,
+  result: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  supersededBy: Nullable(Type.Integer({ description: 'A later successful delivery of the same person resolved this failure' })),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  doneAt: Nullable(Type.String()),
+  replayedBy: Nullable(Type.String()),
+  replayedAt: Nullable(Type.String()),
+}, { $id: 'EscSyncEntry' });
+
+const StatusSchema = Type.Object({
+  enabled: Type.Boolean({ description: 'False when no ESC Router is configured (ESC_ROUTER_URL): nothing is written or sent' }),
+  counts: Type.Object({ pending: Type.Integer(), failed: Type.Integer(), done: Type.Integer(), retrying: Type.Integer() }),
+  oldestPendingAt: Nullable(Type.String()),
+  recentFailures: Type.Array(Type.Ref('EscSyncEntry')),
+});
+
+const PersonSyncSchema = Type.Object({
+  enabled: Type.Boolean(),
+  personId: Uuid,
+  state: literals(['disabled', 'in_sync', 'pending', 'failed', 'not_registered'] as const),
+  router: Type.Object({
+    person: Nullable(Type.Object({ esi: Type.String(), confirmed: Type.Boolean(), confirmedAt: Nullable(Type.String()) })),
+    cards: Type.Array(Type.Object({ escn: Type.String(), status: Nullable(Type.String()), confirmed: Type.Boolean(), confirmedAt: Nullable(Type.String()) })),
+  }),
+  lastError: ErrorSchema,
+  entries: Type.Array(Type.Ref('EscSyncEntry')),
+});
+
+/** The ESC data of a card, shared with the card pages. */
+export const CardEscSchema = Type.Object({
+  cardId: Uuid,
+  escn: Nullable(Type.String()),
+  qrContent: Nullable(Type.String({ description: 'What the card\'s QR code encodes: the verifier URL prefix and the ESCN' })),
+  sync: Type.Object({
+    enabled: Type.Boolean(),
+    state: literals(['disabled', 'registered', 'pending', 'failed', 'not_registered'] as const),
+    routerStatus: Nullable(Type.String()),
+    confirmedAt: Nullable(Type.String()),
+    lastError: ErrorSchema,
+  }),
+});
+
+const EntryParams = Type.Object({ entryId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+
+/**
+ * ESC Router sync for operators: overall state, per-person state, replays and reconcile (admin;
+ * managers read, within their person types), and the ESC data of a card (its holder or office).
+ */
+export async function escSyncRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
+  const { escSync, people, cards } = deps.services;
+  app.addSchema(EntrySchema);
+
+  /** For managers limited to some person types: which of these persons they may see. */
+  function visibleTo(principal: Principal): ((personIds: string[]) => Promise<Set<string>>) | undefined {
+    if (principal.personTypes === null) return undefined;
+    return async (personIds) => {
+      const visible = new Set<string>();
+      for (const personId of personIds) {
+        const person = await people.get(personId).catch((error: unknown) => {
+          if (error instanceof ProblemError && error.status === 404) return undefined;
+          throw error;
+        });
+        if (person && coversPersonType(principal, person.personType)) visible.add(personId);
+      }
+      return visible;
+    };
+  }
+
+  app.get('/esc/sync/status', {
+    config: { access: { roles: ['admin', 'manager'] } },
+    schema: {
+      tags: ['esc'],
+      summary: 'ESC Router sync: counts of pending, failed and done entries, and the most recent failures',
+      response: { 200: StatusSchema, ...errorResponses(401, 403) },
+    },
+  }, async (request) => escSync.status(visibleTo(principalOf(request))));
+
+  app.get('/esc/sync/entries', {
+    config: { access: { roles: ['admin', 'manager'] } },
+    schema: {
+      tags: ['esc'],
+      summary: 'Outbox entries, newest first (page with beforeId = the last id seen)',
+      querystring: Type.Object({
+        status: Type.Optional(EntryStatus),
+        limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+        beforeId: Type.Optional(Type.Integer({ minimum: 1 })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(Type.Ref('EscSyncEntry')) }), ...errorResponses(400, 401, 403) },
+    },
+  }, async (request) => {
+    const { status, limit, beforeId } = request.query;
+    const items = await escSync.entries({ ...(status ? { status } : {}), limit, ...(beforeId ? { beforeId } : {}) });
+    const visible = visibleTo(principalOf(request));
+    if (!visible) return { items };
+    const allowed = await visible([...new Set(items.map((item) => item.personId))]);
+    return { items: items.filter((item) => allowed.has(item.personId)) };
+  });
+
+  app.get('/persons/:id/esc-sync', {
+    config: { access: { roles: ['admin', 'manager'] } },
+    schema: {
+      tags: ['esc'],
+      summary: 'Where one person stands with the ESC Router: what was sent, what waits, what failed',
+      params: IdParams,
+      response: { 200: PersonSyncSchema, ...errorResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    const principal = principalOf(request);
+    // Same answer as for a missing person when the manager's limits do not cover this one.
+    const person = await people.get(request.params.id);
+    if (!coversPersonType(principal, person.personType)) throw notFound('person_not_found', 'No such person');
+    return escSync.personSync(person.id);
+  });
+
+  app.post('/esc/sync/replay/:entryId', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags: ['esc'],
+      summary: 'Put a failed (or waiting) entry back in the queue now',
+      params: EntryParams,
+      response: { 200: Type.Ref('EscSyncEntry'), ...errorResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (request) => escSync.replay(request.params.entryId, actorOf(request)));
+
+  app.post('/esc/sync/replay-failed', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags: ['esc'],
+      summary: 'Put every failed entry back in the queue now',
+      response: { 200: Type.Object({ count: Type.Integer() }), ...errorResponses(401, 403, 409) },
+    },
+  }, async (request) => escSync.replayFailed(actorOf(request)));
+
+  app.post('/esc/sync/reconcile', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags: ['esc'],
+      summary: 'Compare campuscard with the ESC Router and fix every difference (a job: follow it at /jobs/{id})',
+      response: { 202: JobRunSchema, ...errorResponses(401, 403, 409) },
+    },
+  }, async (request, reply) => reply.status(202).send(await escSync.startReconcile(actorOf(request))));
+
+  app.get('/cards/:id/esc', {
+    config: { access: { roles: 'authenticated' } },
+    schema: {
+      tags: ['cards', 'esc'],
+      summary: 'The card\'s ESCN, QR content and ESC Router sync state (its holder, or the card office)',
+      params: IdParams,
+      response: { 200: CardEscSchema, ...errorResponses(400, 401, 404) },
+    },
+  }, async (request) => {
+    const card = await cards.get(request.params.id, principalOf(request));
+    return escSync.cardEsc(card, deps.config.qrPrefix);
+  });
+}

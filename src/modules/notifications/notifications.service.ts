@@ -1,0 +1,234 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import { inTransaction, type ActorContext, type Executor } from '../../platform/db/database.ts';
+import { notFound } from '../../platform/http/problem.ts';
+import { QUEUES, type JobQueue } from '../../platform/jobs/job-queue.ts';
+import { createSmtpClient, toSmtpError, type SmtpClient } from '../../adapters/smtp/smtp.client.ts';
+import { chooseLocale, renderMail, type MailData, type MailLocale, type MailTemplate } from './domain/mail-templates.ts';
+import * as repo from './notifications.repository.ts';
+import type { MailRow, MailStatus } from './notifications.repository.ts';
+
+export type { MailStatus } from './notifications.repository.ts';
+
+/** Retries of the mail-send queue after the first attempt (pg-boss `retryLimit`). */
+export const MAIL_SEND_RETRY_LIMIT = 5;
+/** Attempts a mail gets before it is marked `failed`. */
+export const MAIL_SEND_MAX_ATTEMPTS = MAIL_SEND_RETRY_LIMIT + 1;
+
+/** What the caller knows about the person and the card; the link and (if omitted) the institution are added here. */
+export interface NotifyData {
+  firstName: string;
+  /** Defaults to the configured institution's name. */
+  institutionName?: string | null | undefined;
+  cardKind?: 'physical' | 'virtual' | undefined;
+  /** `request_rejected`: the manager's comment. `card_disabled`: the disable reason code. */
+  reason?: string | null | undefined;
+  /** `card_disabled` with reason MANAGER: the manager's comment. */
+  comment?: string | null | undefined;
+  /** `card_disabled`: who set the reason (tells whether the holder may re-enable the card). */
+  disabledBy?: 'self' | 'manager' | 'system' | null | undefined;
+}
+
+export interface NotifyInput {
+  personId: string | null;
+  /** The person's e-mail; without a usable one nothing is queued. */
+  to: string | null | undefined;
+  /** The person's preferred language if known (`fr`, `en`, `en-GB`…); French otherwise. */
+  locale?: string | null | undefined;
+  template: MailTemplate;
+  data: NotifyData;
+  /** Audit actor of the transaction `notify` opens when given the database rather than a transaction. */
+  actor?: ActorContext | undefined;
+}
+
+/** A mail as the API shows it. */
+export interface MailView {
+  id: string;
+  personId: string | null;
+  to: string;
+  locale: MailLocale;
+  template: string;
+  subject: string;
+  text: string;
+  html: string;
+  status: MailStatus;
+  attempts: number;
+  /** The last sending error, without addresses or secrets. */
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+/** What one run of the sending job did. */
+export type DeliveryOutcome = 'sent' | 'stored' | 'failed' | 'skipped';
+
+export interface NotificationsServiceDeps {
+  db: Kysely<Database>;
+  jobs: Pick<JobQueue, 'send'>;
+  config: Pick<Config, 'publicUrl' | 'smtpUrl' | 'mailFrom'>;
+  now?: () => Date;
+  logger?: Logger;
+  /** The institution's name, read with the caller's executor (it may be a transaction). */
+  institutionName?: (executor: Executor) => Promise<string | undefined>;
+  /** SMTP client; by default one for `config.smtpUrl`, none (stored mode) when that is unset. */
+  smtp?: SmtpClient | null;
+}
+
+const SYSTEM_ACTOR: ActorContext = { actor: 'system:mail-send' };
+const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
+
+function isTransaction(executor: Executor): executor is Transaction<Database> {
+  return executor.isTransaction;
+}
+
+/** The address to write to, or null when there is none worth trying (empty, malformed, header tricks). */
+function usableAddress(to: string | null | undefined): string | null {
+  const address = to?.trim() ?? '';
+  return address.length <= 320 && ADDRESS.test(address) ? address : null;
+}
+
+function view(row: MailRow): MailView {
+  return {
+    id: row.id,
+    personId: row.personId,
+    to: row.toAddress,
+    locale: row.locale,
+    template: row.template,
+    subject: row.subject,
+    text: row.bodyText,
+    html: row.bodyHtml,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.lastError,
+    createdAt: row.createdAt.toISOString(),
+    sentAt: row.sentAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Mails to people: rendered and queued inside the business transaction that caused them, then
+ * sent by the `mail-send` job through SMTP, or kept in the database (status `stored`) when no
+ * SMTP server is configured (embedded and demo mode), where the API lists them.
+ *
+ * Delivery is at least once and, in practice, exactly once: a mail that left `queued` is never
+ * sent again; two deliveries that read the same attempt count cannot both claim it; and pg-boss
+ * does not hand one job out twice before its expiry (5 minutes, far above the SMTP timeouts).
+ * A crash between the relay's acceptance and the `sent` update can send a mail twice; both
+ * copies carry the same Message-ID (`<mail id@public host>`), which lets receivers drop one.
+ */
+export function createNotificationsService(deps: NotificationsServiceDeps) {
+  const { db, jobs, config } = deps;
+  const now = deps.now ?? (() => new Date());
+  const smtp = deps.smtp !== undefined ? deps.smtp : config.smtpUrl ? createSmtpClient({ url: config.smtpUrl }) : null;
+  const messageHost = new URL(config.publicUrl).hostname || 'localhost';
+
+  async function queue(trx: Transaction<Database>, input: NotifyInput, to: string): Promise<MailView> {
+    const locale = chooseLocale(input.locale);
+    const institutionName = input.data.institutionName ?? (await deps.institutionName?.(trx)) ?? '';
+    const data: MailData = { ...input.data, institutionName, selfServiceUrl: config.publicUrl };
+    const rendered = renderMail(input.template, locale, data);
+    const row = await repo.insertMail(trx, {
+      personId: input.personId,
+      toAddress: to,
+      locale,
+      template: input.template,
+      subject: rendered.subject,
+      bodyText: rendered.text,
+      bodyHtml: rendered.html,
+    });
+    await jobs.send(QUEUES.mailSend, { mailId: row.id }, { trx });
+    return view(row);
+  }
+
+  async function finish(id: string, outcome: Parameters<typeof repo.finishMail>[2]): Promise<MailRow | undefined> {
+    return inTransaction(db, SYSTEM_ACTOR, (trx) => repo.finishMail(trx, id, outcome));
+  }
+
+  return {
+    /**
+     * Renders a mail to a person and queues its sending, atomically with the caller's work: given
+     * a transaction, the mail and its job exist if and only if that transaction commits; given
+     * the database, in a transaction of its own (audited as `input.actor`, else the system).
+     * Returns null, queuing nothing, when the person has no usable e-mail address.
+     */
+    async notify(executor: Executor, input: NotifyInput): Promise<MailView | null> {
+      const to = usableAddress(input.to);
+      if (to === null) {
+        deps.logger?.debug({ template: input.template }, 'mail skipped: no usable address');
+        return null;
+      }
+      const mail = isTransaction(executor)
+        ? await queue(executor, input, to)
+        : await inTransaction(executor, input.actor ?? { actor: 'system' }, (trx) => queue(trx, input, to));
+      deps.logger?.debug({ mailId: mail.id, template: mail.template }, 'mail queued');
+      return mail;
+    },
+
+    /** Lists mails, newest first, optionally of one person, status or template. */
+    async list(filter: { personId?: string; status?: MailStatus; template?: string; limit: number; offset?: number }): Promise<MailView[]> {
+      return (await repo.listMails(db, filter)).map(view);
+    },
+
+    /**
+     * Reads one mail. With `personId`, only a mail to that person: another person's mail is a 404,
+     * exactly like a missing one, so ids cannot be probed.
+     */
+    async get(id: string, options: { personId?: string } = {}): Promise<MailView> {
+      const row = await repo.findMail(db, id);
+      if (!row || (options.personId !== undefined && row.personId !== options.personId)) {
+        throw notFound('mail_not_found', 'No such mail');
+      }
+      return view(row);
+    },
+
+    /**
+     * The `mail-send` job: sends a queued mail once. Without SMTP the mail is kept (`stored`).
+     * A transient failure (connection, timeout, 4xx, authentication) counts the attempt, keeps the
+     * error and throws so the queue retries with backoff; the last attempt marks it `failed`.
+     * A permanent failure (5xx, e.g. unknown recipient) marks it `failed` at once without throwing.
+     * Anything not `queued` any more (sent, stored, failed) is left alone: redelivery is harmless.
+     */
+    async deliver(mailId: string): Promise<DeliveryOutcome> {
+      const mail = await repo.findMail(db, mailId);
+      if (!mail || mail.status !== 'queued') return 'skipped';
+      if (!smtp) {
+        await finish(mail.id, { status: 'stored' });
+        return 'stored';
+      }
+      if (mail.attempts >= MAIL_SEND_MAX_ATTEMPTS) {
+        await finish(mail.id, { status: 'failed' });
+        return 'failed';
+      }
+      const claimed = await inTransaction(db, SYSTEM_ACTOR, (trx) => repo.claimAttempt(trx, mail.id, mail.attempts));
+      if (!claimed) return 'skipped';
+      try {
+        await smtp.send({
+          from: config.mailFrom,
+          to: claimed.toAddress,
+          subject: claimed.subject,
+          text: claimed.bodyText,
+          html: claimed.bodyHtml,
+          messageId: `<${claimed.id}@${messageHost}>`,
+        });
+      } catch (error) {
+        const failure = toSmtpError(error);
+        const last = failure.permanent || claimed.attempts >= MAIL_SEND_MAX_ATTEMPTS;
+        if (last) await finish(claimed.id, { status: 'failed', lastError: failure.message });
+        else await inTransaction(db, SYSTEM_ACTOR, (trx) => repo.recordError(trx, claimed.id, failure.message));
+        deps.logger?.warn({
+          mailId: claimed.id, attempts: claimed.attempts, code: failure.code, responseCode: failure.responseCode,
+          permanent: failure.permanent, failed: last,
+        }, 'mail send failed');
+        if (failure.permanent) return 'failed';
+        throw failure;
+      }
+      await finish(claimed.id, { status: 'sent', sentAt: now(), lastError: null });
+      deps.logger?.info({ mailId: claimed.id, attempts: claimed.attempts }, 'mail sent');
+      return 'sent';
+    },
+  };
+}
+
+export type NotificationsService = ReturnType<typeof createNotificationsService>;

@@ -1,0 +1,153 @@
+import type { PageLocale, VerificationStatus } from './verification-status.ts';
+
+/**
+ * The public verification page a phone opens after scanning a card's QR code. Server-rendered,
+ * self-contained (inline CSS, no script, images only as data: URIs) so that it loads fast on a
+ * poor connection and a strict Content-Security-Policy can forbid everything else.
+ */
+
+/** What the page shows. */
+export type PageContent =
+  | {
+    kind: 'card';
+    status: VerificationStatus;
+    escn: string;
+    issuer: { name: string; pic: string };
+    expiresAt: string | null;
+    cardType: string;
+    /** Only when the holder consented to publication and the institution enabled it. */
+    holder?: { name: string; photoDataUri: string | null } | undefined;
+  }
+  | { kind: 'unknown'; escn: string }
+  | { kind: 'invalid' };
+
+const TEXTS = {
+  fr: {
+    title: 'Vérification de carte étudiante',
+    ACTIVE: ['Carte valide', 'Cette carte est active.'],
+    INACTIVE: ['Carte suspendue', 'Cette carte n\'est pas utilisable actuellement.'],
+    EXPIRED: ['Carte expirée', 'Cette carte n\'est plus valide.'],
+    unknown: ['Carte inconnue', 'Aucune carte de notre établissement ne porte ce numéro.'],
+    invalid: ['Numéro invalide', 'Ce code ne contient pas un numéro de carte étudiante européenne.'],
+    issuer: 'Établissement émetteur',
+    pic: 'PIC',
+    expiresAt: 'Valable jusqu\'au',
+    noExpiry: 'sans date de fin',
+    cardType: 'Type de carte',
+    escn: 'Numéro de carte (ESCN)',
+    holder: 'Titulaire',
+    photo: 'Photo du titulaire',
+    footer: 'Carte étudiante européenne — vérification fournie par l\'établissement émetteur.',
+    other: 'English',
+    cardTypes: {
+      UNKNOWN: 'Non précisé', PASSIVE: 'Carte imprimée', SMART_NO_CDZ: 'Carte à puce', SMART_CDZ: 'Carte à puce',
+      SMART_MAY_SP: 'Carte à puce', SMART_PASSIVE: 'Carte numérique', SMART_PASSIVE_EMULATION: 'Carte numérique',
+    } as Record<string, string>,
+  },
+  en: {
+    title: 'Student card verification',
+    ACTIVE: ['Valid card', 'This card is active.'],
+    INACTIVE: ['Suspended card', 'This card cannot be used at the moment.'],
+    EXPIRED: ['Expired card', 'This card is no longer valid.'],
+    unknown: ['Unknown card', 'No card of our institution has this number.'],
+    invalid: ['Invalid number', 'This code does not hold a European Student Card number.'],
+    issuer: 'Issuing institution',
+    pic: 'PIC',
+    expiresAt: 'Valid until',
+    noExpiry: 'no end date',
+    cardType: 'Card type',
+    escn: 'Card number (ESCN)',
+    holder: 'Holder',
+    photo: 'Photo of the holder',
+    footer: 'European Student Card — verification provided by the issuing institution.',
+    other: 'Français',
+    cardTypes: {
+      UNKNOWN: 'Not specified', PASSIVE: 'Printed card', SMART_NO_CDZ: 'Smart card', SMART_CDZ: 'Smart card',
+      SMART_MAY_SP: 'Smart card', SMART_PASSIVE: 'Digital card', SMART_PASSIVE_EMULATION: 'Digital card',
+    } as Record<string, string>,
+  },
+} as const;
+
+const TONES: Record<string, { fg: string; bg: string; mark: string }> = {
+  ACTIVE: { fg: '#065f46', bg: '#d1fae5', mark: '✓' },
+  INACTIVE: { fg: '#92400e', bg: '#fef3c7', mark: '!' },
+  EXPIRED: { fg: '#991b1b', bg: '#fee2e2', mark: '✕' },
+  unknown: { fg: '#374151', bg: '#e5e7eb', mark: '?' },
+  invalid: { fg: '#374151', bg: '#e5e7eb', mark: '?' },
+};
+
+/** Escapes text for HTML element content and double-quoted attributes. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' })[c] as string);
+}
+
+function formatDate(day: string, locale: PageLocale): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+}
+
+/**
+ * Renders the page. Every value is escaped; the language switch keeps the path and only sets
+ * `lang`. `selfPath` is the page's path without query (e.g. `/v/<escn>`).
+ */
+export function renderVerificationPage(content: PageContent, locale: PageLocale, selfPath: string): string {
+  const t = TEXTS[locale];
+  const key = content.kind === 'card' ? content.status : content.kind;
+  const [headline, sentence] = t[key];
+  const tone = TONES[key] as { fg: string; bg: string; mark: string };
+  const rows: string[] = [];
+  let holder = '';
+  if (content.kind === 'card') {
+    const row = (label: string, value: string) => `<div class="row"><dt>${escapeHtml(label)}</dt><dd>${value}</dd></div>`;
+    rows.push(row(t.issuer, escapeHtml(content.issuer.name)));
+    rows.push(row(t.pic, `<span class="mono">${escapeHtml(content.issuer.pic)}</span>`));
+    rows.push(row(t.expiresAt, escapeHtml(content.expiresAt ? formatDate(content.expiresAt, locale) : t.noExpiry)));
+    rows.push(row(t.cardType, escapeHtml(t.cardTypes[content.cardType] ?? content.cardType)));
+    rows.push(row(t.escn, `<span class="mono">${escapeHtml(content.escn)}</span>`));
+    if (content.holder) {
+      const photo = content.holder.photoDataUri
+        ? `<img src="${escapeHtml(content.holder.photoDataUri)}" alt="${escapeHtml(t.photo)}" width="120" height="150">`
+        : '';
+      holder = `<section class="holder" aria-label="${escapeHtml(t.holder)}">${photo}<p><span class="label">${escapeHtml(t.holder)}</span><br><strong>${escapeHtml(content.holder.name)}</strong></p></section>`;
+    }
+  } else if (content.kind === 'unknown') {
+    rows.push(`<div class="row"><dt>${escapeHtml(t.escn)}</dt><dd><span class="mono">${escapeHtml(content.escn)}</span></dd></div>`);
+  }
+  const otherLocale = locale === 'fr' ? 'en' : 'fr';
+  return `<!doctype html>
+<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>${escapeHtml(headline)} — ${escapeHtml(t.title)}</title>
+<style>
+*{box-sizing:border-box}body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111827;background:#f3f4f6}
+main{max-width:32rem;margin:0 auto;padding:1rem}
+h1{font-size:1rem;font-weight:600;color:#4b5563;margin:.5rem 0 1rem}
+.status{display:flex;gap:.75rem;align-items:center;padding:1rem;border-radius:.75rem;background:${tone.bg};color:${tone.fg}}
+.mark{flex:none;width:2.5rem;height:2.5rem;border-radius:50%;display:grid;place-items:center;font-size:1.4rem;font-weight:700;background:#fff}
+.status h2{margin:0;font-size:1.35rem}.status p{margin:.15rem 0 0}
+.holder{display:flex;gap:1rem;align-items:center;margin-top:1rem;padding:1rem;background:#fff;border-radius:.75rem}
+.holder img{border-radius:.5rem;object-fit:cover}
+dl{margin:1rem 0 0;background:#fff;border-radius:.75rem;padding:.25rem 1rem}
+.row{padding:.6rem 0;border-bottom:1px solid #e5e7eb}.row:last-child{border-bottom:0}
+dt,.label{font-size:.8rem;color:#6b7280}dd{margin:0;font-weight:500;overflow-wrap:anywhere}
+.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.9rem}
+footer{margin:1rem 0;font-size:.8rem;color:#6b7280;display:flex;justify-content:space-between;gap:1rem}
+a{color:#1d4ed8}
+</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(t.title)}</h1>
+<section class="status" role="status"><span class="mark" aria-hidden="true">${tone.mark}</span><div><h2>${escapeHtml(headline)}</h2><p>${escapeHtml(sentence)}</p></div></section>
+${holder}
+${rows.length > 0 ? `<dl>${rows.join('')}</dl>` : ''}
+<footer><span>${escapeHtml(t.footer)}</span><a href="${escapeHtml(`${selfPath}?lang=${otherLocale}`)}" hreflang="${otherLocale}" lang="${otherLocale}">${escapeHtml(t.other)}</a></footer>
+</main>
+</body>
+</html>
+`;
+}

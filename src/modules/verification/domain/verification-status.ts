@@ -1,0 +1,49 @@
+/**
+ * What a verifier learns about a card from its ESCN: the same three statuses as the ESC Router's
+ * public endpoint (ACTIVE, INACTIVE, EXPIRED). Pure functions, no I/O.
+ */
+
+/** Public status of a card. */
+export type VerificationStatus = 'ACTIVE' | 'INACTIVE' | 'EXPIRED';
+
+/** The card fields the status depends on. */
+export interface VerifiableCard {
+  state: string;
+  /** Last valid day, yyyy-MM-dd, or null when the card has no end date. */
+  expiresAt: string | null;
+}
+
+/**
+ * The public status of a card on `today` (yyyy-MM-dd, UTC): ENABLED and not past its expiry →
+ * ACTIVE; past its expiry, or CADUC (the holder's rights ended) → EXPIRED; anything else that
+ * carries a number (suspended, not yet handed over, destroyed…) → INACTIVE. The expiry day
+ * itself is still valid, as at the router.
+ */
+export function verificationStatus(card: VerifiableCard, today: string): VerificationStatus {
+  const expired = card.expiresAt !== null && card.expiresAt < today;
+  if (card.state === 'ENABLED' && !expired) return 'ACTIVE';
+  if (expired || card.state === 'CADUC') return 'EXPIRED';
+  return 'INACTIVE';
+}
+
+/** Languages of the verification page. */
+export type PageLocale = 'fr' | 'en';
+
+/**
+ * The page language: `?lang=` when it names a supported language, else the first supported
+ * language of Accept-Language by preference (q-values), else French.
+ */
+export function chooseLocale(lang: string | undefined, acceptLanguage: string | undefined): PageLocale {
+  const explicit = lang?.trim().toLowerCase().slice(0, 2);
+  if (explicit === 'fr' || explicit === 'en') return explicit;
+  if (!acceptLanguage) return 'fr';
+  const ranked = acceptLanguage.split(',').slice(0, 20).map((part, index) => {
+    const [tag = '', ...params] = part.trim().split(';');
+    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/i.exec(p)?.[1]).find((v) => v !== undefined);
+    const weight = q === undefined ? 1 : Number(q);
+    return { language: tag.trim().toLowerCase().slice(0, 2), weight: Number.isFinite(weight) ? weight : 0, index };
+  }).filter((entry) => entry.weight > 0)
+    .sort((a, b) => b.weight - a.weight || a.index - b.index);
+  const found = ranked.find((entry) => entry.language === 'fr' || entry.language === 'en');
+  return (found?.language as PageLocale | undefined) ?? 'fr';
+}

@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDeps, AppInstance } from '../../app/app-types.ts';
+import { principalOf } from '../../platform/http/access.ts';
+import { notFound, ProblemError } from '../../platform/http/problem.ts';
+import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
+import { chooseLocale } from './domain/verification-status.ts';
+import { renderVerificationPage, type PageContent } from './domain/verification-page.ts';
+
+/** Verification answers may be cached this long: a revoked card is never shown valid for longer. */
+const PUBLIC_CACHE = 'public, max-age=60';
+/** A page showing the holder (with their consent) stays out of shared caches. */
+const PRIVATE_CACHE = 'private, max-age=60';
+const PAGE_SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+const VerificationSchema = Type.Object({
+  status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE'), Type.Literal('EXPIRED')]),
+  escn: Type.String(),
+  issuer: Type.Object({ name: Type.String(), pic: Type.String() }),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  cardType: Type.String(),
+});
+
+const EscnParams = Type.Object({ escn: Type.String({ maxLength: 100 }) }, { additionalProperties: false });
+
+function etagOf(body: string): string {
+  return `"${createHash('sha1').update(body).digest('base64url')}"`;
+}
+
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag;
+  });
+}
+
+/** Sends `body` with an ETag, answering 304 when the client already has it. */
+function sendTagged(request: FastifyRequest, reply: FastifyReply, body: string, type: string): FastifyReply {
+  const etag = etagOf(body);
+  void reply.header('etag', etag);
+  if (matches(request.headers['if-none-match'], etag)) return reply.status(304).send();
+  return reply.type(type).send(body);
+}
+
+/**
+ * Public verification, no login: the JSON API (`/api/v1/verify/...`) and the page a phone opens
+ * from the card's QR code (`/v/:escn`). Registered at the root (the page lives outside /api/v1),
+ * in its own scope: the rate limiter applies to these routes only, and all of them share one
+ * budget per client address, so probing numbers through the page or the API costs the same.
+ */
+export async function verificationRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
+  const { verification } = deps.services;
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new ProblemError(429, 'rate_limited',
+      `Too many verifications from this address; try again in ${context.after}`),
+  });
+  const limiter = app.rateLimit({ max: deps.config.verifyRateLimitPerMinute, timeWindow: 60_000 });
+
+  async function answer(request: FastifyRequest, reply: FastifyReply, escn: () => string): Promise<FastifyReply> {
+    // Errors (400 malformed, 404 unknown) are as cacheable as answers: they depend on the number only.
+    void reply.header('cache-control', PUBLIC_CACHE);
+    const result = await verification.verify(escn());
+    return sendTagged(request, reply, JSON.stringify(result), 'application/json; charset=utf-8');
+  }
+
+  app.get('/api/v1/verify/:escn', {
+    config: { access: { public: true } },
+    onRequest: limiter,
+    schema: {
+      tags: ['verification'],
+      summary: 'Public status of a card by its ESCN (no login; rate-limited per address)',
+      params: EscnParams,
+      response: { 200: VerificationSchema, ...errorResponses(400, 404, 429) },
+    },
+  }, async (request, reply) => answer(request, reply, () => verification.parseEscn(request.params.escn)));
+
+  app.get('/api/v1/verify', {
+    config: { access: { public: true } },
+    onRequest: limiter,
+    schema: {
+      tags: ['verification'],
+      summary: 'Public status of a card from the text of its QR code (ESC verifier URLs, ours, or a bare ESCN)',
+      querystring: Type.Object({ qr: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+      response: { 200: VerificationSchema, ...errorResponses(400, 404, 429) },
+    },
+  }, async (request, reply) => answer(request, reply, () => verification.parseScanned(request.query.qr)));
+
+  app.get('/v/:escn', {
+    config: { access: { public: true } },
+    onRequest: limiter,
+    schema: {
+      hide: true,
+      params: EscnParams,
+      querystring: Type.Object({ lang: Type.Optional(Type.String({ maxLength: 10 })) }),
+    },
+  }, async (request, reply) => {
+    const locale = chooseLocale(request.query.lang, request.headers['accept-language']);
+    void reply.headers({ ...PAGE_SECURITY_HEADERS, vary: 'Accept-Language', 'content-language': locale, 'cache-control': PUBLIC_CACHE });
+    let content: PageContent;
+    let escn: string | undefined;
+    try {
+      escn = verification.parseEscn(request.params.escn);
+    } catch {
+      escn = undefined;
+    }
+    if (escn === undefined) {
+      content = { kind: 'invalid' };
+      void reply.status(400);
+    } else {
+      const found = await verification.page(escn);
+      if (!found) {
+        content = { kind: 'unknown', escn };
+        void reply.status(404);
+      } else {
+        const { result, holder } = found;
+        content = {
+          kind: 'card', status: result.status, escn: result.escn, issuer: result.issuer, expiresAt: result.expiresAt, cardType: result.cardType,
+          ...(holder ? {
+            holder: { name: holder.name, photoDataUri: holder.photo ? `data:image/jpeg;base64,${holder.photo.jpeg.toString('base64')}` : null },
+          } : {}),
+        };
+        if (holder) void reply.header('cache-control', PRIVATE_CACHE);
+      }
+    }
+    const path = escn === undefined ? '/v/' : `/v/${escn}`;
+    return sendTagged(request, reply, renderVerificationPage(content, locale, path), 'text/html; charset=utf-8');
+  });
+}
+
+/** The QR code printed on a card: for its holder and the card office (printing, virtual cards). */
+export async function cardQrRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
+  const { verification, cards } = deps.services;
+
+  async function escnOf(cardId: string, request: FastifyRequest): Promise<string> {
+    const card = await cards.get(cardId, principalOf(request));
+    if (!card.escn) throw notFound('escn_not_assigned', 'This card has no European Student Card Number yet');
+    return card.escn;
+  }
+
+  app.get('/cards/:id/qr.svg', {
+    config: { access: { roles: 'authenticated' } },
+    schema: {
+      tags: ['cards', 'verification'],
+      summary: 'The card\'s QR code (verifier URL + ESCN, error correction M) as SVG',
+      params: IdParams,
+      response: { 200: Type.String({ description: 'image/svg+xml' }), ...errorResponses(400, 401, 404) },
+    },
+  }, async (request, reply) => {
+    const svg = await verification.qrSvg(await escnOf(request.params.id, request));
+    return reply.type('image/svg+xml').header('cache-control', 'private, max-age=3600').send(svg);
+  });
+
+  app.get('/cards/:id/qr.png', {
+    config: { access: { roles: 'authenticated' } },
+    schema: {
+      tags: ['cards', 'verification'],
+      summary: 'The card\'s QR code as PNG (size in pixels, default 512)',
+      params: IdParams,
+      querystring: Type.Object({ size: Type.Integer({ minimum: 64, maximum: 2048, default: 512 }) }, { additionalProperties: false }),
+      response: { 200: Type.Unknown({ description: 'image/png' }), ...errorResponses(400, 401, 404) },
+    },
+  }, async (request, reply) => {
+    const png = await verification.qrPng(await escnOf(request.params.id, request), request.query.size);
+    return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(png);
+  });
+}

@@ -1,0 +1,118 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import { startTestApp, type TestApp, type TestClient } from '../helpers/test-app.ts';
+
+let t: TestApp;
+let admin: TestClient;
+
+const SETUP = {
+  name: 'Université Exemple', pic: '999999999', uai: '0021593w', schacHomeOrganization: 'Univ.Example.FR', country: 'FR', esiScope: 'national',
+  colors: { primary: '#112233', secondary: '#445566' },
+};
+
+before(async () => {
+  t = await startTestApp();
+  admin = await t.loginAs('admin');
+});
+after(async () => { await t.close(); });
+
+test('before setup GET /institution is 404; an admin sets it up; settings keep unspecified values', async () => {
+  const missing = await t.anonymous.get('/api/v1/institution');
+  assert.equal(missing.status, 404);
+  assert.equal(missing.body.code, 'institution_not_configured');
+
+  const saved = await admin.put<Record<string, unknown>>('/api/v1/institution', { ...SETUP, settings: { cardValidityMonths: 24 } });
+  assert.equal(saved.status, 200, saved.text);
+  assert.equal(saved.body.uai, '0021593W');
+  assert.equal(saved.body.schacHomeOrganization, 'univ.example.fr');
+  assert.equal((saved.body.settings as { cardValidityMonths: number }).cardValidityMonths, 24);
+  assert.equal((saved.body.settings as { autoEnableAfterEncode: boolean }).autoEnableAfterEncode, false);
+
+  const again = await admin.put<{ settings: Record<string, unknown> }>('/api/v1/institution', { ...SETUP, settings: { enableOnDelivery: true } });
+  assert.equal(again.body.settings.cardValidityMonths, 24, 'unspecified settings keep their value');
+  assert.equal(again.body.settings.enableOnDelivery, true);
+});
+
+test('the public view is a subset; office roles see identifiers and settings', async () => {
+  await admin.put('/api/v1/institution', SETUP);
+  const anonymous = await t.anonymous.get('/api/v1/institution');
+  assert.equal(anonymous.status, 200);
+  assert.deepEqual(Object.keys(anonymous.body).sort(), ['colors', 'hasLogo', 'name', 'pic']);
+  const cardholder = await t.loginAs('cardholder', { personId: '00000000-0000-4000-8000-000000000001' });
+  assert.deepEqual(Object.keys((await cardholder.get('/api/v1/institution')).body).sort(), ['colors', 'hasLogo', 'name', 'pic']);
+  const viewer = await t.loginAs('viewer');
+  const full = await viewer.get('/api/v1/institution');
+  assert.ok('settings' in full.body && 'schacHomeOrganization' in full.body && 'esiScope' in full.body);
+});
+
+test('PUT /institution: admin only, schema and identifier checks', async () => {
+  assert.equal((await t.anonymous.put('/api/v1/institution', SETUP)).status, 401);
+  assert.equal((await (await t.loginAs('manager')).put('/api/v1/institution', SETUP)).status, 403);
+  assert.equal((await (await t.loginAs('cardholder', { personId: '00000000-0000-4000-8000-000000000002' })).put('/api/v1/institution', SETUP)).status, 403);
+  const unknown = await admin.put('/api/v1/institution', { ...SETUP, motto: 'x' });
+  assert.equal(unknown.status, 400);
+  assert.equal(unknown.body.field, '/motto');
+  const badSetting = await admin.put('/api/v1/institution', { ...SETUP, settings: { cardValidityMonths: 0 } });
+  assert.equal(badSetting.status, 400);
+  const badUai = await admin.put('/api/v1/institution', { ...SETUP, uai: '0021593A' });
+  assert.equal(badUai.status, 422);
+  assert.equal(badUai.body.code, 'invalid_uai');
+  const badPic = await admin.put('/api/v1/institution', { ...SETUP, pic: '12345' });
+  assert.equal(badPic.status, 422);
+  assert.equal(badPic.body.field, '/pic');
+});
+
+test('logo: raw PNG, JPEG and SVG bodies or multipart; content sniffed; public download', async () => {
+  await admin.put('/api/v1/institution', SETUP);
+  assert.equal((await t.anonymous.get('/api/v1/institution/logo')).status, 404);
+  const png = await sharp({ create: { width: 64, height: 32, channels: 4, background: '#ff000080' } }).png().toBuffer();
+
+  const uploaded = await admin.request('PUT', '/api/v1/institution/logo', { payload: png, headers: { 'content-type': 'image/png' } });
+  assert.equal(uploaded.status, 204, uploaded.text);
+  const logo = await t.anonymous.get('/api/v1/institution/logo');
+  assert.equal(logo.status, 200);
+  assert.equal(logo.headers['content-type'], 'image/png');
+  assert.equal(logo.headers['x-content-type-options'], 'nosniff');
+  assert.equal((await t.anonymous.get<{ hasLogo: boolean }>('/api/v1/institution')).body.hasLogo, true);
+
+  const svg = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>';
+  const mislabelled = await admin.request('PUT', '/api/v1/institution/logo', { payload: svg, headers: { 'content-type': 'image/png' } });
+  assert.equal(mislabelled.status, 204, 'the content decides, not the label');
+  const svgLogo = await t.anonymous.get('/api/v1/institution/logo');
+  assert.equal(svgLogo.headers['content-type'], 'image/svg+xml');
+  assert.match(String(svgLogo.headers['content-security-policy']), /default-src 'none'/);
+
+  const boundary = 'logoBoundary123';
+  const jpeg = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#00ff00' } }).jpeg().toBuffer();
+  const multipart = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="logo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    jpeg,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const viaForm = await admin.request('PUT', '/api/v1/institution/logo', { payload: multipart, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  assert.equal(viaForm.status, 204, viaForm.text);
+  assert.equal((await t.anonymous.get('/api/v1/institution/logo')).headers['content-type'], 'image/jpeg');
+});
+
+test('logo: refused when unsafe, not an image, too large, or not from an admin', async () => {
+  await admin.put('/api/v1/institution', SETUP);
+  const put = (client: TestClient, payload: string | Buffer, type: string) =>
+    client.request('PUT', '/api/v1/institution/logo', { payload, headers: { 'content-type': type } });
+  const scripted = await put(admin, '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', 'image/svg+xml');
+  assert.equal(scripted.status, 422);
+  assert.equal(scripted.body.code, 'logo_unsafe_svg');
+  const script = await put(admin, '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 'image/svg+xml');
+  assert.equal(script.body.code, 'logo_unsafe_svg');
+  const html = await put(admin, '<html><body>hi</body></html>', 'image/svg+xml');
+  assert.equal(html.status, 415);
+  assert.equal(html.body.code, 'logo_unsupported_type');
+  const truncated = await put(admin, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0]), 'image/png');
+  assert.equal(truncated.status, 422);
+  assert.equal(truncated.body.code, 'logo_corrupt');
+  const huge = await put(admin, Buffer.alloc(600 * 1024, 1), 'image/png');
+  assert.equal(huge.status, 413);
+  assert.equal((await put(admin, 'GIF89a', 'image/gif')).status, 415);
+  assert.equal((await put(await t.loginAs('manager'), '<svg xmlns="http://www.w3.org/2000/svg"/>', 'image/svg+xml')).status, 403);
+  assert.equal((await put(t.anonymous, '<svg xmlns="http://www.w3.org/2000/svg"/>', 'image/svg+xml')).status, 401);
+});

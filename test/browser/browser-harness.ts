@@ -1,0 +1,182 @@
+/**
+ * Shared set-up of the browser tests: the web application built once, the whole server started on
+ * a fresh database and listening on a free port, Debian Chromium driven by playwright-core,
+ * accounts and people created through the services, axe-core checks and screenshots.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startEscRouterSimulator, type EscRouterSimulator } from '../../src/adapters/esc-router/esc-router.simulator.ts';
+import type { Role } from '../../src/modules/auth/domain/roles.ts';
+import type { PersonView } from '../../src/modules/people/people.service.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DIST_INDEX = join(ROOT, 'web/dist/index.html');
+export const SCREENSHOT_DIR = join(ROOT, 'test-artifacts/screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const PASSWORD = 'browser test password 1';
+export const PIC = '999999999';
+const ROUTER_KEY = 'browser-test-router-key';
+const require = createRequire(import.meta.url);
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const info = statSync(path);
+    newest = Math.max(newest, info.isDirectory() ? newestMtime(path) : info.mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds the web application unless web/dist is already newer than every source file (the lead's
+ * `prepare` build, or an earlier test file). Synchronous, so concurrent test files wait for it.
+ */
+export function ensureWebBuilt(): void {
+  const sources = Math.max(newestMtime(join(ROOT, 'web/src')), newestMtime(join(ROOT, 'web/public')), statSync(join(ROOT, 'web/index.html')).mtimeMs);
+  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return;
+  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'error'],
+    { cwd: ROOT, stdio: 'inherit' });
+  assert.equal(result.status, 0, 'vite build failed');
+}
+
+/** True when Chromium is installed (the CI script installs it; tests are skipped without it). */
+export function hasChromium(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+/** Launches Debian Chromium headless with the flags that keep it quiet and sandbox-free in CI. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+export interface WebWorld {
+  t: TestApp;
+  baseUrl: string;
+  sim: EscRouterSimulator | null;
+  /** A person with a cardholder account; logs in with `email` and {@link PASSWORD}. */
+  createCardholder(extra?: Record<string, unknown>): Promise<{ person: PersonView; email: string }>;
+  /** An office account of the role; logs in with `email` and {@link PASSWORD}. */
+  createStaff(role: Exclude<Role, 'cardholder'>): Promise<{ email: string }>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/**
+ * Starts the application (optionally wired to an ESC Router simulator), sets the institution up
+ * and listens on 127.0.0.1 on a free port.
+ */
+export async function startWebWorld(options: { esc?: boolean; settings?: Record<string, unknown> } = {}): Promise<WebWorld> {
+  const sim = options.esc ? await startEscRouterSimulator({ apiKeys: { [ROUTER_KEY]: { pic: PIC, name: 'Université Exemple' } } }) : null;
+  const t = await startTestApp({ env: sim ? { ESC_ROUTER_URL: sim.url, ESC_ROUTER_API_KEY: ROUTER_KEY } : {} });
+  await t.runtime.services.institution.save({
+    name: 'Université Exemple', pic: PIC, schacHomeOrganization: 'univ.example.fr', country: 'FR', esiScope: 'national',
+    colors: { primary: '#1d4f91', secondary: '#eef3fa' },
+    settings: options.settings ?? {},
+  }, { actor: 'test' });
+  const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    t,
+    baseUrl: address,
+    sim,
+    async createCardholder(extra = {}) {
+      const login = `stud${++counter}x${process.pid}`;
+      const person = await t.runtime.services.people.create({
+        eppn: `${login}@univ.example.fr`, lastName: 'Martin', firstName: 'Camille', personType: 'student',
+        email: `${login}@mail.example.org`, ine: `${String(process.pid).padStart(6, '0').slice(-6)}${String(counter).padStart(4, '0')}A`,
+        academicLevel: 7, birthDate: '2003-04-05', ...extra,
+      }, { actor: 'test' });
+      const email = `${login}@mail.example.org`;
+      await t.runtime.services.auth.createAccount({
+        email, password: PASSWORD, role: 'cardholder', displayName: `${person.firstName} ${person.lastName}`, personTypes: null, personId: person.id,
+      }, { actor: 'test' });
+      return { person, email };
+    },
+    async createStaff(role) {
+      const email = `${role}${++counter}x${process.pid}@univ.example.fr`;
+      await t.runtime.services.auth.createAccount({ email, password: PASSWORD, role, displayName: `${role} ${counter}`, personTypes: null, personId: null }, { actor: 'test' });
+      return { email };
+    },
+    async close() {
+      await t.close();
+      await sim?.close();
+    },
+  };
+}
+
+/** A browser context in a language (Accept-Language and navigator.language) and viewport. */
+export async function newContext(browser: Browser, baseUrl: string, options: { locale?: 'fr-FR' | 'en-GB'; phone?: boolean } = {}): Promise<BrowserContext> {
+  return browser.newContext({
+    baseURL: baseUrl,
+    locale: options.locale ?? 'fr-FR',
+    ...(options.phone
+      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
+      : { viewport: { width: 1366, height: 900 } }),
+    serviceWorkers: 'block',
+  });
+}
+
+/** Logs in through the login page and waits for the landing page. */
+export async function login(page: Page, email: string, landing: RegExp): Promise<void> {
+  await page.goto('/login');
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(landing);
+}
+
+/** Saves a full-page screenshot under test-artifacts/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** Runs axe-core (WCAG 2.1 A/AA rules) on the page and fails on any serious or critical violation. */
+export async function assertAccessible(page: Page, label: string): Promise<void> {
+  // Browser-side code as text: this file is type-checked without the DOM library.
+  const loaded = await page.evaluate('typeof window.axe !== "undefined"');
+  if (!loaded) await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(`window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }).then((result) => result.violations)`) as AxeViolation[];
+  const bad = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  assert.deepEqual(bad.map((violation) => `${violation.id} (${violation.impact}): ${violation.help} @ ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join(' | ')}`), [],
+    `accessibility violations on ${label}`);
+}
+
+/** A JPEG portrait (a face-like drawing) of the given size, made with sharp. */
+export async function portraitJpeg(width = 600, height = 800, hue = 200): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <rect width="100%" height="100%" fill="hsl(${hue},30%,88%)"/>
+    <ellipse cx="${width / 2}" cy="${height * 0.42}" rx="${width * 0.22}" ry="${height * 0.2}" fill="#e0b896"/>
+    <rect x="${width * 0.22}" y="${height * 0.66}" width="${width * 0.56}" height="${height * 0.34}" rx="${width * 0.1}" fill="hsl(${hue},45%,40%)"/>
+    <circle cx="${width * 0.43}" cy="${height * 0.4}" r="${width * 0.02}" fill="#333"/>
+    <circle cx="${width * 0.57}" cy="${height * 0.4}" r="${width * 0.02}" fill="#333"/>
+  </svg>`;
+  return sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer();
+}
+
+/** Reads a file of the repository (for the bundle size test). */
+export function repoFile(path: string): Buffer {
+  return readFileSync(join(ROOT, path));
+}
+
+export const REPO_ROOT = ROOT;

@@ -1,0 +1,37 @@
+import { api, apiUrl } from './api-client.ts';
+import type { Institution, InstitutionSettings, VerifyAnswer } from './api-types.ts';
+
+export interface InstitutionInput {
+  name: string;
+  pic: string;
+  uai?: string | null;
+  schacHomeOrganization: string;
+  country: string;
+  esiScope: 'national' | 'institution';
+  colors?: { primary: string; secondary: string };
+  settings?: Partial<InstitutionSettings>;
+}
+
+/** Institution settings and public verification endpoints. */
+export const institutionApi = {
+  get(signal?: AbortSignal): Promise<Institution> {
+    return api<Institution>('/institution', signal ? { signal } : {});
+  },
+  /** Saves the institution (admins); settings not sent keep their value. */
+  save(body: InstitutionInput): Promise<Institution> {
+    return api<Institution>('/institution', { method: 'PUT', body });
+  },
+  /** Uploads the logo (PNG, JPEG or SVG, 512 KB at most). */
+  uploadLogo(file: File): Promise<void> {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return api<void>('/institution/logo', { method: 'PUT', body: form });
+  },
+  logoUrl(): string {
+    return apiUrl('/institution/logo');
+  },
+  /** Public status of a card by ESCN (no login). */
+  verify(escn: string, signal?: AbortSignal): Promise<VerifyAnswer> {
+    return api<VerifyAnswer>(`/verify/${encodeURIComponent(escn)}`, { quiet401: true, ...(signal ? { signal } : {}) });
+  },
+};

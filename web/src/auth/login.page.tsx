@@ -1,0 +1,80 @@
+import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { fieldError, isAboutFields, problemMessage } from '../shared/problem-messages.ts';
+import { LanguageSwitcher } from '../shared/language-switcher.component.tsx';
+import { usePageTitle } from '../shared/use-page-title.hook.ts';
+import { homeOf } from './home-of.ts';
+import { useSession } from './session.context.tsx';
+import { useInstitution } from '../shared/use-institution.hook.ts';
+
+/** The login form: e-mail and password; errors shown next to the field, inputs kept. */
+export function LoginPage() {
+  const { t } = useTranslation();
+  usePageTitle(t('login.title'));
+  const { principal, login } = useSession();
+  const institution = useInstitution();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const from = (location.state as { from?: string } | null)?.from;
+  if (principal) return <Navigate to={from ?? homeOf(principal)} replace />;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await login(email.trim(), password);
+      navigate(from ?? homeOf(next), { replace: true });
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const general = error !== null && !isAboutFields(error, ['/email', '/password']) ? problemMessage(t, error) : null;
+  return (
+    <Center mih="100vh" p="md" component="main">
+      <Paper withBorder shadow="sm" p="lg" w="100%" maw={400}>
+        <form onSubmit={(event) => void submit(event)} noValidate data-testid="login-form">
+          <Stack>
+            <Stack gap={4}>
+              <Text fw={800} c="blue.8" size="lg">campuscard</Text>
+              <Title order={1} size="h2">{t('login.title')}</Title>
+              <Text c="dimmed" size="sm" data-testid="login-institution">{institution?.name ?? t('login.subtitle')}</Text>
+            </Stack>
+            {general && <Alert color="red" role="alert" data-testid="login-error">{general}</Alert>}
+            <TextInput
+              label={t('login.email')}
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(event) => setEmail(event.currentTarget.value)}
+              error={fieldError(t, error, '/email')}
+              data-testid="login-email"
+            />
+            <PasswordInput
+              label={t('login.password')}
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(event) => setPassword(event.currentTarget.value)}
+              error={fieldError(t, error, '/password')}
+              data-testid="login-password"
+            />
+            <Button type="submit" loading={busy} data-testid="login-submit">{t('login.submit')}</Button>
+            <Center><LanguageSwitcher /></Center>
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}

@@ -1,0 +1,65 @@
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import fr from './locales/fr.json';
+import en from './locales/en.json';
+
+export const LANGUAGES = ['fr', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const STORAGE_KEY = 'campuscard.language';
+
+function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/**
+ * The language to start in: the one the person chose before (localStorage), else the first of the
+ * browser's languages we speak, else French (the institution's language).
+ */
+export function detectLanguage(): Language {
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    if (isLanguage(stored)) return stored;
+  } catch {
+    // Storage may be disabled (private mode): fall through to the browser's languages.
+  }
+  const candidates = navigator.languages?.length ? navigator.languages : [navigator.language];
+  for (const candidate of candidates) {
+    const base = candidate?.slice(0, 2).toLowerCase();
+    if (isLanguage(base)) return base;
+  }
+  return 'fr';
+}
+
+/** Switches the interface language, remembers it and updates `<html lang>`. */
+export async function changeLanguage(language: Language): Promise<void> {
+  try {
+    localStorage.setItem(STORAGE_KEY, language);
+  } catch {
+    // Not remembered, still switched.
+  }
+  await i18next.changeLanguage(language);
+}
+
+/** The current interface language. */
+export function currentLanguage(): Language {
+  return isLanguage(i18next.language) ? i18next.language : 'fr';
+}
+
+/** Initialises i18next once, before the first render. */
+export async function initI18n(): Promise<void> {
+  const language = detectLanguage();
+  i18next.on('languageChanged', (lng) => {
+    document.documentElement.lang = lng;
+  });
+  await i18next.use(initReactI18next).init({
+    resources: { fr: { translation: fr }, en: { translation: en } },
+    lng: language,
+    fallbackLng: 'fr',
+    supportedLngs: [...LANGUAGES],
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    showSupportNotice: false,
+  });
+  document.documentElement.lang = language;
+}

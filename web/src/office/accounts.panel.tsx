@@ -1,0 +1,105 @@
+import { Alert, Badge, Button, MultiSelect, Paper, PasswordInput, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { adminApi, type Account } from '../api/admin.api.ts';
+import type { Role } from '../auth/session.context.tsx';
+import { formatDateTime } from '../shared/format.ts';
+import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
+import { ProblemAlert } from '../shared/problem-alert.component.tsx';
+import { useApi } from '../shared/use-api.hook.ts';
+
+const ROLES: readonly Role[] = ['admin', 'manager', 'viewer', 'station', 'deliverer', 'cardholder'];
+const PERSON_TYPES = ['student', 'staff', 'guest', 'external'];
+
+/** Accounts and their roles: create, change the role or type limits, disable. */
+export function AccountsPanel() {
+  const { t } = useTranslation();
+  const accounts = useApi((signal) => adminApi.accounts(signal).then((answer) => answer.items), []);
+  const [email, setEmail] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [role, setRole] = useState<Role>('manager');
+  const [password, setPassword] = useState('');
+  const [limits, setLimits] = useState<string[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [rowError, setRowError] = useState<unknown>(null);
+  const [created, setCreated] = useState<string | null>(null);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    setCreated(null);
+    try {
+      const account = await adminApi.createAccount({ email: email.trim(), displayName: displayName.trim(), role, ...(password ? { password } : {}), personTypes: limits.length ? limits : null });
+      setCreated(account.email);
+      setEmail('');
+      setDisplayName('');
+      setPassword('');
+      setLimits([]);
+      accounts.reload();
+    } catch (failure) {
+      setError(failure);
+    }
+  }
+
+  async function change(account: Account, changes: Parameters<typeof adminApi.updateAccount>[1]) {
+    setRowError(null);
+    try {
+      await adminApi.updateAccount(account.id, changes);
+      accounts.reload();
+    } catch (failure) {
+      setRowError(failure);
+    }
+  }
+
+  return (
+    <Stack>
+      <Paper withBorder p="md">
+        <Title order={2} size="h4" mb="sm">{t('admin.accounts.create')}</Title>
+        <form onSubmit={(event) => void create(event)} noValidate>
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+            <TextInput label={t('admin.accounts.email')} type="email" value={email} onChange={(event) => setEmail(event.currentTarget.value)} error={fieldError(t, error, '/email')} required />
+            <TextInput label={t('admin.accounts.displayName')} value={displayName} onChange={(event) => setDisplayName(event.currentTarget.value)} error={fieldError(t, error, '/displayName')} required />
+            <Select label={t('admin.accounts.role')} data={ROLES.map((value) => ({ value, label: t(`roles.${value}`) }))} value={role} onChange={(value) => value && setRole(value as Role)} allowDeselect={false} />
+            <PasswordInput label={t('admin.accounts.password')} description={t('admin.accounts.passwordHelp')} value={password} onChange={(event) => setPassword(event.currentTarget.value)} error={fieldError(t, error, '/password')} autoComplete="new-password" />
+            <MultiSelect label={t('admin.accounts.limits')} description={t('admin.accounts.limitsHelp')} data={PERSON_TYPES.map((value) => ({ value, label: t(`personType.${value}`) }))} value={limits} onChange={setLimits} clearable />
+          </SimpleGrid>
+          {error && !isAboutFields(error, ['/email', '/displayName', '/password']) ? <ProblemAlert error={error} /> : null}
+          {created ? <Alert color="green" mt="sm">{t('admin.accounts.created', { email: created })}</Alert> : null}
+          <Button type="submit" mt="sm">{t('admin.accounts.createButton')}</Button>
+        </form>
+      </Paper>
+      <ProblemAlert error={accounts.error ?? rowError} />
+      <Table.ScrollContainer minWidth={800}>
+        <Table striped data-testid="accounts-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('admin.accounts.displayName')}</Table.Th>
+              <Table.Th>{t('admin.accounts.email')}</Table.Th>
+              <Table.Th>{t('admin.accounts.role')}</Table.Th>
+              <Table.Th>{t('admin.accounts.limits')}</Table.Th>
+              <Table.Th>{t('admin.accounts.lastLogin')}</Table.Th>
+              <Table.Th>{t('admin.accounts.active')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(accounts.data ?? []).map((account) => (
+              <Table.Tr key={account.id}>
+                <Table.Td>{account.displayName}</Table.Td>
+                <Table.Td>{account.email}</Table.Td>
+                <Table.Td>
+                  <Select size="xs" aria-label={t('admin.accounts.roleOf', { name: account.displayName })} data={ROLES.map((value) => ({ value, label: t(`roles.${value}`) }))}
+                    value={account.role} onChange={(value) => value && value !== account.role && void change(account, { role: value as Role })} allowDeselect={false} w={150} />
+                </Table.Td>
+                <Table.Td>{account.personTypes ? account.personTypes.map((type) => <Badge key={type} variant="outline" color="gray" mr={4}>{t(`personType.${type}`)}</Badge>) : <Text size="sm" c="dimmed">{t('common.all')}</Text>}</Table.Td>
+                <Table.Td>{formatDateTime(account.lastLoginAt)}</Table.Td>
+                <Table.Td>
+                  <Switch aria-label={t('admin.accounts.activeOf', { name: account.displayName })} checked={!account.disabled} onChange={(event) => void change(account, { disabled: !event.currentTarget.checked })} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Stack>
+  );
+}

@@ -1,0 +1,32 @@
+import { Stack, Tabs, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { usePageTitle } from '../shared/use-page-title.hook.ts';
+import { AccountsPanel } from './accounts.panel.tsx';
+import { InstitutionSettingsPanel } from './institution-settings.panel.tsx';
+import { MailsPanel } from './mails.panel.tsx';
+import { TokensPanel } from './tokens.panel.tsx';
+
+const TABS = ['institution', 'accounts', 'tokens', 'mails'] as const;
+
+/** Administration: institution settings, accounts and roles, API tokens, the mail log. */
+export function AdminPage() {
+  const { t } = useTranslation();
+  usePageTitle(t('admin.title'));
+  const [params, setParams] = useSearchParams();
+  const tab = TABS.find((candidate) => candidate === params.get('tab')) ?? 'institution';
+  return (
+    <Stack>
+      <Title order={1} size="h2">{t('admin.title')}</Title>
+      <Tabs value={tab} onChange={(value) => setParams(value ? { tab: value } : {})} keepMounted={false}>
+        <Tabs.List>
+          {TABS.map((value) => <Tabs.Tab key={value} value={value} data-testid={`admin-tab-${value}`}>{t(`admin.tabs.${value}`)}</Tabs.Tab>)}
+        </Tabs.List>
+        <Tabs.Panel value="institution" pt="md"><InstitutionSettingsPanel /></Tabs.Panel>
+        <Tabs.Panel value="accounts" pt="md"><AccountsPanel /></Tabs.Panel>
+        <Tabs.Panel value="tokens" pt="md"><TokensPanel /></Tabs.Panel>
+        <Tabs.Panel value="mails" pt="md"><MailsPanel /></Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,37 @@
+import { Navigate, Route, Routes } from 'react-router';
+import { StatusPage } from '../app/status.page.tsx';
+import { RequireSession } from '../auth/require-session.component.tsx';
+import { AdminPage } from './admin.page.tsx';
+import { CardDetailPage } from './card-detail.page.tsx';
+import { CardListPage } from './card-list.page.tsx';
+import { DashboardPage } from './dashboard.page.tsx';
+import { DeliverySlipPage } from './delivery-slip.page.tsx';
+import { DeliveryPage } from './delivery.page.tsx';
+import { EncodePage } from './encode.page.tsx';
+import { EscSyncPage } from './esc-sync.page.tsx';
+import { PrintSheetPage } from './print-sheet.page.tsx';
+import { PrintPage } from './print.page.tsx';
+import { RequestForPage } from './request-for.page.tsx';
+import { RequestQueuePage } from './request-queue.page.tsx';
+
+/** The card office console (a lazily loaded chunk): every page and the roles that open it. */
+export function OfficeRoutes() {
+  return (
+    <Routes>
+      <Route index element={<DashboardPage />} />
+      <Route path="cards" element={<CardListPage />} />
+      <Route path="cards/:id" element={<CardDetailPage />} />
+      <Route path="queue" element={<RequireSession roles={['admin', 'manager']}><RequestQueuePage /></RequireSession>} />
+      <Route path="request" element={<RequireSession roles={['admin', 'manager']}><RequestForPage /></RequireSession>} />
+      <Route path="print" element={<RequireSession roles={['admin', 'manager', 'station']}><PrintPage /></RequireSession>} />
+      <Route path="print/sheet" element={<PrintSheetPage />} />
+      <Route path="encode" element={<RequireSession roles={['admin', 'manager', 'station']}><EncodePage /></RequireSession>} />
+      <Route path="delivery" element={<RequireSession roles={['admin', 'manager', 'deliverer']}><DeliveryPage /></RequireSession>} />
+      <Route path="delivery/slip" element={<DeliverySlipPage />} />
+      <Route path="esc" element={<RequireSession roles={['admin', 'manager']}><EscSyncPage /></RequireSession>} />
+      <Route path="admin" element={<RequireSession roles={['admin']}><AdminPage /></RequireSession>} />
+      <Route path="home" element={<Navigate to="/office" replace />} />
+      <Route path="*" element={<StatusPage kind="notFound" />} />
+    </Routes>
+  );
+}

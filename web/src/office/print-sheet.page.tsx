@@ -1,0 +1,59 @@
+import { Alert, Button, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { cardsApi } from '../api/cards.api.ts';
+import { CardFace } from '../shared/card-face.component.tsx';
+import { ProblemAlert } from '../shared/problem-alert.component.tsx';
+import { useApi } from '../shared/use-api.hook.ts';
+import { useInstitution } from '../shared/use-institution.hook.ts';
+import { usePageTitle } from '../shared/use-page-title.hook.ts';
+import './print-sheet.css';
+
+/**
+ * The print sheet: each card face at its true ISO/IEC 7810 ID-1 size (85.60 x 53.98 mm) with the
+ * institution's logo, colours, photo, names, numbers and QR code. Print at 100 % (no scaling).
+ */
+export function PrintSheetPage() {
+  const { t } = useTranslation();
+  usePageTitle(t('print.sheetTitle'));
+  const [params] = useSearchParams();
+  const ids = (params.get('ids') ?? '').split(',').filter(Boolean).slice(0, 100);
+  const institution = useInstitution();
+  const cards = useApi((signal) => Promise.all(ids.map((id) => cardsApi.get(id, signal))), [ids.join(',')]);
+
+  return (
+    <Stack>
+      <Group justify="space-between" className="no-print">
+        <Title order={1} size="h2">{t('print.sheetTitle')}</Title>
+        <Group>
+          <Button variant="default" component={Link} to="/office/print">{t('common.back')}</Button>
+          <Button onClick={() => window.print()} data-testid="print-now">{t('print.print')}</Button>
+        </Group>
+      </Group>
+      <Alert color="gray" className="no-print">{t('print.scaleHelp')}</Alert>
+      <ProblemAlert error={cards.error} />
+      {cards.loading && !cards.data ? <Loader aria-label={t('common.loading')} /> : null}
+      <div className="print-sheet" data-testid="print-sheet">
+        {(cards.data ?? []).map((card) => (
+          <div key={card.id} className="print-sheet__slot">
+            <CardFace
+              size="print"
+              testId="print-card"
+              institutionName={institution?.name ?? 'campuscard'}
+              colors={institution?.colors}
+              logoUrl={institution?.hasLogo ? '/api/v1/institution/logo' : null}
+              firstName={card.holder.firstName}
+              lastName={card.holder.lastName}
+              personType={card.holder.personType}
+              expiresAt={card.expiresAt}
+              escn={card.escn}
+              photo={cardsApi.photoUrl(card) ? <img src={cardsApi.photoUrl(card) ?? ''} alt="" /> : null}
+              qrUrl={card.escn ? cardsApi.qrUrl(card) : null}
+            />
+            <Text size="xs" className="no-print" ta="center">{card.holder.lastName} {card.holder.firstName} · {t(`state.${card.state}`)}</Text>
+          </div>
+        ))}
+      </div>
+    </Stack>
+  );
+}
