@@ -24,7 +24,6 @@ export default defineConfig({
           if (/node_modules\/(react|react-dom|scheduler)\//.test(id)) return 'react';
           if (/node_modules\/(react-router)\//.test(id)) return 'router';
           if (/node_modules\/(i18next|react-i18next)\//.test(id)) return 'i18n';
-          if (/node_modules\/@mantine\//.test(id)) return 'mantine';
           return undefined;
         },
       },

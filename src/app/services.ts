@@ -39,13 +39,12 @@ export function createServices(context: ServiceContext) {
   });
   const audit = createAuditService(db);
   const jobRuns = createJobRunsService(db);
-  const institutionForMails = createInstitutionService(db);
+  const institution = createInstitutionService(db);
   const notifications = createNotificationsService({
     db, jobs: context.jobs, config, logger: context.logger,
-    institutionName: async (executor) => (await institutionForMails.find(executor))?.name,
+    institutionName: async (executor) => (await institution.find(executor))?.name,
     ...(context.now ? { now: context.now } : {}),
   });
-  const institution = createInstitutionService(db);
   const people = createPeopleService({ db, institution, audit, ...(context.now ? { now: context.now } : {}) });
   const photos = createPhotosService({ db, config });
   people.addExportSection('photos', (executor, personId) => photos.listForPerson(executor, personId));
@@ -57,7 +56,7 @@ export function createServices(context: ServiceContext) {
   // One ESCN generator per PIC: its per-millisecond counter keeps the numbers of this process distinct.
   const escnGenerators = new Map<string, EscnGenerator>();
   const cards = createCardsService({
-    db, people, photos, institution,
+    db, people, photos, institution, logger: context.logger,
     notify: (executor, notification) => notifications.notify(executor, notification),
     mintEscn: (pic) => {
       let generator = escnGenerators.get(pic);

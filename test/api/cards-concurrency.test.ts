@@ -25,8 +25,8 @@ test('two managers moving the same card at once: exactly one succeeds, the other
     const card = await requestCard(w, (await createPerson(w.t)).id);
     const other = await w.t.loginAs('manager');
     const [first, second] = await Promise.all([
-      w.manager.post<CardView>(`/api/v1/cards/${card.id}/moves`, { to: 'REQUEST_CHECKED', expectedVersion: card.version }),
-      other.post<CardView>(`/api/v1/cards/${card.id}/moves`, { to: 'REJECTED', comment: 'duplicate', expectedVersion: card.version }),
+      w.manager.post(`/api/v1/cards/${card.id}/moves`, { to: 'REQUEST_CHECKED', expectedVersion: card.version }),
+      other.post(`/api/v1/cards/${card.id}/moves`, { to: 'REJECTED', comment: 'duplicate', expectedVersion: card.version }),
     ]);
     const statuses = [first.status, second.status].sort();
     assert.deepEqual(statuses, [200, 409], `${first.text} / ${second.text}`);

@@ -8,6 +8,7 @@ interface Page {
   items: CardView[];
   nextCursor: string | null;
   total?: number;
+  totalCapped?: boolean;
 }
 
 let w: CardsWorld;
@@ -104,11 +105,24 @@ test('keyset pagination: every sort and order walks all cards exactly once, in o
   }
   const byName = await walk('sort=lastName&order=asc', 4);
   assert.equal(byName[0]?.holder.lastName, 'Bernard');
+
+  // Several states are read one index branch per state, then merged: same order, same pages.
+  for (const sort of ['requestedAt', 'updatedAt', 'lastName'] as const) {
+    for (const order of ['asc', 'desc'] as const) {
+      const merged = await walk(`state=NEW,REQUEST_CHECKED,ENABLED&sort=${sort}&order=${order}`, 3);
+      const expected = (await walk(`sort=${sort}&order=${order}`, 200)).filter((c) => ['NEW', 'REQUEST_CHECKED', 'ENABLED'].includes(c.state));
+      assert.deepEqual(merged.map((c) => c.id), expected.map((c) => c.id), `${sort} ${order}`);
+    }
+  }
+  const offsetPages = [1, 2, 3, 4, 5].map((n) => `state=NEW,REQUEST_CHECKED&sort=lastName&page=${n}&limit=3`);
+  const paged = (await Promise.all(offsetPages.map((query) => list(query)))).flatMap((p) => p.items.map((c) => c.id));
+  assert.deepEqual(paged, (await walk('state=NEW,REQUEST_CHECKED&sort=lastName', 50)).map((c) => c.id));
 });
 
 test('page mode gives the total; cursors are checked', async () => {
   const first = await list('page=1&limit=5&sort=lastName&order=asc');
   assert.equal(first.total, names.length + 2);
+  assert.equal(first.totalCapped, false);
   assert.equal(first.items.length, 5);
   assert.equal(first.nextCursor, null);
   const third = await list('page=3&limit=5&sort=lastName&order=asc');

@@ -4,6 +4,7 @@ import { startTestApp } from '../helpers/test-app.ts';
 import type { CardDetailView, CardView } from '../../src/modules/cards/cards.service.ts';
 import { csnForms } from '../../src/modules/cards/domain/csn.ts';
 import { ESCN_PATTERN } from '../../src/modules/esc/domain/escn.ts';
+import { createCardsService } from '../../src/modules/cards/cards.service.ts';
 import {
   configureInstitution, createPerson, encode, enabledCard, freshCsn, holderClient, jpeg, move, officeClients,
   requestCard, stateOf, type CardsWorld,
@@ -264,6 +265,9 @@ test('requests: self-service rules, one pending request at a time, validity cut 
   assert.equal(pending.status, 409);
   assert.equal(pending.body.code, 'request_pending');
   assert.equal(pending.body.cardId, virtual.body.id);
+  const withdrawn = await move(staffClient, virtual.body.id, 'CANCELED');
+  assert.equal(withdrawn.state, 'CANCELED');
+  assert.equal((await staffClient.post('/api/v1/cards', { cardKind: 'virtual' })).status, 201, 'a new request once the other is withdrawn');
 
   const soon = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
   const leaving = await createPerson(w.t, { rightsEnd: soon });
@@ -403,4 +407,26 @@ test('a person change refreshes the holder snapshot of their cards; mails follow
   const exported = await w.t.runtime.services.people.exportData(person.id);
   const section = exported.cards as { cards: CardDetailView[] };
   assert.deepEqual(section.cards.map((c) => [c.id, c.history.length]), [[card.id, 2]]);
+});
+
+test('an ESCN that is already taken is minted again', async () => {
+  const taken = await requestCard(w, (await createPerson(w.t)).id);
+  const { db } = w.t.runtime.database;
+  const { people, photos, institution, cards } = w.t.runtime.services;
+  const minted: string[] = [];
+  const fresh = ['3e506370-826a-103d-bf76-001999999999', '3e506370-826a-103d-bf76-001999999998'];
+  const service = createCardsService({
+    db, people, photos, institution,
+    mintEscn: () => {
+      const escn = minted.length === 0 ? (taken.escn as string) : (fresh[minted.length - 1] as string);
+      minted.push(escn);
+      return escn;
+    },
+  });
+  const person = await createPerson(w.t);
+  const admin = { kind: 'session' as const, id: 'x', actor: 'test:admin', displayName: 'admin', role: 'admin' as const, personTypes: null, personId: null };
+  const card = await service.request(person.id, { channel: 'office', cardKind: 'physical' }, admin, { actor: 'test' });
+  assert.deepEqual(minted, [taken.escn, fresh[0]]);
+  assert.equal(card.escn, fresh[0]);
+  assert.equal((await cards.get(card.id, admin)).escn, fresh[0]);
 });

@@ -50,3 +50,11 @@ test('the configured institution’s name ends the subject and signs the mail', 
   assert.equal(mail?.subject, 'Votre demande de carte a été validée – Université de Test');
   assert.match(mail?.text ?? '', /Le service des cartes – Université de Test/);
 });
+
+test('the mail routes are in the OpenAPI document', async () => {
+  const document = await t.anonymous.get<{ paths: Record<string, unknown> }>('/api/v1/openapi.json');
+  assert.equal(document.status, 200);
+  for (const path of ['/api/v1/mails', '/api/v1/mails/{id}', '/api/v1/me/mails', '/api/v1/me/mails/{id}']) {
+    assert.ok(path in document.body.paths, path);
+  }
+});

@@ -231,15 +231,9 @@ function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListF
 /** A listed card with its sort timestamp as text, for the next cursor. */
 export type ListedCardRow = CardRow & { sortAt: string };
 
-/**
- * One page of cards matching `filter`, in the requested order, ties broken by id. Keyset mode
- * (`after`) seeks straight to the next page through the sort indexes; offset mode is for
- * page-number UIs on small result sets. Fetches `limit + 1` rows so the caller knows whether
- * another page follows.
- */
-export async function listCards(executor: Executor, filter: CardListFilter, page: CardListPage): Promise<ListedCardRow[]> {
-  const direction = page.order;
-  const comparator = direction === 'asc' ? '>' : '<';
+/** The filtered, keyset-limited query of one page, before ordering. */
+function pageQuery(executor: Executor, filter: CardListFilter, page: CardListPage) {
+  const comparator = page.order === 'asc' ? '>' : '<';
   const sortAt = page.sort === 'updatedAt' ? sql<string>`cards.updated_at::text` : sql<string>`cards.requested_at::text`;
   let query = executor.selectFrom('cards').select(CARD_COLUMNS).select(sortAt.as('sortAt')).where((eb) => applyFilter(eb, filter));
   const after = page.after;
@@ -253,20 +247,60 @@ export async function listCards(executor: Executor, filter: CardListFilter, page
         eb.tuple(sql<Date>`${after.at}::timestamptz`, sql<string>`${after.id}::uuid`)));
     }
   }
-  if (page.sort === 'lastName') {
-    query = query.orderBy('cards.holderLastName', direction).orderBy('cards.holderFirstName', direction);
-  } else {
-    query = query.orderBy(page.sort === 'requestedAt' ? 'cards.requestedAt' : 'cards.updatedAt', direction);
+  return query;
+}
+
+/** The ORDER BY of a page: the sort key, then the id, all in the same direction. */
+function sortColumns(sort: CardSortKey): Array<'holderLastName' | 'holderFirstName' | 'requestedAt' | 'updatedAt' | 'id'> {
+  if (sort === 'lastName') return ['holderLastName', 'holderFirstName', 'id'];
+  return [sort, 'id'];
+}
+
+/**
+ * One page of cards matching `filter`, in the requested order, ties broken by id. Keyset mode
+ * (`after`) seeks straight to the next page through the sort indexes; offset mode is for
+ * page-number UIs on small result sets. Fetches `limit + 1` rows so the caller knows whether
+ * another page follows.
+ *
+ * Several states are read as one ordered, limited branch per state (each walks its
+ * `(state, sort key)` index), merged and cut again: a single scan of the sort index filtered by
+ * the states would read most of the table when the states are rare.
+ */
+export async function listCards(executor: Executor, filter: CardListFilter, page: CardListPage): Promise<ListedCardRow[]> {
+  const direction = page.order;
+  const wanted = page.limit + 1;
+  const states = filter.states ?? [];
+  if (states.length <= 1 || filter.personId) {
+    let query = pageQuery(executor, filter, page);
+    for (const column of sortColumns(page.sort)) query = query.orderBy(`cards.${column}`, direction);
+    query = query.limit(wanted);
+    if (page.offset) query = query.offset(page.offset);
+    return query.execute();
   }
-  query = query.orderBy('cards.id', direction).limit(page.limit + 1);
+  const perBranch = wanted + (page.offset ?? 0);
+  const branches = states.map((state) => {
+    let branch = pageQuery(executor, { ...filter, states: [state] }, page);
+    for (const column of sortColumns(page.sort)) branch = branch.orderBy(`cards.${column}`, direction);
+    return executor.selectFrom(branch.limit(perBranch).as('branch')).selectAll();
+  });
+  const [first, ...rest] = branches;
+  if (!first) return [];
+  const union = rest.reduce((merged, branch) => merged.unionAll(branch), first);
+  let query = executor.selectFrom(union.as('merged')).selectAll();
+  for (const column of sortColumns(page.sort)) query = query.orderBy(`merged.${column}`, direction);
+  query = query.limit(wanted);
   if (page.offset) query = query.offset(page.offset);
   return query.execute();
 }
 
-/** How many cards match `filter` (page-number mode only: a count walks every match). */
-export async function countCards(executor: Executor, filter: CardListFilter): Promise<number> {
-  const row = await executor.selectFrom('cards').select((eb) => eb.fn.countAll<number>().as('count'))
-    .where((eb) => applyFilter(eb, filter)).executeTakeFirstOrThrow();
+/**
+ * How many cards match `filter`, counting no further than `cap` (page-number mode only: page
+ * numbers stop there, and an exact count would walk every match of a million cards).
+ */
+export async function countCards(executor: Executor, filter: CardListFilter, cap: number): Promise<number> {
+  const matches = executor.selectFrom('cards').select('cards.id').where((eb) => applyFilter(eb, filter)).limit(cap);
+  const row = await executor.selectFrom(matches.as('matches')).select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }
 

@@ -132,6 +132,14 @@ async function uploadedPhoto(request: FastifyRequest, maxBytes: number): Promise
  * - CSN (encoding report): station, admin, manager; delivery: deliverer, admin, manager;
  * - `/me/cards`: anyone logged in, their own cards.
  * A card one may not see answers 404 `card_not_found`, never 403.
+ *
+ * HTTP answers of the lifecycle (problem+json `code`): a move the table does not have, or that
+ * the institution's settings close, is 409 (`move_not_allowed`, `disabled_by_settings`); a
+ * card that changed meanwhile is 409 `state_conflict` (stale `expectedVersion`, a concurrent
+ * move, or the one-ENABLED-card index firing); an actor kind that may not make the move is 403
+ * (`forbidden_for_actor`, `reenable_forbidden`); an IN_PRINT/IN_ENCODE card locked by someone
+ * else is 423 `not_your_lock` (Locked: the card is fine, it is being worked on elsewhere);
+ * missing or refused reason, comment or CSN is 422 with `field` (`/reason`, `/comment`, `/csn`).
  */
 export async function cardsRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { cards, photos } = deps.services;
@@ -186,7 +194,12 @@ export async function cardsRoutes(app: AppInstance, deps: AppDeps): Promise<void
         page: Type.Optional(Type.Integer({ minimum: 1, description: 'Page number (offset mode, first 10000 cards); not with cursor' })),
       }, { additionalProperties: false }),
       response: {
-        200: Type.Object({ items: Type.Array(CardSchema), nextCursor: Nullable(Type.String()), total: Type.Optional(Type.Integer()) }),
+        200: Type.Object({
+          items: Type.Array(CardSchema),
+          nextCursor: Nullable(Type.String()),
+          total: Type.Optional(Type.Integer()),
+          totalCapped: Type.Optional(Type.Boolean()),
+        }),
         ...errorResponses(400, 401, 403),
       },
     },

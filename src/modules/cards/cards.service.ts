@@ -6,6 +6,7 @@
  * one live card per CSN) are the last guard and answer 409 when they fire.
  */
 import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, isUniqueViolation, type ActorContext, type Executor } from '../../platform/db/database.ts';
 import { badRequest, conflict, forbidden, notFound, ProblemError, unprocessable } from '../../platform/http/problem.ts';
@@ -46,7 +47,7 @@ export interface CardsPeoplePort {
   /** Persons a page at a time; the rights-end job asks for those whose rights ended before a day. */
   list(query: {
     rightsEndBefore?: string | undefined;
-    sort?: 'created_at' | undefined;
+    sort?: 'last_name' | undefined;
     order?: 'asc' | undefined;
     limit?: number | undefined;
     cursor?: string | undefined;
@@ -94,6 +95,8 @@ export interface CardsServiceDeps {
   /** A fresh ESCN for the institution of this PIC (unique; a collision is retried). */
   mintEscn: (pic: string) => string;
   now?: () => Date;
+  /** Warnings of the rights-end job (ids and error codes only, never personal data). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 export type CardKind = 'physical' | 'virtual';
@@ -206,8 +209,10 @@ export interface CardListResult {
   items: CardView[];
   /** Pass as `cursor` to get the next page; null on the last page. */
   nextCursor: string | null;
-  /** Offset mode only: how many cards match. */
+  /** Offset mode only: how many cards match, up to MAX_LIST_OFFSET. */
   total?: number;
+  /** Offset mode only: more cards match than page numbers reach (use the cursor to see them all). */
+  totalCapped?: boolean;
 }
 
 export interface RightsEndReport {
@@ -470,7 +475,6 @@ interface MoveMeta {
   actorLabel: string;
   comment: string | null;
   reason: DisableReason | null;
-  csn: string | null;
   remoteAddress: string | null;
 }
 
@@ -576,7 +580,7 @@ export function createCardsService(deps: CardsServiceDeps) {
     for (const effect of decision.effects) {
       switch (effect.type) {
         case 'createRenewalCard':
-          created = await createRenewal(trx, card, meta, context);
+          created = await createRenewal(trx, card, actor, meta, context);
           break;
         case 'unlock':
           changes.lockedBy = null;
@@ -667,7 +671,7 @@ export function createCardsService(deps: CardsServiceDeps) {
   }
 
   function systemMeta(remoteAddress: string | null): MoveMeta {
-    return { actorLabel: SYSTEM_LABEL, comment: null, reason: null, csn: null, remoteAddress };
+    return { actorLabel: SYSTEM_LABEL, comment: null, reason: null, remoteAddress };
   }
 
   /** A person has at most one ENABLED card: the others go DISABLED (REPLACED), as the system. */
@@ -683,10 +687,6 @@ export function createCardsService(deps: CardsServiceDeps) {
       if (!decision.ok) throw new Error(`replacing card refused: ${decision.code}`);
       await applyMove(trx, other, decision, SYSTEM_ACTOR, systemMeta(remoteAddress), context);
     }
-  }
-
-  async function personForCard(trx: Executor, personId: string): Promise<CardHolderPerson> {
-    return people.get(personId, trx);
   }
 
   function ensureRightsOpen(person: CardHolderPerson, today: string): void {
@@ -705,8 +705,8 @@ export function createCardsService(deps: CardsServiceDeps) {
   }
 
   /** The new RENEWED card of a renewal: the previous card's photo (a copy) and data, a new ESCN. */
-  async function createRenewal(trx: Executor, previous: CardRow, meta: MoveMeta, context: MoveContext): Promise<CardRow> {
-    const person = await personForCard(trx, previous.personId);
+  async function createRenewal(trx: Executor, previous: CardRow, actor: Actor, meta: MoveMeta, context: MoveContext): Promise<CardRow> {
+    const person = await people.get(previous.personId, trx);
     const today = isoDay(now());
     ensureRightsOpen(person, today);
     ensureNoPendingRequest(await repo.findCardsOfPerson(trx, previous.personId));
@@ -749,7 +749,7 @@ export function createCardsService(deps: CardsServiceDeps) {
     await repo.insertMove(trx, {
       cardId: card.id,
       actor: meta.actorLabel,
-      actorKind: meta.actorLabel === SYSTEM_LABEL ? 'system' : 'renewal',
+      actorKind: actor.kind,
       fromState: null,
       toState: 'RENEWED',
       reason: null,
@@ -774,23 +774,22 @@ export function createCardsService(deps: CardsServiceDeps) {
     const card = await lockCard(trx, cardId, principal, input.expectedVersion);
     const actor = moveActorFor(principal, card);
     if (actor === null) throw forbidden('You may not move this card', 'forbidden_for_actor');
-    const moveContext_ = await moveContext(trx);
+    const mc = await moveContext(trx);
     const decision = decideMove({
       card: factsOf(card),
       to: input.to,
       actor,
       reason: input.reason ?? null,
       comment: input.comment ?? null,
-      settings: cardSettings(moveContext_.settings),
+      settings: cardSettings(mc.settings),
     });
     if (!decision.ok) throw moveProblem(decision);
     return applyMove(trx, card, decision, actor, {
       actorLabel: principal.actor,
       comment: input.comment?.trim() || null,
       reason: input.reason ?? null,
-      csn: null,
       remoteAddress: context.ip ?? null,
-    }, moveContext_);
+    }, mc);
   }
 
   function asProblem(error: unknown): ProblemError {
@@ -939,11 +938,14 @@ export function createCardsService(deps: CardsServiceDeps) {
         if (offset + limit > MAX_LIST_OFFSET) {
           throw badRequest('page_too_deep', `Page numbers reach ${MAX_LIST_OFFSET} cards; use the cursor beyond`, { field: 'querystring:/page' });
         }
-        const [rows, total] = await Promise.all([
-          repo.listCards(db, filter, { sort, order, limit, offset }),
-          repo.countCards(db, filter),
-        ]);
-        return { items: rows.slice(0, limit).map(toCardView), nextCursor: null, total };
+        const rows = await repo.listCards(db, filter, { sort, order, limit, offset });
+        const counted = await repo.countCards(db, filter, MAX_LIST_OFFSET + 1);
+        return {
+          items: rows.slice(0, limit).map(toCardView),
+          nextCursor: null,
+          total: Math.min(counted, MAX_LIST_OFFSET),
+          totalCapped: counted > MAX_LIST_OFFSET,
+        };
       }
       const after = query.cursor !== undefined ? decodeCursor(query.cursor, sort, order) : undefined;
       const rows = await repo.listCards(db, filter, { sort, order, limit, after });
@@ -1063,7 +1065,7 @@ export function createCardsService(deps: CardsServiceDeps) {
         const decision = decideMove({ card: factsOf(card), to: 'ENCODED', actor, csn: parsed.hex, settings: cardSettings(mc.settings) });
         if (!decision.ok) throw moveProblem(decision);
         const outcome = await applyMove(trx, card, decision, actor, {
-          actorLabel: principal.actor, comment: null, reason: null, csn: parsed.hex, remoteAddress: context.ip ?? null,
+          actorLabel: principal.actor, comment: null, reason: null, remoteAddress: context.ip ?? null,
         }, mc);
         return toCardView(outcome.card);
       });
@@ -1094,7 +1096,7 @@ export function createCardsService(deps: CardsServiceDeps) {
         const decision = decideMove({ card: factsOf(delivered), to: 'ENABLED', actor, settings: cardSettings(mc.settings) });
         if (!decision.ok) throw moveProblem(decision);
         const outcome = await applyMove(trx, delivered, decision, actor, {
-          actorLabel: principal.actor, comment: null, reason: null, csn: null, remoteAddress: context.ip ?? null,
+          actorLabel: principal.actor, comment: null, reason: null, remoteAddress: context.ip ?? null,
         }, mc);
         return toCardView(outcome.card);
       });
@@ -1117,7 +1119,9 @@ export function createCardsService(deps: CardsServiceDeps) {
     /**
      * Copies the persons' current data onto all their cards, in one UPDATE for the whole chunk,
      * in the caller's (the people service's) transaction. Cards already up to date are left
-     * alone. Returns how many cards changed.
+     * alone. Returns how many cards changed. It takes row locks only, not the persons' card
+     * locks (a chunk holds up to a thousand persons); a move racing it waits, or in the rare
+     * deadlock PostgreSQL breaks, answers 409 `state_conflict`.
      */
     async refreshHolders(executor: Executor, persons: readonly CardHolderPerson[]): Promise<number> {
       return repo.updateHolderSnapshots(executor, persons.map((person) => ({ personId: person.id, ...holderOf(person) })), now());
@@ -1133,37 +1137,42 @@ export function createCardsService(deps: CardsServiceDeps) {
       const report: RightsEndReport = { today, personsChecked: 0, expired: 0, canceled: 0, restored: 0, failures: 0 };
       const endedStates: CardState[] = ['ENABLED', 'DISABLED', ...PENDING_REQUEST_STATES];
 
-      const applyFor = async (personId: string, rightsEnd: string | null): Promise<void> => {
+      // The listing only names candidates: the rights end is read again under the person's card
+      // lock, so a change made since the listing is what counts.
+      const applyFor = async (personId: string): Promise<void> => {
         report.personsChecked += 1;
         try {
           await write({ actor: SYSTEM_LABEL }, async (trx) => {
             await repo.lockPersonCards(trx, personId);
+            const person = await people.get(personId, trx);
             const mc = await moveContext(trx);
             const cards = await repo.findCardsOfPerson(trx, personId);
-            const plan = planRightsEnd(cards.map((row) => ({ id: row.id, state: factsOf(row).state })), rightsEnd, today);
+            const plan = planRightsEnd(cards.map((row) => ({ id: row.id, state: factsOf(row).state })), person.rightsEnd, today);
             for (const planned of plan) {
               const card = await repo.findCard(trx, planned.cardId, { forUpdate: true });
               if (!card) continue;
               const decision = decideMove({ card: factsOf(card), to: planned.to, actor: SYSTEM_ACTOR, settings: cardSettings(mc.settings) });
-              if (!decision.ok) continue;
+              if (!decision.ok) throw new Error(`rights-end move refused: ${decision.code}`);
               await applyMove(trx, card, decision, SYSTEM_ACTOR, systemMeta(null), mc);
               if (planned.to === 'CADUC') report.expired += 1;
               else if (planned.to === 'CANCELED') report.canceled += 1;
               else if (planned.to === 'DISABLED') report.restored += 1;
             }
           });
-        } catch {
+        } catch (error) {
+          // One person's failure (a listener, a race) must not stop the others; the next run retries.
           report.failures += 1;
+          deps.logger?.warn({ personId, err: { type: (error as Error).name, code: (error as { code?: string }).code } }, 'rights-end moves failed for a person');
         }
       };
 
       // Rights ended: only persons who still hold a card the end moves.
       let cursor: string | undefined;
       do {
-        const page = await people.list({ rightsEndBefore: today, sort: 'created_at', order: 'asc', limit: RIGHTS_END_PAGE, cursor });
+        const page = await people.list({ rightsEndBefore: today, sort: 'last_name', order: 'asc', limit: RIGHTS_END_PAGE, cursor });
         const holders = new Set(await repo.filterPersonsWithCardsIn(db, page.items.map((person) => person.id), endedStates));
         for (const person of page.items) {
-          if (holders.has(person.id)) await applyFor(person.id, person.rightsEnd);
+          if (holders.has(person.id)) await applyFor(person.id);
         }
         cursor = page.nextCursor ?? undefined;
       } while (cursor !== undefined);
@@ -1175,7 +1184,7 @@ export function createCardsService(deps: CardsServiceDeps) {
         after = personIds[personIds.length - 1] ?? null;
         for (const personId of personIds) {
           const person = await people.get(personId);
-          if (person.rightsEnd === null || person.rightsEnd >= today) await applyFor(person.id, person.rightsEnd);
+          if (person.rightsEnd === null || person.rightsEnd >= today) await applyFor(person.id);
         }
         if (personIds.length < RIGHTS_END_PAGE) break;
       }

@@ -123,98 +123,122 @@ export async function findDuePersons(executor: Executor, limit: number, excluded
   return rows.map((row) => row.personId);
 }
 
-/** True when the person has a pending entry that is due now. */
-export async function hasDueEntry(executor: Executor, personId: string): Promise<boolean> {
-  const row = await executor.selectFrom('escOutbox').select('id').where('personId', '=', personId)
-    .where('status', '=', 'pending').where('nextAttemptAt', '<=', sql<Date>`now()`).limit(1).executeTakeFirst();
-  return row !== undefined;
+/** What a worker starts a delivery with. */
+export interface Claim {
+  /** The worker holds the person's lease (false: another live lease holds it). */
+  leased: boolean;
+  /** The person's pending entries, all of which the delivery will settle. */
+  ids: number[];
+  /** Highest attempt count among them (for the backoff). */
+  attempts: number;
+  /** What may be at the router for this person. */
+  records: Array<{ kind: 'person' | 'card'; identifier: string; bodyHash: string | null }>;
 }
 
 /**
- * Takes the person's lease for `ms` milliseconds, unless another live lease holds it.
- * Atomic (one upsert on the primary key), so two workers can never both win.
+ * Takes (or renews) the person's lease for `ms` milliseconds unless another live lease holds it,
+ * and reads the pending entries and router records, in one statement. The lease is an upsert on
+ * the primary key, so two workers can never both win; renewing one's own lease lets a worker
+ * loop over entries that arrived during its delivery.
  */
-export async function acquireLease(executor: Executor, personId: string, owner: string, ms: number): Promise<boolean> {
-  const row = await executor.insertInto('escSyncLeases')
-    .values({ personId, owner, expiresAt: sql<Date>`now() + make_interval(secs => ${ms / 1000})` })
-    .onConflict((oc) => oc.column('personId').doUpdateSet({ owner, expiresAt: sql<Date>`now() + make_interval(secs => ${ms / 1000})` })
-      .where('escSyncLeases.expiresAt', '<=', sql<Date>`now()`))
-    .returning('personId').executeTakeFirst();
-  return row !== undefined;
+export async function claim(executor: Executor, personId: string, owner: string, ms: number): Promise<Claim> {
+  const result = await sql<{ leased: boolean; ids: Array<number | string> | null; attempts: number | string | null; records: Claim['records'] | null }>`
+    WITH lease AS (
+      INSERT INTO esc_sync_leases (person_id, owner, expires_at)
+      VALUES (${personId}, ${owner}, now() + make_interval(secs => ${ms / 1000}))
+      ON CONFLICT (person_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+        WHERE esc_sync_leases.expires_at <= now() OR esc_sync_leases.owner = EXCLUDED.owner
+      RETURNING person_id
+    )
+    SELECT EXISTS (SELECT 1 FROM lease) AS leased,
+      (SELECT array_agg(id ORDER BY id) FROM esc_outbox WHERE person_id = ${personId} AND status = 'pending') AS ids,
+      (SELECT max(attempts) FROM esc_outbox WHERE person_id = ${personId} AND status = 'pending') AS attempts,
+      (SELECT json_agg(json_build_object('kind', kind, 'identifier', identifier, 'bodyHash', body_hash))
+         FROM esc_router_records WHERE person_id = ${personId}) AS records`.execute(executor);
+  const row = result.rows[0];
+  return {
+    leased: row?.leased === true,
+    ids: (row?.ids ?? []).map(Number),
+    attempts: Number(row?.attempts ?? 0),
+    records: row?.records ?? [],
+  };
 }
 
-/** Locks the lease row and tells whether `owner` still holds it (inside the closing transaction). */
-export async function holdsLease(executor: Executor, personId: string, owner: string): Promise<boolean> {
-  const row = await executor.selectFrom('escSyncLeases').select('owner').where('personId', '=', personId).forUpdate().executeTakeFirst();
-  return row?.owner === owner;
+/** How a delivery ends for its entries. */
+export interface Settlement {
+  personId: string;
+  owner: string;
+  ids: readonly number[];
+  /** done, pending again (retry after `delayMs`), or failed. */
+  status: 'done' | 'pending' | 'failed';
+  delayMs?: number;
+  error?: OutboxError;
+  result?: Record<string, unknown>;
+  /** Bodies the router confirmed. */
+  confirm: ReadonlyArray<{ kind: 'person' | 'card'; identifier: string; hash: string; routerStatus: string | null }>;
+  /** Records the router confirmed gone. */
+  forget: ReadonlyArray<{ kind: 'person' | 'card'; identifier: string }>;
 }
 
-/** Gives the lease back. */
+/**
+ * Settles a delivery in one atomic statement, only while `owner` still holds the lease: marks the
+ * entries, resolves the person's older failures after a success, writes what the router
+ * confirmed, and releases the lease, unless the delivery succeeded and newer entries are due (the
+ * worker then goes on with the same lease). A single statement instead of a transaction of
+ * eight: deliveries are many, and on PGlite every round trip counts. The tables are not audited,
+ * so no actor needs to be set.
+ * Returns whether the lease was still held, and whether more entries are due.
+ */
+export async function settle(executor: Executor, s: Settlement): Promise<{ held: boolean; moreDue: boolean }> {
+  const ids = sql`${sql.val([...s.ids])}::bigint[]`;
+  const maxId = s.ids.length > 0 ? Math.max(...s.ids) : 0;
+  const result = await sql<{ held: boolean; moreDue: boolean }>`
+    WITH lease AS (
+      SELECT person_id FROM esc_sync_leases WHERE person_id = ${s.personId} AND owner = ${s.owner} FOR UPDATE
+    ), settled AS (
+      UPDATE esc_outbox SET
+        status = ${s.status},
+        attempts = attempts + 1,
+        done_at = CASE WHEN ${s.status}::text = 'pending' THEN NULL ELSE now() END,
+        next_attempt_at = CASE WHEN ${s.status}::text = 'pending' THEN now() + make_interval(secs => ${(s.delayMs ?? 0) / 1000}) ELSE next_attempt_at END,
+        last_error_code = coalesce(${s.error?.code ?? null}::text, last_error_code),
+        last_error_message = coalesce(${s.error?.message ?? null}::text, last_error_message),
+        router_status = CASE WHEN ${s.error === undefined} THEN router_status ELSE ${s.error?.routerStatus ?? null}::integer END,
+        result = coalesce(${s.result === undefined ? null : JSON.stringify(s.result)}::jsonb, result)
+      WHERE id = ANY(${ids}) AND status = 'pending' AND EXISTS (SELECT 1 FROM lease)
+      RETURNING id
+    ), superseded AS (
+      UPDATE esc_outbox SET status = 'done', done_at = now(), superseded_by = ${maxId}
+      WHERE ${s.status}::text = 'done' AND person_id = ${s.personId} AND status = 'failed' AND id < ${maxId}
+        AND EXISTS (SELECT 1 FROM lease)
+    ), confirmed AS (
+      INSERT INTO esc_router_records (person_id, kind, identifier, body_hash, router_status, confirmed_at)
+      SELECT ${s.personId}, c.kind, c.identifier, c.hash, c.router_status, now()
+      FROM json_to_recordset(${JSON.stringify(s.confirm.map((c) => ({ ...c, router_status: c.routerStatus })))}::json)
+        AS c(kind text, identifier text, hash text, router_status text)
+      WHERE EXISTS (SELECT 1 FROM lease)
+      ON CONFLICT (person_id, kind, identifier) DO UPDATE SET body_hash = EXCLUDED.body_hash,
+        router_status = EXCLUDED.router_status, confirmed_at = now(), updated_at = now()
+    ), forgotten AS (
+      DELETE FROM esc_router_records r
+      USING json_to_recordset(${JSON.stringify(s.forget)}::json) AS f(kind text, identifier text)
+      WHERE r.person_id = ${s.personId} AND r.kind = f.kind AND lower(r.identifier) = lower(f.identifier)
+        AND EXISTS (SELECT 1 FROM lease)
+    ), more AS (
+      SELECT EXISTS (SELECT 1 FROM esc_outbox WHERE person_id = ${s.personId} AND status = 'pending'
+        AND next_attempt_at <= now() AND id <> ALL(${ids})) AS due
+    ), released AS (
+      DELETE FROM esc_sync_leases WHERE person_id = ${s.personId} AND owner = ${s.owner}
+        AND (${s.status}::text <> 'done' OR NOT (SELECT due FROM more))
+    )
+    SELECT EXISTS (SELECT 1 FROM lease) AS held, (SELECT due FROM more) AS "moreDue"`.execute(executor);
+  const row = result.rows[0];
+  return { held: row?.held === true, moreDue: row?.moreDue === true };
+}
+
+/** Gives the lease back (a delivery that found nothing to do, or a reconcile). */
 export async function releaseLease(executor: Executor, personId: string, owner: string): Promise<void> {
   await executor.deleteFrom('escSyncLeases').where('personId', '=', personId).where('owner', '=', owner).execute();
-}
-
-/** Ids of the person's pending entries: the ones a delivery that starts now will satisfy. */
-export async function pendingEntryIds(executor: Executor, personId: string): Promise<number[]> {
-  const rows = await executor.selectFrom('escOutbox').select('id').where('personId', '=', personId)
-    .where('status', '=', 'pending').orderBy('id').execute();
-  return rows.map((row) => row.id);
-}
-
-/** Highest attempt count among entries. */
-export async function maxAttempts(executor: Executor, ids: readonly number[]): Promise<number> {
-  if (ids.length === 0) return 0;
-  const row = await executor.selectFrom('escOutbox').select((eb) => eb.fn.max('attempts').as('max')).where('id', 'in', ids)
-    .executeTakeFirst();
-  return Number(row?.max ?? 0);
-}
-
-/** Marks entries done (still pending ones only: an operator may have changed them meanwhile). */
-export async function markDone(executor: Executor, ids: readonly number[], result: Record<string, unknown>): Promise<void> {
-  if (ids.length === 0) return;
-  await executor.updateTable('escOutbox')
-    .set({ status: 'done', doneAt: sql<Date>`now()`, result: JSON.stringify(result), attempts: sql<number>`attempts + 1` })
-    .where('id', 'in', ids).where('status', '=', 'pending').execute();
-}
-
-/**
- * Marks the person's earlier failures as resolved by a later successful delivery: the person is
- * in sync now, so they no longer need an operator (their error stays for the record).
- */
-export async function supersedeFailures(executor: Executor, personId: string, byId: number): Promise<void> {
-  await executor.updateTable('escOutbox')
-    .set({ status: 'done', doneAt: sql<Date>`now()`, supersededBy: byId })
-    .where('personId', '=', personId).where('status', '=', 'failed').where('id', '<', byId).execute();
-}
-
-/** Records a retryable failure and when to try again. */
-export async function markRetry(executor: Executor, ids: readonly number[], delayMs: number, error: OutboxError): Promise<void> {
-  if (ids.length === 0) return;
-  await executor.updateTable('escOutbox')
-    .set({
-      attempts: sql<number>`attempts + 1`,
-      nextAttemptAt: sql<Date>`now() + make_interval(secs => ${delayMs / 1000})`,
-      lastErrorCode: error.code,
-      lastErrorMessage: error.message,
-      routerStatus: error.routerStatus,
-    })
-    .where('id', 'in', ids).where('status', '=', 'pending').execute();
-}
-
-/** Records a final failure: an operator must look (router code and message are kept). */
-export async function markFailed(executor: Executor, ids: readonly number[], error: OutboxError, result: Record<string, unknown>): Promise<void> {
-  if (ids.length === 0) return;
-  await executor.updateTable('escOutbox')
-    .set({
-      status: 'failed',
-      attempts: sql<number>`attempts + 1`,
-      doneAt: sql<Date>`now()`,
-      lastErrorCode: error.code,
-      lastErrorMessage: error.message,
-      routerStatus: error.routerStatus,
-      result: JSON.stringify(result),
-    })
-    .where('id', 'in', ids).where('status', '=', 'pending').execute();
 }
 
 /** The error columns of an entry. */
@@ -255,13 +279,6 @@ export async function findRecords(executor: Executor, personId: string) {
     .where('personId', '=', personId).orderBy('kind', 'desc').orderBy('identifier').execute();
 }
 
-/** The record of one card number, whoever it belongs to. */
-export async function findCardRecord(executor: Executor, escn: string) {
-  return executor.selectFrom('escRouterRecords')
-    .select(['personId', 'identifier', 'bodyHash', 'routerStatus', 'confirmedAt', 'updatedAt'])
-    .where('kind', '=', 'card').where('identifier', '=', escn.toLowerCase()).executeTakeFirst();
-}
-
 /**
  * Notes that bodies are about to be sent: their records exist from now on, with an unknown hash,
  * until the router confirms. Written before the calls so a crash cannot lose track of them.
@@ -295,10 +312,4 @@ export async function personsWithRecords(executor: Executor, afterPersonId: stri
   if (afterPersonId !== null) query = query.where('personId', '>', afterPersonId);
   const rows = await query.orderBy('personId').limit(limit).execute();
   return rows.map((row) => row.personId);
-}
-
-/** How many persons have records. */
-export async function countPersonsWithRecords(executor: Executor): Promise<number> {
-  const row = await executor.selectFrom('escRouterRecords').select(sql<number>`count(DISTINCT person_id)`.as('count')).executeTakeFirstOrThrow();
-  return Number(row.count);
 }

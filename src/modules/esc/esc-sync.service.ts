@@ -15,7 +15,7 @@ import {
   type SyncSettings,
 } from './domain/esc-sync-rules.ts';
 import * as repo from './esc-sync.repository.ts';
-import type { OutboxError, OutboxRow } from './esc-sync.repository.ts';
+import type { OutboxError, OutboxRow, Settlement } from './esc-sync.repository.ts';
 import type { EscOutboxStatus } from './esc.tables.ts';
 
 /** pg-boss queues of the ESC sync (declared in job-definitions). */
@@ -178,7 +178,6 @@ export class DeliveryAbortedError extends Error {
 
 class LeaseRunningOutError extends Error {}
 
-const SYSTEM: ActorContext = { actor: 'system:esc-sync' };
 const RECENT_FAILURES = 20;
 const PERSON_ENTRIES = 20;
 const CANDIDATE_PAGE = 500;
@@ -254,7 +253,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
   // two moves, one person); later changes in the same transaction are covered by state-based delivery.
   const writtenIn = new WeakMap<object, Set<string>>();
 
-  async function record(executor: Executor, personId: string, reason: string, target: Record<string, string>): Promise<void> {
+  async function writeEntry(executor: Executor, personId: string, reason: string, target: Record<string, string>): Promise<void> {
     if (!enabled) return;
     let seen = writtenIn.get(executor);
     if (seen?.has(personId)) return;
@@ -280,28 +279,31 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     return settings;
   }
 
-  /** Runs one router operation with its bookkeeping: "may exist" before an upsert, "gone" after a delete. */
-  async function apply(personId: string, operation: RouterOperation, router: EscRouterClient, premarked = false): Promise<void> {
+  /** The bookkeeping a successful router call leaves: a confirmed body, or a record gone. */
+  type Change = { confirm: Settlement['confirm'][number] } | { forget: Settlement['forget'][number] };
+
+  /** Makes one router call. Upserts must have been marked uncertain before (see markUncertain). */
+  async function call(operation: RouterOperation, router: EscRouterClient): Promise<Change> {
     switch (operation.op) {
       case 'upsertPerson':
-        if (!premarked) await repo.markUncertain(db, personId, [{ kind: 'person', identifier: operation.body.identifier }]);
         await router.upsertPerson(operation.body);
-        await repo.markConfirmed(db, personId, 'person', operation.body.identifier, operation.hash, null);
-        return;
+        return { confirm: { kind: 'person', identifier: operation.body.identifier, hash: operation.hash, routerStatus: null } };
       case 'upsertCard':
-        if (!premarked) await repo.markUncertain(db, personId, [{ kind: 'card', identifier: operation.key }]);
         await router.upsertCard(operation.body);
-        await repo.markConfirmed(db, personId, 'card', operation.key, operation.hash, operation.body.cardStatusType);
-        return;
+        return { confirm: { kind: 'card', identifier: operation.key, hash: operation.hash, routerStatus: operation.body.cardStatusType } };
       case 'deleteCard':
         await router.deleteCard(operation.escn);
-        await repo.deleteRecord(db, personId, 'card', operation.escn);
-        return;
+        return { forget: { kind: 'card', identifier: operation.escn } };
       case 'deletePerson':
         await router.deletePerson(operation.esi);
-        await repo.deleteRecord(db, personId, 'person', operation.esi);
-        return;
+        return { forget: { kind: 'person', identifier: operation.esi } };
     }
+  }
+
+  function uncertainOf(operations: readonly RouterOperation[]): Array<{ kind: 'person' | 'card'; identifier: string }> {
+    return operations.flatMap((operation): Array<{ kind: 'person' | 'card'; identifier: string }> =>
+      operation.op === 'upsertPerson' ? [{ kind: 'person', identifier: operation.body.identifier }]
+        : operation.op === 'upsertCard' ? [{ kind: 'card', identifier: operation.key }] : []);
   }
 
   interface Lease {
@@ -314,25 +316,16 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
   /** Stops before a call that could outlive the lease, or when the caller aborted. */
   function checkpoint(lease: Lease): void {
     if (lease.signal?.aborted) throw new DeliveryAbortedError();
-    if (performance.now() - lease.startedAt + options.timeoutMs + 1000 > options.leaseMs) throw new LeaseRunningOutError();
+    const margin = Math.min(1000, options.leaseMs / 10);
+    if (performance.now() - lease.startedAt + options.timeoutMs + margin > options.leaseMs) throw new LeaseRunningOutError();
   }
 
-  async function finish(lease: Lease, work: (trx: Transaction<Database>) => Promise<void>): Promise<boolean> {
-    return inTransaction(db, SYSTEM, async (trx) => {
-      // Only the lease holder may settle entries: had the lease expired and been taken over,
-      // the other worker's view is the newer one.
-      if (!(await repo.holdsLease(trx, lease.personId, lease.owner))) return false;
-      await work(trx);
-      return true;
-    });
-  }
-
-  /** One pass over the person's pending entries, under the lease. */
-  async function deliverOnce(lease: Lease, router: EscRouterClient, passSettings: SyncSettings | undefined): Promise<DeliveryOutcome> {
+  /** Delivers the claimed entries of a person, under the lease, and settles them. */
+  async function deliverClaimed(lease: Lease, claimed: repo.Claim, router: EscRouterClient, passSettings: SyncSettings | undefined):
+    Promise<DeliveryOutcome & { moreDue: boolean }> {
     const { personId } = lease;
-    const ids = await repo.pendingEntryIds(db, personId);
-    if (ids.length === 0) return { personId, outcome: 'idle', operations: [] };
     const applied: string[] = [];
+    const changes: Change[] = [];
     let failure: { error: OutboxError; retryable: boolean; retryAfterMs?: number | undefined } | undefined;
     try {
       const settings = settingsOrThrow(passSettings ?? await deps.loadSettings(db));
@@ -343,15 +336,13 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
         // Without an ESI nothing can be registered; what is at the router stays until the data is fixed.
         failure = { error: { code: blocking.code, message: blocking.message, routerStatus: null }, retryable: false };
       } else {
-        const records: RouterRecord[] = await repo.findRecords(db, personId);
-        const operations = planRouterOperations(desired, records);
-        // Every record an upsert may create, marked at once before the first call.
-        await repo.markUncertain(db, personId, operations.flatMap((operation): Array<{ kind: 'person' | 'card'; identifier: string }> =>
-          operation.op === 'upsertPerson' ? [{ kind: 'person', identifier: operation.body.identifier }]
-            : operation.op === 'upsertCard' ? [{ kind: 'card', identifier: operation.key }] : []));
+        const operations = planRouterOperations(desired, claimed.records);
+        // Every record an upsert may create, marked at once before the first call: a crash or a
+        // timeout after the router applied it can then never make us forget it.
+        await repo.markUncertain(db, personId, uncertainOf(operations));
         for (const operation of operations) {
           checkpoint(lease);
-          await apply(personId, operation, router, true);
+          changes.push(await call(operation, router));
           applied.push(describe(operation));
         }
         const problem = desired.problems[0];
@@ -370,57 +361,78 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
         failure = { error: { code: 'internal_error', message: 'Unexpected error; see the server log', routerStatus: null }, retryable: true };
       }
     }
-    const result = { operations: applied };
-    if (!failure) {
-      const kept = await finish(lease, async (trx) => {
-        await repo.markDone(trx, ids, result);
-        await repo.supersedeFailures(trx, personId, Math.max(...ids));
-      });
-      return { personId, outcome: kept ? 'done' : 'lost', operations: applied };
+    const settlement: Settlement = {
+      personId,
+      owner: lease.owner,
+      ids: claimed.ids,
+      status: 'done',
+      result: { operations: applied },
+      // What succeeded before a failure is kept: the retry will not send it again.
+      confirm: changes.flatMap((change) => ('confirm' in change ? [change.confirm] : [])),
+      forget: changes.flatMap((change) => ('forget' in change ? [change.forget] : [])),
+    };
+    if (failure?.retryable) {
+      settlement.status = 'pending';
+      settlement.delayMs = failure.error.code === 'lease_expiring' ? 0
+        : retryDelayMs(claimed.attempts + 1, options.random(), options.backoff, failure.retryAfterMs);
+    } else if (failure) {
+      settlement.status = 'failed';
     }
-    const { error } = failure;
-    if (failure.retryable) {
-      const attempt = (await repo.maxAttempts(db, ids)) + 1;
-      const delay = error.code === 'lease_expiring' ? 0 : retryDelayMs(attempt, options.random(), options.backoff, failure.retryAfterMs);
-      const kept = await finish(lease, (trx) => repo.markRetry(trx, ids, delay, error));
-      return { personId, outcome: kept ? 'retry' : 'lost', operations: applied, error };
-    }
-    const kept = await finish(lease, (trx) => repo.markFailed(trx, ids, error, result));
-    return { personId, outcome: kept ? 'failed' : 'lost', operations: applied, error };
-  }
-
-  async function withLease<T>(personId: string, signal: AbortSignal | undefined, work: (lease: Lease) => Promise<T>): Promise<T | 'busy'> {
-    const owner = randomUUID();
-    if (!(await repo.acquireLease(db, personId, owner, options.leaseMs))) return 'busy';
-    const lease: Lease = { personId, owner, startedAt: performance.now(), signal };
-    let aborted = false;
-    try {
-      return await work(lease);
-    } catch (error) {
-      aborted = error instanceof DeliveryAbortedError;
-      throw error;
-    } finally {
-      // An aborted delivery behaves like a killed process: its lease simply runs out.
-      if (!aborted) await repo.releaseLease(db, personId, owner);
-    }
+    if (failure) settlement.error = failure.error;
+    const { held, moreDue } = await repo.settle(db, settlement);
+    const outcome: DeliveryOutcome['outcome'] = !held ? 'lost' : settlement.status === 'done' ? 'done' : settlement.status === 'pending' ? 'retry' : 'failed';
+    return { personId, outcome, operations: applied, ...(failure ? { error: failure.error } : {}), moreDue };
   }
 
   /**
    * Delivers everything pending for one person now (a fresh change, or an operator's replay),
-   * looping while new entries arrive during the delivery. 'busy' when another worker holds it.
+   * going on with the same lease while new entries arrive meanwhile. 'busy' when another worker
+   * holds the person. An abort leaves the lease to run out, as a killed process would.
    */
   async function deliverPerson(personId: string, signal?: AbortSignal, settings?: SyncSettings): Promise<DeliveryOutcome> {
     if (!client) return { personId, outcome: 'idle', operations: [] };
-    const outcome = await withLease(personId, signal, async (lease) => {
-      let last = await deliverOnce(lease, client, settings);
-      const operations = [...last.operations];
-      while (last.outcome === 'done' && (await repo.hasDueEntry(db, personId))) {
-        last = await deliverOnce(lease, client, settings);
-        operations.push(...last.operations);
+    const owner = randomUUID();
+    const operations: string[] = [];
+    for (;;) {
+      if (signal?.aborted) throw new DeliveryAbortedError();
+      const claimed = await repo.claim(db, personId, owner, options.leaseMs);
+      if (!claimed.leased) return { personId, outcome: 'busy', operations };
+      if (claimed.ids.length === 0) {
+        await repo.releaseLease(db, personId, owner);
+        return { personId, outcome: operations.length > 0 ? 'done' : 'idle', operations };
       }
-      return { ...last, operations };
-    });
-    return outcome === 'busy' ? { personId, outcome: 'busy', operations: [] } : outcome;
+      const lease: Lease = { personId, owner, startedAt: performance.now(), signal };
+      const { moreDue, ...outcome } = await deliverClaimed(lease, claimed, client, settings);
+      operations.push(...outcome.operations);
+      if (outcome.outcome !== 'done' || !moreDue) return { ...outcome, operations };
+    }
+  }
+
+  /** Runs `work` under the person's lease (reconcile); 'busy' when another worker holds it. */
+  async function withLease<T>(personId: string, work: (lease: Lease) => Promise<T>): Promise<T | 'busy'> {
+    const owner = randomUUID();
+    if (!(await repo.claim(db, personId, owner, options.leaseMs)).leased) return 'busy';
+    try {
+      return await work({ personId, owner, startedAt: performance.now(), signal: undefined });
+    } finally {
+      await repo.releaseLease(db, personId, owner);
+    }
+  }
+
+  /** Writes the bookkeeping of one call right away (reconcile, which is not settled as a whole). */
+  async function record(personId: string, change: Change): Promise<void> {
+    if ('confirm' in change) {
+      const { kind, identifier, hash, routerStatus } = change.confirm;
+      await repo.markConfirmed(db, personId, kind, identifier, hash, routerStatus);
+    } else {
+      await repo.deleteRecord(db, personId, change.forget.kind, change.forget.identifier);
+    }
+  }
+
+  /** One reconcile call with its bookkeeping before and after. */
+  async function reconcileCall(personId: string, operation: RouterOperation, router: EscRouterClient): Promise<void> {
+    await repo.markUncertain(db, personId, uncertainOf([operation]));
+    await record(personId, await call(operation, router));
   }
 
   /**
@@ -478,7 +490,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     let outcome: 'busy' | 'done' = 'busy';
     for (let attempt = 0; attempt < 20 && outcome === 'busy'; attempt += 1) {
       if (attempt > 0) await sleep(250);
-      outcome = await withLease(personId, undefined, async (lease) => {
+      outcome = await withLease(personId, async (lease) => {
         const settings = settingsOrThrow(await deps.loadSettings(db));
         const facts = await deps.loadFacts(db, personId);
         const records: RouterRecord[] = await repo.findRecords(db, personId);
@@ -529,18 +541,19 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       if (wantedCards.has(escn)) continue;
       if (view) {
         checkpoint(lease);
-        await router.deleteCard(escn);
+        await reconcileCall(personId, { op: 'deleteCard', escn }, router);
         report.operations.deleteCard += 1;
         fixed = true;
+      } else {
+        await repo.deleteRecord(db, personId, 'card', escn);
       }
-      await repo.deleteRecord(db, personId, 'card', escn);
     }
     const person = desired.person;
     if (person) {
       const view = atRouterPersons.get(person.key);
       if (!view || !personMatches(view, person.body)) {
         checkpoint(lease);
-        await apply(personId, { op: 'upsertPerson', key: person.key, hash: person.hash, body: person.body }, router);
+        await reconcileCall(personId, { op: 'upsertPerson', key: person.key, hash: person.hash, body: person.body }, router);
         report.operations.upsertPerson += 1;
         fixed = true;
       } else {
@@ -551,7 +564,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       const view = atRouterCards.get(card.key);
       if (!view || !cardMatches(view, card.body)) {
         checkpoint(lease);
-        await apply(personId, { op: 'upsertCard', key: card.key, hash: card.hash, body: card.body }, router);
+        await reconcileCall(personId, { op: 'upsertCard', key: card.key, hash: card.hash, body: card.body }, router);
         report.operations.upsertCard += 1;
         fixed = true;
       } else {
@@ -562,11 +575,12 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       if (key === person?.key) continue;
       if (atRouterPersons.get(key)) {
         checkpoint(lease);
-        await router.deletePerson(esi);
+        await reconcileCall(personId, { op: 'deletePerson', esi }, router);
         report.operations.deletePerson += 1;
         fixed = true;
+      } else {
+        await repo.deleteRecord(db, personId, 'person', esi);
       }
-      await repo.deleteRecord(db, personId, 'person', esi);
     }
     return fixed;
   }
@@ -610,14 +624,14 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       if (card.escn === null) return;
       const touches = (state: string | null) => state !== null && ROUTER_VISIBLE_STATES.includes(state);
       if (!touches(from) && !touches(to)) return;
-      await record(executor, card.personId, `card_${to.toLowerCase()}`, { cardId: card.id, escn: card.escn });
+      await writeEntry(executor, card.personId, `card_${to.toLowerCase()}`, { cardId: card.id, escn: card.escn });
     },
 
     /** Listener of person changes: name, e-mail, level, ESI or rights end (card expiry) changed. */
     async onPersonChanged(executor: Executor, person: { id: string }, changedFields: readonly string[]): Promise<void> {
       const relevant = changedFields.filter((field) => ROUTER_PERSON_FIELDS.includes(field));
       if (relevant.length === 0) return;
-      await record(executor, person.id, 'person_changed', { fields: relevant.join(',') });
+      await writeEntry(executor, person.id, 'person_changed', { fields: relevant.join(',') });
     },
 
     /**
@@ -630,7 +644,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
         .map((change) => change.person.id);
       if (ids.length === 0) return;
       if (ids.length === 1) {
-        await record(executor, ids[0] as string, 'person_changed', {});
+        await writeEntry(executor, ids[0] as string, 'person_changed', {});
         return;
       }
       await repo.insertEntriesForPersons(executor, ids, 'person_changed');
@@ -640,7 +654,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     /** Listener of consent decisions: granting registers the person's cards, withdrawing deletes them. */
     async onConsentChanged(executor: Executor, personId: string, kind: string, granted: boolean): Promise<void> {
       if (kind !== 'esc') return;
-      await record(executor, personId, granted ? 'consent_granted' : 'consent_withdrawn', {});
+      await writeEntry(executor, personId, granted ? 'consent_granted' : 'consent_withdrawn', {});
     },
 
     /** Queues a sync of these persons (in the caller's transaction when given), e.g. after a bulk fix. */

@@ -37,7 +37,7 @@ function campuscard(args: string[]): Promise<Run> {
   });
 }
 
-describe('persons import / export (spawned CLI)', { timeout: 240_000 }, () => {
+describe('persons import / export (spawned CLI)', { timeout: 600_000 }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'campuscard-cli-import-'));
     target = await createTestDatabase(process.env.DATABASE_URL);
@@ -52,9 +52,9 @@ describe('persons import / export (spawned CLI)', { timeout: 240_000 }, () => {
     writeFileSync(file, 'eppn;last_name;first_name;birth_date;person_type\r\na@univ.example;Martin;Anne;17/05/2001;student\r\nb@univ.example;Petit;Bob;31/02/2001;staff\r\n');
     const run = await campuscard(['persons', 'import', file]);
     assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stdout, /^bad\.csv: 2 lines, 1 valid, 1 invalid \(utf-8, ";"\)$/m);
-    assert.match(run.stdout, /^line 3, birth_date: birth_date must be an existing date .*"31\/02\/2001"$/m);
-    assert.match(run.stdout, /refused: nothing was written/);
+    assert.match(run.stdout, /^bad\.csv: 2 lines, 1 valid, 1 invalid \(utf-8, ";"\)$/m, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /^line 3, birth_date: birth_date must be an existing date .*"31\/02\/2001"$/m, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /refused: nothing was written/, `${run.stdout}\n${run.stderr}`);
 
     const exported = await campuscard(['persons', 'export']);
     assert.equal(exported.code, 0, exported.stderr);
@@ -67,10 +67,10 @@ describe('persons import / export (spawned CLI)', { timeout: 240_000 }, () => {
     const run = await campuscard(['persons', 'import', file, '--partial', '--encoding', 'iso-8859-1', '--delimiter', ',',
       '--map', 'Identifiant=eppn,Nom=last_name,Prénom=first_name,Type=person_type']);
     assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stdout, /^latin1\.csv: 3 lines, 2 valid, 1 invalid \(iso-8859-1, ","\)$/m);
-    assert.match(run.stdout, /^line 3, person_type: /m);
-    assert.match(run.stdout, /^created 2, updated 0, unchanged 0$/m);
-    assert.match(run.stderr, /100% /);
+    assert.match(run.stdout, /^latin1\.csv: 3 lines, 2 valid, 1 invalid \(iso-8859-1, ","\)$/m, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /^line 3, person_type: /m, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /^created 2, updated 0, unchanged 0$/m, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stderr, /100% /, `${run.stdout}\n${run.stderr}`);
   });
 
   it('re-import is idempotent (exit 0) and a dry run reports without writing', async () => {
@@ -78,10 +78,10 @@ describe('persons import / export (spawned CLI)', { timeout: 240_000 }, () => {
     writeFileSync(file, 'eppn;last_name;first_name;person_type\ne@univ.example;Lefèvre;Ève;staff\nf@univ.example;Faure;Paul;guest\n');
     const dry = await campuscard(['persons', 'import', file, '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /dry run, nothing written: would have created 1, updated 0, unchanged 1/);
+    assert.match(dry.stdout, /dry run, nothing written: would have created 1, updated 0, unchanged 1/, `${dry.stdout}\n${dry.stderr}`);
     const real = await campuscard(['persons', 'import', file]);
     assert.equal(real.code, 0, real.stderr);
-    assert.match(real.stdout, /^created 1, updated 0, unchanged 1$/m);
+    assert.match(real.stdout, /^created 1, updated 0, unchanged 1$/m, `${real.stdout}\n${real.stderr}`);
   });
 
   it('exports to a file with formula cells escaped', async () => {

@@ -253,12 +253,11 @@ export function createImportsService(deps: ImportsServiceDeps) {
 
   /** Parses the file chunk by chunk, letting the event loop breathe between chunks. */
   async function check(bytes: Uint8Array, options: ImportOptions, progress: (checkedBytes: number) => Promise<void>): Promise<Checked> {
-    let fed = 0;
     async function* chunks(): AsyncGenerator<Uint8Array> {
       for (let offset = 0; offset < bytes.byteLength; offset += PARSE_CHUNK_BYTES) {
-        yield bytes.subarray(offset, Math.min(offset + PARSE_CHUNK_BYTES, bytes.byteLength));
-        fed = Math.min(offset + PARSE_CHUNK_BYTES, bytes.byteLength);
-        await progress(fed);
+        const end = Math.min(offset + PARSE_CHUNK_BYTES, bytes.byteLength);
+        yield bytes.subarray(offset, end);
+        await progress(end);
         await nextTurn();
       }
     }

@@ -53,6 +53,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Do not broadcast a 401 (the login page and the session probe expect it). */
   quiet401?: boolean;
+  /** Bypass the browser's HTTP cache (live status checks). */
+  fresh?: boolean;
 }
 
 /** Builds `/api/v1<path>?query`, dropping empty values and repeating array values. */
@@ -109,6 +111,7 @@ export async function apiFetch(path: string, options: RequestOptions = {}): Prom
     response = await fetch(apiUrl(path, options.query), {
       method, headers, credentials: 'same-origin', ...(body !== undefined ? { body } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.fresh ? { cache: 'no-store' as const } : {}),
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;

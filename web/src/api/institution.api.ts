@@ -32,6 +32,6 @@ export const institutionApi = {
   },
   /** Public status of a card by ESCN (no login). */
   verify(escn: string, signal?: AbortSignal): Promise<VerifyAnswer> {
-    return api<VerifyAnswer>(`/verify/${encodeURIComponent(escn)}`, { quiet401: true, ...(signal ? { signal } : {}) });
+    return api<VerifyAnswer>(`/verify/${encodeURIComponent(escn)}`, { quiet401: true, fresh: true, ...(signal ? { signal } : {}) });
   },
 };

@@ -1,4 +1,6 @@
-import { MantineProvider } from '@mantine/core';
+import { MantineProvider, mergeThemeOverrides, Modal, createTheme } from '@mantine/core';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { BrowserRouter } from 'react-router';
 import { SessionProvider } from '../auth/session.context.tsx';
 import { AppRoutes } from './app.routes.tsx';
@@ -6,8 +8,15 @@ import { cssVariablesResolver, theme } from './theme.ts';
 
 /** The whole web application: theme, session, routes. */
 export function App() {
+  const { t } = useTranslation();
+  // Icon-only controls the component library draws itself get a translated accessible name.
+  const localTheme = useMemo(() => mergeThemeOverrides(theme, createTheme({
+    components: {
+      Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } }),
+    },
+  })), [t]);
   return (
-    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
+    <MantineProvider theme={localTheme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <BrowserRouter>
         <SessionProvider>
           <AppRoutes />

@@ -25,7 +25,7 @@ function Home() {
 
 function Loading() {
   const { t } = useTranslation();
-  return <Center mih="50vh"><Loader aria-label={t('common.loading')} /></Center>;
+  return <Center mih="50vh"><Loader role="status" aria-label={t('common.loading')} /></Center>;
 }
 
 /** Every page of the application and who may see it. */

@@ -2,11 +2,11 @@ import { createTheme, type CSSVariablesResolver } from '@mantine/core';
 
 /**
  * Mantine theme tuned for WCAG 2.1 AA: the default palette's mid shades are too light for white
- * text, so filled components use shade 8 and muted text a darker grey.
+ * text, so filled and light components use shade 9 and muted text a darker grey.
  */
 export const theme = createTheme({
   primaryColor: 'blue',
-  primaryShade: { light: 8, dark: 4 },
+  primaryShade: { light: 9, dark: 4 },
   defaultRadius: 'md',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
   focusRing: 'auto',
@@ -22,6 +22,6 @@ export const theme = createTheme({
 /** Muted text darker than Mantine's default so it passes contrast checks. */
 export const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': '#495057', '--mantine-color-placeholder': '#5c636a' },
+  light: { '--mantine-color-dimmed': '#495057', '--mantine-color-placeholder': '#5c636a', '--mantine-color-error': '#b02525' },
   dark: {},
 });

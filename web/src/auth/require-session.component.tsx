@@ -13,7 +13,7 @@ export function RequireSession({ children, roles, needsPerson }: { children: Rea
   const { principal } = useSession();
   const location = useLocation();
   if (principal === undefined) {
-    return <Center mih="50vh"><Loader aria-label={t('common.loading')} /></Center>;
+    return <Center mih="50vh"><Loader role="status" aria-label={t('common.loading')} /></Center>;
   }
   if (principal === null) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   if (roles && !roles.includes(principal.role)) return <Navigate to="/forbidden" replace />;

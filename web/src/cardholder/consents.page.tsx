@@ -48,7 +48,7 @@ export function ConsentsPage() {
       <Text>{t('consents.intro')}</Text>
       {notice ? <Alert color="green" role="status" data-testid="notice">{notice}</Alert> : null}
       <ProblemAlert error={error ?? consents.error ?? texts.error} />
-      {!consents.data && consents.loading ? <Loader aria-label={t('common.loading')} /> : null}
+      {!consents.data && consents.loading ? <Loader role="status" aria-label={t('common.loading')} /> : null}
       {KINDS.map((kind) => {
         const text = texts.data?.find((candidate) => candidate.kind === kind);
         const state = consents.data?.[kind] ?? null;

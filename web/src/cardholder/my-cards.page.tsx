@@ -69,7 +69,7 @@ export function MyCardsPage() {
       {notice ? <Alert color="green" role="status" data-testid="notice">{notice}</Alert> : null}
       <ProblemAlert error={actionError} />
       <ProblemAlert error={cards.error} />
-      {cards.loading && !cards.data ? <Loader aria-label={t('common.loading')} /> : null}
+      {cards.loading && !cards.data ? <Loader role="status" aria-label={t('common.loading')} /> : null}
       {cards.data && items.length === 0 ? (
         <Panel withBorder p="lg">
           <Text>{t('myCards.none')}</Text>
@@ -149,6 +149,6 @@ function CardHistoryLoader({ card }: { card: Card }) {
   const { t } = useTranslation();
   const detail = useApi((signal) => (card.history ? Promise.resolve(card) : cardsApi.get(card.id, signal)), [card.id, card.updatedAt]);
   if (detail.error) return <ProblemAlert error={detail.error} />;
-  if (!detail.data) return <Loader size="sm" aria-label={t('common.loading')} />;
+  if (!detail.data) return <Loader size="sm" role="status" aria-label={t('common.loading')} />;
   return <CardHistory moves={detail.data.history ?? []} />;
 }

@@ -66,7 +66,7 @@ export function MyDataPage() {
       </Group>
       <Text size="sm">{t('myData.intro')}</Text>
       <ProblemAlert error={person.error ?? exportError} />
-      {person.loading && !person.data ? <Loader aria-label={t('common.loading')} /> : null}
+      {person.loading && !person.data ? <Loader role="status" aria-label={t('common.loading')} /> : null}
       {person.data ? (
         <Paper withBorder radius="md">
           <Table data-testid="my-data" variant="vertical" layout="fixed">

@@ -86,7 +86,7 @@ export function PhotoEditor({ value, onChange, error }: {
                   value={value.transform.zoom}
                   onChange={(zoom) => setTransform({ ...value.transform, zoom })}
                   label={(zoom) => `${Math.round(zoom * 100)} %`}
-                  thumbProps={{ 'aria-labelledby': 'zoom-label' }}
+                  thumbLabel={t('request.photo.zoom')}
                   data-testid="photo-zoom"
                 />
               </div>
@@ -99,7 +99,7 @@ export function PhotoEditor({ value, onChange, error }: {
                   value={value.transform.straighten}
                   onChange={(straighten) => setTransform({ ...value.transform, straighten })}
                   label={(degrees) => `${degrees}°`}
-                  thumbProps={{ 'aria-labelledby': 'straighten-label' }}
+                  thumbLabel={t('request.photo.straighten')}
                 />
               </div>
               <Group gap="xs">

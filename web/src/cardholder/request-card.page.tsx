@@ -112,7 +112,7 @@ export function RequestCardPage() {
     }
   }
 
-  if (person.loading && !person.data) return <Loader aria-label={t('common.loading')} />;
+  if (person.loading && !person.data) return <Loader role="status" aria-label={t('common.loading')} />;
   const serverFieldErrors = ['/photo', '/photoId', '/deliveryAddress', ...CONSENT_KINDS.map((kind) => `/consents/${kind}`)];
   const generalError = error && !serverFieldErrors.some((pointer) => fieldError(t, error, pointer)) ? error : null;
 

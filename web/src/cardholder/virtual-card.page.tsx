@@ -4,10 +4,12 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/api-client.ts';
 import { cardsApi } from '../api/cards.api.ts';
+import { escApi } from '../api/esc.api.ts';
 import type { Card } from '../api/api-types.ts';
 import { CardFace } from '../shared/card-face.component.tsx';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { StateBadge } from '../shared/state-badge.component.tsx';
+import { useApi } from '../shared/use-api.hook.ts';
 import { useInstitution } from '../shared/use-institution.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { ValidityIndicator } from './validity-indicator.component.tsx';
@@ -45,6 +47,7 @@ export function VirtualCardPage() {
   const [card, setCard] = useState<Card | null>(() => rememberedCard(id));
   const [error, setError] = useState<unknown>(null);
   const [offline, setOffline] = useState(false);
+  const esc = useApi((signal) => escApi.card(id, signal), [id]);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -64,7 +67,7 @@ export function VirtualCardPage() {
 
   if (!card) {
     if (error || offline) return <Stack maw={560}><ProblemAlert error={error ?? new ApiError(0, 'network_error')} /></Stack>;
-    return <Center mih="40vh"><Loader aria-label={t('common.loading')} /></Center>;
+    return <Center mih="40vh"><Loader role="status" aria-label={t('common.loading')} /></Center>;
   }
   const working = card.state === 'ENABLED';
   return (
@@ -95,8 +98,8 @@ export function VirtualCardPage() {
             </Box>
             <Text size="sm" c="dimmed" ta="center">{t('virtualCard.qrHelp')}</Text>
             <Text ff="monospace" size="sm" data-testid="escn">{card.escn}</Text>
-            {card.qr ? (
-              <Anchor href={card.qr} target="_blank" rel="noreferrer" size="sm" data-testid="verify-link">{t('virtualCard.verifyLink')}</Anchor>
+            {esc.data?.qrContent ? (
+              <Anchor href={esc.data.qrContent} target="_blank" rel="noreferrer" size="sm" data-testid="verify-link">{t('virtualCard.verifyLink')}</Anchor>
             ) : null}
           </Stack>
         </Paper>

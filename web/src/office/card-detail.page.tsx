@@ -67,7 +67,7 @@ export function CardDetailPage() {
   usePageTitle(card.data ? `${card.data.holder.firstName} ${card.data.holder.lastName}` : t('cardDetail.title'));
 
   if (card.error) return <ProblemAlert error={card.error} />;
-  if (!card.data) return <Loader aria-label={t('common.loading')} />;
+  if (!card.data) return <Loader role="status" aria-label={t('common.loading')} />;
   const current = card.data;
 
   function done(updated: Card, message?: string) {
@@ -287,7 +287,7 @@ export function CardDetailPage() {
         <Accordion.Item value="audit">
           <Accordion.Control>{t('cardDetail.audit')}</Accordion.Control>
           <Accordion.Panel>
-            {audit === null ? <Loader size="sm" aria-label={t('common.loading')} /> : (
+            {audit === null ? <Loader size="sm" role="status" aria-label={t('common.loading')} /> : (
               <Table.ScrollContainer minWidth={600}>
                 <Table striped fz="xs">
                   <Table.Thead>

@@ -44,7 +44,7 @@ export function CardPicker({ states, refresh, actions, testId, filter, single = 
         <Group gap="xs">{actions(selection, () => setSelected(new Set()))}</Group>
       </Group>
       <ProblemAlert error={list.error} />
-      {list.loading && !list.data ? <Loader size="sm" aria-label={t('common.loading')} /> : null}
+      {list.loading && !list.data ? <Loader size="sm" role="status" aria-label={t('common.loading')} /> : null}
       {list.data && items.length === 0 ? <Text c="dimmed" size="sm">{t('picker.empty')}</Text> : null}
       {items.length > 0 ? (
         <Table.ScrollContainer minWidth={600}>

@@ -131,7 +131,7 @@ export function DashboardPage() {
           {esc.data.counts.failed > 0 ? <Alert color="red" mt="sm">{t('esc.failuresWaiting', { count: esc.data.counts.failed })}</Alert> : null}
         </Paper>
       ) : null}
-      {!stats.data && stats.loading ? <Loader aria-label={t('common.loading')} /> : null}
+      {!stats.data && stats.loading ? <Loader role="status" aria-label={t('common.loading')} /> : null}
       {stats.data ? (
         <SimpleGrid cols={{ base: 1, lg: 2 }}>
           <Paper withBorder p="md">

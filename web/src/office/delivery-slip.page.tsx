@@ -29,7 +29,7 @@ export function DeliverySlipPage() {
         </Group>
       </Group>
       <ProblemAlert error={cards.error} />
-      {cards.loading && !cards.data ? <Loader aria-label={t('common.loading')} /> : null}
+      {cards.loading && !cards.data ? <Loader role="status" aria-label={t('common.loading')} /> : null}
       {(cards.data ?? []).map((card) => (
         <section key={card.id} className="delivery-slip" data-testid="delivery-slip">
           <Title order={2} size="h3">{institution?.name ?? 'campuscard'} — {t('delivery.slipHeading')}</Title>

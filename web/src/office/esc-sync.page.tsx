@@ -92,7 +92,7 @@ export function EscSyncPage() {
             </Paper>
           ))}
         </SimpleGrid>
-      ) : status.loading ? <Loader aria-label={t('common.loading')} /> : null}
+      ) : status.loading ? <Loader role="status" aria-label={t('common.loading')} /> : null}
       {status.data?.oldestPendingAt ? <Text size="sm">{t('esc.oldestPending', { date: formatDateTime(status.data.oldestPendingAt) })}</Text> : null}
       <Group justify="space-between">
         <Title order={2} size="h4">{t('esc.entries')}</Title>

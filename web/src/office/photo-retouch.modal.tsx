@@ -47,15 +47,15 @@ export function PhotoRetouchModal({ card, opened, onClose, onSaved }: { card: Ca
         <Stack style={{ flex: 1 }} miw={200}>
           <div>
             <Text size="sm" fw={500} id="retouch-zoom">{t('request.photo.zoom')}</Text>
-            <Slider min={1} max={3} step={0.05} value={transform.zoom} onChange={(zoom) => setTransform({ ...transform, zoom })} thumbProps={{ 'aria-labelledby': 'retouch-zoom' }} />
+            <Slider min={1} max={3} step={0.05} value={transform.zoom} onChange={(zoom) => setTransform({ ...transform, zoom })} thumbLabel={t('request.photo.zoom')} />
           </div>
           <div>
             <Text size="sm" fw={500} id="retouch-straighten">{t('request.photo.straighten')}</Text>
-            <Slider min={-20} max={20} step={0.5} value={transform.straighten} onChange={(straighten) => setTransform({ ...transform, straighten })} thumbProps={{ 'aria-labelledby': 'retouch-straighten' }} />
+            <Slider min={-20} max={20} step={0.5} value={transform.straighten} onChange={(straighten) => setTransform({ ...transform, straighten })} thumbLabel={t('request.photo.straighten')} />
           </div>
           <div>
             <Text size="sm" fw={500} id="retouch-brightness">{t('retouch.brightness')}</Text>
-            <Slider min={0.5} max={1.5} step={0.05} value={transform.brightness} onChange={(brightness) => setTransform({ ...transform, brightness })} thumbProps={{ 'aria-labelledby': 'retouch-brightness' }} />
+            <Slider min={0.5} max={1.5} step={0.05} value={transform.brightness} onChange={(brightness) => setTransform({ ...transform, brightness })} thumbLabel={t('retouch.brightness')} />
           </div>
           <Group gap="xs">
             <ActionIcon variant="default" size="lg" onClick={() => turn(-1)} aria-label={t('request.photo.rotateLeft')}><span aria-hidden="true">↺</span></ActionIcon>

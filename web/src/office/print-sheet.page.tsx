@@ -32,7 +32,7 @@ export function PrintSheetPage() {
       </Group>
       <Alert color="gray" className="no-print">{t('print.scaleHelp')}</Alert>
       <ProblemAlert error={cards.error} />
-      {cards.loading && !cards.data ? <Loader aria-label={t('common.loading')} /> : null}
+      {cards.loading && !cards.data ? <Loader role="status" aria-label={t('common.loading')} /> : null}
       <div className="print-sheet" data-testid="print-sheet">
         {(cards.data ?? []).map((card) => (
           <div key={card.id} className="print-sheet__slot">

@@ -123,7 +123,7 @@ export function RequestQueuePage() {
       </Text>
       {notice ? <Alert color="green" role="status" data-testid="notice">{notice}</Alert> : null}
       {!rejecting ? <ProblemAlert error={error} /> : null}
-      {queue === null ? <Loader aria-label={t('common.loading')} /> : null}
+      {queue === null ? <Loader role="status" aria-label={t('common.loading')} /> : null}
       {queue && queue.length === 0 ? <Alert color="green" data-testid="queue-empty">{t('queue.empty')}</Alert> : null}
       {current ? (
         <Grid gutter="lg" data-testid="queue-current" data-card-id={current.id}>

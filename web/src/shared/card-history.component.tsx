@@ -15,7 +15,7 @@ export function CardHistory({ moves, showActor = false }: { moves: readonly Card
             <time dateTime={move.at}>{formatDateTime(move.at)}</time>
             {move.from ? ` · ${t('history.from', { state: t(`state.${move.from}`, { defaultValue: move.from }) })}` : ''}
           </Text>
-          {move.reason ? <Text size="sm">{t(`disableReason.${move.reason}`, { defaultValue: move.reason })}</Text> : null}
+          {move.reason ? <Text size="sm">{t(`disableReason.${move.reason}`, { defaultValue: t(`trigger.${move.reason}`, { defaultValue: move.reason }) })}</Text> : null}
           {move.comment ? <Text size="sm" fs="italic">{move.comment}</Text> : null}
           {showActor ? <Text size="xs" c="dimmed">{move.actor}</Text> : null}
         </Timeline.Item>

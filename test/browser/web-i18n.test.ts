@@ -1,0 +1,54 @@
+/**
+ * Every string of the web application is translated: the French and English resource files have
+ * the same keys, and every literal key the code asks for exists in both.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { REPO_ROOT } from './browser-harness.ts';
+
+type Tree = { [key: string]: string | Tree };
+
+const LOCALES = join(REPO_ROOT, 'web/src/i18n/locales');
+
+function flatten(tree: Tree, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [`${prefix}${key}`] : flatten(value, `${prefix}${key}.`)));
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return /\.(ts|tsx)$/.test(name) ? [path] : [];
+  });
+}
+
+const fr = flatten(JSON.parse(readFileSync(join(LOCALES, 'fr.json'), 'utf8')) as Tree);
+const en = flatten(JSON.parse(readFileSync(join(LOCALES, 'en.json'), 'utf8')) as Tree);
+
+test('French and English have exactly the same keys', () => {
+  assert.deepEqual(fr.filter((key) => !en.includes(key)), [], 'keys missing in English');
+  assert.deepEqual(en.filter((key) => !fr.includes(key)), [], 'keys missing in French');
+});
+
+test('every literal translation key used by the code exists', () => {
+  const known = new Set(fr.map((key) => key.replace(/_(one|other)$/, '')));
+  const used = new Set<string>();
+  for (const file of sources(join(REPO_ROOT, 'web/src'))) {
+    const code = readFileSync(file, 'utf8');
+    for (const match of code.matchAll(/\bt\(\s*'([A-Za-z0-9_.]+)'/g)) used.add(match[1] ?? '');
+  }
+  assert.ok(used.size > 200, `found ${used.size} keys`);
+  assert.deepEqual([...used].filter((key) => !known.has(key)).sort(), []);
+});
+
+test('no translation is left empty or identical to its key', () => {
+  for (const [name, keys] of [['fr', fr], ['en', en]] as const) {
+    const tree = JSON.parse(readFileSync(join(LOCALES, `${name}.json`), 'utf8')) as Tree;
+    for (const key of keys) {
+      const value = key.split('.').reduce<string | Tree | undefined>((node, part) => (typeof node === 'object' ? node[part] : undefined), tree);
+      assert.ok(typeof value === 'string' && value.trim() !== '' && value !== key, `${name}: ${key}`);
+    }
+  }
+});
