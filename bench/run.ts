@@ -2,6 +2,7 @@ import { report } from './bench-report.ts';
 import { runStartBench } from './start.bench.ts';
 import { runSearchBench } from './search.bench.ts';
 import { runImportBench } from './import.bench.ts';
+import { runVerifyBench } from './verify.bench.ts';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks (all by default), prints a table for each and
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   start: async () => report('start', await runStartBench()),
   import: async () => report('import', await runImportBench()),
   search: async () => report('search', await runSearchBench(), { cards: 1_000_000, database: 'postgresql' }),
+  verify: async () => report('verify', await runVerifyBench(), { cards: 10_000, database: 'postgresql' }),
 };
 
 const wanted = process.argv.slice(2);

@@ -56,9 +56,10 @@ describe('the card office console in Chromium', { skip: hasChromium() ? false : 
     await page.waitForURL(/sort=lastName/);
     await page.waitForFunction('document.querySelector("[data-testid=card-row]")?.textContent?.includes("ABADIE")');
     await page.getByTestId('sort-holder').click();
-    await page.waitForURL(/order=asc/);
-    await page.waitForFunction('document.querySelector("[data-testid=card-row]")?.textContent?.includes("ABADIE")');
+    await page.waitForURL(/order=desc/);
+    await page.waitForFunction('document.querySelector("[data-testid=card-row]")?.textContent?.includes("ZÉBULON")');
 
+    assert.equal(await page.getByRole('columnheader', { name: /Titulaire/ }).getAttribute('aria-sort'), 'descending');
     await page.getByTestId('pagination').getByRole('button', { name: 'Page 2' }).click();
     await page.waitForURL(/page=2/);
     await page.waitForFunction('document.querySelectorAll("[data-testid=card-row]").length === 5');
@@ -150,8 +151,8 @@ describe('the card office console in Chromium', { skip: hasChromium() ? false : 
     await page.getByTestId('accounts-table').waitFor();
     await assertAccessible(page, 'admin accounts');
     await page.getByTestId('admin-tab-tokens').click();
-    await page.getByLabel('Nom', { exact: true }).fill('Imprimante 1');
-    await page.getByRole('button', { name: 'Créer le jeton' }).click();
+    await page.getByTestId('token-name').fill('Imprimante 1');
+    await page.getByTestId('token-create').click();
     await page.getByTestId('token-secret').waitFor();
     assert.ok((await page.getByTestId('token-secret').innerText()).length > 20);
     await assertAccessible(page, 'admin tokens');

@@ -255,13 +255,15 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
 
   async function writeEntry(executor: Executor, personId: string, reason: string, target: Record<string, string>): Promise<void> {
     if (!enabled) return;
-    let seen = writtenIn.get(executor);
-    if (seen?.has(personId)) return;
-    if (!seen) {
-      seen = new Set();
-      writtenIn.set(executor, seen);
+    if (executor.isTransaction) {
+      let seen = writtenIn.get(executor);
+      if (seen?.has(personId)) return;
+      if (!seen) {
+        seen = new Set();
+        writtenIn.set(executor, seen);
+      }
+      seen.add(personId);
     }
-    seen.add(personId);
     await repo.insertEntries(executor, [{ personId, reason, target }]);
     await kick(executor, personId);
   }

@@ -34,7 +34,7 @@ test('esc sync status, deliver, reconcile (with a progress bar) and replay', asy
 
   const pending = await run('esc', 'sync', 'status');
   assert.match(pending.out, /ESC Router sync: on/);
-  assert.match(pending.out, /pending 1 /);
+  assert.match(pending.out, /pending 2 /, 'consent granted, card enabled');
 
   const delivered = await run('esc', 'sync', 'deliver');
   assert.match(delivered.out, /persons 1: done 1/);
@@ -54,7 +54,7 @@ test('esc sync status, deliver, reconcile (with a progress bar) and replay', asy
   assert.equal(runs[0]?.status, 'succeeded', 'recorded as a job run too');
 
   await w.t.runtime.database.db.updateTable('persons').set({ email: 'broken' }).where('id', '=', person.id).execute();
-  await w.t.runtime.services.people.update(person.id, { lastName: 'Changé' }, { actor: 'test' });
+  await w.escSync.requestSync(w.t.runtime.database.db, [person.id], 'test');
   await run('esc', 'sync', 'deliver');
   const failed = await run('esc', 'sync', 'status');
   assert.match(failed.out, /failed 1/);

@@ -106,7 +106,8 @@ export function CardListPage() {
   }
 
   function toggleSort(sort: 'lastName' | 'requestedAt' | 'updatedAt') {
-    const order = query.sort === sort && query.order === 'desc' ? 'asc' : 'desc';
+    // Names start A to Z, dates newest first; a second click turns the order round.
+    const order = query.sort === sort ? (query.order === 'desc' ? 'asc' : 'desc') : sort === 'lastName' ? 'asc' : 'desc';
     update({ sort, order });
   }
 

@@ -103,8 +103,8 @@ export function InstitutionSettingsPanel() {
         <Paper withBorder p="md">
           <Title order={2} size="h4" mb="sm">{t('admin.institution.look')}</Title>
           <Group align="flex-start">
-            <ColorInput label={t('admin.institution.primary')} value={form.colors.primary} onChange={(value) => set('colors', { ...form.colors, primary: value })} format="hex" error={fieldError(t, error, '/colors/primary')} />
-            <ColorInput label={t('admin.institution.secondary')} value={form.colors.secondary} onChange={(value) => set('colors', { ...form.colors, secondary: value })} format="hex" error={fieldError(t, error, '/colors/secondary')} />
+            <ColorInput label={t('admin.institution.primary')} value={form.colors.primary} onChange={(value) => set('colors', { ...form.colors, primary: value })} format="hex" withEyeDropper={false} error={fieldError(t, error, '/colors/primary')} />
+            <ColorInput label={t('admin.institution.secondary')} value={form.colors.secondary} onChange={(value) => set('colors', { ...form.colors, secondary: value })} format="hex" withEyeDropper={false} error={fieldError(t, error, '/colors/secondary')} />
             <Stack gap={4}>
               <Text size="sm" fw={500}>{t('admin.institution.logo')}</Text>
               {hasLogo ? <Image src={`/api/v1/institution/logo?v=${logoVersion}`} alt={t('admin.institution.logoAlt')} h={48} w="auto" fit="contain" /> : <Text size="sm" c="dimmed">{t('admin.institution.noLogo')}</Text>}

@@ -49,10 +49,10 @@ export function TokensPanel() {
         <Title order={2} size="h4" mb="sm">{t('admin.tokens.create')}</Title>
         <form onSubmit={(event) => void create(event)}>
           <Group align="flex-end">
-            <TextInput label={t('admin.tokens.name')} value={name} onChange={(event) => setName(event.currentTarget.value)} error={fieldError(t, error, '/name')} required />
+            <TextInput label={t('admin.tokens.name')} value={name} onChange={(event) => setName(event.currentTarget.value)} error={fieldError(t, error, '/name')} required data-testid="token-name" />
             <Select label={t('admin.accounts.role')} data={TOKEN_ROLES.map((value) => ({ value, label: t(`roles.${value}`) }))} value={role} onChange={(value) => value && setRole(value as ApiToken['role'])} allowDeselect={false} />
             <MultiSelect label={t('admin.accounts.limits')} data={PERSON_TYPES.map((value) => ({ value, label: t(`personType.${value}`) }))} value={limits} onChange={setLimits} clearable w={240} />
-            <Button type="submit">{t('admin.tokens.createButton')}</Button>
+            <Button type="submit" data-testid="token-create">{t('admin.tokens.createButton')}</Button>
           </Group>
         </form>
         {secret ? (
