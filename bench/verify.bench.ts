@@ -115,7 +115,7 @@ export async function runVerifyBench(options: { cards?: number; seconds?: number
     const app = spawn(process.execPath, ['bin/campuscard.js', 'serve'], {
       env: {
         ...process.env, DATABASE_URL: database.url, PORT: String(appPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO: 'false',
-        RUN_WORKERS: 'false', VERIFY_RATE_LIMIT_PER_MINUTE: '1000000000', ESC_ROUTER_URL: '',
+        RUN_WORKERS: 'false', VERIFY_RATE_LIMIT_PER_MINUTE: '1000000', ESC_ROUTER_URL: '',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -79,7 +79,9 @@ test('half of the calls answer 500: retried with backoff until the router equals
 test('answers slower than the timeout: retried; the calls that landed late cause no duplicate', async () => {
   w.sim.requestLog.length = 0;
   // Generous numbers: a loaded test machine must not turn ordinary answers into timeouts.
-  const impatient = w.escSync.withOptions({ ...FAST, timeoutMs: 1000, breakerThreshold: 10_000, concurrency: 16 });
+  // The default circuit breaker ends the first pass after its wave of timeouts; without it the pass
+  // would keep retrying (millisecond backoffs) for as long as the router stays slow.
+  const impatient = w.escSync.withOptions({ ...FAST, timeoutMs: 1000, concurrency: 16 });
   const ids = await bulkEnabledCards(w.t, 16, { via: 'sql' });
   w.sim.setFaults({ delayMs: 2500 });
   const first = await impatient.deliverPending();

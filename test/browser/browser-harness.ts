@@ -78,13 +78,11 @@ export function ensureWebBuilt(): void {
   }
 }
 
-/** True when Chromium is installed (the CI script installs it; tests are skipped without it). */
-export function hasChromium(): boolean {
-  return existsSync(CHROMIUM);
-}
-
 /** Launches Debian Chromium headless with the flags that keep it quiet and sandbox-free in CI. */
 export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does it)`);
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
@@ -147,14 +145,15 @@ export async function startWebWorld(options: { esc?: boolean; settings?: Record<
 }
 
 /** A browser context in a language (Accept-Language and navigator.language) and viewport. */
-export async function newContext(browser: Browser, baseUrl: string, options: { locale?: 'fr-FR' | 'en-GB'; phone?: boolean } = {}): Promise<BrowserContext> {
+export async function newContext(browser: Browser, baseUrl: string, options: { locale?: 'fr-FR' | 'en-GB'; phone?: boolean; serviceWorkers?: boolean } = {}): Promise<BrowserContext> {
   return browser.newContext({
     baseURL: baseUrl,
     locale: options.locale ?? 'fr-FR',
     ...(options.phone
       ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
       : { viewport: { width: 1366, height: 900 } }),
-    serviceWorkers: 'block',
+    // Service workers only where a test is about them: they cache API answers between steps.
+    serviceWorkers: options.serviceWorkers ? 'allow' : 'block',
     // axe-core is injected as an inline script, which the application's CSP rightly refuses.
     bypassCSP: true,
   });
@@ -245,4 +244,14 @@ export async function stationEncode(world: WebWorld, cardId: string, csn: string
   }
   const encoded = await station.post(`/api/v1/cards/${cardId}/csn`, { csn, form: 'hex' });
   assert.equal(encoded.status, 200, encoded.text);
+}
+
+/** A person's card taken all the way to ENABLED through the API (office, then station, then office). */
+export async function enabledCard(world: WebWorld, personId: string, csn: string): Promise<string> {
+  const cardId = await officeRequest(world, personId, { state: 'REQUEST_CHECKED' });
+  await stationEncode(world, cardId, csn);
+  const admin = await world.t.loginAs('admin');
+  const enabled = await admin.post(`/api/v1/cards/${cardId}/moves`, { to: 'ENABLED' });
+  assert.equal(enabled.status, 200, enabled.text);
+  return cardId;
 }

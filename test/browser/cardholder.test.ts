@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
-  assertAccessible, ensureWebBuilt, hasChromium, launchBrowser, login, newContext, officeRequest, PASSWORD, portraitJpeg, screenshot,
+  assertAccessible, enabledCard, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, PASSWORD, portraitJpeg, screenshot,
   startWebWorld, type WebWorld,
 } from './browser-harness.ts';
 
-describe('cardholder pages in Chromium', { skip: hasChromium() ? false : 'no /usr/bin/chromium' }, () => {
+describe('cardholder pages in Chromium', () => {
   let world: WebWorld;
   let browser: Browser;
 
@@ -186,7 +186,7 @@ describe('cardholder pages in Chromium', { skip: hasChromium() ? false : 'no /us
     // A photo above the size limit.
     const big = Buffer.concat([await portraitJpeg(), Buffer.alloc(6 * 1024 * 1024, 0)]);
     await page.getByTestId('photo-file').setInputFiles({ name: 'big.jpg', mimeType: 'image/jpeg', buffer: big });
-    await page.getByText(/La photo est trop volumineuse \(5 Mo au plus\)/).waitFor();
+    await page.getByText(/La photo est trop volumineuse \(5\sMo au plus\)/).waitFor();
     await assertAccessible(page, 'request form with a photo error');
     await screenshot(page, '16-request-photo-too-large');
     // Submitting without an accepted photo sends nothing and keeps the message by the photo.
@@ -209,6 +209,55 @@ describe('cardholder pages in Chromium', { skip: hasChromium() ? false : 'no /us
     await page.getByTestId('request-submit').click();
     await page.waitForURL(/\/me$/);
     await page.getByTestId('my-card').first().waitFor();
+    await context.close();
+  });
+
+  test('declare out of order, re-enable, then ask for a renewal', async () => {
+    const { person, email } = await world.createCardholder({ lastName: 'Panne' });
+    const cardId = await enabledCard(world, person.id, '0455667788');
+    const context = await newContext(browser, world.baseUrl);
+    const page = await context.newPage();
+    await login(page, email, /\/me$/);
+    await page.getByTestId('declare-lost').click();
+    await page.getByTestId('disable-reason-OUT_OF_ORDER').check();
+    await page.getByTestId('disable-confirm').click();
+    await page.locator(`[data-testid="my-card"][data-card-id="${cardId}"][data-state="DISABLED"]`).waitFor();
+    assert.match(await page.getByTestId('disable-reason').innerText(), /Hors service/);
+    await page.getByTestId('reenable').click();
+    await page.locator(`[data-testid="my-card"][data-card-id="${cardId}"][data-state="ENABLED"]`).waitFor();
+    await page.getByTestId('renew').click();
+    await page.locator('[data-testid="my-card"][data-state="RENEWED"]').waitFor();
+    await assertAccessible(page, 'my cards with a renewal');
+    await screenshot(page, '37-student-renewal');
+    await context.close();
+  });
+
+  test('the virtual card stays readable offline once loaded (installable web app)', async () => {
+    const { person, email } = await world.createCardholder({ lastName: 'Horsligne' });
+    const cardId = await enabledCard(world, person.id, '0499AABBCC');
+    const context = await newContext(browser, world.baseUrl, { phone: true, serviceWorkers: true });
+    const page = await context.newPage();
+    await login(page, email, /\/me$/);
+    assert.equal(await page.locator('link[rel="manifest"]').getAttribute('href'), '/manifest.webmanifest');
+    await page.goto(`/me/cards/${cardId}`);
+    await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
+    // Once the worker controls the page, a visit stores the card for later.
+    await page.reload();
+    await page.waitForFunction('navigator.serviceWorker.controller !== null');
+    await page.locator('[data-testid="validity"][data-validity="valid"]').waitFor();
+    await page.getByTestId('qr-code').locator('img').waitFor();
+    await page.waitForLoadState('networkidle');
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByTestId('virtual-card').waitFor();
+    assert.match(await page.getByTestId('card-face').innerText(), /HORSLIGNE/);
+    await page.locator('[data-testid="validity"][data-validity="offline"]').waitFor();
+    assert.match(await page.getByTestId('validity-checked').innerText(), /Dernier état connu : Carte valide/);
+    const qrLoaded = await page.getByTestId('qr-code').locator('img').evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth > 0);
+    assert.ok(qrLoaded, 'the QR code comes from the cache');
+    await screenshot(page, '38-phone-virtual-card-offline');
+    await context.setOffline(false);
     await context.close();
   });
 

@@ -137,27 +137,28 @@ export interface Claim {
 
 /**
  * Takes (or renews) the person's lease for `ms` milliseconds unless another live lease holds it,
- * and reads the pending entries and router records, in one statement. The lease is an upsert on
- * the primary key, so two workers can never both win; renewing one's own lease lets a worker
- * loop over entries that arrived during its delivery.
+ * then reads the pending entries and router records. The lease is an upsert on the primary key,
+ * so two workers can never both win; renewing one's own lease lets a worker go on with entries
+ * that arrived during its delivery. Two statements on purpose: the upsert may wait for another
+ * worker's settlement to commit, and only a statement started after that wait sees its outcome
+ * (under READ COMMITTED a statement reads the snapshot taken when it began).
  */
 export async function claim(executor: Executor, personId: string, owner: string, ms: number): Promise<Claim> {
-  const result = await sql<{ leased: boolean; ids: Array<number | string> | null; attempts: number | string | null; records: Claim['records'] | null }>`
-    WITH lease AS (
-      INSERT INTO esc_sync_leases (person_id, owner, expires_at)
-      VALUES (${personId}, ${owner}, now() + make_interval(secs => ${ms / 1000}))
-      ON CONFLICT (person_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
-        WHERE esc_sync_leases.expires_at <= now() OR esc_sync_leases.owner = EXCLUDED.owner
-      RETURNING person_id
-    )
-    SELECT EXISTS (SELECT 1 FROM lease) AS leased,
-      (SELECT array_agg(id ORDER BY id) FROM esc_outbox WHERE person_id = ${personId} AND status = 'pending') AS ids,
+  const lease = await sql<{ personId: string }>`
+    INSERT INTO esc_sync_leases (person_id, owner, expires_at)
+    VALUES (${personId}, ${owner}, now() + make_interval(secs => ${ms / 1000}))
+    ON CONFLICT (person_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+      WHERE esc_sync_leases.expires_at <= now() OR esc_sync_leases.owner = EXCLUDED.owner
+    RETURNING person_id`.execute(executor);
+  if (lease.rows.length === 0) return { leased: false, ids: [], attempts: 0, records: [] };
+  const result = await sql<{ ids: Array<number | string> | null; attempts: number | string | null; records: Claim['records'] | null }>`
+    SELECT (SELECT array_agg(id ORDER BY id) FROM esc_outbox WHERE person_id = ${personId} AND status = 'pending') AS ids,
       (SELECT max(attempts) FROM esc_outbox WHERE person_id = ${personId} AND status = 'pending') AS attempts,
       (SELECT json_agg(json_build_object('kind', kind, 'identifier', identifier, 'bodyHash', body_hash))
          FROM esc_router_records WHERE person_id = ${personId}) AS records`.execute(executor);
   const row = result.rows[0];
   return {
-    leased: row?.leased === true,
+    leased: true,
     ids: (row?.ids ?? []).map(Number),
     attempts: Number(row?.attempts ?? 0),
     records: row?.records ?? [],

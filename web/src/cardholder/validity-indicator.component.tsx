@@ -4,13 +4,38 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/api-client.ts';
 import { institutionApi } from '../api/institution.api.ts';
 import type { VerifyAnswer } from '../api/api-types.ts';
-import { formatTime } from '../shared/format.ts';
+import { formatDateTime, formatTime } from '../shared/format.ts';
 import './validity-indicator.css';
 
 /** How often the virtual card asks the public verification endpoint again. */
 export const VERIFY_INTERVAL_MS = 20_000;
 
 export type Validity = 'valid' | 'suspended' | 'expired' | 'unknown' | 'offline' | 'checking';
+
+const LAST_CHECK_KEY = 'campuscard.lastCheck';
+
+interface LastCheck {
+  escn: string;
+  validity: Validity;
+  at: string;
+}
+
+function rememberCheck(check: LastCheck): void {
+  try {
+    localStorage.setItem(LAST_CHECK_KEY, JSON.stringify(check));
+  } catch {
+    // Only used to tell what was last known when offline.
+  }
+}
+
+function lastCheckOf(escn: string): LastCheck | null {
+  try {
+    const check = JSON.parse(localStorage.getItem(LAST_CHECK_KEY) ?? 'null') as LastCheck | null;
+    return check?.escn === escn ? check : null;
+  } catch {
+    return null;
+  }
+}
 
 function validityOf(answer: VerifyAnswer): Validity {
   if (answer.status === 'ACTIVE') return 'valid';
@@ -28,6 +53,7 @@ export function ValidityIndicator({ escn, onStatus }: { escn: string; onStatus?(
   const [validity, setValidity] = useState<Validity>('checking');
   const [checkedAt, setCheckedAt] = useState<Date | null>(null);
   const [now, setNow] = useState(() => new Date());
+  const lastKnown = validity === 'offline' ? lastCheckOf(escn) : null;
 
   useEffect(() => {
     let alive = true;
@@ -38,8 +64,10 @@ export function ValidityIndicator({ escn, onStatus }: { escn: string; onStatus?(
       try {
         const answer = await institutionApi.verify(escn, controller.signal);
         if (!alive) return;
+        const checked = new Date();
         setValidity(validityOf(answer));
-        setCheckedAt(new Date());
+        setCheckedAt(checked);
+        rememberCheck({ escn, validity: validityOf(answer), at: checked.toISOString() });
       } catch (error) {
         if (!alive || (error instanceof DOMException && error.name === 'AbortError')) return;
         if (error instanceof ApiError && error.status === 404) setValidity('unknown');
@@ -80,8 +108,10 @@ export function ValidityIndicator({ escn, onStatus }: { escn: string; onStatus?(
           <span className="validity__pulse" aria-hidden="true" />
           <Stack gap={0}>
             <Text fw={800} size="xl" data-testid="validity-label">{t(`validity.${validity}`)}</Text>
-            <Text size="sm">
-              {checkedAt ? t('validity.checkedAt', { time: formatTime(checkedAt) }) : t('validity.notChecked')}
+            <Text size="sm" data-testid="validity-checked">
+              {checkedAt ? t('validity.checkedAt', { time: formatTime(checkedAt) }) : lastKnown && validity === 'offline'
+                ? t('validity.lastKnown', { state: t(`validity.${lastKnown.validity}`), date: formatDateTime(lastKnown.at) })
+                : t('validity.notChecked')}
             </Text>
           </Stack>
         </Group>

@@ -1,6 +1,7 @@
 import { Button, Group, NumberInput, Select, TextInput } from '@mantine/core';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/api-client.ts';
 import { cardsApi, type CsnForm } from '../api/cards.api.ts';
 import type { Card } from '../api/api-types.ts';
 import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
@@ -35,10 +36,17 @@ export function CsnForm({ card, onBound, autoFocus = true }: { card: Card; onBou
     setBusy(true);
     setError(null);
     try {
-      // An encoding station takes a printed card first (PRINTED -> IN_ENCODE), then reports the chip.
-      const latest = taken.current?.id === card.id ? taken.current : card;
-      if (latest.state === 'PRINTED') taken.current = await cardsApi.move(card.id, { to: 'IN_ENCODE', expectedVersion: latest.version });
-      const updated = await cardsApi.bindCsn(card.id, csn.trim(), form, typeof byteLength === 'number' ? byteLength : undefined);
+      const bind = () => cardsApi.bindCsn(card.id, csn.trim(), form, typeof byteLength === 'number' ? byteLength : undefined);
+      let updated: Card;
+      try {
+        updated = await bind();
+      } catch (failure) {
+        // A printed card must first be taken by the encoding station (PRINTED -> IN_ENCODE).
+        const latest = taken.current?.id === card.id ? taken.current : card;
+        if (!(failure instanceof ApiError && failure.code === 'move_not_allowed' && latest.state === 'PRINTED')) throw failure;
+        taken.current = await cardsApi.move(card.id, { to: 'IN_ENCODE', expectedVersion: latest.version });
+        updated = await bind();
+      }
       setCsn('');
       onBound(updated);
     } catch (failure) {
