@@ -31,6 +31,8 @@ export interface Runtime {
   services: Services;
   app: AppInstance | undefined;
   deps: AppDeps;
+  /** The recurring jobs (queue and cron), for `jobs run-once`. */
+  schedules: Array<{ queue: string; cron: string }>;
   /** Graceful stop: in-flight requests, then running jobs, then the database. */
   close(): Promise<void>;
 }
@@ -70,7 +72,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     ready = true;
     let closing: Promise<void> | undefined;
     return {
-      config, logger, database, jobs, services, app, deps,
+      config, logger, database, jobs, services, app, deps, schedules,
       close() {
         closing ??= (async () => {
           ready = false;

@@ -89,10 +89,12 @@ token.command('create').description('Create an API token and print its secret on
   });
 
 const jobs = program.command('jobs').description('Background jobs');
-jobs.command('run-once').description('Run every waiting job (and the daily schedules\' work) once in this process, then exit')
+jobs.command('run-once').description('Run the scheduled jobs (rights end, …) and every waiting job once in this process, then exit')
   .option('--queue <name...>', 'only these queues')
   .action(async (options: { queue?: string[] }) => {
-    await withRuntime('jobs run-once', async ({ jobs: queue }) => {
+    await withRuntime('jobs run-once', async ({ jobs: queue, schedules }) => {
+      const wanted = (name: string) => !options.queue || options.queue.includes(name);
+      for (const { queue: name } of schedules) if (wanted(name)) await queue.send(name, {});
       const count = await queue.drain(options.queue);
       console.log(`ran ${count} job(s)`);
     });

@@ -43,7 +43,9 @@ test('whole lifecycle: request, check, print, encode, enable, disable and re-ena
 
   await move(w.manager, card.id, 'REQUEST_CHECKED');
   const inPrint = await move(w.station, card.id, 'IN_PRINT');
-  assert.match(inPrint.lock?.owner ?? '', /^station:/);
+  assert.ok(inPrint.lock?.owner, 'the station holds the lock');
+  const notTheirs = await w.manager.post(`/api/v1/cards/${card.id}/moves`, { to: 'PRINTED' });
+  assert.equal(notTheirs.status, 423);
   const printed = await move(w.station, card.id, 'PRINTED');
   assert.equal(printed.lock, null);
   assert.equal(printed.printedLines?.lastName, person.lastName);
@@ -429,4 +431,25 @@ test('an ESCN that is already taken is minted again', async () => {
   assert.deepEqual(minted, [taken.escn, fresh[0]]);
   assert.equal(card.escn, fresh[0]);
   assert.equal((await cards.get(card.id, admin)).escn, fresh[0]);
+});
+
+test('a manager at an office desk prints and encodes a card without a station account', async () => {
+  const person = await createPerson(w.t, {});
+  const first = await requestCard(w, person.id);
+  await move(w.manager, first.id, 'REQUEST_CHECKED');
+  await move(w.manager, first.id, 'IN_PRINT');
+  await move(w.manager, first.id, 'PRINTED');
+  const csn = freshCsn();
+  const encoded = await w.manager.post<CardDetailView>(`/api/v1/cards/${first.id}/csn`, { csn, form: 'hex' });
+  assert.equal(encoded.status, 200, encoded.text);
+  assert.equal(encoded.body.state, 'ENCODED');
+  const detail = await w.manager.get<CardDetailView>(`/api/v1/cards/${first.id}`);
+  assert.deepEqual(detail.body.history.slice(-2).map((m) => [m.from, m.to]), [['PRINTED', 'IN_ENCODE'], ['IN_ENCODE', 'ENCODED']]);
+  // Another person's lock still holds: a card the station took cannot be encoded by the manager.
+  const other = await requestCard(w, (await createPerson(w.t, {})).id);
+  await move(w.manager, other.id, 'REQUEST_CHECKED');
+  await move(w.station, other.id, 'IN_PRINT');
+  const refused = await w.manager.post(`/api/v1/cards/${other.id}/csn`, { csn: freshCsn(), form: 'hex' });
+  assert.equal(refused.status, 423);
+  assert.equal(refused.body.code, 'not_your_lock');
 });

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Selectable, type Updateable } from 'kysely';
+import { CompiledQuery, sql, type ExpressionBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { CardMovesTable, CardsTable } from './cards.tables.ts';
@@ -304,11 +304,19 @@ export async function countCards(executor: Executor, filter: CardListFilter, cap
   return Number(row.count);
 }
 
+/** The verification lookup, written once: the hottest public query skips building and compiling SQL. */
+const VERIFICATION_SQL = 'SELECT escn, state, expires_at AS "expiresAt", card_kind AS "cardKind", person_id AS "personId", '
+  + 'photo_id AS "photoId" FROM cards WHERE escn = $1';
+
 /**
  * The few fields public verification needs, by ESCN: one lookup on the unique `escn` index
  * (the verification endpoint's whole database cost).
  */
-export async function findForVerification(executor: Executor, escn: string) {
-  return executor.selectFrom('cards').select(['escn', 'state', 'expiresAt', 'cardKind', 'personId', 'photoId'])
-    .where('escn', '=', escn).executeTakeFirst();
+export async function findForVerification(executor: Executor, escn: string): Promise<{
+  escn: string; state: string; expiresAt: string | null; cardKind: 'physical' | 'virtual'; personId: string; photoId: string | null;
+} | undefined> {
+  const result = await executor.executeQuery<{
+    escn: string; state: string; expiresAt: string | null; cardKind: 'physical' | 'virtual'; personId: string; photoId: string | null;
+  }>(CompiledQuery.raw(VERIFICATION_SQL, [escn]));
+  return result.rows[0];
 }

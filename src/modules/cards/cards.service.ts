@@ -1062,11 +1062,17 @@ export function createCardsService(deps: CardsServiceDeps) {
           throw csnTaken();
         }
         const mc = await moveContext(trx);
-        const decision = decideMove({ card: factsOf(card), to: 'ENCODED', actor, csn: parsed.hex, settings: cardSettings(mc.settings) });
+        const record = { actorLabel: principal.actor, comment: null, reason: null, remoteAddress: context.ip ?? null };
+        let current = card;
+        if (card.state === 'PRINTED') {
+          // Reporting the chip of a printed card means a station took it: record PRINTED → IN_ENCODE first.
+          const take = decideMove({ card: factsOf(card), to: 'IN_ENCODE', actor, settings: cardSettings(mc.settings) });
+          if (!take.ok) throw moveProblem(take);
+          current = (await applyMove(trx, card, take, actor, record, mc)).card;
+        }
+        const decision = decideMove({ card: factsOf(current), to: 'ENCODED', actor, csn: parsed.hex, settings: cardSettings(mc.settings) });
         if (!decision.ok) throw moveProblem(decision);
-        const outcome = await applyMove(trx, card, decision, actor, {
-          actorLabel: principal.actor, comment: null, reason: null, remoteAddress: context.ip ?? null,
-        }, mc);
+        const outcome = await applyMove(trx, current, decision, actor, record, mc);
         return toCardView(outcome.card);
       });
     },
@@ -1198,8 +1204,7 @@ export function createCardsService(deps: CardsServiceDeps) {
     async findForVerification(escn: string): Promise<{
       escn: string; state: string; expiresAt: string | null; cardKind: 'physical' | 'virtual'; personId: string; photoId: string | null;
     } | undefined> {
-      const row = await repo.findForVerification(db, escn);
-      return row && row.escn !== null ? { ...row, escn: row.escn } : undefined;
+      return repo.findForVerification(db, escn);
     },
 
     /** Everything the cards context holds about a person (GDPR export): cards and their history. */

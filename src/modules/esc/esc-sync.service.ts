@@ -629,16 +629,11 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       await writeEntry(executor, card.personId, `card_${to.toLowerCase()}`, { cardId: card.id, escn: card.escn });
     },
 
-    /** Listener of person changes: name, e-mail, level, ESI or rights end (card expiry) changed. */
-    async onPersonChanged(executor: Executor, person: { id: string }, changedFields: readonly string[]): Promise<void> {
-      const relevant = changedFields.filter((field) => ROUTER_PERSON_FIELDS.includes(field));
-      if (relevant.length === 0) return;
-      await writeEntry(executor, person.id, 'person_changed', { fields: relevant.join(',') });
-    },
-
     /**
-     * Listener of bulk person changes (imports): one set-based insert and one sweep job, instead of
-     * one entry and one job per person. Newly created persons are skipped: no consent, no card yet.
+     * Listener of person changes (name, e-mail, level, ESI, rights end: the card expiry), one chunk
+     * at a time: a single change writes one entry and wakes that person's worker; a bulk change
+     * (imports) writes all its entries in one statement and wakes a sweep, instead of one job per
+     * person. Newly created persons are skipped: no consent, no card yet.
      */
     async onPeopleChanged(executor: Executor, changes: ReadonlyArray<{ person: { id: string }; changedFields: readonly string[]; created: boolean }>): Promise<void> {
       if (!enabled) return;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -29,8 +29,9 @@ const VerificationSchema = Type.Object({
 
 const EscnParams = Type.Object({ escn: Type.String({ maxLength: 100 }) }, { additionalProperties: false });
 
+/** A strong validator of a body; the one-shot digest is the cheapest in Node (profiled on this route). */
 function etagOf(body: string): string {
-  return `"${createHash('sha1').update(body).digest('base64url')}"`;
+  return `"${hash('sha1', body, 'base64url')}"`;
 }
 
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {

@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { Config } from '../../config.ts';
 import { badRequest, notFound } from '../../platform/http/problem.ts';
-import { parseScannedEscn, validateEscn } from '../esc/domain/escn.ts';
+import { ESCN_PATTERN, parseScannedEscn, validateEscn } from '../esc/domain/escn.ts';
 import { verificationStatus, type VerificationStatus } from './domain/verification-status.ts';
 
 /** The card fields verification reads (one indexed lookup by ESCN). */
@@ -80,14 +80,17 @@ export function createVerificationService(deps: VerificationDeps) {
   }
 
   function parseEscn(raw: string): string {
+    // The common case, a well-formed number, skips decoding what it encodes (not needed here).
+    if (ESCN_PATTERN.test(raw)) return raw.toLowerCase();
     const checked = validateEscn(raw.trim().toLowerCase());
     if (!checked.valid) throw badRequest('invalid_escn', `Not a European Student Card Number: ${checked.reason}`, { field: 'params:/escn' });
     return checked.escn;
   }
 
   async function lookup(escn: string): Promise<{ card: VerificationCard; result: VerificationResult; issuer: VerificationIssuer | undefined } | undefined> {
-    const [card, institution] = await Promise.all([deps.findCard(escn), issuer()]);
+    const card = await deps.findCard(escn);
     if (!card) return undefined;
+    const institution = await issuer();
     const result: VerificationResult = {
       status: verificationStatus(card, now().toISOString().slice(0, 10)),
       escn: card.escn,

@@ -134,7 +134,7 @@ const settingsArb = fc.record({
 
 const initialCardArb = fc.record({
   state: fc.constantFrom(...CARD_STATES),
-  lockOwner: fc.constantFrom('station:s1', 'manager:m1', null),
+  lockOwner: fc.constantFrom('s1', 'm1', null),
   disable: fc.option(fc.record({
     reason: fc.constantFrom(...DISABLE_REASONS),
     by: fc.constantFrom('self', 'manager', 'system' as const),

@@ -179,9 +179,10 @@ describe('decideMove refusals', () => {
     accepted(move({ card: inEncode, to: 'PRINTED', actor: ADMIN }));
   });
 
-  it('does not confuse a station and a manager that share an id', () => {
-    const inPrint = card('IN_PRINT', { lockOwner: lockOwnerOf({ kind: 'station', id: '7' }) });
-    assert.equal(refusal(move({ card: inPrint, to: 'PRINTED', actor: { kind: 'manager', id: '7' } })), 'not_your_lock');
+  it('keeps the lock with the same identity whatever capacity it acts in', () => {
+    const inPrint = card('IN_PRINT', { lockOwner: lockOwnerOf({ kind: 'manager', id: '7' }) });
+    accepted(move({ card: inPrint, to: 'PRINTED', actor: { kind: 'station', id: '7' } }));
+    assert.equal(refusal(move({ card: inPrint, to: 'PRINTED', actor: { kind: 'station', id: '8' } })), 'not_your_lock');
   });
 
   it('treats an IN_PRINT card without a lock (migrated data) as free to the print floor', () => {
@@ -248,32 +249,32 @@ describe('decideMove refusals', () => {
 describe('decideMove effects', () => {
   it('locks a card to whoever takes it into print, and unlocks it when printed', () => {
     const taken = accepted(move({ card: card('REQUEST_CHECKED'), to: 'IN_PRINT', actor: STATION }));
-    assert.deepEqual(taken.effects, [{ type: 'lock', owner: 'station:s1' }]);
-    const printed = accepted(move({ card: card('IN_PRINT', { lockOwner: 'station:s1' }), to: 'PRINTED', actor: STATION }));
+    assert.deepEqual(taken.effects, [{ type: 'lock', owner: 's1' }]);
+    const printed = accepted(move({ card: card('IN_PRINT', { lockOwner: 's1' }), to: 'PRINTED', actor: STATION }));
     assert.deepEqual(printed.effects, [{ type: 'unlock' }, { type: 'freezePrintedLines' }]);
   });
 
   it('hands the lock to an admin who reprints', () => {
-    const reprint = accepted(move({ card: card('IN_PRINT', { lockOwner: 'station:s1' }), to: 'IN_PRINT', actor: ADMIN }));
+    const reprint = accepted(move({ card: card('IN_PRINT', { lockOwner: 's1' }), to: 'IN_PRINT', actor: ADMIN }));
     assert.equal(reprint.to, 'IN_PRINT');
-    assert.deepEqual(reprint.effects, [{ type: 'lock', owner: 'admin:a1' }]);
+    assert.deepEqual(reprint.effects, [{ type: 'lock', owner: 'a1' }]);
   });
 
   it('unlocks without freezing when a card leaves the batch or encoding fails', () => {
-    const out = accepted(move({ card: card('IN_PRINT', { lockOwner: 'manager:m1' }), to: 'REQUEST_CHECKED', actor: MANAGER }));
+    const out = accepted(move({ card: card('IN_PRINT', { lockOwner: 'm1' }), to: 'REQUEST_CHECKED', actor: MANAGER }));
     assert.deepEqual(out.effects, [{ type: 'unlock' }]);
-    const failed = accepted(move({ card: card('IN_ENCODE', { lockOwner: 'station:s1' }), to: 'PRINTED', actor: STATION }));
+    const failed = accepted(move({ card: card('IN_ENCODE', { lockOwner: 's1' }), to: 'PRINTED', actor: STATION }));
     assert.deepEqual(failed.effects, [{ type: 'unlock' }]);
   });
 
   it('locks a card to the encoding station that takes it', () => {
     const taken = accepted(move({ card: card('PRINTED'), to: 'IN_ENCODE', actor: STATION }));
     assert.equal(taken.rule.trigger, 'station_takes_card');
-    assert.deepEqual(taken.effects, [{ type: 'lock', owner: 'station:s1' }]);
+    assert.deepEqual(taken.effects, [{ type: 'lock', owner: 's1' }]);
   });
 
   it('binds the CSN on encoding, and enables straight away when the institution wants it', () => {
-    const inEncode = card('IN_ENCODE', { lockOwner: 'station:s1' });
+    const inEncode = card('IN_ENCODE', { lockOwner: 's1' });
     const plain = accepted(move({ card: inEncode, to: 'ENCODED', actor: STATION, csn: CSN }));
     assert.equal(plain.rule.trigger, 'encode_success');
     assert.deepEqual(plain.effects, [
@@ -284,7 +285,7 @@ describe('decideMove effects', () => {
   });
 
   it('freezes the printed lines on one-pass print and encode', () => {
-    const decision = accepted(move({ card: card('IN_PRINT', { lockOwner: 'station:s1' }), to: 'ENCODED', actor: STATION, csn: CSN }));
+    const decision = accepted(move({ card: card('IN_PRINT', { lockOwner: 's1' }), to: 'ENCODED', actor: STATION, csn: CSN }));
     assert.equal(decision.rule.trigger, 'print_encode_success');
     assert.deepEqual(decision.effects.map((effect) => effect.type), ['unlock', 'freezePrintedLines', 'bindCsn', 'notify']);
   });
@@ -385,7 +386,7 @@ describe('decideMove on arbitrary input (property)', () => {
     card: fc.record({
       personId: fc.constantFrom('p1', 'p2'),
       state: fc.constantFrom(...CARD_STATES),
-      lockOwner: fc.option(fc.constantFrom('station:s1', 'manager:x1', 'person:p1', 'admin:x1')),
+      lockOwner: fc.option(fc.constantFrom('s1', 'x1', 'p1', 'x1')),
       disable: disableArb,
     }),
     to: fc.constantFrom(...CARD_STATES),

@@ -204,11 +204,13 @@ export type MoveDecision =
 type Refusal = Extract<MoveDecision, { ok: false }>;
 
 /**
- * The lock key stored on a card taken into IN_PRINT/IN_ENCODE. It includes the actor kind so a
- * station and a user that happen to share an id never share a lock.
+ * The lock key stored on a card taken into IN_PRINT/IN_ENCODE: the identity of whoever took it,
+ * whatever capacity they act in. A manager who puts a card in print and then reports its encoding
+ * at an office desk (acting as a station) still holds their own lock. Actor ids must therefore be
+ * unique across kinds (the service uses account and token ids, which are UUIDs).
  */
 export function lockOwnerOf(actor: Actor): string {
-  return `${actor.kind}:${actor.id}`;
+  return actor.id;
 }
 
 /**
