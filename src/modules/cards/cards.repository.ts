@@ -204,6 +204,9 @@ export interface CardListPage {
   offset?: number | undefined;
 }
 
+/** Shortest term the trigram index can serve. */
+const TRIGRAM_LENGTH = 3;
+
 function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListFilter) {
   const conditions = [];
   if (filter.states && filter.states.length > 0) conditions.push(eb('cards.state', 'in', filter.states));
@@ -216,7 +219,16 @@ function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListF
   if (filter.requestedTo) conditions.push(eb('cards.requestedAt', '<', filter.requestedTo));
   if (filter.updatedFrom) conditions.push(eb('cards.updatedAt', '>=', filter.updatedFrom));
   if (filter.updatedTo) conditions.push(eb('cards.updatedAt', '<', filter.updatedTo));
-  for (const term of filter.terms ?? []) {
+  const terms = filter.terms ?? [];
+  const indexable = terms.filter((term) => term.length >= TRIGRAM_LENGTH);
+  if (indexable.length > 0) {
+    // Matches are collected first through the trigram index (the ARRAY(...) sub-plan runs once),
+    // then sorted: left to itself the planner may walk a sort index and test every card against
+    // the pattern, which costs seconds on a million cards for a name matching a few hundred.
+    const likes = indexable.map((term) => sql`matched.search_text LIKE ${`%${term}%`} ESCAPE '\\'`);
+    conditions.push(sql<boolean>`cards.id = ANY(ARRAY(SELECT matched.id FROM cards AS matched WHERE ${sql.join(likes, sql` AND `)}))`);
+  }
+  for (const term of terms.filter((term) => term.length < TRIGRAM_LENGTH)) {
     conditions.push(sql<boolean>`cards.search_text LIKE ${`%${term}%`} ESCAPE '\\'`);
   }
   if (filter.pendingRequest) {
