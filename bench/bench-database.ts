@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { SqlPool } from '../src/platform/db/pglite-pool.ts';
 import { loadConfig } from '../src/config.ts';
 
 /** The PostgreSQL server benchmarks run on (DATABASE_URL, else the local server). */
@@ -32,4 +33,40 @@ export async function freshDatabase(prefix: string): Promise<{ url: string; drop
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+/** Synthetic French-looking last names (with a numeric suffix, so a search matches a few hundred cards per million). */
+export const LAST_NAMES = ['martin', 'bernard', 'dubois', 'thomas', 'robert', 'richard', 'petit', 'durand', 'leroy', 'moreau',
+  'simon', 'laurent', 'lefebvre', 'michel', 'garcia', 'david', 'bertrand', 'roux', 'vincent', 'fournier', 'morel',
+  'girard', 'andre', 'lefevre', 'mercier', 'dupont', 'lambert', 'bonnet', 'francois', 'martinez'];
+
+/**
+ * Loads `total` synthetic persons with one card each, set-based, with triggers off
+ * (session_replication_role: the data is synthetic, and the audit log is not what is measured).
+ */
+export async function loadSyntheticCards(pool: SqlPool, total: number): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SET session_replication_role = replica');
+    await client.query(`INSERT INTO persons (eppn, first_name, last_name, person_type, student_number, ine, email)
+      SELECT 'p' || g || '@univ.example', 'Prenom' || (g % 997), (ARRAY[${LAST_NAMES.map((n) => `'${n}'`).join(',')}])[1 + g % ${LAST_NAMES.length}] || (g % 53),
+             (ARRAY['student','student','student','staff','guest'])[1 + g % 5], lpad(g::text, 8, '0'), lpad(g::text, 9, '0') || 'AB', 'p' || g || '@univ.example'
+      FROM generate_series(1, $1::int) g`, [total]);
+    // ESCNs of the valid shape (version 1, variant 8, 12-digit node) so verification accepts them.
+    await client.query(`INSERT INTO cards (person_id, state, request_channel, requested_by, requested_at, updated_at, escn, csn, expires_at,
+        holder_eppn, holder_first_name, holder_last_name, holder_email, holder_student_number, holder_ine, holder_person_type)
+      SELECT p.id,
+             (ARRAY['ENABLED','ENABLED','ENABLED','ENABLED','DISABLED','CADUC','NEW','REQUEST_CHECKED','PRINTED','DESTROYED'])[1 + (row_number() OVER ()) % 10],
+             'import', 'bench', now() - ((row_number() OVER ()) % 1000) * interval '1 day', now() - ((row_number() OVER ()) % 997) * interval '1 hour',
+             substr(md5(p.id::text), 1, 8) || '-' || substr(md5(p.id::text), 9, 4) || '-1' || substr(md5(p.id::text), 13, 3) || '-8'
+               || substr(md5(p.id::text), 16, 3) || '-' || lpad((row_number() OVER ())::text, 12, '0'),
+             upper(substr(md5(p.eppn), 1, 14)), current_date + 365,
+             p.eppn, p.first_name, p.last_name, p.email, p.student_number, p.ine, p.person_type
+      FROM persons p`);
+    await client.query('SET session_replication_role = origin');
+    await client.query('ANALYZE persons');
+    await client.query('ANALYZE cards');
+  } finally {
+    client.release();
+  }
 }

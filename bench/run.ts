@@ -2,6 +2,7 @@ import { report } from './bench-report.ts';
 import { runStartBench } from './start.bench.ts';
 import { runSearchBench } from './search.bench.ts';
 import { runImportBench } from './import.bench.ts';
+import { runVerificationBench } from './verification.bench.ts';
 import { runVerifyBench } from './verify.bench.ts';
 
 /**
@@ -11,6 +12,7 @@ import { runVerifyBench } from './verify.bench.ts';
 const benches: Record<string, () => Promise<void>> = {
   start: async () => report('start', await runStartBench()),
   import: async () => report('import', await runImportBench()),
+  verification: async () => report('verification', await runVerificationBench(), { cards: 1_000_000, database: 'postgresql' }),
   search: async () => report('search', await runSearchBench(), { cards: 1_000_000, database: 'postgresql' }),
   verify: async () => report('verify', await runVerifyBench(), { cards: 10_000, database: 'postgresql' }),
 };

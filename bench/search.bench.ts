@@ -3,17 +3,13 @@ import { loadConfig } from '../src/config.ts';
 import { startRuntime } from '../src/app/runtime.ts';
 import type { Principal } from '../src/modules/auth/domain/roles.ts';
 import type { BenchRow } from './bench-report.ts';
-import { freshDatabase, percentile } from './bench-database.ts';
+import { freshDatabase, LAST_NAMES, loadSyntheticCards, percentile } from './bench-database.ts';
 
-const LAST_NAMES = ['martin', 'bernard', 'dubois', 'thomas', 'robert', 'richard', 'petit', 'durand', 'leroy', 'moreau',
-  'simon', 'laurent', 'lefebvre', 'michel', 'garcia', 'david', 'bertrand', 'roux', 'vincent', 'fournier', 'morel',
-  'girard', 'andre', 'lefevre', 'mercier', 'dupont', 'lambert', 'bonnet', 'francois', 'martinez'];
 const ADMIN: Principal = { kind: 'token', id: 'bench', actor: 'bench', displayName: 'bench', role: 'admin', personTypes: null, personId: null };
 
 /**
  * Card search on PostgreSQL with 1M synthetic cards: p50/p95 of a name search and of filtered
  * lists through the cards service, against a primary-key lookup on the same table in the same run.
- * The data is loaded set-based with triggers off (session_replication_role): it is synthetic.
  */
 export async function runSearchBench(options: { cards?: number; samples?: number } = {}): Promise<BenchRow[]> {
   const total = options.cards ?? 1_000_000;
@@ -23,27 +19,7 @@ export async function runSearchBench(options: { cards?: number; samples?: number
   const runtime = await startRuntime(config, { command: 'bench', http: false, workers: false, logger: pino({ level: 'silent' }) });
   try {
     const pool = runtime.database.pool;
-    const client = await pool.connect();
-    try {
-      await client.query('SET session_replication_role = replica');
-      await client.query(`INSERT INTO persons (eppn, first_name, last_name, person_type, student_number, ine, email)
-        SELECT 'p' || g || '@univ.example', 'Prenom' || (g % 997), (ARRAY[${LAST_NAMES.map((n) => `'${n}'`).join(',')}])[1 + g % ${LAST_NAMES.length}] || (g % 53),
-               (ARRAY['student','student','student','staff','guest'])[1 + g % 5], lpad(g::text, 8, '0'), lpad(g::text, 9, '0') || 'AB', 'p' || g || '@univ.example'
-        FROM generate_series(1, $1::int) g`, [total]);
-      await client.query(`INSERT INTO cards (person_id, state, request_channel, requested_by, requested_at, updated_at, escn, csn,
-          holder_eppn, holder_first_name, holder_last_name, holder_email, holder_student_number, holder_ine, holder_person_type)
-        SELECT p.id,
-               (ARRAY['ENABLED','ENABLED','ENABLED','ENABLED','DISABLED','CADUC','NEW','REQUEST_CHECKED','PRINTED','DESTROYED'])[1 + (row_number() OVER ()) % 10],
-               'import', 'bench', now() - ((row_number() OVER ()) % 1000) * interval '1 day', now() - ((row_number() OVER ()) % 997) * interval '1 hour',
-               md5(p.id::text)::uuid::text, upper(substr(md5(p.eppn), 1, 14)),
-               p.eppn, p.first_name, p.last_name, p.email, p.student_number, p.ine, p.person_type
-        FROM persons p`);
-      await client.query('SET session_replication_role = origin');
-      await client.query('ANALYZE persons');
-      await client.query('ANALYZE cards');
-    } finally {
-      client.release();
-    }
+    await loadSyntheticCards(pool, total);
     const { cards } = runtime.services;
 
     async function measure(run: (i: number) => Promise<unknown>): Promise<number[]> {
