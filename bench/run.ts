@@ -3,6 +3,7 @@ import { runStartBench } from './start.bench.ts';
 import { runSearchBench } from './search.bench.ts';
 import { runImportBench } from './import.bench.ts';
 import { runVerificationBench } from './verification.bench.ts';
+import { runOutboxBench } from './outbox.bench.ts';
 import { runVerifyBench } from './verify.bench.ts';
 
 /**
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   start: async () => report('start', await runStartBench()),
   import: async () => report('import', await runImportBench()),
   verification: async () => report('verification', await runVerificationBench(), { cards: 1_000_000, database: 'postgresql' }),
+  outbox: async () => report('outbox', await runOutboxBench(), { database: 'postgresql', router: 'simulator over HTTP' }),
   search: async () => report('search', await runSearchBench(), { cards: 1_000_000, database: 'postgresql' }),
   verify: async () => report('verify', await runVerifyBench(), { cards: 10_000, database: 'postgresql' }),
 };
