@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createTestDatabase } from '../test/helpers/test-database.ts';
 import type { SqlPool } from '../src/platform/db/pglite-pool.ts';
 import { loadConfig } from '../src/config.ts';
 
@@ -9,24 +8,9 @@ export function benchServerUrl(): string {
 }
 
 /** Creates a fresh database on the server for one benchmark; returns its URL and a drop function. */
-export async function freshDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const server = benchServerUrl();
-  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: server });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+export async function freshDatabase(_label?: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const target = await createTestDatabase(benchServerUrl());
+  return { url: target.databaseUrl as string, drop: target.drop };
 }
 
 /** p-th percentile (0..100) of samples, nearest rank. */

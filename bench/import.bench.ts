@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import pg from 'pg';
+import { createTestDatabase } from '../test/helpers/test-database.ts';
 import { pino } from 'pino';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -54,30 +55,10 @@ export function generatePersonCsv(count: number): Buffer {
 
 const COPY_SQL = `COPY persons (${COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)`;
 
-interface FreshDatabase {
-  url: string | undefined;
-  drop(): Promise<void>;
-}
-
 /** A new empty database on the server, or nothing (PGlite in memory) without a server. */
-async function freshDatabase(serverUrl: string | undefined): Promise<FreshDatabase> {
-  if (!serverUrl) return { url: undefined, drop: async () => undefined };
-  const name = `cc_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+async function freshDatabase(serverUrl: string | undefined): Promise<{ url: string | undefined; drop(): Promise<void> }> {
+  const target = await createTestDatabase(serverUrl);
+  return { url: target.databaseUrl, drop: target.drop };
 }
 
 async function startApp(databaseUrl: string | undefined): Promise<Runtime> {

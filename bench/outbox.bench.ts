@@ -18,7 +18,7 @@ const API_KEY = 'bench-key';
 export async function runOutboxBench(options: { persons?: number } = {}): Promise<BenchRow[]> {
   const persons = options.persons ?? 5_000;
   const simulator = await startEscRouterSimulator({ port: 0, apiKeys: { [API_KEY]: { pic: PIC } } });
-  const database = await freshDatabase('cc_bench_outbox');
+  const database = await freshDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', DEMO: 'false', ESC_ROUTER_URL: simulator.url, ESC_ROUTER_API_KEY: API_KEY });
   const runtime = await startRuntime(config, { command: 'bench', http: false, workers: false, logger: pino({ level: 'silent' }) });
   try {

@@ -14,7 +14,7 @@ const ADMIN: Principal = { kind: 'token', id: 'bench', actor: 'bench', displayNa
 export async function runSearchBench(options: { cards?: number; samples?: number } = {}): Promise<BenchRow[]> {
   const total = options.cards ?? 1_000_000;
   const samples = options.samples ?? 200;
-  const database = await freshDatabase('cc_bench_search');
+  const database = await freshDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', DEMO: 'false' });
   const runtime = await startRuntime(config, { command: 'bench', http: false, workers: false, logger: pino({ level: 'silent' }) });
   try {

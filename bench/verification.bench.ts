@@ -56,7 +56,7 @@ function bareServer(url: string): Promise<{ server: Server; pool: pg.Pool; port:
 export async function runVerificationBench(options: { cards?: number; seconds?: number } = {}): Promise<BenchRow[]> {
   const total = options.cards ?? 1_000_000;
   const seconds = options.seconds ?? 15;
-  const database = await freshDatabase('cc_bench_verify');
+  const database = await freshDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'cc-bench-verify-'));
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', DEMO: 'false', RUN_WORKERS: 'false',
     VERIFY_RATE_LIMIT_PER_MINUTE: '1000000', HOST: '127.0.0.1', PORT: '0' });

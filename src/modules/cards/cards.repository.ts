@@ -316,6 +316,30 @@ export async function countCards(executor: Executor, filter: CardListFilter, cap
   return Number(row.count);
 }
 
+/** A card as the ESC Router sync reads it, with the day it was first enabled (its issue date). */
+export interface CardSyncRow {
+  id: string;
+  personId: string;
+  escn: string;
+  state: string;
+  cardKind: 'physical' | 'virtual';
+  expiresAt: string | null;
+  createdAt: Date;
+  firstEnabledAt: Date | null;
+}
+
+/** The numbered cards of these persons, in one query (the first ENABLED move from the history index). */
+export async function findCardsForSync(executor: Executor, personIds: readonly string[]): Promise<CardSyncRow[]> {
+  if (personIds.length === 0) return [];
+  return executor.selectFrom('cards')
+    .select(['id', 'personId', 'escn', 'state', 'cardKind', 'expiresAt', 'createdAt'])
+    .select((eb) => eb.selectFrom('cardMoves').select((m) => m.fn.min('at').as('at'))
+      .whereRef('cardMoves.cardId', '=', 'cards.id').where('cardMoves.toState', '=', 'ENABLED').as('firstEnabledAt'))
+    .where('personId', 'in', personIds).where('escn', 'is not', null)
+    .orderBy('createdAt').orderBy('id')
+    .execute() as Promise<CardSyncRow[]>;
+}
+
 /** The verification lookup, written once: the hottest public query skips building and compiling SQL. */
 const VERIFICATION_SQL = 'SELECT escn, state, expires_at AS "expiresAt", card_kind AS "cardKind", person_id AS "personId", '
   + 'photo_id AS "photoId" FROM cards WHERE escn = $1';

@@ -1198,6 +1198,14 @@ export function createCardsService(deps: CardsServiceDeps) {
     },
 
     /**
+     * The numbered cards of many persons at once (one query), with the day each was first enabled:
+     * what the ESC Router sync compares with the router.
+     */
+    async cardsForSync(personIds: readonly string[], executor: Executor = db): Promise<repo.CardSyncRow[]> {
+      return repo.findCardsForSync(executor, personIds.filter(isUuid));
+    },
+
+    /**
      * The card with this ESCN (lowercase), reduced to what public verification shows and needs:
      * state, expiry, kind, and the holder and photo ids (used only with the holder's consent).
      */

@@ -1,28 +1,24 @@
 import type { Config } from '../../config.ts';
 import type { Executor } from '../../platform/db/database.ts';
-import { ProblemError } from '../../platform/http/problem.ts';
 import type { EscCardType } from '../../adapters/esc-router/esc-router.types.ts';
 import type { SyncPersonFacts, SyncSettings } from './domain/esc-sync-rules.ts';
 import type { EscSyncDeps } from './esc-sync.service.ts';
 
 /** The calls the ESC sync makes on the people context. */
 export interface EscPeoplePort {
-  get(id: string, executor?: Executor): Promise<{
+  summariesWithConsent(ids: readonly string[], kind: 'esc', executor?: Executor): Promise<Array<{
     id: string; firstName: string; lastName: string; email: string | null; esi: string | null;
-    academicLevel: number | null; rightsEnd: string | null;
-  }>;
-  consents(personId: string, executor?: Executor): Promise<{ esc: { granted: boolean } | null }>;
+    academicLevel: number | null; rightsEnd: string | null; consentGranted: boolean;
+  }>>;
   list(query: { sort?: 'created_at'; order?: 'asc'; limit?: number; cursor?: string | undefined }): Promise<{ items: Array<{ id: string }>; nextCursor: string | null }>;
 }
 
 /** The calls the ESC sync makes on the cards context. */
 export interface EscCardsPort {
-  exportData(personId: string, executor?: Executor): Promise<{
-    cards: Array<{
-      id: string; escn: string | null; state: string; cardKind: 'physical' | 'virtual'; expiresAt: string | null;
-      enabledAt: string | null; createdAt: string; history: Array<{ to: string; at: string }>;
-    }>;
-  }>;
+  cardsForSync(personIds: readonly string[], executor?: Executor): Promise<Array<{
+    id: string; personId: string; escn: string; state: string; cardKind: 'physical' | 'virtual'; expiresAt: string | null;
+    createdAt: Date; firstEnabledAt: Date | null;
+  }>>;
 }
 
 /** The calls the ESC sync makes on the institution context. */
@@ -30,13 +26,14 @@ export interface EscInstitutionPort {
   find(executor?: Executor): Promise<{ pic: string; settings: { escDeleteDisabledCards: boolean } } | undefined>;
 }
 
-function isNotFound(error: unknown): boolean {
-  return error instanceof ProblemError && error.status === 404;
+function day(value: Date | string): string {
+  return (value instanceof Date ? value : new Date(value)).toISOString().slice(0, 10);
 }
 
 /**
  * Adapts the people, cards and institution services to what the ESC sync reads: the current
- * facts of one person, the institution-wide settings, and every person for a reconcile.
+ * facts of a batch of persons (two queries whatever its size), the institution-wide settings,
+ * and every person for a reconcile.
  */
 export function escSyncPorts(
   people: EscPeoplePort,
@@ -45,39 +42,43 @@ export function escSyncPorts(
   config: Pick<Config, 'escCardType' | 'escVirtualCardType'>,
 ): Pick<EscSyncDeps, 'loadFacts' | 'loadSettings' | 'candidates'> {
   return {
-    async loadFacts(executor: Executor, personId: string): Promise<SyncPersonFacts> {
-      const person = await people.get(personId, executor).catch((error: unknown) => {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      });
-      if (!person) {
-        return {
+    async loadFacts(executor: Executor, personIds: readonly string[]): Promise<Map<string, SyncPersonFacts>> {
+      const persons = await people.summariesWithConsent(personIds, 'esc', executor);
+      const held = await cards.cardsForSync(persons.map((person) => person.id), executor);
+      const facts = new Map<string, SyncPersonFacts>();
+      for (const personId of personIds) {
+        // A person that is gone keeps an entry: whatever was sent about them must be deleted.
+        facts.set(personId, {
           personId, exists: false, esi: null, firstName: '', lastName: '', email: null, academicLevel: null, rightsEnd: null,
           escConsent: false, cards: [],
-        };
+        });
       }
-      const consents = await people.consents(personId, executor);
-      const { cards: held } = await cards.exportData(personId, executor);
-      return {
-        personId,
-        exists: true,
-        esi: person.esi,
-        firstName: person.firstName,
-        lastName: person.lastName,
-        email: person.email,
-        academicLevel: person.academicLevel,
-        rightsEnd: person.rightsEnd,
-        escConsent: consents.esc?.granted === true,
-        cards: held.map((card) => ({
+      for (const person of persons) {
+        facts.set(person.id, {
+          personId: person.id,
+          exists: true,
+          esi: person.esi,
+          firstName: person.firstName,
+          lastName: person.lastName,
+          email: person.email,
+          academicLevel: person.academicLevel,
+          rightsEnd: person.rightsEnd,
+          escConsent: person.consentGranted,
+          cards: [],
+        });
+      }
+      for (const card of held) {
+        facts.get(card.personId)?.cards.push({
           cardId: card.id,
           escn: card.escn,
           state: card.state,
           kind: card.cardKind,
           expiresAt: card.expiresAt,
           // The first enabling is the issue date; later re-enablings must not move it.
-          issuedAt: (card.history.find((move) => move.to === 'ENABLED')?.at ?? card.enabledAt ?? card.createdAt).slice(0, 10),
-        })),
-      };
+          issuedAt: day(card.firstEnabledAt ?? card.createdAt),
+        });
+      }
+      return facts;
     },
 
     async loadSettings(executor: Executor): Promise<SyncSettings | undefined> {

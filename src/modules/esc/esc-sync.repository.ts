@@ -125,8 +125,8 @@ export async function findDuePersons(executor: Executor, limit: number, excluded
 
 /** What a worker starts a delivery with. */
 export interface Claim {
-  /** The worker holds the person's lease (false: another live lease holds it). */
-  leased: boolean;
+  /** The worker holds the person's lease. */
+  leased: true;
   /** The person's pending entries, all of which the delivery will settle. */
   ids: number[];
   /** Highest attempt count among them (for the backoff). */
@@ -136,33 +136,42 @@ export interface Claim {
 }
 
 /**
- * Takes (or renews) the person's lease for `ms` milliseconds unless another live lease holds it,
- * then reads the pending entries and router records. The lease is an upsert on the primary key,
- * so two workers can never both win; renewing one's own lease lets a worker go on with entries
- * that arrived during its delivery. Two statements on purpose: the upsert may wait for another
- * worker's settlement to commit, and only a statement started after that wait sees its outcome
- * (under READ COMMITTED a statement reads the snapshot taken when it began).
+ * Takes (or renews) the leases of these persons for `ms` milliseconds, except those another live
+ * lease holds, then reads their pending entries and router records. Returns the claims of the
+ * persons leased. A lease is an upsert on the primary key, so two workers can never both win;
+ * renewing one's own lease lets a worker go on with entries that arrived during its delivery.
+ * Persons are locked in id order, so two workers claiming overlapping batches cannot deadlock.
+ * Two statements on purpose: the upsert may wait for another worker's settlement to commit, and
+ * only a statement started after that wait sees its outcome (under READ COMMITTED a statement
+ * reads the snapshot taken when it began).
  */
-export async function claim(executor: Executor, personId: string, owner: string, ms: number): Promise<Claim> {
-  const lease = await sql<{ personId: string }>`
+export async function claim(executor: Executor, personIds: readonly string[], owner: string, ms: number): Promise<Map<string, Claim>> {
+  const claims = new Map<string, Claim>();
+  if (personIds.length === 0) return claims;
+  const ordered = [...new Set(personIds)].sort();
+  const leased = await sql<{ personId: string }>`
     INSERT INTO esc_sync_leases (person_id, owner, expires_at)
-    VALUES (${personId}, ${owner}, now() + make_interval(secs => ${ms / 1000}))
+    SELECT u.p, ${owner}, now() + make_interval(secs => ${ms / 1000}) FROM unnest(${sql.val(ordered)}::uuid[]) AS u(p)
     ON CONFLICT (person_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
       WHERE esc_sync_leases.expires_at <= now() OR esc_sync_leases.owner = EXCLUDED.owner
     RETURNING person_id`.execute(executor);
-  if (lease.rows.length === 0) return { leased: false, ids: [], attempts: 0, records: [] };
-  const result = await sql<{ ids: Array<number | string> | null; attempts: number | string | null; records: Claim['records'] | null }>`
-    SELECT (SELECT array_agg(id ORDER BY id) FROM esc_outbox WHERE person_id = ${personId} AND status = 'pending') AS ids,
-      (SELECT max(attempts) FROM esc_outbox WHERE person_id = ${personId} AND status = 'pending') AS attempts,
+  if (leased.rows.length === 0) return claims;
+  const rows = await sql<{ personId: string; ids: Array<number | string> | null; attempts: number | string | null; records: Claim['records'] | null }>`
+    SELECT l.p AS person_id,
+      (SELECT array_agg(id ORDER BY id) FROM esc_outbox WHERE person_id = l.p AND status = 'pending') AS ids,
+      (SELECT max(attempts) FROM esc_outbox WHERE person_id = l.p AND status = 'pending') AS attempts,
       (SELECT json_agg(json_build_object('kind', kind, 'identifier', identifier, 'bodyHash', body_hash))
-         FROM esc_router_records WHERE person_id = ${personId}) AS records`.execute(executor);
-  const row = result.rows[0];
-  return {
-    leased: true,
-    ids: (row?.ids ?? []).map(Number),
-    attempts: Number(row?.attempts ?? 0),
-    records: row?.records ?? [],
-  };
+         FROM esc_router_records WHERE person_id = l.p) AS records
+    FROM unnest(${sql.val(leased.rows.map((row) => row.personId))}::uuid[]) AS l(p)`.execute(executor);
+  for (const row of rows.rows) {
+    claims.set(row.personId, {
+      leased: true,
+      ids: (row.ids ?? []).map(Number),
+      attempts: Number(row.attempts ?? 0),
+      records: row.records ?? [],
+    });
+  }
+  return claims;
 }
 
 /** How a delivery ends for its entries. */
@@ -237,9 +246,10 @@ export async function settle(executor: Executor, s: Settlement): Promise<{ held:
   return { held: row?.held === true, moreDue: row?.moreDue === true };
 }
 
-/** Gives the lease back (a delivery that found nothing to do, or a reconcile). */
-export async function releaseLease(executor: Executor, personId: string, owner: string): Promise<void> {
-  await executor.deleteFrom('escSyncLeases').where('personId', '=', personId).where('owner', '=', owner).execute();
+/** Gives leases back (nothing to do, a pass that stopped early, a reconcile). */
+export async function releaseLeases(executor: Executor, personIds: readonly string[], owner: string): Promise<void> {
+  if (personIds.length === 0) return;
+  await executor.deleteFrom('escSyncLeases').where('personId', 'in', personIds).where('owner', '=', owner).execute();
 }
 
 /** The error columns of an entry. */
@@ -284,10 +294,10 @@ export async function findRecords(executor: Executor, personId: string) {
  * Notes that bodies are about to be sent: their records exist from now on, with an unknown hash,
  * until the router confirms. Written before the calls so a crash cannot lose track of them.
  */
-export async function markUncertain(executor: Executor, personId: string, items: ReadonlyArray<{ kind: 'person' | 'card'; identifier: string }>): Promise<void> {
+export async function markUncertain(executor: Executor, items: ReadonlyArray<{ personId: string; kind: 'person' | 'card'; identifier: string }>): Promise<void> {
   if (items.length === 0) return;
   await executor.insertInto('escRouterRecords')
-    .values(items.map((item) => ({ personId, kind: item.kind, identifier: item.identifier, bodyHash: null })))
+    .values(items.map((item) => ({ personId: item.personId, kind: item.kind, identifier: item.identifier, bodyHash: null })))
     .onConflict((oc) => oc.columns(['personId', 'kind', 'identifier']).doUpdateSet({ bodyHash: null, updatedAt: sql<Date>`now()` }))
     .execute();
 }

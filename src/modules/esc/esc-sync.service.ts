@@ -37,7 +37,10 @@ export interface EscSyncOptions {
   timeoutMs: number;
   /** How long a worker owns a person; no call starts unless it can finish inside the lease. */
   leaseMs: number;
-  /** Persons delivered in parallel by one `deliverPending` (HTTP calls overlap; database work is short). */
+  /**
+   * Persons delivered in parallel by one `deliverPending` (their router calls overlap); a pass
+   * claims and reads eight times as many at once, in a few statements.
+   */
   concurrency: number;
   backoff: BackoffPolicy;
   /** Consecutive retryable failures after which a pass stops early: the router is down, do not hammer it. */
@@ -50,7 +53,7 @@ export interface EscSyncOptions {
 const DEFAULT_OPTIONS: EscSyncOptions = {
   timeoutMs: 15_000,
   leaseMs: 5 * 60_000,
-  concurrency: 4,
+  concurrency: 8,
   backoff: DEFAULT_BACKOFF,
   breakerThreshold: 5,
   retentionDays: 30,
@@ -67,8 +70,8 @@ export interface EscSyncDeps {
     create(executor: Executor, kind: string, params: Record<string, unknown>, createdBy: string): Promise<JobRunView>;
     reporter(runId: string): ProgressReporter;
   };
-  /** The person's current data, consent and cards (`exists: false` once the person is gone). */
-  loadFacts(executor: Executor, personId: string): Promise<SyncPersonFacts>;
+  /** Current data, consent and cards of these persons, by id (`exists: false` once a person is gone). */
+  loadFacts(executor: Executor, personIds: readonly string[]): Promise<Map<string, SyncPersonFacts>>;
   /** Institution-wide settings; undefined before the institution is set up. */
   loadSettings(executor: Executor): Promise<SyncSettings | undefined>;
   /** Persons that may have something at the router (every person, or at least every card holder). */
@@ -234,9 +237,9 @@ function sleep(ms: number): Promise<void> {
  * is off (no ESC_ROUTER_URL): turning it on later is followed by a reconcile, which registers
  * everybody, rather than by replaying a backlog of stale changes.
  *
- * Delivering: state-based. A worker takes a per-person lease, computes what the router should
- * hold from campuscard's CURRENT data, and makes only the calls that take the router there
- * (`esc_router_records` remembers what was sent). Order-safe and idempotent: a duplicate entry
+ * Delivering: state-based. A worker takes a lease on each person of a batch, computes what the
+ * router should hold from campuscard's CURRENT data, and makes only the calls that take the
+ * router there (`esc_router_records` remembers what was sent), person first, then cards. Order-safe and idempotent: a duplicate entry
  * or a second delivery makes no call. Retryable failures (5xx, timeouts, connection errors) are
  * retried with exponential backoff and jitter, forever (an operator sees them as pending with
  * attempts and the last error); refusals (4xx) mark the entries failed with the router's code and
@@ -322,51 +325,85 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     if (performance.now() - lease.startedAt + options.timeoutMs + margin > options.leaseMs) throw new LeaseRunningOutError();
   }
 
-  /** Delivers the claimed entries of a person, under the lease, and settles them. */
-  async function deliverClaimed(lease: Lease, claimed: repo.Claim, router: EscRouterClient, passSettings: SyncSettings | undefined):
-    Promise<DeliveryOutcome & { moreDue: boolean }> {
-    const { personId } = lease;
+  type Failure = { error: OutboxError; retryable: boolean; retryAfterMs?: number | undefined };
+
+  /** A claimed person, ready to be delivered: the calls to make, or why none can be made. */
+  interface Prepared {
+    personId: string;
+    claim: repo.Claim;
+    operations: RouterOperation[];
+    /** Reported after the calls (a card without expiry), or instead of them (no ESI). */
+    failure?: Failure;
+  }
+
+  function classify(error: unknown): Failure {
+    if (error instanceof EscRouterError) return { error: routerError(error), retryable: error.kind === 'retryable', retryAfterMs: error.retryAfterMs };
+    if (error instanceof LeaseRunningOutError) {
+      return { error: { code: 'lease_expiring', message: 'The delivery took too long and will continue later', routerStatus: null }, retryable: true };
+    }
+    if (error instanceof LocalRetry) return { error: { code: error.code, message: error.message, routerStatus: null }, retryable: true };
+    logger.error({ err: { type: (error as Error).name, stack: (error as Error).stack } }, 'esc sync delivery failed unexpectedly');
+    return { error: { code: 'internal_error', message: 'Unexpected error; see the server log', routerStatus: null }, retryable: true };
+  }
+
+  /**
+   * Reads the current facts of the claimed persons (one batch, a few queries whatever its size),
+   * plans their calls, and marks every record an upsert may create, at once, before any call: a
+   * crash or a timeout after the router applied it can then never make us forget it.
+   */
+  async function prepare(claims: Map<string, repo.Claim>, passSettings: SyncSettings | undefined): Promise<Prepared[]> {
+    const personIds = [...claims.keys()];
+    let settings: SyncSettings;
+    let facts: Map<string, SyncPersonFacts>;
+    try {
+      settings = settingsOrThrow(passSettings ?? await deps.loadSettings(db));
+      facts = await deps.loadFacts(db, personIds);
+    } catch (error) {
+      const failure = classify(error);
+      return personIds.map((personId) => ({ personId, claim: claims.get(personId) as repo.Claim, operations: [], failure }));
+    }
+    const prepared = personIds.map((personId): Prepared => {
+      const claim = claims.get(personId) as repo.Claim;
+      const desired = desiredRouterState(facts.get(personId) as SyncPersonFacts, settings);
+      const blocking = desired.problems.find((problem) => problem.code !== 'missing_expiry');
+      // Without an ESI nothing can be registered; what is at the router stays until the data is fixed.
+      if (blocking) return { personId, claim, operations: [], failure: { error: { code: blocking.code, message: blocking.message, routerStatus: null }, retryable: false } };
+      const problem = desired.problems[0];
+      return {
+        personId, claim, operations: planRouterOperations(desired, claim.records),
+        ...(problem ? { failure: { error: { code: problem.code, message: problem.message, routerStatus: null }, retryable: false } } : {}),
+      };
+    });
+    await repo.markUncertain(db, prepared.flatMap((p) => uncertainOf(p.operations).map((item) => ({ personId: p.personId, ...item }))));
+    return prepared;
+  }
+
+  /** Makes a prepared person's calls, under the lease, and settles their entries. */
+  async function execute(lease: Lease, prepared: Prepared, router: EscRouterClient): Promise<DeliveryOutcome & { moreDue: boolean }> {
+    const { personId, claim } = prepared;
     const applied: string[] = [];
     const changes: Change[] = [];
-    let failure: { error: OutboxError; retryable: boolean; retryAfterMs?: number | undefined } | undefined;
-    try {
-      const settings = settingsOrThrow(passSettings ?? await deps.loadSettings(db));
-      const facts = await deps.loadFacts(db, personId);
-      const desired = desiredRouterState(facts, settings);
-      const blocking = desired.problems.find((problem) => problem.code !== 'missing_expiry');
-      if (blocking) {
-        // Without an ESI nothing can be registered; what is at the router stays until the data is fixed.
-        failure = { error: { code: blocking.code, message: blocking.message, routerStatus: null }, retryable: false };
-      } else {
-        const operations = planRouterOperations(desired, claimed.records);
-        // Every record an upsert may create, marked at once before the first call: a crash or a
-        // timeout after the router applied it can then never make us forget it.
-        await repo.markUncertain(db, personId, uncertainOf(operations));
-        for (const operation of operations) {
+    let failure: Failure | undefined;
+    if (prepared.failure && (prepared.failure.retryable || prepared.operations.length === 0)) {
+      // Nothing to call: the facts could not be read (retry), or the person has no ESI (failed).
+      failure = prepared.failure;
+    } else {
+      try {
+        for (const operation of prepared.operations) {
           checkpoint(lease);
           changes.push(await call(operation, router));
           applied.push(describe(operation));
         }
-        const problem = desired.problems[0];
-        if (problem) failure = { error: { code: problem.code, message: problem.message, routerStatus: null }, retryable: false };
-      }
-    } catch (error) {
-      if (error instanceof DeliveryAbortedError) throw error;
-      if (error instanceof EscRouterError) {
-        failure = { error: routerError(error), retryable: error.kind === 'retryable', retryAfterMs: error.retryAfterMs };
-      } else if (error instanceof LeaseRunningOutError) {
-        failure = { error: { code: 'lease_expiring', message: 'The delivery took too long and will continue later', routerStatus: null }, retryable: true };
-      } else if (error instanceof LocalRetry) {
-        failure = { error: { code: error.code, message: error.message, routerStatus: null }, retryable: true };
-      } else {
-        logger.error({ err: { type: (error as Error).name, stack: (error as Error).stack } }, 'esc sync delivery failed unexpectedly');
-        failure = { error: { code: 'internal_error', message: 'Unexpected error; see the server log', routerStatus: null }, retryable: true };
+        failure = prepared.failure;
+      } catch (error) {
+        if (error instanceof DeliveryAbortedError) throw error;
+        failure = classify(error);
       }
     }
     const settlement: Settlement = {
       personId,
       owner: lease.owner,
-      ids: claimed.ids,
+      ids: claim.ids,
       status: 'done',
       result: { operations: applied },
       // What succeeded before a failure is kept: the retry will not send it again.
@@ -376,7 +413,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     if (failure?.retryable) {
       settlement.status = 'pending';
       settlement.delayMs = failure.error.code === 'lease_expiring' ? 0
-        : retryDelayMs(claimed.attempts + 1, options.random(), options.backoff, failure.retryAfterMs);
+        : retryDelayMs(claim.attempts + 1, options.random(), options.backoff, failure.retryAfterMs);
     } else if (failure) {
       settlement.status = 'failed';
     }
@@ -387,37 +424,48 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
   }
 
   /**
+   * Goes on with one person under `owner`'s lease: claims (or renews) it, delivers, and again
+   * while new entries arrived meanwhile. 'busy' when another worker holds the person. `first` is
+   * a delivery already made under this lease (a batch's), whose settlement kept the lease.
+   */
+  async function continuePerson(personId: string, owner: string, router: EscRouterClient, signal: AbortSignal | undefined,
+    settings: SyncSettings | undefined, first?: DeliveryOutcome): Promise<DeliveryOutcome> {
+    const operations = [...(first?.operations ?? [])];
+    let delivered = first !== undefined;
+    for (;;) {
+      if (signal?.aborted) throw new DeliveryAbortedError();
+      const claim = (await repo.claim(db, [personId], owner, options.leaseMs)).get(personId);
+      if (!claim) return { personId, outcome: 'busy', operations };
+      if (claim.ids.length === 0) {
+        await repo.releaseLeases(db, [personId], owner);
+        return { personId, outcome: delivered ? 'done' : 'idle', operations };
+      }
+      const [prepared] = await prepare(new Map([[personId, claim]]), settings);
+      const { moreDue, ...outcome } = await execute({ personId, owner, startedAt: performance.now(), signal }, prepared as Prepared, router);
+      operations.push(...outcome.operations);
+      delivered = true;
+      if (outcome.outcome !== 'done' || !moreDue) return { ...outcome, operations };
+    }
+  }
+
+  /**
    * Delivers everything pending for one person now (a fresh change, or an operator's replay),
    * going on with the same lease while new entries arrive meanwhile. 'busy' when another worker
    * holds the person. An abort leaves the lease to run out, as a killed process would.
    */
-  async function deliverPerson(personId: string, signal?: AbortSignal, settings?: SyncSettings): Promise<DeliveryOutcome> {
+  async function deliverPerson(personId: string, signal?: AbortSignal): Promise<DeliveryOutcome> {
     if (!client) return { personId, outcome: 'idle', operations: [] };
-    const owner = randomUUID();
-    const operations: string[] = [];
-    for (;;) {
-      if (signal?.aborted) throw new DeliveryAbortedError();
-      const claimed = await repo.claim(db, personId, owner, options.leaseMs);
-      if (!claimed.leased) return { personId, outcome: 'busy', operations };
-      if (claimed.ids.length === 0) {
-        await repo.releaseLease(db, personId, owner);
-        return { personId, outcome: operations.length > 0 ? 'done' : 'idle', operations };
-      }
-      const lease: Lease = { personId, owner, startedAt: performance.now(), signal };
-      const { moreDue, ...outcome } = await deliverClaimed(lease, claimed, client, settings);
-      operations.push(...outcome.operations);
-      if (outcome.outcome !== 'done' || !moreDue) return { ...outcome, operations };
-    }
+    return continuePerson(personId, randomUUID(), client, signal, undefined);
   }
 
   /** Runs `work` under the person's lease (reconcile); 'busy' when another worker holds it. */
   async function withLease<T>(personId: string, work: (lease: Lease) => Promise<T>): Promise<T | 'busy'> {
     const owner = randomUUID();
-    if (!(await repo.claim(db, personId, owner, options.leaseMs)).leased) return 'busy';
+    if (!(await repo.claim(db, [personId], owner, options.leaseMs)).has(personId)) return 'busy';
     try {
       return await work({ personId, owner, startedAt: performance.now(), signal: undefined });
     } finally {
-      await repo.releaseLease(db, personId, owner);
+      await repo.releaseLeases(db, [personId], owner);
     }
   }
 
@@ -433,14 +481,16 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
 
   /** One reconcile call with its bookkeeping before and after. */
   async function reconcileCall(personId: string, operation: RouterOperation, router: EscRouterClient): Promise<void> {
-    await repo.markUncertain(db, personId, uncertainOf([operation]));
+    await repo.markUncertain(db, uncertainOf([operation]).map((item) => ({ personId, ...item })));
     await record(personId, await call(operation, router));
   }
 
   /**
-   * Delivers every due entry (oldest first), `concurrency` persons at a time, until none is due,
-   * the time budget is spent, the circuit breaker trips or `signal` aborts. Safe to run in several
-   * processes at once: each person is delivered under a lease.
+   * Delivers every due entry, oldest first, in batches: a batch of persons is claimed, read and
+   * marked in a few statements, then delivered `concurrency` persons at a time, each settled on
+   * its own. Stops when none is due, the time budget is spent, the circuit breaker trips (the
+   * router looks down: do not hammer it) or `signal` aborts. Safe to run in several processes at
+   * once: each person is delivered under a lease.
    */
   async function deliverPending(run: { budgetMs?: number; maxPersons?: number; signal?: AbortSignal } = {}): Promise<DeliveryReport> {
     const report: DeliveryReport = { enabled, persons: 0, done: 0, retry: 0, failed: 0, busy: 0, stoppedEarly: false };
@@ -452,34 +502,53 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     let stop = false;
     // Read once per pass: the institution's settings do not change between two persons.
     const settings = await deps.loadSettings(db);
+    const count = (outcome: DeliveryOutcome): void => {
+      report.persons += 1;
+      if (outcome.outcome === 'retry') consecutiveRetries += 1;
+      else if (outcome.outcome === 'done' || outcome.outcome === 'failed') consecutiveRetries = 0;
+      if (outcome.outcome === 'busy' || outcome.outcome === 'lost' || outcome.outcome === 'idle') skipped.add(outcome.personId);
+      if (outcome.outcome === 'done') report.done += 1;
+      else if (outcome.outcome === 'retry') report.retry += 1;
+      else if (outcome.outcome === 'failed') report.failed += 1;
+      else if (outcome.outcome === 'busy') report.busy += 1;
+    };
     while (!stop) {
-      const batch = await repo.findDuePersons(db, options.concurrency * 8, [...skipped]);
-      if (batch.length === 0) break;
+      if (run.signal?.aborted) throw new DeliveryAbortedError();
+      const due = await repo.findDuePersons(db, Math.min(options.concurrency * 8, Math.max(1, maxPersons - report.persons)), [...skipped]);
+      if (due.length === 0) break;
+      const owner = randomUUID();
+      const claims = await repo.claim(db, due, owner, options.leaseMs);
+      const startedAt = performance.now();
+      for (const personId of due) if (!claims.has(personId)) count({ personId, outcome: 'busy', operations: [] });
+      const idle = [...claims].filter(([, claim]) => claim.ids.length === 0).map(([personId]) => personId);
+      await repo.releaseLeases(db, idle, owner);
+      for (const personId of idle) claims.delete(personId);
+      for (const personId of idle) skipped.add(personId);
+      const prepared = claims.size > 0 ? await prepare(claims, settings) : [];
+      const unstarted = new Set(prepared.map((p) => p.personId));
       let next = 0;
       const worker = async (): Promise<void> => {
-        while (!stop && next < batch.length) {
+        while (!stop && next < prepared.length) {
           if (run.signal?.aborted) throw new DeliveryAbortedError();
           if (performance.now() > deadline || report.persons >= maxPersons || consecutiveRetries >= options.breakerThreshold) {
             stop = true;
             report.stoppedEarly = true;
             return;
           }
-          const personId = batch[next++] as string;
-          report.persons += 1;
-          const outcome = await deliverPerson(personId, run.signal, settings);
-          if (outcome.outcome === 'retry') consecutiveRetries += 1;
-          else if (outcome.outcome === 'done' || outcome.outcome === 'failed') consecutiveRetries = 0;
-          if (outcome.outcome === 'busy' || outcome.outcome === 'lost' || outcome.outcome === 'idle') skipped.add(personId);
-          if (outcome.outcome === 'done') report.done += 1;
-          else if (outcome.outcome === 'retry') report.retry += 1;
-          else if (outcome.outcome === 'failed') report.failed += 1;
-          else if (outcome.outcome === 'busy') report.busy += 1;
+          const person = prepared[next++] as Prepared;
+          unstarted.delete(person.personId);
+          const lease: Lease = { personId: person.personId, owner, startedAt, signal: run.signal };
+          const { moreDue, ...first } = await execute(lease, person, client);
+          count(first.outcome === 'done' && moreDue ? await continuePerson(person.personId, owner, client, run.signal, settings, first) : first);
         }
       };
       // Settled, not raced: after an abort, no delivery of this pass is still running when we return.
-      const settled = await Promise.allSettled(Array.from({ length: Math.min(options.concurrency, batch.length) }, worker));
+      const settled = await Promise.allSettled(Array.from({ length: Math.min(options.concurrency, Math.max(1, prepared.length)) }, worker));
       const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      // An abort leaves the leases to run out, as a killed process would; a pass that merely
+      // stopped early gives back the persons it claimed but did not start.
       if (rejected) throw rejected.reason;
+      await repo.releaseLeases(db, [...unstarted], owner);
     }
     if (report.persons > 0) {
       logger.info({ persons: report.persons, done: report.done, retry: report.retry, failed: report.failed, busy: report.busy }, 'esc sync pass');
@@ -494,7 +563,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       if (attempt > 0) await sleep(250);
       outcome = await withLease(personId, async (lease) => {
         const settings = settingsOrThrow(await deps.loadSettings(db));
-        const facts = await deps.loadFacts(db, personId);
+        const facts = (await deps.loadFacts(db, [personId])).get(personId) as SyncPersonFacts;
         const records: RouterRecord[] = await repo.findRecords(db, personId);
         // Persons who never consented and of whom nothing was sent are not even looked up:
         // a GET would disclose their identifiers to the router.

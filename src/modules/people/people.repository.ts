@@ -1,27 +1,9 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import type { ConsentChannel, ConsentKind, PersonType } from './people.tables.ts';
+import type { ConsentChannel, ConsentKind, PersonType, PersonsTable } from './people.tables.ts';
 
-/** A person row as the service reads it. */
-export interface PersonRow {
-  id: string;
-  eppn: string;
-  firstName: string;
-  lastName: string;
-  birthDate: string | null;
-  email: string | null;
-  personType: PersonType;
-  studentNumber: string | null;
-  ine: string | null;
-  esi: string | null;
-  academicLevel: number | null;
-  rightsEnd: string | null;
-  affiliation: string | null;
-  freeFields: Record<string, string>;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
-}
+/** A person row as the service reads it (the search column is the database's business). */
+export type PersonRow = Omit<Selectable<PersonsTable>, 'searchText'>;
 
 /** The columns a caller writes (everything but identity, timestamps and version). */
 export type PersonValues = Omit<PersonRow, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
@@ -314,3 +296,28 @@ export async function listConsentEvents(db: Executor, personId: string): Promise
   return db.selectFrom('consentEvents').select(EVENT_COLUMNS).where('personId', '=', personId)
     .orderBy('at').orderBy('id').execute();
 }
+
+/** What the ESC Router sync reads about many persons at once: router data and one consent, in one query. */
+export interface PersonConsentSummaryRow {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  esi: string | null;
+  academicLevel: number | null;
+  rightsEnd: string | null;
+  personType: PersonType;
+  consentGranted: boolean;
+}
+
+/** These persons (missing ids are left out) with whether they currently grant `kind`. */
+export async function findPersonsWithConsent(db: Executor, ids: readonly string[], kind: ConsentKind): Promise<PersonConsentSummaryRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('persons')
+    .leftJoin('personConsents as pc', (join) => join.onRef('pc.personId', '=', 'persons.id').on('pc.kind', '=', kind))
+    .select(['persons.id', 'persons.firstName', 'persons.lastName', 'persons.email', 'persons.esi', 'persons.academicLevel',
+      'persons.rightsEnd', 'persons.personType', sql<boolean>`coalesce(pc.granted, false)`.as('consentGranted')])
+    .where('persons.id', 'in', ids)
+    .execute() as Promise<PersonConsentSummaryRow[]>;
+}
+

@@ -426,6 +426,15 @@ export function createPeopleService(deps: PeopleServiceDeps) {
   }
 
   return {
+    /**
+     * Many persons at once, reduced to what a connector sends (names, e-mail, ESI, level, rights
+     * end) with whether each currently grants the consent `kind`; ids that do not exist are left
+     * out. One query whatever the number (the ESC Router sync reads a batch per pass).
+     */
+    async summariesWithConsent(ids: readonly string[], kind: ConsentKind, executor: Executor = db): Promise<repo.PersonConsentSummaryRow[]> {
+      return repo.findPersonsWithConsent(executor, ids.filter((id) => UUID.test(id)), kind);
+    },
+
     /** A person by id, or 404 `person_not_found`. */
     async get(id: string, executor: Executor = db): Promise<PersonView> {
       return view(await load(executor, id));

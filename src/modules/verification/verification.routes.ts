@@ -60,6 +60,9 @@ export async function verificationRoutes(app: AppInstance, deps: AppDeps): Promi
   const { verification } = deps.services;
   await app.register(rateLimit, {
     global: false,
+    // Limit headers only on the 429 (with Retry-After): a verifier has no use for them on every
+    // answer, and this is the hottest public route.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: (_request, context) => new ProblemError(429, 'rate_limited',
       `Too many verifications from this address; try again in ${context.after}`),
   });
