@@ -8,7 +8,7 @@ export function benchServerUrl(): string {
 }
 
 /** Creates a fresh database on the server for one benchmark; returns its URL and a drop function. */
-export async function freshDatabase(_label?: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const target = await createTestDatabase(benchServerUrl());
   return { url: target.databaseUrl as string, drop: target.drop };
 }

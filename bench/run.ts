@@ -4,7 +4,6 @@ import { runSearchBench } from './search.bench.ts';
 import { runImportBench } from './import.bench.ts';
 import { runVerificationBench } from './verification.bench.ts';
 import { runOutboxBench } from './outbox.bench.ts';
-import { runVerifyBench } from './verify.bench.ts';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks (all by default), prints a table for each and
@@ -16,7 +15,6 @@ const benches: Record<string, () => Promise<void>> = {
   verification: async () => report('verification', await runVerificationBench(), { cards: 1_000_000, database: 'postgresql' }),
   outbox: async () => report('outbox', await runOutboxBench(), { database: 'postgresql', router: 'simulator over HTTP' }),
   search: async () => report('search', await runSearchBench(), { cards: 1_000_000, database: 'postgresql' }),
-  verify: async () => report('verify', await runVerifyBench(), { cards: 10_000, database: 'postgresql' }),
 };
 
 const wanted = process.argv.slice(2);
