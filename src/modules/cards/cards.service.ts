@@ -171,12 +171,9 @@ export interface MoveInput {
   expectedVersion?: number | undefined;
 }
 
-export interface BulkMoveItem {
+/** One move of a bulk request: the same input as a single move, naming its card. */
+export interface BulkMoveItem extends MoveInput {
   cardId: string;
-  to: string;
-  reason?: string | null | undefined;
-  comment?: string | null | undefined;
-  expectedVersion?: number | undefined;
 }
 
 export interface BulkMoveResult {

@@ -6,7 +6,7 @@ import { ApiError } from '../api/api-client.ts';
 import { cardsApi } from '../api/cards.api.ts';
 import { escApi } from '../api/esc.api.ts';
 import type { Card } from '../api/api-types.ts';
-import { CardFace } from '../shared/card-face.component.tsx';
+import { CardFace, cardFaceOf } from '../shared/card-face.component.tsx';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { StateBadge } from '../shared/state-badge.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
@@ -79,14 +79,7 @@ export function VirtualCardPage() {
       {offline ? <Alert color="orange" data-testid="offline-notice">{t('virtualCard.offline')}</Alert> : null}
       {card.escn ? <ValidityIndicator escn={card.escn} /> : null}
       <CardFace
-        institutionName={institution?.name ?? 'campuscard'}
-        colors={institution?.colors}
-        logoUrl={institution?.hasLogo ? '/api/v1/institution/logo' : null}
-        firstName={card.holder.firstName}
-        lastName={card.holder.lastName}
-        personType={card.holder.personType}
-        expiresAt={card.expiresAt}
-        escn={card.escn}
+        {...cardFaceOf(card, institution)}
         inactive={!working}
         photo={cardsApi.photoUrl(card) ? <img src={cardsApi.photoUrl(card) ?? ''} alt={t('virtualCard.photoAlt')} /> : null}
       />

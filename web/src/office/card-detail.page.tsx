@@ -7,7 +7,7 @@ import { cardsApi } from '../api/cards.api.ts';
 import { escApi } from '../api/esc.api.ts';
 import type { Card } from '../api/api-types.ts';
 import { useSession, WRITE_ROLES } from '../auth/session.context.tsx';
-import { CardFace } from '../shared/card-face.component.tsx';
+import { CardFace, cardFaceOf } from '../shared/card-face.component.tsx';
 import { CardHistory } from '../shared/card-history.component.tsx';
 import { formatDate, formatDateTime } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
@@ -182,14 +182,7 @@ export function CardDetailPage() {
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack>
             <CardFace
-              institutionName={institution?.name ?? 'campuscard'}
-              colors={institution?.colors}
-              logoUrl={institution?.hasLogo ? '/api/v1/institution/logo' : null}
-              firstName={current.holder.firstName}
-              lastName={current.holder.lastName}
-              personType={current.holder.personType}
-              expiresAt={current.expiresAt}
-              escn={current.escn}
+              {...cardFaceOf(current, institution)}
               photo={photoUrl ? <img src={photoUrl} alt="" /> : null}
               qrUrl={current.escn ? cardsApi.qrUrl(current) : null}
             />

@@ -2,7 +2,7 @@ import { Alert, Button, Group, Loader, Stack, Text, Title } from '@mantine/core'
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { cardsApi } from '../api/cards.api.ts';
-import { CardFace } from '../shared/card-face.component.tsx';
+import { CardFace, cardFaceOf } from '../shared/card-face.component.tsx';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { useInstitution } from '../shared/use-institution.hook.ts';
@@ -39,14 +39,7 @@ export function PrintSheetPage() {
             <CardFace
               size="print"
               testId="print-card"
-              institutionName={institution?.name ?? 'campuscard'}
-              colors={institution?.colors}
-              logoUrl={institution?.hasLogo ? '/api/v1/institution/logo' : null}
-              firstName={card.holder.firstName}
-              lastName={card.holder.lastName}
-              personType={card.holder.personType}
-              expiresAt={card.expiresAt}
-              escn={card.escn}
+              {...cardFaceOf(card, institution)}
               photo={cardsApi.photoUrl(card) ? <img src={cardsApi.photoUrl(card) ?? ''} alt="" /> : null}
               qrUrl={card.escn ? cardsApi.qrUrl(card) : null}
             />

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { cardsApi } from '../api/cards.api.ts';
 import type { Card } from '../api/api-types.ts';
-import { CardFace } from '../shared/card-face.component.tsx';
+import { CardFace, cardFaceOf } from '../shared/card-face.component.tsx';
 import { formatDateTime } from '../shared/format.ts';
 import { fieldError } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
@@ -151,14 +151,7 @@ export function RequestQueuePage() {
                 <Button component={Link} to={`/office/cards/${current.id}`} variant="subtle" size="xs" mt="xs" px={0}>{t('queue.openCard')}</Button>
               </Paper>
               <CardFace
-                institutionName={institution?.name ?? 'campuscard'}
-                colors={institution?.colors}
-                logoUrl={institution?.hasLogo ? '/api/v1/institution/logo' : null}
-                firstName={current.holder.firstName}
-                lastName={current.holder.lastName}
-                personType={current.holder.personType}
-                expiresAt={current.expiresAt}
-                escn={current.escn}
+                {...cardFaceOf(current, institution)}
                 photo={photoUrl ? <img src={photoUrl} alt="" /> : null}
               />
               {rejecting ? (

@@ -2,6 +2,7 @@ import type { CSSProperties, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { readableTextOn } from './color-contrast.ts';
 import { formatDate } from './format.ts';
+import type { Card, Institution } from '../api/api-types.ts';
 import './card-face.css';
 
 export interface CardFaceProps {
@@ -22,6 +23,23 @@ export interface CardFaceProps {
   /** Greyed out with a stripe, for a card that does not work (disabled, expired). */
   inactive?: boolean;
   testId?: string;
+}
+
+/**
+ * The face fields of an existing card and its institution; pages add the photo, QR code and size.
+ * One place decides what a printed, previewed or virtual card shows.
+ */
+export function cardFaceOf(card: Card, institution: Institution | null | undefined) {
+  return {
+    institutionName: institution?.name ?? 'campuscard',
+    colors: institution?.colors,
+    logoUrl: institution?.hasLogo ? '/api/v1/institution/logo' : null,
+    firstName: card.holder.firstName,
+    lastName: card.holder.lastName,
+    personType: card.holder.personType,
+    expiresAt: card.expiresAt,
+    escn: card.escn,
+  } satisfies Partial<CardFaceProps>;
 }
 
 /**
