@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,11 +17,17 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** `npm start` (the server bundle), or the sources through tsx as before the bundle existed. */
+const HOW = {
+  bundle: ['bin/campuscard.js', 'serve'],
+  sources: ['--import', 'tsx', 'src/cli/main.ts', 'serve'],
+};
+
 /** Starts `campuscard serve` on a data directory and returns the ms until /healthz answers 200. */
-async function timeStart(dataDir: string): Promise<number> {
+async function timeStart(dataDir: string, how: keyof typeof HOW = 'bundle'): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['bin/campuscard.js', 'serve'], {
+  const child = spawn(process.execPath, HOW[how], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -52,25 +58,41 @@ async function timeBarePglite(dataDir: string): Promise<number> {
   return elapsed;
 }
 
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+}
+
 /**
  * Embedded start: first start on an empty directory (initdb, migrations, job schema, demo data)
- * and restart of the same directory, against bare PGlite opening that directory in the same run.
+ * and restart of the same directory, against bare PGlite opening that directory in the same run;
+ * and, for reference, the restart from the TypeScript sources through tsx (no bundle).
+ * The server bundle is brought up to date first, as `npm install` leaves it.
  */
 export async function runStartBench(): Promise<BenchRow[]> {
+  const build = spawnSync(process.execPath, ['scripts/server-bundle.mjs'], { encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`server bundle: ${build.stderr}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-bench-start-'));
   const bareDir = mkdtempSync(join(tmpdir(), 'cc-bench-bare-'));
   try {
     const bareFirst = await timeBarePglite(bareDir);
     const first = await timeStart(dataDir);
     const restarts: number[] = [];
-    for (let i = 0; i < 3; i++) restarts.push(await timeStart(dataDir));
-    const restart = restarts.sort((a, b) => a - b)[1] as number;
+    const fromSources: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      restarts.push(await timeStart(dataDir));
+      fromSources.push(await timeStart(dataDir, 'sources'));
+    }
+    const restart = median(restarts);
+    const sourcesRestart = median(fromSources);
     const bareRestart = await timeBarePglite(bareDir);
     return [
       { metric: 'first start (empty ./data)', value: first, unit: 'ms', baseline: { name: 'bare PGlite initdb', value: bareFirst },
         ratio: bareFirst / first, goal: '< 10000 ms', pass: first < 10_000 },
       { metric: 'restart (median of 3)', value: restart, unit: 'ms', baseline: { name: 'bare PGlite open', value: bareRestart },
         ratio: bareRestart / restart, goal: '< 2000 ms', pass: restart < 2_000 },
+      { metric: 'restart from sources through tsx (median of 3)', value: sourcesRestart, unit: 'ms',
+        baseline: { name: 'restart from the bundle', value: restart }, ratio: restart / sourcesRestart,
+        goal: 'slower than the bundle', pass: sourcesRestart > restart },
     ];
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installAccessControl } from '../platform/http/access.ts';
 import { installProblemHandlers } from '../platform/http/error-handler.ts';
+import { createLazySchemaCompilers } from '../platform/http/schema-compilers.ts';
 import { SESSION_COOKIE, bearerToken } from '../modules/auth/auth.routes.ts';
 import type { AppDeps, AppInstance } from './app-types.ts';
 import { registerRoutes } from './routes.ts';
@@ -19,6 +20,7 @@ const PUBLIC_PLUGIN_PREFIXES = ['/api/docs'];
  * of every context. It does not listen; the caller does (or uses `inject` in tests).
  */
 export async function buildApp(deps: AppDeps): Promise<AppInstance> {
+  const schemaCompilers = createLazySchemaCompilers();
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
@@ -29,7 +31,10 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     return503OnClosing: true,
+    // Each route schema compiles on its first use rather than at boot (a quarter of a restart).
+    schemaController: { compilersFactory: schemaCompilers.compilersFactory },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorate('compilePendingSchemas', schemaCompilers.compilePending);
 
   installProblemHandlers(app);
   await app.register(cookie);

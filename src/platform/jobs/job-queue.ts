@@ -74,7 +74,11 @@ export class JobQueue {
   async start(): Promise<void> {
     if (this.started) return;
     await this.boss.start();
+    // Creating a queue that exists changes nothing (pg-boss keeps its first options), so only the
+    // missing ones are created: one query at each start rather than one per queue.
+    const existing = new Set((await this.boss.getQueues()).map((queue) => queue.name));
     for (const [name, options] of this.queues) {
+      if (existing.has(name)) continue;
       await this.boss.createQueue(name, {
         name,
         policy: options.policy ?? 'standard',
