@@ -361,7 +361,7 @@ test('the export is CSV-injection safe and imports back unchanged', async () => 
   assert.match(String(exported.headers['content-disposition']), /attachment; filename="persons-\d{4}-\d{2}-\d{2}\.csv"/);
   const text = exported.text.replace(/^\uFEFF/, '');
   const lines = text.split('\r\n');
-  assert.equal(lines[0], 'eppn;last_name;first_name;email;birth_date;person_type;student_number;ine;academic_level;rights_end;esi;affiliation;free1;free2;free3;free4;free5;free6;free7');
+  assert.equal(lines[0], 'eppn;last_name;first_name;email;birth_date;person_type;student_number;ine;academic_level;rights_end;esi;affiliation;locale;free1;free2;free3;free4;free5;free6;free7');
   assert.ok(lines.some((line) => line.startsWith("evil@univ.example;'=cmd()|calc;'+1;")), text);
   assert.ok(!/;=/.test(text) && !/;\+/.test(text));
 

@@ -38,6 +38,8 @@ export interface CardHolderPerson {
   personType: string;
   /** Last day of the person's rights (`YYYY-MM-DD`), null when they do not end. */
   rightsEnd: string | null;
+  /** Language of the person's mails (`fr`, `en`); null or absent: the institution's default. */
+  locale?: string | null;
 }
 
 /** What the cards context needs from the people context. */
@@ -73,6 +75,8 @@ export interface CardsInstitutionPort {
 export interface CardNotification {
   personId: string;
   to: string;
+  /** The holder's language; null: the institution's default. */
+  locale: string | null;
   template: 'request_checked' | 'request_rejected' | 'card_ready' | 'card_disabled' | 'card_enabled';
   data: {
     firstName: string;
@@ -533,9 +537,12 @@ export function createCardsService(deps: CardsServiceDeps) {
 
   async function notifyHolder(trx: Executor, card: CardRow, effect: Extract<MoveEffect, { type: 'notify' }>, context: MoveContext): Promise<void> {
     if (!deps.notify || card.holderEmail === null) return;
+    // The card keeps a snapshot of the holder's name and e-mail, not of their language: read it now.
+    const holder = await people.get(card.personId, trx);
     await deps.notify(trx, {
       personId: card.personId,
       to: card.holderEmail,
+      locale: holder.locale ?? null,
       template: effect.kind,
       data: {
         firstName: card.holderFirstName,

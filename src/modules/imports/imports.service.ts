@@ -209,6 +209,7 @@ function inputOfView(person: PersonView): PersonInput {
   if (person.rightsEnd !== null) input.rightsEnd = person.rightsEnd;
   if (person.affiliation !== null) input.affiliation = person.affiliation;
   if (Object.keys(person.freeFields).length > 0) input.freeFields = person.freeFields;
+  if (person.locale !== null) input.locale = person.locale;
   return input;
 }
 

@@ -1,5 +1,6 @@
 import type { Executor } from '../../platform/db/database.ts';
-import type { MailLocale } from './domain/mail-templates.ts';
+import { sql } from 'kysely';
+import type { MailLocale, MailTemplate } from './domain/mail-templates.ts';
 
 export type MailStatus = 'queued' | 'sent' | 'stored' | 'failed';
 
@@ -89,4 +90,46 @@ export async function finishMail(
 /** Stores the error of an attempt that will be tried again. */
 export async function recordError(db: Executor, id: string, lastError: string): Promise<void> {
   await db.updateTable('mails').set({ lastError }).where('id', '=', id).where('status', '=', 'queued').execute();
+}
+
+/** An admin's override of one template in one locale. */
+export interface TemplateOverrideRow {
+  template: string;
+  locale: MailLocale;
+  subject: string;
+  body: string;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+const OVERRIDE_COLUMNS = ['template', 'locale', 'subject', 'body', 'updatedAt', 'updatedBy'] as const;
+
+/** Every stored override. */
+export async function listTemplateOverrides(db: Executor): Promise<TemplateOverrideRow[]> {
+  return db.selectFrom('mailTemplateOverrides').select(OVERRIDE_COLUMNS).orderBy('template').orderBy('locale')
+    .execute() as Promise<TemplateOverrideRow[]>;
+}
+
+/** The override of a template in a locale, if an admin saved one. */
+export async function findTemplateOverride(db: Executor, template: MailTemplate, locale: MailLocale): Promise<TemplateOverrideRow | undefined> {
+  return db.selectFrom('mailTemplateOverrides').select(OVERRIDE_COLUMNS).where('template', '=', template).where('locale', '=', locale)
+    .executeTakeFirst() as Promise<TemplateOverrideRow | undefined>;
+}
+
+/** Creates or replaces the override of a template in a locale. */
+export async function upsertTemplateOverride(
+  db: Executor,
+  value: { template: MailTemplate; locale: MailLocale; subject: string; body: string; updatedBy: string },
+): Promise<TemplateOverrideRow> {
+  return db.insertInto('mailTemplateOverrides').values(value)
+    .onConflict((oc) => oc.columns(['template', 'locale']).doUpdateSet({
+      subject: value.subject, body: value.body, updatedBy: value.updatedBy, updatedAt: sql<Date>`now()`,
+    }))
+    .returning(OVERRIDE_COLUMNS).executeTakeFirstOrThrow() as Promise<TemplateOverrideRow>;
+}
+
+/** Removes the override of a template in a locale; true when there was one. */
+export async function deleteTemplateOverride(db: Executor, template: MailTemplate, locale: MailLocale): Promise<boolean> {
+  const result = await db.deleteFrom('mailTemplateOverrides').where('template', '=', template).where('locale', '=', locale).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }

@@ -3,12 +3,16 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, type ActorContext, type Executor } from '../../platform/db/database.ts';
-import { notFound } from '../../platform/http/problem.ts';
+import { badRequest, notFound } from '../../platform/http/problem.ts';
 import { QUEUES, type JobQueue } from '../../platform/jobs/job-queue.ts';
 import { createSmtpClient, toSmtpError, type SmtpClient } from '../../adapters/smtp/smtp.client.ts';
-import { chooseLocale, renderMail, type MailData, type MailLocale, type MailTemplate } from './domain/mail-templates.ts';
+import { normalizeTemplateSource } from './domain/mail-template-language.ts';
+import {
+  chooseLocale, defaultMailTemplate, MAIL_FLAGS, MAIL_LOCALES, MAIL_TEMPLATES, renderMail, sampleMailData, TEMPLATE_PLACEHOLDERS,
+  validateMailTemplate, type MailData, type MailLocale, type MailPlaceholder, type MailTemplate, type RenderedMail, type TemplateSource,
+} from './domain/mail-templates.ts';
 import * as repo from './notifications.repository.ts';
-import type { MailRow, MailStatus } from './notifications.repository.ts';
+import type { MailRow, MailStatus, TemplateOverrideRow } from './notifications.repository.ts';
 
 export type { MailStatus } from './notifications.repository.ts';
 
@@ -61,6 +65,19 @@ export interface MailView {
   sentAt: string | null;
 }
 
+/** One template in one locale as the editor sees it: the built-in text, the admin's override, what it may use. */
+export interface MailTemplateView {
+  template: MailTemplate;
+  locale: MailLocale;
+  /** Values the subject and body may insert (`{{name}}`) and test (`{{#name}}`). */
+  placeholders: MailPlaceholder[];
+  /** Names usable only as sections (`{{#virtual}}`). */
+  flags: Array<(typeof MAIL_FLAGS)[number]>;
+  default: TemplateSource;
+  /** What mails use instead of the default; null when there is none. */
+  override: (TemplateSource & { updatedAt: string; updatedBy: string }) | null;
+}
+
 /** What one run of the sending job did. */
 export type DeliveryOutcome = 'sent' | 'stored' | 'failed' | 'skipped';
 
@@ -87,6 +104,34 @@ function isTransaction(executor: Executor): executor is Transaction<Database> {
 function usableAddress(to: string | null | undefined): string | null {
   const address = to?.trim() ?? '';
   return address.length <= 320 && ADDRESS.test(address) ? address : null;
+}
+
+function templateView(template: MailTemplate, locale: MailLocale, row: TemplateOverrideRow | undefined): MailTemplateView {
+  return {
+    template,
+    locale,
+    placeholders: [...TEMPLATE_PLACEHOLDERS[template]],
+    flags: [...MAIL_FLAGS],
+    default: defaultMailTemplate(template, locale),
+    override: row ? { subject: row.subject, body: row.body, updatedAt: row.updatedAt.toISOString(), updatedBy: row.updatedBy } : null,
+  };
+}
+
+/**
+ * An edited template as it will be stored (line ends and Unicode normalized), or a 400 naming the
+ * first problem's `code` and `field` (`/subject` or `/body`) and listing every problem in `errors`.
+ */
+function checkedSource(template: MailTemplate, input: TemplateSource): TemplateSource {
+  const source = { subject: normalizeTemplateSource(input.subject), body: normalizeTemplateSource(input.body) };
+  const problems = validateMailTemplate(template, source);
+  const first = problems[0];
+  if (first) {
+    throw badRequest(first.code, `${first.field}: ${first.message}`, {
+      field: `/${first.field}`,
+      errors: problems.map((problem) => ({ code: problem.code, field: `/${problem.field}`, message: problem.message })),
+    });
+  }
+  return source;
 }
 
 function view(row: MailRow): MailView {
@@ -124,11 +169,23 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
   const smtp = deps.smtp !== undefined ? deps.smtp : config.smtpUrl ? createSmtpClient({ url: config.smtpUrl }) : null;
   const messageHost = new URL(config.publicUrl).hostname || 'localhost';
 
+  /** The admin's override when there is one and it is still valid, read with the caller's executor. */
+  async function overrideOf(executor: Executor, template: MailTemplate, locale: MailLocale): Promise<TemplateSource | undefined> {
+    const row = await repo.findTemplateOverride(executor, template, locale);
+    if (!row) return undefined;
+    if (validateMailTemplate(template, row).length > 0) {
+      // Saved overrides are validated; one that no longer is (a placeholder retired since) must not stop a card move.
+      deps.logger?.warn({ template, locale }, 'invalid mail template override ignored; using the built-in text');
+      return undefined;
+    }
+    return row;
+  }
+
   async function queue(trx: Transaction<Database>, input: NotifyInput, to: string): Promise<MailView> {
     const locale = chooseLocale(input.locale);
     const institutionName = input.data.institutionName ?? (await deps.institutionName?.(trx)) ?? '';
     const data: MailData = { ...input.data, institutionName, selfServiceUrl: config.publicUrl };
-    const rendered = renderMail(input.template, locale, data);
+    const rendered = renderMail(input.template, locale, data, await overrideOf(trx, input.template, locale));
     const row = await repo.insertMail(trx, {
       personId: input.personId,
       toAddress: to,
@@ -164,6 +221,40 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
         : await inTransaction(executor, input.actor ?? { actor: 'system' }, (trx) => queue(trx, input, to));
       deps.logger?.debug({ mailId: mail.id, template: mail.template }, 'mail queued');
       return mail;
+    },
+
+    /** Every template in every locale, with its default text, its override and its placeholders. */
+    async templates(): Promise<MailTemplateView[]> {
+      const rows = await repo.listTemplateOverrides(db);
+      return MAIL_TEMPLATES.flatMap((template) => MAIL_LOCALES.map((locale) =>
+        templateView(template, locale, rows.find((row) => row.template === template && row.locale === locale))));
+    },
+
+    /**
+     * Saves an admin's subject and body for a template in a locale; the next mails use it. A
+     * template that does not pass the language's rules is a 400 (see {@link checkedSource}).
+     */
+    async saveTemplate(template: MailTemplate, locale: MailLocale, input: TemplateSource, actor: ActorContext): Promise<MailTemplateView> {
+      const source = checkedSource(template, input);
+      const row = await inTransaction(db, actor, (trx) =>
+        repo.upsertTemplateOverride(trx, { template, locale, ...source, updatedBy: actor.actor }));
+      return templateView(template, locale, row);
+    },
+
+    /** Goes back to the built-in text (nothing to do when there was no override). */
+    async resetTemplate(template: MailTemplate, locale: MailLocale, actor: ActorContext): Promise<MailTemplateView> {
+      await inTransaction(db, actor, (trx) => repo.deleteTemplateOverride(trx, template, locale));
+      return templateView(template, locale, undefined);
+    },
+
+    /**
+     * Renders a subject and body that are being edited, with sample data (every optional value
+     * filled in) and the institution's name, without saving anything. Same 400s as saving.
+     */
+    async previewTemplate(template: MailTemplate, locale: MailLocale, input: TemplateSource, options: { cardKind: 'physical' | 'virtual' }): Promise<RenderedMail> {
+      const source = checkedSource(template, input);
+      const institutionName = (await deps.institutionName?.(db)) ?? '';
+      return renderMail(template, locale, sampleMailData(template, locale, { institutionName, selfServiceUrl: config.publicUrl, cardKind: options.cardKind }), source);
     },
 
     /** Lists mails, newest first, optionally of one person, status or template. */

@@ -17,6 +17,19 @@ export interface MailsTable {
   sentAt: Timestamp | null;
 }
 
+/** An admin's rewrite of one template in one locale (template language source). */
+export interface MailTemplateOverridesTable {
+  id: Generated<string>;
+  template: string;
+  locale: 'fr' | 'en';
+  subject: string;
+  body: string;
+  updatedAt: Generated<Date>;
+  /** The audit actor who saved it (`account:<id>`, `token:<id>`). */
+  updatedBy: string;
+}
+
 export interface NotificationsTables {
   mails: MailsTable;
+  mailTemplateOverrides: MailTemplateOverridesTable;
 }

@@ -9,7 +9,7 @@ export type PersonRow = Omit<Selectable<PersonsTable>, 'searchText'>;
 export type PersonValues = Omit<PersonRow, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
 
 const PERSON_COLUMNS = ['id', 'eppn', 'firstName', 'lastName', 'birthDate', 'email', 'personType', 'studentNumber', 'ine',
-  'esi', 'academicLevel', 'rightsEnd', 'affiliation', 'freeFields', 'createdAt', 'updatedAt', 'version'] as const;
+  'esi', 'academicLevel', 'rightsEnd', 'affiliation', 'freeFields', 'locale', 'createdAt', 'updatedAt', 'version'] as const;
 
 /** Written columns in snake_case, for the set-based upsert (trusted constants, never input). */
 const UPSERT_COLUMNS = [
@@ -26,6 +26,7 @@ const UPSERT_COLUMNS = [
   ['rightsEnd', 'rights_end', 'date'],
   ['affiliation', 'affiliation', 'text'],
   ['freeFields', 'free_fields', 'jsonb'],
+  ['locale', 'locale', 'text'],
 ] as const;
 
 /** Finds a person by id; `forUpdate` locks the row until the transaction ends. */
@@ -150,8 +151,9 @@ function upsertSql(values: readonly PersonValues[], full: boolean) {
   const selected = sql.raw(UPSERT_COLUMNS.map(([, column]) => column === 'free_fields' ? `coalesce(free_fields, '{}'::jsonb)` : column).join(', '));
   const updatable = UPSERT_COLUMNS.filter(([, column]) => column !== 'eppn');
   // An ESI the input does not carry (and the institution's scope cannot derive) keeps its stored
-  // value: it is registered at the ESC Router and must not vanish because a file lacks it.
-  const incoming = (column: string) => column === 'esi' ? 'coalesce(EXCLUDED.esi, p.esi)' : `EXCLUDED.${column}`;
+  // value: it is registered at the ESC Router and must not vanish because a file lacks it. A
+  // locale the input does not carry keeps the stored one too: the person may have chosen it.
+  const incoming = (column: string) => column === 'esi' || column === 'locale' ? `coalesce(EXCLUDED.${column}, p.${column})` : `EXCLUDED.${column}`;
   const assignments = sql.raw(updatable.map(([, column]) => `${column} = ${incoming(column)}`).join(', '));
   const oldTuple = sql.raw(updatable.map(([, column]) => `p.${column}`).join(', '));
   const newTuple = sql.raw(updatable.map(([, column]) => incoming(column)).join(', '));

@@ -41,6 +41,7 @@ const personInputFields = {
   rightsEnd: OrNull(Text(100)),
   affiliation: OrNull(Text()),
   freeFields: OrNull(FreeFieldsInput),
+  locale: OrNull(Text(100)),
 };
 
 const PersonCreateBody = Type.Object(
@@ -68,10 +69,15 @@ export const PersonSchema = Type.Object({
   rightsEnd: Nullable(Type.String()),
   affiliation: Nullable(Type.String()),
   freeFields: Type.Record(Type.String(), Type.String()),
+  locale: Nullable(LocaleSchema),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   version: Type.Integer(),
 });
+
+const PreferencesSchema = Type.Object({
+  locale: Type.Union([LocaleSchema, Type.Null()], { description: 'Language of my mails; null: the institution\'s default (French)' }),
+}, { additionalProperties: false });
 
 const ConsentStateSchema = Type.Object({
   kind: ConsentKindSchema,
@@ -111,6 +117,7 @@ const AuditEntrySchema = Type.Object({
   id: Type.String(),
   at: Type.String(),
   actor: Type.String(),
+  actorName: Nullable(Type.String({ description: 'Who it was, readably (an account\'s display name, a token\'s name); null when unknown' })),
   ip: Nullable(Type.String()),
   table: Type.String(),
   operation: Type.String(),
@@ -234,7 +241,9 @@ export async function peopleRoutes(app: AppInstance, deps: AppDeps): Promise<voi
   }, async (request) => {
     const person = await people.get(request.params.id);
     if (!canReadPerson(principalOf(request), person)) throw personNotFound();
-    return { items: await people.history(person.id) };
+    const items = await people.history(person.id);
+    const names = await deps.services.auth.actorNames(items.map((item) => item.actor));
+    return { items: items.map((item) => ({ ...item, actorName: names.get(item.actor) ?? null })) };
   });
 
   app.get('/persons/:id/consents', {
@@ -305,6 +314,19 @@ export async function peopleRoutes(app: AppInstance, deps: AppDeps): Promise<voi
   }, async (request) => {
     const id = ownPersonId(principalOf(request));
     return { person: await people.get(id), consents: await people.consents(id) };
+  });
+
+  app.put('/me/preferences', {
+    config: { access: { roles: 'authenticated' } },
+    schema: {
+      tags: ['me'],
+      summary: 'Set my preferences: the language of my mails',
+      body: PreferencesSchema,
+      response: { 200: PreferencesSchema, ...errorResponses(400, 401, 404) },
+    },
+  }, async (request) => {
+    const person = await people.setLocale(ownPersonId(principalOf(request)), request.body.locale, actorOf(request));
+    return { locale: person.locale };
   });
 
   app.get('/me/export', {

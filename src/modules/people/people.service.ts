@@ -6,7 +6,8 @@ import type { AuditEntryView, AuditService } from '../audit/audit.service.ts';
 import { buildEsi, esiEquals } from '../esc/domain/esi.ts';
 import type { InstitutionService, InstitutionView } from '../institution/institution.service.ts';
 import {
-  isIsoCalendarDate, validatePersonInput, type AcademicLevelIsced, type FreeFieldKey, type PersonFieldError, type PersonInput, type PersonType,
+  isIsoCalendarDate, validatePersonInput, type AcademicLevelIsced, type FreeFieldKey, type PersonFieldError, type PersonInput, type PersonLocale,
+  type PersonType,
 } from './domain/person.ts';
 import type { ConsentChannel, ConsentKind } from './people.tables.ts';
 import { personNotFound, scopeCovers, type PersonTypeScope } from './people.policy.ts';
@@ -28,6 +29,8 @@ export interface PersonView {
   rightsEnd: string | null;
   affiliation: string | null;
   freeFields: Partial<Record<FreeFieldKey, string>>;
+  /** Language of the person's mails; null: the institution's default (French). */
+  locale: PersonLocale | null;
   createdAt: string;
   updatedAt: string;
   /** Bumped by every real change; send it back as `expectedVersion` to update safely. */
@@ -36,7 +39,7 @@ export interface PersonView {
 
 /** The fields of a person that a change may touch (names as in {@link PersonView}). */
 export const PERSON_FIELDS = ['eppn', 'firstName', 'lastName', 'birthDate', 'email', 'personType', 'studentNumber', 'ine',
-  'esi', 'academicLevel', 'rightsEnd', 'affiliation', 'freeFields'] as const;
+  'esi', 'academicLevel', 'rightsEnd', 'affiliation', 'freeFields', 'locale'] as const;
 
 export type PersonField = (typeof PERSON_FIELDS)[number];
 
@@ -203,6 +206,7 @@ function view(row: repo.PersonRow): PersonView {
     rightsEnd: row.rightsEnd,
     affiliation: row.affiliation,
     freeFields: row.freeFields,
+    locale: row.locale,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     version: row.version,
@@ -238,6 +242,7 @@ function valuesOf(input: PersonInput, esi: string | null): repo.PersonValues {
     rightsEnd: input.rightsEnd ?? null,
     affiliation: input.affiliation ?? null,
     freeFields: input.freeFields ?? {},
+    locale: input.locale ?? null,
   };
 }
 
@@ -526,6 +531,24 @@ export function createPeopleService(deps: PeopleServiceDeps) {
         if (isUniqueViolation(error, EPPN_CONSTRAINT)) throw eppnTaken();
         throw error;
       }
+    },
+
+    /**
+     * Sets the language of a person's mails (null: the institution's default), whatever else the
+     * record holds: the person chooses it themselves, so no other field is validated again.
+     * Nothing changed: no write, same version. 404 when there is no such person.
+     */
+    async setLocale(id: string, locale: PersonLocale | null, context: ActorContext): Promise<PersonView> {
+      return inTransaction(db, context, async (trx) => {
+        const row = UUID.test(id) ? await repo.findPersonById(trx, id, true) : undefined;
+        if (!row) throw personNotFound();
+        if (row.locale === locale) return view(row);
+        const updated = await repo.updatePerson(trx, row.id, row.version, { locale });
+        if (!updated) throw conflict('version_conflict', 'The person was changed meanwhile; reload and retry');
+        const person = view(updated);
+        await notify(trx, [{ person, changedFields: ['locale'], created: false }], 'api');
+        return person;
+      });
     },
 
     /**

@@ -20,6 +20,8 @@ export interface PersonsTable {
   rightsEnd: string | null;
   affiliation: string | null;
   freeFields: JsonDefault<Record<string, string>>;
+  /** Language of the person's mails; null: the institution's default (French). */
+  locale: 'fr' | 'en' | null;
   searchText: Generated<string>;
   createdAt: Generated<Date>;
   updatedAt: Generated<Date>;

@@ -30,6 +30,14 @@ export const peopleApi = {
   get(id: string, signal?: AbortSignal): Promise<Person> {
     return api<Person>(`/persons/${encodeURIComponent(id)}`, signal ? { signal } : {});
   },
+  /** Changes some fields of a person (office); null clears an optional field. */
+  update(id: string, patch: Partial<Pick<Person, 'locale'>>): Promise<Person> {
+    return api<Person>(`/persons/${encodeURIComponent(id)}`, { method: 'PATCH', body: patch });
+  },
+  /** Sets the caller's own preferences: the language of their mails. */
+  setPreferences(preferences: { locale: 'fr' | 'en' | null }): Promise<{ locale: 'fr' | 'en' | null }> {
+    return api<{ locale: 'fr' | 'en' | null }>('/me/preferences', { method: 'PUT', body: preferences });
+  },
   /** People whose names, eppn, e-mail, student number or INE contain every word of `q`. */
   search(search: PersonSearch, signal?: AbortSignal): Promise<Page<Person>> {
     return api<Page<Person>>('/persons', {

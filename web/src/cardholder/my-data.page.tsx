@@ -24,6 +24,7 @@ function rows(person: Person, t: (key: string, options?: Record<string, unknown>
     [t('person.academicLevel'), person.academicLevel ? t(`academicLevel.${ACADEMIC_LEVELS[person.academicLevel] ?? 'OTHER'}`) : ''],
     [t('person.rightsEnd'), formatDate(person.rightsEnd)],
     [t('person.affiliation'), person.affiliation ?? ''],
+    [t('person.locale'), person.locale ? t(`language.${person.locale}`) : t('person.localeDefault')],
   ];
   for (const [key, value] of Object.entries(person.freeFields ?? {})) list.push([key, value]);
   return list;
@@ -81,6 +82,7 @@ export function MyDataPage() {
           </Table>
         </Paper>
       ) : null}
+      <Text size="xs" c="dimmed">{t('myData.localeHelp')}</Text>
       <Text size="xs" c="dimmed">{t('myData.correction')}</Text>
     </Stack>
   );

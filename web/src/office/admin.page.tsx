@@ -4,12 +4,13 @@ import { useSearchParams } from 'react-router';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { AccountsPanel } from './accounts.panel.tsx';
 import { InstitutionSettingsPanel } from './institution-settings.panel.tsx';
+import { MailTemplatesPanel } from './mail-templates.panel.tsx';
 import { MailsPanel } from './mails.panel.tsx';
 import { TokensPanel } from './tokens.panel.tsx';
 
-const TABS = ['institution', 'accounts', 'tokens', 'mails'] as const;
+const TABS = ['institution', 'accounts', 'tokens', 'mails', 'templates'] as const;
 
-/** Administration: institution settings, accounts and roles, API tokens, the mail log. */
+/** Administration: institution settings, accounts and roles, API tokens, the mail log, the mail templates. */
 export function AdminPage() {
   const { t } = useTranslation();
   usePageTitle(t('admin.title'));
@@ -26,6 +27,7 @@ export function AdminPage() {
         <Tabs.Panel value="accounts" pt="md"><AccountsPanel /></Tabs.Panel>
         <Tabs.Panel value="tokens" pt="md"><TokensPanel /></Tabs.Panel>
         <Tabs.Panel value="mails" pt="md"><MailsPanel /></Tabs.Panel>
+        <Tabs.Panel value="templates" pt="md"><MailTemplatesPanel /></Tabs.Panel>
       </Tabs>
     </Stack>
   );

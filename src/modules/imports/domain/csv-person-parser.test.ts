@@ -205,6 +205,18 @@ describe('parsePersonCsv: columns', () => {
     assert.deepEqual(result.rows[0]?.value, { eppn: 'a@univ.fr', lastName: 'Dupont', firstName: 'Zoé', personType: 'student', birthDate: '2001-03-05', email: 'z@univ.fr' });
   });
 
+  it('reads the mail language from a locale, language or langue column; an unknown language is a line error', () => {
+    for (const header of ['locale', 'Language', 'Langue']) {
+      const result = parse(utf8([`eppn;last_name;first_name;person_type;${header}`, 'a@univ.fr;A;B;staff;EN', 'b@univ.fr;C;D;staff;fr-FR', 'c@univ.fr;E;F;staff;']));
+      assert.deepEqual(result.fileErrors, [], header);
+      assert.deepEqual(result.rows.map((row) => row.value.locale), ['en', 'fr', undefined], header);
+    }
+    const refused = parse(utf8(['eppn;last_name;first_name;person_type;language', 'a@univ.fr;A;B;staff;de']));
+    assert.deepEqual(lineCodes(refused), ['2:locale:invalid_locale']);
+    const both = parse(utf8(['eppn;last_name;first_name;person_type;language;locale', 'a@univ.fr;A;B;staff;en;en']));
+    assert.deepEqual(both.fileErrors.map((error) => error.code), ['duplicate_column']);
+  });
+
   it('refuses a mapping to a column that does not exist', () => {
     const result = parse(utf8([HEADER]), { columnMapping: { Nom: 'surname' as 'last_name' } });
     assert.deepEqual(result.fileErrors.map((error) => [error.code, error.column]), [['invalid_column_mapping', 'Nom']]);
@@ -329,6 +341,7 @@ const rawPersonArb = fc.record(
     rightsEnd: isoDateArb,
     affiliation: nameArb,
     freeFields: fc.record({ free1: freeArb, free4: freeArb, free7: freeArb }, { requiredKeys: [] }),
+    locale: fc.constantFrom('fr', 'en'),
   },
   { requiredKeys: ['eppn', 'lastName', 'firstName', 'personType'] },
 );

@@ -31,7 +31,7 @@ export type CsvDelimiter = ';' | ',';
 /** Canonical column names of a person CSV, in export order. */
 export const PERSON_CSV_COLUMNS = [
   'eppn', 'last_name', 'first_name', 'email', 'birth_date', 'person_type', 'student_number', 'ine',
-  'academic_level', 'rights_end', 'esi', 'affiliation',
+  'academic_level', 'rights_end', 'esi', 'affiliation', 'locale',
   'free1', 'free2', 'free3', 'free4', 'free5', 'free6', 'free7',
 ] as const;
 
@@ -127,6 +127,7 @@ const COLUMN_TO_FIELD: Readonly<Record<PersonCsvColumn, string>> = {
   rights_end: 'rightsEnd',
   esi: 'esi',
   affiliation: 'affiliation',
+  locale: 'locale',
   free1: 'freeFields.free1',
   free2: 'freeFields.free2',
   free3: 'freeFields.free3',
@@ -141,6 +142,8 @@ const FIELD_TO_COLUMN: ReadonlyMap<string, PersonCsvColumn> = new Map(
 );
 
 const DATE_COLUMNS: ReadonlySet<PersonCsvColumn> = new Set(['birth_date', 'rights_end']);
+/** Other headers information systems use for a column (matched like the canonical names). */
+const COLUMN_ALIASES: Readonly<Record<string, PersonCsvColumn>> = { language: 'locale', langue: 'locale' };
 const FRENCH_DATE_PATTERN = /^([0-9]{1,2})\/([0-9]{1,2})\/([0-9]{4})$/;
 // csv-parse keeps a record in memory until it ends; a runaway quote stops here, not at EOF.
 const MAX_RECORD_SIZE = 1_000_000;
@@ -188,6 +191,7 @@ export function personToCsvRecord(person: PersonInput): Record<PersonCsvColumn, 
     rights_end: person.rightsEnd ?? '',
     esi: person.esi ?? '',
     affiliation: person.affiliation ?? '',
+    locale: person.locale ?? '',
     free1: free.free1 ?? '',
     free2: free.free2 ?? '',
     free3: free.free3 ?? '',
@@ -519,7 +523,10 @@ class PersonCsvSession {
 
   private readHeader(fields: string[], line: number): void {
     const columns: (PersonCsvColumn | null)[] = [];
-    const canonical = new Map<string, PersonCsvColumn>(PERSON_CSV_COLUMNS.map((column) => [headerKey(column), column]));
+    const canonical = new Map<string, PersonCsvColumn>([
+      ...Object.entries(COLUMN_ALIASES).map(([alias, column]): [string, PersonCsvColumn] => [headerKey(alias), column]),
+      ...PERSON_CSV_COLUMNS.map((column): [string, PersonCsvColumn] => [headerKey(column), column]),
+    ]);
     const seen = new Map<PersonCsvColumn, string>();
     for (const header of fields) {
       const key = headerKey(header);
@@ -634,8 +641,8 @@ class PersonCsvSession {
  * Layout: the first non-empty line is the header; the delimiter is `;` or `,` (sniffed from it,
  * or forced); RFC 4180 quoting (doubled quotes, delimiters and line breaks inside quotes); LF,
  * CRLF or CR line ends; empty and blank lines (only spaces or delimiters) are skipped.
- * Headers match the canonical columns ignoring case, spaces, punctuation and accents, or
- * through `columnMapping`. File errors: `empty_file`, `invalid_encoding`,
+ * Headers match the canonical columns ignoring case, spaces, punctuation and accents (`language`
+ * and `langue` also give `locale`), or through `columnMapping`. File errors: `empty_file`, `invalid_encoding`,
  * `unsupported_encoding`, `malformed_csv` (unbalanced quote), `unknown_column`,
  * `duplicate_column`, `missing_column`, `invalid_column_mapping`.
  *

@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { chooseLocale, escapeHtml, isMailTemplate, MAIL_LOCALES, MAIL_TEMPLATES, renderMail, type MailData } from './mail-templates.ts';
+import {
+  chooseLocale, defaultMailTemplate, escapeHtml, isMailLocale, isMailTemplate, MAIL_LOCALES, MAIL_TEMPLATES, renderMail, sampleMailData,
+  TEMPLATE_PLACEHOLDERS, validateMailTemplate, type MailData,
+} from './mail-templates.ts';
 
 const BASE: MailData = {
   firstName: 'Camille',
@@ -120,6 +123,56 @@ describe('renderMail', () => {
   });
 });
 
+describe('editable templates', () => {
+  it('writes every built-in text in the template language, valid for its own template', () => {
+    for (const template of MAIL_TEMPLATES) {
+      for (const locale of MAIL_LOCALES) {
+        const source = defaultMailTemplate(template, locale);
+        assert.deepEqual(validateMailTemplate(template, source), [], `${template}/${locale}`);
+        assert.deepEqual(renderMail(template, locale, BASE, source), renderMail(template, locale, BASE));
+      }
+    }
+  });
+
+  it('renders an override with the same greeting, signature, footer and escaping', () => {
+    const mail = renderMail('card_ready', 'en', { ...BASE, firstName: '<b>Sam</b>', cardKind: 'virtual' }, {
+      subject: '{{#virtual}}Virtual{{/virtual}}{{^virtual}}Plastic{{/virtual}} card for {{firstName}}',
+      body: 'Dear {{firstName}}, <i>look</i>:\n{{link}}\n\n{{^virtual}}Collect it.{{/virtual}}',
+    });
+    assert.equal(mail.subject, 'Virtual card for <b>Sam</b>');
+    assert.equal(mail.text, 'Hello <b>Sam</b>,\n\nDear <b>Sam</b>, <i>look</i>:\nhttps://cards.univ-test.fr\n\nThe card office – Université de Test\n\n--\n\nThis message was sent automatically; please do not reply.\n');
+    assert.ok(mail.html.includes('<p>Dear &lt;b&gt;Sam&lt;/b&gt;, &lt;i&gt;look&lt;/i&gt;:<br><a href="https://cards.univ-test.fr">https://cards.univ-test.fr</a></p>'));
+    assert.ok(!mail.html.includes('Collect'));
+  });
+
+  it('gives card_disabled the translated reason label and the advice sentence as values', () => {
+    const source = { subject: 'Off', body: '[{{reason}}] [{{comment}}] [{{advice}}]' };
+    const mail = renderMail('card_disabled', 'fr', { ...BASE, reason: 'THEFT', disabledBy: 'self', comment: 'Vu' }, source);
+    assert.match(mail.text, /\[carte volée\] \[Vu\] \[Si vous la retrouvez, vous pouvez la réactiver vous-même/);
+  });
+
+  it('allows each template only its own placeholders, and names the part at fault', () => {
+    assert.deepEqual(TEMPLATE_PLACEHOLDERS.card_ready, ['firstName', 'institutionName', 'link']);
+    const problems = validateMailTemplate('card_ready', { subject: 'Ready {{reason}}', body: 'Here: {{link}} {{#virtual}}' });
+    assert.deepEqual(problems.map((problem) => [problem.field, problem.code]), [['subject', 'unknown_placeholder'], ['body', 'unbalanced_section']]);
+    assert.deepEqual(validateMailTemplate('request_rejected', { subject: 'No', body: '{{#reason}}Because {{reason}}{{/reason}}' }), []);
+    assert.deepEqual(validateMailTemplate('card_disabled', { subject: 'Off\nBcc: x', body: 'x'.repeat(9000) }).map((problem) => [problem.field, problem.code]),
+      [['subject', 'subject_multiline'], ['body', 'template_too_long']]);
+  });
+
+  it('refuses to render an invalid override rather than guessing', () => {
+    assert.throws(() => renderMail('card_ready', 'fr', BASE, { subject: '{{nope}}', body: 'x' }), RangeError);
+  });
+
+  it('fills every optional value of the preview sample', () => {
+    const sample = sampleMailData('card_disabled', 'en', { institutionName: 'U', selfServiceUrl: 'https://u.example', cardKind: 'virtual' });
+    const mail = renderMail('card_disabled', 'en', sample);
+    assert.match(mail.text, /Reason: decision of the card office/);
+    assert.match(mail.text, /Comment from the card office: Card lent to someone else\./);
+    assert.match(renderMail('request_rejected', 'fr', sampleMailData('request_rejected', 'fr', { institutionName: '', selfServiceUrl: 'https://u.example', cardKind: 'physical' })).text, /Motif : La photo est floue\./);
+  });
+});
+
 describe('helpers', () => {
   it('escapeHtml escapes the five special characters', () => {
     assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
@@ -129,5 +182,10 @@ describe('helpers', () => {
     assert.ok(isMailTemplate('card_ready'));
     assert.ok(!isMailTemplate('card_exploded'));
     assert.ok(!isMailTemplate(3));
+  });
+
+  it('isMailLocale accepts exactly fr and en', () => {
+    assert.ok(isMailLocale('fr') && isMailLocale('en'));
+    assert.ok(!isMailLocale('en-GB') && !isMailLocale('de') && !isMailLocale(null));
   });
 });

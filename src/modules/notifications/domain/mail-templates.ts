@@ -2,9 +2,19 @@
  * The mails a person receives when their card request or card moves in a way that matters to
  * them, in French (the default) and English: subject, plain text and HTML.
  *
+ * The built-in wording is written in the template language of `mail-template-language.ts`, the
+ * same one admins use to override it, so there is one rendering path and the editor shows the real
+ * default text. The greeting, the signature and the "automatic message" footer stay in code.
+ *
  * Every interpolated value is escaped in the HTML body (a first name like `<script>` stays text)
- * and stripped of line breaks in the subject (no header injection). Pure: no I/O, no clock.
+ * and stripped of line breaks (no header injection through the subject). Pure: no I/O, no clock.
  */
+import {
+  escapeHtml, oneLine, parseBody, parseSubject, renderParagraphs, renderSegments, renderSubject,
+  type Paragraph, type RenderScope, type TemplateErrorCode, type TemplateGrammar, type TemplateNode,
+} from './mail-template-language.ts';
+
+export { escapeHtml } from './mail-template-language.ts';
 
 export const MAIL_TEMPLATES = ['request_checked', 'request_rejected', 'card_ready', 'card_disabled', 'card_enabled'] as const;
 
@@ -15,6 +25,25 @@ export const MAIL_LOCALES = ['fr', 'en'] as const;
 export type MailLocale = (typeof MAIL_LOCALES)[number];
 
 export const DEFAULT_MAIL_LOCALE: MailLocale = 'fr';
+
+/** Every value a template may insert; each template allows a subset ({@link TEMPLATE_PLACEHOLDERS}). */
+export const MAIL_PLACEHOLDERS = ['firstName', 'institutionName', 'link', 'reason', 'comment', 'advice'] as const;
+
+export type MailPlaceholder = (typeof MAIL_PLACEHOLDERS)[number];
+
+/** Names usable only as sections: `virtual` is set for a virtual card. */
+export const MAIL_FLAGS = ['virtual'] as const;
+
+const COMMON: readonly MailPlaceholder[] = ['firstName', 'institutionName', 'link'];
+
+/** The values each template may insert (and test in sections). */
+export const TEMPLATE_PLACEHOLDERS: Readonly<Record<MailTemplate, readonly MailPlaceholder[]>> = {
+  request_checked: COMMON,
+  request_rejected: [...COMMON, 'reason'],
+  card_ready: COMMON,
+  card_disabled: [...COMMON, 'reason', 'comment', 'advice'],
+  card_enabled: COMMON,
+};
 
 /** What a template may show. */
 export interface MailData {
@@ -29,13 +58,19 @@ export interface MailData {
   /**
    * `request_rejected`: the manager's reason, shown as written.
    * `card_disabled`: the disable reason code (LOST, THEFT, OUT_OF_ORDER, MANAGER, REPLACED,
-   * RIGHTS_ENDED); an unknown value is shown as written.
+   * RIGHTS_ENDED), shown as its label; an unknown value is shown as written.
    */
   reason?: string | null | undefined;
   /** `card_disabled` with reason MANAGER: the manager's comment, shown as written. */
   comment?: string | null | undefined;
   /** `card_disabled`: who set the reason; a holder may re-enable only a card they disabled themselves. */
   disabledBy?: 'self' | 'manager' | 'system' | null | undefined;
+}
+
+/** A subject and a body in the template language. */
+export interface TemplateSource {
+  subject: string;
+  body: string;
 }
 
 /** A mail ready to be stored and sent. */
@@ -45,9 +80,21 @@ export interface RenderedMail {
   html: string;
 }
 
+/** Why an edited template is refused, and in which of its two parts. */
+export interface MailTemplateProblem {
+  field: 'subject' | 'body';
+  code: TemplateErrorCode;
+  message: string;
+}
+
 /** Narrows an untrusted string (query string, effect code) to a template name. */
 export function isMailTemplate(value: unknown): value is MailTemplate {
   return typeof value === 'string' && (MAIL_TEMPLATES as readonly string[]).includes(value);
+}
+
+/** Narrows an untrusted string to a mail locale (exactly `fr` or `en`). */
+export function isMailLocale(value: unknown): value is MailLocale {
+  return typeof value === 'string' && (MAIL_LOCALES as readonly string[]).includes(value);
 }
 
 /**
@@ -59,49 +106,115 @@ export function chooseLocale(preference: string | null | undefined): MailLocale 
   return language === 'en' ? 'en' : language === 'fr' ? 'fr' : DEFAULT_MAIL_LOCALE;
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] as string);
+/** The names a template's text may use. */
+export function grammarOf(template: MailTemplate): TemplateGrammar {
+  return { values: TEMPLATE_PLACEHOLDERS[template], flags: MAIL_FLAGS };
 }
 
-/** A piece of a mail body, in both forms. */
-interface Fragment {
-  text: string;
-  html: string;
-}
+const INSTITUTION_SUFFIX = '{{#institutionName}} – {{institutionName}}{{/institutionName}}';
 
-/** Builds a paragraph: literal parts are trusted, string values are escaped, fragments kept as built. */
-function p(strings: TemplateStringsArray, ...values: Array<string | Fragment>): Fragment {
-  let text = strings[0] ?? '';
-  let html = escapeHtml(strings[0] ?? '');
-  values.forEach((value, index) => {
-    const literal = strings[index + 1] ?? '';
-    text += (typeof value === 'string' ? value : value.text) + literal;
-    html += (typeof value === 'string' ? escapeHtml(value) : value.html) + escapeHtml(literal);
-  });
-  return { text, html };
-}
+const DEFAULTS: Record<MailLocale, Record<MailTemplate, TemplateSource>> = {
+  fr: {
+    request_checked: {
+      subject: `Votre demande de carte a été validée${INSTITUTION_SUFFIX}`,
+      body: `{{#virtual}}Votre demande de carte virtuelle a été validée par le service des cartes. Nous vous écrirons dès qu’elle sera activée.{{/virtual}}
 
-function link(url: string): Fragment {
-  return { text: url, html: `<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>` };
-}
+{{^virtual}}Votre demande de carte a été validée par le service des cartes. Elle va maintenant être imprimée ; nous vous écrirons dès qu’elle sera prête.{{/virtual}}
 
-/** Values shown inline: no line breaks (they would break the text layout or a subject header). */
-function oneLine(value: string | null | undefined): string {
-  return (value ?? '').replace(/[\r\n\t\u2028\u2029]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
-}
+Vous pouvez suivre votre demande dans votre espace personnel : {{link}}`,
+    },
+    request_rejected: {
+      subject: `Votre demande de carte n’a pas été acceptée${INSTITUTION_SUFFIX}`,
+      body: `Le service des cartes n’a pas pu accepter votre demande de carte.
 
-interface Built {
-  subject: string;
-  paragraphs: Fragment[];
-}
+{{#reason}}Motif : {{reason}}{{/reason}}
 
-interface Context {
-  data: MailData;
-  virtual: boolean;
-  url: Fragment;
+Vous pouvez faire une nouvelle demande, en corrigeant ce qui est indiqué (par exemple une nouvelle photo), depuis votre espace personnel : {{link}}`,
+    },
+    card_ready: {
+      subject: `{{#virtual}}Votre carte virtuelle est activée{{/virtual}}{{^virtual}}Votre carte est prête{{/virtual}}${INSTITUTION_SUFFIX}`,
+      body: `{{#virtual}}Votre carte virtuelle est activée : vous pouvez l’utiliser dès maintenant.
+
+Vous la trouverez dans votre espace personnel : {{link}}{{/virtual}}
+
+{{^virtual}}Votre carte est imprimée et encodée : elle est prête. Vous pouvez la retirer au service des cartes (ou elle vous sera remise à l’adresse de livraison que vous avez indiquée).
+
+Votre espace personnel : {{link}}{{/virtual}}`,
+    },
+    card_disabled: {
+      subject: `Votre carte a été désactivée${INSTITUTION_SUFFIX}`,
+      body: `Votre carte a été désactivée et ne fonctionne plus.
+
+{{#reason}}Motif : {{reason}}{{/reason}}
+
+{{#comment}}Commentaire du service des cartes : {{comment}}{{/comment}}
+
+{{advice}}
+
+Votre espace personnel : {{link}}`,
+    },
+    card_enabled: {
+      subject: `Votre carte est activée${INSTITUTION_SUFFIX}`,
+      body: `{{#virtual}}Votre carte virtuelle est activée : vous pouvez l’utiliser dès maintenant.{{/virtual}}
+
+{{^virtual}}Votre carte est activée : vous pouvez l’utiliser dès maintenant.{{/virtual}}
+
+Votre espace personnel : {{link}}`,
+    },
+  },
+  en: {
+    request_checked: {
+      subject: `Your card request has been approved${INSTITUTION_SUFFIX}`,
+      body: `{{#virtual}}The card office has approved your request for a virtual card. We will write to you as soon as it is enabled.{{/virtual}}
+
+{{^virtual}}The card office has approved your card request. Your card will now be printed; we will write to you as soon as it is ready.{{/virtual}}
+
+You can follow your request in your self-service space: {{link}}`,
+    },
+    request_rejected: {
+      subject: `Your card request was not accepted${INSTITUTION_SUFFIX}`,
+      body: `The card office could not accept your card request.
+
+{{#reason}}Reason: {{reason}}{{/reason}}
+
+You can make a new request, fixing what is mentioned (a new photo, for instance), in your self-service space: {{link}}`,
+    },
+    card_ready: {
+      subject: `{{#virtual}}Your virtual card is enabled{{/virtual}}{{^virtual}}Your card is ready{{/virtual}}${INSTITUTION_SUFFIX}`,
+      body: `{{#virtual}}Your virtual card is enabled: you can use it right away.
+
+You will find it in your self-service space: {{link}}{{/virtual}}
+
+{{^virtual}}Your card has been printed and encoded: it is ready. You can collect it at the card office (or it will be delivered to the address you gave).
+
+Your self-service space: {{link}}{{/virtual}}`,
+    },
+    card_disabled: {
+      subject: `Your card has been disabled${INSTITUTION_SUFFIX}`,
+      body: `Your card has been disabled and no longer works.
+
+{{#reason}}Reason: {{reason}}{{/reason}}
+
+{{#comment}}Comment from the card office: {{comment}}{{/comment}}
+
+{{advice}}
+
+Your self-service space: {{link}}`,
+    },
+    card_enabled: {
+      subject: `Your card is enabled${INSTITUTION_SUFFIX}`,
+      body: `{{#virtual}}Your virtual card is enabled: you can use it right away.{{/virtual}}
+
+{{^virtual}}Your card is enabled: you can use it right away.{{/virtual}}
+
+Your self-service space: {{link}}`,
+    },
+  },
+};
+
+/** The built-in subject and body of a template, as the editor shows them. */
+export function defaultMailTemplate(template: MailTemplate, locale: MailLocale): TemplateSource {
+  return DEFAULTS[locale][template];
 }
 
 const DISABLE_REASON_LABELS: Record<MailLocale, Record<string, string>> = {
@@ -127,7 +240,7 @@ const DISABLE_REASON_LABELS: Record<MailLocale, Record<string, string>> = {
 type DisableAdvice = 'replaced' | 'rights' | 'office' | 'self_reenable' | 'new_card';
 
 function disableAdvice(data: MailData): DisableAdvice {
-  const reason = data.reason ?? '';
+  const reason = oneLine(data.reason);
   if (reason === 'REPLACED') return 'replaced';
   if (reason === 'RIGHTS_ENDED') return 'rights';
   if (reason === 'MANAGER' || data.disabledBy === 'manager') return 'office';
@@ -137,169 +250,98 @@ function disableAdvice(data: MailData): DisableAdvice {
   return 'office';
 }
 
-const FRENCH: Record<MailTemplate, (c: Context) => Built> = {
-  request_checked: (c) => ({
-    subject: `Votre demande de carte a été validée`,
-    paragraphs: [
-      c.virtual
-        ? p`Votre demande de carte virtuelle a été validée par le service des cartes. Nous vous écrirons dès qu’elle sera activée.`
-        : p`Votre demande de carte a été validée par le service des cartes. Elle va maintenant être imprimée ; nous vous écrirons dès qu’elle sera prête.`,
-      p`Vous pouvez suivre votre demande dans votre espace personnel : ${c.url}`,
-    ],
-  }),
-  request_rejected: (c) => {
-    const reason = oneLine(c.data.reason);
-    return {
-      subject: `Votre demande de carte n’a pas été acceptée`,
-      paragraphs: [
-        p`Le service des cartes n’a pas pu accepter votre demande de carte.`,
-        ...(reason ? [p`Motif : ${reason}`] : []),
-        p`Vous pouvez faire une nouvelle demande, en corrigeant ce qui est indiqué (par exemple une nouvelle photo), depuis votre espace personnel : ${c.url}`,
-      ],
-    };
+const ADVICE: Record<MailLocale, Record<DisableAdvice, string>> = {
+  fr: {
+    replaced: 'Votre nouvelle carte la remplace : vous n’avez rien à faire.',
+    rights: 'Elle pourra être réactivée si vos droits sont prolongés. Si vous pensez qu’il s’agit d’une erreur, contactez le service des cartes.',
+    office: 'Pour la faire réactiver ou obtenir une nouvelle carte, contactez le service des cartes.',
+    self_reenable: 'Si vous la retrouvez, vous pouvez la réactiver vous-même depuis votre espace personnel. Sinon, demandez-y une nouvelle carte ou adressez-vous au service des cartes.',
+    new_card: 'Vous pouvez demander une nouvelle carte depuis votre espace personnel ou auprès du service des cartes.',
   },
-  card_ready: (c) => ({
-    subject: c.virtual ? `Votre carte virtuelle est activée` : `Votre carte est prête`,
-    paragraphs: c.virtual
-      ? [
-          p`Votre carte virtuelle est activée : vous pouvez l’utiliser dès maintenant.`,
-          p`Vous la trouverez dans votre espace personnel : ${c.url}`,
-        ]
-      : [
-          p`Votre carte est imprimée et encodée : elle est prête. Vous pouvez la retirer au service des cartes (ou elle vous sera remise à l’adresse de livraison que vous avez indiquée).`,
-          p`Votre espace personnel : ${c.url}`,
-        ],
-  }),
-  card_disabled: (c) => {
-    const code = oneLine(c.data.reason);
-    const label = DISABLE_REASON_LABELS.fr[code] ?? code;
-    const comment = oneLine(c.data.comment);
-    const advice: Record<DisableAdvice, Fragment> = {
-      replaced: p`Votre nouvelle carte la remplace : vous n’avez rien à faire.`,
-      rights: p`Elle pourra être réactivée si vos droits sont prolongés. Si vous pensez qu’il s’agit d’une erreur, contactez le service des cartes.`,
-      office: p`Pour la faire réactiver ou obtenir une nouvelle carte, contactez le service des cartes.`,
-      self_reenable: p`Si vous la retrouvez, vous pouvez la réactiver vous-même depuis votre espace personnel. Sinon, demandez-y une nouvelle carte ou adressez-vous au service des cartes.`,
-      new_card: p`Vous pouvez demander une nouvelle carte depuis votre espace personnel ou auprès du service des cartes.`,
-    };
-    return {
-      subject: `Votre carte a été désactivée`,
-      paragraphs: [
-        p`Votre carte a été désactivée et ne fonctionne plus.`,
-        ...(label ? [p`Motif : ${label}`] : []),
-        ...(comment ? [p`Commentaire du service des cartes : ${comment}`] : []),
-        advice[disableAdvice(c.data)],
-        p`Votre espace personnel : ${c.url}`,
-      ],
-    };
+  en: {
+    replaced: 'Your new card replaces it: there is nothing for you to do.',
+    rights: 'It can be enabled again if your rights are extended. If you think this is a mistake, please contact the card office.',
+    office: 'To have it enabled again or to get a new card, please contact the card office.',
+    self_reenable: 'If you find it, you can enable it again yourself in your self-service space. Otherwise, request a new card there or ask the card office.',
+    new_card: 'You can request a new card in your self-service space or at the card office.',
   },
-  card_enabled: (c) => ({
-    subject: `Votre carte est activée`,
-    paragraphs: [
-      c.virtual
-        ? p`Votre carte virtuelle est activée : vous pouvez l’utiliser dès maintenant.`
-        : p`Votre carte est activée : vous pouvez l’utiliser dès maintenant.`,
-      p`Votre espace personnel : ${c.url}`,
-    ],
-  }),
-};
-
-const ENGLISH: Record<MailTemplate, (c: Context) => Built> = {
-  request_checked: (c) => ({
-    subject: `Your card request has been approved`,
-    paragraphs: [
-      c.virtual
-        ? p`The card office has approved your request for a virtual card. We will write to you as soon as it is enabled.`
-        : p`The card office has approved your card request. Your card will now be printed; we will write to you as soon as it is ready.`,
-      p`You can follow your request in your self-service space: ${c.url}`,
-    ],
-  }),
-  request_rejected: (c) => {
-    const reason = oneLine(c.data.reason);
-    return {
-      subject: `Your card request was not accepted`,
-      paragraphs: [
-        p`The card office could not accept your card request.`,
-        ...(reason ? [p`Reason: ${reason}`] : []),
-        p`You can make a new request, fixing what is mentioned (a new photo, for instance), in your self-service space: ${c.url}`,
-      ],
-    };
-  },
-  card_ready: (c) => ({
-    subject: c.virtual ? `Your virtual card is enabled` : `Your card is ready`,
-    paragraphs: c.virtual
-      ? [
-          p`Your virtual card is enabled: you can use it right away.`,
-          p`You will find it in your self-service space: ${c.url}`,
-        ]
-      : [
-          p`Your card has been printed and encoded: it is ready. You can collect it at the card office (or it will be delivered to the address you gave).`,
-          p`Your self-service space: ${c.url}`,
-        ],
-  }),
-  card_disabled: (c) => {
-    const code = oneLine(c.data.reason);
-    const label = DISABLE_REASON_LABELS.en[code] ?? code;
-    const comment = oneLine(c.data.comment);
-    const advice: Record<DisableAdvice, Fragment> = {
-      replaced: p`Your new card replaces it: there is nothing for you to do.`,
-      rights: p`It can be enabled again if your rights are extended. If you think this is a mistake, please contact the card office.`,
-      office: p`To have it enabled again or to get a new card, please contact the card office.`,
-      self_reenable: p`If you find it, you can enable it again yourself in your self-service space. Otherwise, request a new card there or ask the card office.`,
-      new_card: p`You can request a new card in your self-service space or at the card office.`,
-    };
-    return {
-      subject: `Your card has been disabled`,
-      paragraphs: [
-        p`Your card has been disabled and no longer works.`,
-        ...(label ? [p`Reason: ${label}`] : []),
-        ...(comment ? [p`Comment from the card office: ${comment}`] : []),
-        advice[disableAdvice(c.data)],
-        p`Your self-service space: ${c.url}`,
-      ],
-    };
-  },
-  card_enabled: (c) => ({
-    subject: `Your card is enabled`,
-    paragraphs: [
-      c.virtual
-        ? p`Your virtual card is enabled: you can use it right away.`
-        : p`Your card is enabled: you can use it right away.`,
-      p`Your self-service space: ${c.url}`,
-    ],
-  }),
 };
 
 const WORDING: Record<MailLocale, {
-  templates: Record<MailTemplate, (c: Context) => Built>;
-  greeting: (firstName: string) => Fragment;
-  signature: (institution: string) => Fragment;
+  greeting: (firstName: string) => string;
+  signature: (institution: string) => string;
   automatic: string;
 }> = {
   fr: {
-    templates: FRENCH,
-    greeting: (firstName) => (firstName ? p`Bonjour ${firstName},` : p`Bonjour,`),
-    signature: (institution) => (institution ? p`Le service des cartes – ${institution}` : p`Le service des cartes`),
+    greeting: (firstName) => (firstName ? `Bonjour ${firstName},` : 'Bonjour,'),
+    signature: (institution) => (institution ? `Le service des cartes – ${institution}` : 'Le service des cartes'),
     automatic: 'Ce message est envoyé automatiquement ; merci de ne pas y répondre.',
   },
   en: {
-    templates: ENGLISH,
-    greeting: (firstName) => (firstName ? p`Hello ${firstName},` : p`Hello,`),
-    signature: (institution) => (institution ? p`The card office – ${institution}` : p`The card office`),
+    greeting: (firstName) => (firstName ? `Hello ${firstName},` : 'Hello,'),
+    signature: (institution) => (institution ? `The card office – ${institution}` : 'The card office'),
     automatic: 'This message was sent automatically; please do not reply.',
   },
 };
 
+/** The values and flags a template is rendered with, each on one line. */
+function scopeOf(template: MailTemplate, locale: MailLocale, data: MailData): RenderScope {
+  const reason = oneLine(data.reason);
+  const disabled = template === 'card_disabled';
+  return {
+    values: {
+      firstName: oneLine(data.firstName),
+      institutionName: oneLine(data.institutionName),
+      link: oneLine(data.selfServiceUrl),
+      reason: disabled ? DISABLE_REASON_LABELS[locale][reason] ?? reason : reason,
+      comment: oneLine(data.comment),
+      advice: disabled ? ADVICE[locale][disableAdvice(data)] : '',
+    },
+    flags: { virtual: data.cardKind === 'virtual' },
+    linkName: 'link',
+  };
+}
+
 /**
- * Renders one mail. The subject is a single line; the text body has one paragraph per block,
- * separated by blank lines; the HTML body is a complete document with every value escaped.
+ * Checks an edited subject and body against the template's placeholders: every problem of both
+ * parts, each naming its part; an empty list means the template can be saved and rendered.
  */
-export function renderMail(template: MailTemplate, locale: MailLocale, data: MailData): RenderedMail {
+export function validateMailTemplate(template: MailTemplate, source: TemplateSource): MailTemplateProblem[] {
+  const grammar = grammarOf(template);
+  const subject = parseSubject(source.subject, grammar);
+  const body = parseBody(source.body, grammar);
+  return [
+    ...(subject.ok ? [] : subject.problems.map((problem) => ({ field: 'subject' as const, code: problem.code, message: problem.message }))),
+    ...(body.ok ? [] : body.problems.map((problem) => ({ field: 'body' as const, code: problem.code, message: problem.message }))),
+  ];
+}
+
+function parsed(template: MailTemplate, source: TemplateSource): { subject: TemplateNode[]; body: TemplateNode[] } {
+  const grammar = grammarOf(template);
+  const subject = parseSubject(source.subject, grammar);
+  const body = parseBody(source.body, grammar);
+  if (!subject.ok || !body.ok) throw new RangeError(`invalid ${template} template; validate it with validateMailTemplate first`);
+  return { subject: subject.nodes, body: body.nodes };
+}
+
+/**
+ * Renders one mail, with the built-in text or with `source` (an admin's override, which must pass
+ * {@link validateMailTemplate}: a RangeError otherwise). The subject is a single line; the text
+ * body has one paragraph per block, separated by blank lines; the HTML body is a complete
+ * document whose only markup comes from the layout (paragraphs, line breaks, the link).
+ */
+export function renderMail(template: MailTemplate, locale: MailLocale, data: MailData, source?: TemplateSource): RenderedMail {
   const wording = WORDING[locale];
-  const institution = oneLine(data.institutionName);
-  const context: Context = { data, virtual: data.cardKind === 'virtual', url: link(oneLine(data.selfServiceUrl)) };
-  const built = wording.templates[template](context);
-  const paragraphs = [wording.greeting(oneLine(data.firstName)), ...built.paragraphs, wording.signature(institution)];
-  const subject = institution ? `${built.subject} – ${institution}` : built.subject;
+  const scope = scopeOf(template, locale, data);
+  const nodes = parsed(template, source ?? DEFAULTS[locale][template]);
+  const subject = renderSubject(renderSegments(nodes.subject, scope));
+  const institution = scope.values.institutionName ?? '';
+  const plain = (text: string): Paragraph => ({ text, html: escapeHtml(text) });
+  const paragraphs = [
+    plain(wording.greeting(scope.values.firstName ?? '')),
+    ...renderParagraphs(renderSegments(nodes.body, scope)),
+    plain(wording.signature(institution)),
+  ];
   const text = [...paragraphs.map((paragraph) => paragraph.text), '--', wording.automatic].join('\n\n') + '\n';
   const html = [
     '<!DOCTYPE html>',
@@ -313,4 +355,20 @@ export function renderMail(template: MailTemplate, locale: MailLocale, data: Mai
     '</html>',
   ].join('\n') + '\n';
   return { subject, text, html };
+}
+
+const SAMPLE_REJECT_REASON: Record<MailLocale, string> = { fr: 'La photo est floue.', en: 'The photo is blurry.' };
+const SAMPLE_COMMENT: Record<MailLocale, string> = { fr: 'Carte prêtée à une autre personne.', en: 'Card lent to someone else.' };
+
+/**
+ * Example data for previewing a template: every optional value filled in, so that every section
+ * shows (a card disabled by the office, with a comment; a request rejected with a reason).
+ */
+export function sampleMailData(template: MailTemplate, locale: MailLocale, options: {
+  institutionName: string; selfServiceUrl: string; cardKind: 'physical' | 'virtual';
+}): MailData {
+  const base: MailData = { firstName: 'Camille', institutionName: options.institutionName, selfServiceUrl: options.selfServiceUrl, cardKind: options.cardKind };
+  if (template === 'request_rejected') return { ...base, reason: SAMPLE_REJECT_REASON[locale] };
+  if (template === 'card_disabled') return { ...base, reason: 'MANAGER', comment: SAMPLE_COMMENT[locale], disabledBy: 'manager' };
+  return base;
 }

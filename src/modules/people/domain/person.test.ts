@@ -104,6 +104,21 @@ describe('validatePersonInput', () => {
     }
   });
 
+  it('reads the mail language as fr or en, from a bare code or a language tag', () => {
+    const localeOf = (locale: unknown) => {
+      const result = validatePersonInput({ ...minimal, locale }, { today: TODAY });
+      return result.ok ? result.value.locale : codes(result).join(',');
+    };
+    assert.equal(localeOf('en'), 'en');
+    assert.equal(localeOf(' FR '), 'fr');
+    assert.equal(localeOf('en-GB'), 'en');
+    assert.equal(localeOf('fr_FR'), 'fr');
+    assert.equal(localeOf(null), undefined);
+    assert.equal(localeOf(''), undefined);
+    for (const wrong of ['de', 'english', 'en-', 'e n', 'fr;en']) assert.equal(localeOf(wrong), 'locale:invalid_locale', wrong);
+    assert.equal(localeOf(1), 'locale:invalid_type');
+  });
+
   it('accepts boundary values', () => {
     const result = validatePersonInput(
       { ...minimal, birthDate: '1900-01-01', lastName: 'x'.repeat(100), academicLevel: 'doctorate', personType: 'EXTERNAL' },

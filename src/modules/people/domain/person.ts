@@ -14,6 +14,12 @@ export const PERSON_TYPES: readonly PersonType[] = ['student', 'staff', 'guest',
 /** ISCED 2011 level of a student: 6 = bachelor, 7 = master, 8 = doctorate. */
 export type AcademicLevelIsced = 6 | 7 | 8;
 
+/** The languages a person's mails can be written in. */
+export type PersonLocale = 'fr' | 'en';
+
+/** All person locales. */
+export const PERSON_LOCALES: readonly PersonLocale[] = ['fr', 'en'];
+
 /** Keys of the institution-defined free fields. */
 export type FreeFieldKey = 'free1' | 'free2' | 'free3' | 'free4' | 'free5' | 'free6' | 'free7';
 
@@ -51,6 +57,8 @@ export interface PersonInput {
   rightsEnd?: string;
   affiliation?: string;
   freeFields?: Partial<Record<FreeFieldKey, string>>;
+  /** Language of the person's mails; absent: the institution's default (French). */
+  locale?: PersonLocale;
 }
 
 /** Stable machine-readable reasons a person field is rejected. */
@@ -67,7 +75,8 @@ export type PersonErrorCode =
   | 'invalid_person_type'
   | 'invalid_ine'
   | 'invalid_esi'
-  | 'invalid_academic_level';
+  | 'invalid_academic_level'
+  | 'invalid_locale';
 
 /** One problem with one field. `field` is the PersonInput property (`freeFields.free3` for free fields). */
 export interface PersonFieldError {
@@ -89,7 +98,7 @@ export interface PersonValidationOptions {
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'eppn', 'lastName', 'firstName', 'birthDate', 'email', 'personType', 'studentNumber', 'ine', 'esi',
-  'academicLevel', 'rightsEnd', 'affiliation', 'freeFields',
+  'academicLevel', 'rightsEnd', 'affiliation', 'freeFields', 'locale',
 ]);
 
 const ISO_DATE_PATTERN = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
@@ -205,6 +214,16 @@ function readAcademicLevel(collector: FieldCollector, value: unknown): AcademicL
   );
 }
 
+/** `fr` or `en`, any case, also as a language tag (`en-GB`, `fr_FR`) as information systems write it. */
+function readLocale(collector: FieldCollector, value: unknown): PersonLocale | undefined {
+  const text = collector.text('locale', value, false);
+  if (text === undefined) return undefined;
+  const language = text.toLowerCase().split(/[-_]/)[0];
+  const locale = PERSON_LOCALES.find((candidate) => candidate === language);
+  if (locale !== undefined && /^[a-z]{2}([-_][a-z0-9]{1,8})*$/i.test(text)) return locale;
+  return collector.add('locale', 'invalid_locale', `locale must be fr or en, got ${JSON.stringify(text)}`);
+}
+
 function readFreeFields(collector: FieldCollector, value: unknown): Partial<Record<FreeFieldKey, string>> | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -235,7 +254,8 @@ function readFreeFields(collector: FieldCollector, value: unknown): Partial<Reco
  * are lowercased, INE uppercased, names and free text put in Unicode NFC. All problems are
  * reported at once, each with a stable `code`. Unknown properties are errors (`unknown_field`),
  * so a misspelt field name is not silently ignored. `academicLevel` accepts 6/7/8 as number or
- * string, or the router words BACHELOR/MASTER/DOCTORATE, and always yields the number.
+ * string, or the router words BACHELOR/MASTER/DOCTORATE, and always yields the number. `locale`
+ * is `fr` or `en` (a tag such as `en-GB` is reduced to its language).
  * Birth dates must lie between 1900-01-01 and today (`date_out_of_range` otherwise).
  */
 export function validatePersonInput(raw: unknown, options: PersonValidationOptions = {}): PersonValidationResult {
@@ -308,6 +328,7 @@ export function validatePersonInput(raw: unknown, options: PersonValidationOptio
   const rightsEnd = collector.date('rightsEnd', source.rightsEnd);
   const affiliation = collector.freeText('affiliation', source.affiliation, false, PERSON_LIMITS.affiliation);
   const freeFields = readFreeFields(collector, source.freeFields);
+  const locale = readLocale(collector, source.locale);
 
   if (collector.errors.length > 0 || eppn === undefined || lastName === undefined || firstName === undefined || personType === undefined) {
     return { ok: false, errors: collector.errors };
@@ -322,5 +343,6 @@ export function validatePersonInput(raw: unknown, options: PersonValidationOptio
   if (rightsEnd !== undefined) value.rightsEnd = rightsEnd;
   if (affiliation !== undefined) value.affiliation = affiliation;
   if (freeFields !== undefined) value.freeFields = freeFields;
+  if (locale !== undefined) value.locale = locale;
   return { ok: true, value };
 }
