@@ -3,13 +3,15 @@ import { loadConfig } from '../src/config.ts';
 import { startRuntime } from '../src/app/runtime.ts';
 import type { Principal } from '../src/modules/auth/domain/roles.ts';
 import type { BenchRow } from './bench-report.ts';
-import { freshDatabase, LAST_NAMES, loadSyntheticCards, percentile } from './bench-database.ts';
+import { freshDatabase, LAST_NAMES, loadSyntheticCards, loadSyntheticMoves, percentile } from './bench-database.ts';
 
 const ADMIN: Principal = { kind: 'token', id: 'bench', actor: 'bench', displayName: 'bench', role: 'admin', personTypes: null, personId: null };
 
 /**
  * Card search on PostgreSQL with 1M synthetic cards: p50/p95 of a name search and of filtered
  * lists through the cards service, against a primary-key lookup on the same table in the same run.
+ * Then the dashboard's statistics (GET /stats/cards through its service) once the cards have a
+ * history, against a plain `SELECT count(*) FROM cards`, and the first run of the snapshot job.
  */
 export async function runSearchBench(options: { cards?: number; samples?: number } = {}): Promise<BenchRow[]> {
   const total = options.cards ?? 1_000_000;
@@ -22,10 +24,10 @@ export async function runSearchBench(options: { cards?: number; samples?: number
     await loadSyntheticCards(pool, total);
     const { cards } = runtime.services;
 
-    async function measure(run: (i: number) => Promise<unknown>): Promise<number[]> {
+    async function measure(run: (i: number) => Promise<unknown>, count = samples): Promise<number[]> {
       for (let i = 0; i < 10; i++) await run(i);
       const times: number[] = [];
-      for (let i = 0; i < samples; i++) {
+      for (let i = 0; i < count; i++) {
         const started = performance.now();
         await run(i);
         times.push(performance.now() - started);
@@ -44,11 +46,42 @@ export async function runSearchBench(options: { cards?: number; samples?: number
       return { metric: `${metric} p50 ${percentile(times, 50).toFixed(1)} ms / p95`, value: p95, unit: 'ms',
         baseline: { name: 'primary-key lookup p95', value: pkP95 }, ratio: pkP95 / p95, goal: 'p95 < 50 ms', pass: p95 < 50 };
     };
-    return [
+    const searchRows = [
       row('name search ("dupont12")', nameSearch),
       row('search by student number', rareSearch),
       row('filtered list (ENABLED, type, by date)', filtered),
       row('work queue (NEW+CHECKED, by name, 100)', queue),
+    ];
+
+    await loadSyntheticMoves(pool);
+    const { cardStats } = runtime.services;
+    const timed = async (run: () => Promise<unknown>) => {
+      const started = performance.now();
+      await run();
+      return performance.now() - started;
+    };
+    // Before any snapshot: the 29 past days are rewound from the moves on the fly.
+    const firstLoad = await timed(() => cardStats.cardStats({ days: 30 }, ADMIN));
+    const backfill = await timed(() => cardStats.snapshot());
+    const statsSamples = Math.min(samples, 50);
+    const countAll = await measure(() => pool.query('SELECT count(*) FROM cards'), statsSamples);
+    const month = await measure(() => cardStats.cardStats({ days: 30 }, ADMIN), statsSamples);
+    const year = await measure(() => cardStats.cardStats({ days: 366 }, ADMIN), statsSamples);
+    const countP95 = percentile(countAll, 95);
+    const countName = `SELECT count(*) FROM cards (p50 ${percentile(countAll, 50).toFixed(0)} ms) p95`;
+    const statsRow = (metric: string, times: number[]): BenchRow => {
+      const p95 = percentile(times, 95);
+      return { metric: `${metric} p50 ${percentile(times, 50).toFixed(0)} ms / p95`, value: p95, unit: 'ms',
+        baseline: { name: countName, value: countP95 }, ratio: countP95 / p95,
+        goal: 'p95 ≤ 3 × count(*)', pass: p95 <= 3 * countP95 };
+    };
+    return [
+      ...searchRows,
+      statsRow('card stats, 30 days (dashboard)', month),
+      statsRow('card stats, 366 days', year),
+      { metric: 'card stats, 30 days, no snapshot yet (first load)', value: firstLoad, unit: 'ms',
+        baseline: { name: countName, value: countP95 }, ratio: countP95 / firstLoad, goal: '< 5 s', pass: firstLoad < 5000 },
+      { metric: 'snapshot job, first run (backfills 366 days from 1.9M moves)', value: backfill, unit: 'ms', goal: '< 60 s', pass: backfill < 60_000 },
     ];
   } finally {
     await runtime.close();

@@ -4,6 +4,7 @@ import type { Services } from './services.ts';
 import { MAIL_SEND_RETRY_LIMIT } from '../modules/notifications/notifications.service.ts';
 import type { PersonImportJobData } from '../modules/imports/imports.service.ts';
 import { ESC_QUEUES } from '../modules/esc/esc-sync.service.ts';
+import { CARD_STATS_QUEUES, CARD_STATS_SNAPSHOT_CRON } from '../modules/cards/card-stats.service.ts';
 
 /**
  * Declares every queue and its handler. Web nodes and worker processes declare the same set; only
@@ -40,9 +41,15 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define<{ runId: string }>(ESC_QUEUES.reconcile, async ({ runId }) => {
     await services.escSync.reconcile(services.jobRuns.reporter(runId));
   }, { retryLimit: 0, expireInSeconds: 6 * 3600 });
+  // Idempotent: under an advisory lock, only days without a snapshot are computed, and upserted.
+  // Queued once at a time (policy short): the nightly schedule, or a reader who found days missing.
+  jobs.define(CARD_STATS_QUEUES.snapshot, async () => {
+    await services.cardStats.snapshot();
+  }, { policy: 'short', retryLimit: 2, retryDelaySeconds: 300, expireInSeconds: 3600 });
   return [
     ...(services.escSync.enabled ? [{ queue: ESC_QUEUES.sweep, cron: '* * * * *' }] : []),
     { queue: QUEUES.sessionPurge, cron: '7 * * * *' },
     { queue: QUEUES.rightsEnd, cron: config.rightsEndCron },
+    { queue: CARD_STATS_QUEUES.snapshot, cron: CARD_STATS_SNAPSHOT_CRON },
   ];
 }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { sql } from 'kysely';
 import {
   assertAccessible, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, portraitJpeg, screenshot, startWebWorld,
   stationEncode, type WebWorld,
@@ -233,5 +234,57 @@ describe('the card office console in Chromium', () => {
     const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as { person: { id: string } };
     assert.equal(exported.person.id, holder.person.id);
     await holderContext.close();
+  });
+
+  test('the dashboard: counters, requests per day and cards by state over time, as charts or tables', async () => {
+    // Twenty requests spread over the last twenty days (the database stamps moves with its own
+    // clock: the history is moved back as if they had been made then).
+    const db = world.t.runtime.database.db;
+    for (const [index, cardId] of cardIds.slice(10).entries()) {
+      const at = sql`now() - ${`${index + 1} days`}::interval`;
+      await sql`UPDATE cards SET requested_at = ${at} WHERE id = ${cardId}::uuid`.execute(db);
+      await sql`UPDATE card_moves SET at = ${at} WHERE card_id = ${cardId}::uuid AND from_state IS NULL`.execute(db);
+    }
+    const admin = await world.t.loginAs('admin');
+    const stats = (await admin.get<{
+      queues: Record<string, number>; current: Record<string, Record<string, number>>; requestsPerDay: Array<{ total: number }>;
+    }>('/api/v1/stats/cards')).body;
+
+    await page.goto('/office');
+    await page.locator('[data-testid="requests-per-day-chart"] .recharts-bar-rectangle').first().waitFor();
+    await page.locator('[data-testid="states-over-time-chart"] .recharts-area').first().waitFor();
+    for (const [testId, queue] of [['count-to-check', 'waitingRequests'], ['count-to-print', 'toPrint'], ['count-in-print', 'inPrint'],
+      ['count-to-encode', 'toEncode'], ['count-to-deliver', 'toDeliver']] as const) {
+      assert.match(await page.getByTestId(testId).innerText(), new RegExp(`\\n${stats.queues[queue]}$`), testId);
+    }
+    assert.equal(await page.getByTestId('count-to-check').getAttribute('href'), '/office/queue');
+    assert.ok((await page.locator('[data-testid="requests-per-day-chart"] .recharts-bar-rectangle').count()) >= 20, 'a bar per day with requests');
+    assert.match(await page.getByTestId('requests-per-day-chart').getAttribute('aria-label') ?? '', /^Diagramme en barres : 3\d demandes du /);
+    await assertAccessible(page, 'dashboard charts');
+    await screenshot(page, '24b-office-dashboard-charts');
+
+    // Keyboard: the switch shows the figures as a table, one row per day of the window, newest first.
+    await page.getByTestId('requests-per-day-as-table').focus();
+    await page.keyboard.press('Space');
+    const requestRows = page.locator('[data-testid="requests-per-day-table"] tbody tr');
+    assert.equal(await requestRows.count(), 30);
+    const requested = (await requestRows.allInnerTexts()).map((row) => Number(row.split('\t').at(-1)));
+    assert.deepEqual(requested, stats.requestsPerDay.map((point) => point.total).reverse());
+
+    // One person type: the states table follows the selection; today's row totals that type's cards.
+    await page.getByTestId('dashboard-type').getByText('Personnel').click();
+    await page.getByTestId('states-over-time-as-table').check();
+    const staffToday = Object.values(stats.current.staff ?? {}).reduce((sum, count) => sum + count, 0);
+    assert.ok(staffToday > 0);
+    const todayRow = page.locator('[data-testid="states-over-time-table"] tbody tr').first();
+    assert.equal((await todayRow.innerText()).split('\t').at(-1), String(staffToday));
+    assert.equal(await page.locator(`[data-testid="state-type-count"][data-state="NEW"][data-type="staff"]`).innerText(),
+      String(stats.current.staff?.NEW ?? 0));
+    await assertAccessible(page, 'dashboard tables');
+    await screenshot(page, '24c-office-dashboard-tables');
+
+    // Another window: seven days, asked again of the server.
+    await page.getByTestId('dashboard-period').getByText('7 jours').click();
+    await page.waitForFunction('document.querySelectorAll("[data-testid=requests-per-day-table] tbody tr").length === 7');
   });
 });

@@ -55,7 +55,24 @@ export interface CardMovesTable {
   remoteAddress: string | null;
 }
 
+/** How many cards of a holder person type were in a state at the end of a day (card statistics). */
+export interface CardStateDailyTable {
+  /** `YYYY-MM-DD` in the statistics time zone. */
+  day: string;
+  personType: string;
+  state: string;
+  count: number;
+}
+
+/** The days whose snapshot in `card_state_daily` is complete. */
+export interface CardStateDaysTable {
+  day: string;
+  takenAt: Generated<Date>;
+}
+
 export interface CardsTables {
   cards: CardsTable;
   cardMoves: CardMovesTable;
+  cardStateDaily: CardStateDailyTable;
+  cardStateDays: CardStateDaysTable;
 }

@@ -1,50 +1,27 @@
-import { Alert, Anchor, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Group, Loader, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { cardsApi } from '../api/cards.api.ts';
-import { escApi } from '../api/esc.api.ts';
-import { useSession, WRITE_ROLES } from '../auth/session.context.tsx';
+import { statsApi, type CardStats } from '../api/stats.api.ts';
+import { useSession, type Role } from '../auth/session.context.tsx';
 import { CARD_STATES, stateColor } from '../shared/card-state.ts';
-import { formatDate, formatNumber } from '../shared/format.ts';
+import { formatNumber } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
+import { ALL_TYPES, countsOf } from './dashboard-counts.ts';
 
-const PERSON_TYPES = ['student', 'staff', 'guest', 'external'];
-const DAYS = 14;
+// The charts (recharts) are a chunk of their own, fetched when the dashboard shows them.
+const DashboardCharts = lazy(() => import('./dashboard-charts.component.tsx').then((module) => ({ default: module.DashboardCharts })));
 
-function isoDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
+/** Windows the charts offer, in days (today included); 366 is "a year". */
+const PERIODS = [7, 30, 90, 366] as const;
+const DEFAULT_PERIOD = 30;
 
-async function count(query: Parameters<typeof cardsApi.list>[0], signal: AbortSignal): Promise<number> {
-  const page = await cardsApi.list({ ...query, limit: 1, page: 1 }, signal);
-  return page.total ?? page.items.length;
-}
-
-interface Stats {
-  byState: Record<string, number>;
-  byType: Record<string, number>;
-  perDay: Array<{ day: string; count: number }>;
-}
-
-async function loadStats(signal: AbortSignal): Promise<Stats> {
-  const today = new Date();
-  const days = Array.from({ length: DAYS }, (_, index) => {
-    const day = new Date(today);
-    day.setUTCDate(day.getUTCDate() - (DAYS - 1 - index));
-    return isoDay(day);
-  });
-  const [states, types, perDay] = await Promise.all([
-    Promise.all(CARD_STATES.map((state) => count({ state: [state] }, signal))),
-    Promise.all(PERSON_TYPES.map((type) => count({ personType: [type] }, signal))),
-    Promise.all(days.map((day) => count({ requestedFrom: day, requestedTo: day }, signal))),
-  ]);
-  return {
-    byState: Object.fromEntries(CARD_STATES.map((state, index) => [state, states[index] ?? 0])),
-    byType: Object.fromEntries(PERSON_TYPES.map((type, index) => [type, types[index] ?? 0])),
-    perDay: days.map((day, index) => ({ day, count: perDay[index] ?? 0 })),
-  };
+/** Where a counter leads: the work page when the role may open it, else the card list filtered the same way. */
+function counterLink(role: Role | undefined, states: readonly string[], page?: { path: string; roles: readonly Role[] }): string {
+  if (page && role && page.roles.includes(role)) return page.path;
+  return `/office/cards?state=${states.join(',')}`;
 }
 
 function Counter({ label, value, to, testId }: { label: string; value: number | undefined; to: string; testId: string }) {
@@ -56,115 +33,136 @@ function Counter({ label, value, to, testId }: { label: string; value: number | 
   );
 }
 
-/** Requests per day as an SVG bar chart, with a table for screen readers. */
-function PerDayChart({ data }: { data: Array<{ day: string; count: number }> }) {
-  const { t } = useTranslation();
-  const max = Math.max(1, ...data.map((point) => point.count));
-  const width = 560;
-  const height = 160;
-  const bar = width / data.length;
+/** A labelled group of choices (period, person type) as a segmented control of radio buttons. */
+function Choice({ label, value, data, onChange, testId }: {
+  label: string; value: string; data: Array<{ value: string; label: string }>; onChange(value: string): void; testId: string;
+}) {
+  const id = useId();
   return (
-    <figure style={{ margin: 0 }}>
-      <svg viewBox={`0 0 ${width} ${height + 20}`} width="100%" role="img" aria-label={t('dashboard.perDay')}>
-        {data.map((point, index) => {
-          const h = (point.count / max) * height;
-          return (
-            <g key={point.day}>
-              <rect x={index * bar + 4} y={height - h} width={bar - 8} height={h} fill="#1971c2" rx={3}>
-                <title>{`${formatDate(point.day)} : ${point.count}`}</title>
-              </rect>
-              {index % 2 === 0 ? <text x={index * bar + bar / 2} y={height + 14} fontSize="10" textAnchor="middle" fill="#343a40">{point.day.slice(5)}</text> : null}
-            </g>
-          );
-        })}
-      </svg>
-      <details>
-        <summary>{t('dashboard.showData')}</summary>
-        <Table fz="xs">
+    <div role="group" aria-labelledby={id}>
+      <Text id={id} size="sm" fw={600} mb={4}>{label}</Text>
+      <SegmentedControl value={value} onChange={onChange} data={data} size="xs" data-testid={testId} />
+    </div>
+  );
+}
+
+/** Cards now, per state (rows) and person type (columns), each figure leading to the filtered card list. */
+function CurrentCounts({ stats }: { stats: CardStats }) {
+  const { t } = useTranslation();
+  const all = countsOf(stats.current, ALL_TYPES);
+  const max = Math.max(1, ...Object.values(all));
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="current-counts-title">
+      <Title order={2} size="h4" mb="sm" id="current-counts-title">{t('dashboard.byStateAndType')}</Title>
+      <Table.ScrollContainer minWidth={560}>
+        <Table verticalSpacing={2} data-testid="state-counts">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('dashboard.state')}</Table.Th>
+              <Table.Th scope="col" w="25%"><VisuallyHidden>{t('dashboard.share')}</VisuallyHidden></Table.Th>
+              {stats.personTypes.map((type) => <Table.Th scope="col" key={type} ta="right">{t(`personType.${type}`, { defaultValue: type })}</Table.Th>)}
+              <Table.Th scope="col" ta="right">{t('dashboard.total')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
           <Table.Tbody>
-            {data.map((point) => <Table.Tr key={point.day}><Table.Td>{formatDate(point.day)}</Table.Td><Table.Td>{point.count}</Table.Td></Table.Tr>)}
+            {CARD_STATES.map((state) => (
+              <Table.Tr key={state}>
+                <Table.Th scope="row" fw={400}>
+                  <Anchor component={Link} to={`/office/cards?state=${state}`} size="sm">{t(`state.${state}`)}</Anchor>
+                </Table.Th>
+                <Table.Td>
+                  <div className="state-bar" aria-hidden="true" style={{ width: `${((all[state] ?? 0) / max) * 100}%`, background: stateColor(state) }} />
+                </Table.Td>
+                {stats.personTypes.map((type) => {
+                  const count = stats.current[type]?.[state] ?? 0;
+                  return (
+                    <Table.Td key={type} ta="right" data-testid="state-type-count" data-state={state} data-type={type}>
+                      {count > 0 ? <Anchor component={Link} to={`/office/cards?state=${state}&type=${type}`} size="sm">{formatNumber(count)}</Anchor> : formatNumber(0)}
+                    </Table.Td>
+                  );
+                })}
+                <Table.Td ta="right" fw={600} data-state={state} data-testid="state-count">{formatNumber(all[state] ?? 0)}</Table.Td>
+              </Table.Tr>
+            ))}
           </Table.Tbody>
         </Table>
-      </details>
-    </figure>
+      </Table.ScrollContainer>
+    </Paper>
+  );
+}
+
+function EscPanel({ esc }: { esc: NonNullable<CardStats['escSync']> }) {
+  const { t } = useTranslation();
+  return (
+    <Paper withBorder p="md" data-testid="dashboard-esc">
+      <Group justify="space-between">
+        <Title order={2} size="h4">{t('esc.title')}</Title>
+        <Anchor component={Link} to="/office/esc">{t('dashboard.details')}</Anchor>
+      </Group>
+      {!esc.enabled ? <Text size="sm">{t('esc.off')}</Text> : (
+        <Group gap="xl" mt="xs">
+          <Text>{t('esc.counts.pending')} : <strong>{formatNumber(esc.pending)}</strong></Text>
+          <Text>{t('esc.counts.retrying')} : <strong>{formatNumber(esc.retrying)}</strong></Text>
+          <Text c={esc.failed ? 'red.8' : undefined}>{t('esc.counts.failed')} : <strong data-testid="esc-failed-count">{formatNumber(esc.failed)}</strong></Text>
+          <Text>{t('esc.counts.done')} : <strong>{formatNumber(esc.done)}</strong></Text>
+        </Group>
+      )}
+      {esc.failed > 0 ? <Alert color="red" mt="sm">{t('esc.failuresWaiting', { count: esc.failed })}</Alert> : null}
+    </Paper>
   );
 }
 
 /**
- * The card office at a glance: queues waiting for someone, counts per state and person type,
- * requests per day, and ESC Router sync failures.
+ * The card office at a glance, from one call to GET /stats/cards: the work queues, ESC Router
+ * sync failures, requests per day, cards by state over time (per person type) and now.
  */
 export function DashboardPage() {
   const { t } = useTranslation();
   usePageTitle(t('dashboard.title'));
   const { principal } = useSession();
-  const stats = useApi(loadStats, []);
-  const canSeeEsc = !!principal && WRITE_ROLES.includes(principal.role);
-  const esc = useApi((signal) => (canSeeEsc ? escApi.status(signal) : Promise.resolve(null)), [canSeeEsc]);
-  const byState = stats.data?.byState;
-  const maxState = Math.max(1, ...Object.values(byState ?? {}));
+  const [period, setPeriod] = useState<number>(DEFAULT_PERIOD);
+  const [chosenType, setChosenType] = useState(ALL_TYPES);
+  const stats = useApi((signal) => statsApi.cards(period, signal), [period]);
+  const data = stats.data;
+  const type = data && chosenType !== ALL_TYPES && !data.personTypes.includes(chosenType) ? ALL_TYPES : chosenType;
+  const role = principal?.role;
+  const counters = [
+    { label: t('dashboard.toCheck'), value: data?.queues.waitingRequests, testId: 'count-to-check',
+      to: counterLink(role, ['NEW', 'RENEWED'], { path: '/office/queue', roles: ['admin', 'manager'] }) },
+    { label: t('dashboard.toPrint'), value: data?.queues.toPrint, testId: 'count-to-print',
+      to: counterLink(role, ['REQUEST_CHECKED'], { path: '/office/print', roles: ['admin', 'manager', 'station'] }) },
+    { label: t('dashboard.inPrint'), value: data?.queues.inPrint, testId: 'count-in-print', to: counterLink(role, ['IN_PRINT']) },
+    { label: t('dashboard.toEncode'), value: data?.queues.toEncode, testId: 'count-to-encode',
+      to: counterLink(role, ['PRINTED', 'IN_ENCODE'], { path: '/office/encode', roles: ['admin', 'manager', 'station'] }) },
+    { label: t('dashboard.toDeliver'), value: data?.queues.toDeliver, testId: 'count-to-deliver',
+      to: counterLink(role, ['ENCODED'], { path: '/office/delivery', roles: ['admin', 'manager', 'deliverer'] }) },
+  ];
 
   return (
     <Stack>
       <Title order={1} size="h2">{t('dashboard.title')}</Title>
       <ProblemAlert error={stats.error} />
-      <SimpleGrid cols={{ base: 2, md: 4 }}>
-        <Counter label={t('dashboard.toCheck')} value={byState ? (byState.NEW ?? 0) + (byState.RENEWED ?? 0) : undefined} to="/office/queue" testId="count-to-check" />
-        <Counter label={t('dashboard.toPrint')} value={byState?.REQUEST_CHECKED} to="/office/print" testId="count-to-print" />
-        <Counter label={t('dashboard.toEncode')} value={byState ? (byState.PRINTED ?? 0) + (byState.IN_ENCODE ?? 0) : undefined} to="/office/encode" testId="count-to-encode" />
-        <Counter label={t('dashboard.toDeliver')} value={byState?.ENCODED} to="/office/delivery" testId="count-to-deliver" />
+      <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }}>
+        {counters.map((counter) => <Counter key={counter.testId} {...counter} />)}
       </SimpleGrid>
-      {canSeeEsc && esc.data ? (
-        <Paper withBorder p="md" data-testid="dashboard-esc">
-          <Group justify="space-between">
-            <Title order={2} size="h4">{t('esc.title')}</Title>
-            <Anchor component={Link} to="/office/esc">{t('dashboard.details')}</Anchor>
+      {data?.escSync ? <EscPanel esc={data.escSync} /> : null}
+      {!data && stats.loading ? <Loader role="status" aria-label={t('common.loading')} /> : null}
+      {data ? (
+        <>
+          <Group align="flex-end" gap="xl" wrap="wrap">
+            <Choice label={t('dashboard.period')} value={String(period)} onChange={(value) => setPeriod(Number(value))} testId="dashboard-period"
+              data={PERIODS.map((days) => ({ value: String(days), label: days === 366 ? t('dashboard.oneYear') : t('dashboard.lastDays', { count: days }) }))} />
+            <Choice label={t('dashboard.personType')} value={type} onChange={setChosenType} testId="dashboard-type"
+              data={[{ value: ALL_TYPES, label: t('dashboard.allTypes') },
+                ...data.personTypes.map((personType) => ({ value: personType, label: t(`personType.${personType}`, { defaultValue: personType }) }))]} />
+            {stats.loading ? <Loader size="sm" role="status" aria-label={t('common.loading')} /> : null}
           </Group>
-          {!esc.data.enabled ? <Text size="sm">{t('esc.off')}</Text> : (
-            <Group gap="xl" mt="xs">
-              <Text>{t('esc.counts.pending')} : <strong>{formatNumber(esc.data.counts.pending)}</strong></Text>
-              <Text>{t('esc.counts.retrying')} : <strong>{formatNumber(esc.data.counts.retrying)}</strong></Text>
-              <Text c={esc.data.counts.failed ? 'red.8' : undefined}>{t('esc.counts.failed')} : <strong data-testid="esc-failed-count">{formatNumber(esc.data.counts.failed)}</strong></Text>
-              <Text>{t('esc.counts.done')} : <strong>{formatNumber(esc.data.counts.done)}</strong></Text>
-            </Group>
-          )}
-          {esc.data.counts.failed > 0 ? <Alert color="red" mt="sm">{t('esc.failuresWaiting', { count: esc.data.counts.failed })}</Alert> : null}
-        </Paper>
-      ) : null}
-      {!stats.data && stats.loading ? <Loader role="status" aria-label={t('common.loading')} /> : null}
-      {stats.data ? (
-        <SimpleGrid cols={{ base: 1, lg: 2 }}>
-          <Paper withBorder p="md">
-            <Title order={2} size="h4" mb="sm">{t('dashboard.byState')}</Title>
-            <Table verticalSpacing={2} data-testid="state-counts">
-              <Table.Tbody>
-                {CARD_STATES.map((state) => (
-                  <Table.Tr key={state}>
-                    <Table.Td w="40%"><Anchor component={Link} to={`/office/cards?state=${state}`} size="sm">{t(`state.${state}`)}</Anchor></Table.Td>
-                    <Table.Td>
-                      <div className="state-bar" style={{ width: `${((byState?.[state] ?? 0) / maxState) * 100}%`, background: stateColor(state) }} />
-                    </Table.Td>
-                    <Table.Td w={70} ta="right" data-state={state} data-testid="state-count">{formatNumber(byState?.[state] ?? 0)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Paper>
-          <Stack>
-            <Paper withBorder p="md">
-              <Title order={2} size="h4" mb="sm">{t('dashboard.perDay')}</Title>
-              <PerDayChart data={stats.data.perDay} />
-            </Paper>
-            <Paper withBorder p="md">
-              <Title order={2} size="h4" mb="sm">{t('dashboard.byType')}</Title>
-              <Group>
-                {PERSON_TYPES.map((type) => (
-                  <Text key={type}>{t(`personType.${type}`)} : <strong>{formatNumber(stats.data?.byType[type] ?? 0)}</strong></Text>
-                ))}
-              </Group>
-            </Paper>
-          </Stack>
-        </SimpleGrid>
+          <Suspense fallback={<Loader role="status" aria-label={t('common.loading')} />}>
+            <DashboardCharts stats={data} type={type} />
+          </Suspense>
+          <Text size="xs" c="dimmed">{t('dashboard.timeZone', { zone: data.timeZone })}</Text>
+          <CurrentCounts stats={data} />
+        </>
       ) : null}
     </Stack>
   );

@@ -19,6 +19,13 @@ export function formatDate(value: string | Date | null | undefined): string {
   return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', ...(dateOnly ? { timeZone: 'UTC' } : {}) }).format(date);
 }
 
+/** A `YYYY-MM-DD` day for chart axes: "12 mars", or "12 mars 26" when the year matters. */
+export function formatShortDay(day: string, withYear = false): string {
+  const date = toDate(day);
+  if (!date) return '';
+  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', ...(withYear ? { year: '2-digit' } : {}), timeZone: 'UTC' }).format(date);
+}
+
 /** A date and time in the interface language. */
 export function formatDateTime(value: string | Date | null | undefined): string {
   const date = toDate(value);
