@@ -29,6 +29,12 @@ export interface Config {
   rightsEndCron: string;
   escRouterUrl: string | undefined;
   escRouterApiKey: string | undefined;
+  /**
+   * `serve` starts an in-process ESC Router simulator and syncs to it, so that a demo shows the
+   * ESC sync without a real router. On by default only in demo mode without ESC_ROUTER_URL;
+   * refused together with a real router URL.
+   */
+  escRouterSimulator: boolean;
   escEscnPrefix: number;
   escCardType: string;
   escVirtualCardType: string;
@@ -102,6 +108,10 @@ export function loadConfig(env: Env = process.env): Config {
   const escRouterUrl = url(env, 'ESC_ROUTER_URL', ['http:', 'https:']);
   const escRouterApiKey = env.ESC_ROUTER_API_KEY?.trim() || undefined;
   if (escRouterUrl && !escRouterApiKey) throw new ConfigError('ESC_ROUTER_API_KEY is required when ESC_ROUTER_URL is set');
+  const demo = boolean(env, 'DEMO', true);
+  const escRouterSimulator = boolean(env, 'ESC_ROUTER_SIMULATOR', demo && !escRouterUrl);
+  // Both at once would leave it unclear where the cards go: a real router must never be shadowed by the demo one.
+  if (escRouterSimulator && escRouterUrl) throw new ConfigError('ESC_ROUTER_SIMULATOR cannot be true when ESC_ROUTER_URL is set');
   const loginWindowMinutes = integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 1440);
   return {
     port,
@@ -109,7 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     databaseUrl,
     dataDir: resolve(env.DATA_DIR?.trim() || './data'),
-    demo: boolean(env, 'DEMO', true),
+    demo,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     runWorkers: boolean(env, 'RUN_WORKERS', true),
     cookieSecure: boolean(env, 'COOKIE_SECURE', publicUrl.startsWith('https:')),
@@ -125,6 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
     rightsEndCron: env.RIGHTS_END_CRON?.trim() || '15 2 * * *',
     escRouterUrl,
     escRouterApiKey,
+    escRouterSimulator,
     escEscnPrefix: integer(env, 'ESC_ESCN_PREFIX', 1, 0, 999),
     escCardType: oneOf(env, 'ESC_CARD_TYPE', ESC_CARD_TYPES, 'SMART_NO_CDZ'),
     escVirtualCardType: oneOf(env, 'ESC_VIRTUAL_CARD_TYPE', ESC_CARD_TYPES, 'SMART_PASSIVE'),

@@ -4,6 +4,7 @@ import { openDatabase, type DatabaseHandle } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrator.ts';
 import { JobQueue } from '../platform/jobs/job-queue.ts';
 import { createLogger } from '../platform/observability/logger.ts';
+import { startEmbeddedEscRouter, type EmbeddedEscRouter } from '../adapters/esc-router/esc-router.embedded.ts';
 import { createMetrics } from '../platform/observability/metrics.ts';
 import type { AppDeps, AppInstance } from './app-types.ts';
 import { buildApp } from './build-app.ts';
@@ -15,12 +16,17 @@ export interface RuntimeOptions {
   command: string;
   /** Build the HTTP app (serve, tests) or not (CLI commands, worker). */
   http: boolean;
-  /** Poll job queues in this process. */
+  /** Poll job queues in this process (or later, through {@link Runtime.startWorkers}). */
   workers: boolean;
   logger?: Logger;
   /** Start the embedded database from a dump (tests). */
   loadDataDir?: Blob;
   now?: () => Date;
+  /**
+   * Start the embedded ESC Router simulator when the configuration asks for it
+   * (ESC_ROUTER_SIMULATOR). Only the serving process does: it alone shows the sync to a visitor.
+   */
+  embeddedEscRouter?: boolean;
 }
 
 export interface Runtime {
@@ -31,8 +37,15 @@ export interface Runtime {
   services: Services;
   app: AppInstance | undefined;
   deps: AppDeps;
+  /** The demo ESC Router inside this process, when started (`config.escRouterUrl` then points at it). */
+  embeddedEscRouter: EmbeddedEscRouter | undefined;
   /** The recurring jobs (queue and cron), for `jobs run-once`. */
   schedules: Array<{ queue: string; cron: string }>;
+  /**
+   * Registers the schedules and starts polling the queues in this process, for a caller that
+   * started with `workers: false` and wants them later (`serve`, once listening). Idempotent.
+   */
+  startWorkers(): Promise<void>;
   /** Graceful stop: in-flight requests, then running jobs, then the database. */
   close(): Promise<void>;
 }
@@ -42,26 +55,39 @@ export interface Runtime {
  * job queue and schedules, and optionally the HTTP app. Every entry point (server, worker, CLI,
  * tests) goes through here, so they all run the same code.
  */
-export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+export async function startRuntime(configured: Config, options: RuntimeOptions): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(configured.logLevel);
+  const embeddedEscRouter = options.embeddedEscRouter && configured.escRouterSimulator ? await startEmbeddedEscRouter() : undefined;
+  // The sync reaches the embedded router like any other: through its URL and key.
+  const config: Config = embeddedEscRouter
+    ? { ...configured, escRouterUrl: embeddedEscRouter.url, escRouterApiKey: embeddedEscRouter.apiKey }
+    : configured;
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     command: options.command,
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  }).catch(async (error: unknown) => {
+    await embeddedEscRouter?.close();
+    throw error;
   });
   let ready = false;
   try {
     const report = await migrate(database.pool);
     if (report.applied.length > 0) logger.info({ applied: report.applied }, 'migrations applied');
     const jobs = new JobQueue(database.pool, logger);
-    const services = createServices({ config, db: database.db, jobs, logger, ...(options.now ? { now: options.now } : {}) });
+    const services = createServices({
+      config, db: database.db, jobs, logger,
+      ...(options.now ? { now: options.now } : {}),
+      ...(embeddedEscRouter ? { embeddedEscRouter } : {}),
+    });
     const schedules = defineJobs(jobs, services, config);
     await jobs.start();
-    if (options.workers) {
+    const startWorkers = async () => {
       for (const { queue, cron } of schedules) await jobs.schedule(queue, cron);
       await jobs.startWorkers();
-    }
+    };
+    if (options.workers) await startWorkers();
     const metrics = createMetrics();
     metrics.addGauge('campuscard_job_queue_depth', 'Jobs waiting per queue', 'queue', () => jobs.queueDepths());
     metrics.addGauge('campuscard_esc_outbox_backlog', 'ESC Router outbox entries waiting (pending) or needing an operator (failed)',
@@ -72,12 +98,14 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     ready = true;
     let closing: Promise<void> | undefined;
     return {
-      config, logger, database, jobs, services, app, deps, schedules,
+      config, logger, database, jobs, services, app, deps, schedules, embeddedEscRouter, startWorkers,
       close() {
         closing ??= (async () => {
           ready = false;
           if (app) await app.close();
           await jobs.stop();
+          // After the workers: a delivery in flight finishes against the router it started with.
+          await embeddedEscRouter?.close();
           await database.close();
         })();
         return closing;
@@ -85,6 +113,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     };
   } catch (error) {
     await database.close().catch(() => undefined);
+    await embeddedEscRouter?.close();
     throw error;
   }
 }

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../platform/db/schema.ts';
+import type { Executor } from '../platform/db/database.ts';
+import type { EmbeddedEscRouter } from '../adapters/esc-router/esc-router.embedded.ts';
 import type { JobQueue } from '../platform/jobs/job-queue.ts';
 import { createAuthService } from '../modules/auth/auth.service.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
@@ -12,6 +14,7 @@ import { createPeopleService } from '../modules/people/people.service.ts';
 import { createPhotosService } from '../modules/photos/photos.service.ts';
 import { createImportsService } from '../modules/imports/imports.service.ts';
 import { createCardsService } from '../modules/cards/cards.service.ts';
+import { CARD_STATS_QUEUES, createCardStatsService } from '../modules/cards/card-stats.service.ts';
 import { createEscnGenerator, type EscnGenerator } from '../modules/esc/domain/escn.ts';
 import { createEscSyncService } from '../modules/esc/esc-sync.service.ts';
 import { escSyncPorts } from '../modules/esc/esc-sync.ports.ts';
@@ -23,6 +26,8 @@ export interface ServiceContext {
   jobs: JobQueue;
   logger: Logger;
   now?: () => Date;
+  /** The demo router started by `serve` (ESC_ROUTER_SIMULATOR), to which the sync must introduce the institution. */
+  embeddedEscRouter?: Pick<EmbeddedEscRouter, 'register'>;
 }
 
 /**
@@ -76,13 +81,33 @@ export function createServices(context: ServiceContext) {
   people.addExportSection('cards', (executor, personId) => cards.exportData(personId, executor));
   // ESC Router sync: outbox entries are written in the transaction of each change (card moves,
   // person data, ESC consent); workers deliver them later (job-definitions).
+  const escPorts = escSyncPorts(people, cards, institution, config);
+  const embeddedRouter = context.embeddedEscRouter;
   const escSync = createEscSyncService({
     db, config, logger: context.logger, jobs: context.jobs, jobRuns,
-    ...escSyncPorts(people, cards, institution, config),
+    ...escPorts,
+    // Every delivery reads the settings first: the embedded demo router learns the institution's
+    // PIC there, so its key works from the first card, even when the PIC is set or changed later.
+    ...(embeddedRouter ? {
+      async loadSettings(executor: Executor) {
+        const settings = await escPorts.loadSettings(executor);
+        if (settings) embeddedRouter.register(settings.pic);
+        return settings;
+      },
+    } : {}),
   });
   cards.onCardMoved((executor, card, from, to) => escSync.onCardMoved(executor, card, from, to));
   people.onPeopleChanged((executor, changes) => escSync.onPeopleChanged(executor, changes));
   people.onConsentChanged((executor, personId, kind, granted) => escSync.onConsentChanged(executor, personId, kind, granted));
+  const cardStats = createCardStatsService({
+    db,
+    escSyncCounts: async () => {
+      const status = await escSync.status();
+      return { enabled: status.enabled, ...status.counts };
+    },
+    enqueueSnapshot: () => context.jobs.send(CARD_STATS_QUEUES.snapshot, {}),
+    ...(context.now ? { now: context.now } : {}),
+  });
   const verification = createVerificationService({
     config,
     findCard: (escn) => cards.findForVerification(escn),
@@ -98,7 +123,7 @@ export function createServices(context: ServiceContext) {
     },
     ...(context.now ? { now: context.now } : {}),
   });
-  return { auth, audit, jobRuns, notifications, institution, people, photos, imports, cards, escSync, verification };
+  return { auth, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification };
 }
 
 export type Services = ReturnType<typeof createServices>;

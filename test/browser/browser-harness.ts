@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -14,6 +15,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startEscRouterSimulator, type EscRouterSimulator } from '../../src/adapters/esc-router/esc-router.simulator.ts';
 import type { Role } from '../../src/modules/auth/domain/roles.ts';
 import type { PersonView } from '../../src/modules/people/people.service.ts';
+import { prepareServing, startupMessage } from '../../src/cli/serve.command.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -141,6 +143,37 @@ export async function startWebWorld(options: { esc?: boolean; settings?: Record<
       await t.close();
       await sim?.close();
     },
+  };
+}
+
+export interface DemoWorld {
+  t: TestApp;
+  baseUrl: string;
+  /** What `npm start` printed: the URL to open and the demo logins. */
+  startupMessage: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the server the way `npm start` does on a fresh database: demo data and accounts, the
+ * embedded ESC Router simulator, job workers; listens on 127.0.0.1 on a free port.
+ */
+export async function startDemoWorld(): Promise<DemoWorld> {
+  // A port known before the start, so that the public URL (and the QR codes) are those of `npm start`.
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const t = await startTestApp({ env: { DEMO: 'true', PORT: String(port) }, workers: true, embeddedEscRouter: true });
+  const logins = await prepareServing(t.runtime);
+  await t.app.listen({ port, host: '127.0.0.1' });
+  return {
+    t,
+    baseUrl: t.config.publicUrl,
+    startupMessage: startupMessage(t.runtime, { url: t.config.publicUrl, seconds: '0.0', logins }),
+    close: () => t.close(),
   };
 }
 

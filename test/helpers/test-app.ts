@@ -67,7 +67,13 @@ const PASSWORD = 'correct horse battery staple';
  * the PostgreSQL server given by DATABASE_URL) with jobs, without listening on a port.
  * `env` overrides configuration variables.
  */
-export async function startTestApp(options: { env?: Record<string, string>; workers?: boolean; now?: () => Date } = {}): Promise<TestApp> {
+export async function startTestApp(options: {
+  env?: Record<string, string>;
+  workers?: boolean;
+  now?: () => Date;
+  /** Start the embedded ESC Router simulator as `serve` does (needs ESC_ROUTER_SIMULATOR, e.g. DEMO: 'true' in `env`). */
+  embeddedEscRouter?: boolean;
+} = {}): Promise<TestApp> {
   const base = loadConfig();
   const target = await createTestDatabase(base.databaseUrl);
   const config = loadConfig({
@@ -85,6 +91,7 @@ export async function startTestApp(options: { env?: Record<string, string>; work
     logger: pino({ level: 'silent' }),
     ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.embeddedEscRouter ? { embeddedEscRouter: true } : {}),
   });
   const app = runtime.app as AppInstance;
   const anonymous = new TestClient(app);

@@ -27,3 +27,17 @@ test('HTTPS public URL makes cookies Secure; trailing slashes are dropped', () =
   assert.equal(config.cookieSecure, true);
   assert.equal(config.publicUrl, 'https://cards.univ.example');
 });
+
+test('the embedded ESC Router simulator is on by default only in demo mode without a router URL', () => {
+  assert.equal(loadConfig({}).escRouterSimulator, true);
+  assert.equal(loadConfig({ DEMO: 'false' }).escRouterSimulator, false);
+  assert.equal(loadConfig({ ESC_ROUTER_URL: 'https://router.example/esc-rest', ESC_ROUTER_API_KEY: 'k' }).escRouterSimulator, false);
+  assert.equal(loadConfig({ ESC_ROUTER_SIMULATOR: 'false' }).escRouterSimulator, false);
+  assert.equal(loadConfig({ DEMO: 'false', ESC_ROUTER_SIMULATOR: 'true' }).escRouterSimulator, true);
+});
+
+test('the simulator is refused next to a real router URL, and must be a boolean', () => {
+  assert.throws(() => loadConfig({ ESC_ROUTER_SIMULATOR: 'true', ESC_ROUTER_URL: 'https://router.example/esc-rest', ESC_ROUTER_API_KEY: 'k' }),
+    (e: unknown) => e instanceof ConfigError && /ESC_ROUTER_SIMULATOR cannot be true when ESC_ROUTER_URL is set/.test(e.message));
+  assert.throws(() => loadConfig({ ESC_ROUTER_SIMULATOR: 'sometimes' }), /ESC_ROUTER_SIMULATOR must be true or false/);
+});

@@ -57,6 +57,8 @@ export interface EscRouterSimulatorOptions {
   apiKeys: Record<string, SimulatedOrganisation>;
   /** Clock used for the EXPIRED status and minted numbers. */
   now?: () => Date;
+  /** Keep only the latest requests in {@link EscRouterSimulator.requestLog} (a long-running embedded simulator); default: all. */
+  requestLogLimit?: number;
 }
 
 /** A person as stored by the simulator. */
@@ -123,6 +125,8 @@ export interface EscRouterSimulator {
   state: { persons: Map<string, SimulatedPerson>; cards: Map<string, SimulatedCard> };
   requestLog: SimulatorLogEntry[];
   setFaults(faults: SimulatorFaults): void;
+  /** Binds an API key to an institution, replacing its previous binding (what the router's onboarding does). */
+  registerApiKey(key: string, organisation: SimulatedOrganisation): void;
   /** Empties state and request log, removes faults. */
   reset(): void;
   close(): Promise<void>;
@@ -233,16 +237,16 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
   const host = options.host ?? '127.0.0.1';
   const now = options.now ?? (() => new Date());
   const keys = new Map<string, SimulatedOrganisation>();
-  for (const [key, organisation] of Object.entries(options.apiKeys)) {
-    if (!isValidPic(organisation.pic)) throw new RangeError(`simulator API key for ${JSON.stringify(organisation.pic)}: PIC must be 9 digits`);
-    keys.set(key, organisation);
-  }
   const organisationIds = new Map<string, number>();
   const organisationNames = new Map<string, string>();
-  for (const organisation of keys.values()) {
+  function registerApiKey(key: string, organisation: SimulatedOrganisation): void {
+    if (!isValidPic(organisation.pic)) throw new RangeError(`simulator API key for ${JSON.stringify(organisation.pic)}: PIC must be 9 digits`);
+    keys.set(key, organisation);
     if (!organisationIds.has(organisation.pic)) organisationIds.set(organisation.pic, organisationIds.size + 1);
     if (organisation.name !== undefined) organisationNames.set(organisation.pic, organisation.name);
   }
+  for (const [key, organisation] of Object.entries(options.apiKeys)) registerApiKey(key, organisation);
+  const requestLogLimit = options.requestLogLimit ?? Number.POSITIVE_INFINITY;
 
   const persons = new Map<string, SimulatedPerson>();
   const cards = new Map<string, SimulatedCard>();
@@ -658,6 +662,7 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
       fault: undefined,
     };
     requestLog.push(entry);
+    if (requestLog.length > requestLogLimit) requestLog.shift();
 
     const send = (answer: Answer): void => {
       entry.status = answer.status;
@@ -755,6 +760,7 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
       faults = { ...next };
       draw = mulberry32(next.seed ?? Date.now());
     },
+    registerApiKey,
     reset(): void {
       persons.clear();
       cards.clear();

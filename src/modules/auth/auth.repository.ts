@@ -167,3 +167,15 @@ export async function revokeApiToken(db: Executor, id: string, now: Date): Promi
   return db.updateTable('apiTokens').set({ revokedAt: now }).where('id', '=', id)
     .where('revokedAt', 'is', null).returning(TOKEN_COLUMNS).executeTakeFirst() as Promise<ApiTokenRow | undefined>;
 }
+
+/** Display names of these accounts and names of these API tokens; unknown ids are left out. */
+export async function findActorNames(db: Executor, accountIds: readonly string[], tokenIds: readonly string[]): Promise<{
+  accounts: Array<{ id: string; displayName: string }>;
+  tokens: Array<{ id: string; name: string }>;
+}> {
+  const accounts = accountIds.length === 0 ? []
+    : await db.selectFrom('accounts').select(['id', 'displayName']).where('id', 'in', [...accountIds]).execute();
+  const tokens = tokenIds.length === 0 ? []
+    : await db.selectFrom('apiTokens').select(['id', 'name']).where('id', 'in', [...tokenIds]).execute();
+  return { accounts, tokens };
+}

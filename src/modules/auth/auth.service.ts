@@ -54,6 +54,7 @@ export function csrfTokenFor(sessionToken: string): string {
 
 const MIN_PASSWORD_LENGTH = 10;
 const IP_LIMIT_FACTOR = 10;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function viewAccount(row: repo.AccountRow): AccountView {
   return {
@@ -145,6 +146,21 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
       const row = await repo.findAccountById(db, id);
       if (!row) throw notFound('account_not_found', 'No such account');
       return viewAccount(row);
+    },
+
+    /**
+     * Readable names of the actors recorded in histories (`account:<id>` → the account's display
+     * name, `token:<id>` → the token's name), so that people see who did what rather than an id.
+     * Other actors (system jobs, the demo seed) and unknown ids are left out of the map.
+     */
+    async actorNames(actors: readonly string[]): Promise<Map<string, string>> {
+      const idsOf = (prefix: string) => [...new Set(actors.filter((actor) => actor.startsWith(prefix)).map((actor) => actor.slice(prefix.length)))]
+        .filter((id) => UUID.test(id));
+      const found = await repo.findActorNames(db, idsOf('account:'), idsOf('token:'));
+      return new Map([
+        ...found.accounts.map((row): [string, string] => [`account:${row.id}`, row.displayName]),
+        ...found.tokens.map((row): [string, string] => [`token:${row.id}`, row.name]),
+      ]);
     },
 
     /** The account of a person, if they have one. */

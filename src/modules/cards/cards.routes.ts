@@ -72,6 +72,7 @@ const CardMoveSchema = Type.Object({
   at: Type.String(),
   actor: Type.String(),
   actorKind: Type.String(),
+  actorName: Type.Optional(Nullable(Type.String({ description: 'Who it was, readably (an account\'s display name, a token\'s name), for the card office; null when unknown' }))),
   from: Nullable(Type.String()),
   to: Type.String(),
   reason: Nullable(Type.String()),
@@ -216,7 +217,14 @@ export async function cardsRoutes(app: AppInstance, deps: AppDeps): Promise<void
       params: IdParams,
       response: { 200: CardDetailSchema, ...errorResponses(400, 401, 404) },
     },
-  }, async (request) => cards.get(request.params.id, principalOf(request)));
+  }, async (request) => {
+    const principal = principalOf(request);
+    const card = await cards.get(request.params.id, principal);
+    // The office reads who did what; a holder is not told the names of the staff.
+    if (principal.role === 'cardholder') return card;
+    const names = await deps.services.auth.actorNames(card.history.map((move) => move.actor));
+    return { ...card, history: card.history.map((move) => ({ ...move, actorName: names.get(move.actor) ?? null })) };
+  });
 
   app.get('/me/cards', {
     config: { access: { roles: 'authenticated' } },

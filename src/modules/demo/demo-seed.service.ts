@@ -15,6 +15,8 @@ export interface DemoLogin {
   role: Role;
   email: string;
   password: string;
+  /** What a visitor does with this account, in a few words (printed next to the login). */
+  purpose: { en: string; fr: string };
 }
 
 const DEMO_CONTEXT: ActorContext = { actor: 'demo-seed' };
@@ -102,10 +104,20 @@ export async function seedDemo(deps: {
   await move(enabled.id, 'ENABLED');
 
   const password = () => randomBytes(9).toString('base64url');
+  // In the order of the story a visitor plays: the student asks, the card office does the rest.
   const logins: DemoLogin[] = [
-    { role: 'admin', email: 'admin@univ-demo.fr', password: password() },
-    { role: 'manager', email: 'manager@univ-demo.fr', password: password() },
-    { role: 'cardholder', email: 'camille.martin@univ-demo.fr', password: password() },
+    {
+      role: 'cardholder', email: 'camille.martin@univ-demo.fr', password: password(),
+      purpose: { en: 'student: requests a card, shows the virtual card, declares it lost', fr: 'étudiante : demande sa carte, montre la carte virtuelle, la déclare perdue' },
+    },
+    {
+      role: 'manager', email: 'manager@univ-demo.fr', password: password(),
+      purpose: { en: 'card office: approves, prints, encodes, enables; follows the ESC sync', fr: 'bureau des cartes : valide, imprime, encode, active ; suit la synchro ESC' },
+    },
+    {
+      role: 'admin', email: 'admin@univ-demo.fr', password: password(),
+      purpose: { en: 'administrator: the same, plus settings and accounts', fr: 'administration : la même chose, plus réglages et comptes' },
+    },
   ];
   const names: Record<string, string> = { admin: 'Admin démo', manager: 'Gestionnaire démo', cardholder: 'Camille Martin' };
   for (const login of logins) {

@@ -31,6 +31,9 @@ const EntrySchema = Type.Object({
 
 const StatusSchema = Type.Object({
   enabled: Type.Boolean({ description: 'False when no ESC Router is configured (ESC_ROUTER_URL): nothing is written or sent' }),
+  router: Type.Union([literals(['external', 'embedded_simulator'] as const), Type.Null()], {
+    description: 'external: the router of ESC_ROUTER_URL; embedded_simulator: the demo simulator inside the server (ESC_ROUTER_SIMULATOR), which forgets everything when it stops; null: sync off',
+  }),
   counts: Type.Object({ pending: Type.Integer(), failed: Type.Integer(), done: Type.Integer(), retrying: Type.Integer() }),
   oldestPendingAt: Nullable(Type.String()),
   recentFailures: Type.Array(Type.Ref('EscSyncEntry')),

@@ -63,7 +63,7 @@ const DEFAULT_OPTIONS: EscSyncOptions = {
 /** What the sync needs from the other contexts; wired in the composition root. */
 export interface EscSyncDeps {
   db: Kysely<Database>;
-  config: Pick<Config, 'escRouterUrl' | 'escRouterApiKey'>;
+  config: Pick<Config, 'escRouterUrl' | 'escRouterApiKey' | 'escRouterSimulator'>;
   logger: Logger;
   jobs: Pick<JobQueue, 'send'>;
   jobRuns: {
@@ -103,6 +103,8 @@ export interface OutboxEntryView {
 /** Overall state of the sync, for operators. */
 export interface EscSyncStatusView {
   enabled: boolean;
+  /** Where the entries go: a configured router, the simulator embedded in the server for demos, or nowhere (sync off). */
+  router: 'external' | 'embedded_simulator' | null;
   counts: { pending: number; failed: number; done: number; retrying: number };
   oldestPendingAt: string | null;
   recentFailures: OutboxEntryView[];
@@ -756,6 +758,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       }
       return {
         enabled,
+        router: !enabled ? null : deps.config.escRouterSimulator ? 'embedded_simulator' : 'external',
         counts: { pending: counts.pending, failed: counts.failed, done: counts.done, retrying: counts.retrying },
         oldestPendingAt: iso(counts.oldestPendingAt),
         recentFailures: failures.map(entryView),

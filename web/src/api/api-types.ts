@@ -23,6 +23,8 @@ export interface Person {
   rightsEnd: string | null;
   affiliation: string | null;
   freeFields?: Record<string, string>;
+  /** Language of the person's mails; null: the institution's default (French). */
+  locale?: 'fr' | 'en' | null;
   createdAt?: string;
   updatedAt?: string;
 }
@@ -47,6 +49,8 @@ export interface CardMove {
   seq?: number;
   at: string;
   actor: string;
+  /** The actor's readable name (card office views only). */
+  actorName?: string | null;
   actorKind?: string;
   from: string | null;
   to: string;

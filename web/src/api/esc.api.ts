@@ -22,6 +22,8 @@ export interface EscSyncEntry {
 
 export interface EscSyncStatus {
   enabled: boolean;
+  /** Where the sync sends: a configured router, the demo simulator inside the server, or nowhere. */
+  router: 'external' | 'embedded_simulator' | null;
   counts: { pending: number; failed: number; done: number; retrying: number };
   oldestPendingAt: string | null;
   recentFailures: EscSyncEntry[];

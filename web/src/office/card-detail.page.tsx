@@ -1,5 +1,5 @@
 import { Accordion, Alert, Anchor, Badge, Button, Grid, Group, Image, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/api-client.ts';
@@ -18,6 +18,7 @@ import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { CSN_STATES, needsDialog, PHOTO_STATES, targetsOf } from './card-moves.ts';
 import { CsnForm } from './csn-form.component.tsx';
 import { MoveCardModal } from './move-card.modal.tsx';
+import { PersonLanguageField } from './person-language.component.tsx';
 import { PhotoRetouchModal } from './photo-retouch.modal.tsx';
 import { EscStateBadge } from './esc-state-badge.component.tsx';
 
@@ -25,6 +26,7 @@ interface AuditEntry {
   id: string;
   at: string;
   actor: string;
+  actorName: string | null;
   table: string;
   operation: string;
   changes: Record<string, unknown>;
@@ -42,6 +44,8 @@ function Field({ label, value, mono = false, testId }: { label: string; value: s
   );
 }
 
+const ESC_POLL_MS = 3000;
+
 /**
  * One card for the card office: photo (with retouch before printing), holder, ESCN and QR, the
  * chip number in its four forms, every move, the holder's audit entries, ESC Router sync with a
@@ -58,6 +62,18 @@ export function CardDetailPage() {
   const card = useApi((signal) => cardsApi.get(id, signal), [id]);
   const esc = useApi((signal) => escApi.card(id, signal), [id, card.data?.version]);
   const personSync = useApi((signal) => (card.data && canWrite ? escApi.person(card.data.personId, signal) : Promise.resolve(null)), [card.data?.personId, card.data?.version]);
+  const escPending = esc.data?.sync.state === 'pending';
+  const { reload: reloadEsc } = esc;
+  const { reload: reloadPersonSync } = personSync;
+  // A delivery to the ESC Router takes a few seconds: follow it rather than leave "pending" on screen.
+  useEffect(() => {
+    if (!escPending) return;
+    const timer = window.setInterval(() => {
+      reloadEsc();
+      reloadPersonSync();
+    }, ESC_POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [escPending, reloadEsc, reloadPersonSync]);
   const [moving, setMoving] = useState<string | null>(null);
   const [retouching, setRetouching] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -208,6 +224,7 @@ export function CardDetailPage() {
                 <Field label={t('person.email')} value={current.holder.email} />
                 <Field label={t('person.studentNumber')} value={current.holder.studentNumber} />
                 <Field label={t('person.ine')} value={current.holder.ine} />
+                <PersonLanguageField personId={current.personId} canWrite={canWrite} />
               </SimpleGrid>
             </Paper>
             <Paper withBorder p="md">
@@ -249,7 +266,11 @@ export function CardDetailPage() {
               {esc.data ? (
                 <Stack gap={4}>
                   {!esc.data.sync.enabled ? <Text size="sm">{t('esc.off')}</Text> : null}
-                  {esc.data.sync.routerStatus ? <Text size="sm">{t('esc.routerStatus', { status: esc.data.sync.routerStatus })}</Text> : null}
+                  {esc.data.sync.routerStatus ? (
+                    <Text size="sm" data-testid="esc-router-status">
+                      {t('esc.routerStatus', { status: t(`esc.routerStates.${esc.data.sync.routerStatus}`, { defaultValue: esc.data.sync.routerStatus }) })}
+                    </Text>
+                  ) : null}
                   {esc.data.sync.confirmedAt ? <Text size="sm">{t('esc.confirmedAt', { date: formatDateTime(esc.data.sync.confirmedAt) })}</Text> : null}
                   {esc.data.sync.lastError ? <Alert color="red" p="xs">{esc.data.sync.lastError.code}: {esc.data.sync.lastError.message}</Alert> : null}
                 </Stack>
@@ -290,7 +311,7 @@ export function CardDetailPage() {
                     {audit.map((entry) => (
                       <Table.Tr key={entry.id}>
                         <Table.Td>{formatDateTime(entry.at)}</Table.Td>
-                        <Table.Td>{entry.actor}</Table.Td>
+                        <Table.Td>{entry.actorName ?? entry.actor}</Table.Td>
                         <Table.Td><Badge variant="outline" color="gray" size="xs">{entry.table} {entry.operation}</Badge></Table.Td>
                         <Table.Td ff="monospace" style={{ overflowWrap: 'anywhere' }}>{Object.keys(entry.changes).join(', ')}</Table.Td>
                       </Table.Tr>

@@ -20,9 +20,11 @@ export function EscSyncPage() {
   usePageTitle(t('esc.title'));
   const { principal } = useSession();
   const isAdmin = principal?.role === 'admin';
-  const [filter, setFilter] = useState('failed');
+  const [chosenFilter, setFilter] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const status = useApi((signal) => escApi.status(signal), [tick]);
+  // Failures first when there are any; otherwise every delivery, so that one sees the sync at work.
+  const filter = chosenFilter ?? (status.data && status.data.counts.failed === 0 ? 'all' : 'failed');
   const entries = useApi((signal) => escApi.entries({ status: filter === 'all' ? undefined : filter, limit: 100 }, signal).then((answer) => answer.items), [filter, tick]);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -76,6 +78,7 @@ export function EscSyncPage() {
       {notice ? <Alert color="green" role="status">{notice}</Alert> : null}
       <ProblemAlert error={error ?? status.error} />
       {status.data && !status.data.enabled ? <Alert color="gray" data-testid="esc-off">{t('esc.off')}</Alert> : null}
+      {status.data?.router === 'embedded_simulator' ? <Alert color="blue" data-testid="esc-router-embedded">{t('esc.routerEmbedded')}</Alert> : null}
       {job ? (
         <Paper withBorder p="sm" data-testid="reconcile-job">
           <Text size="sm" fw={600}>{t('esc.reconcileJob', { status: job.status })}</Text>
@@ -137,7 +140,7 @@ export function EscSyncPage() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {entries.data && entries.data.length === 0 ? <Text c="dimmed" size="sm">{t('esc.noEntries')}</Text> : null}
+      {entries.data && entries.data.length === 0 ? <Text c="dimmed" size="sm">{t(filter === 'failed' ? 'esc.noFailures' : 'esc.noEntries')}</Text> : null}
     </Stack>
   );
 }

@@ -1,7 +1,7 @@
 import { Alert, Button, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import type { Card } from '../api/api-types.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { BulkMoveModal } from './bulk-move.modal.tsx';
@@ -17,12 +17,16 @@ export function PrintPage() {
   const navigate = useNavigate();
   const [refresh, setRefresh] = useState(0);
   const [bulk, setBulk] = useState<{ cards: Card[]; to: string } | null>(null);
+  // The tab is in the URL, so that coming back from the print sheet shows the batch being printed.
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') === 'inPrint' ? 'inPrint' : 'toPrint';
+  const showTab = (value: string | null) => setParams(value === 'inPrint' ? { tab: 'inPrint' } : {}, { replace: true });
 
   return (
     <Stack>
       <Title order={1} size="h2">{t('print.title')}</Title>
       <Text size="sm">{t('print.intro')}</Text>
-      <Tabs defaultValue="toPrint" keepMounted={false}>
+      <Tabs value={tab} onChange={showTab} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="toPrint" data-testid="tab-to-print">{t('print.toPrint')}</Tabs.Tab>
           <Tabs.Tab value="inPrint" data-testid="tab-in-print">{t('print.inPrint')}</Tabs.Tab>
@@ -57,7 +61,17 @@ export function PrintPage() {
       </Tabs>
       <Alert color="gray" variant="light">{t('print.lockHelp')}</Alert>
       {bulk ? (
-        <BulkMoveModal cards={bulk.cards} initialTarget={bulk.to} opened onClose={() => setBulk(null)} onDone={() => setRefresh((value) => value + 1)} />
+        <BulkMoveModal
+          cards={bulk.cards}
+          initialTarget={bulk.to}
+          opened
+          onClose={() => {
+            // Cards just sent to print wait in the other tab: go there, the next step happens in it.
+            if (bulk.to === 'IN_PRINT') showTab('inPrint');
+            setBulk(null);
+          }}
+          onDone={() => setRefresh((value) => value + 1)}
+        />
       ) : null}
     </Stack>
   );

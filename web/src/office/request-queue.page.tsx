@@ -141,11 +141,12 @@ export function RequestQueuePage() {
                   <Text size="sm">{t('queue.position', { index: index + 1, total: queue?.length ?? 0 })}</Text>
                 </Group>
                 <SimpleGrid cols={{ base: 1, sm: 2 }} spacing={4}>
-                  <Text size="sm">{t('person.personType')} : {t(`personType.${current.holder.personType}`)}</Text>
-                  <Text size="sm">{t('person.eppn')} : {current.holder.eppn}</Text>
-                  <Text size="sm">{t('person.studentNumber')} : {current.holder.studentNumber ?? '—'}</Text>
-                  <Text size="sm">{t('person.email')} : {current.holder.email ?? '—'}</Text>
-                  <Text size="sm">{t('cardDetail.requestedAt')} : {formatDateTime(current.requestedAt)}</Text>
+                  {/* "Label: value" in English, "Label : value" in French. */}
+                  <Text size="sm">{t('common.labelValue', { label: t('person.personType'), value: t(`personType.${current.holder.personType}`) })}</Text>
+                  <Text size="sm">{t('common.labelValue', { label: t('person.eppn'), value: current.holder.eppn })}</Text>
+                  <Text size="sm">{t('common.labelValue', { label: t('person.studentNumber'), value: current.holder.studentNumber ?? '—' })}</Text>
+                  <Text size="sm">{t('common.labelValue', { label: t('person.email'), value: current.holder.email ?? '—' })}</Text>
+                  <Text size="sm">{t('common.labelValue', { label: t('cardDetail.requestedAt'), value: formatDateTime(current.requestedAt) })}</Text>
                   <Text size="sm">{t(`state.${current.state}`)} · {t(`channel.${current.requestChannel}`)}</Text>
                 </SimpleGrid>
                 <Button component={Link} to={`/office/cards/${current.id}`} variant="subtle" size="xs" mt="xs" px={0}>{t('queue.openCard')}</Button>

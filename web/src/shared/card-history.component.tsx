@@ -17,7 +17,7 @@ export function CardHistory({ moves, showActor = false }: { moves: readonly Card
           </Text>
           {move.reason ? <Text size="sm">{t(`disableReason.${move.reason}`, { defaultValue: t(`trigger.${move.reason}`, { defaultValue: move.reason }) })}</Text> : null}
           {move.comment ? <Text size="sm" fs="italic">{move.comment}</Text> : null}
-          {showActor ? <Text size="xs" c="dimmed">{move.actor}</Text> : null}
+          {showActor ? <Text size="xs" c="dimmed" data-testid="history-actor">{move.actorName ?? move.actor}</Text> : null}
         </Timeline.Item>
       ))}
     </Timeline>

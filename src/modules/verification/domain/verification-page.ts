@@ -135,7 +135,7 @@ dl{margin:1rem 0 0;background:#fff;border-radius:.75rem;padding:.25rem 1rem}
 .row{padding:.6rem 0;border-bottom:1px solid #e5e7eb}.row:last-child{border-bottom:0}
 dt,.label{font-size:.8rem;color:#6b7280}dd{margin:0;font-weight:500;overflow-wrap:anywhere}
 .mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.9rem}
-footer{margin:1rem 0;font-size:.8rem;color:#6b7280;display:flex;justify-content:space-between;gap:1rem}
+footer{margin:1rem 0;font-size:.8rem;color:#4b5563;display:flex;justify-content:space-between;gap:1rem}
 a{color:#1d4ed8}
 </style>
 </head>
