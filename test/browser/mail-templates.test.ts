@@ -142,4 +142,18 @@ describe('mail templates and mail languages in Chromium', () => {
       await holderContext.close();
     }
   });
+  test('on a new device, logging in shows the interface in the language the person saved', async () => {
+    const { person, email } = await world.createCardholder();
+    await world.t.runtime.services.people.setLocale(person.id, 'en', { actor: 'test' });
+    // A French browser that never chose a language: the saved choice must win over the browser's.
+    const holderContext = await newContext(browser, world.baseUrl, { locale: 'fr-FR' });
+    try {
+      const holderPage = await holderContext.newPage();
+      await login(holderPage, email, /\/me$/);
+      await holderPage.getByRole('heading', { name: 'My cards' }).waitFor();
+      assert.equal(await holderPage.evaluate('document.documentElement.lang'), 'en');
+    } finally {
+      await holderContext.close();
+    }
+  });
 });

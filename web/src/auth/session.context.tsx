@@ -1,6 +1,17 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, onUnauthorized, setCsrfToken } from '../api/api-client.ts';
+import { peopleApi } from '../api/people.api.ts';
+import { changeLanguage, currentLanguage } from '../i18n/i18n.ts';
 import { invalidateInstitution } from '../shared/use-institution.hook.ts';
+
+/**
+ * After a login, shows the interface in the language the person saved (their mail language), so
+ * the choice follows them to a new device. Best effort: a failure leaves the current language.
+ */
+async function applySavedLanguage(): Promise<void> {
+  const { person } = await peopleApi.me();
+  if (person.locale && person.locale !== currentLanguage()) await changeLanguage(person.locale);
+}
 
 /** Roles of accounts, as the API names them. */
 export type Role = 'admin' | 'manager' | 'viewer' | 'station' | 'deliverer' | 'cardholder';
@@ -84,6 +95,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       personTypes: answer.account.personTypes,
       personId: answer.account.personId,
     };
+    if (next.personId) await applySavedLanguage().catch(() => undefined);
     setPrincipal(next);
     return next;
   }, []);
