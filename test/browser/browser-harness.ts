@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -16,6 +15,7 @@ import { startEscRouterSimulator, type EscRouterSimulator } from '../../src/adap
 import type { Role } from '../../src/modules/auth/domain/roles.ts';
 import type { PersonView } from '../../src/modules/people/people.service.ts';
 import { prepareServing, startupMessage } from '../../src/cli/serve.command.ts';
+import { freePort } from '../helpers/processes.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -160,12 +160,7 @@ export interface DemoWorld {
  */
 export async function startDemoWorld(): Promise<DemoWorld> {
   // A port known before the start, so that the public URL (and the QR codes) are those of `npm start`.
-  const port = await new Promise<number>((resolve, reject) => {
-    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as AddressInfo;
-      probe.close(() => resolve(free));
-    });
-  });
+  const port = await freePort();
   const t = await startTestApp({ env: { DEMO: 'true', PORT: String(port) }, workers: true, embeddedEscRouter: true });
   const logins = await prepareServing(t.runtime);
   await t.app.listen({ port, host: '127.0.0.1' });

@@ -2,39 +2,18 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, runCampuscard, type ProcessRun } from '../helpers/processes.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PACKAGE_FILES = ['bin', 'scripts', 'src', 'migrations', 'package.json', 'tsconfig.json'];
 const DESCRIPTION = 'campuscard: the card office system';
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
 /** `node bin/campuscard.js …` in the copy of the package, as `npx campuscard` would run it. */
-function campuscard(root: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/campuscard.js', ...args],
-      { cwd: root, env: { ...process.env, DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+function campuscard(root: string, args: string[], env: Record<string, string> = {}): Promise<ProcessRun> {
+  return runCampuscard(root, args, { ...process.env, DATABASE_URL: '', ...env });
 }
 
 /**

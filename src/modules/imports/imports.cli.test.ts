@@ -1,40 +1,26 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from 'commander';
 import iconv from 'iconv-lite';
+import { runCampuscard, type ProcessRun } from '../../../test/helpers/processes.ts';
 import { createTestDatabase, type TestDatabaseTarget } from '../../../test/helpers/test-database.ts';
 import { formatImportReport, parseColumnMap } from './imports.cli.ts';
 import type { ImportReport } from './imports.service.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let dir: string;
 let target: TestDatabaseTarget;
 
-function campuscard(args: string[]): Promise<Run> {
+function campuscard(args: string[]): Promise<ProcessRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: join(dir, 'data') };
   delete env.DATABASE_URL;
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/campuscard.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCampuscard(ROOT, args, env);
 }
 
 describe('persons import / export (spawned CLI)', { timeout: 600_000 }, () => {
