@@ -1,76 +1,37 @@
 import { api } from './api-client.ts';
-import type { Role } from '../auth/session.context.tsx';
+import type { BodyOf, ItemOf, QueryOf, ResponseOf } from './api-types.ts';
 
-export interface Account {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  personTypes: string[] | null;
-  personId: string | null;
-  disabled: boolean;
-  lastLoginAt: string | null;
-  createdAt: string;
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  prefix: string;
-  role: Exclude<Role, 'cardholder'>;
-  personTypes: string[] | null;
-  createdBy: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revoked: boolean;
-}
-
-export interface Mail {
-  id: string;
-  personId: string | null;
-  to: string;
-  locale: 'fr' | 'en';
-  template: string;
-  subject: string;
-  text: string;
-  status: 'queued' | 'sent' | 'stored' | 'failed';
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
-
-export interface JobRun {
-  id: string;
-  kind: string;
-  status: string;
-  progress: { current: number; total: number | null; percent: number | null };
-  message: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+export type Account = ResponseOf<'/api/v1/accounts/{id}', 'patch'>;
+export type AccountInput = BodyOf<'/api/v1/accounts', 'post'>;
+export type AccountPatch = BodyOf<'/api/v1/accounts/{id}', 'patch'>;
+export type ApiToken = ResponseOf<'/api/v1/tokens/{id}', 'delete'>;
+export type ApiTokenInput = BodyOf<'/api/v1/tokens', 'post'>;
+export type Mail = ItemOf<ResponseOf<'/api/v1/mails', 'get'>['items']>;
+/** The mail filters; the server defaults the paging ones. */
+export type MailQuery = Partial<QueryOf<'/api/v1/mails', 'get'>>;
+export type JobRun = ResponseOf<'/api/v1/jobs/{id}', 'get'>;
 
 /** Accounts, API tokens, mails and jobs (admin). */
 export const adminApi = {
   accounts(signal?: AbortSignal): Promise<{ items: Account[] }> {
     return api<{ items: Account[] }>('/accounts', { query: { limit: 500 }, ...(signal ? { signal } : {}) });
   },
-  createAccount(body: { email: string; displayName: string; role: Role; password?: string; personTypes?: string[] | null; personId?: string | null }): Promise<Account> {
+  createAccount(body: AccountInput): Promise<Account> {
     return api<Account>('/accounts', { method: 'POST', body });
   },
-  updateAccount(id: string, body: Partial<{ displayName: string; role: Role; personTypes: string[] | null; password: string; disabled: boolean }>): Promise<Account> {
+  updateAccount(id: string, body: AccountPatch): Promise<Account> {
     return api<Account>(`/accounts/${encodeURIComponent(id)}`, { method: 'PATCH', body });
   },
   tokens(signal?: AbortSignal): Promise<{ items: ApiToken[] }> {
     return api<{ items: ApiToken[] }>('/tokens', signal ? { signal } : {});
   },
-  createToken(body: { name: string; role: ApiToken['role']; personTypes?: string[] | null }): Promise<{ token: string; info: ApiToken }> {
-    return api<{ token: string; info: ApiToken }>('/tokens', { method: 'POST', body });
+  createToken(body: ApiTokenInput): Promise<ResponseOf<'/api/v1/tokens', 'post'>> {
+    return api<ResponseOf<'/api/v1/tokens', 'post'>>('/tokens', { method: 'POST', body });
   },
   revokeToken(id: string): Promise<ApiToken> {
     return api<ApiToken>(`/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
   },
-  mails(query: { status?: string; limit?: number; offset?: number }, signal?: AbortSignal): Promise<{ items: Mail[] }> {
+  mails(query: MailQuery, signal?: AbortSignal): Promise<{ items: Mail[] }> {
     return api<{ items: Mail[] }>('/mails', { query: { ...query }, ...(signal ? { signal } : {}) });
   },
   job(id: string, signal?: AbortSignal): Promise<JobRun> {

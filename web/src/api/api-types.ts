@@ -1,159 +1,63 @@
 /**
- * Shapes of the API answers the web application reads. They follow the route schemas under
- * src/modules/*\/*.routes.ts; fields the UI can live without are optional so an older or newer
- * server does not break a page.
+ * Shapes of the API answers and bodies the web application uses, all taken from the types
+ * generated out of the server's OpenAPI document (openapi.gen.ts, `npm run gen:api`), so that a
+ * change of a route schema shows up here as a type error instead of drifting silently.
  */
-import type { CardState } from '../shared/card-state.ts';
+import type { paths } from './openapi.gen.ts';
 
-export type PersonType = 'student' | 'staff' | 'guest' | 'external';
-export type ConsentKind = 'esc' | 'photo_publication' | 'crous';
+/** An API path as the server's OpenAPI document names it (`/api/v1/persons/{id}`). */
+export type ApiPath = keyof paths;
+type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
+/** The methods a path answers. */
+export type MethodOf<P extends ApiPath> = { [M in Method]: paths[P][M] extends undefined ? never : M }[Method];
+type Operation<P extends ApiPath, M extends MethodOf<P>> = NonNullable<paths[P][M]>;
+type JsonContent<T> = T extends { content: { 'application/json': infer Json } } ? Json : never;
+type Responses<P extends ApiPath, M extends MethodOf<P>> = Operation<P, M> extends { responses: infer R } ? R : never;
 
-export interface Person {
-  id: string;
-  eppn: string;
-  firstName: string;
-  lastName: string;
-  birthDate: string | null;
-  email: string | null;
-  personType: PersonType;
-  studentNumber: string | null;
-  ine: string | null;
-  esi: string | null;
-  academicLevel: number | null;
-  rightsEnd: string | null;
-  affiliation: string | null;
-  freeFields?: Record<string, string>;
-  /** Language of the person's mails; null: the institution's default (French). */
-  locale?: 'fr' | 'en' | null;
-  createdAt?: string;
-  updatedAt?: string;
+/** The JSON answer of a successful call (200, 201 or 202). */
+export type ResponseOf<P extends ApiPath, M extends MethodOf<P>> =
+  JsonContent<Responses<P, M>[keyof Responses<P, M> & (200 | 201 | 202)]>;
+/** The JSON body a call takes. */
+export type BodyOf<P extends ApiPath, M extends MethodOf<P>> =
+  Operation<P, M> extends { requestBody?: infer B } ? JsonContent<NonNullable<B>> : never;
+/** The query string parameters a call takes. */
+export type QueryOf<P extends ApiPath, M extends MethodOf<P>> =
+  Operation<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+/** The element type of an array type. */
+export type ItemOf<List> = List extends ReadonlyArray<infer Item> ? Item : never;
+
+export type Person = ResponseOf<'/api/v1/persons/{id}', 'get'>;
+export type PersonType = Person['personType'];
+const PERSON_TYPE_SET: Record<PersonType, true> = { student: true, staff: true, guest: true, external: true };
+/** Every person type, in the order the UI lists them (the Record above fails to compile if one is missing). */
+export const PERSON_TYPES = Object.keys(PERSON_TYPE_SET) as readonly PersonType[];
+
+/** Narrows a form value (a multi-select gives strings) to a person type the API accepts. */
+export function isPersonType(value: string): value is PersonType {
+  return Object.hasOwn(PERSON_TYPE_SET, value);
 }
 
-export interface Consent {
-  kind: ConsentKind;
-  granted: boolean;
-  textVersion: string;
-  channel: string;
-  decidedAt: string;
-}
+export type Consent = NonNullable<ResponseOf<'/api/v1/me', 'get'>['consents']['esc']>;
+export type ConsentKind = Consent['kind'];
+export type ConsentText = ItemOf<ResponseOf<'/api/v1/consent-texts', 'get'>['items']>;
 
-export interface ConsentText {
-  kind: ConsentKind;
-  version: string;
-  locale: 'fr' | 'en';
-  title: string;
-  body: string;
-}
+/** A page of a list: the items, and the cursor of the next page (null on the last one). */
+export type PersonPage = ResponseOf<'/api/v1/persons', 'get'>;
+export type CardPage = ResponseOf<'/api/v1/cards', 'get'>;
 
-export interface CardMove {
-  seq?: number;
-  at: string;
-  actor: string;
-  /** The actor's readable name (card office views only). */
-  actorName?: string | null;
-  actorKind?: string;
-  from: string | null;
-  to: string;
-  reason: string | null;
-  comment: string | null;
-  remoteAddress?: string | null;
-}
+type CardWithHistory = ResponseOf<'/api/v1/cards/{id}', 'get'>;
+/** A card as lists give it; one card read on its own also has its history. */
+export type Card = ItemOf<CardPage['items']> & Partial<Pick<CardWithHistory, 'history'>>;
+export type CardMove = ItemOf<CardWithHistory['history']>;
 
-export interface CsnForms {
-  hex: string;
-  hexReversed: string;
-  decimal: string;
-  decimalReversed: string;
-}
+type InstitutionAnswer = ResponseOf<'/api/v1/institution', 'get'>;
+type FullInstitution = Extract<InstitutionAnswer, { settings: unknown }>;
+export type InstitutionSettings = FullInstitution['settings'];
+/**
+ * The institution: everybody gets name, PIC, colours and logo (the second form of the answer);
+ * office roles also get the rest, hence optional here.
+ */
+export type Institution = Exclude<InstitutionAnswer, FullInstitution> & Partial<FullInstitution>;
 
-/** ESC Router sync state of a card's holder (when the ESC module reports it). */
-export interface EscSyncState {
-  status: string;
-  lastError?: string | null;
-  updatedAt?: string | null;
-}
-
-export interface CardDisable {
-  reason: string;
-  by: 'self' | 'manager' | 'system';
-  comment: string | null;
-}
-
-export interface Card {
-  id: string;
-  personId: string;
-  state: CardState;
-  cardKind: 'physical' | 'virtual';
-  requestChannel: string;
-  requestedAt: string;
-  requestedBy?: string;
-  holder: {
-    eppn: string;
-    firstName: string;
-    lastName: string;
-    email: string | null;
-    studentNumber: string | null;
-    ine: string | null;
-    personType: string;
-  };
-  photoId: string | null;
-  photoUrl?: string | null;
-  printedLines?: Record<string, string> | null;
-  csn: CsnForms | null;
-  escn: string | null;
-  /** The text of the QR code (verifier prefix + ESCN), when the ESC module provides it. */
-  qr?: string | null;
-  qrUrl?: string | null;
-  disable: CardDisable | null;
-  rejectReason: string | null;
-  deliveryAddress: string | null;
-  deliveredAt: string | null;
-  dueDate?: string | null;
-  lock: { owner: string; at: string | null } | null;
-  enabledAt: string | null;
-  expiresAt: string | null;
-  renewalOf: string | null;
-  escSync?: EscSyncState | null;
-  history?: CardMove[];
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  total?: number;
-  nextCursor?: string | null;
-}
-
-export interface InstitutionSettings {
-  autoEnableAfterEncode: boolean;
-  enableOnDelivery: boolean;
-  selfServiceDisableReasons: Array<'LOST' | 'THEFT' | 'OUT_OF_ORDER'>;
-  requestRules: Record<string, { selfRequest: boolean; deliveryAddress: boolean }>;
-  cardValidityMonths: number;
-  showHolderOnVerification: boolean;
-  escDeleteDisabledCards: boolean;
-}
-
-/** The institution: everybody gets name, PIC, colours and logo; office roles also the rest. */
-export interface Institution {
-  name: string;
-  pic: string;
-  colors: { primary: string; secondary: string };
-  hasLogo: boolean;
-  uai?: string | null;
-  schacHomeOrganization?: string;
-  country?: string;
-  esiScope?: 'national' | 'institution';
-  settings?: InstitutionSettings;
-  updatedAt?: string;
-}
-
-export interface VerifyAnswer {
-  status: 'ACTIVE' | 'INACTIVE' | 'EXPIRED';
-  escn: string;
-  issuer: { name: string; pic: string };
-  expiresAt: string | null;
-  cardType: string | null;
-}
+export type VerifyAnswer = ResponseOf<'/api/v1/verify/{escn}', 'get'>;

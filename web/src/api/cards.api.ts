@@ -1,43 +1,19 @@
 import { api, apiUrl } from './api-client.ts';
-import type { Card, Page } from './api-types.ts';
+import type { BodyOf, Card, CardPage, ItemOf, QueryOf, ResponseOf } from './api-types.ts';
 
-export interface CardListQuery {
-  q?: string | undefined;
-  state?: readonly string[] | undefined;
-  personType?: readonly string[] | undefined;
-  personId?: string | undefined;
-  hasPendingRequest?: boolean | undefined;
-  requestedFrom?: string | undefined;
-  requestedTo?: string | undefined;
-  sort?: 'requestedAt' | 'updatedAt' | 'lastName' | undefined;
-  order?: 'asc' | 'desc' | undefined;
-  limit?: number | undefined;
-  /** 1-based page number (with a total), or `cursor` for deep paging. */
-  page?: number | undefined;
-  cursor?: string | undefined;
-}
+type CardsQuery = QueryOf<'/api/v1/cards', 'get'>;
+/** Pages keep their filter lists read-only; the request only reads them. */
+type ReadonlyList<T> = T extends ReadonlyArray<infer Item> ? readonly Item[] : T;
+/**
+ * The list filters as a page holds them: each may be unset (the server defaults `limit`);
+ * `page` is a 1-based page number (with a total), `cursor` is for deep paging.
+ */
+export type CardListQuery = { [K in keyof CardsQuery]?: ReadonlyList<CardsQuery[K]> | undefined };
 
-export interface MoveRequest {
-  to: string;
-  reason?: string | null;
-  comment?: string | null;
-  expectedVersion?: number;
-}
-
-export interface CardRequestInput {
-  personId?: string;
-  cardKind?: 'physical' | 'virtual';
-  deliveryAddress?: string | null;
-  photoId?: string;
-}
-
+export type MoveRequest = BodyOf<'/api/v1/cards/{id}/moves', 'post'>;
+export type CardRequestInput = BodyOf<'/api/v1/cards', 'post'>;
 /** One card's outcome in a bulk move: HTTP-like status, the new state or the problem. */
-export interface BulkMoveResult {
-  cardId: string;
-  status: number;
-  card?: { id: string; state: string; version: number };
-  problem?: { code: string; detail: string; field?: string };
-}
+export type BulkMoveResult = ItemOf<ResponseOf<'/api/v1/cards/moves', 'post'>['results']>;
 
 export type CsnForm = 'hex' | 'hex_reversed' | 'decimal' | 'decimal_reversed';
 
@@ -52,8 +28,8 @@ function listQuery(query: CardListQuery) {
 /** Card endpoints (src/modules/cards/cards.routes.ts). */
 export const cardsApi = {
   /** One page of cards matching the filters, sorted and paged by the server (office roles). */
-  list(query: CardListQuery, signal?: AbortSignal): Promise<Page<Card>> {
-    return api<Page<Card>>('/cards', { query: listQuery(query), ...(signal ? { signal } : {}) });
+  list(query: CardListQuery, signal?: AbortSignal): Promise<CardPage> {
+    return api<CardPage>('/cards', { query: listQuery(query), ...(signal ? { signal } : {}) });
   },
   /** The caller's own cards, newest first. */
   mine(signal?: AbortSignal): Promise<Card[]> {
@@ -72,8 +48,8 @@ export const cardsApi = {
     return api<Card>(`/cards/${encodeURIComponent(id)}/moves`, { method: 'POST', body: move });
   },
   /** Moves many cards (at most 500), each on its own; the answer says, per card, what happened. */
-  moveMany(items: ReadonlyArray<MoveRequest & { cardId: string }>): Promise<{ results: BulkMoveResult[] }> {
-    return api<{ results: BulkMoveResult[] }>('/cards/moves', { method: 'POST', body: { items } });
+  moveMany(items: BodyOf<'/api/v1/cards/moves', 'post'>['items']): Promise<ResponseOf<'/api/v1/cards/moves', 'post'>> {
+    return api<ResponseOf<'/api/v1/cards/moves', 'post'>>('/cards/moves', { method: 'POST', body: { items } });
   },
   /** Asks for a renewal of an ENABLED or DESTROYED card (answers the new RENEWED card). */
   renew(id: string): Promise<Card> {
@@ -94,8 +70,8 @@ export const cardsApi = {
     return api<Card>(`/cards/${encodeURIComponent(id)}/deliver`, { method: 'POST' });
   },
   /** URL of the card's QR code as SVG. */
-  qrUrl(card: Pick<Card, 'id' | 'qrUrl'>): string {
-    return card.qrUrl ?? apiUrl(`/cards/${encodeURIComponent(card.id)}/qr.svg`);
+  qrUrl(card: Pick<Card, 'id'>): string {
+    return apiUrl(`/cards/${encodeURIComponent(card.id)}/qr.svg`);
   },
   /** URL of the card's photo. */
   photoUrl(card: Pick<Card, 'photoId' | 'photoUrl'>): string | null {

@@ -1,16 +1,8 @@
 import { api, apiUrl } from './api-client.ts';
-import type { Institution, InstitutionSettings, VerifyAnswer } from './api-types.ts';
+import type { BodyOf, Institution, VerifyAnswer } from './api-types.ts';
 
-export interface InstitutionInput {
-  name: string;
-  pic: string;
-  uai?: string | null;
-  schacHomeOrganization: string;
-  country: string;
-  esiScope: 'national' | 'institution';
-  colors?: { primary: string; secondary: string };
-  settings?: Partial<InstitutionSettings>;
-}
+/** What admins save; settings not sent keep their value. */
+export type InstitutionInput = BodyOf<'/api/v1/institution', 'put'>;
 
 /** Institution settings and public verification endpoints. */
 export const institutionApi = {

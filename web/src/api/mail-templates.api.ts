@@ -1,30 +1,15 @@
 import { api } from './api-client.ts';
+import type { BodyOf, ItemOf, ResponseOf } from './api-types.ts';
 
-export type MailTemplateName = 'request_checked' | 'request_rejected' | 'card_ready' | 'card_disabled' | 'card_enabled';
-export type MailLocale = 'fr' | 'en';
-
+/** One template in one locale, with its default and the admins' override (null: none). */
+export type MailTemplate = ItemOf<ResponseOf<'/api/v1/mail-templates', 'get'>['items']>;
+export type MailTemplateName = MailTemplate['template'];
+export type MailLocale = MailTemplate['locale'];
 /** A subject and body in the template language. */
-export interface TemplateSource {
-  subject: string;
-  body: string;
-}
-
-/** One template in one locale (src/modules/notifications/mail-templates.routes.ts). */
-export interface MailTemplate {
-  template: MailTemplateName;
-  locale: MailLocale;
-  placeholders: string[];
-  flags: string[];
-  default: TemplateSource;
-  override: (TemplateSource & { updatedAt: string; updatedBy: string }) | null;
-}
-
+export type TemplateSource = BodyOf<'/api/v1/mail-templates/{template}/{locale}', 'put'>;
+type PreviewInput = BodyOf<'/api/v1/mail-templates/{template}/{locale}/preview', 'post'>;
 /** A mail as it would be sent. */
-export interface RenderedMail {
-  subject: string;
-  text: string;
-  html: string;
-}
+export type RenderedMail = ResponseOf<'/api/v1/mail-templates/{template}/{locale}/preview', 'post'>;
 
 const path = (template: MailTemplateName, locale: MailLocale) => `/mail-templates/${template}/${locale}`;
 
@@ -40,7 +25,7 @@ export const mailTemplatesApi = {
     return api<MailTemplate>(path(template, locale), { method: 'DELETE' });
   },
   /** Renders an unsaved subject and body with sample data. */
-  preview(template: MailTemplateName, locale: MailLocale, source: TemplateSource & { cardKind: 'physical' | 'virtual' }, signal?: AbortSignal): Promise<RenderedMail> {
+  preview(template: MailTemplateName, locale: MailLocale, source: PreviewInput, signal?: AbortSignal): Promise<RenderedMail> {
     return api<RenderedMail>(`${path(template, locale)}/preview`, { method: 'POST', body: source, ...(signal ? { signal } : {}) });
   },
 };

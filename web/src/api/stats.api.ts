@@ -1,25 +1,10 @@
 import { api } from './api-client.ts';
+import type { ResponseOf } from './api-types.ts';
 
+/** GET /stats/cards (src/modules/cards/card-stats.routes.ts): the dashboard's figures. */
+export type CardStats = ResponseOf<'/api/v1/stats/cards', 'get'>;
 /** Person type → card state → count (only non-zero counts). */
-export type CountsByType = Record<string, Record<string, number>>;
-
-/** GET /stats/cards (src/modules/cards/card-stats.routes.ts). */
-export interface CardStats {
-  /** The time zone the days are counted in. */
-  timeZone: string;
-  today: string;
-  from: string;
-  days: number;
-  personTypes: string[];
-  current: CountsByType;
-  queues: { waitingRequests: number; toPrint: number; inPrint: number; toEncode: number; toDeliver: number };
-  /** Every day of the window, oldest first. */
-  requestsPerDay: Array<{ day: string; total: number; byType: Record<string, number> }>;
-  /** Every day of the window, oldest first: cards per type and state at the end of the day (today: now). */
-  history: Array<{ day: string; byType: CountsByType }>;
-  /** Null for the roles that may not see the ESC sync. */
-  escSync: { enabled: boolean; pending: number; retrying: number; failed: number; done: number } | null;
-}
+export type CountsByType = CardStats['current'];
 
 /** Card office statistics. */
 export const statsApi = {

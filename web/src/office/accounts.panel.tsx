@@ -2,6 +2,7 @@ import { Alert, Badge, Button, MultiSelect, Paper, PasswordInput, Select, Simple
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminApi, type Account } from '../api/admin.api.ts';
+import { PERSON_TYPES, isPersonType } from '../api/api-types.ts';
 import type { Role } from '../auth/session.context.tsx';
 import { formatDateTime } from '../shared/format.ts';
 import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
@@ -9,7 +10,6 @@ import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 
 const ROLES: readonly Role[] = ['admin', 'manager', 'viewer', 'station', 'deliverer', 'cardholder'];
-const PERSON_TYPES = ['student', 'staff', 'guest', 'external'];
 
 /** Accounts and their roles: create, change the role or type limits, disable. */
 export function AccountsPanel() {
@@ -29,7 +29,7 @@ export function AccountsPanel() {
     setError(null);
     setCreated(null);
     try {
-      const account = await adminApi.createAccount({ email: email.trim(), displayName: displayName.trim(), role, ...(password ? { password } : {}), personTypes: limits.length ? limits : null });
+      const account = await adminApi.createAccount({ email: email.trim(), displayName: displayName.trim(), role, ...(password ? { password } : {}), personTypes: limits.length ? limits.filter(isPersonType) : null });
       setCreated(account.email);
       setEmail('');
       setDisplayName('');

@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Group, Loader, Paper, Progress, SegmentedControl,
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminApi, type JobRun } from '../api/admin.api.ts';
-import { escApi } from '../api/esc.api.ts';
+import { escApi, type EscSyncEntry } from '../api/esc.api.ts';
 import { useSession } from '../auth/session.context.tsx';
 import { formatDateTime, formatNumber } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
@@ -10,6 +10,7 @@ import { useApi } from '../shared/use-api.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 
 const STATUS_COLORS: Record<string, string> = { pending: '#1d5fa8', done: '#1c6e31', failed: '#a61e1e' };
+const ENTRY_STATUSES = ['failed', 'pending', 'done'] as const satisfies ReadonlyArray<EscSyncEntry['status']>;
 
 /**
  * ESC Router sync for operators: counts, failures with the router's error, replay one or all,
@@ -25,7 +26,7 @@ export function EscSyncPage() {
   const status = useApi((signal) => escApi.status(signal), [tick]);
   // Failures first when there are any; otherwise every delivery, so that one sees the sync at work.
   const filter = chosenFilter ?? (status.data && status.data.counts.failed === 0 ? 'all' : 'failed');
-  const entries = useApi((signal) => escApi.entries({ status: filter === 'all' ? undefined : filter, limit: 100 }, signal).then((answer) => answer.items), [filter, tick]);
+  const entries = useApi((signal) => escApi.entries({ status: ENTRY_STATUSES.find((value) => value === filter), limit: 100 }, signal).then((answer) => answer.items), [filter, tick]);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -104,7 +105,7 @@ export function EscSyncPage() {
           value={filter}
           onChange={setFilter}
           aria-label={t('esc.filter')}
-          data={['failed', 'pending', 'done', 'all'].map((value) => ({ value, label: t(`esc.filters.${value}`) }))}
+          data={[...ENTRY_STATUSES, 'all'].map((value) => ({ value, label: t(`esc.filters.${value}`) }))}
         />
       </Group>
       <ProblemAlert error={entries.error} />

@@ -8,18 +8,20 @@ import { useApi } from '../shared/use-api.hook.ts';
 
 const COLORS: Record<string, string> = { queued: '#1d5fa8', sent: '#1c6e31', stored: '#495057', failed: '#a61e1e' };
 
+const MAIL_STATUSES = ['queued', 'sent', 'stored', 'failed'] as const satisfies ReadonlyArray<Mail['status']>;
+
 /** The mails sent (or kept, in demo mode) to people, newest first, with their text. */
 export function MailsPanel() {
   const { t } = useTranslation();
   const [status, setStatus] = useState('all');
   const [offset, setOffset] = useState(0);
   const [open, setOpen] = useState<Mail | null>(null);
-  const mails = useApi((signal) => adminApi.mails({ status: status === 'all' ? undefined : status, limit: 50, offset }, signal).then((answer) => answer.items), [status, offset]);
+  const mails = useApi((signal) => adminApi.mails({ status: MAIL_STATUSES.find((value) => value === status), limit: 50, offset }, signal).then((answer) => answer.items), [status, offset]);
 
   return (
     <Stack>
       <SegmentedControl value={status} onChange={(value) => { setStatus(value); setOffset(0); }} aria-label={t('admin.mails.filter')}
-        data={['all', 'queued', 'sent', 'stored', 'failed'].map((value) => ({ value, label: t(`admin.mails.status.${value}`) }))} w="fit-content" />
+        data={['all', ...MAIL_STATUSES].map((value) => ({ value, label: t(`admin.mails.status.${value}`) }))} w="fit-content" />
       <ProblemAlert error={mails.error} />
       <Table striped data-testid="mails-table">
         <Table.Thead>

@@ -2,13 +2,13 @@ import { Alert, Button, Code, CopyButton, Group, MultiSelect, Paper, Select, Sta
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminApi, type ApiToken } from '../api/admin.api.ts';
+import { PERSON_TYPES, isPersonType } from '../api/api-types.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { fieldError } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 
 const TOKEN_ROLES: ReadonlyArray<ApiToken['role']> = ['admin', 'manager', 'viewer', 'station', 'deliverer'];
-const PERSON_TYPES = ['student', 'staff', 'guest', 'external'];
 
 /** API tokens for machine clients: create (the secret is shown once), list, revoke. */
 export function TokensPanel() {
@@ -24,7 +24,7 @@ export function TokensPanel() {
     event.preventDefault();
     setError(null);
     try {
-      const created = await adminApi.createToken({ name: name.trim(), role, personTypes: limits.length ? limits : null });
+      const created = await adminApi.createToken({ name: name.trim(), role, personTypes: limits.length ? limits.filter(isPersonType) : null });
       setSecret(created.token);
       setName('');
       tokens.reload();
