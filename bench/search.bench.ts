@@ -8,8 +8,10 @@ import { freshDatabase, LAST_NAMES, loadSyntheticCards, loadSyntheticMoves, perc
 const ADMIN: Principal = { kind: 'token', id: 'bench', actor: 'bench', displayName: 'bench', role: 'admin', personTypes: null, personId: null };
 
 /**
- * Card search on PostgreSQL with 1M synthetic cards: p50/p95 of a name search and of filtered
- * lists through the cards service, against a primary-key lookup on the same table in the same run.
+ * Card search on PostgreSQL with 1M synthetic cards: p50/p95 of name searches (a rare name, a
+ * common prefix and a name with a first name, the last two in page mode with the total) and of
+ * filtered lists through the cards service, against a primary-key lookup on the same table in the
+ * same run.
  * Then the dashboard's statistics (GET /stats/cards through its service) once the cards have a
  * history, against a plain `SELECT count(*) FROM cards`, and the first run of the snapshot job.
  */
@@ -37,6 +39,12 @@ export async function runSearchBench(options: { cards?: number; samples?: number
     const ids = (await pool.query<{ id: string }>('SELECT id FROM cards TABLESAMPLE SYSTEM (1) LIMIT 500')).rows.map((row) => row.id);
     const pk = await measure((i) => pool.query('SELECT * FROM cards WHERE id = $1', [ids[i % ids.length]]));
     const nameSearch = await measure((i) => cards.list({ q: `${LAST_NAMES[i % LAST_NAMES.length]}${i % 53}`, limit: 50 }, ADMIN));
+    // What operators type in the card list (page mode, with its total, as the web list asks):
+    // a common prefix (66,666 cards for "mart") and a name with a first name.
+    const prefixSearch = await measure((i) => cards.list({ q: (LAST_NAMES[i % LAST_NAMES.length] ?? '').slice(0, 4), page: 1, limit: 50 }, ADMIN),
+      Math.ceil(samples / 4));
+    const twoTerms = await measure((i) => cards.list({ q: `${LAST_NAMES[i % LAST_NAMES.length]} prenom${i % 97}`, page: 1, limit: 50 }, ADMIN),
+      Math.ceil(samples / 4));
     const rareSearch = await measure((i) => cards.list({ q: String(100_000 + i * 37).padStart(8, '0'), limit: 50 }, ADMIN));
     const filtered = await measure((i) => cards.list({ state: ['ENABLED'], personType: [i % 2 ? 'student' : 'staff'], sort: 'requestedAt', order: 'desc', limit: 50 }, ADMIN));
     const queue = await measure(() => cards.list({ state: ['NEW', 'REQUEST_CHECKED'], sort: 'lastName', order: 'asc', limit: 100 }, ADMIN));
@@ -48,6 +56,8 @@ export async function runSearchBench(options: { cards?: number; samples?: number
     };
     const searchRows = [
       row('name search ("dupont12")', nameSearch),
+      row('name prefix ("mart", page 1 + total)', prefixSearch),
+      row('name + first name ("dupont prenom5", page 1 + total)', twoTerms),
       row('search by student number', rareSearch),
       row('filtered list (ENABLED, type, by date)', filtered),
       row('work queue (NEW+CHECKED, by name, 100)', queue),

@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type ExpressionBuilder, type Selectable, type Updateable } from 'kysely';
+import { CompiledQuery, sql, type ExpressionBuilder, type QueryCreator, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { CardMovesTable, CardsTable } from './cards.tables.ts';
@@ -207,7 +207,30 @@ export interface CardListPage {
 /** Shortest term the trigram index can serve. */
 const TRIGRAM_LENGTH = 3;
 
-function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListFilter) {
+/**
+ * Most matches of the search terms a list collects through the trigram index. Under the cap,
+ * sorting the few matches is cheap; over it, matches are at least 1 card in 1,000, so walking the
+ * sort index and testing the terms row by row meets a page of them soon, whatever the sort.
+ */
+export const SEARCH_COLLECT_CAP = 1000;
+
+/** The statement-local table (a materialized CTE) holding the collected matches' row addresses. */
+const MATCHES_CTE = 'search_matches';
+
+/**
+ * How the trigram-indexable terms are applied: read from the capped `search_matches` CTE of the
+ * same statement (`capped`: the matches were collected through the trigram index, and the query
+ * left to itself might walk a sort index testing every card against the patterns, which costs
+ * seconds on a million cards for a name matching a few hundred), or tested row by row while the
+ * planner walks whichever index suits (`scan`: for terms known to match densely).
+ */
+type TermMatching = 'capped' | 'scan';
+
+function termLikes(column: 'cards.search_text' | 'matched.search_text', terms: readonly string[]) {
+  return terms.map((term) => sql<boolean>`${sql.ref(column)} LIKE ${`%${term}%`} ESCAPE '\\'`);
+}
+
+function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListFilter, matching: TermMatching) {
   const conditions = [];
   if (filter.states && filter.states.length > 0) conditions.push(eb('cards.state', 'in', filter.states));
   if (filter.personTypes) {
@@ -222,15 +245,14 @@ function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListF
   const terms = filter.terms ?? [];
   const indexable = terms.filter((term) => term.length >= TRIGRAM_LENGTH);
   if (indexable.length > 0) {
-    // Matches are collected first through the trigram index (the ARRAY(...) sub-plan runs once),
-    // then sorted: left to itself the planner may walk a sort index and test every card against
-    // the pattern, which costs seconds on a million cards for a name matching a few hundred.
-    const likes = indexable.map((term) => sql`matched.search_text LIKE ${`%${term}%`} ESCAPE '\\'`);
-    conditions.push(sql<boolean>`cards.id = ANY(ARRAY(SELECT matched.id FROM cards AS matched WHERE ${sql.join(likes, sql` AND `)}))`);
+    if (matching === 'capped') {
+      // Read by row address: a TID scan, no second index lookup per match.
+      conditions.push(sql<boolean>`cards.ctid = ANY((SELECT ${sql.ref(`${MATCHES_CTE}.tids`)} FROM ${sql.table(MATCHES_CTE)})::tid[])`);
+    } else {
+      conditions.push(...termLikes('cards.search_text', indexable));
+    }
   }
-  for (const term of terms.filter((term) => term.length < TRIGRAM_LENGTH)) {
-    conditions.push(sql<boolean>`cards.search_text LIKE ${`%${term}%`} ESCAPE '\\'`);
-  }
+  conditions.push(...termLikes('cards.search_text', terms.filter((term) => term.length < TRIGRAM_LENGTH)));
   if (filter.pendingRequest) {
     const pending = eb.selectFrom('cards as other').select(sql`1`.as('one'))
       .whereRef('other.personId', '=', 'cards.personId')
@@ -240,14 +262,27 @@ function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListF
   return eb.and(conditions);
 }
 
+/**
+ * The CTE collecting, through the trigram index, the row addresses of at most `limit` cards
+ * matching every indexable term, and how many it holds (`limit` means there may be more).
+ * A null `limit` collects every match (`LIMIT NULL` is no limit). `OFFSET 0` keeps the
+ * collection a sub-plan of its own: pulled up, the ARRAY(...) would run once for the addresses
+ * and again for the count.
+ */
+function matchesCte(terms: readonly string[], limit: number | null) {
+  return sql<{ tids: string[]; count: number }>`SELECT tids, cardinality(tids) AS count FROM (SELECT ARRAY(
+    SELECT matched.ctid FROM cards AS matched WHERE ${sql.join(termLikes('matched.search_text', terms), sql` AND `)}
+    LIMIT ${limit}) AS tids OFFSET 0) AS collected`;
+}
+
 /** A listed card with its sort timestamp as text, for the next cursor. */
 export type ListedCardRow = CardRow & { sortAt: string };
 
 /** The filtered, keyset-limited query of one page, before ordering. */
-function pageQuery(executor: Executor, filter: CardListFilter, page: CardListPage) {
+function pageQuery(creator: QueryCreator<Database>, filter: CardListFilter, page: CardListPage, matching: TermMatching) {
   const comparator = page.order === 'asc' ? '>' : '<';
   const sortAt = page.sort === 'updatedAt' ? sql<string>`cards.updated_at::text` : sql<string>`cards.requested_at::text`;
-  let query = executor.selectFrom('cards').select(CARD_COLUMNS).select(sortAt.as('sortAt')).where((eb) => applyFilter(eb, filter));
+  let query = creator.selectFrom('cards').select(CARD_COLUMNS).select(sortAt.as('sortAt')).where((eb) => applyFilter(eb, filter, matching));
   const after = page.after;
   if (after) {
     if (after.sort === 'lastName') {
@@ -277,43 +312,109 @@ function sortColumns(sort: CardSortKey): Array<'holderLastName' | 'holderFirstNa
  * Several states are read as one ordered, limited branch per state (each walks its
  * `(state, sort key)` index), merged and cut again: a single scan of the sort index filtered by
  * the states would read most of the table when the states are rare.
+ *
+ * Search terms are collected through the trigram index, up to `SEARCH_COLLECT_CAP` matches, in
+ * a CTE of the same statement (so the row addresses are of its own snapshot); the page reads
+ * exactly those rows by address and sorts them. When the cap is reached, the terms are dense
+ * enough that the page is read again walking its date index, testing the terms row by row; by
+ * name, every match is collected and sorted (as before the cap existed).
  */
 export async function listCards(executor: Executor, filter: CardListFilter, page: CardListPage): Promise<ListedCardRow[]> {
+  const indexable = (filter.terms ?? []).filter((term) => term.length >= TRIGRAM_LENGTH);
+  if (indexable.length === 0) return listPage(executor, filter, page, 'scan', executor);
+  // One more than the cap tells that the cap was reached.
+  const rows = await listPage(executor, filter, page, 'capped', withMatches(executor, indexable, SEARCH_COLLECT_CAP + 1));
+  // Every row carries the collected count; an empty page needs asking (the other filters may
+  // have excluded every collected match while more lie past the cap).
+  const collected = Number(rows[0]?.matchedCount ?? (await countCollected(executor, indexable)));
+  if (collected <= SEARCH_COLLECT_CAP) return withoutCount(rows);
+  // By name, the matches of a name-like term sit together in the name order: walking the name
+  // index would read every card sorted before them (seconds). Collect them all and sort instead.
+  if (page.sort === 'lastName') return withoutCount(await listPage(executor, filter, page, 'capped', withMatches(executor, indexable, null)));
+  return listPage(executor, filter, page, 'scan', executor);
+}
+
+function withoutCount(rows: PageRow[]): ListedCardRow[] {
+  return rows.map(({ matchedCount: _count, ...row }) => row);
+}
+
+/**
+ * A query creator whose statements start with the `search_matches` CTE (materialized: collected
+ * once). The CTE is only ever referenced through raw SQL, so the creator is typed against the
+ * plain schema.
+ */
+function withMatches(executor: Executor, terms: readonly string[], limit: number | null): QueryCreator<Database> {
+  return executor.with((cte) => cte(MATCHES_CTE).materialized(), () => sql`(${matchesCte(terms, limit)})`) as unknown as QueryCreator<Database>;
+}
+
+/** The `matchedCount` column: how many matches the statement's `search_matches` CTE collected. */
+function collectedCount() {
+  return sql<number>`(SELECT ${sql.ref(`${MATCHES_CTE}.count`)} FROM ${sql.table(MATCHES_CTE)})`.as('matchedCount');
+}
+
+/** How many cards the capped collection finds (at most `SEARCH_COLLECT_CAP + 1`). */
+async function countCollected(executor: Executor, terms: readonly string[]): Promise<number> {
+  const result = await sql<{ count: number }>`SELECT collected.count FROM (${matchesCte(terms, SEARCH_COLLECT_CAP + 1)}) AS collected`
+    .execute(executor);
+  return Number(result.rows[0]?.count ?? 0);
+}
+
+/** A page read by `listPage`: with the `capped` matching, each row tells how many matches were collected. */
+type PageRow = ListedCardRow & { matchedCount?: number };
+
+/** `outer` builds the statement itself (it may carry the CTE), `executor` its sub-queries (a CTE is only valid on top). */
+async function listPage(
+  executor: Executor, filter: CardListFilter, page: CardListPage, matching: TermMatching, outer: QueryCreator<Database>,
+): Promise<PageRow[]> {
   const direction = page.order;
   const wanted = page.limit + 1;
   const states = filter.states ?? [];
+  const matchedCount = collectedCount();
   if (states.length <= 1 || filter.personId) {
-    let query = pageQuery(executor, filter, page);
+    let query = pageQuery(outer, filter, page, matching);
     for (const column of sortColumns(page.sort)) query = query.orderBy(`cards.${column}`, direction);
     query = query.limit(wanted);
     if (page.offset) query = query.offset(page.offset);
-    return query.execute();
+    return matching === 'capped' ? query.select(matchedCount).execute() : query.execute();
   }
   const perBranch = wanted + (page.offset ?? 0);
   const branches = states.map((state) => {
-    let branch = pageQuery(executor, { ...filter, states: [state] }, page);
+    let branch = pageQuery(executor, { ...filter, states: [state] }, page, matching);
     for (const column of sortColumns(page.sort)) branch = branch.orderBy(`cards.${column}`, direction);
     return executor.selectFrom(branch.limit(perBranch).as('branch')).selectAll();
   });
   const [first, ...rest] = branches;
   if (!first) return [];
   const union = rest.reduce((merged, branch) => merged.unionAll(branch), first);
-  let query = executor.selectFrom(union.as('merged')).selectAll();
+  let query = outer.selectFrom(union.as('merged')).selectAll();
   for (const column of sortColumns(page.sort)) query = query.orderBy(`merged.${column}`, direction);
   query = query.limit(wanted);
   if (page.offset) query = query.offset(page.offset);
-  return query.execute();
+  return matching === 'capped' ? query.select(matchedCount).execute() : query.execute();
 }
 
 /**
  * How many cards match `filter`, counting no further than `cap` (page-number mode only: page
  * numbers stop there, and an exact count would walk every match of a million cards).
+ *
+ * Search terms are collected through the trigram index, at most `cap` matches: collecting every
+ * match of a common name first (66,000 for "mart") costs most of a second. The count is exact when
+ * the collection held every match or already counts `cap`; otherwise (a full collection of which
+ * the other filters keep fewer than `cap`) the terms are dense and are tested row by row.
  */
 export async function countCards(executor: Executor, filter: CardListFilter, cap: number): Promise<number> {
-  const matches = executor.selectFrom('cards').select('cards.id').where((eb) => applyFilter(eb, filter)).limit(cap);
-  const row = await executor.selectFrom(matches.as('matches')).select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
+  const indexable = (filter.terms ?? []).filter((term) => term.length >= TRIGRAM_LENGTH);
+  const count = async (creator: QueryCreator<Database>, matching: TermMatching) => {
+    const matches = executor.selectFrom('cards').select('cards.id').where((eb) => applyFilter(eb, filter, matching)).limit(cap);
+    let query = creator.selectFrom(matches.as('matches')).select((eb) => eb.fn.countAll<number>().as('count'));
+    if (matching === 'capped') query = query.select(collectedCount());
+    const row = await query.executeTakeFirstOrThrow();
+    return { counted: Number(row.count), collected: 'matchedCount' in row ? Number(row.matchedCount) : 0 };
+  };
+  if (indexable.length === 0) return (await count(executor, 'scan')).counted;
+  const { counted, collected } = await count(withMatches(executor, indexable, cap), 'capped');
+  if (collected < cap || counted >= cap) return counted;
+  return (await count(executor, 'scan')).counted;
 }
 
 /** A card as the ESC Router sync reads it, with the day it was first enabled (its issue date). */
