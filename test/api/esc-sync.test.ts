@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { esiKey } from '../../src/modules/esc/domain/esi.ts';
 import { createPerson, enabledCard, encode, holderClient, move, requestCard } from './cards.fixtures.ts';
-import { assertRouterMatches, callCounts, PIC, setEscConsent, startEscWorld, type EscWorld } from './esc-sync.fixtures.ts';
+import { assertRouterMatches, callCounts, PIC, ROUTER_KEY, setEscConsent, startEscWorld, type EscWorld } from './esc-sync.fixtures.ts';
 
 let w: EscWorld;
 before(async () => {
@@ -146,8 +146,10 @@ test('a router refusal marks the entry failed with its code; replay after a fix 
   // The simulator validates e-mails; a value our own validation accepts but the router does not.
   await w.t.runtime.database.db.updateTable('persons').set({ email: 'not-an-address' }).where('id', '=', person.id).execute();
   await w.escSync.deliverPending();
-  const status = await w.admin.get<{ counts: { failed: number }; recentFailures: Array<{ id: number; personId: string; lastError: { code: string; routerStatus: number } }> }>('/api/v1/esc/sync/status');
+  const status = await w.admin.get<{ routerUrl: string | null; counts: { failed: number }; recentFailures: Array<{ id: number; personId: string; lastError: { code: string; routerStatus: number } }> }>('/api/v1/esc/sync/status');
   assert.equal(status.status, 200, status.text);
+  assert.equal(status.body.routerUrl, w.sim.url, 'the configured router is shown to operators');
+  assert.ok(!status.text.includes(ROUTER_KEY), 'never the API key');
   const failure = status.body.recentFailures.find((entry) => entry.personId === person.id);
   assert.ok(failure, status.text);
   assert.equal(failure.lastError.code, 'SIM-VALIDATION');

@@ -34,6 +34,7 @@ const StatusSchema = Type.Object({
   router: Type.Union([literals(['external', 'embedded_simulator'] as const), Type.Null()], {
     description: 'external: the router of ESC_ROUTER_URL; embedded_simulator: the demo simulator inside the server (ESC_ROUTER_SIMULATOR), which forgets everything when it stops; null: sync off',
   }),
+  routerUrl: Nullable(Type.String({ description: 'The base URL of the external router (ESC_ROUTER_URL); its API key is never shown' })),
   counts: Type.Object({ pending: Type.Integer(), failed: Type.Integer(), done: Type.Integer(), retrying: Type.Integer() }),
   oldestPendingAt: Nullable(Type.String()),
   recentFailures: Type.Array(Type.Ref('EscSyncEntry')),

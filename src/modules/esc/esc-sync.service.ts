@@ -105,6 +105,8 @@ export interface EscSyncStatusView {
   enabled: boolean;
   /** Where the entries go: a configured router, the simulator embedded in the server for demos, or nowhere (sync off). */
   router: 'external' | 'embedded_simulator' | null;
+  /** The configured router's base URL (never its API key), when `router` is external. */
+  routerUrl: string | null;
   counts: { pending: number; failed: number; done: number; retrying: number };
   oldestPendingAt: string | null;
   recentFailures: OutboxEntryView[];
@@ -759,6 +761,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       return {
         enabled,
         router: !enabled ? null : deps.config.escRouterSimulator ? 'embedded_simulator' : 'external',
+        routerUrl: enabled && !deps.config.escRouterSimulator ? deps.config.escRouterUrl ?? null : null,
         counts: { pending: counts.pending, failed: counts.failed, done: counts.done, retrying: counts.retrying },
         oldestPendingAt: iso(counts.oldestPendingAt),
         recentFailures: failures.map(entryView),

@@ -7599,6 +7599,8 @@ export interface paths {
                             enabled: boolean;
                             /** @description external: the router of ESC_ROUTER_URL; embedded_simulator: the demo simulator inside the server (ESC_ROUTER_SIMULATOR), which forgets everything when it stops; null: sync off */
                             router: ("external" | "embedded_simulator") | (never | null);
+                            /** @description The base URL of the external router (ESC_ROUTER_URL); its API key is never shown */
+                            routerUrl: string | null;
                             counts: {
                                 pending: number;
                                 failed: number;

@@ -79,6 +79,7 @@ export function EscSyncPage() {
       {notice ? <Alert color="green" role="status">{notice}</Alert> : null}
       <ProblemAlert error={error ?? status.error} />
       {status.data && !status.data.enabled ? <Alert color="gray" data-testid="esc-off">{t('esc.off')}</Alert> : null}
+      {status.data?.routerUrl ? <Alert color="gray" data-testid="esc-router-external">{t('esc.routerExternal', { url: status.data.routerUrl })}</Alert> : null}
       {status.data?.router === 'embedded_simulator' ? <Alert color="blue" data-testid="esc-router-embedded">{t('esc.routerEmbedded')}</Alert> : null}
       {job ? (
         <Paper withBorder p="sm" data-testid="reconcile-job">
