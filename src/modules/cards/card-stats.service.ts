@@ -20,7 +20,8 @@ import { badRequest, forbidden } from '../../platform/http/problem.ts';
 import type { Principal, Role } from '../auth/domain/roles.ts';
 import { OFFICE_READ_ROLES, OFFICE_WRITE_ROLES } from '../auth/domain/roles.ts';
 import type { CountsByType, TypeStateCount, WorkQueues } from './domain/card-stats.ts';
-import { MAX_STATS_DAYS, addDays, countsByType, localDay, rewindCounts, windowDays, workQueues } from './domain/card-stats.ts';
+import { addDays } from './domain/calendar-day.ts';
+import { MAX_STATS_DAYS, countsByType, localDay, rewindCounts, windowDays, workQueues } from './domain/card-stats.ts';
 import * as repo from './card-stats.repository.ts';
 
 /** The time zone statistics days are counted in (see the file comment). */

@@ -19,6 +19,7 @@ import { PENDING_REQUEST_STATES, canChangePhoto, isCardState, isDisableReason } 
 import type { Actor, CardFacts, InstitutionCardSettings, MoveDecision, MoveErrorCode, MoveEffect } from './domain/card-state-machine.ts';
 import { decideMove, decideRenewal } from './domain/card-state-machine.ts';
 import { canBindCsn, planEnable, planRightsEnd, pendingRequests } from './domain/card-rules.ts';
+import { addMonths, isoDay } from './domain/calendar-day.ts';
 import type { CsnForms } from './domain/csn.ts';
 import { csnForms, parseCsn } from './domain/csn.ts';
 import type { PreparedPhoto } from '../photos/photos.service.ts';
@@ -380,20 +381,6 @@ function holderOf(person: CardHolderPerson): HolderSnapshot {
     holderIne: person.ine,
     holderPersonType: person.personType,
   };
-}
-
-/** `YYYY-MM-DD` of a date in UTC. */
-export function isoDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-/** Adds calendar months to a `YYYY-MM-DD` day, keeping the day of month where it exists (Jan 31 + 1 → Feb 28/29). */
-export function addMonths(day: string, months: number): string {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(year, month - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(date, lastDay));
-  return isoDay(target);
 }
 
 /** The day a new card stops being valid: its validity, cut at the holder's rights end. */

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CARD_STATES } from './card-state.ts';
 import type { DayDelta, TypeStateCount } from './card-stats.ts';
-import { addDays, countsByType, localDay, rewindCounts, windowDays, workQueues } from './card-stats.ts';
+import { addDays } from './calendar-day.ts';
+import { countsByType, localDay, rewindCounts, windowDays, workQueues } from './card-stats.ts';
 
 const FIRST_DAY = '2026-02-20';
 const TYPES = ['student', 'staff', 'guest'] as const;

@@ -6,6 +6,7 @@
  * Days are `YYYY-MM-DD` calendar days of the statistics time zone; which instant starts a day is
  * the database's business (`AT TIME ZONE`), so no offset arithmetic happens here.
  */
+import { addDays } from './calendar-day.ts';
 import type { CardState } from './card-state.ts';
 
 /** How many cards whose holder has a person type are in a state. */
@@ -46,16 +47,6 @@ export const WORK_QUEUE_STATES = {
 } as const satisfies Record<string, readonly CardState[]>;
 
 export type WorkQueues = Record<keyof typeof WORK_QUEUE_STATES | 'toDeliver', number>;
-
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Calendar arithmetic on `YYYY-MM-DD` days (no time zone involved: a day is a day). */
-export function addDays(day: string, days: number): string {
-  const match = DAY.exec(day);
-  if (!match) throw new Error(`not a day: ${day}`);
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days));
-  return date.toISOString().slice(0, 10);
-}
 
 /** The `days` calendar days ending with `today`, oldest first. */
 export function windowDays(today: string, days: number): string[] {
