@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import { ProblemError, unprocessable } from '../../platform/http/problem.ts';
-import { checkDeclaredType, identifyContent } from './domain/image-sniffing.ts';
+import { checkDeclaredType, identifyContent, jpegHasEndMarker } from './domain/image-sniffing.ts';
 import type { DeclaredImageType, SniffedImageType } from './domain/image-sniffing.ts';
 import { editedSize, resolvePhotoEdits, rotateRect } from './domain/photo-edit-rules.ts';
 import type { ImageSize, PhotoEdits } from './domain/photo-edit-rules.ts';
@@ -191,6 +191,7 @@ export async function processPhoto(
     .toColourspace('srgb')
     .jpeg({ quality: PHOTO_JPEG_QUALITY, mozjpeg: false, progressive: false, chromaSubsampling: '4:2:0' });
 
+  if (sourceFormat === 'jpeg' && !jpegHasEndMarker(input)) throw corrupt('The JPEG image is truncated (it has no end-of-image marker)');
   const { data, info } = await runGated(async () => {
     try {
       return await pipeline.toBuffer({ resolveWithObject: true });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { checkDeclaredType, identifyContent, sniffImageType } from './image-sniffing.ts';
+import { checkDeclaredType, identifyContent, jpegHasEndMarker, sniffImageType } from './image-sniffing.ts';
 
 const JPEG_HEAD = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]);
 const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]);
@@ -84,4 +84,17 @@ test('sniffing depends on the head only and never throws', () => {
       assert.equal(checkDeclaredType(whole, { fileName: 'x.jpg' }).accepted, sniffed !== null);
     }),
   );
+});
+
+test('jpegHasEndMarker: the end marker after the scans, not one inside an EXIF thumbnail', () => {
+  const soi = [0xff, 0xd8];
+  const app1WithThumbnailEnd = [0xff, 0xe1, 0x00, 0x06, 0xff, 0xd9, 0x00, 0x00];
+  const sos = [0xff, 0xda, 0x00, 0x04, 0x01, 0x02];
+  const scan = [0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56];
+  assert.equal(jpegHasEndMarker(Uint8Array.from([...soi, ...app1WithThumbnailEnd, ...sos, ...scan, 0xff, 0xd9])), true);
+  assert.equal(jpegHasEndMarker(Uint8Array.from([...soi, ...app1WithThumbnailEnd, ...sos, ...scan])), false);
+  assert.equal(jpegHasEndMarker(Uint8Array.from([...soi, 0xff, 0xe1, 0x00])), false);
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (tail) => {
+    jpegHasEndMarker(Uint8Array.from([...soi, ...tail]));
+  }));
 });

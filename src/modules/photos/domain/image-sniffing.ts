@@ -149,3 +149,43 @@ export function checkDeclaredType(bytes: Uint8Array, declared: DeclaredImageType
     declaredMatches: agrees(declaredByFileName) && agrees(declaredByMimeType),
   };
 }
+
+/** Markers that stand alone, without a length: SOI, EOI, TEM and the restart markers RST0-7. */
+function isStandaloneMarker(marker: number): boolean {
+  return marker === 0xd8 || marker === 0xd9 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7);
+}
+
+/**
+ * True when a JPEG's compressed data is followed by its end-of-image marker. The header segments
+ * are walked by their lengths (an EXIF thumbnail holds its own end marker), then the scans are
+ * searched: inside them a 0xFF byte is always followed by 0x00, a restart marker or another
+ * segment, so 0xFF 0xD9 there is the end of the image. Without it the file was cut, even where
+ * the decoder, which may stop reading once it has every pixel row, would not notice. Never throws.
+ */
+export function jpegHasEndMarker(bytes: Uint8Array): boolean {
+  let offset = 2;
+  while (offset + 1 < bytes.length) {
+    if (bytes[offset] !== 0xff) return false;
+    const marker = bytes[offset + 1] as number;
+    if (marker === 0xff) {
+      offset += 1;
+      continue;
+    }
+    if (marker === 0xd9) return true;
+    if (isStandaloneMarker(marker)) {
+      offset += 2;
+      continue;
+    }
+    if (offset + 3 >= bytes.length) return false;
+    const length = ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number);
+    if (length < 2) return false;
+    offset += 2 + length;
+    if (marker === 0xda) {
+      for (let index = offset; index + 1 < bytes.length; index++) {
+        if (bytes[index] === 0xff && bytes[index + 1] === 0xd9) return true;
+      }
+      return false;
+    }
+  }
+  return false;
+}
