@@ -6,7 +6,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installAccessControl } from '../platform/http/access.ts';
-import { installProblemHandlers } from '../platform/http/error-handler.ts';
+import { frameworkErrorHandler, installProblemHandlers } from '../platform/http/error-handler.ts';
+import { installInputGuard } from '../platform/http/input-guard.ts';
 import { createLazySchemaCompilers } from '../platform/http/schema-compilers.ts';
 import { SESSION_COOKIE, bearerToken } from '../modules/auth/auth.routes.ts';
 import type { AppDeps, AppInstance } from './app-types.ts';
@@ -31,12 +32,14 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
     // Each route schema compiles on its first use rather than at boot (a quarter of a restart).
     schemaController: { compilersFactory: schemaCompilers.compilersFactory },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('compilePendingSchemas', schemaCompilers.compilePending);
 
   installProblemHandlers(app);
+  installInputGuard(app);
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: Math.max(deps.config.photoMaxBytes, 64 * 1024 * 1024), files: 1, fields: 20 } });
   installAccessControl(app, {

@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorForLog } from '../observability/logger.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemError, type ProblemItem } from './problem.ts';
 
 interface AjvIssue {
@@ -14,20 +15,38 @@ function fieldOf(issue: AjvIssue, context: string | undefined): string {
   return context && context !== 'body' ? `${context}:${path}` : path;
 }
 
+/**
+ * Formats whose failure has a problem code of its own, shared with the services that checked
+ * them by hand before (`invalid_date`): clients switch on one code whichever layer refused.
+ */
+const FORMAT_CODES: Record<string, string> = {
+  date: 'invalid_date',
+  'date-time': 'invalid_date',
+};
+
+function codeOf(issue: AjvIssue): string {
+  if (issue.keyword === 'additionalProperties') return 'unknown_field';
+  if (issue.keyword === 'required') return 'required';
+  const format = issue.params?.format;
+  if (issue.keyword === 'format' && typeof format === 'string' && FORMAT_CODES[format]) return FORMAT_CODES[format];
+  return `invalid_${issue.keyword ?? 'value'}`;
+}
+
 function validationProblem(error: FastifyError): ProblemError {
   const issues = (error.validation ?? []) as AjvIssue[];
   const context = error.validationContext;
   const items: ProblemItem[] = issues.map((issue) => ({
-    code: issue.keyword === 'additionalProperties' ? 'unknown_field'
-      : issue.keyword === 'required' ? 'required'
-      : `invalid_${issue.keyword ?? 'value'}`,
+    code: codeOf(issue),
     field: fieldOf(issue, context),
     message: issue.keyword === 'additionalProperties' ? 'unknown field' : (issue.message ?? 'invalid value'),
   }));
   const first = items[0];
-  return new ProblemError(400, 'validation_failed',
-    first ? `${first.field}: ${first.message}` : 'The request is invalid',
-    { ...(first?.field ? { field: first.field } : {}), errors: items });
+  // A value that is no real date is a date problem, whatever else the schema says about it.
+  const code = items.some((item) => item.code === 'invalid_date') ? 'invalid_date' : 'validation_failed';
+  const lead = items.find((item) => item.code === code) ?? first;
+  return new ProblemError(400, code,
+    lead ? `${lead.field}: ${lead.message}` : 'The request is invalid',
+    { ...(lead?.field ? { field: lead.field } : {}), errors: items });
 }
 
 const FASTIFY_CODES: Record<string, [number, string, string]> = {
@@ -40,6 +59,8 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
   FST_PARTS_LIMIT: [413, 'too_many_parts', 'Too many parts in the multipart body'],
   FST_FILES_LIMIT: [413, 'too_many_files', 'Too many files in the multipart body'],
   FST_INVALID_MULTIPART_CONTENT_TYPE: [415, 'multipart_expected', 'A multipart/form-data body is expected'],
+  FST_ERR_BAD_URL: [400, 'invalid_characters', 'The URL path is not valid percent-encoded UTF-8'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'uri_too_long', 'A path parameter is longer than the server accepts'],
 };
 
 /** Turns any error into an `application/problem+json` answer; 5xx details never reach the client. */
@@ -60,22 +81,33 @@ export function toProblem(error: FastifyError | ProblemError | Error): ProblemEr
   return new ProblemError(500, 'internal_error', 'An unexpected error occurred; it has been logged');
 }
 
+/**
+ * Answers an error as problem+json. An unexpected error is logged with its class, code (SQLSTATE,
+ * Fastify code) and route and its stack frames, never its message: messages quote data (`date/time
+ * field value out of range: "…"`), and logs must not hold user input.
+ */
+function answerProblem(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const problem = toProblem(error);
+  if (problem.status >= 500) {
+    request.log.error({ err: errorForLog(error), route: request.routeOptions.url ?? 'unmatched' }, 'request failed');
+  }
+  return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem());
+}
+
+/**
+ * For Fastify's `frameworkErrors` option: errors met while routing (a path that is not valid
+ * percent-encoded UTF-8, an over-long path parameter), which Fastify otherwise answers with a
+ * JSON body of its own, outside the error handler.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void answerProblem(error, request, reply);
+}
+
 /** Installs problem+json error and not-found handlers. */
 export function installProblemHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = toProblem(error);
-    if (problem.status >= 500) {
-      // The message of an unexpected error may quote data; log its code and stack only.
-      request.log.error({ err: { type: error.name, code: fastifyCode(error), stack: error.stack } }, 'request failed');
-    }
-    return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem());
-  });
+  app.setErrorHandler((error: FastifyError, request, reply) => answerProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) => {
     const problem = new ProblemError(404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
     return reply.status(404).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem());
   });
-}
-
-function fastifyCode(error: FastifyError): string | undefined {
-  return typeof error.code === 'string' ? error.code : undefined;
 }

@@ -49,7 +49,7 @@ export function createLazySchemaCompilers(): LazySchemaCompilers {
    * Wraps a default compiler factory. Per distinct (added schemas, options), as Fastify's Ajv pool
    * keys them, one default compiler is made on first need and its results are kept per schema object.
    */
-  function deferred<F>(defaults: CompilerFactory<F>, wrap: (compiled: () => F) => F): CompilerFactory<F> {
+  function deferred<F>(defaults: CompilerFactory<F>, wrap: (compiled: () => F, route: RouteSchema) => F): CompilerFactory<F> {
     const contexts = new Map<string, { compile: Compiler<F> | undefined; bySchema: WeakMap<object, F> }>();
     return (externalSchemas, options) => {
       const key = JSON.stringify([externalSchemas, options]);
@@ -84,17 +84,22 @@ export function createLazySchemaCompilers(): LazySchemaCompilers {
           }
         };
         pending.add(compileOrExplain);
-        return wrap(compileNow);
+        return wrap(compileNow, route);
       };
     };
   }
 
-  const buildValidator = deferred<Validate>(AjvCompiler() as unknown as CompilerFactory<Validate>, (compiled) => {
+  const buildValidator = deferred<Validate>(AjvCompiler() as unknown as CompilerFactory<Validate>, (compiled, route) => {
+    const rootType = declaredRootType(route.schema);
     // Fastify reads the errors of a failed validation from the function it called.
     const validate: Validate = (data) => {
       const real = compiled();
       const valid = real(data);
       validate.errors = real.errors;
+      if (valid && rootType !== undefined && !hasJsonType(data, rootType)) {
+        validate.errors = [{ instancePath: '', schemaPath: '#/type', keyword: 'type', params: { type: rootType }, message: `must be ${rootType}` }];
+        return false;
+      }
       return valid;
     };
     return validate;
@@ -113,6 +118,30 @@ export function createLazySchemaCompilers(): LazySchemaCompilers {
       return waiting.length;
     },
   };
+}
+
+/** The single JSON type a schema declares for its root value, if it declares one. */
+function declaredRootType(schema: unknown): string | undefined {
+  const type = typeof schema === 'object' && schema !== null ? (schema as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? type : undefined;
+}
+
+/**
+ * Whether `data` is of JSON type `type`. Ajv's type coercion (`coerceTypes: 'array'`) cannot
+ * replace the root value it was handed: a body `1` validates against an array schema as `[1]`,
+ * yet the handler receives `1`. So a root value must have the declared type as it is.
+ */
+function hasJsonType(data: unknown, type: string): boolean {
+  switch (type) {
+    case 'array': return Array.isArray(data);
+    case 'object': return typeof data === 'object' && data !== null && !Array.isArray(data);
+    case 'string': return typeof data === 'string';
+    case 'number': return typeof data === 'number';
+    case 'integer': return Number.isInteger(data);
+    case 'boolean': return typeof data === 'boolean';
+    case 'null': return data === null;
+    default: return true;
+  }
 }
 
 declare module 'fastify' {
