@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installAccessControl } from '../platform/http/access.ts';
 import { frameworkErrorHandler, installProblemHandlers } from '../platform/http/error-handler.ts';
 import { installInputGuard } from '../platform/http/input-guard.ts';
+import { installDateFormats } from '../platform/http/date-formats.ts';
 import { createLazySchemaCompilers } from '../platform/http/schema-compilers.ts';
 import { SESSION_COOKIE, bearerToken } from '../modules/auth/auth.routes.ts';
 import type { AppDeps, AppInstance } from './app-types.ts';
@@ -30,7 +31,10 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+      onCreate: installDateFormats,
+    },
     return503OnClosing: true,
     frameworkErrors: frameworkErrorHandler,
     // Each route schema compiles on its first use rather than at boot (a quarter of a restart).

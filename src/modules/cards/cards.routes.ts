@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps, AppInstance } from '../../app/app-types.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import { ProblemError, unprocessable } from '../../platform/http/problem.ts';
-import { actorOf, errorResponses, IdParams, Nullable, Uuid } from '../../platform/http/schemas.ts';
+import { actorOf, errorResponses, IdParams, IsoDateOrDateTime, Nullable, Uuid } from '../../platform/http/schemas.ts';
 import { OFFICE_READ_ROLES } from '../auth/domain/roles.ts';
 import type { PreparedPhoto } from '../photos/photos.service.ts';
 import { CARD_STATES, DISABLE_REASONS } from './domain/card-state.ts';
@@ -181,10 +181,10 @@ export async function cardsRoutes(app: AppInstance, deps: AppDeps): Promise<void
       querystring: Type.Object({
         state: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: CARD_STATES.length })),
         personType: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 10 })),
-        requestedFrom: Type.Optional(Type.String({ maxLength: 40, description: 'YYYY-MM-DD or date-time, inclusive' })),
-        requestedTo: Type.Optional(Type.String({ maxLength: 40, description: 'YYYY-MM-DD (inclusive day) or date-time (exclusive)' })),
-        updatedFrom: Type.Optional(Type.String({ maxLength: 40 })),
-        updatedTo: Type.Optional(Type.String({ maxLength: 40 })),
+        requestedFrom: Type.Optional(IsoDateOrDateTime('YYYY-MM-DD or date-time, inclusive')),
+        requestedTo: Type.Optional(IsoDateOrDateTime('YYYY-MM-DD (inclusive day) or date-time (exclusive)')),
+        updatedFrom: Type.Optional(IsoDateOrDateTime('YYYY-MM-DD or date-time, inclusive')),
+        updatedTo: Type.Optional(IsoDateOrDateTime('YYYY-MM-DD (inclusive day) or date-time (exclusive)')),
         hasPendingRequest: Type.Optional(Type.Boolean({ description: 'The holder has (or has not) a request being handled' })),
         personId: Type.Optional(Uuid),
         q: Type.Optional(Type.String({ maxLength: 200 })),

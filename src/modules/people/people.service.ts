@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, isUniqueViolation, type ActorContext, type Executor } from '../../platform/db/database.ts';
 import { badRequest, conflict, unprocessable, type ProblemItem } from '../../platform/http/problem.ts';
+import { decodeCursor, encodeCursor, type CursorField } from '../../platform/http/cursor-codec.ts';
 import type { AuditEntryView, AuditService } from '../audit/audit.service.ts';
 import { buildEsi, esiEquals } from '../esc/domain/esi.ts';
 import type { InstitutionService, InstitutionView } from '../institution/institution.service.ts';
@@ -180,7 +181,6 @@ const EPPN_CONSTRAINT = 'persons_eppn_key';
 const MAX_LIST_LIMIT = 200;
 const DEFAULT_LIST_LIMIT = 50;
 const MAX_SEARCH_TERMS = 8;
-const TIMESTAMP_KEY = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface PeopleServiceDeps {
@@ -311,36 +311,15 @@ export function deriveEsi(institution: Pick<InstitutionView, 'esiScope' | 'count
   }
 }
 
-interface CursorPayload {
-  s: PersonSort;
-  o: 'asc' | 'desc';
-  k: string[];
-  i: string;
+/** The cursor's fields: the sort and order it was made for, the sort keys, then the row id. */
+function cursorShape(sort: PersonSort, order: 'asc' | 'desc'): CursorField[] {
+  const keys: CursorField[] = sort === 'last_name' ? ['text', 'text'] : ['timestamp'];
+  return [{ equals: sort }, { equals: order }, ...keys, 'uuid'];
 }
 
-function encodeCursor(payload: CursorPayload): string {
-  return Buffer.from(JSON.stringify(payload)).toString('base64url');
-}
-
-function invalidCursor(): Error {
-  return badRequest('invalid_cursor', 'The cursor is malformed or belongs to another sort order', { field: 'querystring:/cursor' });
-}
-
-function decodeCursor(cursor: string, sort: PersonSort, order: 'asc' | 'desc'): repo.PersonKeyset {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  const p = payload as Partial<CursorPayload> | null;
-  const keyCount = sort === 'last_name' ? 2 : 1;
-  if (!p || p.s !== sort || p.o !== order || typeof p.i !== 'string' || !UUID.test(p.i) || !Array.isArray(p.k)
-    || p.k.length !== keyCount || !p.k.every((key) => typeof key === 'string' && key.length <= 1000)
-    || (sort !== 'last_name' && !TIMESTAMP_KEY.test(p.k[0] as string))) {
-    throw invalidCursor();
-  }
-  return { keys: p.k as string[], id: p.i };
+function decodePersonCursor(cursor: string, sort: PersonSort, order: 'asc' | 'desc'): repo.PersonKeyset {
+  const values = decodeCursor(cursor, cursorShape(sort, order));
+  return { keys: values.slice(2, -1), id: values[values.length - 1] as string };
 }
 
 /** Lowercased, NFC, whitespace-separated search words (search_text is lower() of the fields). */
@@ -574,14 +553,14 @@ export function createPeopleService(deps: PeopleServiceDeps) {
         terms: searchTerms(query.q),
         sort,
         order,
-        after: query.cursor ? decodeCursor(query.cursor, sort, order) : undefined,
+        after: query.cursor ? decodePersonCursor(query.cursor, sort, order) : undefined,
         limit: limit + 1,
       });
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
         items: page.map(view),
-        nextCursor: rows.length > limit && last ? encodeCursor({ s: sort, o: order, k: last.sortKeys, i: last.id }) : null,
+        nextCursor: rows.length > limit && last ? encodeCursor([sort, order, ...last.sortKeys, last.id]) : null,
       };
     },
 

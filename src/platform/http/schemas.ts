@@ -22,7 +22,12 @@ export const ProblemSchema = Type.Object({
 
 export const Uuid = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
-export const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+/** A real calendar day, `YYYY-MM-DD`, year 1900–9999 (the app's `date` format, see date-formats.ts). */
+export const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD, year 1900 to 9999' });
+/** A real instant as RFC 3339 date-time with its offset (the app's `date-time` format). */
+export const IsoDateTime = Type.String({ format: 'date-time', description: 'RFC 3339 date-time with offset' });
+/** A day (`YYYY-MM-DD`) or an instant (RFC 3339 date-time with offset), e.g. for range filters. */
+export const IsoDateOrDateTime = (description: string) => Type.Union([IsoDate, IsoDateTime], { description });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** Standard error answers of a route, for the OpenAPI document. */

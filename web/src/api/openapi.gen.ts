@@ -2973,9 +2973,9 @@ export interface paths {
             parameters: {
                 query: {
                     personType?: ("student" | "staff" | "guest" | "external")[];
-                    /** @description YYYY-MM-DD */
+                    /** @description YYYY-MM-DD, year 1900 to 9999 */
                     rightsEndBefore?: string;
-                    /** @description YYYY-MM-DD */
+                    /** @description YYYY-MM-DD, year 1900 to 9999 */
                     rightsEndAfter?: string;
                     /** @description Words searched in names, eppn, e-mail, student number and INE */
                     q?: string;
@@ -5194,7 +5194,9 @@ export interface paths {
                     requestedFrom?: string;
                     /** @description YYYY-MM-DD (inclusive day) or date-time (exclusive) */
                     requestedTo?: string;
+                    /** @description YYYY-MM-DD or date-time, inclusive */
                     updatedFrom?: string;
+                    /** @description YYYY-MM-DD (inclusive day) or date-time (exclusive) */
                     updatedTo?: string;
                     /** @description The holder has (or has not) a request being handled */
                     hasPendingRequest?: boolean;
@@ -7430,9 +7432,15 @@ export interface paths {
                         "application/json": {
                             /** @description The time zone days are counted in (Europe/Paris: the institution settings have none) */
                             timeZone: string;
-                            /** @description YYYY-MM-DD */
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD, year 1900 to 9999
+                             */
                             today: string;
-                            /** @description YYYY-MM-DD */
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD, year 1900 to 9999
+                             */
                             from: string;
                             days: number;
                             /** @description The holder person types appearing below, sorted */
@@ -7457,7 +7465,10 @@ export interface paths {
                             };
                             /** @description Every day of the window, oldest first, by the request date */
                             requestsPerDay: {
-                                /** @description YYYY-MM-DD */
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD, year 1900 to 9999
+                                 */
                                 day: string;
                                 total: number;
                                 byType: {
@@ -7466,7 +7477,10 @@ export interface paths {
                             }[];
                             /** @description Every day of the window, oldest first: cards per current holder person type and state at the end of the day (today: now) */
                             history: {
-                                /** @description YYYY-MM-DD */
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD, year 1900 to 9999
+                                 */
                                 day: string;
                                 /** @description Holder person type → card state → count */
                                 byType: {
