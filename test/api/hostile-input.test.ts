@@ -183,6 +183,21 @@ test('a batch body that is not an array is 400 or 415, never 500', async () => {
   assert.equal(empty.status, 400, empty.text);
 });
 
+test('malformed multipart bodies and over-long path parameters are 4xx problem+json, and so are NUL characters in headers', async () => {
+  const truncated = '--x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\neppn;last_name';
+  assertProblem(await admin.request('POST', '/api/v1/imports/persons?wait=true', {
+    payload: truncated, headers: { 'content-type': 'multipart/form-data; boundary=x' },
+  }), 400, 'malformed_multipart');
+  assertProblem(await admin.request('PUT', '/api/v1/institution/logo', {
+    payload: '', headers: { 'content-type': 'multipart/form-data' },
+  }), 400, 'malformed_multipart');
+  const longParameter = await admin.get(`/api/v1/mail-templates/${'a'.repeat(5000)}/fr/preview`);
+  assert.ok(longParameter.status >= 400 && longParameter.status < 500, String(longParameter.status));
+  assert.match(String(longParameter.headers['content-type']), /^application\/problem\+json/);
+  assertProblem(await admin.request('GET', '/api/v1/persons', { headers: { 'accept-language': `fr${NUL}` } }),
+    400, 'invalid_characters', 'headers:/accept-language');
+});
+
 test('an error log names the error class, its code and the route, never the input in its message', async () => {
   const lines: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(chunk.toString('utf8')); done(); } });

@@ -63,6 +63,22 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
   FST_ERR_MAX_PARAM_LENGTH: [414, 'uri_too_long', 'A path parameter is longer than the server accepts'],
 };
 
+/**
+ * An error met while a handler reads the parts of a multipart request: raised by the parser
+ * (busboy, under @fastify/multipart: no boundary, a malformed part header, recognised by the
+ * parser's own stack frames rather than by wording), or a part stream that ended before its
+ * boundary (the body was cut short). These are plain Errors without a status; all mean that the
+ * client sent a malformed or incomplete multipart body.
+ */
+function isMultipartReadError(error: Error & { statusCode?: number; code?: unknown }, request: FastifyRequest): boolean {
+  // isMultipart comes with @fastify/multipart, which an app may not have registered.
+  const multipart = (request as { isMultipart?: () => boolean }).isMultipart?.call(request) ?? false;
+  if (error.statusCode !== undefined || !multipart) return false;
+  if (error.code === 'ERR_STREAM_PREMATURE_CLOSE') return true;
+  return typeof error.stack === 'string'
+    && error.stack.split('\n').some((line) => /^\s+at .*[\\/]@fastify[\\/]busboy[\\/]/.test(line));
+}
+
 /** Turns any error into an `application/problem+json` answer; 5xx details never reach the client. */
 export function toProblem(error: FastifyError | ProblemError | Error): ProblemError {
   if (error instanceof ProblemError) return error;
@@ -87,7 +103,9 @@ export function toProblem(error: FastifyError | ProblemError | Error): ProblemEr
  * field value out of range: "…"`), and logs must not hold user input.
  */
 function answerProblem(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const problem = toProblem(error);
+  const problem = isMultipartReadError(error, request)
+    ? new ProblemError(400, 'malformed_multipart', 'The multipart/form-data body is malformed or incomplete')
+    : toProblem(error);
   if (problem.status >= 500) {
     request.log.error({ err: errorForLog(error), route: request.routeOptions.url ?? 'unmatched' }, 'request failed');
   }
