@@ -164,6 +164,14 @@ test('dates in query strings that are not real or out of range are 400 invalid_d
   assert.equal((await admin.get('/api/v1/persons?rightsEndAfter=2024-02-29')).status, 200);
 });
 
+test('integers beyond what the database holds are 400 with the field', async () => {
+  for (const value of ['1e308', '9007199254740993', '2147483648']) {
+    assertProblem(await admin.get(`/api/v1/accounts?offset=${value}`), 400, 'validation_failed', 'querystring:/offset');
+  }
+  assertProblem(await admin.get('/api/v1/esc/sync/entries?beforeId=1e300'), 400, 'validation_failed', 'querystring:/beforeId');
+  assert.equal((await admin.get('/api/v1/accounts?offset=2147483647')).status, 200);
+});
+
 test('a batch body that is not an array is 400 or 415, never 500', async () => {
   for (const payload of ['null', '1', '"str"', 'true', '{"a":1}', '{}']) {
     const response = await admin.request('POST', '/api/v1/persons/batch', { payload, headers: { 'content-type': 'application/json' } });

@@ -89,7 +89,12 @@ export function createLazySchemaCompilers(): LazySchemaCompilers {
     };
   }
 
-  const buildValidator = deferred<Validate>(AjvCompiler() as unknown as CompilerFactory<Validate>, (compiled, route) => {
+  const ajvCompiler = AjvCompiler() as unknown as CompilerFactory<Validate>;
+  const boundedAjvCompiler: CompilerFactory<Validate> = (externalSchemas, options) => {
+    const compile = ajvCompiler(externalSchemas, options);
+    return (route) => compile({ ...route, schema: withIntegerBounds(route.schema) });
+  };
+  const buildValidator = deferred<Validate>(boundedAjvCompiler, (compiled, route) => {
     const rootType = declaredRootType(route.schema);
     // Fastify reads the errors of a failed validation from the function it called.
     const validate: Validate = (data) => {
@@ -119,6 +124,43 @@ export function createLazySchemaCompilers(): LazySchemaCompilers {
     },
   };
 }
+
+/** The range of a PostgreSQL `integer`: what any integer of a request may be compared with or stored in. */
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+
+/**
+ * A copy of a request schema in which every integer without tighter bounds is bounded to the
+ * int32 range. JSON and query strings can carry `1e308`, which is an integer to JavaScript and
+ * to Ajv, but fails the query that uses it (`bigint out of range`); bounded here, it is an
+ * ordinary 400 with its field, for every route at once. The OpenAPI document keeps the schemas
+ * as written.
+ */
+export function withIntegerBounds(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withIntegerBounds);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const copy: Record<string | symbol, unknown> = {};
+  for (const key of Reflect.ownKeys(schema)) {
+    const value = (schema as Record<string | symbol, unknown>)[key];
+    if (typeof key === 'string' && SCHEMA_MAPS.has(key) && typeof value === 'object' && value !== null) {
+      copy[key] = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, withIntegerBounds(child)]));
+    } else {
+      copy[key] = typeof key === 'string' && DATA_KEYWORDS.has(key) ? value : withIntegerBounds(value);
+    }
+  }
+  const type = copy.type;
+  if (type === 'integer' || (Array.isArray(type) && type.includes('integer'))) {
+    const { minimum, maximum } = copy as { minimum?: unknown; maximum?: unknown };
+    copy.minimum = typeof minimum === 'number' ? Math.max(minimum, INT32_MIN) : INT32_MIN;
+    copy.maximum = typeof maximum === 'number' ? Math.min(maximum, INT32_MAX) : INT32_MAX;
+  }
+  return copy;
+}
+
+/** Keywords whose value is data, not a schema. */
+const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples']);
+/** Keywords whose value maps names to schemas (a property may be called `default`). */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions']);
 
 /** The single JSON type a schema declares for its root value, if it declares one. */
 function declaredRootType(schema: unknown): string | undefined {
