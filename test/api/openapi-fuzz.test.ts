@@ -58,6 +58,8 @@ interface FuzzRequest {
   path: Record<string, string>;
   query: Array<[string, string]>;
   body: { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'raw'; contentType: string | undefined; payload: string | Buffer };
+  /** A header the server reads, with a hostile value. */
+  header: [string, string] | undefined;
 }
 
 /** Cases per operation and caller: enough to hit every parameter with hostile values, quick on PGlite. */
@@ -240,7 +242,9 @@ function requestArbitrary(operation: Operation): fc.Arbitrary<FuzzRequest> {
     })))
     .chain((pairs) => fc.option(fc.tuple(fc.constantFrom('unknown', 'q', 'cursor', `a${NUL}`, 'limit'), hostileString), { nil: undefined, freq: 3 })
       .map((extra) => [...pairs.flat(), ...(extra ? [extra] : [])]));
-  return fc.record({ path, query, body: bodyArbitrary(operation) });
+  const header = fc.option(fc.tuple(fc.constantFrom('accept-language', 'x-request-id', 'x-forwarded-for', 'if-none-match', 'cookie'), hostileString),
+    { nil: undefined, freq: 4 });
+  return fc.record({ path, query, body: bodyArbitrary(operation), header });
 }
 
 function urlOf(template: string, request: FuzzRequest): string {
@@ -268,6 +272,7 @@ test('every operation of the OpenAPI document, fuzzed: never a 5xx, every 4xx is
       await fc.assert(fc.asyncProperty(requestArbitrary(operation), async (request) => {
         const url = urlOf(path, request);
         const headers: Record<string, string> = { ...caller.headers };
+        if (request.header) headers[request.header[0]] = `${headers[request.header[0]] ?? ''}${request.header[1]}`;
         let payload: string | Buffer | undefined;
         if (request.body.kind === 'json') {
           payload = JSON.stringify(request.body.value) ?? 'null';
