@@ -75,16 +75,16 @@ function undecodableQueryParameter(url: string): string | undefined {
   return undefined;
 }
 
-/** Throws `invalid_characters` for the first request part (query, path parameters, body) at fault. */
-function checkParsedInput(request: FastifyRequest): void {
+/** `invalid_characters` for the first request part (query, path parameters, body) at fault, if any. */
+function parsedInputProblem(request: FastifyRequest): ProblemError | undefined {
   const undecodable = undecodableQueryParameter(request.url);
-  if (undecodable !== undefined) throw invalidCharacters(`querystring:${undecodable}`);
+  if (undecodable !== undefined) return invalidCharacters(`querystring:${undecodable}`);
   const inQuery = findInvalidCharacters(request.query);
-  if (inQuery !== undefined) throw invalidCharacters(`querystring:${inQuery}`);
+  if (inQuery !== undefined) return invalidCharacters(`querystring:${inQuery}`);
   const inParams = findInvalidCharacters(request.params);
-  if (inParams !== undefined) throw invalidCharacters(`params:${inParams}`);
+  if (inParams !== undefined) return invalidCharacters(`params:${inParams}`);
   const inBody = findInvalidCharacters(request.body);
-  if (inBody !== undefined) throw invalidCharacters(inBody);
+  return inBody === undefined ? undefined : invalidCharacters(inBody);
 }
 
 /**
@@ -98,15 +98,18 @@ function checkParsedInput(request: FastifyRequest): void {
  * (files) are not text: their own parsers judge them.
  */
 export function installInputGuard(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
-    for (const [name, value] of Object.entries(request.headers)) {
-      const values = Array.isArray(value) ? value : [value];
-      if (values.some((one) => typeof one === 'string' && hasInvalidCharacters(one))) {
-        throw invalidCharacters(`headers:/${pointerSegment(name)}`);
-      }
-    }
+  // Callback hooks: no promise per request on the hot path (public verification).
+  app.addHook('onRequest', (request, _reply, done) => {
+    const name = Object.keys(request.headers).find((header) => {
+      const value = request.headers[header];
+      return (Array.isArray(value) ? value : [value]).some((one) => typeof one === 'string' && hasInvalidCharacters(one));
+    });
+    if (name !== undefined) done(invalidCharacters(`headers:/${pointerSegment(name)}`));
+    else done();
   });
-  app.addHook('preValidation', async (request) => {
-    checkParsedInput(request);
+  app.addHook('preValidation', (request, _reply, done) => {
+    const problem = parsedInputProblem(request);
+    if (problem) done(problem);
+    else done();
   });
 }
