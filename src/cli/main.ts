@@ -4,6 +4,7 @@ import { startRuntime, type Runtime } from '../app/runtime.ts';
 import { DataDirLockedError } from '../platform/db/lock-file.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrator.ts';
+import { notFound, ProblemError } from '../platform/http/problem.ts';
 import { ROLES, TOKEN_ROLES, type Role, type TokenRole } from '../modules/auth/domain/roles.ts';
 import { serve } from './serve.command.ts';
 import { registerExtraCommands } from './commands.ts';
@@ -59,7 +60,7 @@ program.command('migrate').description('Apply pending database migrations and ex
 const user = program.command('user').description('Manage accounts');
 user.command('create').description('Create a local account')
   .requiredOption('--email <email>', 'login e-mail')
-  .requiredOption('--password <password>', 'password (at least 10 characters)')
+  .requiredOption('--password <password>', 'password: at least 12 characters, no control characters, not containing the e-mail, not guessable')
   .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`, choice(ROLES))
   .option('--name <name>', 'display name')
   .option('--person-types <types>', 'comma-separated person types a manager or viewer is limited to')
@@ -80,11 +81,19 @@ const token = program.command('token').description('Manage API tokens');
 token.command('create').description('Create an API token and print its secret once')
   .requiredOption('--role <role>', `one of ${TOKEN_ROLES.join(', ')}`, choice(TOKEN_ROLES))
   .requiredOption('--name <name>', 'what the token is for')
-  .action(async (options: { role: TokenRole; name: string }) => {
+  .requiredOption('--account <email>', 'e-mail of the enabled account the token acts for: it stops working when that account is disabled, and never does more than it may')
+  .option('--person-types <types>', 'comma-separated person types the token is limited to')
+  .action(async (options: { role: TokenRole; name: string; account: string; personTypes?: string }) => {
     await withRuntime('token create', async ({ services }) => {
-      const created = await services.auth.createApiToken({ name: options.name, role: options.role }, { actor: 'cli' });
+      const account = await services.auth.accountByEmail(options.account);
+      if (!account) throw notFound('account_not_found', `no account with the e-mail ${options.account}`);
+      const created = await services.auth.createApiToken(
+        { name: options.name, role: options.role, personTypes: options.personTypes ? options.personTypes.split(',').map((t) => t.trim()) : null },
+        { accountId: account.id, personTypes: null },
+        { actor: 'cli' },
+      );
       console.log(created.token);
-      console.error(`token "${created.view.name}" (${created.view.role}, id ${created.view.id}): store it now, it is not shown again`);
+      console.error(`token "${created.view.name}" (${created.view.role}, id ${created.view.id}) acting for ${account.email}: store it now, it is not shown again`);
     });
   });
 
@@ -107,6 +116,11 @@ try {
 } catch (error) {
   if (error instanceof ConfigError || error instanceof DataDirLockedError) {
     console.error(`campuscard: ${error.message}`);
+    process.exit(1);
+  }
+  // A refused input (a password breaking the rule, an unknown account): its reason, not a stack.
+  if (error instanceof ProblemError && error.status < 500) {
+    console.error(`campuscard: ${error.message} (${error.code})`);
     process.exit(1);
   }
   throw error;

@@ -113,7 +113,13 @@ export async function startTestApp(options: {
       return Object.assign(new TestClient(app, { cookie, csrfToken: response.body.csrfToken }), { accountId: account.id });
     },
     async tokenClient(role, extra = {}) {
-      const created = await runtime.services.auth.createApiToken({ name: `test ${role}`, role, personTypes: extra.personTypes ?? null }, { actor: 'test' });
+      // A token acts for an account: each gets an account of its own role to act for.
+      const account = await runtime.services.auth.createAccount({
+        email: `${role}-token${++counter}-${process.pid}@test.example`, role, displayName: `${role} token owner ${counter}`,
+        personTypes: extra.personTypes ?? null, personId: null,
+      }, { actor: 'test' });
+      const created = await runtime.services.auth.createApiToken({ name: `test ${role}`, role, personTypes: extra.personTypes ?? null },
+        { accountId: account.id, personTypes: null }, { actor: 'test' });
       return new TestClient(app, { bearer: created.token });
     },
     async close() {

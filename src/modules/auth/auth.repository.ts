@@ -104,21 +104,50 @@ export async function deleteExpiredSessions(db: Executor, now: Date): Promise<nu
   return Number(result.numDeletedRows);
 }
 
-/** Records a failed login under a hashed key. */
-export async function insertLoginFailure(db: Executor, keyHash: string): Promise<void> {
-  await db.insertInto('loginFailures').values({ keyHash }).execute();
+/**
+ * Reserves one login attempt under a hashed key, atomically: one upsert that takes the key's row
+ * lock, drops the attempts older than `since`, and adds this one only if fewer than `limit`
+ * remain. Concurrent callers on any number of nodes queue on that lock, so no more than `limit`
+ * attempts are ever admitted inside a window. Returns whether this attempt was admitted and the
+ * oldest attempt still counted (when the next slot frees up).
+ */
+export async function reserveLoginAttempt(
+  db: Executor,
+  keyHash: string,
+  at: Date,
+  since: Date,
+  limit: number,
+): Promise<{ admitted: boolean; oldest: Date }> {
+  const recent = sql`ARRAY(SELECT a FROM unnest(login_throttle.attempts) AS a WHERE a > ${since} ORDER BY a)`;
+  const result = await sql<{ admitted: boolean; oldest: Date }>`
+    INSERT INTO login_throttle AS login_throttle (key_hash, attempts, admitted)
+    VALUES (${keyHash}, ARRAY[${at}::timestamptz], ${limit > 0})
+    ON CONFLICT (key_hash) DO UPDATE SET
+      admitted = cardinality(${recent}) < ${limit},
+      attempts = CASE WHEN cardinality(${recent}) < ${limit} THEN ${recent} || ${at}::timestamptz ELSE ${recent} END
+    RETURNING admitted, attempts[1] AS oldest`.execute(db);
+  const row = result.rows[0] as { admitted: boolean; oldest: Date | string };
+  return { admitted: row.admitted, oldest: new Date(row.oldest) };
 }
 
-/** Counts failures of a key since a moment. */
-export async function countLoginFailures(db: Executor, keyHash: string, since: Date): Promise<number> {
-  const row = await db.selectFrom('loginFailures').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('keyHash', '=', keyHash).where('at', '>', since).executeTakeFirstOrThrow();
-  return Number(row.n);
+/** Gives back an attempt reserved at `at` (it was not a failure). */
+export async function releaseLoginAttempt(db: Executor, keyHash: string, at: Date): Promise<void> {
+  await sql`UPDATE login_throttle
+    SET attempts = attempts[:array_position(attempts, ${at}::timestamptz) - 1]
+                   || attempts[array_position(attempts, ${at}::timestamptz) + 1:]
+    WHERE key_hash = ${keyHash} AND array_position(attempts, ${at}::timestamptz) IS NOT NULL`.execute(db);
 }
 
-/** Forgets failures of a key (after a successful login) and any older than `before`. */
-export async function clearLoginFailures(db: Executor, keyHash: string, before: Date): Promise<void> {
-  await db.deleteFrom('loginFailures').where((eb) => eb.or([eb('keyHash', '=', keyHash), eb('at', '<', before)])).execute();
+/** Forgets every attempt of a key (a successful login clears its e-mail's failures). */
+export async function clearLoginAttempts(db: Executor, keyHash: string): Promise<void> {
+  await db.deleteFrom('loginThrottle').where('keyHash', '=', keyHash).execute();
+}
+
+/** Deletes the keys whose newest attempt is older than `before` (housekeeping). */
+export async function purgeLoginAttempts(db: Executor, before: Date): Promise<number> {
+  const result = await db.deleteFrom('loginThrottle')
+    .where(sql<boolean>`coalesce(attempts[cardinality(attempts)] < ${before}, true)`).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export interface ApiTokenRow {
@@ -128,26 +157,50 @@ export interface ApiTokenRow {
   role: TokenRole;
   personTypes: string[] | null;
   createdBy: string;
+  accountId: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
 }
 
-const TOKEN_COLUMNS = ['id', 'name', 'tokenPrefix', 'role', 'personTypes', 'createdBy', 'createdAt', 'lastUsedAt',
-  'revokedAt'] as const;
+/** A token with the account it acts for (display name and e-mail, for people to recognise). */
+export interface ApiTokenWithAccountRow extends ApiTokenRow {
+  accountDisplayName: string | null;
+  accountEmail: string | null;
+}
+
+const TOKEN_COLUMNS = ['apiTokens.id', 'apiTokens.name', 'apiTokens.tokenPrefix', 'apiTokens.role', 'apiTokens.personTypes',
+  'apiTokens.createdBy', 'apiTokens.accountId', 'apiTokens.createdAt', 'apiTokens.lastUsedAt', 'apiTokens.revokedAt'] as const;
+const TOKEN_ACCOUNT_COLUMNS = ['accounts.displayName as accountDisplayName', 'accounts.email as accountEmail'] as const;
 
 /** Stores a new API token (only its hash). */
 export async function insertApiToken(
   db: Executor,
-  token: { name: string; tokenPrefix: string; tokenHash: string; role: TokenRole; personTypes: string[] | null; createdBy: string },
+  token: { name: string; tokenPrefix: string; tokenHash: string; role: TokenRole; personTypes: string[] | null; createdBy: string; accountId: string },
 ): Promise<ApiTokenRow> {
   return db.insertInto('apiTokens').values(token).returning(TOKEN_COLUMNS).executeTakeFirstOrThrow() as Promise<ApiTokenRow>;
 }
 
-/** The unrevoked token whose secret hashes to `tokenHash`. */
-export async function findActiveApiToken(db: Executor, tokenHash: string): Promise<ApiTokenRow | undefined> {
-  return db.selectFrom('apiTokens').select(TOKEN_COLUMNS).where('tokenHash', '=', tokenHash)
-    .where('revokedAt', 'is', null).executeTakeFirst() as Promise<ApiTokenRow | undefined>;
+/** One token with the account it acts for. */
+export async function findApiToken(db: Executor, id: string): Promise<ApiTokenWithAccountRow | undefined> {
+  return db.selectFrom('apiTokens').leftJoin('accounts', 'accounts.id', 'apiTokens.accountId')
+    .select([...TOKEN_COLUMNS, ...TOKEN_ACCOUNT_COLUMNS]).where('apiTokens.id', '=', id)
+    .executeTakeFirst() as Promise<ApiTokenWithAccountRow | undefined>;
+}
+
+/**
+ * The unrevoked token whose secret hashes to `tokenHash`, with the current role and limits of
+ * the enabled account it acts for, in one query: a disabled (or deleted) account's tokens are
+ * not found at all.
+ */
+export async function findUsableApiToken(db: Executor, tokenHash: string) {
+  return db.selectFrom('apiTokens').innerJoin('accounts', 'accounts.id', 'apiTokens.accountId')
+    .select(['apiTokens.id', 'apiTokens.name', 'apiTokens.role', 'apiTokens.personTypes', 'apiTokens.accountId',
+      'accounts.role as accountRole', 'accounts.personTypes as accountPersonTypes'])
+    .where('apiTokens.tokenHash', '=', tokenHash)
+    .where('apiTokens.revokedAt', 'is', null)
+    .where('accounts.disabledAt', 'is', null)
+    .executeTakeFirst();
 }
 
 /** Marks a token used, at most once a minute, to keep hot tokens from writing on every call. */
@@ -157,15 +210,30 @@ export async function touchApiToken(db: Executor, id: string, now: Date): Promis
     .execute();
 }
 
-/** Lists tokens, newest first. */
-export async function listApiTokens(db: Executor): Promise<ApiTokenRow[]> {
-  return db.selectFrom('apiTokens').select(TOKEN_COLUMNS).orderBy('createdAt', 'desc').execute() as Promise<ApiTokenRow[]>;
+/** Lists tokens with the account each acts for, newest first. */
+export async function listApiTokens(db: Executor): Promise<ApiTokenWithAccountRow[]> {
+  return db.selectFrom('apiTokens').leftJoin('accounts', 'accounts.id', 'apiTokens.accountId')
+    .select([...TOKEN_COLUMNS, ...TOKEN_ACCOUNT_COLUMNS]).orderBy('apiTokens.createdAt', 'desc').orderBy('apiTokens.id')
+    .execute() as Promise<ApiTokenWithAccountRow[]>;
 }
 
-/** Revokes a token; returns it, or undefined when there is none with that id. */
-export async function revokeApiToken(db: Executor, id: string, now: Date): Promise<ApiTokenRow | undefined> {
-  return db.updateTable('apiTokens').set({ revokedAt: now }).where('id', '=', id)
-    .where('revokedAt', 'is', null).returning(TOKEN_COLUMNS).executeTakeFirst() as Promise<ApiTokenRow | undefined>;
+/** Revokes a token; returns true, or false when there is no active token with that id. */
+export async function revokeApiToken(db: Executor, id: string, now: Date): Promise<boolean> {
+  const result = await db.updateTable('apiTokens').set({ revokedAt: now }).where('id', '=', id)
+    .where('revokedAt', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Serialises, until the transaction ends, every change that could leave no enabled admin, then
+ * counts the enabled admins. Under the lock the count is current (READ COMMITTED takes a new
+ * snapshot per statement), so two admins disabling each other at once cannot both pass.
+ * Returns the ids of the enabled admins.
+ */
+export async function lockEnabledAdmins(db: Executor): Promise<string[]> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('campuscard.accounts.admins'))`.execute(db);
+  const rows = await db.selectFrom('accounts').select('id').where('role', '=', 'admin').where('disabledAt', 'is', null).execute();
+  return rows.map((row) => row.id);
 }
 
 /** Display names of these accounts and names of these API tokens; unknown ids are left out. */

@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { AppDeps, AppInstance } from '../../app/app-types.ts';
 import { principalOf } from '../../platform/http/access.ts';
+import { ProblemError, unauthorized } from '../../platform/http/problem.ts';
 import { actorOf, errorResponses, IdParams, Nullable, Uuid } from '../../platform/http/schemas.ts';
 import { csrfTokenFor } from './auth.service.ts';
+import { PASSWORD_MIN_LENGTH } from './domain/password-rule.ts';
 import { ROLES, TOKEN_ROLES } from './domain/roles.ts';
 
 export const SESSION_COOKIE = 'cc_session';
@@ -34,10 +36,16 @@ const TokenSchema = Type.Object({
   role: Type.Union(TOKEN_ROLES.map((role) => Type.Literal(role))),
   personTypes: Nullable(Type.Array(Type.String())),
   createdBy: Type.String(),
+  actsFor: Nullable(Type.Object({ id: Uuid, displayName: Type.String(), email: Type.String() }, {
+    description: 'The account the token acts for: the token stops with it and never does more than it may (null: revoked, had none)',
+  })),
   createdAt: Type.String(),
   lastUsedAt: Nullable(Type.String()),
   revoked: Type.Boolean(),
 });
+
+const PASSWORD_RULE = `At least ${PASSWORD_MIN_LENGTH} characters (after NFKC normalisation), no control characters, `
+  + 'not containing the e-mail\'s local part, and not guessable (zxcvbn score 3 or more)';
 
 const SessionSchema = Type.Object({
   principal: Type.Object({
@@ -65,7 +73,12 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
       response: { 200: Type.Object({ account: AccountSchema, csrfToken: Type.String(), expiresAt: Type.String() }), ...errorResponses(400, 401, 429) },
     },
   }, async (request, reply) => {
-    const result = await auth.login(request.body.email, request.body.password, request.ip);
+    const result = await auth.login(request.body.email, request.body.password, request.ip).catch((error: unknown) => {
+      if (error instanceof ProblemError && typeof error.extensions.retryAfterSeconds === 'number') {
+        void reply.header('retry-after', String(error.extensions.retryAfterSeconds));
+      }
+      throw error;
+    });
     void reply.setCookie(SESSION_COOKIE, result.sessionToken, {
       httpOnly: true,
       secure: deps.config.cookieSecure,
@@ -121,7 +134,7 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
       tags: ['accounts'],
       body: Type.Object({
         email: Type.String({ format: 'email', maxLength: 320 }),
-        password: Type.Optional(Type.String({ maxLength: 1024 })),
+        password: Type.Optional(Type.String({ maxLength: 1024, description: PASSWORD_RULE })),
         displayName: Type.String({ minLength: 1, maxLength: 200 }),
         role: Type.Union(ROLES.map((role) => Type.Literal(role))),
         personTypes: Type.Optional(Nullable(PersonTypes)),
@@ -145,10 +158,10 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
         displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         role: Type.Optional(Type.Union(ROLES.map((role) => Type.Literal(role)))),
         personTypes: Type.Optional(Nullable(PersonTypes)),
-        password: Type.Optional(Type.String({ maxLength: 1024 })),
+        password: Type.Optional(Type.String({ maxLength: 1024, description: PASSWORD_RULE })),
         disabled: Type.Optional(Type.Boolean()),
       }, { additionalProperties: false, minProperties: 1 }),
-      response: { 200: AccountSchema, ...errorResponses(400, 401, 403, 404, 422) },
+      response: { 200: AccountSchema, ...errorResponses(400, 401, 403, 404, 409, 422) },
     },
   }, async (request) => auth.updateAccount(request.params.id, request.body, actorOf(request)));
 
@@ -167,10 +180,14 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
         role: Type.Union(TOKEN_ROLES.map((role) => Type.Literal(role))),
         personTypes: Type.Optional(Nullable(PersonTypes)),
       }, { additionalProperties: false }),
-      response: { 201: Type.Object({ token: Type.String(), info: TokenSchema }), ...errorResponses(400, 401, 403) },
+      response: { 201: Type.Object({ token: Type.String(), info: TokenSchema }), ...errorResponses(400, 401, 403, 422) },
     },
   }, async (request, reply) => {
-    const created = await auth.createApiToken(request.body, actorOf(request));
+    // The new token acts for the caller's account: the session's own, or the one behind the calling token.
+    const principal = principalOf(request);
+    const accountId = principal.kind === 'token' ? principal.accountId : principal.id;
+    if (!accountId) throw unauthorized();
+    const created = await auth.createApiToken(request.body, { accountId, personTypes: principal.personTypes }, actorOf(request));
     return reply.status(201).send({ token: created.token, info: created.view });
   });
 

@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, isUniqueViolation, type ActorContext } from '../../platform/db/database.ts';
 import { conflict, forbidden, notFound, ProblemError, unauthorized, unprocessable } from '../../platform/http/problem.ts';
-import type { Principal, Role, TokenRole } from './domain/roles.ts';
+import { checkPasswordRule, normalizePassword } from './domain/password-rule.ts';
+import { effectiveTokenRole, narrowPersonTypes, type Principal, type Role, type TokenRole } from './domain/roles.ts';
 import * as repo from './auth.repository.ts';
 
 export interface AuthServiceOptions {
@@ -34,6 +35,8 @@ export interface ApiTokenView {
   role: TokenRole;
   personTypes: string[] | null;
   createdBy: string;
+  /** The account the token acts for (null only for tokens revoked because they had none). */
+  actsFor: { id: string; displayName: string; email: string } | null;
   createdAt: string;
   lastUsedAt: string | null;
   revoked: boolean;
@@ -52,7 +55,6 @@ export function csrfTokenFor(sessionToken: string): string {
   return createHash('sha256').update(`csrf:${sessionToken}`).digest('base64url');
 }
 
-const MIN_PASSWORD_LENGTH = 10;
 const IP_LIMIT_FACTOR = 10;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -70,7 +72,7 @@ function viewAccount(row: repo.AccountRow): AccountView {
   };
 }
 
-function viewToken(row: repo.ApiTokenRow): ApiTokenView {
+function viewToken(row: repo.ApiTokenWithAccountRow): ApiTokenView {
   return {
     id: row.id,
     name: row.name,
@@ -78,17 +80,41 @@ function viewToken(row: repo.ApiTokenRow): ApiTokenView {
     role: row.role,
     personTypes: row.personTypes,
     createdBy: row.createdBy,
+    actsFor: row.accountId !== null && row.accountDisplayName !== null && row.accountEmail !== null
+      ? { id: row.accountId, displayName: row.accountDisplayName, email: row.accountEmail }
+      : null,
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revoked: row.revokedAt !== null,
   };
 }
 
-/** Rejects weak passwords with a 422 naming the field. */
-function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw unprocessable('weak_password', `The password must have at least ${MIN_PASSWORD_LENGTH} characters`, { field: '/password' });
-  }
+/**
+ * Applies the password rule (see password-rule.ts) and hashes the normalised password; a refused
+ * one is a 422 naming the rule it breaks and the field.
+ */
+async function hashNewPassword(password: string, account: { email: string; displayName?: string }): Promise<string> {
+  const verdict = await checkPasswordRule(password, account);
+  if (!verdict.ok) throw unprocessable(verdict.code, verdict.detail, { field: '/password' });
+  return argon2Hash(verdict.normalized);
+}
+
+/**
+ * Checks a password against its hash. New hashes are of the NFKC form; hashes made before
+ * normalisation are of the raw form, so when the two forms differ the raw one is tried too and
+ * nobody who typed the same characters as before is locked out.
+ */
+async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  const normalized = normalizePassword(password);
+  if (await argon2Verify(hash, normalized).catch(() => false)) return true;
+  return normalized !== password && argon2Verify(hash, password).catch(() => false);
+}
+
+/** 429 for a login refused by the throttle, with the seconds until a slot frees (Retry-After). */
+function tooManyAttempts(retryAfterSeconds: number): ProblemError {
+  return new ProblemError(429, 'too_many_login_attempts',
+    `Too many failed logins; try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s)`,
+    { extensions: { retryAfterSeconds } });
 }
 
 /**
@@ -110,11 +136,10 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
       input: { email: string; password?: string | undefined; displayName: string; role: Role; personTypes?: string[] | null; personId?: string | null },
       context: ActorContext,
     ): Promise<AccountView> {
-      if (input.password !== undefined) checkPassword(input.password);
       if (input.role === 'cardholder' && !input.personId) {
         throw unprocessable('person_required', 'A cardholder account must be linked to a person', { field: '/personId' });
       }
-      const passwordHash = input.password === undefined ? null : await argon2Hash(input.password);
+      const passwordHash = input.password === undefined ? null : await hashNewPassword(input.password, input);
       try {
         const row = await inTransaction(db, context, (trx) => repo.insertAccount(trx, {
           email: input.email.trim(),
@@ -163,21 +188,43 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
       ]);
     },
 
+    /** The account with this e-mail (case-insensitive), if any. */
+    async accountByEmail(email: string): Promise<AccountView | undefined> {
+      const row = await repo.findAccountByEmail(db, email);
+      return row ? viewAccount(row) : undefined;
+    },
+
     /** The account of a person, if they have one. */
     async accountOfPerson(personId: string): Promise<AccountView | undefined> {
       const row = await repo.findAccountByPerson(db, personId);
       return row ? viewAccount(row) : undefined;
     },
 
-    /** Changes role, limits, name, password or disabled state; ends the sessions when access shrinks. */
+    /**
+     * Changes role, limits, name, password or disabled state; ends the sessions when access shrinks.
+     * The last enabled admin can be neither demoted nor disabled (409 `last_admin`), checked under
+     * a lock so that concurrent changes cannot together leave none.
+     */
     async updateAccount(
       id: string,
       changes: { displayName?: string; role?: Role; personTypes?: string[] | null; password?: string; disabled?: boolean },
       context: ActorContext,
     ): Promise<AccountView> {
-      if (changes.password !== undefined) checkPassword(changes.password);
-      const passwordHash = changes.password === undefined ? undefined : await argon2Hash(changes.password);
+      let passwordHash: string | undefined;
+      if (changes.password !== undefined) {
+        const current = await repo.findAccountById(db, id);
+        if (!current) throw notFound('account_not_found', 'No such account');
+        passwordHash = await hashNewPassword(changes.password, { email: current.email, displayName: changes.displayName ?? current.displayName });
+      }
       return inTransaction(db, context, async (trx) => {
+        const removesAdmin = (changes.role !== undefined && changes.role !== 'admin') || changes.disabled === true;
+        if (removesAdmin) {
+          const admins = await repo.lockEnabledAdmins(trx);
+          if (admins.length <= 1 && admins.includes(id)) {
+            throw conflict('last_admin', 'This is the last enabled admin account: make another admin first',
+              { field: changes.disabled === true ? '/disabled' : '/role' });
+          }
+        }
         const row = await repo.updateAccount(trx, id, {
           ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
           ...(changes.role !== undefined ? { role: changes.role } : {}),
@@ -194,38 +241,40 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
     },
 
     /**
-     * Checks e-mail and password and opens a session. Failures are counted per e-mail and per
-     * client address; past the limit the answer is 429 whatever the password.
-     * Returns the session secret (for the cookie) and its CSRF token.
+     * Checks e-mail and password and opens a session. Each attempt first reserves a slot per
+     * e-mail and per client address (see reserveLoginAttempt: atomic across nodes); past the
+     * limit the answer is 429 with the seconds to wait, whatever the password, and the password is
+     * not even checked. A failure keeps its slot; a success gives the address's slot back and
+     * clears the e-mail's count. Returns the session secret (for the cookie) and its CSRF token.
      */
     async login(email: string, password: string, ip: string): Promise<{ sessionToken: string; csrfToken: string; account: AccountView; expiresAt: Date }> {
       const keys = throttleKeys(email, ip);
-      const windowStart = new Date(now().getTime() - options.loginWindowMinutes * 60_000);
+      const at = now();
+      const windowMs = options.loginWindowMinutes * 60_000;
+      const since = new Date(at.getTime() - windowMs);
       // A whole campus may share one address (NAT), so the per-address limit is wider.
       const limits = [options.loginMaxAttempts, options.loginMaxAttempts * IP_LIMIT_FACTOR];
+      const reserved: string[] = [];
       for (const [index, key] of keys.entries()) {
-        if ((await repo.countLoginFailures(db, key, windowStart)) >= (limits[index] as number)) {
-          throw new ProblemError(429, 'too_many_login_attempts',
-            `Too many failed logins; try again in ${options.loginWindowMinutes} minutes`,
-            { extensions: { retryAfterSeconds: options.loginWindowMinutes * 60 } });
+        const slot = await repo.reserveLoginAttempt(db, key, at, since, limits[index] as number);
+        if (!slot.admitted) {
+          for (const done of reserved) await repo.releaseLoginAttempt(db, done, at);
+          throw tooManyAttempts(Math.max(1, Math.ceil((slot.oldest.getTime() + windowMs - at.getTime()) / 1000)));
         }
+        reserved.push(key);
       }
       const account = await repo.findAccountByEmail(db, email);
       const ok = account?.passwordHash
-        ? await argon2Verify(account.passwordHash, password).catch(() => false)
+        ? await verifyPassword(account.passwordHash, password)
         : await argon2Verify(await dummyHash, password).then(() => false);
-      if (!account || !ok || account.disabledAt) {
-        await inTransaction(db, { actor: 'anonymous', ip }, async (trx) => {
-          for (const key of keys) await repo.insertLoginFailure(trx, key);
-        });
-        throw unauthorized('E-mail or password is wrong', 'invalid_credentials');
-      }
+      if (!account || !ok || account.disabledAt) throw unauthorized('E-mail or password is wrong', 'invalid_credentials');
       const sessionToken = randomBytes(32).toString('base64url');
       const expiresAt = new Date(now().getTime() + options.sessionTtlHours * 3_600_000);
       await inTransaction(db, { actor: `account:${account.id}`, ip }, async (trx) => {
         await repo.insertSession(trx, { tokenHash: hashToken(sessionToken), accountId: account.id, ip, expiresAt });
         await repo.updateAccount(trx, account.id, { lastLoginAt: now() });
-        await repo.clearLoginFailures(trx, keys[0] as string, windowStart);
+        await repo.clearLoginAttempts(trx, keys[0] as string);
+        await repo.releaseLoginAttempt(trx, keys[1] as string, at);
       });
       return { sessionToken, csrfToken: csrfTokenFor(sessionToken), account: viewAccount(account), expiresAt };
     },
@@ -251,19 +300,27 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
       };
     },
 
-    /** Resolves a bearer token to the caller, or null when it is unknown or revoked. */
+    /**
+     * Resolves a bearer token to the caller, or null when it is unknown or revoked, or when the
+     * account it acts for is disabled or gone. The token acts with at most that account's current
+     * role (capped, see effectiveTokenRole) and within both its own and the account's person-type
+     * limits: derived at every call, so nothing is left to update when an account changes.
+     */
     async principalFromToken(secret: string): Promise<Principal | null> {
-      const row = await repo.findActiveApiToken(db, hashToken(secret));
-      if (!row) return null;
+      const row = await repo.findUsableApiToken(db, hashToken(secret));
+      if (!row?.accountId) return null;
+      const role = effectiveTokenRole(row.role, row.accountRole);
+      if (role === null) return null;
       await repo.touchApiToken(db, row.id, now());
       return {
         kind: 'token',
         id: row.id,
         actor: `token:${row.id}`,
         displayName: row.name,
-        role: row.role,
-        personTypes: row.personTypes,
+        role,
+        personTypes: narrowPersonTypes(row.personTypes, row.accountPersonTypes),
         personId: null,
+        accountId: row.accountId,
       };
     },
 
@@ -276,20 +333,39 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
       }
     },
 
-    /** Creates an API token. The secret is returned once and only its hash is kept. */
+    /**
+     * Creates an API token acting for an account (the caller's own account, or the account behind
+     * the caller's token). The account must be enabled and hold the token's role; the token's
+     * person types are narrowed to `actsFor.personTypes` (the caller's own limits), so a limited
+     * token cannot mint a wider one. The secret is returned once and only its hash is kept.
+     */
     async createApiToken(
       input: { name: string; role: TokenRole; personTypes?: string[] | null },
+      actsFor: { accountId: string; personTypes: string[] | null },
       context: ActorContext,
     ): Promise<{ token: string; view: ApiTokenView }> {
       const secret = `cc_${randomBytes(32).toString('base64url')}`;
-      const row = await inTransaction(db, context, (trx) => repo.insertApiToken(trx, {
-        name: input.name.trim(),
-        tokenPrefix: secret.slice(0, 7),
-        tokenHash: hashToken(secret),
-        role: input.role,
-        personTypes: input.personTypes ?? null,
-        createdBy: context.actor,
-      }));
+      const id = await inTransaction(db, context, async (trx) => {
+        const account = await repo.findAccountById(trx, actsFor.accountId);
+        if (!account || account.disabledAt) {
+          throw unprocessable('token_account_unusable', 'A token must act for an enabled account', { field: '/account' });
+        }
+        if (effectiveTokenRole(input.role, account.role) !== input.role) {
+          throw unprocessable('token_role_exceeds_account', `The account is ${account.role}: it cannot hand out a ${input.role} token`, { field: '/role' });
+        }
+        const row = await repo.insertApiToken(trx, {
+          name: input.name.trim(),
+          tokenPrefix: secret.slice(0, 7),
+          tokenHash: hashToken(secret),
+          role: input.role,
+          personTypes: narrowPersonTypes(input.personTypes ?? null, actsFor.personTypes),
+          createdBy: context.actor,
+          accountId: account.id,
+        });
+        return row.id;
+      });
+      const row = await repo.findApiToken(db, id);
+      if (!row) throw notFound('token_not_found', 'No such token');
       return { token: secret, view: viewToken(row) };
     },
 
@@ -300,14 +376,17 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
 
     /** Revokes an API token at once. */
     async revokeApiToken(id: string, context: ActorContext): Promise<ApiTokenView> {
-      const row = await inTransaction(db, context, (trx) => repo.revokeApiToken(trx, id, now()));
+      const revoked = await inTransaction(db, context, (trx) => repo.revokeApiToken(trx, id, now()));
+      const row = revoked ? await repo.findApiToken(db, id) : undefined;
       if (!row) throw notFound('token_not_found', 'No such active token');
       return viewToken(row);
     },
 
-    /** Removes expired sessions (scheduled housekeeping). */
+    /** Removes expired sessions and login counts past their window (scheduled housekeeping). */
     async purgeExpiredSessions(): Promise<number> {
-      return inTransaction(db, { actor: 'system' }, (trx) => repo.deleteExpiredSessions(trx, now()));
+      const at = now();
+      await repo.purgeLoginAttempts(db, new Date(at.getTime() - options.loginWindowMinutes * 60_000));
+      return inTransaction(db, { actor: 'system' }, (trx) => repo.deleteExpiredSessions(trx, at));
     },
   };
 }

@@ -33,20 +33,23 @@ export interface ApiTokensTable {
   role: TokenRole;
   personTypes: string[] | null;
   createdBy: string;
+  /** The account the token acts for; null only on revoked tokens. */
+  accountId: string | null;
   createdAt: Generated<Date>;
   lastUsedAt: Timestamp | null;
   revokedAt: Timestamp | null;
 }
 
-export interface LoginFailuresTable {
-  id: Generated<string>;
+/** Attempts inside the login window per hashed key; `admitted` tells the last upsert's verdict. */
+export interface LoginThrottleTable {
   keyHash: string;
-  at: Generated<Date>;
+  attempts: Date[];
+  admitted: boolean;
 }
 
 export interface AuthTables {
   accounts: AccountsTable;
   sessions: SessionsTable;
   apiTokens: ApiTokensTable;
-  loginFailures: LoginFailuresTable;
+  loginThrottle: LoginThrottleTable;
 }

@@ -103,7 +103,8 @@ export async function seedDemo(deps: {
   await deps.cards.bindCsn(enabled.id, { csn: '04A23B1C5D6E80', form: 'hex' }, DEMO_STATION, DEMO_CONTEXT);
   await move(enabled.id, 'ENABLED');
 
-  const password = () => randomBytes(9).toString('base64url');
+  // 16 random characters (96 bits): far past the password rule's length and guessability floors.
+  const password = () => randomBytes(12).toString('base64url');
   // In the order of the story a visitor plays: the student asks, the card office does the rest.
   const logins: DemoLogin[] = [
     {

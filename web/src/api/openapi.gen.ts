@@ -403,6 +403,7 @@ export interface paths {
                     "application/json": {
                         /** Format: email */
                         email: string;
+                        /** @description At least 12 characters (after NFKC normalisation), no control characters, not containing the e-mail's local part, and not guessable (zxcvbn score 3 or more) */
                         password?: string;
                         displayName: string;
                         role: "admin" | "manager" | "viewer" | "station" | "deliverer" | "cardholder";
@@ -703,6 +704,7 @@ export interface paths {
                         displayName?: string;
                         role?: "admin" | "manager" | "viewer" | "station" | "deliverer" | "cardholder";
                         personTypes?: ("student" | "staff" | "guest" | "external")[] | null;
+                        /** @description At least 12 characters (after NFKC normalisation), no control characters, not containing the e-mail's local part, and not guessable (zxcvbn score 3 or more) */
                         password?: string;
                         disabled?: boolean;
                     };
@@ -831,6 +833,31 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -890,6 +917,13 @@ export interface paths {
                                 role: "admin" | "manager" | "viewer" | "station" | "deliverer";
                                 personTypes: string[] | null;
                                 createdBy: string;
+                                /** @description The account the token acts for: the token stops with it and never does more than it may (null: revoked, had none) */
+                                actsFor: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    displayName: string;
+                                    email: string;
+                                } | null;
                                 createdAt: string;
                                 lastUsedAt: string | null;
                                 revoked: boolean;
@@ -984,6 +1018,13 @@ export interface paths {
                                 role: "admin" | "manager" | "viewer" | "station" | "deliverer";
                                 personTypes: string[] | null;
                                 createdBy: string;
+                                /** @description The account the token acts for: the token stops with it and never does more than it may (null: revoked, had none) */
+                                actsFor: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    displayName: string;
+                                    email: string;
+                                } | null;
                                 createdAt: string;
                                 lastUsedAt: string | null;
                                 revoked: boolean;
@@ -1066,6 +1107,31 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -1109,6 +1175,13 @@ export interface paths {
                             role: "admin" | "manager" | "viewer" | "station" | "deliverer";
                             personTypes: string[] | null;
                             createdBy: string;
+                            /** @description The account the token acts for: the token stops with it and never does more than it may (null: revoked, had none) */
+                            actsFor: {
+                                /** Format: uuid */
+                                id: string;
+                                displayName: string;
+                                email: string;
+                            } | null;
                             createdAt: string;
                             lastUsedAt: string | null;
                             revoked: boolean;

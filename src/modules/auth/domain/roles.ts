@@ -21,6 +21,37 @@ export interface Principal {
   personId: string | null;
   /** Session id, for logout and CSRF checks. */
   sessionId?: string;
+  /** For API tokens: the account the token acts for (a token it creates acts for it too). */
+  accountId?: string;
+}
+
+/** True when every right of `role` is also a right of `over`. */
+function covers(over: Role, role: Role): boolean {
+  return over === role || over === 'admin' || (over === 'manager' && role === 'viewer');
+}
+
+/**
+ * The role an API token acts with, given the current role of the account it acts for: never more
+ * than that account may do. A token of a role the account still covers keeps it; a token above
+ * the account's role (its creator was demoted) is capped to the account's role; when neither
+ * covers the other (a station token of an account now viewer, any token of a cardholder), the
+ * token has no role at all (null: it is refused). Derived at every use, so re-promoting the
+ * account restores its tokens.
+ */
+export function effectiveTokenRole(tokenRole: TokenRole, accountRole: Role): TokenRole | null {
+  if (covers(accountRole, tokenRole)) return tokenRole;
+  if (accountRole !== 'cardholder' && covers(tokenRole, accountRole)) return accountRole;
+  return null;
+}
+
+/**
+ * Person-type limits of two grants together: the types both allow (null stands for all types).
+ * Used so that a token never sees more people than the account it acts for.
+ */
+export function narrowPersonTypes(a: readonly string[] | null, b: readonly string[] | null): string[] | null {
+  if (a === null) return b === null ? null : [...b];
+  if (b === null) return [...a];
+  return a.filter((type) => b.includes(type));
 }
 
 /** Roles that may read the card office's data about everybody (within person type limits). */
