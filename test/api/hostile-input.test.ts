@@ -75,7 +75,7 @@ test('NUL in query strings and path parameters, and undecodable percent-encoding
   assertProblem(await admin.get('/api/v1/persons?q=%ED%A0%80'), 400, 'invalid_characters', 'querystring:/q');
   assertProblem(await admin.get('/api/v1/cards?q=x%FF'), 400, 'invalid_characters', 'querystring:/q');
   assertProblem(await t.anonymous.get('/v/ab%00cd'), 400, 'invalid_characters', 'params:/escn');
-  assertProblem(await t.anonymous.get('/api/v1/verify/%ED%A0%80'), 400, 'invalid_characters');
+  assertProblem(await t.anonymous.get('/api/v1/verify/%ED%A0%80'), 400, 'invalid_characters', 'params:/');
   // Ordinary searches still work.
   assert.equal((await admin.get('/api/v1/persons?q=Hostile1')).status, 200);
   assert.equal((await admin.get('/api/v1/cards?q=%C3%A9t%C3%A9')).status, 200);

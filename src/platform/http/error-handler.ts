@@ -49,7 +49,7 @@ function validationProblem(error: FastifyError): ProblemError {
     { ...(lead?.field ? { field: lead.field } : {}), errors: items });
 }
 
-const FASTIFY_CODES: Record<string, [number, string, string]> = {
+const FASTIFY_CODES: Record<string, [number, string, string, string?]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'malformed_json', 'The body is not valid JSON'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'empty_body', 'The body is empty but JSON was announced'],
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large', 'The body is larger than the server accepts'],
@@ -59,8 +59,8 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
   FST_PARTS_LIMIT: [413, 'too_many_parts', 'Too many parts in the multipart body'],
   FST_FILES_LIMIT: [413, 'too_many_files', 'Too many files in the multipart body'],
   FST_INVALID_MULTIPART_CONTENT_TYPE: [415, 'multipart_expected', 'A multipart/form-data body is expected'],
-  FST_ERR_BAD_URL: [400, 'invalid_characters', 'The URL path is not valid percent-encoded UTF-8'],
-  FST_ERR_MAX_PARAM_LENGTH: [414, 'uri_too_long', 'A path parameter is longer than the server accepts'],
+  FST_ERR_BAD_URL: [400, 'invalid_characters', 'The URL path is not valid percent-encoded UTF-8', 'params:/'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'uri_too_long', 'A path parameter is longer than the server accepts', 'params:/'],
 };
 
 /**
@@ -85,7 +85,7 @@ export function toProblem(error: FastifyError | ProblemError | Error): ProblemEr
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return validationProblem(fastifyError);
   const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
-  if (known) return new ProblemError(known[0], known[1], known[2]);
+  if (known) return new ProblemError(known[0], known[1], known[2], known[3] ? { field: known[3] } : {});
   if (error instanceof SyntaxError && (fastifyError.statusCode ?? 0) === 400) {
     return new ProblemError(400, 'malformed_json', 'The body is not valid JSON');
   }
