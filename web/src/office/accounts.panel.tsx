@@ -1,9 +1,9 @@
-import { Alert, Badge, Button, MultiSelect, Paper, PasswordInput, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, MultiSelect, Paper, PasswordInput, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminApi, type Account } from '../api/admin.api.ts';
 import { PERSON_TYPES, isPersonType } from '../api/api-types.ts';
-import type { Role } from '../auth/session.context.tsx';
+import { useSession, type Role } from '../auth/session.context.tsx';
 import { formatDateTime } from '../shared/format.ts';
 import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
@@ -11,9 +11,48 @@ import { useApi } from '../shared/use-api.hook.ts';
 
 const ROLES: readonly Role[] = ['admin', 'manager', 'viewer', 'station', 'deliverer', 'cardholder'];
 
-/** Accounts and their roles: create, change the role or type limits, disable. */
+/**
+ * An admin's new password for an account, in a dialog that states the rule before anything is
+ * typed and shows the server's verdict next to the field.
+ */
+function PasswordDialog({ account, onClose, onSaved }: { account: Account; onClose: () => void; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    try {
+      await adminApi.updateAccount(account.id, { password });
+      onSaved();
+    } catch (failure) {
+      setError(failure);
+    }
+  }
+
+  return (
+    <Modal opened onClose={onClose} title={t('admin.accounts.setPasswordOf', { name: account.displayName })}>
+      <form onSubmit={(event) => void save(event)} noValidate>
+        <PasswordInput label={t('admin.accounts.password')} description={t('admin.accounts.passwordHelp')} value={password}
+          onChange={(event) => setPassword(event.currentTarget.value)} error={fieldError(t, error, '/password')} autoComplete="new-password" data-autofocus
+          data-testid="account-new-password" />
+        {error && !isAboutFields(error, ['/password']) ? <ProblemAlert error={error} /> : null}
+        <Group justify="flex-end" mt="md">
+          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" disabled={!password} data-testid="account-save-password">{t('common.save')}</Button>
+        </Group>
+      </form>
+    </Modal>
+  );
+}
+
+/** Accounts and their roles: create, change the role, type limits or password, disable. */
 export function AccountsPanel() {
   const { t } = useTranslation();
+  const { principal } = useSession();
+  const [passwordFor, setPasswordFor] = useState<Account | null>(null);
+  const [passwordSaved, setPasswordSaved] = useState<string | null>(null);
   const accounts = useApi((signal) => adminApi.accounts(signal).then((answer) => answer.items), []);
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -42,7 +81,13 @@ export function AccountsPanel() {
   }
 
   async function change(account: Account, changes: Parameters<typeof adminApi.updateAccount>[1]) {
+    // Demoting or disabling oneself locks oneself out of this page: ask first.
+    if (principal?.id === account.id) {
+      if (changes.disabled === true && !window.confirm(t('admin.accounts.confirmSelfDisable'))) return;
+      if (account.role === 'admin' && changes.role !== undefined && changes.role !== 'admin' && !window.confirm(t('admin.accounts.confirmSelfDemote'))) return;
+    }
     setRowError(null);
+    setPasswordSaved(null);
     try {
       await adminApi.updateAccount(account.id, changes);
       accounts.reload();
@@ -69,6 +114,11 @@ export function AccountsPanel() {
         </form>
       </Paper>
       <ProblemAlert error={accounts.error ?? rowError} />
+      {passwordSaved ? <Alert color="green">{t('admin.accounts.passwordSaved', { name: passwordSaved })}</Alert> : null}
+      {passwordFor ? (
+        <PasswordDialog account={passwordFor} onClose={() => setPasswordFor(null)}
+          onSaved={() => { setPasswordSaved(passwordFor.displayName); setPasswordFor(null); accounts.reload(); }} />
+      ) : null}
       <Table.ScrollContainer minWidth={800}>
         <Table striped data-testid="accounts-table">
           <Table.Thead>
@@ -79,6 +129,7 @@ export function AccountsPanel() {
               <Table.Th>{t('admin.accounts.limits')}</Table.Th>
               <Table.Th>{t('admin.accounts.lastLogin')}</Table.Th>
               <Table.Th>{t('admin.accounts.active')}</Table.Th>
+              <Table.Th />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -94,6 +145,9 @@ export function AccountsPanel() {
                 <Table.Td>{formatDateTime(account.lastLoginAt)}</Table.Td>
                 <Table.Td>
                   <Switch aria-label={t('admin.accounts.activeOf', { name: account.displayName })} checked={!account.disabled} onChange={(event) => void change(account, { disabled: !event.currentTarget.checked })} />
+                </Table.Td>
+                <Table.Td>
+                  <Button size="xs" variant="default" onClick={() => { setPasswordSaved(null); setPasswordFor(account); }}>{t('admin.accounts.setPassword')}</Button>
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -10,7 +10,7 @@ import { useApi } from '../shared/use-api.hook.ts';
 
 const TOKEN_ROLES: ReadonlyArray<ApiToken['role']> = ['admin', 'manager', 'viewer', 'station', 'deliverer'];
 
-/** API tokens for machine clients: create (the secret is shown once), list, revoke. */
+/** API tokens for machine clients: create (the secret is shown once), list with the account each acts for, revoke. */
 export function TokensPanel() {
   const { t } = useTranslation();
   const tokens = useApi((signal) => adminApi.tokens(signal).then((answer) => answer.items), []);
@@ -55,6 +55,7 @@ export function TokensPanel() {
             <Button type="submit" data-testid="token-create">{t('admin.tokens.createButton')}</Button>
           </Group>
         </form>
+        <Text size="xs" c="dimmed" mt={4}>{t('admin.tokens.actsForHelp')}</Text>
         {secret ? (
           <Alert color="orange" mt="sm" title={t('admin.tokens.secretTitle')}>
             <Text size="sm">{t('admin.tokens.secretHelp')}</Text>
@@ -72,6 +73,7 @@ export function TokensPanel() {
             <Table.Th>{t('admin.tokens.name')}</Table.Th>
             <Table.Th>{t('admin.tokens.prefix')}</Table.Th>
             <Table.Th>{t('admin.accounts.role')}</Table.Th>
+            <Table.Th>{t('admin.tokens.actsFor')}</Table.Th>
             <Table.Th>{t('admin.tokens.createdAt')}</Table.Th>
             <Table.Th>{t('admin.tokens.lastUsed')}</Table.Th>
             <Table.Th />
@@ -83,6 +85,14 @@ export function TokensPanel() {
               <Table.Td>{token.name}</Table.Td>
               <Table.Td ff="monospace">{token.prefix}…</Table.Td>
               <Table.Td>{t(`roles.${token.role}`)}</Table.Td>
+              <Table.Td data-testid="token-acts-for">
+                {token.actsFor ? (
+                  <>
+                    <Text size="sm">{token.actsFor.displayName}</Text>
+                    <Text size="xs" c="dimmed">{token.actsFor.email}</Text>
+                  </>
+                ) : <Text size="sm" c="dimmed">—</Text>}
+              </Table.Td>
               <Table.Td>{formatDateTime(token.createdAt)}</Table.Td>
               <Table.Td>{formatDateTime(token.lastUsedAt)}</Table.Td>
               <Table.Td>
