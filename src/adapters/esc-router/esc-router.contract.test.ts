@@ -13,9 +13,8 @@ import { startEscRouterSimulator } from './esc-router.simulator.ts';
 import type { EscRouterSimulator, SimulatorLogEntry } from './esc-router.simulator.ts';
 import type { CardUpdateView, PersonUpdateView } from './esc-router.types.ts';
 
-// The published v2 document, read from the shared references next to the repository.
-const repoRoot = new URL('../../../', import.meta.url);
-const specPath = fileURLToPath(new URL('../shared/reference/esc-router/esc-router-v2.openapi.json', repoRoot));
+// The published v2 document, copied into the repository with its source (reference/README.md).
+const specPath = fileURLToPath(new URL('./reference/esc-router-v2.openapi.json', import.meta.url));
 const SPEC_ID = 'https://campuscard.invalid/esc-router-v2.openapi.json';
 
 interface OpenApiOperation {
