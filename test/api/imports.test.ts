@@ -398,7 +398,7 @@ test('a manager limited to staff imports staff only, cannot overwrite a student,
   const refused = await upload<Problem>(manager, body);
   assert.equal(refused.status, 422);
   assert.deepEqual(refused.body.errors.map((error) => [error.line, error.field, error.code]), [
-    [3, 'eppn', 'person_type_not_allowed'],
+    [3, 'person_type', 'person_type_not_allowed'],
     [4, 'person_type', 'person_type_not_allowed'],
   ]);
   assert.equal(await personCount(), 2);

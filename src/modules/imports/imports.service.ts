@@ -19,7 +19,7 @@ import { inTransaction, type ActorContext, type Executor } from '../../platform/
 import { ProblemError } from '../../platform/http/problem.ts';
 import { QUEUES, type JobQueue } from '../../platform/jobs/job-queue.ts';
 import type { JobRunsService, JobRunView, ProgressReporter } from '../jobs/jobs.service.ts';
-import type { PersonInput, PersonType } from '../people/domain/person.ts';
+import type { PersonInput } from '../people/domain/person.ts';
 import type { PersonTypeScope } from '../people/people.policy.ts';
 import { UPSERT_CHUNK_SIZE, type PeopleService, type PersonView } from '../people/people.service.ts';
 import {
@@ -117,7 +117,7 @@ export interface ImportProgress {
 
 export interface ImportsServiceDeps {
   db: Kysely<Database>;
-  people: Pick<PeopleService, 'upsertMany' | 'getByEppn' | 'list'>;
+  people: Pick<PeopleService, 'upsertMany' | 'notWritableEppns' | 'list'>;
   jobRuns: Pick<JobRunsService, 'create' | 'get' | 'reporter'>;
   jobs: Pick<JobQueue, 'send'>;
   /** True on embedded PGlite: one connection, so no progress writes inside the transaction. */
@@ -285,28 +285,15 @@ export function createImportsService(deps: ImportsServiceDeps) {
 
   /**
    * Refuses rows the caller may not manage: a type outside their scope, or an existing person of
-   * such a type (which the row would overwrite). Reads inside the writing transaction, so the
-   * check and the write see the same persons.
+   * such a type (which the row would overwrite). Both get the same error, so that a limited
+   * manager does not learn who holds an eppn they may not see. Reads inside the writing
+   * transaction, so the check and the write see the same persons.
    */
   async function outsideScope(executor: Executor, rows: readonly PersonCsvRow[], scope: PersonTypeScope): Promise<ImportLineError[]> {
-    if (scope === null) return [];
-    const errors: ImportLineError[] = [];
-    for (const row of rows) {
-      if (!scope.includes(row.value.personType)) {
-        errors.push({ line: row.line, field: 'person_type', code: 'person_type_not_allowed', message: `you may not manage persons of type ${row.value.personType}` });
-        continue;
-      }
-      let existingType: PersonType | undefined;
-      try {
-        existingType = (await people.getByEppn(row.value.eppn, executor)).personType;
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
-      if (existingType !== undefined && !scope.includes(existingType)) {
-        errors.push({ line: row.line, field: 'eppn', code: 'person_type_not_allowed', message: 'this eppn belongs to a person of a type you may not manage' });
-      }
-    }
-    return errors;
+    const refused = await people.notWritableEppns(executor, rows.map((row) => row.value), scope);
+    return rows.filter((row) => refused.has(row.value.eppn)).map((row) => ({
+      line: row.line, field: 'person_type', code: 'person_type_not_allowed', message: 'you may not manage this person: its type is outside your limits',
+    }));
   }
 
   async function run(bytes: Uint8Array, options: ImportOptions, context: ImportContext, reporter: ImportProgress | undefined): Promise<{ report: ImportReport; total: number }> {

@@ -6,7 +6,7 @@
  * staff asking for a student). Answering 403 would confirm that the person exists. A caller who
  * may see a person but not change it (a viewer) gets 403 from the route's role rule.
  */
-import { notFound } from '../../platform/http/problem.ts';
+import { notFound, unprocessable, type ProblemItem } from '../../platform/http/problem.ts';
 import { coversPersonType, isSelf, OFFICE_READ_ROLES, OFFICE_WRITE_ROLES, type Principal } from '../auth/domain/roles.ts';
 
 /** The person types a caller may see or change; null means every type. */
@@ -15,6 +15,25 @@ export type PersonTypeScope = readonly string[] | null;
 /** The answer given for a person one may not see: indistinguishable from a missing one. */
 export function personNotFound(): Error {
   return notFound('person_not_found', 'No such person');
+}
+
+/**
+ * The refusal of a write the caller's type limits forbid, as one item of a batch or an import.
+ * It is the same whether the caller asked for a type outside their limits or named the eppn of
+ * a person outside them (which the write would overwrite, or whose eppn it would take): the
+ * answer neither names the other person's type nor says that they exist. The eppn being unique
+ * across the institution, a refused write of an in-scope type still tells that the eppn cannot be
+ * used by this caller; nothing more is disclosed, and nothing is written.
+ */
+export const PERSON_NOT_WRITABLE: Readonly<ProblemItem> = Object.freeze({
+  field: '/personType',
+  code: 'person_type_not_allowed',
+  message: 'You may not manage this person: its type is outside your limits',
+});
+
+/** {@link PERSON_NOT_WRITABLE} as the 422 answer of a single write (create or update). */
+export function personNotWritable(): Error {
+  return unprocessable(PERSON_NOT_WRITABLE.code, PERSON_NOT_WRITABLE.message, { field: '/personType' });
 }
 
 /** True when the caller works for the card office (reads everybody within their type limits). */

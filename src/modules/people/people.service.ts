@@ -11,7 +11,7 @@ import {
   type PersonType,
 } from './domain/person.ts';
 import type { ConsentChannel, ConsentKind } from './people.tables.ts';
-import { personNotFound, scopeCovers, type PersonTypeScope } from './people.policy.ts';
+import { PERSON_NOT_WRITABLE, personNotFound, personNotWritable, scopeCovers, type PersonTypeScope } from './people.policy.ts';
 import * as repo from './people.repository.ts';
 
 /** A person as the API shows it. Absent optional values are null; dates are `YYYY-MM-DD`. */
@@ -349,6 +349,31 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     return row;
   }
 
+  /**
+   * The answer to a write that hit the eppn of another person: 409 `eppn_taken` when the caller
+   * may see that person, otherwise the refusal of a person outside their limits (the same as for
+   * a type they may not manage), so that the answer does not reveal who holds the eppn.
+   */
+  async function eppnConflict(eppn: string, scope: PersonTypeScope): Promise<Error> {
+    if (scope === null) return eppnTaken();
+    const [holder] = await repo.findTypesByEppns(db, [eppn]);
+    return holder && !scopeCovers(scope, holder.personType) ? personNotWritable() : eppnTaken();
+  }
+
+  /**
+   * The eppns among `items` that a caller limited to `scope` may not write: a type outside the
+   * scope, or an existing person outside it (whom the write would overwrite). Both are refused
+   * alike ({@link PERSON_NOT_WRITABLE}). Read in the writing transaction, so check and write
+   * see the same persons.
+   */
+  async function notWritableEppns(executor: Executor, items: ReadonlyArray<{ eppn: string; personType: string }>, scope: PersonTypeScope): Promise<Set<string>> {
+    if (scope === null || items.length === 0) return new Set();
+    const refused = new Set(items.filter((item) => !scopeCovers(scope, item.personType)).map((item) => item.eppn));
+    const existing = await repo.findTypesByEppns(executor, items.filter((item) => !refused.has(item.eppn)).map((item) => item.eppn));
+    for (const row of existing) if (!scopeCovers(scope, row.personType)) refused.add(row.eppn);
+    return refused;
+  }
+
   async function notify(executor: Executor, changes: PersonChange[], channel: 'api' | 'import'): Promise<void> {
     if (changes.length === 0) return;
     for (const listener of peopleListeners) await listener(executor, changes, channel);
@@ -419,6 +444,8 @@ export function createPeopleService(deps: PeopleServiceDeps) {
       return repo.findPersonsWithConsent(executor, ids.filter((id) => UUID.test(id)), kind);
     },
 
+    notWritableEppns,
+
     /** A person by id, or 404 `person_not_found`. */
     async get(id: string, executor: Executor = db): Promise<PersonView> {
       return view(await load(executor, id));
@@ -433,16 +460,17 @@ export function createPeopleService(deps: PeopleServiceDeps) {
 
     /**
      * Creates a person from raw input (API body). Validation problems are one 422 `invalid_person`
-     * listing every field; a taken eppn is 409 `eppn_taken`; a type outside `scope` is 403. Without
-     * an ESI, one is derived from the institution's ESI scope.
+     * listing every field; a taken eppn is 409 `eppn_taken`. A type outside `scope`, or an eppn
+     * held by a person outside it, is the same 422 `person_type_not_allowed` (who holds an eppn
+     * is not disclosed beyond the caller's limits). Without an ESI, one is derived from the
+     * institution's ESI scope.
      */
     async create(raw: unknown, context: ActorContext, options: { scope?: PersonTypeScope } = {}): Promise<PersonView> {
       const validated = validatePersonInput(raw, { today: today() });
       if (!validated.ok) throw invalidPerson(validated.errors);
       const input = validated.value;
-      if (!scopeCovers(options.scope ?? null, input.personType)) {
-        throw unprocessable('person_type_not_allowed', `You may not manage persons of type ${input.personType}`, { field: '/personType' });
-      }
+      const scope = options.scope ?? null;
+      if (!scopeCovers(scope, input.personType)) throw personNotWritable();
       try {
         return await inTransaction(db, context, async (trx) => {
           const inst = await institution.find(trx);
@@ -452,7 +480,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
           return person;
         });
       } catch (error) {
-        if (isUniqueViolation(error, EPPN_CONSTRAINT)) throw eppnTaken();
+        if (isUniqueViolation(error, EPPN_CONSTRAINT)) throw await eppnConflict(input.eppn, scope);
         throw error;
       }
     },
@@ -463,7 +491,8 @@ export function createPeopleService(deps: PeopleServiceDeps) {
      * `expectedVersion`, a person changed since that version is 409 `version_conflict`.
      * An ESI that was derived follows its source (INE or student number); one given explicitly
      * stays until changed explicitly. Nothing changed: no write, same version.
-     * A person outside `scope` is 404; moving a person to a type outside `scope` is 422.
+     * A person outside `scope` is 404; moving a person to a type outside `scope`, or to the eppn
+     * of a person outside it, is 422 `person_type_not_allowed`.
      */
     async update(
       id: string,
@@ -472,6 +501,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
       options: { expectedVersion?: number | undefined; scope?: PersonTypeScope } = {},
     ): Promise<PersonView> {
       const scope = options.scope ?? null;
+      let newEppn: string | undefined;
       try {
         return await inTransaction(db, context, async (trx) => {
           const row = UUID.test(id) ? await repo.findPersonById(trx, id, true) : undefined;
@@ -483,9 +513,8 @@ export function createPeopleService(deps: PeopleServiceDeps) {
           const validated = validatePersonInput({ ...inputOf(row), ...patch }, { today: today() });
           if (!validated.ok) throw invalidPerson(validated.errors);
           const input = validated.value;
-          if (!scopeCovers(scope, input.personType)) {
-            throw unprocessable('person_type_not_allowed', `You may not manage persons of type ${input.personType}`, { field: '/personType' });
-          }
+          newEppn = input.eppn;
+          if (!scopeCovers(scope, input.personType)) throw personNotWritable();
           const inst = await institution.find(trx);
           const before = storedValues(row);
           let esi: string | null;
@@ -507,7 +536,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
           return person;
         });
       } catch (error) {
-        if (isUniqueViolation(error, EPPN_CONSTRAINT)) throw eppnTaken();
+        if (isUniqueViolation(error, EPPN_CONSTRAINT) && newEppn !== undefined) throw await eppnConflict(newEppn, scope);
         throw error;
       }
     },
@@ -584,7 +613,8 @@ export function createPeopleService(deps: PeopleServiceDeps) {
 
     /**
      * The JSON batch of the API: validates every item, refuses duplicates (the later occurrence)
-     * and types outside `scope` (new or existing person), and writes all valid items in one
+     * and, alike, types outside `scope` and eppns of persons outside it (such an item never
+     * changes that person), and writes all valid items in one
      * transaction. Invalid items are reported with their errors and do not stop the others.
      */
     async batch(items: readonly unknown[], context: ActorContext, options: { scope?: PersonTypeScope } = {}): Promise<BatchResult> {
@@ -606,23 +636,15 @@ export function createPeopleService(deps: PeopleServiceDeps) {
           return;
         }
         seen.add(input.eppn);
-        if (!scopeCovers(scope, input.personType)) {
-          outcome.push({ index, eppn: input.eppn, status: 'error', errors: [{ field: '/personType', code: 'person_type_not_allowed', message: `You may not manage persons of type ${input.personType}` }] });
-          return;
-        }
         valid.push({ index, input });
       });
       const written = await inTransaction(db, context, async (trx) => {
-        let allowed = valid;
-        if (scope !== null && valid.length > 0) {
-          const existing = await repo.findTypesByEppns(trx, valid.map((item) => item.input.eppn));
-          const outside = new Set(existing.filter((row) => !scope.includes(row.personType)).map((row) => row.eppn));
-          allowed = valid.filter((item) => {
-            if (!outside.has(item.input.eppn)) return true;
-            outcome.push({ index: item.index, eppn: item.input.eppn, status: 'error', errors: [{ field: '/eppn', code: 'person_type_not_allowed', message: 'This eppn belongs to a person of a type you may not manage' }] });
-            return false;
-          });
-        }
+        const refused = await notWritableEppns(trx, valid.map((item) => item.input), scope);
+        const allowed = valid.filter((item) => {
+          if (!refused.has(item.input.eppn)) return true;
+          outcome.push({ index: item.index, eppn: item.input.eppn, status: 'error', errors: [{ ...PERSON_NOT_WRITABLE }] });
+          return false;
+        });
         const result = await upsertChunked(trx, allowed.map((item) => item.input), 'api');
         return { result, indexes: allowed.map((item) => item.index) };
       });
