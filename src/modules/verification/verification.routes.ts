@@ -1,10 +1,10 @@
 import { hash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps, AppInstance } from '../../app/app-types.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import { notFound, ProblemError } from '../../platform/http/problem.ts';
+import { createRateLimitStore, rateLimitHook } from '../../platform/http/rate-limit-store.ts';
 import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
 import { chooseLocale } from './domain/verification-status.ts';
 import { renderVerificationPage, type PageContent } from './domain/verification-page.ts';
@@ -52,21 +52,28 @@ function sendTagged(request: FastifyRequest, reply: FastifyReply, body: string, 
 
 /**
  * Public verification, no login: the JSON API (`/api/v1/verify/...`) and the page a phone opens
- * from the card's QR code (`/v/:escn`). Registered at the root (the page lives outside /api/v1),
- * in its own scope: the rate limiter applies to these routes only, and all of them share one
- * budget per client address, so probing numbers through the page or the API costs the same.
+ * from the card's QR code (`/v/:escn`). Registered at the root (the page lives outside /api/v1).
+ * All of them share one budget per client address, counted in the database so that it holds
+ * across nodes and restarts: probing numbers through the page or the API, or through another
+ * node, costs the same. A refused API call is a problem+json 429, a refused page an HTML page in
+ * the visitor's language; both carry `Retry-After`.
  */
 export async function verificationRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { verification } = deps.services;
-  await app.register(rateLimit, {
-    global: false,
-    // Limit headers only on the 429 (with Retry-After): a verifier has no use for them on every
-    // answer, and this is the hottest public route.
-    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
-    errorResponseBuilder: (_request, context) => new ProblemError(429, 'rate_limited',
-      `Too many verifications from this address; try again in ${context.after}`),
+  const store = createRateLimitStore(deps.database.db);
+  app.addHook('onClose', async () => store.close());
+  const limit = { name: 'verification', max: deps.config.verifyRateLimitPerMinute, windowMs: 60_000 };
+  const apiLimiter = rateLimitHook(store, limit, (_request, _reply, retryAfter) => {
+    throw new ProblemError(429, 'rate_limited', `Too many verifications from this address; try again in ${retryAfter} s`);
   });
-  const limiter = app.rateLimit({ max: deps.config.verifyRateLimitPerMinute, timeWindow: 60_000 });
+  const pageLimiter = rateLimitHook(store, limit, (request, reply, retryAfter) => {
+    const query = request.query as { lang?: unknown };
+    const locale = chooseLocale(typeof query.lang === 'string' ? query.lang : undefined, request.headers['accept-language']);
+    return reply.status(429)
+      .headers({ ...PAGE_SECURITY_HEADERS, vary: 'Accept-Language', 'content-language': locale, 'cache-control': 'no-store' })
+      .type('text/html; charset=utf-8')
+      .send(renderVerificationPage({ kind: 'limited', retryAfterSeconds: retryAfter }, locale, request.url.split('?')[0] ?? '/v/'));
+  });
 
   async function answer(request: FastifyRequest, reply: FastifyReply, escn: () => string): Promise<FastifyReply> {
     // Errors (400 malformed, 404 unknown) are as cacheable as answers: they depend on the number only.
@@ -77,7 +84,7 @@ export async function verificationRoutes(app: AppInstance, deps: AppDeps): Promi
 
   app.get('/api/v1/verify/:escn', {
     config: { access: { public: true } },
-    onRequest: limiter,
+    onRequest: apiLimiter,
     schema: {
       tags: ['verification'],
       summary: 'Public status of a card by its ESCN (no login; rate-limited per address)',
@@ -88,7 +95,7 @@ export async function verificationRoutes(app: AppInstance, deps: AppDeps): Promi
 
   app.get('/api/v1/verify', {
     config: { access: { public: true } },
-    onRequest: limiter,
+    onRequest: apiLimiter,
     schema: {
       tags: ['verification'],
       summary: 'Public status of a card from the text of its QR code (ESC verifier URLs, ours, or a bare ESCN)',
@@ -99,7 +106,7 @@ export async function verificationRoutes(app: AppInstance, deps: AppDeps): Promi
 
   app.get('/v/:escn', {
     config: { access: { public: true } },
-    onRequest: limiter,
+    onRequest: pageLimiter,
     schema: {
       hide: true,
       params: EscnParams,

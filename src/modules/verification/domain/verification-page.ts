@@ -19,7 +19,9 @@ export type PageContent =
     holder?: { name: string; photoDataUri: string | null } | undefined;
   }
   | { kind: 'unknown'; escn: string }
-  | { kind: 'invalid' };
+  | { kind: 'invalid' }
+  /** Too many verifications from this address: the visitor may retry after `retryAfterSeconds`. */
+  | { kind: 'limited'; retryAfterSeconds: number };
 
 const TEXTS = {
   fr: {
@@ -29,6 +31,8 @@ const TEXTS = {
     EXPIRED: ['Carte expirée', 'Cette carte n\'est plus valide.'],
     unknown: ['Carte inconnue', 'Aucune carte de notre établissement ne porte ce numéro.'],
     invalid: ['Numéro invalide', 'Ce code ne contient pas un numéro de carte étudiante européenne.'],
+    limited: ['Trop de vérifications', 'Trop de vérifications depuis cette adresse. Merci de réessayer dans un instant.'],
+    retryIn: (seconds: number) => `Nouvel essai possible dans ${seconds} s.`,
     issuer: 'Établissement émetteur',
     pic: 'PIC',
     expiresAt: 'Valable jusqu\'au',
@@ -51,6 +55,8 @@ const TEXTS = {
     EXPIRED: ['Expired card', 'This card is no longer valid.'],
     unknown: ['Unknown card', 'No card of our institution has this number.'],
     invalid: ['Invalid number', 'This code does not hold a European Student Card number.'],
+    limited: ['Too many verifications', 'Too many verifications from this address. Please try again in a moment.'],
+    retryIn: (seconds: number) => `You can try again in ${seconds} s.`,
     issuer: 'Issuing institution',
     pic: 'PIC',
     expiresAt: 'Valid until',
@@ -74,6 +80,7 @@ const TONES: Record<string, { fg: string; bg: string; mark: string }> = {
   EXPIRED: { fg: '#991b1b', bg: '#fee2e2', mark: '✕' },
   unknown: { fg: '#374151', bg: '#e5e7eb', mark: '?' },
   invalid: { fg: '#374151', bg: '#e5e7eb', mark: '?' },
+  limited: { fg: '#92400e', bg: '#fef3c7', mark: '…' },
 };
 
 /** Escapes text for HTML element content and double-quoted attributes. */
@@ -114,6 +121,7 @@ export function renderVerificationPage(content: PageContent, locale: PageLocale,
   } else if (content.kind === 'unknown') {
     rows.push(`<div class="row"><dt>${escapeHtml(t.escn)}</dt><dd><span class="mono">${escapeHtml(content.escn)}</span></dd></div>`);
   }
+  const retry = content.kind === 'limited' ? `<p class="retry">${escapeHtml(t.retryIn(content.retryAfterSeconds))}</p>` : '';
   const otherLocale = locale === 'fr' ? 'en' : 'fr';
   return `<!doctype html>
 <html lang="${locale}">
@@ -134,6 +142,7 @@ h1{font-size:1rem;font-weight:600;color:#4b5563;margin:.5rem 0 1rem}
 dl{margin:1rem 0 0;background:#fff;border-radius:.75rem;padding:.25rem 1rem}
 .row{padding:.6rem 0;border-bottom:1px solid #e5e7eb}.row:last-child{border-bottom:0}
 dt,.label{font-size:.8rem;color:#6b7280}dd{margin:0;font-weight:500;overflow-wrap:anywhere}
+.retry{margin:1rem 0 0;color:#4b5563}
 .mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.9rem}
 footer{margin:1rem 0;font-size:.8rem;color:#4b5563;display:flex;justify-content:space-between;gap:1rem}
 a{color:#1d4ed8}
@@ -143,7 +152,7 @@ a{color:#1d4ed8}
 <main>
 <h1>${escapeHtml(t.title)}</h1>
 <section class="status" role="status"><span class="mark" aria-hidden="true">${tone.mark}</span><div><h2>${escapeHtml(headline)}</h2><p>${escapeHtml(sentence)}</p></div></section>
-${holder}
+${retry}${holder}
 ${rows.length > 0 ? `<dl>${rows.join('')}</dl>` : ''}
 <footer><span>${escapeHtml(t.footer)}</span><a href="${escapeHtml(`${selfPath}?lang=${otherLocale}`)}" hreflang="${otherLocale}" lang="${otherLocale}">${escapeHtml(t.other)}</a></footer>
 </main>
