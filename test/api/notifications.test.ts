@@ -126,8 +126,10 @@ test('SMTP down: the mail stays queued with the attempt counted, and goes out wh
   } finally {
     await smtp.start();
   }
-  // The backoff delay has not passed: make the retry due now instead of waiting.
-  await t.runtime.database.pool.query(`UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND data->>'mailId' = $2`, [QUEUES.mailSend, mail.id]);
+  // The backoff delay has not passed: make the retry due instead of waiting (a second in the past:
+  // pg-boss fetches jobs whose start_after is strictly before now(), and two statements may read
+  // the same clock value).
+  await t.runtime.database.pool.query(`UPDATE pgboss.job SET start_after = now() - interval '1 second' WHERE name = $1 AND data->>'mailId' = $2`, [QUEUES.mailSend, mail.id]);
   assert.equal(await drain(), 1);
   await smtp.waitForMessages(1);
   const sent = await notifications().get(mail.id);
