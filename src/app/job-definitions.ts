@@ -1,8 +1,9 @@
 import type { Config } from '../config.ts';
 import { QUEUES, type JobQueue } from '../platform/jobs/job-queue.ts';
 import type { Services } from './services.ts';
+import type { LostRun } from '../modules/jobs/jobs.service.ts';
 import { MAIL_SEND_RETRY_LIMIT } from '../modules/notifications/notifications.service.ts';
-import type { PersonImportJobData } from '../modules/imports/imports.service.ts';
+import { PERSON_IMPORT_JOB_KIND, type PersonImportJobData } from '../modules/imports/imports.service.ts';
 import { ESC_QUEUES } from '../modules/esc/esc-sync.service.ts';
 import { CARD_STATS_QUEUES, CARD_STATS_SNAPSHOT_CRON } from '../modules/cards/card-stats.service.ts';
 
@@ -18,10 +19,11 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define<{ mailId: string }>(QUEUES.mailSend, async ({ mailId }) => {
     await services.notifications.deliver(mailId);
   }, { retryLimit: MAIL_SEND_RETRY_LIMIT, retryDelaySeconds: 30, retryBackoff: true, expireInSeconds: 300 });
-  // runJob records every outcome itself and never throws; a retry only follows a crash (expiry),
-  // and is safe: the import is one transaction, and a finished run is not run again.
-  jobs.define<PersonImportJobData>(QUEUES.personImport, async ({ runId }) => {
-    await services.imports.runJob(runId);
+  // runJob records every outcome itself and never throws; a retry only follows a crash (the
+  // sweeper, within a minute; pg-boss's expiry otherwise), and is safe: the import is one
+  // transaction, and a finished run is not run again.
+  jobs.define<PersonImportJobData>(QUEUES.personImport, async ({ runId }, job) => {
+    await services.imports.runJob(runId, { queue: QUEUES.personImport, jobId: job.id });
   }, { retryLimit: 1, expireInSeconds: 3600 });
   // Idempotent (each person's plan is recomputed under their card lock), so a retry or a second
   // node running the same schedule changes nothing more.
@@ -38,8 +40,13 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define(ESC_QUEUES.sweep, async () => {
     await services.escSync.sweep();
   }, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
-  jobs.define<{ runId: string }>(ESC_QUEUES.reconcile, async ({ runId }) => {
-    await services.escSync.reconcile(services.jobRuns.reporter(runId));
+  jobs.define<{ runId: string }>(ESC_QUEUES.reconcile, async ({ runId }, job) => {
+    const reporter = services.jobRuns.reporter(runId, { queue: ESC_QUEUES.reconcile, jobId: job.id });
+    try {
+      await services.escSync.reconcile(reporter);
+    } finally {
+      reporter.release();
+    }
   }, { retryLimit: 0, expireInSeconds: 6 * 3600 });
   // Idempotent: under an advisory lock, only days without a snapshot are computed, and upserted.
   // Queued once at a time (policy short): the nightly schedule, or a reader who found days missing.
@@ -52,4 +59,17 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
     { queue: QUEUES.rightsEnd, cron: config.rightsEndCron },
     { queue: CARD_STATS_QUEUES.snapshot, cron: CARD_STATS_SNAPSHOT_CRON },
   ];
+}
+
+/**
+ * One pass of the sweeper: gives the job runs of dead processes back to the queue (or fails
+ * them, see the job runs service), then deletes the uploads of imports that will not run again.
+ * Returns the runs taken back.
+ */
+export async function sweepLostRuns(jobs: JobQueue, services: Services): Promise<LostRun[]> {
+  const lost = await services.jobRuns.sweep(jobs);
+  for (const run of lost) {
+    if (run.kind === PERSON_IMPORT_JOB_KIND && !run.retrying) await services.imports.discardUpload(run.id);
+  }
+  return lost;
 }

@@ -8,7 +8,8 @@ import { startEmbeddedEscRouter, type EmbeddedEscRouter } from '../adapters/esc-
 import { createMetrics } from '../platform/observability/metrics.ts';
 import type { AppDeps, AppInstance } from './app-types.ts';
 import { buildApp } from './build-app.ts';
-import { defineJobs } from './job-definitions.ts';
+import { defineJobs, sweepLostRuns } from './job-definitions.ts';
+import { SWEEP_INTERVAL_MS } from '../modules/jobs/jobs.service.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface RuntimeOptions {
@@ -83,8 +84,23 @@ export async function startRuntime(configured: Config, options: RuntimeOptions):
     });
     const schedules = defineJobs(jobs, services, config);
     await jobs.start();
+    // Nodes that run workers also recover the work of dead ones: at start (a restart after a
+    // crash) and then periodically. Several nodes may sweep at once (see jobRuns.sweep).
+    let sweeper: NodeJS.Timeout | undefined;
+    let sweeping: Promise<void> | undefined;
+    const sweep = () => {
+      sweeping ??= sweepLostRuns(jobs, services).then((lost) => {
+        if (lost.length > 0) logger.warn({ runs: lost }, 'job runs of a lost worker taken back');
+      }, (error: unknown) => {
+        logger.error({ err: { type: (error as Error).name, code: (error as { code?: string }).code } }, 'sweep of lost job runs failed');
+      }).finally(() => { sweeping = undefined; });
+      return sweeping;
+    };
     const startWorkers = async () => {
+      if (sweeper) return;
       for (const { queue, cron } of schedules) await jobs.schedule(queue, cron);
+      await sweep();
+      sweeper = setInterval(() => void sweep(), SWEEP_INTERVAL_MS).unref();
       await jobs.startWorkers();
     };
     if (options.workers) await startWorkers();
@@ -103,6 +119,8 @@ export async function startRuntime(configured: Config, options: RuntimeOptions):
         closing ??= (async () => {
           ready = false;
           if (app) await app.close();
+          clearInterval(sweeper);
+          await sweeping;
           await jobs.stop();
           // After the workers: a delivery in flight finishes against the router it started with.
           await embeddedEscRouter?.close();

@@ -43,7 +43,7 @@ export function createServices(context: ServiceContext) {
     ...(context.now ? { now: context.now } : {}),
   });
   const audit = createAuditService(db);
-  const jobRuns = createJobRunsService(db);
+  const jobRuns = createJobRunsService(db, { logger: context.logger });
   const institution = createInstitutionService(db);
   const notifications = createNotificationsService({
     db, jobs: context.jobs, config, logger: context.logger,

@@ -17,7 +17,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, type ActorContext, type Executor } from '../../platform/db/database.ts';
 import { ProblemError } from '../../platform/http/problem.ts';
-import { QUEUES, type JobQueue } from '../../platform/jobs/job-queue.ts';
+import { QUEUES, type JobQueue, type QueueJobRef } from '../../platform/jobs/job-queue.ts';
 import type { JobRunsService, JobRunView, ProgressReporter } from '../jobs/jobs.service.ts';
 import type { PersonInput } from '../people/domain/person.ts';
 import type { PersonTypeScope } from '../people/people.policy.ts';
@@ -404,8 +404,13 @@ export function createImportsService(deps: ImportsServiceDeps) {
      * Result: `succeeded` with the report in `result` (plus `total`, the progress denominator),
      * or `failed` with `error.report` when the file is refused (dry run included) and with only
      * a code when something unexpected broke (nothing is then written). Safe to run twice.
+     *
+     * When the process dies mid-run, the sweeper has `job` retried: the upload is still there
+     * (deleted only once a run ends here), nothing of the dead attempt was committed (the writes
+     * are one transaction, partial mode included), and the rows are upserted by eppn, so the
+     * retry ends with exactly the file's rows.
      */
-    async runJob(runId: string): Promise<void> {
+    async runJob(runId: string, job?: QueueJobRef): Promise<void> {
       let jobRun: JobRunView;
       try {
         jobRun = await jobRuns.get(runId);
@@ -413,7 +418,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
         if (isNotFound(error)) return;
         throw error;
       }
-      const reporter: ImportProgress & ProgressReporter = { ...jobRuns.reporter(runId), usesDatabase: true };
+      const reporter: ImportProgress & ProgressReporter = { ...jobRuns.reporter(runId, job), usesDatabase: true };
       try {
         if (jobRun.status === 'succeeded' || jobRun.status === 'failed') return;
         const upload = await repo.findUploadByRun(db, runId);
@@ -432,8 +437,17 @@ export function createImportsService(deps: ImportsServiceDeps) {
         deps.logger?.error({ runId, err: { type: (error as Error).name, stack: (error as Error).stack } }, 'person import failed');
         await reporter.fail({ code: 'import_failed', message: 'The import stopped on an unexpected error; nothing was written' });
       } finally {
+        reporter.release();
         await inTransaction(db, { actor: 'system' }, (trx) => repo.deleteUploadByRun(trx, runId));
       }
+    },
+
+    /**
+     * Deletes the upload of a run that will not run again (its worker was lost with no attempt
+     * left): the file holds personal data and nobody will read it.
+     */
+    async discardUpload(runId: string): Promise<void> {
+      await inTransaction(db, { actor: 'system' }, (trx) => repo.deleteUploadByRun(trx, runId));
     },
 
     /**

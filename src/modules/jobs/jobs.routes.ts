@@ -18,6 +18,14 @@ export const JobRunSchema = Type.Object({
   createdAt: Type.String(),
   startedAt: Nullable(Type.String()),
   finishedAt: Nullable(Type.String()),
+  attempt: Type.Integer({ description: 'Times the run was started, retries included (0 while waiting for its first start)' }),
+  recovery: Nullable(Type.Object({
+    reason: Type.Literal('worker_lost'),
+    at: Type.String(),
+    retrying: Type.Boolean(),
+    attempt: Type.Integer({ description: 'The attempt that comes next when retrying, else the one that was lost' }),
+    attempts: Nullable(Type.Integer({ description: 'Attempts allowed in all, when known' })),
+  }, { description: 'Set when the process running the job stopped (killed, lost) and the job was retried or failed' })),
 });
 
 /** Progress of long-running jobs: office roles see all, others only their own. */

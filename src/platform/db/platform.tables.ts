@@ -33,6 +33,12 @@ export interface JobRunsTable {
   createdAt: Generated<Date>;
   startedAt: Timestamp | null;
   finishedAt: Timestamp | null;
+  heartbeatAt: Timestamp | null;
+  holder: string | null;
+  attempt: Generated<number>;
+  queueName: string | null;
+  queueJobId: string | null;
+  recovery: Json<Record<string, unknown>> | null;
 }
 
 export interface PlatformTables {

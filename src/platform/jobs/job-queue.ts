@@ -7,6 +7,18 @@ import type { Database } from '../db/schema.ts';
 /** A handler for one job; it must be idempotent (pg-boss delivers at least once). */
 export type JobHandler<T> = (data: T, job: { id: string; retryCount: number }) => Promise<void>;
 
+/** The queue job executing a piece of work: its queue and pg-boss id. */
+export interface QueueJobRef {
+  queue: string;
+  jobId: string;
+}
+
+/**
+ * What becomes of a queue job whose worker is gone: `retry` (pg-boss will deliver it again, as
+ * attempt `attempt` of `attempts`) or `ended` (no attempt left, or the job is no longer there).
+ */
+export type AbandonOutcome = { next: 'retry'; attempt: number; attempts: number } | { next: 'ended'; attempts: number | null };
+
 export interface QueueOptions {
   retryLimit?: number;
   retryDelaySeconds?: number;
@@ -119,6 +131,27 @@ export class JobQueue {
       ...(rest.retryLimit !== undefined ? { retryLimit: rest.retryLimit } : {}),
       ...(trx ? { db: transactionExecutor(trx) } : {}),
     } as PgBoss.SendOptions);
+  }
+
+  /**
+   * Hands back a job whose worker process is gone, inside `trx` (the caller's record of the work
+   * changes in the same transaction): an active job is failed with `reason`, so that pg-boss
+   * retries it per its retry limit and delay; a job already waiting for a retry is left as is.
+   * Never fails a job twice: only an `active` job counts a failure.
+   */
+  async abandon(job: QueueJobRef, reason: string, trx: Transaction<Database>): Promise<AbandonOutcome> {
+    const db = transactionExecutor(trx);
+    let found = await this.boss.getJobById(job.queue, job.jobId, { db, includeArchive: false });
+    if (found?.state === 'active') {
+      await this.boss.fail(job.queue, job.jobId, { message: reason }, { db });
+      found = await this.boss.getJobById(job.queue, job.jobId, { db, includeArchive: false });
+    }
+    if (!found) return { next: 'ended', attempts: null };
+    const attempts = found.retryLimit + 1;
+    // retryCount counts the deliveries after the first; pg-boss adds one when it delivers a retry.
+    if (found.state === 'retry') return { next: 'retry', attempt: found.retryCount + 2, attempts };
+    if (found.state === 'created') return { next: 'retry', attempt: found.retryCount + 1, attempts };
+    return { next: 'ended', attempts };
   }
 
   /** Runs every job currently waiting in the named queues in this process, then returns (CLI `jobs run-once`). */

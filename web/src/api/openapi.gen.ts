@@ -1319,6 +1319,19 @@ export interface paths {
                                 createdAt: string;
                                 startedAt: string | null;
                                 finishedAt: string | null;
+                                /** @description Times the run was started, retries included (0 while waiting for its first start) */
+                                attempt: number;
+                                /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
+                                recovery: {
+                                    /** @enum {string} */
+                                    reason: "worker_lost";
+                                    at: string;
+                                    retrying: boolean;
+                                    /** @description The attempt that comes next when retrying, else the one that was lost */
+                                    attempt: number;
+                                    /** @description Attempts allowed in all, when known */
+                                    attempts: number | null;
+                                } | null;
                             }[];
                         };
                     };
@@ -1405,6 +1418,19 @@ export interface paths {
                             createdAt: string;
                             startedAt: string | null;
                             finishedAt: string | null;
+                            /** @description Times the run was started, retries included (0 while waiting for its first start) */
+                            attempt: number;
+                            /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
+                            recovery: {
+                                /** @enum {string} */
+                                reason: "worker_lost";
+                                at: string;
+                                retrying: boolean;
+                                /** @description The attempt that comes next when retrying, else the one that was lost */
+                                attempt: number;
+                                /** @description Attempts allowed in all, when known */
+                                attempts: number | null;
+                            } | null;
                         };
                     };
                 };
@@ -5002,6 +5028,19 @@ export interface paths {
                                 createdAt: string;
                                 startedAt: string | null;
                                 finishedAt: string | null;
+                                /** @description Times the run was started, retries included (0 while waiting for its first start) */
+                                attempt: number;
+                                /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
+                                recovery: {
+                                    /** @enum {string} */
+                                    reason: "worker_lost";
+                                    at: string;
+                                    retrying: boolean;
+                                    /** @description The attempt that comes next when retrying, else the one that was lost */
+                                    attempt: number;
+                                    /** @description Attempts allowed in all, when known */
+                                    attempts: number | null;
+                                } | null;
                             };
                         };
                     };
@@ -8362,6 +8401,19 @@ export interface paths {
                             createdAt: string;
                             startedAt: string | null;
                             finishedAt: string | null;
+                            /** @description Times the run was started, retries included (0 while waiting for its first start) */
+                            attempt: number;
+                            /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
+                            recovery: {
+                                /** @enum {string} */
+                                reason: "worker_lost";
+                                at: string;
+                                retrying: boolean;
+                                /** @description The attempt that comes next when retrying, else the one that was lost */
+                                attempt: number;
+                                /** @description Attempts allowed in all, when known */
+                                attempts: number | null;
+                            } | null;
                         };
                     };
                 };
