@@ -5,6 +5,7 @@ import { adminApi, type JobRun } from '../api/admin.api.ts';
 import { escApi, type EscSyncEntry } from '../api/esc.api.ts';
 import { useSession } from '../auth/session.context.tsx';
 import { formatDateTime, formatNumber } from '../shared/format.ts';
+import { JobRecoveryNotice } from '../shared/job-recovery-notice.component.tsx';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
@@ -85,7 +86,9 @@ export function EscSyncPage() {
         <Paper withBorder p="sm" data-testid="reconcile-job">
           <Text size="sm" fw={600}>{t('esc.reconcileJob', { status: job.status })}</Text>
           <Progress value={job.progress.percent ?? (job.finishedAt ? 100 : 0)} animated={!job.finishedAt} aria-label={t('esc.reconcile')} mt={4} />
-          {job.message ? <Text size="xs" mt={4}>{job.message}</Text> : null}
+          {/* Once a worker was lost, the notice says it in the visitor's language instead of the server's message. */}
+          {job.message && (!job.recovery || job.status === 'running') ? <Text size="xs" mt={4}>{job.message}</Text> : null}
+          <JobRecoveryNotice job={job} />
         </Paper>
       ) : null}
       {counts ? (
