@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installAccessControl } from '../platform/http/access.ts';
 import { frameworkErrorHandler, installProblemHandlers } from '../platform/http/error-handler.ts';
 import { installInputGuard } from '../platform/http/input-guard.ts';
+import { apiDocsCsp, installSecurityHeaders } from '../platform/http/security-headers.ts';
 import { installDateFormats } from '../platform/http/date-formats.ts';
 import { createLazySchemaCompilers } from '../platform/http/schema-compilers.ts';
 import { SESSION_COOKIE, bearerToken } from '../modules/auth/auth.routes.ts';
@@ -43,6 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   app.decorate('compilePendingSchemas', schemaCompilers.compilePending);
 
   installProblemHandlers(app);
+  installSecurityHeaders(app, { publicUrl: deps.config.publicUrl });
   installInputGuard(app);
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: Math.max(deps.config.photoMaxBytes, 64 * 1024 * 1024), files: 1, fields: 20 } });
@@ -88,7 +90,13 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
       security: [{ session: [] }, { token: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    // No call to the public validator at validator.swagger.io: the docs stay on this host.
+    uiConfig: { validatorUrl: null },
+    staticCSP: true,
+    transformStaticCSP: (header) => apiDocsCsp(header, deps.config.publicUrl),
+  });
 
   app.get('/api/v1/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
 

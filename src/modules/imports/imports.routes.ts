@@ -279,8 +279,7 @@ export async function importsRoutes(app: AppInstance, deps: AppDeps): Promise<vo
     void reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="persons-${today()}.csv"`)
-      .header('cache-control', 'no-store')
-      .header('x-content-type-options', 'nosniff');
+      .header('cache-control', 'no-store');
     return reply.send(Readable.from(rest()));
   });
 }

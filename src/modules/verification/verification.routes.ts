@@ -15,7 +15,6 @@ const PUBLIC_CACHE = 'public, max-age=60';
 const PRIVATE_CACHE = 'private, max-age=60';
 const PAGE_SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
 

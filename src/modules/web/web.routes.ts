@@ -60,7 +60,6 @@ function sendIndex(reply: FastifyReply): FastifyReply {
   return reply
     .header('cache-control', 'no-cache')
     .header('content-security-policy', CSP)
-    .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'same-origin')
     .sendFile('index.html', { cacheControl: false });
 }
@@ -86,7 +85,6 @@ export async function webRoutes(app: AppInstance, _deps: AppDeps): Promise<void>
       const hashed = file.startsWith(`assets${sep}`);
       return reply
         .header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache')
-        .header('x-content-type-options', 'nosniff')
         .sendFile(file, { cacheControl: false });
     }
     // A missing asset is a 404, not the application page (a stale tab must not get HTML as JS).
