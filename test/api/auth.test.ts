@@ -68,7 +68,27 @@ test('API tokens and passwords are stored only as hashes', async () => {
 test('logout ends the session', async () => {
   const viewer = await t.loginAs('viewer');
   assert.equal((await viewer.post('/api/v1/auth/logout')).status, 204);
-  assert.equal((await viewer.get('/api/v1/auth/session')).status, 401);
+  const after = await viewer.get('/api/v1/auth/session');
+  assert.equal(after.status, 200);
+  assert.deepEqual(after.body, { authenticated: false, principal: null, csrfToken: null });
+  assert.equal((await viewer.get('/api/v1/jobs')).status, 401);
+});
+
+test('asking who I am is not an error for a visitor; a stale cookie is cleared; a wrong token is still 401', async () => {
+  const visitor = await t.anonymous.get('/api/v1/auth/session');
+  assert.equal(visitor.status, 200);
+  assert.deepEqual(visitor.body, { authenticated: false, principal: null, csrfToken: null });
+  const stale = await new TestClient(t.app, { cookie: 'cc_session=expired-or-forged' }).get('/api/v1/auth/session');
+  assert.equal(stale.status, 200);
+  assert.equal(stale.body.authenticated, false);
+  assert.match(String(stale.headers['set-cookie']), /cc_session=;.*Expires=Thu, 01 Jan 1970/);
+  const wrongToken = await new TestClient(t.app, { bearer: 'cc_not-a-real-token' }).get('/api/v1/auth/session');
+  assert.equal(wrongToken.status, 401);
+  assert.match(String(wrongToken.headers['content-type']), /application\/problem\+json/);
+  const viewer = await t.loginAs('viewer');
+  const known = await viewer.get<{ authenticated: boolean; principal: { role: string } }>('/api/v1/auth/session');
+  assert.equal(known.body.authenticated, true);
+  assert.equal(known.body.principal.role, 'viewer');
 });
 
 test('only admins manage accounts and tokens', async () => {

@@ -48,14 +48,15 @@ const PASSWORD_RULE = `At least ${PASSWORD_MIN_LENGTH} characters (after NFKC no
   + 'not containing the e-mail\'s local part, and not guessable (zxcvbn score 3 or more)';
 
 const SessionSchema = Type.Object({
-  principal: Type.Object({
+  authenticated: Type.Boolean({ description: 'False for a visitor who is not logged in: asking is not an error' }),
+  principal: Nullable(Type.Object({
     kind: Type.Union([Type.Literal('session'), Type.Literal('token')]),
     id: Type.String(),
     displayName: Type.String(),
     role: Type.String(),
     personTypes: Nullable(Type.Array(Type.String())),
     personId: Nullable(Type.String()),
-  }),
+  })),
   csrfToken: Nullable(Type.String()),
 });
 
@@ -99,13 +100,26 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
     return reply.status(204).send(null);
   });
 
+  // Public so that the first question a page asks ("is anyone logged in?") is not an error for a
+  // visitor. A bearer token that does not authenticate is still a 401: an API client must learn
+  // that its credential is wrong, whereas a browser's expired session cookie is just cleared.
   app.get('/auth/session', {
-    config: { access: { roles: 'authenticated' } },
-    schema: { tags: ['auth'], summary: 'Who am I; the CSRF token to send as X-CSRF-Token on writes', response: { 200: SessionSchema, ...errorResponses(401) } },
-  }, async (request) => {
-    const principal = principalOf(request);
+    config: { access: { public: true } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Who am I (authenticated: false for a visitor); the CSRF token to send as X-CSRF-Token on writes',
+      response: { 200: SessionSchema, ...errorResponses(401) },
+    },
+  }, async (request, reply) => {
+    const principal = request.principal;
+    if (!principal) {
+      if (request.headers.authorization) throw unauthorized();
+      if (request.cookies[SESSION_COOKIE]) void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { authenticated: false, principal: null, csrfToken: null };
+    }
     const cookieValue = request.cookies[SESSION_COOKIE];
     return {
+      authenticated: true,
       principal: {
         kind: principal.kind,
         id: principal.id,

@@ -232,7 +232,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who am I; the CSRF token to send as X-CSRF-Token on writes */
+        /** Who am I (authenticated: false for a visitor); the CSRF token to send as X-CSRF-Token on writes */
         get: {
             parameters: {
                 query?: never;
@@ -249,6 +249,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description False for a visitor who is not logged in: asking is not an error */
+                            authenticated: boolean;
                             principal: {
                                 kind: "session" | "token";
                                 id: string;
@@ -256,7 +258,7 @@ export interface paths {
                                 role: string;
                                 personTypes: string[] | null;
                                 personId: string | null;
-                            };
+                            } | null;
                             csrfToken: string | null;
                         };
                     };

@@ -26,7 +26,8 @@ export interface SessionPrincipal {
 }
 
 interface SessionAnswer {
-  principal: SessionPrincipal;
+  authenticated: boolean;
+  principal: SessionPrincipal | null;
   csrfToken: string | null;
 }
 
@@ -65,7 +66,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let alive = true;
-    api<SessionAnswer>('/auth/session', { quiet401: true })
+    api<SessionAnswer>('/auth/session')
       .then((answer) => {
         if (!alive) return;
         setCsrfToken(answer.csrfToken);
