@@ -7,6 +7,7 @@ import type {
   PersonView,
 } from '../../../adapters/esc-router/esc-router.types.ts';
 import { academicLevelFromIsced } from './academic-level.ts';
+import type { EscDataValues } from './esc-data-fields.ts';
 import { esiEquals, esiKey, parseEsi } from './esi.ts';
 
 /**
@@ -128,8 +129,7 @@ function earliest(a: string | null, b: string | null): string | null {
 /**
  * Computes the router state the person should have now. A card that should be registered but
  * lacks data (no expiry) is left out and reported in `problems`; so is the whole person when no
- * ESI can be had. Displayed names are never sent with cards: the router's public status endpoint
- * would show them to anyone probing card numbers.
+ * ESI can be had. The bodies carry the fields of `ESC_DATA_FIELDS` and nothing else.
  */
 export function desiredRouterState(facts: SyncPersonFacts, settings: SyncSettings): DesiredRouterState {
   const none: DesiredRouterState = { person: null, cards: [], problems: [] };
@@ -141,18 +141,14 @@ export function desiredRouterState(facts: SyncPersonFacts, settings: SyncSetting
   }
   const parsed = parseEsi(facts.esi);
   if (!parsed.valid) return { ...none, problems: [{ code: 'invalid_esi', message: `The stored European Student Identifier is not valid: ${parsed.reason}` }] };
-  const esi = parsed.esi;
-  const level = facts.academicLevel === null ? undefined : academicLevelFromIsced(facts.academicLevel);
-  const personBody: PersonUpdateView = {
-    identifier: esi,
-    identifierCode: 'ESI',
+  const person: PersonDataValues = {
+    esi: parsed.esi,
     fullName: `${facts.firstName} ${facts.lastName}`.trim(),
-    personOrganisationUpdateViews: [{
-      organisationIdentifier: settings.pic,
-      ...(level ? { academicLevel: level } : {}),
-      ...(facts.email ? { email: facts.email } : {}),
-    }],
+    email: facts.email ?? undefined,
+    academicLevel: facts.academicLevel === null ? undefined : academicLevelFromIsced(facts.academicLevel),
+    institutionPic: settings.pic,
   };
+  const personBody = routerPersonBody(person);
   const problems: SyncProblem[] = [];
   const cards: DesiredRouterState['cards'] = [];
   for (const card of registrable) {
@@ -162,19 +158,53 @@ export function desiredRouterState(facts: SyncPersonFacts, settings: SyncSetting
       problems.push({ code: 'missing_expiry', message: 'The card has no expiry date and the person no rights end', cardId: card.cardId });
       continue;
     }
-    const escn = (card.escn as string).toLowerCase();
-    const body: RouterCardBody = {
-      cardNumber: escn,
-      cardStatusType: card.state === 'ENABLED' ? 'ACTIVE' : 'INACTIVE',
-      cardType: card.kind === 'virtual' ? settings.virtualCardType : settings.cardType,
-      expiresAt,
-      issuedAt: card.issuedAt <= expiresAt ? card.issuedAt : expiresAt,
-      issuerIdentifier: settings.pic,
-      personIdentifier: esi,
-    };
-    cards.push({ body, key: escn, hash: bodyHash(body), cardId: card.cardId });
+    const body = routerCardBody({
+      ...person,
+      escn: (card.escn as string).toLowerCase(),
+      cardState: card.state === 'ENABLED' ? 'ACTIVE' : 'INACTIVE',
+      cardKind: card.kind === 'virtual' ? settings.virtualCardType : settings.cardType,
+      cardExpiry: expiresAt,
+      cardIssueDate: card.issuedAt <= expiresAt ? card.issuedAt : expiresAt,
+    });
+    cards.push({ body, key: body.cardNumber, hash: bodyHash(body), cardId: card.cardId });
   }
-  return { person: { body: personBody, key: esiKey(esi), hash: bodyHash(personBody) }, cards, problems };
+  return { person: { body: personBody, key: esiKey(person.esi), hash: bodyHash(personBody) }, cards, problems };
+}
+
+/** The person-level fields of {@link EscDataValues}. */
+type PersonDataValues = Pick<EscDataValues, 'esi' | 'fullName' | 'email' | 'academicLevel' | 'institutionPic'>;
+
+/**
+ * The router's person body, built from the ESC data fields only (esc-data-fields.ts), so that
+ * it carries nothing the ESC consent summary does not list.
+ */
+function routerPersonBody(values: PersonDataValues): PersonUpdateView {
+  return {
+    identifier: values.esi,
+    identifierCode: 'ESI',
+    fullName: values.fullName,
+    personOrganisationUpdateViews: [{
+      organisationIdentifier: values.institutionPic,
+      ...(values.academicLevel ? { academicLevel: values.academicLevel } : {}),
+      ...(values.email ? { email: values.email } : {}),
+    }],
+  };
+}
+
+/**
+ * The router's card body, built from the ESC data fields only. Displayed names are never sent
+ * with cards: the router's public status endpoint would show them to anyone probing card numbers.
+ */
+function routerCardBody(values: EscDataValues): RouterCardBody {
+  return {
+    cardNumber: values.escn,
+    cardStatusType: values.cardState,
+    cardType: values.cardKind,
+    expiresAt: values.cardExpiry,
+    issuedAt: values.cardIssueDate,
+    issuerIdentifier: values.institutionPic,
+    personIdentifier: values.esi,
+  };
 }
 
 /**
