@@ -120,7 +120,11 @@ test('the page: French by default, English by Accept-Language or ?lang=en, nothi
   assert.doesNotMatch(fr.text, new RegExp(String(active.holder.lastName)), 'no name');
   assert.doesNotMatch(fr.text, /<img/, 'no photo');
 
-  const en = await verify(`/v/${active.escn}`, { 'accept-language': 'de-DE;q=1, en-GB;q=0.8, fr;q=0.5' });
+  // A browser in a language the page does not have lists English after it: the page stays French.
+  const german = await verify(`/v/${active.escn}`, { 'accept-language': 'de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7' });
+  assert.match(german.text, /<html lang="fr">/);
+  assert.equal(german.headers['content-language'], 'fr');
+  const en = await verify(`/v/${active.escn}`, { 'accept-language': 'de-DE;q=0.5, en-GB;q=0.8, fr;q=0.3' });
   assert.match(en.text, /<html lang="en">/);
   assert.match(en.text, /Valid card/);
   assert.equal(en.headers['content-language'], 'en');

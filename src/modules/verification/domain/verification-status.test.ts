@@ -46,6 +46,23 @@ describe('chooseLocale', () => {
     assert.equal(chooseLocale(undefined, undefined), 'fr');
     assert.equal(chooseLocale(undefined, ';;;q=abc,,'), 'fr');
   });
+
+  it('a language the page does not have falls back to French, not to a lower-ranked English', () => {
+    assert.equal(chooseLocale(undefined, 'de'), 'fr');
+    assert.equal(chooseLocale(undefined, 'en-GB'), 'en');
+    // What Chrome sends for a German (or Spanish, Italian…) browser.
+    assert.equal(chooseLocale(undefined, 'de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7'), 'fr');
+    assert.equal(chooseLocale(undefined, 'es-ES,es;q=0.9,en;q=0.8'), 'fr');
+    assert.equal(chooseLocale(undefined, '*'), 'fr');
+    assert.equal(chooseLocale('de', 'de, en;q=0.9'), 'fr');
+  });
+
+  it('q-values decide which language is preferred, whatever the order', () => {
+    assert.equal(chooseLocale(undefined, 'de;q=0.5, en;q=0.9'), 'en');
+    assert.equal(chooseLocale(undefined, 'fr;q=0.8, en'), 'en');
+    assert.equal(chooseLocale(undefined, 'en;q=0.4, fr-CA;q=0.6'), 'fr');
+    assert.equal(chooseLocale(undefined, 'de;q=0, en-US;q=0.3'), 'en');
+  });
 });
 
 describe('renderVerificationPage', () => {

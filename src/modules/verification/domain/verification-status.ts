@@ -30,8 +30,12 @@ export function verificationStatus(card: VerifiableCard, today: string): Verific
 export type PageLocale = 'fr' | 'en';
 
 /**
- * The page language: `?lang=` when it names a supported language, else the first supported
- * language of Accept-Language by preference (q-values), else French.
+ * The page language: `?lang=` when it names a supported language; else the visitor's most
+ * preferred language of Accept-Language (highest q, first on ties) when the page has it; else
+ * French, the product's language. A language the page does not have falls back to French, not to
+ * a lower-ranked English: browsers append `en-US;q=0.8,en;q=0.7` to most language lists, so
+ * taking the first supported entry would show nearly every other visitor an English page.
+ * The page's footer link switches language.
  */
 export function chooseLocale(lang: string | undefined, acceptLanguage: string | undefined): PageLocale {
   const explicit = lang?.trim().toLowerCase().slice(0, 2);
@@ -41,9 +45,9 @@ export function chooseLocale(lang: string | undefined, acceptLanguage: string | 
     const [tag = '', ...params] = part.trim().split(';');
     const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/i.exec(p)?.[1]).find((v) => v !== undefined);
     const weight = q === undefined ? 1 : Number(q);
-    return { language: tag.trim().toLowerCase().slice(0, 2), weight: Number.isFinite(weight) ? weight : 0, index };
-  }).filter((entry) => entry.weight > 0)
+    return { language: tag.trim().toLowerCase().split('-')[0] ?? '', weight: Number.isFinite(weight) ? weight : 0, index };
+  }).filter((entry) => entry.weight > 0 && entry.language !== '' && entry.language !== '*')
     .sort((a, b) => b.weight - a.weight || a.index - b.index);
-  const found = ranked.find((entry) => entry.language === 'fr' || entry.language === 'en');
-  return (found?.language as PageLocale | undefined) ?? 'fr';
+  const preferred = ranked[0]?.language;
+  return preferred === 'en' ? 'en' : 'fr';
 }
