@@ -32,9 +32,19 @@ export async function upsertInstitution(db: Executor, values: InstitutionValues)
     .onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
 }
 
-/** Stores the logo. */
+/** Stores the logo (null removes it). */
 export async function updateLogo(db: Executor, logo: Buffer | null, logoMime: string | null): Promise<void> {
   await db.updateTable('institution').set({ logo, logoMime, updatedAt: new Date() }).where('id', '=', 1).execute();
+}
+
+/**
+ * Replaces the stored logo only while it still is `previous` (byte for byte), so that converting
+ * an old logo never overwrites one uploaded meanwhile. Returns whether it was replaced.
+ */
+export async function replaceLogoIfUnchanged(db: Executor, previous: Buffer, logo: Buffer | null, logoMime: string | null): Promise<boolean> {
+  const result = await db.updateTable('institution').set({ logo, logoMime, updatedAt: new Date() })
+    .where('id', '=', 1).where('logo', '=', previous).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Marks demo data as created; returns false when it already was (so it is never created twice). */

@@ -1,16 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import sharp from 'sharp';
 import type { AppDeps, AppInstance } from '../../app/app-types.ts';
 import { notFound, ProblemError, unprocessable } from '../../platform/http/problem.ts';
 import { actorOf, errorResponses, Nullable } from '../../platform/http/schemas.ts';
 import { OFFICE_READ_ROLES } from '../auth/domain/roles.ts';
-import { sniffImageType } from '../photos/domain/image-sniffing.ts';
+import { LOGO_MAX_BYTES, LOGO_MAX_SIDE } from './logo-processing.ts';
 
-/** Largest accepted logo. */
-export const LOGO_MAX_BYTES = 512 * 1024;
-const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/svg+xml'] as const;
-type LogoMime = (typeof LOGO_TYPES)[number];
+/** Raw body types accepted for an upload; the content decides what the file is, not this label. */
+const LOGO_UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/svg+xml'] as const;
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
 const HexColor = Type.String({ pattern: '^#[0-9a-fA-F]{6}$' });
@@ -70,41 +67,6 @@ const InstitutionBody = Type.Object({
   settings: Type.Optional(SettingsPatchSchema),
 }, { additionalProperties: false });
 
-// Anything in an SVG that can run code, pull other documents in or expand entities. The logo is
-// served with a CSP that forbids scripts anyway, but it may also be inlined in printed cards.
-const UNSAFE_SVG = /<\s*(script|foreignObject|iframe|embed|object|handler)\b|\bon[a-z]+\s*=|javascript:|<!ENTITY|<\?xml-stylesheet/i;
-const SVG_START = /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE\s+svg[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/i;
-
-/**
- * What a logo upload is, judged by its content: PNG or JPEG by magic bytes (and a header sharp can
- * read), SVG as UTF-8 text starting with an `<svg>` element and free of active content. The
- * declared type is ignored. Throws 415 `logo_unsupported_type`, 422 `logo_corrupt` or
- * `logo_unsafe_svg`.
- */
-export async function sniffLogo(bytes: Buffer): Promise<LogoMime> {
-  const raster = sniffImageType(bytes);
-  if (raster) {
-    const metadata = await sharp(bytes).metadata().catch(() => undefined);
-    if (!metadata || metadata.format !== raster || !(metadata.width > 0)) {
-      throw unprocessable('logo_corrupt', `The ${raster.toUpperCase()} logo cannot be read`);
-    }
-    return raster === 'png' ? 'image/png' : 'image/jpeg';
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
-  } catch {
-    text = '';
-  }
-  if (!SVG_START.test(text)) {
-    throw new ProblemError(415, 'logo_unsupported_type', 'The logo must be a PNG, JPEG or SVG image');
-  }
-  if (UNSAFE_SVG.test(text)) {
-    throw unprocessable('logo_unsafe_svg', 'The SVG logo contains scripts, event handlers, embedded documents or entities');
-  }
-  return 'image/svg+xml';
-}
-
 async function uploadedBytes(request: FastifyRequest): Promise<Buffer> {
   if (request.isMultipart()) {
     const file = await request.file({ limits: { fileSize: LOGO_MAX_BYTES, files: 1 } });
@@ -112,7 +74,7 @@ async function uploadedBytes(request: FastifyRequest): Promise<Buffer> {
     return file.toBuffer();
   }
   if (!Buffer.isBuffer(request.body)) {
-    throw new ProblemError(415, 'unsupported_media_type', `Send the logo as ${LOGO_TYPES.join(', ')} or multipart/form-data`);
+    throw new ProblemError(415, 'unsupported_media_type', `Send the logo as ${LOGO_UPLOAD_TYPES.join(', ')} or multipart/form-data`);
   }
   return request.body;
 }
@@ -151,8 +113,10 @@ export async function institutionRoutes(app: AppInstance, deps: AppDeps): Promis
     config: { access: { public: true } },
     schema: {
       tags: ['institution'],
-      summary: 'The logo (PNG, JPEG or SVG)',
-      response: { 200: Type.Unknown({ description: 'image/png, image/jpeg or image/svg+xml' }), ...errorResponses(404) },
+      summary: 'The logo, as a PNG or a JPEG (an uploaded SVG was drawn into a PNG)',
+      description: `Always image/png or image/jpeg, at most ${LOGO_MAX_SIDE} pixels a side, with X-Content-Type-Options: nosniff. ` +
+        'A logo stored as SVG by an older version is drawn into a PNG on first read (or removed when it cannot be drawn).',
+      response: { 200: Type.Unknown({ description: 'image/png or image/jpeg' }), ...errorResponses(404) },
     },
   }, async (_request, reply) => {
     const logo = await institution.logo();
@@ -165,7 +129,7 @@ export async function institutionRoutes(app: AppInstance, deps: AppDeps): Promis
 
   // Raw image bodies are parsed in this scope only, so other contexts may treat them differently.
   await app.register(async (scope) => {
-    for (const type of LOGO_TYPES) {
+    for (const type of LOGO_UPLOAD_TYPES) {
       if (scope.hasContentTypeParser(type)) scope.removeContentTypeParser(type);
       scope.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: LOGO_MAX_BYTES }, (_request, body, done) => done(null, body));
     }
@@ -174,15 +138,15 @@ export async function institutionRoutes(app: AppInstance, deps: AppDeps): Promis
       config: { access: { roles: ['admin'] } },
       schema: {
         tags: ['institution'],
-        summary: `Upload the logo: raw image/png, image/jpeg or image/svg+xml body, or multipart/form-data; at most ${LOGO_MAX_BYTES / 1024} KB`,
+        summary: `Upload the logo (PNG, JPEG, SVG or SVGZ, at most ${LOGO_MAX_BYTES / 1024} KB): stored re-encoded, an SVG drawn into a PNG`,
+        description: 'Raw image/png, image/jpeg or image/svg+xml body, or multipart/form-data with one file; the content decides the format, ' +
+          `not the label. Every upload is decoded and encoded again (metadata dropped) to fit ${LOGO_MAX_SIDE}x${LOGO_MAX_SIDE} pixels; ` +
+          'an SVG is drawn into a PNG without loading anything it links to, and the SVG itself is not kept. ' +
+          '413 `logo_too_large`, 415 `logo_unsupported_type`, 422 `logo_corrupt` (cannot be read or drawn within the limits), all with field `/file`.',
         response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 413, 415, 422) },
       },
     }, async (request, reply) => {
-      await institution.get();
-      const bytes = await uploadedBytes(request);
-      if (bytes.length > LOGO_MAX_BYTES) throw new ProblemError(413, 'logo_too_large', `The logo must be at most ${LOGO_MAX_BYTES / 1024} KB`);
-      const mime = await sniffLogo(bytes);
-      await institution.setLogo(bytes, mime, actorOf(request));
+      await institution.setLogo(await uploadedBytes(request), actorOf(request));
       return reply.status(204).send(null);
     });
   });

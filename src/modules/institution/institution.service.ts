@@ -4,6 +4,7 @@ import { inTransaction, type ActorContext, type Executor } from '../../platform/
 import { notFound, unprocessable } from '../../platform/http/problem.ts';
 import { withDefaults, type InstitutionColors, type InstitutionSettings } from './domain/institution-settings.ts';
 import * as repo from './institution.repository.ts';
+import { processLogo, type StoredLogoMime } from './logo-processing.ts';
 import { isValidUai } from '../people/domain/french-identifiers.ts';
 
 export interface InstitutionView {
@@ -41,6 +42,17 @@ function validate(input: InstitutionInput): void {
     throw unprocessable('invalid_schac_home_organization', 'The SCHAC home organization is a domain name', { field: '/schacHomeOrganization' });
   }
 }
+
+/** A logo as it is served. */
+export interface InstitutionLogo {
+  bytes: Buffer;
+  mime: StoredLogoMime;
+}
+
+const isStoredLogoMime = (mime: string): mime is StoredLogoMime => mime === 'image/png' || mime === 'image/jpeg';
+
+/** Logo conversions of old rows are written by the system, not by whoever happened to read. */
+const LOGO_CONVERSION_CONTEXT: ActorContext = { actor: 'system' };
 
 /** The institution this deployment serves and its card office settings. */
 export function createInstitutionService(db: Kysely<Database>) {
@@ -91,15 +103,33 @@ export function createInstitutionService(db: Kysely<Database>) {
       });
     },
 
-    /** Stores the logo (PNG, JPEG or SVG; already checked by the caller). */
-    async setLogo(logo: Buffer, mime: string, context: ActorContext): Promise<void> {
-      await inTransaction(db, context, (trx) => repo.updateLogo(trx, logo, mime));
+    /**
+     * Replaces the logo with an upload (PNG, JPEG, SVG or SVGZ, judged by content): it is decoded
+     * and re-encoded, an SVG drawn into a PNG, and only the result is stored. Throws the problems
+     * of {@link processLogo}, or 404 before the institution is set up.
+     */
+    async setLogo(upload: Buffer, context: ActorContext): Promise<void> {
+      if (!(await read(db))) throw notFound('institution_not_configured', 'The institution is not configured yet');
+      const logo = await processLogo(upload);
+      await inTransaction(db, context, (trx) => repo.updateLogo(trx, logo.bytes, logo.mime));
     },
 
-    /** The logo bytes, if any. */
-    async logo(): Promise<{ bytes: Buffer; mime: string } | undefined> {
+    /**
+     * The logo to serve, always a PNG or a JPEG. A logo stored before logos were rasterised (an
+     * SVG) is converted on first read and stored back; one that cannot be converted is removed,
+     * never served as it is.
+     */
+    async logo(): Promise<InstitutionLogo | undefined> {
       const row = await repo.findLogo(db);
-      return row?.logo && row.logoMime ? { bytes: row.logo, mime: row.logoMime } : undefined;
+      if (!row?.logo || !row.logoMime) return undefined;
+      if (isStoredLogoMime(row.logoMime)) return { bytes: row.logo, mime: row.logoMime };
+      const stored = row.logo;
+      const converted = await processLogo(stored).catch(() => undefined);
+      await inTransaction(db, LOGO_CONVERSION_CONTEXT, (trx) =>
+        repo.replaceLogoIfUnchanged(trx, stored, converted?.bytes ?? null, converted?.mime ?? null));
+      // Whatever won a race with another upload or conversion is what the next read serves.
+      const now = await repo.findLogo(db);
+      return now?.logo && now.logoMime && isStoredLogoMime(now.logoMime) ? { bytes: now.logo, mime: now.logoMime } : undefined;
     },
 
     /** Claims the one-time demo seeding, inside the seeding transaction. */
