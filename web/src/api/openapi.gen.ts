@@ -2840,7 +2840,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The logo (PNG, JPEG or SVG) */
+        /**
+         * The logo, as a PNG or a JPEG (an uploaded SVG was drawn into a PNG)
+         * @description Always image/png or image/jpeg, at most 512 pixels a side, with X-Content-Type-Options: nosniff. A logo stored as SVG by an older version is drawn into a PNG on first read (or removed when it cannot be drawn).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2850,7 +2853,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description image/png, image/jpeg or image/svg+xml */
+                /** @description image/png or image/jpeg */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2886,7 +2889,10 @@ export interface paths {
                 };
             };
         };
-        /** Upload the logo: raw image/png, image/jpeg or image/svg+xml body, or multipart/form-data; at most 512 KB */
+        /**
+         * Upload the logo (PNG, JPEG, SVG or SVGZ, at most 512 KB): stored re-encoded, an SVG drawn into a PNG
+         * @description Raw image/png, image/jpeg or image/svg+xml body, or multipart/form-data with one file; the content decides the format, not the label. Every upload is decoded and encoded again (metadata dropped) to fit 512x512 pixels; an SVG is drawn into a PNG without loading anything it links to, and the SVG itself is not kept. 413 `logo_too_large`, 415 `logo_unsupported_type`, 422 `logo_corrupt` (cannot be read or drawn within the limits), all with field `/file`.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -4434,6 +4440,8 @@ export interface paths {
                                 title: string;
                                 body: string;
                                 publishedAt: string;
+                                /** @description The personal data this consent lets out, exactly as its connector sends it (generated from the connector's definition) */
+                                fields: ("fullName" | "birthDate" | "email" | "photo" | "eppn" | "ine" | "esi" | "academicLevel" | "rightsEnd" | "crousTariff" | "institutionPic" | "institutionUai" | "escn" | "crousCardNumber" | "cardCsn" | "cardKind" | "cardState" | "cardSuspensionReason" | "cardIssueDate" | "cardExpiry")[];
                             }[];
                         };
                     };
@@ -5389,6 +5397,8 @@ export interface paths {
                                 version: number;
                                 createdAt: string;
                                 updatedAt: string;
+                                /** @description States the caller may move this card to now (the state machine's decision; RENEWED asks for a renewal). On GET /cards/{id} and GET /me/cards */
+                                allowedMoves?: ("NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED")[];
                             }[];
                             nextCursor: string | null;
                             total?: number;
@@ -5554,6 +5564,8 @@ export interface paths {
                             version: number;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description States the caller may move this card to now (the state machine's decision; RENEWED asks for a renewal). On GET /cards/{id} and GET /me/cards */
+                            allowedMoves?: ("NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED")[];
                             history: {
                                 seq: number;
                                 at: string;
@@ -5806,6 +5818,8 @@ export interface paths {
                             version: number;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description States the caller may move this card to now (the state machine's decision; RENEWED asks for a renewal). On GET /cards/{id} and GET /me/cards */
+                            allowedMoves?: ("NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED")[];
                             history: {
                                 seq: number;
                                 at: string;
@@ -5984,6 +5998,8 @@ export interface paths {
                                 version: number;
                                 createdAt: string;
                                 updatedAt: string;
+                                /** @description States the caller may move this card to now (the state machine's decision; RENEWED asks for a renewal). On GET /cards/{id} and GET /me/cards */
+                                allowedMoves?: ("NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED")[];
                             }[];
                         };
                     };
@@ -6115,6 +6131,8 @@ export interface paths {
                             version: number;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description States the caller may move this card to now (the state machine's decision; RENEWED asks for a renewal). On GET /cards/{id} and GET /me/cards */
+                            allowedMoves?: ("NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED")[];
                         };
                     };
                 };
@@ -6548,6 +6566,8 @@ export interface paths {
                             version: number;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description States the caller may move this card to now (the state machine's decision; RENEWED asks for a renewal). On GET /cards/{id} and GET /me/cards */
+                            allowedMoves?: ("NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED")[];
                         };
                     };
                 };
@@ -6824,6 +6844,8 @@ export interface paths {
                             version: number;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description States the caller may move this card to now (the state machine's decision; RENEWED asks for a renewal). On GET /cards/{id} and GET /me/cards */
+                            allowedMoves?: ("NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED")[];
                         };
                     };
                 };
@@ -7090,6 +7112,8 @@ export interface paths {
                             version: number;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description States the caller may move this card to now (the state machine's decision; RENEWED asks for a renewal). On GET /cards/{id} and GET /me/cards */
+                            allowedMoves?: ("NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED")[];
                         };
                     };
                 };
@@ -7305,6 +7329,8 @@ export interface paths {
                             version: number;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description States the caller may move this card to now (the state machine's decision; RENEWED asks for a renewal). On GET /cards/{id} and GET /me/cards */
+                            allowedMoves?: ("NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED")[];
                         };
                     };
                 };
