@@ -65,6 +65,9 @@ export const CardSchema = Type.Object({
   version: Type.Integer(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  allowedMoves: Type.Optional(Type.Array(CardStateSchema, {
+    description: 'States the caller may move this card to now (the state machine\'s decision; RENEWED asks for a renewal). On GET /cards/{id} and GET /me/cards',
+  })),
 });
 
 const CardMoveSchema = Type.Object({

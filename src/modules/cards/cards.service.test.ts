@@ -25,6 +25,7 @@ test('every refusal of the state machine has an HTTP status; input errors name t
     reason_not_allowed_for_self_service: [422, '/reason'],
     comment_required: [422, '/comment'],
     reenable_forbidden: [403, undefined],
+    newer_card_exists: [409, undefined],
     csn_required: [422, '/csn'],
     csn_invalid: [422, '/csn'],
   };

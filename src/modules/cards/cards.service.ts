@@ -18,7 +18,7 @@ import { DEFAULT_INSTITUTION_SETTINGS } from '../institution/domain/institution-
 import type { CardDisable, CardState, DisableReason } from './domain/card-state.ts';
 import { PENDING_REQUEST_STATES, canChangePhoto, isCardState, isDisableReason } from './domain/card-state.ts';
 import type { Actor, CardFacts, InstitutionCardSettings, MoveDecision, MoveErrorCode, MoveEffect } from './domain/card-state-machine.ts';
-import { decideMove, decideRenewal } from './domain/card-state-machine.ts';
+import { decideMove, decideRenewal, openMoves } from './domain/card-state-machine.ts';
 import { canBindCsn, planEnable, planRightsEnd, pendingRequests } from './domain/card-rules.ts';
 import { addMonths, isoDay } from './domain/calendar-day.ts';
 import type { CsnForms } from './domain/csn.ts';
@@ -143,6 +143,11 @@ export interface CardView {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /**
+   * The states the reader may move this card to now (`openMoves`: the state machine's own
+   * decision), so a UI offers only what the server accepts. Given by `get` and `listOwn`.
+   */
+  allowedMoves?: CardState[];
 }
 
 /** One entry of a card's history. */
@@ -261,6 +266,7 @@ const MOVE_ERROR_STATUS: Record<MoveErrorCode, { status: number; field?: string 
   reason_not_allowed_for_self_service: { status: 422, field: '/reason' },
   comment_required: { status: 422, field: '/comment' },
   reenable_forbidden: { status: 403 },
+  newer_card_exists: { status: 409 },
   csn_required: { status: 422, field: '/csn' },
   csn_invalid: { status: 422, field: '/csn' },
 };
@@ -340,9 +346,31 @@ function toMoveView(row: CardMoveRow): CardMoveView {
   };
 }
 
-function factsOf(row: CardRow): CardFacts {
+/** The card's state as the domain types it (an unknown stored value reads as NEW, as in `toCardView`). */
+function stateOf(row: CardRow): CardState {
+  return isCardState(row.state) ? row.state : 'NEW';
+}
+
+/** True when `other` was created after `row`, in the order `findCardsOfPerson` lists cards. */
+function isNewer(other: CardRow, row: CardRow): boolean {
+  const gap = other.createdAt.getTime() - row.createdAt.getTime();
+  return gap > 0 || (gap === 0 && other.id > row.id);
+}
+
+/**
+ * What the state machine knows of a card, among `personCards` (every card of its holder, read
+ * under the person's card lock when a move follows).
+ */
+function factsOf(row: CardRow, personCards: readonly CardRow[]): CardFacts {
   const view = toCardView(row);
-  return { personId: row.personId, state: view.state, lockOwner: row.lockedBy, disable: view.disable };
+  const newerCards = personCards.filter((other) => other.personId === row.personId && isNewer(other, row)).map(stateOf);
+  return { personId: row.personId, state: view.state, lockOwner: row.lockedBy, disable: view.disable, newerCards };
+}
+
+/** What `principal` may do with this card now; none when they may make no move at all. */
+function allowedMovesOf(row: CardRow, personCards: readonly CardRow[], principal: Principal, settings: InstitutionCardSettings): CardState[] {
+  const actor = moveActorFor(principal, row);
+  return actor === null ? [] : openMoves(factsOf(row, personCards), actor, settings);
 }
 
 function cardSettings(settings: InstitutionSettings): InstitutionCardSettings {
@@ -504,6 +532,14 @@ export function createCardsService(deps: CardsServiceDeps) {
     };
   }
 
+  /**
+   * The facts of a card, its holder's other cards read now: call it under the person's card lock
+   * (`lockCard`, `lockPersonCards`) so what it says about newer cards still holds at commit.
+   */
+  async function factsFor(executor: Executor, row: CardRow): Promise<CardFacts> {
+    return factsOf(row, await repo.findCardsOfPerson(executor, row.personId));
+  }
+
   /** Runs card writes in an audited transaction; races the database detects become 409. */
   async function write<T>(context: ActorContext, work: (trx: Executor) => Promise<T>): Promise<T> {
     try {
@@ -663,7 +699,7 @@ export function createCardsService(deps: CardsServiceDeps) {
       for (const listener of movedListeners) await listener(trx, view, decision.from, decision.to);
     }
     if (after.some((effect) => effect.type === 'autoEnable')) {
-      const enable = decideMove({ card: factsOf(updated), to: 'ENABLED', actor: SYSTEM_ACTOR, settings: cardSettings(context.settings) });
+      const enable = decideMove({ card: await factsFor(trx, updated), to: 'ENABLED', actor: SYSTEM_ACTOR, settings: cardSettings(context.settings) });
       if (!enable.ok) throw new Error(`auto-enable refused: ${enable.code}`);
       const enabled = await applyMove(trx, updated, enable, SYSTEM_ACTOR, systemMeta(meta.remoteAddress), context);
       updated = enabled.card;
@@ -678,12 +714,12 @@ export function createCardsService(deps: CardsServiceDeps) {
   /** A person has at most one ENABLED card: the others go DISABLED (REPLACED), as the system. */
   async function disableOtherCards(trx: Executor, card: CardRow, remoteAddress: string | null, context: MoveContext): Promise<void> {
     const cards = await repo.findCardsOfPerson(trx, card.personId);
-    const summaries = cards.map((row) => ({ id: row.id, state: factsOf(row).state }));
+    const summaries = cards.map((row) => ({ id: row.id, state: stateOf(row) }));
     for (const planned of planEnable(summaries, card.id)) {
       const other = cards.find((row) => row.id === planned.cardId);
       if (!other) continue;
       const decision = decideMove({
-        card: factsOf(other), to: planned.to, actor: SYSTEM_ACTOR, reason: planned.reason ?? null, settings: cardSettings(context.settings),
+        card: factsOf(other, cards), to: planned.to, actor: SYSTEM_ACTOR, reason: planned.reason ?? null, settings: cardSettings(context.settings),
       });
       if (!decision.ok) throw new Error(`replacing card refused: ${decision.code}`);
       await applyMove(trx, other, decision, SYSTEM_ACTOR, systemMeta(remoteAddress), context);
@@ -697,7 +733,7 @@ export function createCardsService(deps: CardsServiceDeps) {
   }
 
   function ensureNoPendingRequest(cards: readonly CardRow[]): void {
-    const pending = pendingRequests(cards.map((row) => ({ ...row, state: factsOf(row).state })));
+    const pending = pendingRequests(cards.map((row) => ({ ...row, state: stateOf(row) })));
     if (pending.length > 0) {
       throw conflict('request_pending', 'This person already has a card request being handled', {
         extensions: { cardId: pending[0]?.id },
@@ -714,7 +750,7 @@ export function createCardsService(deps: CardsServiceDeps) {
     const decision = decideRenewal({
       id: previous.id,
       personId: previous.personId,
-      state: factsOf(previous).state,
+      state: stateOf(previous),
       carried: { photoId: previous.photoId, cardKind: previous.cardKind, deliveryAddress: previous.deliveryAddress },
     });
     if (!decision.ok) throw conflict(decision.code, decision.message);
@@ -766,7 +802,7 @@ export function createCardsService(deps: CardsServiceDeps) {
     if (actor === null) throw forbidden('You may not move this card', 'forbidden_for_actor');
     const mc = await moveContext(trx);
     const decision = decideMove({
-      card: factsOf(card),
+      card: await factsFor(trx, card),
       to: input.to,
       actor,
       reason: input.reason ?? null,
@@ -863,12 +899,14 @@ export function createCardsService(deps: CardsServiceDeps) {
       });
     },
 
-    /** A card with its history; 404 for a card the principal may not see. */
+    /** A card with its history and the moves the principal may make; 404 for a card they may not see. */
     async get(cardId: string, principal: Principal): Promise<CardDetailView> {
       if (!isUuid(cardId)) throw cardNotFound();
       const card = await repo.findCard(db, cardId);
       if (!card || !canReadCard(principal, card)) throw cardNotFound();
-      return { ...toCardView(card), history: (await repo.findMoves(db, cardId)).map(toMoveView) };
+      const settings = cardSettings((await moveContext(db)).settings);
+      const allowedMoves = allowedMovesOf(card, await repo.findCardsOfPerson(db, card.personId), principal, settings);
+      return { ...toCardView(card), allowedMoves, history: (await repo.findMoves(db, cardId)).map(toMoveView) };
     },
 
     /**
@@ -938,7 +976,8 @@ export function createCardsService(deps: CardsServiceDeps) {
     async listOwn(principal: Principal): Promise<CardView[]> {
       if (principal.personId === null) return [];
       const rows = await repo.findCardsOfPerson(db, principal.personId);
-      return rows.reverse().map(toCardView);
+      const settings = cardSettings((await moveContext(db)).settings);
+      return rows.map((row) => ({ ...toCardView(row), allowedMoves: allowedMovesOf(row, rows, principal, settings) })).reverse();
     },
 
     /**
@@ -1005,7 +1044,7 @@ export function createCardsService(deps: CardsServiceDeps) {
         const card = await lockCard(trx, cardId, principal);
         const office = writesAsOffice(principal, card.holderPersonType);
         if (!office && !isSelf(principal, card.personId)) throw forbidden('You may not change this card\'s photo');
-        const state = factsOf(card).state;
+        const state = stateOf(card);
         const open = office ? canChangePhoto(state) : state === 'NEW' || state === 'RENEWED';
         if (!open) {
           throw conflict('photo_change_not_allowed', `The photo of a ${state} card cannot change any more`);
@@ -1043,11 +1082,11 @@ export function createCardsService(deps: CardsServiceDeps) {
         let current = card;
         if (card.state === 'PRINTED') {
           // Reporting the chip of a printed card means a station took it: record PRINTED → IN_ENCODE first.
-          const take = decideMove({ card: factsOf(card), to: 'IN_ENCODE', actor, settings: cardSettings(mc.settings) });
+          const take = decideMove({ card: await factsFor(trx, card), to: 'IN_ENCODE', actor, settings: cardSettings(mc.settings) });
           if (!take.ok) throw moveProblem(take);
           current = (await applyMove(trx, card, take, actor, record, mc)).card;
         }
-        const decision = decideMove({ card: factsOf(current), to: 'ENCODED', actor, csn: parsed.hex, settings: cardSettings(mc.settings) });
+        const decision = decideMove({ card: await factsFor(trx, current), to: 'ENCODED', actor, csn: parsed.hex, settings: cardSettings(mc.settings) });
         if (!decision.ok) throw moveProblem(decision);
         const outcome = await applyMove(trx, current, decision, actor, record, mc);
         return toCardView(outcome.card);
@@ -1067,7 +1106,7 @@ export function createCardsService(deps: CardsServiceDeps) {
         if (actor === null || !['deliverer', 'manager', 'admin'].includes(actor.kind)) {
           throw forbidden('Only the card office hands cards over', 'forbidden_for_actor');
         }
-        const state = factsOf(card).state;
+        const state = stateOf(card);
         if (state !== 'ENCODED' && state !== 'ENABLED') {
           throw conflict('not_deliverable', `A ${state} card cannot be handed over`);
         }
@@ -1076,7 +1115,7 @@ export function createCardsService(deps: CardsServiceDeps) {
         if (!delivered) throw stateConflict();
         const mc = await moveContext(trx);
         if (state !== 'ENCODED' || !mc.settings.enableOnDelivery) return toCardView(delivered);
-        const decision = decideMove({ card: factsOf(delivered), to: 'ENABLED', actor, settings: cardSettings(mc.settings) });
+        const decision = decideMove({ card: await factsFor(trx, delivered), to: 'ENABLED', actor, settings: cardSettings(mc.settings) });
         if (!decision.ok) throw moveProblem(decision);
         const outcome = await applyMove(trx, delivered, decision, actor, {
           actorLabel: principal.actor, comment: null, reason: null, remoteAddress: context.ip ?? null,
@@ -1130,11 +1169,11 @@ export function createCardsService(deps: CardsServiceDeps) {
             const person = await people.get(personId, trx);
             const mc = await moveContext(trx);
             const cards = await repo.findCardsOfPerson(trx, personId);
-            const plan = planRightsEnd(cards.map((row) => ({ id: row.id, state: factsOf(row).state })), person.rightsEnd, today);
+            const plan = planRightsEnd(cards.map((row) => ({ id: row.id, state: stateOf(row) })), person.rightsEnd, today);
             for (const planned of plan) {
               const card = await repo.findCard(trx, planned.cardId, { forUpdate: true });
               if (!card) continue;
-              const decision = decideMove({ card: factsOf(card), to: planned.to, actor: SYSTEM_ACTOR, settings: cardSettings(mc.settings) });
+              const decision = decideMove({ card: await factsFor(trx, card), to: planned.to, actor: SYSTEM_ACTOR, settings: cardSettings(mc.settings) });
               if (!decision.ok) throw new Error(`rights-end move refused: ${decision.code}`);
               await applyMove(trx, card, decision, SYSTEM_ACTOR, systemMeta(null), mc);
               if (planned.to === 'CADUC') report.expired += 1;

@@ -27,6 +27,8 @@ interface SimCard {
 interface Applied {
   actor: Actor;
   before: SimCard;
+  /** The states of the person's cards created after this one, when the move was decided. */
+  newer: CardState[];
   decision: Extract<MoveDecision, { ok: true }>;
   to: CardState;
 }
@@ -69,11 +71,13 @@ class World {
    * Returns the rule applied, or null when the move was refused.
    */
   move(card: SimCard, request: Omit<MoveInput, 'card' | 'settings'>): MoveRule | null {
-    const decision = decideMove({ ...request, card, settings: this.settings });
+    // Cards are created in array order, so the newer cards are the ones after this one.
+    const newer = this.cards.slice(this.cards.indexOf(card) + 1).map((other) => other.state);
+    const decision = decideMove({ ...request, card: { ...card, newerCards: newer }, settings: this.settings });
     if (!decision.ok) return null;
     const bind = decision.effects.find((effect) => effect.type === 'bindCsn');
     if (bind !== undefined && !canBindCsn(bind.csn, this.cards.filter((other) => other !== card))) return null;
-    this.applied.push({ actor: request.actor, before: { ...card }, decision, to: request.to });
+    this.applied.push({ actor: request.actor, before: { ...card }, newer, decision, to: request.to });
     card.state = decision.to;
     for (const effect of decision.effects) {
       switch (effect.type) {
@@ -238,6 +242,15 @@ function assertInvariants(world: World, before: readonly SimCard[], appliedFrom:
     assert.equal(decision.to, RENEWAL_PAIRS.has(pair) ? card.state : to, `${pair} changed the card wrongly`);
     if (isLockedState(card.state) && card.lockOwner !== null) {
       assert.ok(actor.kind === 'admin' || lockOwnerOf(actor) === card.lockOwner, `${lockOwnerOf(actor)} broke ${card.lockOwner}'s lock`);
+    }
+    if (card.state === 'DISABLED' && to === 'ENABLED') {
+      const alive = step.newer.filter((state) => !['REJECTED', 'CANCELED', 'DESTROYED'].includes(state));
+      assert.deepEqual(alive, [], `${card.id} came back over a newer card`);
+    }
+    if (decision.rule.trigger === 'card_replaced') {
+      const enabled = world.applied.slice(appliedFrom).find((other) => other.to === 'ENABLED' && other.before.state !== 'ENABLED');
+      assert.ok(enabled === undefined || enabled.before.state !== 'DISABLED' || Number(card.id.slice(1)) < Number(enabled.before.id.slice(1)),
+        'a re-enabled card retired a newer one');
     }
     if (actor.kind === 'person') {
       assert.equal(actor.id, card.personId, 'a person moved someone else\'s card');

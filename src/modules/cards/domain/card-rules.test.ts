@@ -21,7 +21,7 @@ function apply(list: readonly CardSummary[], plan: readonly PlannedMove[]): Card
 function assertAccepted(plan: readonly PlannedMove[]): void {
   for (const move of plan) {
     const decision = decideMove({
-      card: { personId: 'p1', state: move.from, lockOwner: null, disable: null },
+      card: { personId: 'p1', state: move.from, lockOwner: null, disable: null, newerCards: [] },
       to: move.to,
       actor: { kind: 'system', id: 'system' },
       reason: move.reason ?? null,

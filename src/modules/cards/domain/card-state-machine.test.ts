@@ -7,12 +7,14 @@ import type { Actor, ActorKind, CardFacts, InstitutionCardSettings, MoveDecision
 import {
   ACTOR_KINDS,
   DEFAULT_CARD_SETTINGS,
+  blocksReenable,
   MOVE_RULES,
   SYSTEM_MOVES,
   USER_MOVES,
   decideMove,
   decideRenewal,
   lockOwnerOf,
+  openMoves,
 } from './card-state-machine.ts';
 import { DOC_PAIRS, DOC_SYSTEM_PAIRS, DOC_USER_PAIRS, EXPECTED_ACTOR_PAIRS, RENEWAL_PAIRS, pairKey } from './card-lifecycle.fixture.ts';
 
@@ -31,7 +33,7 @@ const DELIVERER: Actor = { kind: 'deliverer', id: 'd1' };
 const SYSTEM: Actor = { kind: 'system', id: 'system' };
 
 function card(state: CardState, extra: Partial<CardFacts> = {}): CardFacts {
-  return { personId: 'p1', state, lockOwner: null, disable: null, ...extra };
+  return { personId: 'p1', state, lockOwner: null, disable: null, newerCards: [], ...extra };
 }
 
 function move(input: Partial<MoveInput> & Pick<MoveInput, 'card' | 'to' | 'actor'>): MoveDecision {
@@ -237,6 +239,28 @@ describe('decideMove refusals', () => {
     }
   });
 
+  it('re-enables no card once a newer card of the person is alive, whoever asks (issue 14)', () => {
+    const lost: CardDisable = { reason: 'LOST', by: 'self', comment: null };
+    for (const newer of CARD_STATES) {
+      for (const actor of [HOLDER, MANAGER, ADMIN]) {
+        const decision = move({ card: card('DISABLED', { disable: lost, newerCards: ['CANCELED', newer] }), to: 'ENABLED', actor });
+        if (['REJECTED', 'CANCELED', 'DESTROYED'].includes(newer)) accepted(decision);
+        else assert.equal(refusal(decision), 'newer_card_exists', `${actor.kind}, newer card ${newer}`);
+      }
+    }
+    // Two lost cards: the older one stays off, the newer one comes back.
+    assert.equal(refusal(move({ card: card('DISABLED', { disable: lost, newerCards: ['DISABLED'] }), to: 'ENABLED', actor: HOLDER })),
+      'newer_card_exists');
+    accepted(move({ card: card('DISABLED', { disable: lost, newerCards: [] }), to: 'ENABLED', actor: HOLDER }));
+  });
+
+  it('does not let a newer card stop anything but re-enabling', () => {
+    const newerCards: CardState[] = ['ENABLED'];
+    accepted(move({ card: card('ENABLED', { newerCards }), to: 'DISABLED', actor: HOLDER, reason: 'LOST' }));
+    accepted(move({ card: card('ENCODED', { newerCards }), to: 'ENABLED', actor: MANAGER }));
+    accepted(move({ card: card('DISABLED', { newerCards, disable: { reason: 'LOST', by: 'self', comment: null } }), to: 'DESTROYED', actor: MANAGER }));
+  });
+
   it('needs a canonical CSN to enter ENCODED', () => {
     const inEncode = card('IN_ENCODE', { lockOwner: lockOwnerOf(STATION) });
     assert.equal(refusal(move({ card: inEncode, to: 'ENCODED', actor: STATION })), 'csn_required');
@@ -353,6 +377,43 @@ describe('decideMove effects', () => {
   });
 });
 
+describe('openMoves', () => {
+  it('offers the holder what they can do themselves, and nothing the server would refuse', () => {
+    assert.deepEqual(openMoves(card('ENABLED'), HOLDER, DEFAULT_CARD_SETTINGS), ['DISABLED', 'RENEWED']);
+    assert.deepEqual(openMoves(card('ENABLED'), HOLDER, { ...DEFAULT_CARD_SETTINGS, selfServiceDisableReasons: [] }), ['RENEWED']);
+    assert.deepEqual(openMoves(card('NEW'), HOLDER, DEFAULT_CARD_SETTINGS), ['CANCELED']);
+    const lost = card('DISABLED', { disable: { reason: 'LOST', by: 'self', comment: null } });
+    assert.deepEqual(openMoves(lost, HOLDER, DEFAULT_CARD_SETTINGS), ['ENABLED']);
+    assert.deepEqual(openMoves({ ...lost, newerCards: ['NEW'] }, HOLDER, DEFAULT_CARD_SETTINGS), []);
+    assert.deepEqual(openMoves({ ...lost, newerCards: ['NEW'] }, ADMIN, DEFAULT_CARD_SETTINGS), ['DESTROYED']);
+    assert.deepEqual(openMoves(card('DISABLED', { disable: { reason: 'MANAGER', by: 'manager', comment: 'x' } }), HOLDER, DEFAULT_CARD_SETTINGS), []);
+    assert.deepEqual(openMoves(card('ENABLED', { personId: 'p2' }), HOLDER, DEFAULT_CARD_SETTINGS), []);
+  });
+
+  it('agrees with decideMove: every open move is allowed with some input, every other one never is (property)', () => {
+    const inputArb = fc.record({
+      state: fc.constantFrom(...CARD_STATES),
+      actor: fc.constantFrom(HOLDER, MANAGER, ADMIN, STATION, DELIVERER),
+      by: fc.constantFrom('self', 'manager', 'system' as const),
+      newerCards: fc.array(fc.constantFrom(...CARD_STATES), { maxLength: 3 }),
+      lockOwner: fc.constantFrom(null, 's1', 'm1'),
+      settings: fc.record({
+        autoEnableAfterEncode: fc.boolean(),
+        enableOnDelivery: fc.boolean(),
+        selfServiceDisableReasons: fc.subarray([...DISABLE_REASONS]),
+      }),
+    });
+    fc.assert(fc.property(inputArb, ({ state, actor, by, newerCards, lockOwner, settings }) => {
+      const facts = card(state, { newerCards, lockOwner, disable: state === 'DISABLED' ? { reason: 'LOST', by, comment: null } : null });
+      const open = openMoves(facts, actor, settings);
+      for (const to of CARD_STATES) {
+        const anyInput = DISABLE_REASONS.some((reason) => decideMove({ card: facts, to, actor, reason, comment: 'c', csn: CSN, settings }).ok);
+        assert.equal(open.includes(to), anyInput, `${actor.kind}: ${state} → ${to}`);
+      }
+    }), { numRuns: 2000 });
+  });
+});
+
 describe('decideRenewal', () => {
   it('makes a RENEWED card that copies photo and data but nothing of the old chip', () => {
     const carried = { photoId: 'ph-1', lines: ['ADA LOVELACE'] };
@@ -388,6 +449,7 @@ describe('decideMove on arbitrary input (property)', () => {
       state: fc.constantFrom(...CARD_STATES),
       lockOwner: fc.option(fc.constantFrom('s1', 'x1', 'p1', 'x1')),
       disable: disableArb,
+      newerCards: fc.array(fc.constantFrom(...CARD_STATES), { maxLength: 3 }),
     }),
     to: fc.constantFrom(...CARD_STATES),
     actor: actorArb,
@@ -417,6 +479,24 @@ describe('decideMove on arbitrary input (property)', () => {
         assert.equal(input.actor.id, input.card.personId);
         assert.ok(!(from === 'DISABLED' && input.card.disable?.by === 'manager'));
       }
+      if (from === 'DISABLED' && input.to === 'ENABLED') {
+        assert.ok(!input.card.newerCards.some(blocksReenable), `re-enabled over newer ${input.card.newerCards.join(', ')}`);
+      }
     }), { numRuns: 3000 });
+  });
+
+  it('re-enables a DISABLED card exactly when no newer card of the person is alive (property)', () => {
+    const reenableArb = fc.record({
+      actor: fc.constantFrom(HOLDER, MANAGER, ADMIN),
+      newerCards: fc.array(fc.constantFrom(...CARD_STATES), { maxLength: 4 }),
+      reason: fc.constantFrom('LOST', 'THEFT', 'OUT_OF_ORDER', 'REPLACED', 'RIGHTS_ENDED' as const),
+    });
+    fc.assert(fc.property(reenableArb, ({ actor, newerCards, reason }) => {
+      const facts = card('DISABLED', { newerCards, disable: { reason, by: 'self', comment: null } });
+      const decision = decideMove({ card: facts, to: 'ENABLED', actor, settings: DEFAULT_CARD_SETTINGS });
+      const alive = newerCards.filter((state) => !['REJECTED', 'CANCELED', 'DESTROYED'].includes(state));
+      assert.equal(decision.ok, alive.length === 0, `newer: ${newerCards.join(', ')}`);
+      if (!decision.ok) assert.equal(decision.code, 'newer_card_exists');
+    }), { numRuns: 1000 });
   });
 });

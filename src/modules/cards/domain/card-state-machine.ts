@@ -11,6 +11,10 @@
  * - person (the holder, only on their own cards): cancel a NEW/RENEWED request, disable an
  *   ENABLED card with a reason the institution opened to self-service, re-enable a DISABLED card
  *   unless a manager set its reason, ask for a renewal (ENABLED→RENEWED, DESTROYED→RENEWED);
+ * - nobody, not even an admin, re-enables a DISABLED card once a newer card of the same person
+ *   is alive (`blocksReenable`): the newer card is the current one, and enabling the older card
+ *   would retire it as REPLACED. An admin who really wants the old card back destroys or cancels
+ *   the newer one first, which leaves a trace in both histories;
  * - station (print or encoding station): the print-floor user moves (REQUEST_CHECKED→IN_PRINT,
  *   IN_PRINT→PRINTED/REQUEST_CHECKED/IN_PRINT, IN_ENCODE→PRINTED) and the station-reported
  *   system moves (PRINTED→IN_ENCODE, IN_ENCODE→ENCODED, IN_PRINT→ENCODED). The doc calls the
@@ -23,7 +27,7 @@
  * Nobody but these actors may make a row's move; humans can never ask for a system move.
  */
 import type { CardDisable, CardState, DisableReason, DisabledBy } from './card-state.ts';
-import { CHOSEN_DISABLE_REASONS, SELF_SERVICE_ELIGIBLE_REASONS, isLockedState } from './card-state.ts';
+import { CHOSEN_DISABLE_REASONS, SELF_SERVICE_ELIGIBLE_REASONS, isLockedState, isTerminal } from './card-state.ts';
 import { isCanonicalCsn } from './csn.ts';
 
 export const ACTOR_KINDS = ['person', 'manager', 'admin', 'station', 'deliverer', 'system'] as const;
@@ -141,6 +145,23 @@ export interface CardFacts {
   lockOwner: string | null;
   /** Set while DISABLED, kept through CADUC; null otherwise. */
   disable: CardDisable | null;
+  /**
+   * The states of the holder's cards created after this one (the institution is the database's
+   * only one). Read under the person's card lock, in the moving transaction, so a request for a
+   * new card and the re-enabling of an old one cannot both pass.
+   */
+  newerCards: readonly CardState[];
+}
+
+/**
+ * True when a newer card in this state keeps an older DISABLED card from being enabled again:
+ * every state but REJECTED, CANCELED and DESTROYED. A newer card that is requested, in
+ * production, ENABLED, DISABLED (lost as well) or CADUC is the person's current card, and the
+ * older one must not come back over it. A request that was withdrawn or refused, or a newer card
+ * that was destroyed, never became or no longer is the current card: it does not block.
+ */
+export function blocksReenable(newer: CardState): boolean {
+  return !isTerminal(newer);
 }
 
 export interface MoveInput {
@@ -186,6 +207,7 @@ export type MoveErrorCode =
   | 'reason_not_allowed_for_self_service'
   | 'comment_required'
   | 'reenable_forbidden'
+  | 'newer_card_exists'
   | 'csn_required'
   | 'csn_invalid';
 
@@ -219,8 +241,9 @@ export function lockOwnerOf(actor: Actor): string {
  * a person only on their own card (`forbidden_for_actor`); the setting it needs is on
  * (`disabled_by_settings`); an IN_PRINT/IN_ENCODE card is moved by its lock owner or an admin
  * (`not_your_lock`; an unlocked one by anyone allowed); then what the target needs: a reason and,
- * for MANAGER, a comment to disable; a comment to reject; a holder re-enables only a card whose
- * reason no manager set (`reenable_forbidden`); a canonical CSN to enter ENCODED.
+ * for MANAGER, a comment to disable; a comment to reject; nobody re-enables a card once a newer
+ * card of the person is alive (`newer_card_exists`, see `blocksReenable`); a holder re-enables
+ * only a card whose reason no manager set (`reenable_forbidden`); a canonical CSN to enter ENCODED.
  * Pure: the caller applies the state and the effects in one transaction and records the move.
  */
 export function decideMove(input: MoveInput): MoveDecision {
@@ -252,6 +275,9 @@ export function decideMove(input: MoveInput): MoveDecision {
   if (to === 'REJECTED' && comment === null) {
     return refuse('comment_required', 'a rejection needs a reason the person will read');
   }
+  if (from === 'DISABLED' && to === 'ENABLED' && card.newerCards.some(blocksReenable)) {
+    return refuse('newer_card_exists', 'a newer card of this person exists or is requested: it is the current card, this one cannot come back');
+  }
   if (from === 'DISABLED' && to === 'ENABLED' && actor.kind === 'person' && card.disable?.by === 'manager') {
     return refuse('reenable_forbidden', 'a manager disabled this card: only a manager may enable it again');
   }
@@ -272,6 +298,24 @@ export function decideMove(input: MoveInput): MoveDecision {
     rule,
     effects: effectsOf({ input, rule, reached, comment, disable }),
   };
+}
+
+/** A CSN only used to ask whether a move that needs one would be allowed. */
+const PROBE_CSN = '00000000';
+
+/**
+ * The states `actor` may move this card to now, in table order: `decideMove` with the most
+ * favourable input the actor could still give (a disable reason they may choose, a comment, a
+ * CSN). What the UI offers comes from here, so it never offers a move the server would refuse
+ * for a reason the actor cannot fix (a manager's disable, a newer card, a lock, a setting).
+ * Renewals count (RENEWED); the service may still refuse one while a request is pending.
+ */
+export function openMoves(card: CardFacts, actor: Actor, settings: InstitutionCardSettings): CardState[] {
+  const reason: DisableReason | null = actor.kind === 'person'
+    ? settings.selfServiceDisableReasons.find((candidate) => SELF_SERVICE_ELIGIBLE_REASONS.includes(candidate)) ?? null
+    : 'LOST';
+  const targets = [...new Set(MOVE_RULES.filter((rule) => rule.from === card.state).map((rule) => rule.to))];
+  return targets.filter((to) => decideMove({ card, to, actor, reason, comment: 'probe', csn: PROBE_CSN, settings }).ok);
 }
 
 /** `null` on a disable means "keep the reason the card already carries". */
