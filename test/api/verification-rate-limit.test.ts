@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/app/runtime.ts';
 import type { AppInstance } from '../../src/app/app-types.ts';
 import { createEscnGenerator } from '../../src/modules/esc/domain/escn.ts';
-import { createRateLimitStore } from '../../src/platform/http/rate-limit-store.ts';
+import { createRateLimitStore, leaseSize } from '../../src/platform/http/rate-limit-store.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 
 /**
@@ -144,6 +144,41 @@ test('the store keeps no client address in clear, opens a new window when one en
     assert.equal(left.rows[0]?.n, 1);
   } finally {
     store.close();
+    await running.close();
+    await database.drop();
+  }
+});
+
+test('nodes take budget in leases: a window never allows more than its limit over two stores, with one statement per lease, not per request', async () => {
+  const database = await sharedDatabase();
+  const running = await node(database.env);
+  let statements = 0;
+  const counted = running.database.db.withPlugin({
+    transformQuery: (args) => {
+      statements += 1;
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  });
+  // Two stores on one database behave as two nodes: each holds its own leases.
+  const stores = [createRateLimitStore(counted), createRateLimitStore(counted)];
+  try {
+    const limit = { name: 'lease', max: 200, windowMs: 60_000 };
+    assert.equal(leaseSize(limit.max), 10);
+    assert.equal(leaseSize(12), 1, 'a small limit leases one request at a time');
+    const decisions = await Promise.all(Array.from({ length: 600 }, (_, i) => (stores[i % 2] as ReturnType<typeof createRateLimitStore>).hit(limit, '192.0.2.50')));
+    assert.equal(decisions.filter((decision) => decision.allowed).length, limit.max, 'exactly the limit over both nodes');
+    assert.ok(decisions.filter((decision) => !decision.allowed).every((decision) => decision.retryAfterSeconds >= 1 && decision.retryAfterSeconds <= 60));
+    // 20 leases of 10, the statements that find the window spent (one per store), the secret (once per store).
+    assert.ok(statements >= 20 && statements <= 26, `${statements} statements for 600 requests`);
+    const { rows } = await sql<{ hits: number }>`SELECT hits FROM rate_limits`.execute(running.database.db);
+    assert.deepEqual(rows.map((row) => row.hits), [limit.max]);
+    const before = statements;
+    assert.equal((await (stores[0] as ReturnType<typeof createRateLimitStore>).hit(limit, '192.0.2.50')).allowed, false);
+    assert.equal(statements, before, 'a spent window is refused without asking the database again');
+    assert.equal((await (stores[1] as ReturnType<typeof createRateLimitStore>).hit(limit, '192.0.2.51')).allowed, true, 'another address has its own budget');
+  } finally {
+    for (const store of stores) store.close();
     await running.close();
     await database.drop();
   }

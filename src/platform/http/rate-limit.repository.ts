@@ -1,28 +1,32 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 
-/** A counter after one hit: how many hits its window has seen (capped) and when the window ends. */
-export interface RateLimitCount {
-  hits: number;
+/** A lease taken from a window: how many requests it allows and when the window ends. */
+export interface RateLimitLease {
+  /** Requests handed out by this statement: 0 when the window's budget is spent. */
+  granted: number;
   /** Milliseconds until the window ends, by the database's clock (shared by every node). */
   resetsInMs: number;
 }
 
 /**
- * Counts one hit for `key` in its fixed window of `windowMs`, opening a new window when the last
- * one ended, in ONE statement: concurrent hits from any number of nodes serialise on the row, so
- * none is lost. The count stops at `cap` so that a flood cannot overflow it.
+ * Takes up to `lease` requests of budget for `key` from its fixed window of `windowMs` (opening
+ * a new window when the last one ended), never handing out more than `max` per window in total,
+ * in ONE statement: concurrent leases from any number of nodes serialise on the row, so the
+ * window's total never exceeds `max`.
  */
-export async function hitRateLimit(executor: Executor, key: Buffer, windowMs: number, cap: number): Promise<RateLimitCount> {
+export async function leaseRateLimit(executor: Executor, key: Buffer, windowMs: number, max: number, lease: number): Promise<RateLimitLease> {
   const window = `${windowMs} milliseconds`;
-  const { rows } = await sql<{ hits: number; resetsInMs: number }>`
-    INSERT INTO rate_limits AS r (key, hits, resets_at) VALUES (${key}, 1, now() + ${window}::interval)
+  const first = Math.min(lease, max);
+  const { rows } = await sql<{ granted: number; resetsInMs: number }>`
+    INSERT INTO rate_limits AS r (key, hits, granted, resets_at) VALUES (${key}, ${first}::int, ${first}::int, now() + ${window}::interval)
     ON CONFLICT (key) DO UPDATE SET
-      hits = CASE WHEN r.resets_at <= now() THEN 1 ELSE least(r.hits, ${cap}::int) + 1 END,
+      granted = CASE WHEN r.resets_at <= now() THEN ${first}::int ELSE greatest(0, least(${lease}::int, ${max}::int - r.hits)) END,
+      hits = CASE WHEN r.resets_at <= now() THEN ${first}::int ELSE least(r.hits + ${lease}::int, greatest(r.hits, ${max}::int)) END,
       resets_at = CASE WHEN r.resets_at <= now() THEN now() + ${window}::interval ELSE r.resets_at END
-    RETURNING hits, (extract(epoch FROM resets_at - now()) * 1000)::float8 AS resets_in_ms`.execute(executor);
-  const row = rows[0] as { hits: number; resetsInMs: number };
-  return { hits: row.hits, resetsInMs: row.resetsInMs };
+    RETURNING granted, (extract(epoch FROM resets_at - now()) * 1000)::float8 AS resets_in_ms`.execute(executor);
+  const row = rows[0] as { granted: number; resetsInMs: number };
+  return { granted: row.granted, resetsInMs: row.resetsInMs };
 }
 
 /** Deletes the counters whose window ended (they would restart from one anyway). */
