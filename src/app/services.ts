@@ -11,6 +11,10 @@ import { createJobRunsService } from '../modules/jobs/jobs.service.ts';
 import { createInstitutionService } from '../modules/institution/institution.service.ts';
 import { createNotificationsService } from '../modules/notifications/notifications.service.ts';
 import { createPeopleService } from '../modules/people/people.service.ts';
+import { connectorFieldIds } from '../modules/people/domain/personal-data-fields.ts';
+import { CROUS_DATA_FIELDS } from '../modules/crous/domain/crous-data-fields.ts';
+import { ESC_DATA_FIELDS } from '../modules/esc/domain/esc-data-fields.ts';
+import { PUBLISHED_HOLDER_FIELDS } from '../modules/verification/domain/published-holder-fields.ts';
 import { createPhotosService } from '../modules/photos/photos.service.ts';
 import { createImportsService } from '../modules/imports/imports.service.ts';
 import { createCardsService } from '../modules/cards/cards.service.ts';
@@ -50,7 +54,15 @@ export function createServices(context: ServiceContext) {
     institutionName: async (executor) => (await institution.find(executor))?.name,
     ...(context.now ? { now: context.now } : {}),
   });
-  const people = createPeopleService({ db, institution, audit, ...(context.now ? { now: context.now } : {}) });
+  const people = createPeopleService({
+    db, institution, audit,
+    consentDataFields: {
+      esc: connectorFieldIds(ESC_DATA_FIELDS),
+      crous: connectorFieldIds(CROUS_DATA_FIELDS),
+      photo_publication: connectorFieldIds(PUBLISHED_HOLDER_FIELDS),
+    },
+    ...(context.now ? { now: context.now } : {}),
+  });
   const photos = createPhotosService({ db, config });
   people.addExportSection('photos', (executor, personId) => photos.listForPerson(executor, personId));
   const imports = createImportsService({

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { PERSONAL_DATA_FIELDS } from '../../src/modules/people/domain/personal-data-fields.ts';
+import { CONSENT_KINDS } from '../../src/modules/people/people.service.ts';
 import { REPO_ROOT } from './browser-harness.ts';
 
 type Tree = { [key: string]: string | Tree };
@@ -51,4 +53,13 @@ test('no translation is left empty or identical to its key', () => {
       assert.ok(typeof value === 'string' && value.trim() !== '' && value !== key, `${name}: ${key}`);
     }
   }
+});
+
+test('every personal data field a consent can list, and every consent kind, is worded in French and English', () => {
+  const keys = [
+    ...PERSONAL_DATA_FIELDS.map((field) => `consents.fields.${field}`),
+    ...CONSENT_KINDS.flatMap((kind) => ['title', 'summary', 'withWhom', 'checkbox', 'withdrawEffect'].map((part) => `consents.${kind}.${part}`)),
+  ];
+  assert.deepEqual(keys.filter((key) => !fr.includes(key)), [], 'missing in French');
+  assert.deepEqual(keys.filter((key) => !en.includes(key)), [], 'missing in English');
 });

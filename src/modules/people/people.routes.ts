@@ -5,6 +5,7 @@ import { forbidden, notFound } from '../../platform/http/problem.ts';
 import { actorOf, errorResponses, IdParams, IsoDate, Nullable, Uuid } from '../../platform/http/schemas.ts';
 import { OFFICE_READ_ROLES, OFFICE_WRITE_ROLES } from '../auth/domain/roles.ts';
 import { FREE_FIELD_KEYS, PERSON_TYPES } from './domain/person.ts';
+import { PERSONAL_DATA_FIELDS } from './domain/personal-data-fields.ts';
 import { canReadPerson, consentChannelFor, personNotFound, personTypeScope } from './people.policy.ts';
 import { CONSENT_KINDS } from './people.service.ts';
 
@@ -111,6 +112,9 @@ const ConsentTextSchema = Type.Object({
   title: Type.String(),
   body: Type.String(),
   publishedAt: Type.String(),
+  fields: Type.Array(literals(PERSONAL_DATA_FIELDS), {
+    description: 'The personal data this consent lets out, exactly as its connector sends it (generated from the connector\'s definition)',
+  }),
 });
 
 const AuditEntrySchema = Type.Object({

@@ -10,6 +10,7 @@ import {
   isIsoCalendarDate, validatePersonInput, type AcademicLevelIsced, type FreeFieldKey, type PersonFieldError, type PersonInput, type PersonLocale,
   type PersonType,
 } from './domain/person.ts';
+import type { PersonalDataField } from './domain/personal-data-fields.ts';
 import type { ConsentChannel, ConsentKind } from './people.tables.ts';
 import { PERSON_NOT_WRITABLE, personNotFound, personNotWritable, scopeCovers, type PersonTypeScope } from './people.policy.ts';
 import * as repo from './people.repository.ts';
@@ -66,6 +67,8 @@ export interface ConsentTextView {
   title: string;
   body: string;
   publishedAt: string;
+  /** The personal data this consent lets out, exactly as its connector sends it. */
+  fields: PersonalDataField[];
 }
 
 /** One recorded decision: the proof of what was agreed to, when, how and by whom. */
@@ -187,6 +190,12 @@ export interface PeopleServiceDeps {
   db: Kysely<Database>;
   institution: Pick<InstitutionService, 'find'>;
   audit: Pick<AuditService, 'historyOf'>;
+  /**
+   * The personal data each consent lets out, from the definitions the connectors build their
+   * payloads from (ESC_DATA_FIELDS, CROUS_DATA_FIELDS, PUBLISHED_HOLDER_FIELDS): the composition
+   * root passes them so that the summaries shown to people cannot drift from what is sent.
+   */
+  consentDataFields: Readonly<Record<ConsentKind, readonly PersonalDataField[]>>;
   now?: () => Date;
 }
 
@@ -706,9 +715,11 @@ export function createPeopleService(deps: PeopleServiceDeps) {
       });
     },
 
-    /** The latest published consent text of each kind in a locale. */
+    /** The latest published consent text of each kind in a locale, with the personal data it covers. */
     async consentTexts(locale: 'fr' | 'en'): Promise<ConsentTextView[]> {
-      return (await repo.latestConsentTexts(db, locale)).map((row) => ({ ...row, publishedAt: row.publishedAt.toISOString() }));
+      return (await repo.latestConsentTexts(db, locale)).map((row) => ({
+        ...row, publishedAt: row.publishedAt.toISOString(), fields: [...deps.consentDataFields[row.kind]],
+      }));
     },
 
     /** Every consent decision of a person, oldest first; 404 if no such person. */

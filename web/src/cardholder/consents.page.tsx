@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Loader, Paper, Spoiler, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { peopleApi } from '../api/people.api.ts';
@@ -9,10 +9,14 @@ import { formatDateTime } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
+import { ConsentDetails } from './consent-choice.component.tsx';
 
 const KINDS: readonly ConsentKind[] = ['esc', 'photo_publication', 'crous'];
 
-/** Give or withdraw each consent, with what that changes explained and the text version recorded. */
+/**
+ * Give or withdraw each consent, with what it lets out and to whom (generated from what the
+ * connectors send), what withdrawing changes, the full text, and the text version recorded.
+ */
 export function ConsentsPage() {
   const { t, i18n } = useTranslation();
   usePageTitle(t('consents.title'));
@@ -62,14 +66,8 @@ export function ConsentsPage() {
                   {state ? t(granted ? 'consents.stateGiven' : 'consents.stateWithdrawn') : t('consents.stateNone')}
                 </Text>
               </Group>
-              <Text size="sm">{t(`consents.${kind}.summary`)}</Text>
+              <ConsentDetails kind={kind} text={text} />
               <Text size="sm"><strong>{t('consents.ifWithdrawn')}</strong> {t(`consents.${kind}.withdrawEffect`)}</Text>
-              {text ? (
-                <Spoiler maxHeight={48} showLabel={t('consents.readMore')} hideLabel={t('consents.readLess')}>
-                  <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{text.body}</Text>
-                  <Text size="xs" c="dimmed">{t('consents.version', { version: text.version })}</Text>
-                </Spoiler>
-              ) : null}
               {state ? <Text size="xs" c="dimmed">{t('consents.decidedAt', { date: formatDateTime(state.decidedAt), version: state.textVersion })}</Text> : null}
               <Group>
                 {granted ? (

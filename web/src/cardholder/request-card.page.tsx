@@ -15,6 +15,7 @@ import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { useInstitution } from '../shared/use-institution.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
+import { CardRulesLink } from './card-rules.component.tsx';
 import { ConsentChoice } from './consent-choice.component.tsx';
 import { PhotoCanvas } from './photo-canvas.component.tsx';
 import { EMPTY_PHOTO, PhotoEditor, type PhotoEditorValue } from './photo-editor.component.tsx';
@@ -167,6 +168,7 @@ export function RequestCardPage() {
                 checked={rules}
                 onChange={(event) => setRules(event.currentTarget.checked)}
                 label={t('request.rules')}
+                description={<CardRulesLink />}
                 error={localErrors.rules}
                 data-testid="accept-rules"
               />

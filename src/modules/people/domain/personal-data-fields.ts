@@ -26,6 +26,7 @@ export const PERSONAL_DATA_FIELDS = [
   'cardCsn',
   'cardKind',
   'cardState',
+  'cardSuspensionReason',
   'cardIssueDate',
   'cardExpiry',
 ] as const;
