@@ -21,6 +21,7 @@ import { MoveCardModal } from './move-card.modal.tsx';
 import { PersonLanguageField } from './person-language.component.tsx';
 import { PhotoRetouchModal } from './photo-retouch.modal.tsx';
 import { EscStateBadge } from './esc-state-badge.component.tsx';
+import { HolderCards } from './holder-cards.component.tsx';
 
 interface AuditEntry {
   id: string;
@@ -227,6 +228,7 @@ export function CardDetailPage() {
                 <PersonLanguageField personId={current.personId} canWrite={canWrite} />
               </SimpleGrid>
             </Paper>
+            <HolderCards card={current} />
             <Paper withBorder p="md">
               <Title order={2} size="h4" mb="sm">{t('cardDetail.card')}</Title>
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">

@@ -10,6 +10,7 @@ import { fieldError } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useInstitution } from '../shared/use-institution.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
+import { HolderCards } from './holder-cards.component.tsx';
 import { PhotoRetouchModal } from './photo-retouch.modal.tsx';
 import { REJECT_TEMPLATES } from './reject-templates.ts';
 
@@ -151,6 +152,7 @@ export function RequestQueuePage() {
                 </SimpleGrid>
                 <Button component={Link} to={`/office/cards/${current.id}`} variant="subtle" size="xs" mt="xs" px={0}>{t('queue.openCard')}</Button>
               </Paper>
+              <HolderCards card={current} />
               <CardFace
                 {...cardFaceOf(current, institution)}
                 photo={photoUrl ? <img src={photoUrl} alt="" /> : null}
