@@ -1,22 +1,29 @@
-import { Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { cardsApi } from '../api/cards.api.ts';
 import { formatDate, formatDateTime } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { useInstitution } from '../shared/use-institution.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
+import { loadSelection, selectedIds } from './card-selection.ts';
+import { EmptySheet } from './empty-sheet.component.tsx';
 import './print-sheet.css';
 
-/** A printable delivery slip per card: who received which card, when, with two signatures. */
+/**
+ * A printable delivery slip per card: who received which card, when, with two signatures. With no
+ * card to show (none chosen, or none found), the page says why and where cards are chosen.
+ */
 export function DeliverySlipPage() {
   const { t } = useTranslation();
   usePageTitle(t('delivery.slipTitle'));
   const [params] = useSearchParams();
-  const ids = (params.get('ids') ?? '').split(',').filter(Boolean).slice(0, 100);
+  const ids = selectedIds(params);
   const institution = useInstitution();
-  const cards = useApi((signal) => Promise.all(ids.map((id) => cardsApi.get(id, signal))), [ids.join(',')]);
+  const selection = useApi((signal) => loadSelection(ids, signal), [ids.join(',')]);
+  const cards = selection.data?.cards ?? [];
+  const missing = selection.data?.missing ?? 0;
+  const empty = selection.data !== undefined && cards.length === 0;
   const today = new Date();
 
   return (
@@ -25,12 +32,24 @@ export function DeliverySlipPage() {
         <Title order={1} size="h2">{t('delivery.slipTitle')}</Title>
         <Group>
           <Button variant="default" component={Link} to="/office/delivery">{t('common.back')}</Button>
-          <Button onClick={() => window.print()}>{t('print.print')}</Button>
+          <Button onClick={() => window.print()} disabled={cards.length === 0} data-testid="slip-print">{t('print.print')}</Button>
         </Group>
       </Group>
-      <ProblemAlert error={cards.error} />
-      {cards.loading && !cards.data ? <Loader role="status" aria-label={t('common.loading')} /> : null}
-      {(cards.data ?? []).map((card) => (
+      <ProblemAlert error={selection.error} />
+      {selection.loading && !selection.data ? <Loader role="status" aria-label={t('common.loading')} /> : null}
+      {empty ? (
+        <EmptySheet
+          title={t('delivery.slipEmpty.title')}
+          why={ids.length === 0 ? t('delivery.slipEmpty.noSelection') : t('delivery.slipEmpty.notFound', { count: missing })}
+          whatToDo={t('delivery.slipEmpty.whatToDo')}
+          links={[
+            { to: '/office/delivery', label: t('delivery.slipEmpty.goToDelivery'), testId: 'empty-go-delivery' },
+            { to: '/office/cards', label: t('delivery.slipEmpty.goToCards'), testId: 'empty-go-cards' },
+          ]}
+        />
+      ) : null}
+      {!empty && missing > 0 ? <Alert color="orange" className="no-print" data-testid="slip-missing">{t('delivery.slipEmpty.someMissing', { count: missing })}</Alert> : null}
+      {cards.map((card) => (
         <section key={card.id} className="delivery-slip" data-testid="delivery-slip">
           <Title order={2} size="h3">{institution?.name ?? 'campuscard'} — {t('delivery.slipHeading')}</Title>
           <Table variant="vertical" withTableBorder mt="sm">
