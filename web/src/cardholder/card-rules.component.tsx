@@ -18,7 +18,7 @@ export function CardRulesLink() {
         <Stack>
           <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="card-rules-text">{t('consents.rules.body')}</Text>
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpened(false)}>{t('consents.rules.close')}</Button>
+            <Button variant="default" onClick={() => setOpened(false)} data-testid="card-rules-close">{t('consents.rules.close')}</Button>
           </Group>
         </Stack>
       </Modal>
