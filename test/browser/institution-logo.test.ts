@@ -12,13 +12,11 @@ const LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="10
   <rect width="200" height="100" fill="#1d4f91"/>
 </svg>`;
 
-/** naturalWidth x naturalHeight of the first loaded image matching `selector`. */
+/** naturalWidth x naturalHeight of the first image matching `selector`, once it has loaded. */
 async function loadedSize(page: Page, selector: string): Promise<[number, number]> {
-  await page.waitForFunction((css) => {
-    const image = document.querySelector<HTMLImageElement>(css);
-    return image !== null && image.complete && image.naturalWidth > 0;
-  }, selector);
-  return page.$eval(selector, (image) => [(image as HTMLImageElement).naturalWidth, (image as HTMLImageElement).naturalHeight] as [number, number]);
+  const image = `document.querySelector(${JSON.stringify(selector)})`;
+  await page.waitForFunction(`${image} !== null && ${image}.complete && ${image}.naturalWidth > 0`);
+  return await page.evaluate(`[${image}.naturalWidth, ${image}.naturalHeight]`) as [number, number];
 }
 
 describe('the institution logo in Chromium', () => {

@@ -135,8 +135,8 @@ interface RendererSettings {
  * The SVG renderer, run by `node --input-type=module -e` in a process of its own: the SVG on
  * stdin, the PNG on stdout, and on failure a one-line reason on stderr with exit code 3 (not an
  * SVG) or 2 (cannot be drawn). Plain JavaScript in a string so that it runs the same from the
- * sources and from the server bundle. The density makes the declared size (CSS pixels, read at
- * 72 dpi) fill maxSide, bounded; the resize catches rounding.
+ * sources and from the server bundle. The density is chosen so that the declared size (read at
+ * 72 dpi) fills maxSide, within [1, maxDensity]; the final resize catches rounding.
  */
 const RENDERER_SOURCE = `
 const settings = JSON.parse(process.argv[1]);
@@ -193,8 +193,8 @@ function runRenderer(svg: Buffer): Promise<RenderOutcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', RENDERER_SOURCE, JSON.stringify(RENDERER_SETTINGS)], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      // Only what sharp needs: no secret of the server (database URL, keys) reaches librsvg.
-      env: { PATH: process.env.PATH ?? '' },
+      // No environment: no secret of the server (database URL, keys) reaches librsvg.
+      env: {},
     });
     const output: Buffer[] = [];
     const errors: Buffer[] = [];
