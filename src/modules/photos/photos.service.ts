@@ -52,6 +52,12 @@ function stored(row: repo.PhotoInfoRow): StoredPhoto {
  * Card photos: normalised JPEGs (see photo-processing.ts) stored in the database. Decoding an
  * upload is CPU work that must not hold a transaction (PGlite has one connection): call
  * {@link prepare} first, then {@link save} inside the transaction that needs the photo.
+ *
+ * Invariants (database-enforced, migration 0016): a person's identical bytes are stored once, and
+ * a person keeps only their current photo (the last uploaded) and the photos cards point to. The
+ * others are deleted when a transaction that saved a photo commits, so a caller may save first
+ * and point its card at the new photo afterwards in the same transaction. Stored photos never
+ * change, which is why cards can share one.
  */
 export function createPhotosService(deps: PhotosServiceDeps) {
   const { db } = deps;
@@ -62,7 +68,7 @@ export function createPhotosService(deps: PhotosServiceDeps) {
   }
 
   async function save(executor: Executor, personId: string, prepared: PreparedPhoto): Promise<StoredPhoto> {
-    return stored(await repo.insertPhoto(executor, {
+    return stored(await repo.upsertPhoto(executor, {
       personId,
       jpeg: prepared.jpeg,
       sha256: prepared.sha256,
@@ -79,7 +85,11 @@ export function createPhotosService(deps: PhotosServiceDeps) {
      */
     prepare,
 
-    /** Stores a prepared photo for a person, in the caller's transaction. */
+    /**
+     * Stores a prepared photo for a person as their current photo, in the caller's transaction.
+     * Bytes the person already has are not stored twice: that photo becomes current and is
+     * returned (also when two identical uploads run at once).
+     */
     save,
 
     /**
@@ -93,21 +103,27 @@ export function createPhotosService(deps: PhotosServiceDeps) {
       return inTransaction(db, context, (trx) => save(trx, personId, prepared));
     },
 
-    /** A photo's JPEG bytes and owner, or 404 `photo_not_found`. */
+    /**
+     * A photo's JPEG bytes and owner, or 404 `photo_not_found`. Inside a transaction the photo is
+     * locked against pruning until it ends, so the caller may point a card at it.
+     */
     async get(photoId: string, executor: Executor = db): Promise<{ id: string; personId: string; jpeg: Buffer; sha256: string }> {
-      const row = UUID.test(photoId) ? await repo.findPhoto(executor, photoId) : undefined;
+      const row = UUID.test(photoId) ? await repo.findPhoto(executor, photoId, executor.isTransaction) : undefined;
       if (!row) throw photoNotFound();
       return { id: row.id, personId: row.personId, jpeg: row.jpeg, sha256: row.sha256 };
     },
 
-    /** A new photo row with the same image (a renewed card keeps its own photo id); 404 if none. */
+    /**
+     * The photo a renewal carries over: the same stored photo, since photos never change and
+     * identical bytes are stored once; locked against pruning like {@link get}. 404 if none.
+     */
     async copy(executor: Executor, photoId: string): Promise<StoredPhoto> {
-      const row = UUID.test(photoId) ? await repo.copyPhoto(executor, photoId) : undefined;
+      const row = UUID.test(photoId) ? await repo.findPhotoInfo(executor, photoId, executor.isTransaction) : undefined;
       if (!row) throw photoNotFound();
       return stored(row);
     },
 
-    /** Descriptions of a person's photos, newest first (data export). */
+    /** Descriptions of a person's photos, latest upload first: the first is the current one (data export). */
     async listForPerson(executor: Executor, personId: string): Promise<PhotoInfo[]> {
       return (await repo.listPhotosOfPerson(executor, personId)).map((row) => ({
         ...stored(row),

@@ -9,6 +9,8 @@ export interface PhotosTable {
   height: number;
   sourceFormat: string;
   createdAt: Generated<Date>;
+  /** Last time these bytes were uploaded for the person; the latest is the person's current photo. */
+  uploadedAt: Generated<Date>;
 }
 
 export interface PhotosTables {
