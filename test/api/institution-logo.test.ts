@@ -257,6 +257,9 @@ test('an SVG logo stored by an older version is drawn into a PNG on first read, 
   const { db } = t.runtime.database;
   const legacy = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><rect width="100" height="50" fill="#0000ff"/></svg>';
   await db.updateTable('institution').set({ logo: Buffer.from(legacy), logoMime: 'image/svg+xml' }).where('id', '=', 1).execute();
+  const concurrent = await Promise.all(Array.from({ length: 5 }, () => servedLogo()));
+  assert.deepEqual(concurrent.map((logo) => [logo.status, logo.type]), Array.from({ length: 5 }, () => [200, 'image/png']),
+    'readers during the conversion all get the PNG');
   assert.deepEqual(await assertServedPng('legacy'), { width: 512, height: 256 });
   const row = await db.selectFrom('institution').select(['logo', 'logoMime']).where('id', '=', 1).executeTakeFirstOrThrow();
   assert.equal(row.logoMime, 'image/png', 'the PNG was stored back');

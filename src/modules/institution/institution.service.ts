@@ -73,6 +73,15 @@ export function createInstitutionService(db: Kysely<Database>) {
     };
   }
 
+  let legacyConversion: Promise<void> | undefined;
+
+  /** Draws a logo stored as SVG by an older version into a PNG and stores it back, or removes it. */
+  async function convertLegacyLogo(stored: Buffer): Promise<void> {
+    const converted = await processLogo(stored).catch(() => undefined);
+    await inTransaction(db, LOGO_CONVERSION_CONTEXT, (trx) =>
+      repo.replaceLogoIfUnchanged(trx, stored, converted?.bytes ?? null, converted?.mime ?? null));
+  }
+
   return {
     /** The institution, or a 404 problem when it was never set up. */
     async get(executor: Executor = db): Promise<InstitutionView> {
@@ -123,11 +132,10 @@ export function createInstitutionService(db: Kysely<Database>) {
       const row = await repo.findLogo(db);
       if (!row?.logo || !row.logoMime) return undefined;
       if (isStoredLogoMime(row.logoMime)) return { bytes: row.logo, mime: row.logoMime };
-      const stored = row.logo;
-      const converted = await processLogo(stored).catch(() => undefined);
-      await inTransaction(db, LOGO_CONVERSION_CONTEXT, (trx) =>
-        repo.replaceLogoIfUnchanged(trx, stored, converted?.bytes ?? null, converted?.mime ?? null));
-      // Whatever won a race with another upload or conversion is what the next read serves.
+      // Readers arriving during the conversion wait for it rather than start one each.
+      legacyConversion ??= convertLegacyLogo(row.logo).finally(() => { legacyConversion = undefined; });
+      await legacyConversion;
+      // Whatever won a race with another upload or conversion is what is served.
       const now = await repo.findLogo(db);
       return now?.logo && now.logoMime && isStoredLogoMime(now.logoMime) ? { bytes: now.logo, mime: now.logoMime } : undefined;
     },
