@@ -120,7 +120,9 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     dataDir: resolve(env.DATA_DIR?.trim() || './data'),
     demo,
-    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    // A demo runs in a terminal where the demo logins were just printed: two request lines per
+    // request at info would scroll them away at the first page load.
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, demo ? 'warn' : 'info'),
     runWorkers: boolean(env, 'RUN_WORKERS', true),
     cookieSecure: boolean(env, 'COOKIE_SECURE', publicUrl.startsWith('https:')),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),

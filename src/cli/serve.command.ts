@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import type { Config } from '../config.ts';
 import { startRuntime, type Runtime } from '../app/runtime.ts';
 import { seedDemo, type DemoLogin } from '../modules/demo/demo-seed.service.ts';
@@ -22,7 +23,7 @@ export async function serve(config: Config): Promise<void> {
   const logins = await prepareServing(runtime);
   await app.listen({ port: config.port, host: config.host });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  process.stdout.write(startupMessage(runtime, { url: config.publicUrl, seconds, logins }));
+  process.stdout.write(startupMessage(runtime, { url: config.publicUrl, seconds, logins, lanAddress: lanAddress() }));
   const workers = config.runWorkers
     ? setTimeout(() => {
       runtime.startWorkers().catch((error: Error) => {
@@ -55,11 +56,33 @@ export async function prepareServing(runtime: Runtime): Promise<DemoLogin[] | un
 }
 
 /**
- * The text printed once listening: the URL to open, the ESC Router in use, and the demo accounts
- * (with what each is for, in English and French) when they were just created.
+ * The machine's address on the local network (the first IPv4 address of an interface that is up
+ * and not loopback), for the PUBLIC_URL hint: a phone on the same network reaches the server
+ * there. Undefined when the machine has none (offline, or a container without one).
+ */
+export function lanAddress(interfaces: ReturnType<typeof networkInterfaces> = networkInterfaces()): string | undefined {
+  for (const addresses of Object.values(interfaces)) {
+    const found = addresses?.find((address) => address.family === 'IPv4' && !address.internal && !address.address.startsWith('169.254.'));
+    if (found) return found.address;
+  }
+  return undefined;
+}
+
+/** Whether a phone cannot open `url`: it names this machine by a loopback name or address. */
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host.endsWith('.localhost') || host.startsWith('127.') || host === '[::1]';
+}
+
+/**
+ * The text printed once listening: the URL to open, the ESC Router in use, how to make the QR
+ * codes open on a phone (when PUBLIC_URL names this machine by a loopback name, the codes point
+ * where a phone cannot go: the hint gives the command with the machine's LAN address), and the
+ * demo accounts (with what each is for, in English and French) when they were just created. Demo
+ * passwords are printed because they are demo data, public by design; no other password ever is.
  */
 export function startupMessage(runtime: Pick<Runtime, 'config' | 'database' | 'embeddedEscRouter'>,
-  start: { url: string; seconds: string; logins: DemoLogin[] | undefined }): string {
+  start: { url: string; seconds: string; logins: DemoLogin[] | undefined; lanAddress?: string | undefined }): string {
   const { config } = runtime;
   const lines = [
     '',
@@ -67,18 +90,33 @@ export function startupMessage(runtime: Pick<Runtime, 'config' | 'database' | 'e
     `  Open ${start.url} in a browser · Ouvrez ${start.url} dans un navigateur`,
     `  API documentation: ${start.url}/api/docs`,
     runtime.embeddedEscRouter
-      ? '  ESC Router: embedded simulator (demo, in memory) · Routeur ESC : simulateur intégré (démo, en mémoire)'
+      ? '  ESC Router: embedded simulator (demo, in memory) · Routeur ESC : simulateur intégré (démo, en mémoire)'
       : config.escRouterUrl ? `  ESC Router: ${config.escRouterUrl}` : '  ESC Router: off (ESC_ROUTER_URL is not set)',
   ];
+  if (isLoopbackUrl(start.url)) {
+    const port = new URL(start.url).port || String(config.port);
+    const host = start.lanAddress ?? '<this-machine-address>';
+    // A server listening on loopback only cannot be reached from the phone whatever PUBLIC_URL says.
+    const listen = config.host.startsWith('127.') || config.host === 'localhost' || config.host === '::1' ? 'HOST=0.0.0.0 ' : '';
+    lines.push(
+      '',
+      'To open the card QR codes with a phone on the same network, start with the address of this machine:',
+      'Pour ouvrir les QR codes des cartes avec un téléphone sur le même réseau, démarrez avec l’adresse de cette machine :',
+      `  ${listen}PUBLIC_URL=http://${host}:${port} npm start`,
+    );
+  }
   if (start.logins) {
     const width = Math.max(...start.logins.map((login) => login.email.length));
-    lines.push('', 'Demo accounts, shown only this once (DEMO=false: no demo data) · Comptes de démo, affichés une seule fois :');
+    lines.push('', 'Demo accounts, shown only this once (DEMO=false: no demo data) · Comptes de démo, affichés une seule fois :');
     for (const login of start.logins) {
       lines.push(`  ${login.email.padEnd(width)}  ${login.password}  ${login.purpose.en}`);
       lines.push(`  ${''.padEnd(width)}  ${''.padEnd(login.password.length)}  ${login.purpose.fr}`);
     }
   } else if (config.demo && config.databaseUrl === undefined) {
     lines.push(`  Demo accounts were printed at the first start; lost them? Stop, delete ${config.dataDir}, start again.`);
+  }
+  if (config.demo && config.logLevel === 'warn') {
+    lines.push('', 'Demo mode logs only warnings and errors (LOG_LEVEL=info for each request) · En mode démo, seuls les avertissements et erreurs sont journalisés (LOG_LEVEL=info pour chaque requête)');
   }
   return `${lines.join('\n')}\n\n`;
 }

@@ -40,7 +40,7 @@ describe('the embedded ESC Router of the demo', () => {
     assert.deepEqual(logins.map((login) => login.role), ['cardholder', 'manager', 'admin']);
     const message = startupMessage(t.runtime, { url: 'http://localhost:8080', seconds: '1.0', logins });
     assert.match(message, /Open http:\/\/localhost:8080 in a browser/);
-    assert.match(message, /ESC Router: embedded simulator \(demo, in memory\) · Routeur ESC : simulateur intégré/);
+    assert.match(message, /ESC Router: embedded simulator \(demo, in memory\) · Routeur ESC\u00a0: simulateur intégré/);
     for (const login of logins) {
       assert.ok(message.includes(login.email) && message.includes(login.password), `${login.email} is printed with its password`);
       assert.ok(message.includes(login.purpose.en) && message.includes(login.purpose.fr), `${login.email} says what it is for`);
