@@ -69,7 +69,7 @@ test('half of the calls answer 500: retried with backoff until the router equals
   w.sim.setFaults({});
   const counts = callCounts(w.sim);
   assert.ok((counts['POST /api/v2/persons 500'] ?? 0) > 20, JSON.stringify(counts));
-  const retried = await sync.entries({ status: 'done', limit: 200 });
+  const retried = (await sync.entries({ status: 'done', limit: 200 })).items;
   assert.ok(retried.some((entry) => entry.attempts > 1 && entry.lastError?.code === 'SIM-INJECTED-FAILURE'),
     'the last router error is kept on entries that needed several attempts');
   await assertRouterMatches(w.t, w.sim);
@@ -87,7 +87,7 @@ test('answers slower than the timeout: retried; the calls that landed late cause
   const first = await impatient.deliverPending();
   assert.equal(first.done, 0);
   assert.equal(first.retry, 16);
-  const timedOut = await impatient.entries({ status: 'pending', limit: 50 });
+  const timedOut = (await impatient.entries({ status: 'pending', limit: 50 })).items;
   assert.ok(timedOut.every((entry) => entry.lastError?.code === 'timeout'), JSON.stringify(timedOut[0]));
   // The router applies the abandoned calls all the same, late.
   await new Promise((resolve) => setTimeout(resolve, 2000));

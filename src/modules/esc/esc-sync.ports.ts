@@ -2,7 +2,8 @@ import type { Config } from '../../config.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { EscCardType } from '../../adapters/esc-router/esc-router.types.ts';
 import type { SyncPersonFacts, SyncSettings } from './domain/esc-sync-rules.ts';
-import type { EscSyncDeps } from './esc-sync.service.ts';
+import type { PersonScope } from './esc-sync.repository.ts';
+import type { EntryHolderFacts, EscSyncDeps } from './esc-sync.service.ts';
 
 /** The calls the ESC sync makes on the people context. */
 export interface EscPeoplePort {
@@ -11,6 +12,8 @@ export interface EscPeoplePort {
     academicLevel: number | null; rightsEnd: string | null; consentGranted: boolean;
   }>>;
   list(query: { sort?: 'created_at'; order?: 'asc'; limit?: number; cursor?: string | undefined }): Promise<{ items: Array<{ id: string }>; nextCursor: string | null }>;
+  personIdsInScope(scope: readonly string[] | null): PersonScope | undefined;
+  namesOf(ids: readonly string[]): Promise<Array<{ id: string; firstName: string; lastName: string; eppn: string }>>;
 }
 
 /** The calls the ESC sync makes on the cards context. */
@@ -33,14 +36,15 @@ function day(value: Date | string): string {
 /**
  * Adapts the people, cards and institution services to what the ESC sync reads: the current
  * facts of a batch of persons (two queries whatever its size), the institution-wide settings,
- * and every person for a reconcile.
+ * every person for a reconcile, and for the operators' list the scope of a limited manager and
+ * who the persons of a page are.
  */
 export function escSyncPorts(
   people: EscPeoplePort,
   cards: EscCardsPort,
   institution: EscInstitutionPort,
   config: Pick<Config, 'escCardType' | 'escVirtualCardType'>,
-): Pick<EscSyncDeps, 'loadFacts' | 'loadSettings' | 'candidates'> {
+): Pick<EscSyncDeps, 'loadFacts' | 'loadSettings' | 'candidates' | 'personIdsInScope' | 'loadHolders'> {
   return {
     async loadFacts(executor: Executor, personIds: readonly string[]): Promise<Map<string, SyncPersonFacts>> {
       const persons = await people.summariesWithConsent(personIds, 'esc', executor);
@@ -90,6 +94,21 @@ export function escSyncPorts(
         cardType: config.escCardType as EscCardType,
         virtualCardType: config.escVirtualCardType as EscCardType,
       };
+    },
+
+    personIdsInScope(personTypes: readonly string[] | null): PersonScope | undefined {
+      return people.personIdsInScope(personTypes);
+    },
+
+    async loadHolders(personIds: readonly string[]): Promise<Map<string, EntryHolderFacts>> {
+      const [names, held] = await Promise.all([people.namesOf(personIds), cards.cardsForSync(personIds)]);
+      const cardsOf = new Map<string, Array<EntryHolderFacts['cards'][number]>>();
+      for (const card of held) {
+        const list = cardsOf.get(card.personId) ?? [];
+        list.push({ id: card.id, escn: card.escn, state: card.state, createdAt: card.createdAt });
+        cardsOf.set(card.personId, list);
+      }
+      return new Map(names.map((name) => [name.id, { firstName: name.firstName, lastName: name.lastName, eppn: name.eppn, cards: cardsOf.get(name.id) ?? [] }]));
     },
 
     async *candidates(): AsyncIterable<string> {

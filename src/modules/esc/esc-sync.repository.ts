@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Expression } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { EscOutboxStatus } from './esc.tables.ts';
 
@@ -65,21 +65,31 @@ export async function findEntriesOfPerson(executor: Executor, personId: string, 
     .orderBy('id', 'desc').limit(limit).execute() as Promise<OutboxRow[]>;
 }
 
-/** Entries of a status, newest first. */
-export async function listEntries(executor: Executor, filter: { status?: EscOutboxStatus; personIds?: readonly string[]; limit: number; beforeId?: number }): Promise<OutboxRow[]> {
+/**
+ * The persons whose entries a caller may see, as a subquery of person ids built by the people
+ * context (a manager limited to some person types); absent: everybody.
+ */
+export type PersonScope = Expression<{ id: string }>;
+
+/**
+ * Entries of a status, newest first. The scope is applied by the database, before the limit, so
+ * a page holds `limit` entries the caller may see whenever that many exist.
+ */
+export async function listEntries(executor: Executor, filter: {
+  status?: EscOutboxStatus; personScope?: PersonScope | undefined; limit: number; beforeId?: number;
+}): Promise<OutboxRow[]> {
   let query = executor.selectFrom('escOutbox').select(ENTRY_COLUMNS);
   if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.personIds) {
-    if (filter.personIds.length === 0) return [];
-    query = query.where('personId', 'in', filter.personIds);
-  }
+  if (filter.personScope) query = query.where(sql<boolean>`person_id IN (${filter.personScope})`);
   if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
   return query.orderBy('id', 'desc').limit(filter.limit).execute() as Promise<OutboxRow[]>;
 }
 
-/** Counts per status, with the age of the oldest pending entry and how many are being retried. */
-export async function countEntries(executor: Executor): Promise<{ pending: number; failed: number; done: number; retrying: number; oldestPendingAt: Date | null }> {
-  const row = await executor.selectFrom('escOutbox')
+/** Counts per status, with the age of the oldest pending entry and how many are being retried; within the scope when given. */
+export async function countEntries(executor: Executor, personScope?: PersonScope): Promise<{ pending: number; failed: number; done: number; retrying: number; oldestPendingAt: Date | null }> {
+  let query = executor.selectFrom('escOutbox');
+  if (personScope) query = query.where(sql<boolean>`person_id IN (${personScope})`);
+  const row = await query
     .select([
       sql<number>`count(*) FILTER (WHERE status = 'pending')`.as('pending'),
       sql<number>`count(*) FILTER (WHERE status = 'failed')`.as('failed'),

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { AppDeps, AppInstance } from '../../app/app-types.ts';
 import { principalOf } from '../../platform/http/access.ts';
-import { notFound, ProblemError } from '../../platform/http/problem.ts';
+import { notFound } from '../../platform/http/problem.ts';
 import { actorOf, errorResponses, IdParams, Nullable, Uuid } from '../../platform/http/schemas.ts';
-import { coversPersonType, type Principal } from '../auth/domain/roles.ts';
+import { coversPersonType } from '../auth/domain/roles.ts';
 import { JobRunSchema } from '../jobs/jobs.routes.ts';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
@@ -28,6 +28,18 @@ const EntrySchema = Type.Object({
   replayedBy: Nullable(Type.String()),
   replayedAt: Nullable(Type.String()),
 }, { $id: 'EscSyncEntry' });
+
+const ListedEntrySchema = Type.Composite([EntrySchema, Type.Object({
+  holder: Nullable(Type.Object({
+    personId: Uuid,
+    firstName: Type.String(),
+    lastName: Type.String(),
+    eppn: Type.String({ description: 'Finds the holder\'s cards in the card list' }),
+  }, { description: 'The person the entry is about; null once the person is gone' })),
+  card: Nullable(Type.Object({ id: Uuid, escn: Type.String() }, {
+    description: 'The card whose move wrote the entry; for an entry about the person, their ENABLED card, else the newest numbered one; null when they hold none',
+  })),
+})], { $id: 'EscSyncListedEntry' });
 
 const StatusSchema = Type.Object({
   enabled: Type.Boolean({ description: 'False when no ESC Router is configured (ESC_ROUTER_URL): nothing is written or sent' }),
@@ -75,22 +87,7 @@ const EntryParams = Type.Object({ entryId: Type.Integer({ minimum: 1 }) }, { add
 export async function escSyncRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { escSync, people, cards } = deps.services;
   app.addSchema(EntrySchema);
-
-  /** For managers limited to some person types: which of these persons they may see. */
-  function visibleTo(principal: Principal): ((personIds: string[]) => Promise<Set<string>>) | undefined {
-    if (principal.personTypes === null) return undefined;
-    return async (personIds) => {
-      const visible = new Set<string>();
-      for (const personId of personIds) {
-        const person = await people.get(personId).catch((error: unknown) => {
-          if (error instanceof ProblemError && error.status === 404) return undefined;
-          throw error;
-        });
-        if (person && coversPersonType(principal, person.personType)) visible.add(personId);
-      }
-      return visible;
-    };
-  }
+  app.addSchema(ListedEntrySchema);
 
   app.get('/esc/sync/status', {
     config: { access: { roles: ['admin', 'manager'] } },
@@ -99,27 +96,29 @@ export async function escSyncRoutes(app: AppInstance, deps: AppDeps): Promise<vo
       summary: 'ESC Router sync: counts of pending, failed and done entries, and the most recent failures',
       response: { 200: StatusSchema, ...errorResponses(401, 403) },
     },
-  }, async (request) => escSync.status(visibleTo(principalOf(request))));
+  }, async (request) => escSync.status(principalOf(request).personTypes));
 
   app.get('/esc/sync/entries', {
     config: { access: { roles: ['admin', 'manager'] } },
     schema: {
       tags: ['esc'],
-      summary: 'Outbox entries, newest first (page with beforeId = the last id seen)',
+      summary: 'Outbox entries, newest first, with their holder and card; a manager limited to some person types gets theirs only (next page: beforeId = nextBeforeId)',
       querystring: Type.Object({
         status: Type.Optional(EntryStatus),
         limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
         beforeId: Type.Optional(Type.Integer({ minimum: 1 })),
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(Type.Ref('EscSyncEntry')) }), ...errorResponses(400, 401, 403) },
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Ref('EscSyncListedEntry')),
+          nextBeforeId: Nullable(Type.Integer({ description: 'Pass it as beforeId for the next page; null on the last page' })),
+        }),
+        ...errorResponses(400, 401, 403),
+      },
     },
   }, async (request) => {
     const { status, limit, beforeId } = request.query;
-    const items = await escSync.entries({ ...(status ? { status } : {}), limit, ...(beforeId ? { beforeId } : {}) });
-    const visible = visibleTo(principalOf(request));
-    if (!visible) return { items };
-    const allowed = await visible([...new Set(items.map((item) => item.personId))]);
-    return { items: items.filter((item) => allowed.has(item.personId)) };
+    return escSync.entries({ ...(status ? { status } : {}), limit, ...(beforeId ? { beforeId } : {}), personTypes: principalOf(request).personTypes });
   });
 
   app.get('/persons/:id/esc-sync', {

@@ -15,7 +15,7 @@ import {
   type SyncSettings,
 } from './domain/esc-sync-rules.ts';
 import * as repo from './esc-sync.repository.ts';
-import type { OutboxError, OutboxRow, Settlement } from './esc-sync.repository.ts';
+import type { OutboxError, OutboxRow, PersonScope, Settlement } from './esc-sync.repository.ts';
 import type { EscOutboxStatus } from './esc.tables.ts';
 
 /** pg-boss queues of the ESC sync (declared in job-definitions). */
@@ -76,6 +76,13 @@ export interface EscSyncDeps {
   loadSettings(executor: Executor): Promise<SyncSettings | undefined>;
   /** Persons that may have something at the router (every person, or at least every card holder). */
   candidates(): AsyncIterable<string>;
+  /**
+   * The persons a manager limited to these person types may see, as a subquery of person ids
+   * (built by the people context) that the outbox queries embed; undefined for no limits.
+   */
+  personIdsInScope(personTypes: readonly string[] | null): PersonScope | undefined;
+  /** Names, eppns and numbered cards of these persons, by id (unknown ids left out): what labels entries. */
+  loadHolders(personIds: readonly string[]): Promise<Map<string, EntryHolderFacts>>;
   /** Replaces the HTTP client (tests). */
   client?: EscRouterClient;
 }
@@ -98,6 +105,29 @@ export interface OutboxEntryView {
   doneAt: string | null;
   replayedBy: string | null;
   replayedAt: string | null;
+}
+
+/** Who an entry's person is and which numbered cards they hold. */
+export interface EntryHolderFacts {
+  firstName: string;
+  lastName: string;
+  eppn: string;
+  cards: ReadonlyArray<{ id: string; escn: string; state: string; createdAt: Date }>;
+}
+
+/**
+ * An entry as the operators' list shows it: with its holder (null once the person is gone) and
+ * the card it is about (null when the person holds no numbered card).
+ */
+export interface ListedEntryView extends OutboxEntryView {
+  holder: { personId: string; firstName: string; lastName: string; eppn: string } | null;
+  card: { id: string; escn: string } | null;
+}
+
+/** A page of entries, newest first; `nextBeforeId` asks for the following page (null: none). */
+export interface EntryPage {
+  items: ListedEntryView[];
+  nextBeforeId: number | null;
 }
 
 /** Overall state of the sync, for operators. */
@@ -211,6 +241,27 @@ function entryView(row: OutboxRow): OutboxEntryView {
     doneAt: iso(row.doneAt),
     replayedBy: row.replayedBy,
     replayedAt: iso(row.replayedAt),
+  };
+}
+
+/**
+ * The card an entry is about: the card whose move wrote it; for an entry about the person (consent,
+ * data change), their ENABLED card, else the newest numbered one.
+ */
+function cardOfEntry(row: OutboxRow, holder: EntryHolderFacts | undefined): ListedEntryView['card'] {
+  const { cardId, escn } = row.target;
+  if (cardId && escn) return { id: cardId, escn };
+  const cards = holder?.cards ?? [];
+  const chosen = cards.find((card) => card.state === 'ENABLED')
+    ?? cards.reduce<EntryHolderFacts['cards'][number] | undefined>((newest, card) => (!newest || card.createdAt > newest.createdAt ? card : newest), undefined);
+  return chosen ? { id: chosen.id, escn: chosen.escn } : null;
+}
+
+function listedEntryView(row: OutboxRow, holder: EntryHolderFacts | undefined): ListedEntryView {
+  return {
+    ...entryView(row),
+    holder: holder ? { personId: row.personId, firstName: holder.firstName, lastName: holder.lastName, eppn: holder.eppn } : null,
+    card: cardOfEntry(row, holder),
   };
 }
 
@@ -750,14 +801,14 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       return repo.countBacklog(db);
     },
 
-    /** Overall counts and the most recent failures. `visible` filters failures (managers limited to some person types). */
-    async status(visible?: (personIds: string[]) => Promise<Set<string>>): Promise<EscSyncStatusView> {
-      const counts = await repo.countEntries(db);
-      let failures = await repo.listEntries(db, { status: 'failed', limit: RECENT_FAILURES });
-      if (visible) {
-        const allowed = await visible([...new Set(failures.map((row) => row.personId))]);
-        failures = failures.filter((row) => allowed.has(row.personId));
-      }
+    /**
+     * Overall counts and the most recent failures, of the persons of `personTypes` only for a
+     * manager limited to them (null: everybody), counted and listed by the database.
+     */
+    async status(personTypes: readonly string[] | null = null): Promise<EscSyncStatusView> {
+      const personScope = deps.personIdsInScope(personTypes);
+      const counts = await repo.countEntries(db, personScope);
+      const failures = await repo.listEntries(db, { status: 'failed', personScope, limit: RECENT_FAILURES });
       return {
         enabled,
         router: !enabled ? null : deps.config.escRouterSimulator ? 'embedded_simulator' : 'external',
@@ -768,15 +819,25 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       };
     },
 
-    /** Entries, newest first, optionally of one status. */
-    async entries(filter: { status?: EscOutboxStatus; limit?: number; beforeId?: number; personIds?: readonly string[] }): Promise<OutboxEntryView[]> {
+    /**
+     * A page of entries, newest first, optionally of one status, each with its holder and card.
+     * For a manager limited to some person types (`personTypes`), the database keeps only their
+     * persons' entries before counting the page: a page is full whenever enough entries exist.
+     */
+    async entries(filter: { status?: EscOutboxStatus; limit?: number; beforeId?: number; personTypes?: readonly string[] | null }): Promise<EntryPage> {
+      const limit = filter.limit ?? 50;
       const rows = await repo.listEntries(db, {
         ...(filter.status ? { status: filter.status } : {}),
-        ...(filter.personIds ? { personIds: filter.personIds } : {}),
+        personScope: deps.personIdsInScope(filter.personTypes ?? null),
         ...(filter.beforeId !== undefined ? { beforeId: filter.beforeId } : {}),
-        limit: filter.limit ?? 50,
+        limit: limit + 1,
       });
-      return rows.map(entryView);
+      const page = rows.slice(0, limit);
+      const holders = await deps.loadHolders([...new Set(page.map((row) => row.personId))]);
+      return {
+        items: page.map((row) => listedEntryView(row, holders.get(row.personId))),
+        nextBeforeId: rows.length > limit ? page.at(-1)?.id ?? null : null,
+      };
     },
 
     /** One entry, or 404 `esc_entry_not_found`. */

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Expression, type RawBuilder, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { ConsentChannel, ConsentKind, PersonType, PersonsTable } from './people.tables.ts';
 
@@ -321,5 +321,21 @@ export async function findPersonsWithConsent(db: Executor, ids: readonly string[
       'persons.rightsEnd', 'persons.personType', sql<boolean>`coalesce(pc.granted, false)`.as('consentGranted')])
     .where('persons.id', 'in', ids)
     .execute() as Promise<PersonConsentSummaryRow[]>;
+}
+
+/**
+ * The ids of the persons of these types, as a subquery another context embeds in its own
+ * statement: its rows are then limited to a manager's person types by the database, so a page of
+ * them is full. No type at all selects nobody.
+ */
+export function personIdsOfTypes(db: Executor, personTypes: readonly string[]): Expression<{ id: string }> {
+  const query = db.selectFrom('persons').select('id');
+  return personTypes.length === 0 ? query.where(sql<boolean>`false`) : query.where('personType', 'in', personTypes as PersonType[]);
+}
+
+/** The names and eppns of these persons, in one query; ids that do not exist are left out. */
+export async function findPersonNames(db: Executor, ids: readonly string[]): Promise<Array<{ id: string; firstName: string; lastName: string; eppn: string }>> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('persons').select(['id', 'firstName', 'lastName', 'eppn']).where('id', 'in', ids).execute();
 }
 

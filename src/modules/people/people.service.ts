@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Expression, Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, isUniqueViolation, type ActorContext, type Executor } from '../../platform/db/database.ts';
 import { badRequest, conflict, unprocessable, type ProblemItem } from '../../platform/http/problem.ts';
@@ -451,6 +451,20 @@ export function createPeopleService(deps: PeopleServiceDeps) {
      */
     async summariesWithConsent(ids: readonly string[], kind: ConsentKind, executor: Executor = db): Promise<repo.PersonConsentSummaryRow[]> {
       return repo.findPersonsWithConsent(executor, ids.filter((id) => UUID.test(id)), kind);
+    },
+
+    /**
+     * The ids of the persons `scope` covers, as a subquery for another context to embed in its
+     * own SQL, so that its rows are limited by the database and its pages stay full; undefined
+     * when the scope has no limits.
+     */
+    personIdsInScope(scope: PersonTypeScope): Expression<{ id: string }> | undefined {
+      return scope === null ? undefined : repo.personIdsOfTypes(db, scope);
+    },
+
+    /** Names and eppns of many persons at once (to label another context's rows); unknown ids are left out. */
+    async namesOf(ids: readonly string[], executor: Executor = db): Promise<Array<{ id: string; firstName: string; lastName: string; eppn: string }>> {
+      return repo.findPersonNames(executor, ids.filter((id) => UUID.test(id)));
     },
 
     notWritableEppns,

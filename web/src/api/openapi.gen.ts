@@ -7833,7 +7833,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Outbox entries, newest first (page with beforeId = the last id seen) */
+        /** Outbox entries, newest first, with their holder and card; a manager limited to some person types gets theirs only (next page: beforeId = nextBeforeId) */
         get: {
             parameters: {
                 query: {
@@ -7854,7 +7854,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["def-0"][];
+                            items: components["schemas"]["def-1"][];
+                            /** @description Pass it as beforeId for the next page; null on the last page */
+                            nextBeforeId: number | null;
                         };
                     };
                 };
@@ -9164,6 +9166,52 @@ export interface components {
             doneAt: string | null;
             replayedBy: string | null;
             replayedAt: string | null;
+        };
+        /** EscSyncListedEntry */
+        "def-1": {
+            id: number;
+            /** Format: uuid */
+            personId: string;
+            /** @enum {string} */
+            operation: "sync_person";
+            /** @description What triggered it: card_enabled, card_disabled, card_caduc, consent_withdrawn, person_changed… */
+            reason: string;
+            target: {
+                [key: string]: string;
+            };
+            status: "pending" | "done" | "failed";
+            attempts: number;
+            nextAttemptAt: string | null;
+            lastError: {
+                code: string;
+                message: string;
+                routerStatus: number | null;
+            } | null;
+            result: {
+                [key: string]: unknown;
+            } | null;
+            /** @description A later successful delivery of the same person resolved this failure */
+            supersededBy: number | null;
+            createdBy: string;
+            createdAt: string;
+            doneAt: string | null;
+            replayedBy: string | null;
+            replayedAt: string | null;
+            /** @description The person the entry is about; null once the person is gone */
+            holder: {
+                /** Format: uuid */
+                personId: string;
+                firstName: string;
+                lastName: string;
+                /** @description Finds the holder's cards in the card list */
+                eppn: string;
+            } | null;
+            /** @description The card whose move wrote the entry; for an entry about the person, their ENABLED card, else the newest numbered one; null when they hold none */
+            card: {
+                /** Format: uuid */
+                id: string;
+                escn: string;
+            } | null;
         };
     };
     responses: never;
