@@ -182,11 +182,11 @@ describe('cardholder pages in Chromium', () => {
 
     // A text file named like a photo: refused by its content, before anything is sent.
     await page.getByTestId('photo-file').setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is not an image at all') });
-    await page.getByText("Ce fichier n'est pas une photo JPEG ou PNG.").waitFor();
-    // A photo above the size limit.
-    const big = Buffer.concat([await portraitJpeg(), Buffer.alloc(6 * 1024 * 1024, 0)]);
+    await page.getByText('Ce fichier n’est pas une photo JPEG ou PNG.').waitFor();
+    // A file above the size limit of originals (any phone photo is below it: it is scaled down before upload).
+    const big = Buffer.concat([await portraitJpeg(), Buffer.alloc(31 * 1024 * 1024, 0)]);
     await page.getByTestId('photo-file').setInputFiles({ name: 'big.jpg', mimeType: 'image/jpeg', buffer: big });
-    await page.getByText(/La photo est trop volumineuse \(5\sMo au plus\)/).waitFor();
+    await page.getByText(/La photo est trop volumineuse \(30\sMo au plus\)/).waitFor();
     await assertAccessible(page, 'request form with a photo error');
     await screenshot(page, '16-request-photo-too-large');
     // Submitting without an accepted photo sends nothing and keeps the message by the photo.
@@ -226,6 +226,7 @@ describe('cardholder pages in Chromium', () => {
     await page.getByTestId('reenable').click();
     await page.locator(`[data-testid="my-card"][data-card-id="${cardId}"][data-state="ENABLED"]`).waitFor();
     await page.getByTestId('renew').click();
+    await page.getByTestId('confirm-action').click();
     await page.locator('[data-testid="my-card"][data-state="RENEWED"]').waitFor();
     await assertAccessible(page, 'my cards with a renewal');
     await screenshot(page, '37-student-renewal');
@@ -253,7 +254,7 @@ describe('cardholder pages in Chromium', () => {
     await page.getByTestId('virtual-card').waitFor();
     assert.match(await page.getByTestId('card-face').innerText(), /HORSLIGNE/);
     await page.locator('[data-testid="validity"][data-validity="offline"]').waitFor();
-    assert.match(await page.getByTestId('validity-checked').innerText(), /Dernier état connu : Carte valide/);
+    assert.match(await page.getByTestId('validity-checked').innerText(), /Dernier état connu\u00a0: Carte valide/);
     const qrLoaded = await page.getByTestId('qr-code').locator('img').evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth > 0);
     assert.ok(qrLoaded, 'the QR code comes from the cache');
     await screenshot(page, '38-phone-virtual-card-offline');

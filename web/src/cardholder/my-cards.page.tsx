@@ -1,4 +1,4 @@
-import { Accordion, Alert, Anchor, Button, Card as Panel, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Accordion, Alert, Anchor, Button, Card as Panel, Group, Loader, Modal, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
@@ -16,10 +16,14 @@ import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { DisableCardModal } from './disable-card.modal.tsx';
 
 const SELF_REASONS = ['LOST', 'THEFT', 'OUT_OF_ORDER'];
+/** States of a card that is being made or works: no other request makes sense beside it. */
+const IN_PROGRESS_STATES = ['IN_PRINT', 'PRINTED', 'IN_ENCODE', 'ENCODED', 'ENABLED'];
 
-/** True when the holder may turn this disabled card back on (no manager or system decision). */
-function canReenable(card: Card): boolean {
-  return card.state === 'DISABLED' && card.disable !== null && card.disable.by === 'self' && SELF_REASONS.includes(card.disable.reason);
+type Action = 'reenable' | 'renew' | 'cancel';
+
+/** True when the server says the holder may move this card to `to` now (the state machine decides). */
+function allows(card: Card, to: string): boolean {
+  return card.allowedMoves?.includes(to as NonNullable<Card['allowedMoves']>[number]) ?? false;
 }
 
 /** The cardholder's home: every card with its state, what can be done with it, and its history. */
@@ -33,15 +37,23 @@ export function MyCardsPage() {
   const [disabling, setDisabling] = useState<Card | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<{ card: Card; action: 'renew' | 'cancel' } | null>(null);
   const location = useLocation();
   const arrivedWith = (location.state as { notice?: string } | null)?.notice;
-  const [notice, setNotice] = useState<string | null>(arrivedWith ? t(arrivedWith) : null);
+  const [notice, setNotice] = useState<string | null>(null);
 
   const reasons = institution?.settings?.selfServiceDisableReasons ?? SELF_REASONS;
   const items = cards.data?.items ?? [];
-  const hasOpenCard = items.some((card) => isPending(card.state) || ['IN_PRINT', 'PRINTED', 'IN_ENCODE', 'ENCODED', 'ENABLED', 'DISABLED'].includes(card.state));
+  const hasPending = items.some((card) => isPending(card.state));
+  const inProgress = hasPending || items.some((card) => IN_PROGRESS_STATES.includes(card.state));
+  // The newest suspended card, when nothing replaces it yet: its holder is offered a replacement.
+  const replaceable = inProgress ? undefined : items.find((card) => card.state === 'DISABLED' && card.disable?.reason !== 'MANAGER');
+  const canRequest = !inProgress && !items.some((card) => card.state === 'DISABLED');
+  // "Your request is sent" stays true only while a request is pending (the notice is kept in the
+  // browser history, so it would otherwise come back over a card that works by now).
+  const requestNotice = arrivedWith && hasPending ? t(arrivedWith) : null;
 
-  async function act(card: Card, action: 'reenable' | 'renew' | 'cancel') {
+  async function act(card: Card, action: Action) {
     setBusy(`${action}-${card.id}`);
     setActionError(null);
     setNotice(null);
@@ -62,11 +74,11 @@ export function MyCardsPage() {
     <Stack maw={720}>
       <Group justify="space-between">
         <Title order={1} size="h2">{t('myCards.title')}</Title>
-        {!hasOpenCard && cards.data ? (
+        {canRequest && cards.data ? (
           <Button component={Link} to="/me/request" data-testid="request-card-link">{t('myCards.requestCard')}</Button>
         ) : null}
       </Group>
-      {notice ? <Alert color="green" role="status" data-testid="notice">{notice}</Alert> : null}
+      {notice ?? requestNotice ? <Alert color="green" role="status" data-testid="notice">{notice ?? requestNotice}</Alert> : null}
       <ProblemAlert error={actionError} />
       <ProblemAlert error={cards.error} />
       {cards.loading && !cards.data ? <Loader role="status" aria-label={t('common.loading')} /> : null}
@@ -99,25 +111,36 @@ export function MyCardsPage() {
               {card.escn && ['ENABLED', 'DISABLED', 'ENCODED', 'CADUC'].includes(card.state) ? (
                 <Button component={Link} to={`/me/cards/${card.id}`} data-testid="open-virtual-card">{t('myCards.showVirtual')}</Button>
               ) : null}
-              {card.state === 'ENABLED' ? (
+              {card.state === 'ENABLED' && allows(card, 'DISABLED') ? (
                 <Button color="red" variant="outline" onClick={() => setDisabling(card)} data-testid="declare-lost">{t('myCards.declare')}</Button>
               ) : null}
-              {canReenable(card) ? (
+              {replaceable?.id === card.id ? (
+                <Button component={Link} to="/me/request" data-testid="request-replacement">{t('myCards.requestReplacement')}</Button>
+              ) : null}
+              {card.state === 'DISABLED' && allows(card, 'ENABLED') ? (
                 <Button variant="outline" loading={busy === `reenable-${card.id}`} onClick={() => void act(card, 'reenable')} data-testid="reenable">
                   {t('myCards.reenable')}
                 </Button>
               ) : null}
-              {['ENABLED', 'DESTROYED'].includes(card.state) && !items.some((other) => isPending(other.state)) ? (
-                <Button variant="default" loading={busy === `renew-${card.id}`} onClick={() => void act(card, 'renew')} data-testid="renew">
+              {allows(card, 'RENEWED') && !hasPending ? (
+                <Button variant="default" loading={busy === `renew-${card.id}`} onClick={() => setConfirming({ card, action: 'renew' })} data-testid="renew">
                   {t('myCards.renew')}
                 </Button>
               ) : null}
-              {['NEW', 'RENEWED'].includes(card.state) ? (
-                <Button variant="default" loading={busy === `cancel-${card.id}`} onClick={() => void act(card, 'cancel')} data-testid="cancel-request">
+              {allows(card, 'CANCELED') ? (
+                <Button variant="default" loading={busy === `cancel-${card.id}`} onClick={() => setConfirming({ card, action: 'cancel' })} data-testid="cancel-request">
                   {t('myCards.cancel')}
                 </Button>
               ) : null}
             </Group>
+            {card.state === 'DISABLED' && replaceable?.id === card.id ? (
+              <Text size="sm" c="dimmed" data-testid="replacement-help">
+                {t(allows(card, 'ENABLED') ? 'myCards.replacementHelp' : 'myCards.replacementHelpNoReenable')}
+              </Text>
+            ) : null}
+            {card.state === 'DISABLED' && replaceable?.id !== card.id && card.disable?.by !== 'manager' && !allows(card, 'ENABLED') ? (
+              <Text size="sm" c="dimmed" data-testid="replaced-help">{t('myCards.replacedHelp')}</Text>
+            ) : null}
             <Accordion variant="contained" chevronPosition="left">
               <Accordion.Item value="history">
                 <Accordion.Control>{t('myCards.history')}</Accordion.Control>
@@ -127,6 +150,31 @@ export function MyCardsPage() {
           </Stack>
         </Panel>
       ))}
+      <Modal
+        opened={confirming !== null}
+        onClose={() => setConfirming(null)}
+        title={confirming ? t(`myCards.confirm.${confirming.action}.title`) : ''}
+        centered
+        data-testid="confirm-dialog"
+      >
+        <Stack>
+          <Text size="sm">{confirming ? t(`myCards.confirm.${confirming.action}.body`) : ''}</Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirming(null)} data-testid="confirm-back">{t('myCards.confirm.back')}</Button>
+            <Button
+              color={confirming?.action === 'cancel' ? 'red' : undefined}
+              onClick={() => {
+                if (!confirming) return;
+                setConfirming(null);
+                void act(confirming.card, confirming.action);
+              }}
+              data-testid="confirm-action"
+            >
+              {confirming ? t(`myCards.confirm.${confirming.action}.confirm`) : ''}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
       {disabling ? (
         <DisableCardModal
           card={disabling}

@@ -1,12 +1,12 @@
 import { useEffect, useRef, type KeyboardEvent, type PointerEvent } from 'react';
-import { clampPan, drawPhoto, type PhotoTransform } from './photo-transform.ts';
+import { clampPan, drawPhoto, PHOTO_MAX_ZOOM, type PhotoImage, type PhotoTransform } from './photo-transform.ts';
 
 /**
  * A canvas showing the framed photo. When `onChange` is given it is the editing surface: drag
  * (mouse, touch or pen) or arrow keys move the photo, + and - zoom.
  */
 export function PhotoCanvas({ image, transform, width, height, onChange, label, testId }: {
-  image: HTMLImageElement | null;
+  image: PhotoImage | null;
   transform: PhotoTransform;
   width: number;
   height: number;
@@ -53,7 +53,7 @@ export function PhotoCanvas({ image, transform, width, height, onChange, label, 
       onChange({ ...transform, panX: clampPan(transform.panX + move[0], transform.zoom), panY: clampPan(transform.panY + move[1], transform.zoom) });
     } else if (event.key === '+' || event.key === '=') {
       event.preventDefault();
-      onChange({ ...transform, zoom: Math.min(3, transform.zoom + 0.1) });
+      onChange({ ...transform, zoom: Math.min(PHOTO_MAX_ZOOM, transform.zoom + 0.1) });
     } else if (event.key === '-') {
       event.preventDefault();
       onChange({ ...transform, zoom: Math.max(1, transform.zoom - 0.1) });

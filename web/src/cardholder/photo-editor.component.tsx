@@ -3,10 +3,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatBytes } from '../shared/format.ts';
 import { PhotoCanvas } from './photo-canvas.component.tsx';
-import { loadPhoto, NEUTRAL_TRANSFORM, PHOTO_MAX_BYTES, type PhotoTransform } from './photo-transform.ts';
+import { loadPhoto, NEUTRAL_TRANSFORM, PHOTO_MAX_ZOOM, PHOTO_SOURCE_MAX_BYTES, type PhotoImage, type PhotoTransform } from './photo-transform.ts';
 
 export interface PhotoEditorValue {
-  image: HTMLImageElement | null;
+  image: PhotoImage | null;
   transform: PhotoTransform;
   fileName: string | null;
 }
@@ -16,7 +16,8 @@ export const EMPTY_PHOTO: PhotoEditorValue = { image: null, transform: NEUTRAL_T
 /**
  * Choose a photo (file or the device's front camera), then frame it: zoom, quarter turns,
  * straighten, and drag or arrow keys to move. Files are checked (type by content, size) before
- * anything is decoded; problems are shown under the field. `error` is an error from the server.
+ * anything is decoded; any phone photo fits, since what is uploaded is the framed photo rendered
+ * at card size. Problems are shown under the field. `error` is an error from the server.
  */
 export function PhotoEditor({ value, onChange, error }: {
   value: PhotoEditorValue;
@@ -34,7 +35,7 @@ export function PhotoEditor({ value, onChange, error }: {
     const result = await loadPhoto(file);
     setLoading(false);
     if (!result.ok) {
-      setLocalError(t(`errors.${result.problem}`, { max: formatBytes(PHOTO_MAX_BYTES) }));
+      setLocalError(t(`errors.${result.problem}`, { max: formatBytes(PHOTO_SOURCE_MAX_BYTES) }));
       return;
     }
     onChange({ image: result.image, transform: NEUTRAL_TRANSFORM, fileName: file.name });
@@ -47,7 +48,7 @@ export function PhotoEditor({ value, onChange, error }: {
   return (
     <Input.Wrapper
       label={t('request.photo.label')}
-      description={t('request.photo.description', { max: formatBytes(PHOTO_MAX_BYTES) })}
+      description={t('request.photo.description', { max: formatBytes(PHOTO_SOURCE_MAX_BYTES) })}
       error={shownError}
       required
       id="photo"
@@ -81,7 +82,7 @@ export function PhotoEditor({ value, onChange, error }: {
                 <Text size="sm" fw={500} id="zoom-label">{t('request.photo.zoom')}</Text>
                 <Slider
                   min={1}
-                  max={3}
+                  max={PHOTO_MAX_ZOOM}
                   step={0.05}
                   value={value.transform.zoom}
                   onChange={(zoom) => setTransform({ ...value.transform, zoom })}

@@ -1,8 +1,29 @@
 /** Card photo format: 4:5 portrait, the size the server normalises to. */
 export const PHOTO_OUTPUT_WIDTH = 480;
 export const PHOTO_OUTPUT_HEIGHT = 600;
-/** Largest upload accepted (the server's default PHOTO_MAX_BYTES); checked before reading. */
+/** Largest upload the server accepts by default (PHOTO_MAX_BYTES); the rendered photo stays far below. */
 export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
+/**
+ * Largest original accepted from the device, checked before reading: any phone photo (a
+ * 12-megapixel JPEG weighs 3 to 10 MB). It is never uploaded as is: `renderPhoto` sends the
+ * framed 480 × 600 JPEG.
+ */
+export const PHOTO_SOURCE_MAX_BYTES = 30 * 1024 * 1024;
+/** Highest zoom the editors offer. */
+export const PHOTO_MAX_ZOOM = 3;
+/**
+ * Short side of the working copy of a large original: the frame at the highest zoom shows at
+ * most this many source pixels, so nothing visible is lost, and dragging stays smooth on a phone.
+ */
+const WORKING_SHORT_SIDE = PHOTO_OUTPUT_HEIGHT * PHOTO_MAX_ZOOM;
+
+/** A decoded photo: a chosen file (a bitmap) or a stored photo loaded for retouching (an image). */
+export type PhotoImage = HTMLImageElement | ImageBitmap;
+
+/** The pixel size of a decoded photo. */
+export function imageSize(image: PhotoImage): { width: number; height: number } {
+  return 'naturalWidth' in image ? { width: image.naturalWidth, height: image.naturalHeight } : { width: image.width, height: image.height };
+}
 /** Smallest source that still prints sharp enough (the server refuses smaller ones too). */
 export const PHOTO_MIN_WIDTH = 150;
 export const PHOTO_MIN_HEIGHT = 200;
@@ -42,34 +63,62 @@ export async function loadPhotoUrl(url: string): Promise<HTMLImageElement> {
 }
 
 /**
- * Checks and decodes a chosen file. Refuses, before decoding, files above the size limit and
- * files whose content is not JPEG or PNG; then refuses images too small to print.
+ * Checks and decodes a chosen file. Refuses, before decoding, files above
+ * `PHOTO_SOURCE_MAX_BYTES` and files whose content is not JPEG or PNG; then refuses images too
+ * small to print. A large original is decoded once (`createImageBitmap`, which applies the EXIF
+ * orientation) and kept as a smaller working copy.
  */
-export async function loadPhoto(file: File): Promise<{ ok: true; image: HTMLImageElement } | { ok: false; problem: PhotoProblem }> {
-  if (file.size > PHOTO_MAX_BYTES) return { ok: false, problem: 'photo_too_large' };
+export async function loadPhoto(file: File): Promise<{ ok: true; image: PhotoImage } | { ok: false; problem: PhotoProblem }> {
+  if (file.size > PHOTO_SOURCE_MAX_BYTES) return { ok: false, problem: 'photo_too_large' };
   const type = await sniffImageType(file);
   if (!type) return { ok: false, problem: 'photo_type_unsupported' };
-  const url = URL.createObjectURL(file);
+  let image: PhotoImage;
   try {
-    const image = new Image();
-    image.decoding = 'async';
-    image.src = url;
-    await image.decode();
-    if (image.naturalWidth < PHOTO_MIN_WIDTH || image.naturalHeight < PHOTO_MIN_HEIGHT) return { ok: false, problem: 'photo_too_small' };
-    return { ok: true, image };
+    image = typeof createImageBitmap === 'function' ? await createImageBitmap(file) : await decodeAsImage(file);
   } catch {
-    URL.revokeObjectURL(url);
     return { ok: false, problem: 'photo_unreadable' };
   }
+  const { width, height } = imageSize(image);
+  if (width < PHOTO_MIN_WIDTH || height < PHOTO_MIN_HEIGHT) return { ok: false, problem: 'photo_too_small' };
+  return { ok: true, image: image instanceof ImageBitmap ? await workingCopy(image) : image };
+}
+
+/** Browsers without `createImageBitmap`: decode through an image element. */
+async function decodeAsImage(file: File): Promise<HTMLImageElement> {
+  const url = URL.createObjectURL(file);
+  const image = new Image();
+  image.decoding = 'async';
+  image.src = url;
+  try {
+    await image.decode();
+    return image;
+  } catch (error) {
+    URL.revokeObjectURL(url);
+    throw error;
+  }
+}
+
+/** The original itself when it is small enough, else a copy whose short side is `WORKING_SHORT_SIDE`. */
+async function workingCopy(original: ImageBitmap): Promise<ImageBitmap> {
+  const scale = WORKING_SHORT_SIDE / Math.min(original.width, original.height);
+  if (scale >= 1) return original;
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(original.width * scale);
+  canvas.height = Math.round(original.height * scale);
+  const context = canvas.getContext('2d');
+  if (!context) return original;
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(original, 0, 0, canvas.width, canvas.height);
+  original.close();
+  return createImageBitmap(canvas);
 }
 
 /**
  * Draws the framed photo into a `width` x `height` canvas context: the image covers the frame at
  * zoom 1 whatever its orientation, then is zoomed, turned and moved as the person chose.
  */
-export function drawPhoto(context: CanvasRenderingContext2D, image: HTMLImageElement, transform: PhotoTransform, width: number, height: number): void {
-  const sourceWidth = image.naturalWidth;
-  const sourceHeight = image.naturalHeight;
+export function drawPhoto(context: CanvasRenderingContext2D, image: PhotoImage, transform: PhotoTransform, width: number, height: number): void {
+  const { width: sourceWidth, height: sourceHeight } = imageSize(image);
   const sideways = transform.quarterTurns % 2 === 1;
   const turnedWidth = sideways ? sourceHeight : sourceWidth;
   const turnedHeight = sideways ? sourceWidth : sourceHeight;
@@ -85,8 +134,12 @@ export function drawPhoto(context: CanvasRenderingContext2D, image: HTMLImageEle
   context.restore();
 }
 
-/** The framed photo as the JPEG that gets uploaded (card format, no metadata). */
-export async function renderPhoto(image: HTMLImageElement, transform: PhotoTransform): Promise<Blob> {
+/**
+ * The framed photo as the JPEG that gets uploaded: card format (480 × 600, the size the server
+ * normalises to, so more pixels would be thrown away), no metadata, some 50 to 200 kB whatever
+ * the original weighed.
+ */
+export async function renderPhoto(image: PhotoImage, transform: PhotoTransform): Promise<Blob> {
   const canvas = document.createElement('canvas');
   canvas.width = PHOTO_OUTPUT_WIDTH;
   canvas.height = PHOTO_OUTPUT_HEIGHT;

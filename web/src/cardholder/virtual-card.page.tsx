@@ -37,7 +37,8 @@ function rememberedCard(id: string): Card | null {
 
 /**
  * The virtual card: the card face, its QR code big enough to scan from a phone screen, and a
- * live validity banner. Readable offline once loaded (service worker + a local copy).
+ * live validity banner. Readable offline once loaded (service worker + a local copy). Only a
+ * working card asks to be shown; a suspended one says so and what to do instead.
  */
 export function VirtualCardPage() {
   const { t } = useTranslation();
@@ -78,6 +79,12 @@ export function VirtualCardPage() {
       </Group>
       {offline ? <Alert color="orange" data-testid="offline-notice">{t('virtualCard.offline')}</Alert> : null}
       {card.escn ? <ValidityIndicator escn={card.escn} /> : null}
+      {card.state === 'DISABLED' ? (
+        <Alert color="red" title={t('virtualCard.suspendedTitle')} data-testid="suspended-notice">
+          <Text size="sm">{t('virtualCard.suspended')}</Text>
+        </Alert>
+      ) : null}
+      {!working && card.state !== 'DISABLED' ? <Alert color="orange" data-testid="inactive-notice">{t('virtualCard.notActive')}</Alert> : null}
       <CardFace
         {...cardFaceOf(card, institution)}
         inactive={!working}
@@ -89,7 +96,7 @@ export function VirtualCardPage() {
             <Box className="qr-large" data-testid="qr-code">
               <img src={cardsApi.qrUrl(card)} alt={t('virtualCard.qrAlt', { escn: card.escn })} width={280} height={280} />
             </Box>
-            <Text size="sm" c="dimmed" ta="center">{t('virtualCard.qrHelp')}</Text>
+            {working ? <Text size="sm" c="dimmed" ta="center">{t('virtualCard.qrHelp')}</Text> : null}
             <Text ff="monospace" size="sm" data-testid="escn">{card.escn}</Text>
             {esc.data?.qrContent ? (
               <Anchor href={esc.data.qrContent} target="_blank" rel="noreferrer" size="sm" data-testid="verify-link">{t('virtualCard.verifyLink')}</Anchor>
