@@ -1,6 +1,7 @@
-import { Alert, Badge, Button, Group, Loader, Paper, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { adminApi, type JobRun } from '../api/admin.api.ts';
 import { escApi, type EscSyncEntry } from '../api/esc.api.ts';
 import { useSession } from '../auth/session.context.tsx';
@@ -15,7 +16,8 @@ const ENTRY_STATUSES = ['failed', 'pending', 'done'] as const satisfies Readonly
 
 /**
  * ESC Router sync for operators: counts, failures with the router's error, replay one or all,
- * and a full reconciliation with a progress bar. Refreshes itself every few seconds.
+ * and a full reconciliation with a progress bar. Each entry names its holder (a link to their
+ * cards) and its card (a link to the card page). Refreshes itself every few seconds.
  */
 export function EscSyncPage() {
   const { t } = useTranslation();
@@ -113,11 +115,13 @@ export function EscSyncPage() {
         />
       </Group>
       <ProblemAlert error={entries.error} />
-      <Table.ScrollContainer minWidth={760}>
+      <Table.ScrollContainer minWidth={960}>
         <Table striped verticalSpacing={4} data-testid="esc-entries">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>#</Table.Th>
+              <Table.Th>{t('esc.columns.holder')}</Table.Th>
+              <Table.Th>{t('esc.columns.card')}</Table.Th>
               <Table.Th>{t('esc.columns.reason')}</Table.Th>
               <Table.Th>{t('esc.columns.status')}</Table.Th>
               <Table.Th>{t('esc.columns.attempts')}</Table.Th>
@@ -130,6 +134,23 @@ export function EscSyncPage() {
             {(entries.data ?? []).map((entry) => (
               <Table.Tr key={entry.id} data-testid="esc-entry" data-status={entry.status}>
                 <Table.Td>{entry.id}</Table.Td>
+                <Table.Td data-testid="esc-entry-holder">
+                  {entry.holder ? (
+                    <Anchor
+                      component={Link}
+                      to={`/office/cards?q=${encodeURIComponent(entry.holder.eppn)}`}
+                      size="sm"
+                      title={t('esc.columns.holderCards', { name: `${entry.holder.firstName} ${entry.holder.lastName}` })}
+                    >
+                      {entry.holder.lastName.toUpperCase()} {entry.holder.firstName}
+                    </Anchor>
+                  ) : <Text size="sm" c="dimmed">{t('esc.columns.holderGone')}</Text>}
+                </Table.Td>
+                <Table.Td data-testid="esc-entry-card">
+                  {entry.card ? (
+                    <Anchor component={Link} to={`/office/cards/${entry.card.id}`} size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>{entry.card.escn}</Anchor>
+                  ) : null}
+                </Table.Td>
                 <Table.Td>{t(`esc.reasons.${entry.reason}`, { defaultValue: entry.reason })}</Table.Td>
                 <Table.Td><Badge color={STATUS_COLORS[entry.status] ?? '#495057'}>{t(`esc.filters.${entry.status}`)}</Badge></Table.Td>
                 <Table.Td>{entry.attempts}</Table.Td>
