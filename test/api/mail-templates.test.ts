@@ -72,7 +72,7 @@ test('an override is used by the next mail of a card move, in its locale only; r
   assert.equal(mail.locale, 'fr');
   assert.equal(mail.subject, 'Demande validée pour Zoé (Université Exemple)');
   assert.equal(mail.text, 'Bonjour Zoé,\n\nBonne nouvelle <b>Zoé</b> !\n\nVotre carte part à l’impression.\n\nSuivi : https://cards.univ-test.fr\n\n'
-    + 'Le service des cartes – Université Exemple\n\n--\n\nCe message est envoyé automatiquement ; merci de ne pas y répondre.\n');
+    + 'Le bureau des cartes – Université Exemple\n\n--\n\nCe message est envoyé automatiquement\u202f; merci de ne pas y répondre.\n');
   assert.ok(mail.html.includes('<p>Bonne nouvelle &lt;b&gt;Zoé&lt;/b&gt; !</p>'), 'the template’s text is escaped too');
   assert.ok(mail.html.includes('<p>Suivi : <a href="https://cards.univ-test.fr">https://cards.univ-test.fr</a></p>'));
 
@@ -150,7 +150,7 @@ test('preview renders sample data with the institution’s name, physical or vir
   const defaults = (await w.admin.get<{ items: MailTemplateView[] }>(URL)).body.items.find((item) => item.template === 'request_rejected' && item.locale === 'fr');
   assert.ok(defaults);
   const preview = await w.admin.post<{ text: string }>(`${URL}/request_rejected/fr/preview`, defaults.default);
-  assert.match(preview.body.text, /Motif : La photo est floue\./);
+  assert.match(preview.body.text, /Motif\u00a0: La photo est floue\./);
   assert.ok((await w.admin.get<{ items: MailTemplateView[] }>(URL)).body.items.every((item) => item.override === null), 'nothing saved');
 });
 

@@ -48,7 +48,7 @@ test('the configured institution’s name ends the subject and signs the mail', 
     personId: randomUUID(), to: 'noe@example.org', template: 'request_checked', data: { firstName: 'Noé' },
   });
   assert.equal(mail?.subject, 'Votre demande de carte a été validée – Université de Test');
-  assert.match(mail?.text ?? '', /Le service des cartes – Université de Test/);
+  assert.match(mail?.text ?? '', /Le bureau des cartes – Université de Test/);
 });
 
 test('the mail routes are in the OpenAPI document', async () => {

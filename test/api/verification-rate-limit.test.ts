@@ -95,7 +95,7 @@ test('the /v/ page answers its 429 as an HTML page in the visitor\'s language; t
     assert.equal(french.headers['cache-control'], 'no-store');
     assert.match(french.body, /<html lang="fr">/);
     assert.match(french.body, /Trop de vérifications/);
-    assert.match(french.body, new RegExp(`Nouvel essai possible dans ${String(french.headers['retry-after'])} s`));
+    assert.match(french.body, new RegExp(`Nouvel essai possible dans ${String(french.headers['retry-after'])}\u00a0s`));
     assert.match(String(french.headers['content-security-policy']), /frame-ancestors 'none'/);
 
     const english = await verify(running.app, '192.0.2.30', `/v/${ESCN}`, { 'accept-language': 'en-GB,en;q=0.8' });

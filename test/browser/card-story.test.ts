@@ -175,7 +175,7 @@ describe('the card story in Chromium', () => {
     await office.getByTestId('esc-count-done').waitFor();
     assert.notEqual(await office.getByTestId('esc-count-done').innerText(), '0');
     assert.equal(await office.getByTestId('esc-count-failed').innerText(), '0');
-    assert.match(await office.getByTestId('esc-router-external').innerText(), new RegExp(`Routeur ESC : ${world.sim?.url ?? 'missing simulator'}`));
+    assert.match(await office.getByTestId('esc-router-external').innerText(), new RegExp(`Routeur ESC\u00a0: ${world.sim?.url ?? 'missing simulator'}`));
     await assertAccessible(office, 'ESC sync');
     await screenshot(office, '12-office-esc-sync');
 

@@ -42,7 +42,7 @@ describe('mail templates and mail languages in Chromium', () => {
     await page.goto('/office/admin?tab=templates');
     const body = page.getByTestId('template-body');
     await body.waitFor();
-    assert.match(await body.inputValue(), /Vous pouvez suivre votre demande dans votre espace personnel : \{\{link\}\}/, 'the editor shows the built-in text');
+    assert.match(await body.inputValue(), /Vous pouvez suivre votre demande dans votre espace personnel\u00a0: \{\{link\}\}/, 'the editor shows the built-in text');
     await page.getByTestId('template-state').getByText('Texte d’origine').waitFor();
     await page.getByTestId('template-preview-subject').getByText('Votre demande de carte a été validée – Université Exemple').waitFor();
     await assertAccessible(page, 'mail templates');
@@ -110,7 +110,7 @@ describe('mail templates and mail languages in Chromium', () => {
     assert.equal(await select.inputValue(), 'Par défaut (français)');
     await select.click();
     await page.getByRole('option', { name: 'Anglais' }).click();
-    await page.getByText('Langue des courriels enregistrée.').waitFor();
+    await page.getByText('Langue des e-mails enregistrée.').waitFor();
     assert.equal((await world.t.runtime.services.people.get(person.id)).locale, 'en');
     await assertAccessible(page, 'card detail with the mail language');
     const manager = await world.t.loginAs('manager');

@@ -41,7 +41,7 @@ describe('accounts and tokens in the admin console', () => {
     await page.getByText('Mot de passe trop facile à deviner').waitFor();
     await page.getByLabel('Mot de passe', { exact: true }).fill('nouvelle.gestionnaire!!');
     await page.getByRole('button', { name: 'Créer le compte' }).click();
-    await page.getByText("Le mot de passe ne doit pas contenir l'adresse e-mail.").waitFor();
+    await page.getByText('Le mot de passe ne doit pas contenir l’adresse e-mail.').waitFor();
     await page.getByLabel('Mot de passe', { exact: true }).fill('lanterne quokka velours');
     await page.getByRole('button', { name: 'Créer le compte' }).click();
     await page.getByText('Compte nouvelle.gestionnaire@univ.example.fr créé.').waitFor();
@@ -59,7 +59,7 @@ describe('accounts and tokens in the admin console', () => {
     page.removeAllListeners('dialog');
     assert.equal(messages.length, 2, messages.join(' | '));
     assert.match(messages[0] ?? '', /désactiver votre propre compte/);
-    assert.match(messages[1] ?? '', /votre propre rôle d'administrateur/);
+    assert.match(messages[1] ?? '', /votre propre rôle d’administrateur/);
     const account = await world.t.runtime.services.auth.accountByEmail(adminEmail);
     assert.equal(account?.role, 'admin');
     assert.equal(account?.disabled, false);

@@ -168,7 +168,7 @@ describe('what a manager checks at a glance', () => {
     const empty = page.getByTestId('empty-sheet');
     await empty.waitFor();
     assert.match(await empty.innerText(), /Rien à imprimer/);
-    assert.match(await page.getByTestId('empty-sheet-why').innerText(), /aucune carte n'a été choisie/);
+    assert.match(await page.getByTestId('empty-sheet-why').innerText(), /aucune carte n’a été choisie/);
     assert.equal(await page.getByTestId('print-now').isDisabled(), true);
     assert.equal(await page.getByTestId('print-card').count(), 0);
     await page.getByTestId('empty-go-queue').click();
@@ -192,7 +192,7 @@ describe('what a manager checks at a glance', () => {
     await page.goto('/office/delivery/slip');
     await page.getByTestId('empty-sheet').waitFor();
     assert.match(await page.getByTestId('empty-sheet').innerText(), /Aucun bon de remise à imprimer/);
-    assert.match(await page.getByTestId('empty-sheet-why').innerText(), /aucune carte n'a été choisie/);
+    assert.match(await page.getByTestId('empty-sheet-why').innerText(), /aucune carte n’a été choisie/);
     assert.equal(await page.getByTestId('slip-print').isDisabled(), true);
     assert.equal(await page.getByTestId('delivery-slip').count(), 0);
     await page.getByTestId('empty-go-delivery').click();
@@ -215,9 +215,9 @@ describe('what a manager checks at a glance', () => {
 
     await phonePage.goto('/office/cards');
     await phonePage.getByTestId('card-row').first().waitFor();
-    assertWhole(await badgeSizes(phonePage, '[data-testid=card-row]'), 'card list', [/Renouvellement demandé/i, /En cours d'impression/i, /En cours d'encodage/i, /Suspendue/i]);
+    assertWhole(await badgeSizes(phonePage, '[data-testid=card-row]'), 'card list', [/Renouvellement demandé/i, /En cours d’impression/i, /En cours d’encodage/i, /Suspendue/i]);
 
-    for (const [cardId, label] of [[ids.renewal, /Renouvellement demandé/i], [ids.inPrint, /En cours d'impression/i], [ids.inEncode, /En cours d'encodage/i]] as const) {
+    for (const [cardId, label] of [[ids.renewal, /Renouvellement demandé/i], [ids.inPrint, /En cours d’impression/i], [ids.inEncode, /En cours d’encodage/i]] as const) {
       await phonePage.goto(`/office/cards/${cardId}`);
       await phonePage.getByTestId('holder-cards').getByRole('heading').waitFor();
       await phonePage.waitForFunction('!document.querySelector("[data-testid=holder-cards] [role=status]")');

@@ -109,15 +109,15 @@ export async function seedDemo(deps: {
   const logins: DemoLogin[] = [
     {
       role: 'cardholder', email: 'camille.martin@univ-demo.fr', password: password(),
-      purpose: { en: 'student: requests a card, shows the virtual card, declares it lost', fr: 'étudiante : demande sa carte, montre la carte virtuelle, la déclare perdue' },
+      purpose: { en: 'student: requests a card, shows the virtual card, declares it lost', fr: 'étudiante : demande sa carte, montre la carte virtuelle, la déclare perdue' },
     },
     {
       role: 'manager', email: 'manager@univ-demo.fr', password: password(),
-      purpose: { en: 'card office: approves, prints, encodes, enables; follows the ESC sync', fr: 'bureau des cartes : valide, imprime, encode, active ; suit la synchro ESC' },
+      purpose: { en: 'card office: approves, prints, encodes, enables; follows the ESC sync', fr: 'bureau des cartes : valide, imprime, encode, active ; suit la synchro ESC' },
     },
     {
       role: 'admin', email: 'admin@univ-demo.fr', password: password(),
-      purpose: { en: 'administrator: the same, plus settings and accounts', fr: 'administration : la même chose, plus réglages et comptes' },
+      purpose: { en: 'administrator: the same, plus settings and accounts', fr: 'administration : la même chose, plus réglages et comptes' },
     },
   ];
   const names: Record<string, string> = { admin: 'Admin démo', manager: 'Gestionnaire démo', cardholder: 'Camille Martin' };

@@ -88,7 +88,7 @@ export function BulkMoveModal({ cards, opened, onClose, onDone, initialTarget }:
         ) : null}
         {results !== null && !running ? (
           <Alert color={failed.length === 0 ? 'green' : 'orange'} data-testid="bulk-summary">
-            {t('bulk.summary', { ok: okCount, failed: failed.length })}
+            {t('bulk.summary', { count: okCount, failed: failed.length })}
           </Alert>
         ) : null}
         {results !== null && results.length > 0 ? (

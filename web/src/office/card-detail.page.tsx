@@ -7,6 +7,7 @@ import { cardsApi } from '../api/cards.api.ts';
 import { escApi } from '../api/esc.api.ts';
 import type { Card } from '../api/api-types.ts';
 import { useSession, WRITE_ROLES } from '../auth/session.context.tsx';
+import { actorLabel } from '../shared/actor-label.ts';
 import { CardFace, cardFaceOf } from '../shared/card-face.component.tsx';
 import { CardHistory } from '../shared/card-history.component.tsx';
 import { formatDate, formatDateTime } from '../shared/format.ts';
@@ -313,7 +314,7 @@ export function CardDetailPage() {
                     {audit.map((entry) => (
                       <Table.Tr key={entry.id}>
                         <Table.Td>{formatDateTime(entry.at)}</Table.Td>
-                        <Table.Td>{entry.actorName ?? entry.actor}</Table.Td>
+                        <Table.Td>{actorLabel(entry.actor, entry.actorName, t)}</Table.Td>
                         <Table.Td><Badge variant="outline" color="gray" size="xs">{entry.table} {entry.operation}</Badge></Table.Td>
                         <Table.Td ff="monospace" style={{ overflowWrap: 'anywhere' }}>{Object.keys(entry.changes).join(', ')}</Table.Td>
                       </Table.Tr>

@@ -42,7 +42,7 @@ export function DeliveryPage() {
       <Text size="sm">{t('delivery.intro')}</Text>
       {outcome ? (
         <Alert color={outcome.failed.length ? 'orange' : 'green'} data-testid="delivery-result">
-          {t('delivery.result', { ok: outcome.ok, failed: outcome.failed.length })}
+          {t('delivery.result', { count: outcome.ok, failed: outcome.failed.length })}
           {outcome.failed.map((line) => <Text key={line} size="sm">{line}</Text>)}
         </Alert>
       ) : null}

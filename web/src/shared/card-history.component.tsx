@@ -1,6 +1,7 @@
 import { Text, Timeline } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { CardMove } from '../api/api-types.ts';
+import { actorLabel } from './actor-label.ts';
 import { formatDateTime } from './format.ts';
 
 /** A card's moves, oldest first, as a timeline: when, from, to, reason or comment, and by whom. */
@@ -17,7 +18,7 @@ export function CardHistory({ moves, showActor = false }: { moves: readonly Card
           </Text>
           {move.reason ? <Text size="sm">{t(`disableReason.${move.reason}`, { defaultValue: t(`trigger.${move.reason}`, { defaultValue: move.reason }) })}</Text> : null}
           {move.comment ? <Text size="sm" fs="italic">{move.comment}</Text> : null}
-          {showActor ? <Text size="xs" c="dimmed" data-testid="history-actor">{move.actorName ?? move.actor}</Text> : null}
+          {showActor ? <Text size="xs" c="dimmed" data-testid="history-actor">{actorLabel(move.actor, move.actorName, t)}</Text> : null}
         </Timeline.Item>
       ))}
     </Timeline>

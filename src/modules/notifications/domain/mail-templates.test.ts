@@ -53,7 +53,7 @@ describe('renderMail', () => {
 
   it('shows the manager’s reason for a rejected request', () => {
     const fr = renderMail('request_rejected', 'fr', { ...BASE, reason: 'Photo floue' });
-    assert.match(fr.text, /Motif : Photo floue/);
+    assert.match(fr.text, /Motif\u00a0: Photo floue/);
     const en = renderMail('request_rejected', 'en', { ...BASE, reason: 'Blurry photo' });
     assert.match(en.text, /Reason: Blurry photo/);
     assert.match(en.html, /Reason: Blurry photo/);
@@ -74,9 +74,9 @@ describe('renderMail', () => {
     assert.doesNotMatch(officeLost.text, /yourself/);
     assert.match(officeLost.text, /contact the card office/);
     const manager = renderMail('card_disabled', 'fr', { ...BASE, reason: 'MANAGER', comment: 'Carte prêtée', disabledBy: 'manager' });
-    assert.match(manager.text, /Motif : décision du service des cartes/);
-    assert.match(manager.text, /Commentaire du service des cartes : Carte prêtée/);
-    assert.match(manager.text, /contactez le service des cartes/);
+    assert.match(manager.text, /Motif\u00a0: décision du bureau des cartes/);
+    assert.match(manager.text, /Commentaire du bureau des cartes\u00a0: Carte prêtée/);
+    assert.match(manager.text, /contactez le bureau des cartes/);
     assert.match(renderMail('card_disabled', 'fr', { ...BASE, reason: 'OUT_OF_ORDER', disabledBy: 'self' }).text, /demander une nouvelle carte/);
     assert.match(renderMail('card_disabled', 'en', { ...BASE, reason: 'REPLACED', disabledBy: 'system' }).text, /nothing for you to do/);
     assert.match(renderMail('card_disabled', 'en', { ...BASE, reason: 'RIGHTS_ENDED', disabledBy: 'system' }).text, /rights are extended/);
@@ -86,7 +86,7 @@ describe('renderMail', () => {
     const mail = renderMail('card_enabled', 'fr', { ...BASE, firstName: ' ', institutionName: '' });
     assert.equal(mail.subject, 'Votre carte est activée');
     assert.ok(mail.text.startsWith('Bonjour,\n'));
-    assert.match(mail.text, /Le service des cartes\n/);
+    assert.match(mail.text, /Le bureau des cartes\n/);
   });
 
   it('escapes names and reasons in HTML: a <script> first name stays text', () => {
@@ -169,7 +169,7 @@ describe('editable templates', () => {
     const mail = renderMail('card_disabled', 'en', sample);
     assert.match(mail.text, /Reason: decision of the card office/);
     assert.match(mail.text, /Comment from the card office: Card lent to someone else\./);
-    assert.match(renderMail('request_rejected', 'fr', sampleMailData('request_rejected', 'fr', { institutionName: '', selfServiceUrl: 'https://u.example', cardKind: 'physical' })).text, /Motif : La photo est floue\./);
+    assert.match(renderMail('request_rejected', 'fr', sampleMailData('request_rejected', 'fr', { institutionName: '', selfServiceUrl: 'https://u.example', cardKind: 'physical' })).text, /Motif\u00a0: La photo est floue\./);
   });
 });
 

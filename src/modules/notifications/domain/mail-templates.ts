@@ -117,49 +117,49 @@ const DEFAULTS: Record<MailLocale, Record<MailTemplate, TemplateSource>> = {
   fr: {
     request_checked: {
       subject: `Votre demande de carte a été validée${INSTITUTION_SUFFIX}`,
-      body: `{{#virtual}}Votre demande de carte virtuelle a été validée par le service des cartes. Nous vous écrirons dès qu’elle sera activée.{{/virtual}}
+      body: `{{#virtual}}Votre demande de carte virtuelle a été validée par le bureau des cartes. Nous vous écrirons dès qu’elle sera activée.{{/virtual}}
 
-{{^virtual}}Votre demande de carte a été validée par le service des cartes. Elle va maintenant être imprimée ; nous vous écrirons dès qu’elle sera prête.{{/virtual}}
+{{^virtual}}Votre demande de carte a été validée par le bureau des cartes. Elle va maintenant être imprimée\u202f; nous vous écrirons dès qu’elle sera prête.{{/virtual}}
 
-Vous pouvez suivre votre demande dans votre espace personnel : {{link}}`,
+Vous pouvez suivre votre demande dans votre espace personnel\u00a0: {{link}}`,
     },
     request_rejected: {
       subject: `Votre demande de carte n’a pas été acceptée${INSTITUTION_SUFFIX}`,
-      body: `Le service des cartes n’a pas pu accepter votre demande de carte.
+      body: `Le bureau des cartes n’a pas pu accepter votre demande de carte.
 
-{{#reason}}Motif : {{reason}}{{/reason}}
+{{#reason}}Motif\u00a0: {{reason}}{{/reason}}
 
-Vous pouvez faire une nouvelle demande, en corrigeant ce qui est indiqué (par exemple une nouvelle photo), depuis votre espace personnel : {{link}}`,
+Vous pouvez faire une nouvelle demande, en corrigeant ce qui est indiqué (par exemple une nouvelle photo), depuis votre espace personnel\u00a0: {{link}}`,
     },
     card_ready: {
       subject: `{{#virtual}}Votre carte virtuelle est activée{{/virtual}}{{^virtual}}Votre carte est prête{{/virtual}}${INSTITUTION_SUFFIX}`,
-      body: `{{#virtual}}Votre carte virtuelle est activée : vous pouvez l’utiliser dès maintenant.
+      body: `{{#virtual}}Votre carte virtuelle est activée\u00a0: vous pouvez l’utiliser dès maintenant.
 
-Vous la trouverez dans votre espace personnel : {{link}}{{/virtual}}
+Vous la trouverez dans votre espace personnel\u00a0: {{link}}{{/virtual}}
 
-{{^virtual}}Votre carte est imprimée et encodée : elle est prête. Vous pouvez la retirer au service des cartes (ou elle vous sera remise à l’adresse de livraison que vous avez indiquée).
+{{^virtual}}Votre carte est imprimée et encodée\u00a0: elle est prête. Vous pouvez la retirer au bureau des cartes (ou elle vous sera remise à l’adresse de livraison que vous avez indiquée).
 
-Votre espace personnel : {{link}}{{/virtual}}`,
+Votre espace personnel\u00a0: {{link}}{{/virtual}}`,
     },
     card_disabled: {
-      subject: `Votre carte a été désactivée${INSTITUTION_SUFFIX}`,
-      body: `Votre carte a été désactivée et ne fonctionne plus.
+      subject: `Votre carte a été suspendue${INSTITUTION_SUFFIX}`,
+      body: `Votre carte a été suspendue et ne fonctionne plus.
 
-{{#reason}}Motif : {{reason}}{{/reason}}
+{{#reason}}Motif\u00a0: {{reason}}{{/reason}}
 
-{{#comment}}Commentaire du service des cartes : {{comment}}{{/comment}}
+{{#comment}}Commentaire du bureau des cartes\u00a0: {{comment}}{{/comment}}
 
 {{advice}}
 
-Votre espace personnel : {{link}}`,
+Votre espace personnel\u00a0: {{link}}`,
     },
     card_enabled: {
       subject: `Votre carte est activée${INSTITUTION_SUFFIX}`,
-      body: `{{#virtual}}Votre carte virtuelle est activée : vous pouvez l’utiliser dès maintenant.{{/virtual}}
+      body: `{{#virtual}}Votre carte virtuelle est activée\u00a0: vous pouvez l’utiliser dès maintenant.{{/virtual}}
 
-{{^virtual}}Votre carte est activée : vous pouvez l’utiliser dès maintenant.{{/virtual}}
+{{^virtual}}Votre carte est activée\u00a0: vous pouvez l’utiliser dès maintenant.{{/virtual}}
 
-Votre espace personnel : {{link}}`,
+Votre espace personnel\u00a0: {{link}}`,
     },
   },
   en: {
@@ -222,7 +222,7 @@ const DISABLE_REASON_LABELS: Record<MailLocale, Record<string, string>> = {
     LOST: 'carte perdue',
     THEFT: 'carte volée',
     OUT_OF_ORDER: 'carte défectueuse',
-    MANAGER: 'décision du service des cartes',
+    MANAGER: 'décision du bureau des cartes',
     REPLACED: 'remplacée par votre nouvelle carte',
     RIGHTS_ENDED: 'fin de vos droits',
   },
@@ -252,11 +252,11 @@ function disableAdvice(data: MailData): DisableAdvice {
 
 const ADVICE: Record<MailLocale, Record<DisableAdvice, string>> = {
   fr: {
-    replaced: 'Votre nouvelle carte la remplace : vous n’avez rien à faire.',
-    rights: 'Elle pourra être réactivée si vos droits sont prolongés. Si vous pensez qu’il s’agit d’une erreur, contactez le service des cartes.',
-    office: 'Pour la faire réactiver ou obtenir une nouvelle carte, contactez le service des cartes.',
-    self_reenable: 'Si vous la retrouvez, vous pouvez la réactiver vous-même depuis votre espace personnel. Sinon, demandez-y une nouvelle carte ou adressez-vous au service des cartes.',
-    new_card: 'Vous pouvez demander une nouvelle carte depuis votre espace personnel ou auprès du service des cartes.',
+    replaced: 'Votre nouvelle carte la remplace\u00a0: vous n’avez rien à faire.',
+    rights: 'Elle pourra être réactivée si vos droits sont prolongés. Si vous pensez qu’il s’agit d’une erreur, contactez le bureau des cartes.',
+    office: 'Pour la faire réactiver ou obtenir une nouvelle carte, contactez le bureau des cartes.',
+    self_reenable: 'Si vous la retrouvez, vous pouvez la réactiver vous-même depuis votre espace personnel. Sinon, demandez-y une nouvelle carte ou adressez-vous au bureau des cartes.',
+    new_card: 'Vous pouvez demander une nouvelle carte depuis votre espace personnel ou auprès du bureau des cartes.',
   },
   en: {
     replaced: 'Your new card replaces it: there is nothing for you to do.',
@@ -274,8 +274,8 @@ const WORDING: Record<MailLocale, {
 }> = {
   fr: {
     greeting: (firstName) => (firstName ? `Bonjour ${firstName},` : 'Bonjour,'),
-    signature: (institution) => (institution ? `Le service des cartes – ${institution}` : 'Le service des cartes'),
-    automatic: 'Ce message est envoyé automatiquement ; merci de ne pas y répondre.',
+    signature: (institution) => (institution ? `Le bureau des cartes – ${institution}` : 'Le bureau des cartes'),
+    automatic: 'Ce message est envoyé automatiquement\u202f; merci de ne pas y répondre.',
   },
   en: {
     greeting: (firstName) => (firstName ? `Hello ${firstName},` : 'Hello,'),

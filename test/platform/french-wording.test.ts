@@ -1,0 +1,98 @@
+/**
+ * One French vocabulary and one typography, so that they stay fixed as strings are added:
+ * - a card that no longer works is "suspendue" (never "désactivée"); a mail is an "e-mail" (never
+ *   "courriel"); people meet the "bureau des cartes" in the interface;
+ * - the apostrophe is the typographic one (’), never the straight one;
+ * - the rule of the Imprimerie nationale for spaces: a no-break space (U+00A0) before ":" and
+ *   inside « »; a narrow no-break space (U+202F) before ; ! ?; never an ordinary space there;
+ * - real plurals (i18next `_one`/`_other` with `count`), never "(s)", in French and in English.
+ * Checked over every French string of the web app (fr.json), the built-in French mails, the
+ * French verification page and the French lines of the start message.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startupMessage } from '../../src/cli/serve.command.ts';
+import { loadConfig } from '../../src/config.ts';
+import { defaultMailTemplate, MAIL_TEMPLATES, renderMail, sampleMailData } from '../../src/modules/notifications/domain/mail-templates.ts';
+import { renderVerificationPage } from '../../src/modules/verification/domain/verification-page.ts';
+
+const LOCALES = fileURLToPath(new URL('../../web/src/i18n/locales/', import.meta.url));
+type Tree = { [key: string]: string | Tree };
+
+function strings(tree: Tree, prefix = ''): Array<[string, string]> {
+  return Object.entries(tree).flatMap(([key, value]): Array<[string, string]> =>
+    (typeof value === 'string' ? [[`${prefix}${key}`, value]] : strings(value, `${prefix}${key}.`)));
+}
+
+/** What is wrong with a French text, one line per fault (empty when it is right). */
+export function frenchFaults(text: string): string[] {
+  const faults: string[] = [];
+  const around = (index: number) => JSON.stringify(text.slice(Math.max(0, index - 15), index + 10));
+  for (const match of text.matchAll(/\w'\w/g)) faults.push(`straight apostrophe in ${around(match.index)}`);
+  for (const match of text.matchAll(/(.)([:;!?»])/gu)) {
+    const [, before = '', mark = ''] = match;
+    const index = match.index + 1;
+    // "https://", "10:30", "host:8080" are not French punctuation.
+    if (mark === ':' && (text.startsWith('//', index + 1) || /\d/.test(before) || /\d/.test(text[index + 1] ?? ''))) continue;
+    if (/[\s\u00a0\u202f]/u.test(before) || /[\p{L}\p{N}.)}»…*%]/u.test(before)) {
+      const wanted = mark === ':' || mark === '»' ? '\u00a0' : '\u202f';
+      if (before !== wanted) faults.push(`"${mark}" wants U+${wanted.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')} before it in ${around(index)}`);
+    }
+  }
+  for (const match of text.matchAll(/«(.)/gu)) {
+    if (match[1] !== '\u00a0') faults.push(`"«" wants U+00A0 after it in ${around(match.index)}`);
+  }
+  for (const match of text.matchAll(/\((e?s|e)\)/g)) faults.push(`"${match[0]}" instead of a real plural in ${around(match.index)}`);
+  for (const match of text.matchAll(/courriel|désactivée|service des cartes/gi)) faults.push(`"${match[0]}" is not the chosen word in ${around(match.index)}`);
+  return faults;
+}
+
+describe('French wording', () => {
+  it('the checker finds each fault (it would fail on the old strings)', () => {
+    assert.deepEqual(frenchFaults('L’état de la carte\u00a0: suspendue\u202f; « ok » ?').length, 3);
+    assert.equal(frenchFaults('l\'adresse').length, 1);
+    assert.equal(frenchFaults('Motif : x').length, 1);
+    assert.equal(frenchFaults('Vraiment\u00a0?').length, 1, 'a narrow space before ?');
+    assert.equal(frenchFaults('{{ok}} réussie(s)').length, 1);
+    assert.equal(frenchFaults('Langue des courriels').length, 1);
+    assert.equal(frenchFaults('Carte désactivée').length, 1);
+    assert.deepEqual(frenchFaults('Voir https://u.example à 10:30, «\u00a0Mes cartes\u00a0»\u00a0: c’est fait\u202f!'), []);
+  });
+
+  it('every French string of the web app', () => {
+    const fr = strings(JSON.parse(readFileSync(`${LOCALES}fr.json`, 'utf8')) as Tree);
+    assert.ok(fr.length > 500);
+    const faults = fr.flatMap(([key, value]) => frenchFaults(value).map((fault) => `${key}: ${fault}`));
+    assert.deepEqual(faults, []);
+  });
+
+  it('English has real plurals too', () => {
+    const en = strings(JSON.parse(readFileSync(`${LOCALES}en.json`, 'utf8')) as Tree);
+    assert.deepEqual(en.filter(([, value]) => /\w\(s\)/.test(value)).map(([key]) => key), []);
+  });
+
+  it('the built-in French mails, as written and as sent', () => {
+    const faults = MAIL_TEMPLATES.flatMap((template) => {
+      const source = defaultMailTemplate(template, 'fr');
+      const sent = renderMail(template, 'fr', sampleMailData(template, 'fr', { institutionName: 'Université Exemple', selfServiceUrl: 'https://u.example', cardKind: 'physical' }));
+      return [source.subject, source.body, sent.subject, sent.text].flatMap((text) => frenchFaults(text).map((fault) => `${template}: ${fault}`));
+    });
+    assert.deepEqual(faults, []);
+  });
+
+  it('the French verification page and start message', () => {
+    const page = renderVerificationPage({ kind: 'card', status: 'INACTIVE', escn: 'x', issuer: { name: 'U', pic: '1' }, expiresAt: '2030-01-01', cardType: 'PASSIVE' }, 'fr', '/v/x')
+      .replace(/<style>[\s\S]*?<\/style>/, '').replace(/<span[^>]*aria-hidden[^>]*>[^<]*<\/span>/g, '').replace(/<[^>]*>/g, ' ');
+    assert.deepEqual(frenchFaults(page.replace(/&#39;/g, '\'')), []);
+    const runtime = { config: loadConfig({}), database: { kind: 'pglite' }, embeddedEscRouter: {} } as unknown as Parameters<typeof startupMessage>[0];
+    const message = startupMessage(runtime, {
+      url: 'http://localhost:8080', seconds: '1', lanAddress: '192.168.1.2',
+      logins: [{ role: 'manager', email: 'm@u.fr', password: 'p', purpose: { en: 'card office', fr: 'bureau des cartes\u00a0: tout' } }],
+    });
+    const french = message.split('\n').filter((line) => /[éèàç’]|Ouvrez|Comptes/.test(line)).map((line) => line.split(' · ').at(-1) ?? '');
+    assert.ok(french.length >= 3, message);
+    assert.deepEqual(french.flatMap(frenchFaults), []);
+  });
+});
