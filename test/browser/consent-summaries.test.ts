@@ -5,12 +5,22 @@
  * the request page without ticking the box.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { CROUS_DATA_FIELDS } from '../../src/modules/crous/domain/crous-data-fields.ts';
 import { ESC_DATA_FIELDS } from '../../src/modules/esc/domain/esc-data-fields.ts';
 import { connectorFieldIds } from '../../src/modules/people/domain/personal-data-fields.ts';
-import { assertAccessible, ensureWebBuilt, launchBrowser, login, newContext, screenshot, startWebWorld, type WebWorld } from './browser-harness.ts';
+import { assertAccessible, ensureWebBuilt, launchBrowser, login, newContext, REPO_ROOT, screenshot, startWebWorld, type WebWorld } from './browser-harness.ts';
+
+/** The field labels of a locale file (the wording may change; which field shows must not). */
+function fieldLabels(locale: 'fr' | 'en'): Record<string, string> {
+  const tree = JSON.parse(readFileSync(join(REPO_ROOT, `web/src/i18n/locales/${locale}.json`), 'utf8')) as { consents: { fields: Record<string, string> } };
+  return tree.consents.fields;
+}
+const FR = fieldLabels('fr');
+const EN = fieldLabels('en');
 
 /** The field ids and labels a consent block lists. */
 async function listedFields(page: Page, kind: string): Promise<{ ids: string[]; labels: string[] }> {
@@ -68,12 +78,12 @@ describe('consent summaries and card rules in Chromium', () => {
 
     const esc = await listedFields(page, 'esc');
     assert.deepEqual(esc.ids, connectorFieldIds(ESC_DATA_FIELDS));
-    assert.ok(esc.labels.includes('Vos nom et prénom'), esc.labels.join(' | '));
-    assert.ok(esc.labels.includes('Votre adresse e-mail'), esc.labels.join(' | '));
+    assert.ok(esc.labels.includes(FR.fullName ?? ''), esc.labels.join(' | '));
+    assert.ok(esc.labels.includes(FR.email ?? ''), esc.labels.join(' | '));
     const crous = await listedFields(page, 'crous');
     assert.deepEqual(crous.ids, connectorFieldIds(CROUS_DATA_FIELDS));
-    assert.ok(crous.labels.includes('Votre date de naissance'), crous.labels.join(' | '));
-    assert.deepEqual((await listedFields(page, 'photo_publication')).labels, ['Vos nom et prénom', 'Votre photo']);
+    assert.ok(crous.labels.includes(FR.birthDate ?? ''), crous.labels.join(' | '));
+    assert.deepEqual((await listedFields(page, 'photo_publication')).labels, [FR.fullName, FR.photo]);
     // The hand-written sentence that said less than what is sent is gone.
     assert.doesNotMatch(await page.locator('body').innerText(), /Ni votre adresse ni votre photo/);
     assert.deepEqual(await clippedInConsentBlocks(page, '[data-testid="consent-esc"], [data-testid="consent-crous"], [data-testid="consent-photo_publication"]'), []);
@@ -83,7 +93,7 @@ describe('consent summaries and card rules in Chromium', () => {
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
     await toggle.click();
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
-    assert.match(await page.getByTestId('consent-esc-full-text').innerText(), /routeur de la Carte étudiante européenne[\s\S]*Version du texte : 2026-01/);
+    assert.match(await page.getByTestId('consent-esc-full-text').innerText(), /routeur de la Carte étudiante européenne[\s\S]*Version du texte\s: 2026-01/);
     assert.deepEqual(await clippedInConsentBlocks(page, '[data-testid="consent-esc"]'), []);
     await screenshot(page, 'consent-request-fr');
     await toggle.click();
@@ -91,7 +101,7 @@ describe('consent summaries and card rules in Chromium', () => {
 
     // The rules open in a dialog, in French, without ticking the box.
     await page.getByTestId('card-rules-link').click();
-    const dialog = page.getByRole('dialog', { name: 'Règlement d\'utilisation de la carte' });
+    const dialog = page.getByRole('dialog', { name: /Règlement d.utilisation de la carte/ });
     await dialog.waitFor();
     assert.match(await page.getByTestId('card-rules-text').innerText(), /La carte est personnelle/);
     await assertAccessible(page, 'card rules dialog');
@@ -110,9 +120,9 @@ describe('consent summaries and card rules in Chromium', () => {
 
     const esc = await listedFields(page, 'esc');
     assert.deepEqual(esc.ids, connectorFieldIds(ESC_DATA_FIELDS));
-    assert.ok(esc.labels.includes('Your first and last name') && esc.labels.includes('Your e-mail address'), esc.labels.join(' | '));
+    assert.ok(esc.labels.includes(EN.fullName ?? '') && esc.labels.includes(EN.email ?? ''), esc.labels.join(' | '));
     const crous = await listedFields(page, 'crous');
-    assert.ok(crous.labels.includes('Your birth date'), crous.labels.join(' | '));
+    assert.ok(crous.labels.includes(EN.birthDate ?? ''), crous.labels.join(' | '));
     const panels = '[data-testid^="consent-panel-"]';
     assert.deepEqual(await clippedInConsentBlocks(page, panels), []);
     for (const kind of ['esc', 'photo_publication', 'crous']) await page.getByTestId(`consent-${kind}-full-text-toggle`).click();
