@@ -27,7 +27,7 @@ async function allPages(client: TestClient, limit: number): Promise<EntryPage[]>
     const response = await client.get<EntryPage>(`/api/v1/esc/sync/entries?limit=${limit}${beforeId === null ? '' : `&beforeId=${beforeId}`}`);
     assert.equal(response.status, 200, response.text);
     pages.push(response.body);
-    beforeId = response.body.nextBeforeId;
+    beforeId = response.body.nextBeforeId ?? null;
   } while (beforeId !== null && pages.length < 100);
   return pages;
 }
