@@ -38,8 +38,47 @@ describe('mail templates and mail languages in Chromium', () => {
     return world.t.runtime.services.notifications.list({ personId, limit: 10 });
   }
 
+  test('the guided editor shows sections as labelled blocks, not template syntax, and writes the syntax back', async () => {
+    await page.goto('/office/admin?tab=templates');
+    const blocks = page.getByTestId('template-block');
+    await blocks.first().waitFor();
+    assert.deepEqual(await blocks.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-condition'))), ['#virtual', '^virtual', '']);
+    const conditions = page.getByTestId('template-block-condition');
+    assert.equal(await conditions.nth(0).inputValue(), 'Si la carte est virtuelle');
+    assert.equal(await conditions.nth(1).inputValue(), 'Si la carte n’est pas virtuelle');
+    const texts = page.getByTestId('template-block-text');
+    assert.match(await texts.nth(0).inputValue(), /^Votre demande de carte virtuelle a été validée/);
+    assert.doesNotMatch(await page.getByTestId('template-blocks').innerText(), /\{\{[#^/]/, 'no section syntax in the guided editor');
+    assert.equal(await page.getByTestId('template-body').count(), 0, 'the raw text is not shown');
+    await assertAccessible(page, 'mail template guided editor');
+
+    // Edit a section, insert a value with a chip, add a section for an empty value, remove a block.
+    await texts.nth(1).fill('Votre carte part à l’impression.');
+    await texts.nth(2).fill('Suivi\u00a0: ');
+    await page.getByTestId('insert-link').click();
+    assert.equal(await texts.nth(2).inputValue(), 'Suivi\u00a0: {{link}}');
+    await page.getByTestId('template-new-condition').click();
+    await page.getByRole('option', { name: 'Si la carte n’est pas virtuelle' }).click();
+    await page.getByTestId('template-add-section').click();
+    await texts.nth(3).fill('Retrait au bureau des cartes.');
+    await page.getByTestId('template-block-remove').nth(0).click();
+    await page.getByTestId('template-preview-text').getByText('Retrait au bureau des cartes.').waitFor();
+    await screenshot(page, '41-office-mail-templates-guided');
+
+    // The raw text (advanced) holds the same template in the stored syntax.
+    await page.getByTestId('template-mode').getByText('Texte brut (avancé)').click();
+    assert.equal(await page.getByTestId('template-body').inputValue(),
+      '{{^virtual}}Votre carte part à l’impression.{{/virtual}}\n\nSuivi\u00a0: {{link}}\n\n{{^virtual}}Retrait au bureau des cartes.{{/virtual}}');
+    // A section glued to text cannot be shown as blocks: the guided editor says so and keeps the raw text.
+    await page.getByTestId('template-body').fill('Bonjour{{#virtual}} (virtuelle){{/virtual}}.');
+    await page.getByTestId('template-mode').getByText('Éditeur guidé').click();
+    await page.getByTestId('template-blocks-unavailable').waitFor();
+    assert.equal(await page.getByTestId('template-body').inputValue(), 'Bonjour{{#virtual}} (virtuelle){{/virtual}}.');
+  });
+
   test('an admin edits a template with the preview, saves it for the next mails, and resets it', async () => {
     await page.goto('/office/admin?tab=templates');
+    await page.getByTestId('template-mode').getByText('Texte brut (avancé)').click();
     const body = page.getByTestId('template-body');
     await body.waitFor();
     assert.match(await body.inputValue(), /Vous pouvez suivre votre demande dans votre espace personnel\u00a0: \{\{link\}\}/, 'the editor shows the built-in text');

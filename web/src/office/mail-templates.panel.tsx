@@ -1,5 +1,5 @@
 import {
-  Alert, Badge, Box, Button, Code, Grid, Group, Loader, Modal, Paper, SegmentedControl, Select, Stack, Text, Textarea, TextInput, Title,
+  ActionIcon, Alert, Badge, Box, Button, Code, Grid, Group, Loader, Modal, Paper, SegmentedControl, Select, Stack, Text, Textarea, TextInput, Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
@@ -11,6 +11,7 @@ import { formatDateTime } from '../shared/format.ts';
 import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
+import { fromBlocks, toBlocks, type TemplateBlock } from './mail-template-blocks.ts';
 
 const TEMPLATES: readonly MailTemplateName[] = ['request_checked', 'request_rejected', 'card_ready', 'card_disabled', 'card_enabled'];
 const LOCALES: readonly MailLocale[] = ['fr', 'en'];
@@ -19,6 +20,7 @@ const ALWAYS_SET = new Set(['link', 'advice']);
 const PREVIEW_DELAY_MS = 400;
 
 type Target = 'subject' | 'body';
+type Mode = 'blocks' | 'raw';
 
 /** What is being edited, tagged with the template and language it belongs to. */
 interface Draft extends TemplateSource {
@@ -29,10 +31,17 @@ function current(item: MailTemplate): TemplateSource {
   return item.override ? { subject: item.override.subject, body: item.override.body } : item.default;
 }
 
+/** A section's condition as one value of the condition select: `#name` (shown when set) or `^name` (when not). */
+function conditionOf(block: TemplateBlock): string {
+  return block.kind === 'section' ? `${block.inverted ? '^' : '#'}${block.name}` : '';
+}
+
 /**
  * The mails people receive, rewritten by an admin: one subject and body per template and language,
  * with buttons inserting placeholders where the cursor is, a live preview (sample data, text and
- * HTML) and a way back to the built-in text.
+ * HTML) and a way back to the built-in text. The body is edited as blocks by default: paragraphs
+ * and sections labelled by their condition ("Si la carte est virtuelle"), written back in the
+ * template syntax; the raw text stays one click away ("Texte brut (avancé)").
  */
 export function MailTemplatesPanel() {
   const { t } = useTranslation();
@@ -44,6 +53,9 @@ export function MailTemplatesPanel() {
   const stored = item ? `${key}/${item.override?.updatedAt ?? 'default'}` : null;
   const [draft, setDraft] = useState<Draft | null>(null);
   const [target, setTarget] = useState<Target>('body');
+  const [mode, setMode] = useState<Mode>('blocks');
+  const [blockIndex, setBlockIndex] = useState(0);
+  const blockRefs = useRef<Array<HTMLTextAreaElement | null>>([]);
   const [cardKind, setCardKind] = useState<'physical' | 'virtual'>('physical');
   const [saveError, setSaveError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
@@ -86,9 +98,33 @@ export function MailTemplatesPanel() {
     setSaveError(null);
   }
 
+  const blocks = draft ? toBlocks(draft.body) : null;
+  const showBlocks = mode === 'blocks' && blocks !== null;
+
+  function editBlocks(next: TemplateBlock[]) {
+    edit('body', fromBlocks(next));
+  }
+
   /** Puts `open` (and `close` after the selection) where the cursor of the last edited field is. */
   function insert(open: string, close = '') {
     if (!draft) return;
+    if (target === 'body' && showBlocks && blocks) {
+      const index = Math.min(blockIndex, blocks.length - 1);
+      const element = blockRefs.current[index];
+      const block = blocks[index];
+      if (!block) return;
+      const start = element?.selectionStart ?? block.text.length;
+      const end = element?.selectionEnd ?? block.text.length;
+      editBlocks(blocks.map((candidate, at) => (at === index
+        ? { ...candidate, text: candidate.text.slice(0, start) + open + candidate.text.slice(start, end) + close + candidate.text.slice(end) }
+        : candidate)));
+      const cursor = end + open.length;
+      window.requestAnimationFrame(() => {
+        element?.focus();
+        element?.setSelectionRange(cursor, cursor);
+      });
+      return;
+    }
     const element = target === 'subject' ? subjectRef.current : bodyRef.current;
     const value = draft[target];
     const start = element?.selectionStart ?? value.length;
@@ -130,6 +166,16 @@ export function MailTemplatesPanel() {
   }
 
   const sections = item ? [...item.flags, ...item.placeholders.filter((name) => !ALWAYS_SET.has(name))] : [];
+  /** How a condition reads: "Si la carte est virtuelle", "Si « Motif » est vide"… */
+  const conditionLabel = (condition: string): string => {
+    const inverted = condition.startsWith('^');
+    const name = condition.slice(1);
+    if (name === 'virtual') return t(inverted ? 'admin.templates.ifNotVirtual' : 'admin.templates.ifVirtual');
+    const label = t(`admin.templates.placeholders.${name}`, { defaultValue: name });
+    return t(inverted ? 'admin.templates.ifNoValue' : 'admin.templates.ifValue', { name: label });
+  };
+  const conditions = sections.flatMap((name) => [`#${name}`, `^${name}`]).map((value) => ({ value, label: conditionLabel(value) }));
+  const [newCondition, setNewCondition] = useState<string | null>(null);
 
   return (
     <Stack>
@@ -156,20 +202,68 @@ export function MailTemplatesPanel() {
               <Stack gap="sm">
                 <TextInput ref={subjectRef} label={t('admin.templates.subject')} value={draft.subject} onFocus={() => setTarget('subject')}
                   onChange={(event) => edit('subject', event.currentTarget.value)} error={fieldError(t, problem, '/subject')} data-testid="template-subject" />
-                <Textarea ref={bodyRef} label={t('admin.templates.body')} description={t('admin.templates.bodyHelp')} value={draft.body}
-                  onFocus={() => setTarget('body')} onChange={(event) => edit('body', event.currentTarget.value)} autosize minRows={10} maxRows={24}
-                  error={fieldError(t, problem, '/body')} data-testid="template-body" styles={{ input: { fontFamily: 'monospace' } }} />
+                <SegmentedControl aria-label={t('admin.templates.mode')} value={mode} onChange={(value) => setMode(value as Mode)} data-testid="template-mode"
+                  data={[{ value: 'blocks', label: t('admin.templates.modeBlocks') }, { value: 'raw', label: t('admin.templates.modeRaw') }]} />
+                {mode === 'blocks' && !blocks ? <Alert color="orange" data-testid="template-blocks-unavailable">{t('admin.templates.blocksUnavailable')}</Alert> : null}
+                {showBlocks && blocks ? (
+                  <Stack gap="xs" data-testid="template-blocks" role="group" aria-label={t('admin.templates.body')}>
+                    <Text size="sm" fw={500}>{t('admin.templates.body')}</Text>
+                    <Text size="xs" c="dimmed">{t('admin.templates.blocksHelp')}</Text>
+                    {blocks.map((block, index) => (
+                      <Paper key={index} withBorder p="xs" data-testid="template-block" data-condition={conditionOf(block)}
+                        style={block.kind === 'section' ? { borderLeft: '4px solid #1d5fa8' } : undefined}>
+                        <Group justify="space-between" gap="xs" mb={4} wrap="nowrap">
+                          {block.kind === 'section' ? (
+                            <Select size="xs" aria-label={t('admin.templates.condition')} data={conditions} allowDeselect={false} value={conditionOf(block)} w={300}
+                              onChange={(value) => value && editBlocks(blocks.map((candidate, at) => (at === index
+                                ? { kind: 'section', name: value.slice(1), inverted: value.startsWith('^'), text: candidate.text } : candidate)))}
+                              data-testid="template-block-condition" />
+                          ) : <Text size="xs" c="dimmed">{t('admin.templates.always')}</Text>}
+                          <ActionIcon variant="subtle" color="red" aria-label={t('admin.templates.removeBlock')} disabled={blocks.length === 1}
+                            onClick={() => editBlocks(blocks.filter((_candidate, at) => at !== index))} data-testid="template-block-remove">×</ActionIcon>
+                        </Group>
+                        <Textarea ref={(element) => { blockRefs.current[index] = element; }} aria-label={t('admin.templates.blockText', { n: index + 1 })}
+                          value={block.text} autosize minRows={2} maxRows={12} data-testid="template-block-text"
+                          onFocus={() => { setTarget('body'); setBlockIndex(index); }}
+                          onChange={(event) => {
+                            const text = event.currentTarget.value;
+                            editBlocks(blocks.map((candidate, at) => (at === index ? { ...candidate, text } : candidate)));
+                          }} />
+                      </Paper>
+                    ))}
+                    {fieldError(t, problem, '/body') ? <Text size="sm" c="red" role="alert">{fieldError(t, problem, '/body')}</Text> : null}
+                    <Group gap="xs" align="flex-end">
+                      <Button size="compact-sm" variant="default" onClick={() => editBlocks([...blocks, { kind: 'text', text: '' }])} data-testid="template-add-text">
+                        {t('admin.templates.addText')}
+                      </Button>
+                      {conditions.length > 0 ? (
+                        <>
+                          <Select size="xs" aria-label={t('admin.templates.newSectionCondition')} placeholder={t('admin.templates.newSectionCondition')} data={conditions}
+                            value={newCondition} onChange={setNewCondition} w={280} data-testid="template-new-condition" />
+                          <Button size="compact-sm" variant="default" disabled={!newCondition} data-testid="template-add-section"
+                            onClick={() => newCondition && editBlocks([...blocks, { kind: 'section', name: newCondition.slice(1), inverted: newCondition.startsWith('^'), text: '' }])}>
+                            {t('admin.templates.addSection')}
+                          </Button>
+                        </>
+                      ) : null}
+                    </Group>
+                  </Stack>
+                ) : (
+                  <Textarea ref={bodyRef} label={t('admin.templates.body')} description={t('admin.templates.bodyHelp')} value={draft.body}
+                    onFocus={() => setTarget('body')} onChange={(event) => edit('body', event.currentTarget.value)} autosize minRows={10} maxRows={24}
+                    error={fieldError(t, problem, '/body')} data-testid="template-body" styles={{ input: { fontFamily: 'monospace' } }} />
+                )}
                 <Box>
                   <Text size="sm" fw={500} id="template-insert-label">{t('admin.templates.insert', { field: t(`admin.templates.${target}`) })}</Text>
                   <Group gap={6} mt={4} role="group" aria-labelledby="template-insert-label" data-testid="template-placeholders">
                     {item.placeholders.map((name) => (
                       <Button key={name} size="compact-sm" variant="light" color="#1d5fa8" onMouseDown={(event) => event.preventDefault()}
-                        onClick={() => insert(`{{${name}}}`)} title={t(`admin.templates.placeholders.${name}`)} data-testid={`insert-${name}`}>
-                        {`{{${name}}}`}
+                        onClick={() => insert(`{{${name}}}`)} title={`{{${name}}}`} data-testid={`insert-${name}`}>
+                        {`+ ${t(`admin.templates.placeholders.${name}`)}`}
                       </Button>
                     ))}
                   </Group>
-                  <Group gap={6} mt={6} role="group" aria-labelledby="template-insert-label">
+                  {showBlocks ? null : <Group gap={6} mt={6} role="group" aria-labelledby="template-insert-label">
                     {sections.flatMap((name) => [
                       <Button key={`#${name}`} size="compact-sm" variant="default" onMouseDown={(event) => event.preventDefault()}
                         onClick={() => insert(`{{#${name}}}`, `{{/${name}}}`)} title={t('admin.templates.sectionShown', { name })} data-testid={`insert-section-${name}`}>
@@ -180,11 +274,13 @@ export function MailTemplatesPanel() {
                         {`{{^${name}}}…`}
                       </Button>,
                     ])}
-                  </Group>
+                  </Group>}
                 </Box>
-                <Text size="xs" c="dimmed">
-                  <Code>{'{{#virtual}}…{{/virtual}}'}</Code> {t('admin.templates.helpSection')} <Code>{'{{^virtual}}…{{/virtual}}'}</Code> {t('admin.templates.helpInverted')}
-                </Text>
+                {showBlocks ? null : (
+                  <Text size="xs" c="dimmed">
+                    <Code>{'{{#virtual}}…{{/virtual}}'}</Code> {t('admin.templates.helpSection')} <Code>{'{{^virtual}}…{{/virtual}}'}</Code> {t('admin.templates.helpInverted')}
+                  </Text>
+                )}
                 {saved ? <Alert color="green" role="status" data-testid="template-saved">{t('admin.saved')}</Alert> : null}
                 <Group>
                   <Button type="submit" loading={saving} disabled={!dirty} data-testid="template-save">{t('common.save')}</Button>
