@@ -163,10 +163,10 @@ describe('lost card and replacement in Chromium', () => {
     await context.close();
   });
 
-  test('English: the replacement and the confirmations', async () => {
+  test('English on a phone: the replacement and the confirmations fit the screen', async () => {
     const { person, email } = await world.createCardholder({ lastName: 'Lost' });
     const cardId = await enabledCard(world, person.id, '04A1B2C3D7');
-    const context = await newContext(browser, world.baseUrl, { locale: 'en-GB' });
+    const context = await newContext(browser, world.baseUrl, { locale: 'en-GB', phone: true });
     const page = await context.newPage();
     await login(page, email, /\/me$/);
     await page.getByTestId('renew').click();
@@ -176,6 +176,8 @@ describe('lost card and replacement in Chromium', () => {
     await page.getByTestId('disable-confirm').click();
     await cardOf(page, cardId, 'DISABLED').getByTestId('request-replacement').waitFor();
     assert.equal(await cardOf(page, cardId).getByTestId('request-replacement').innerText(), 'Request a replacement card');
+    assert.equal(await page.evaluate('document.documentElement.scrollWidth > window.innerWidth'), false, 'nothing overflows sideways');
+    await screenshot(page, '64-phone-lost-card-en');
     await context.close();
   });
 });
