@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { EntryPage } from '../../src/modules/esc/esc-sync.service.ts';
-import type { TestClient } from '../helpers/test-app.ts';
+import type { TestClient, TestResponse } from '../helpers/test-app.ts';
 import { createPerson, enabledCard } from './cards.fixtures.ts';
 import { startEscWorld, type EscWorld } from './esc-sync.fixtures.ts';
 
@@ -24,7 +24,7 @@ async function allPages(client: TestClient, limit: number): Promise<EntryPage[]>
   const pages: EntryPage[] = [];
   let beforeId: number | null = null;
   do {
-    const response = await client.get<EntryPage>(`/api/v1/esc/sync/entries?limit=${limit}${beforeId === null ? '' : `&beforeId=${beforeId}`}`);
+    const response: TestResponse<EntryPage> = await client.get<EntryPage>(`/api/v1/esc/sync/entries?limit=${limit}${beforeId === null ? '' : `&beforeId=${beforeId}`}`);
     assert.equal(response.status, 200, response.text);
     pages.push(response.body);
     beforeId = response.body.nextBeforeId ?? null;

@@ -34,7 +34,7 @@ test('store normalises the upload; prepare + save keeps decoding out of the tran
 
   const prepared = await photos.prepare(jpeg, { edits: { rotate: 90 } });
   const saved = await inTransaction(t.runtime.database.db, { actor: 'test' }, (trx) => photos.save(trx, owner.id, prepared));
-  const copy = await inTransaction(t.runtime.database.db, { actor: 'test' }, (trx) => photos.copy(trx, saved.id));
+  const copy = await inTransaction(t.runtime.database.db, { actor: 'test' }, (trx) => photos.carryOver(trx, saved.id));
   assert.deepEqual(copy, saved, 'a renewal shows the same stored photo: photos never change');
   const listed = await photos.listForPerson(t.runtime.database.db, owner.id);
   assert.deepEqual(listed.map((info) => info.id), [saved.id], 'no card points to the first photo: only the current one is kept');
@@ -51,7 +51,7 @@ test('limits come from the configuration; wrong content is refused', async () =>
   await assert.rejects(photos.prepare(big), (error: { code?: string; status?: number }) => error.code === 'photo_too_large' && error.status === 413);
   await assert.rejects(photos.prepare(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>')), (error: { status?: number }) => error.status === 415);
   await assert.rejects(photos.get('00000000-0000-4000-8000-000000000000'), (error: { code?: string }) => error.code === 'photo_not_found');
-  await assert.rejects(t.runtime.services.photos.copy(t.runtime.database.db, '00000000-0000-4000-8000-000000000000'),
+  await assert.rejects(t.runtime.services.photos.carryOver(t.runtime.database.db, '00000000-0000-4000-8000-000000000000'),
     (error: { code?: string }) => error.code === 'photo_not_found');
 });
 

@@ -62,8 +62,8 @@ export interface CardsPeoplePort {
 export interface CardsPhotosPort {
   /** Stores a prepared photo for the person. */
   save(executor: Executor, personId: string, prepared: PreparedPhoto): Promise<{ id: string }>;
-  /** Copies a stored photo (a renewal gets its own copy). */
-  copy(executor: Executor, photoId: string): Promise<{ id: string }>;
+  /** The stored photo a renewal carries over (the same row: photos never change); 404 if gone. */
+  carryOver(executor: Executor, photoId: string): Promise<{ id: string }>;
   /** A stored photo's owner, or a 404 problem. */
   get(photoId: string, executor?: Executor): Promise<{ personId: string }>;
 }
@@ -741,7 +741,7 @@ export function createCardsService(deps: CardsServiceDeps) {
     }
   }
 
-  /** The new RENEWED card of a renewal: the previous card's photo (a copy) and data, a new ESCN. */
+  /** The new RENEWED card of a renewal: the previous card's photo (the same stored photo) and data, a new ESCN. */
   async function createRenewal(trx: Executor, previous: CardRow, actor: Actor, meta: MoveMeta, context: MoveContext): Promise<CardRow> {
     const person = await people.get(previous.personId, trx);
     const today = isoDay(now());
@@ -755,7 +755,7 @@ export function createCardsService(deps: CardsServiceDeps) {
     });
     if (!decision.ok) throw conflict(decision.code, decision.message);
     const draft = decision.card;
-    const photoId = draft.carried.photoId ? (await photos.copy(trx, draft.carried.photoId)).id : null;
+    const photoId = draft.carried.photoId ? (await photos.carryOver(trx, draft.carried.photoId)).id : null;
     const card = await insertWithEscn(trx, {
       personId: draft.personId,
       state: draft.state,
@@ -1022,7 +1022,7 @@ export function createCardsService(deps: CardsServiceDeps) {
     },
 
     /**
-     * Asks for a renewal of an ENABLED or DESTROYED card: a new RENEWED card copying its photo
+     * Asks for a renewal of an ENABLED or DESTROYED card: a new RENEWED card with its photo
      * and data. The previous card keeps working until the new one is enabled.
      */
     async renew(cardId: string, principal: Principal, context: ActorContext): Promise<CardView> {

@@ -117,7 +117,7 @@ export function createPhotosService(deps: PhotosServiceDeps) {
      * The photo a renewal carries over: the same stored photo, since photos never change and
      * identical bytes are stored once; locked against pruning like {@link get}. 404 if none.
      */
-    async copy(executor: Executor, photoId: string): Promise<StoredPhoto> {
+    async carryOver(executor: Executor, photoId: string): Promise<StoredPhoto> {
       const row = UUID.test(photoId) ? await repo.findPhotoInfo(executor, photoId, executor.isTransaction) : undefined;
       if (!row) throw photoNotFound();
       return stored(row);
