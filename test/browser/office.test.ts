@@ -259,7 +259,7 @@ describe('the card office console in Chromium', () => {
     }
     assert.equal(await page.getByTestId('count-to-check').getAttribute('href'), '/office/queue');
     assert.ok((await page.locator('[data-testid="requests-per-day-chart"] .recharts-bar-rectangle').count()) >= 20, 'a bar per day with requests');
-    assert.match(await page.getByTestId('requests-per-day-chart').getAttribute('aria-label') ?? '', /^Diagramme en barres : 3\d demandes du /);
+    assert.match(await page.getByTestId('requests-per-day-chart').getAttribute('aria-label') ?? '', /^Diagramme en barres\u00a0: 3\d demandes du /);
     await assertAccessible(page, 'dashboard charts');
     await screenshot(page, '24b-office-dashboard-charts');
 
