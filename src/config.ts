@@ -120,9 +120,10 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     dataDir: resolve(env.DATA_DIR?.trim() || './data'),
     demo,
-    // A demo runs in a terminal where the demo logins were just printed: two request lines per
-    // request at info would scroll them away at the first page load.
-    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, demo ? 'warn' : 'info'),
+    // A demo on the embedded database (`npm start` to try it) runs in a terminal where the demo
+    // logins were just printed: two request lines per request at info would scroll them away at
+    // the first page load. A deployment on PostgreSQL keeps info whatever DEMO says.
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, demo && !databaseUrl ? 'warn' : 'info'),
     runWorkers: boolean(env, 'RUN_WORKERS', true),
     cookieSecure: boolean(env, 'COOKIE_SECURE', publicUrl.startsWith('https:')),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),

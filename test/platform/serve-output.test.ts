@@ -32,9 +32,10 @@ describe('the start message', () => {
     assert.doesNotMatch(published, /PUBLIC_URL=/);
   });
 
-  it('demo mode logs warnings and errors only unless LOG_LEVEL says otherwise', () => {
+  it('a demo on the embedded database logs warnings and errors only unless LOG_LEVEL says otherwise', () => {
     assert.equal(loadConfig({}).logLevel, 'warn');
     assert.equal(loadConfig({ DEMO: 'false' }).logLevel, 'info');
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://db.example/campuscard' }).logLevel, 'info', 'a deployment on PostgreSQL keeps info');
     assert.equal(loadConfig({ LOG_LEVEL: 'info' }).logLevel, 'info');
     assert.match(startupMessage(runtime({}), { url: 'http://localhost:3000', seconds: '1.0', logins: undefined }), /LOG_LEVEL=info for each request/);
     assert.doesNotMatch(startupMessage(runtime({ LOG_LEVEL: 'info' }), { url: 'http://localhost:3000', seconds: '1.0', logins: undefined }), /LOG_LEVEL=/);
