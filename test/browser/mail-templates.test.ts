@@ -116,6 +116,10 @@ describe('mail templates and mail languages in Chromium', () => {
     await page.getByTestId('template-save').click();
     await page.getByTestId('template-saved').waitFor();
     await page.getByTestId('template-state').getByText('Personnalisé').waitFor();
+    // Who saved it reads as the account's name, not as its technical id.
+    const updated = await page.getByTestId('template-updated').innerText();
+    assert.match(updated, /^Modifié le .+ par admin \d+$/);
+    assert.doesNotMatch(updated, /account:/);
     const { person } = await world.createCardholder({ firstName: 'Inès' });
     await officeRequest(world, person.id, { state: 'REQUEST_CHECKED' });
     const [mail] = await mailsOf(person.id);

@@ -26,7 +26,10 @@ const MailTemplateSchema = Type.Object({
   placeholders: Type.Array(literals(MAIL_PLACEHOLDERS)),
   flags: Type.Array(literals(MAIL_FLAGS)),
   default: SourceSchema,
-  override: Nullable(Type.Object({ subject: Type.String(), body: Type.String(), updatedAt: Type.String(), updatedBy: Type.String() })),
+  override: Nullable(Type.Object({
+    subject: Type.String(), body: Type.String(), updatedAt: Type.String(), updatedBy: Type.String(),
+    updatedByName: Type.Optional(Nullable(Type.String({ description: 'Who saved it, readably (the account\'s display name, the token\'s name), in the list; null when unknown' }))),
+  })),
 });
 
 const RenderedSchema = Type.Object({ subject: Type.String(), text: Type.String(), html: Type.String() });
@@ -42,7 +45,16 @@ export async function mailTemplatesRoutes(app: AppInstance, deps: AppDeps): Prom
       summary: 'Every mail template in every locale: built-in text, override if any, allowed placeholders',
       response: { 200: Type.Object({ items: Type.Array(MailTemplateSchema) }), ...errorResponses(401, 403) },
     },
-  }, async () => ({ items: await notifications.templates() }));
+  }, async () => {
+    const items = await notifications.templates();
+    // People read who saved a template by name, not by the `account:<id>` recorded.
+    const names = await deps.services.auth.actorNames(items.flatMap((item) => (item.override ? [item.override.updatedBy] : [])));
+    return {
+      items: items.map((item) => (item.override
+        ? { ...item, override: { ...item.override, updatedByName: names.get(item.override.updatedBy) ?? null } }
+        : item)),
+    };
+  });
 
   app.put('/mail-templates/:template/:locale', {
     config: { access: { roles: ['admin'] } },

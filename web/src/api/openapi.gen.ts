@@ -2078,6 +2078,8 @@ export interface paths {
                                     body: string;
                                     updatedAt: string;
                                     updatedBy: string;
+                                    /** @description Who saved it, readably (the account's display name, the token's name), in the list; null when unknown */
+                                    updatedByName?: string | null;
                                 } | null;
                             }[];
                         };
@@ -2196,6 +2198,8 @@ export interface paths {
                                 body: string;
                                 updatedAt: string;
                                 updatedBy: string;
+                                /** @description Who saved it, readably (the account's display name, the token's name), in the list; null when unknown */
+                                updatedByName?: string | null;
                             } | null;
                         };
                     };
@@ -2311,6 +2315,8 @@ export interface paths {
                                 body: string;
                                 updatedAt: string;
                                 updatedBy: string;
+                                /** @description Who saved it, readably (the account's display name, the token's name), in the list; null when unknown */
+                                updatedByName?: string | null;
                             } | null;
                         };
                     };

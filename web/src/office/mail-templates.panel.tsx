@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import {
   mailTemplatesApi, type MailLocale, type MailTemplate, type MailTemplateName, type RenderedMail, type TemplateSource,
 } from '../api/mail-templates.api.ts';
+import { actorLabel } from '../shared/actor-label.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
@@ -193,7 +194,7 @@ export function MailTemplatesPanel() {
         ) : null}
       </Group>
       {item?.override ? (
-        <Text size="xs" c="dimmed">{t('admin.templates.updated', { at: formatDateTime(item.override.updatedAt), by: item.override.updatedBy })}</Text>
+        <Text size="xs" c="dimmed" data-testid="template-updated">{t('admin.templates.updated', { at: formatDateTime(item.override.updatedAt), by: actorLabel(item.override.updatedBy, item.override.updatedByName, t) })}</Text>
       ) : null}
       {!draft || !item ? <Loader role="status" aria-label={t('common.loading')} /> : (
         <Grid gutter="lg">
