@@ -28,7 +28,7 @@ test('consent texts are public, latest version per kind and locale', async () =>
   const fr = await t.anonymous.get<{ items: Array<{ kind: string; version: string; locale: string; title: string; body: string }> }>('/api/v1/consent-texts');
   assert.equal(fr.status, 200);
   assert.deepEqual(fr.body.items.map((text) => [text.kind, text.version, text.locale]).sort(),
-    [['crous', '2026-01', 'fr'], ['esc', '2026-01', 'fr'], ['photo_publication', '2026-01', 'fr']]);
+    [['crous', '2026-12', 'fr'], ['esc', '2026-12', 'fr'], ['photo_publication', '2026-01', 'fr']]);
   assert.ok(fr.body.items.every((text) => text.title.length > 0 && text.body.length > 20));
   const en = await t.anonymous.get<{ items: Array<{ locale: string }> }>('/api/v1/consent-texts?locale=en');
   assert.ok(en.body.items.length === 3 && en.body.items.every((text) => text.locale === 'en'));

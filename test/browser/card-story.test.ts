@@ -59,7 +59,7 @@ describe('the card story in Chromium', () => {
     const cardId = await cardIdOf(student);
     const consents = await world.t.runtime.services.people.consents(person.id);
     assert.equal(consents.esc?.granted, true);
-    assert.equal(consents.esc?.textVersion, '2026-01');
+    assert.equal(consents.esc?.textVersion, '2026-12');
 
     // The manager approves it from the queue, with the keyboard.
     const officeContext = await newContext(browser, world.baseUrl, { locale: 'fr-FR' });

@@ -93,7 +93,7 @@ describe('consent summaries and card rules in Chromium', () => {
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
     await toggle.click();
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
-    assert.match(await page.getByTestId('consent-esc-full-text').innerText(), /routeur de la Carte étudiante européenne[\s\S]*Version du texte\s: 2026-01/);
+    assert.match(await page.getByTestId('consent-esc-full-text').innerText(), /routeur de la Carte étudiante européenne[\s\S]*Version du texte\s: 2026-12/);
     assert.deepEqual(await clippedInConsentBlocks(page, '[data-testid="consent-esc"]'), []);
     await screenshot(page, 'consent-request-fr');
     await toggle.click();
