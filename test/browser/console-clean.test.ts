@@ -2,7 +2,8 @@
  * Pages open without a single console error, with their real Content-Security-Policy enforced
  * (the other browser tests bypass it to inject axe-core): the landing and login pages for a
  * visitor who has done nothing yet, the pages after logging in, the API documentation, and the
- * public verification page.
+ * public verification page. And the language they open in: the browser's most preferred one when
+ * we speak it, else French.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -88,5 +89,19 @@ describe('pages open without console errors under their own CSP', () => {
     await page.locator('h1').waitFor();
     assert.deepEqual(problems, [`HTTP 400 ${world.baseUrl}/v/not-a-card-number`]);
     await context.close();
+  });
+
+  test('the interface opens in the browser\'s most preferred language when it is French or English, else in French', async () => {
+    // What a German browser sends: German first, English as a second choice.
+    const browsers = [[['de-DE', 'de', 'en-US', 'en'], 'fr'], [['en-GB', 'fr'], 'en'], [['fr-BE', 'en'], 'fr'], [['es-ES', 'en-GB'], 'fr']] as const;
+    for (const [languages, expected] of browsers) {
+      const context = await browser.newContext({ baseURL: world.baseUrl, locale: languages[0], serviceWorkers: 'block' });
+      const page = await context.newPage();
+      await page.addInitScript({ content: `Object.defineProperty(navigator, 'languages', { get: () => ${JSON.stringify(languages)} });` });
+      await page.goto('/login');
+      await page.getByTestId('login-submit').waitFor();
+      assert.equal(await page.locator('html').getAttribute('lang'), expected, languages.join(','));
+      await context.close();
+    }
   });
 });

@@ -13,8 +13,9 @@ function isLanguage(value: unknown): value is Language {
 }
 
 /**
- * The language to start in: the one the person chose before (localStorage), else the first of the
- * browser's languages we speak, else French (the institution's language).
+ * The language to start in: the one the person chose before (localStorage), else the browser's
+ * most preferred language when we speak it, else French (the institution's language), as the
+ * public verification page does: a German browser listing English second gets French, not English.
  */
 export function detectLanguage(): Language {
   try {
@@ -23,12 +24,9 @@ export function detectLanguage(): Language {
   } catch {
     // Storage may be disabled (private mode): fall through to the browser's languages.
   }
-  const candidates = navigator.languages?.length ? navigator.languages : [navigator.language];
-  for (const candidate of candidates) {
-    const base = candidate?.slice(0, 2).toLowerCase();
-    if (isLanguage(base)) return base;
-  }
-  return 'fr';
+  const preferred = navigator.languages?.length ? navigator.languages[0] : navigator.language;
+  const base = preferred?.slice(0, 2).toLowerCase();
+  return isLanguage(base) ? base : 'fr';
 }
 
 /** Switches the interface language, remembers it and updates `<html lang>`. */
