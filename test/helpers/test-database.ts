@@ -17,7 +17,7 @@ export interface TestDatabaseTarget {
 
 function snapshotPath(): string {
   const hash = createHash('sha256');
-  for (const migration of listMigrations()) hash.update(migration.checksum);
+  for (const migration of listMigrations()) hash.update(`${migration.name}\0${migration.checksum}\n`);
   return join(tmpdir(), `campuscard-pglite-${hash.digest('hex').slice(0, 16)}.tar`);
 }
 
