@@ -21,6 +21,7 @@ import sharp from 'sharp';
 import type { Metadata, SharpOptions } from 'sharp';
 import { ProblemError, unprocessable } from '../../platform/http/problem.ts';
 import { identifyContent, sniffImageType } from '../photos/domain/image-sniffing.ts';
+import { createGate } from '../../platform/concurrency/gate.ts';
 
 /** Largest accepted upload, in bytes (before decompression of a gzipped SVG). */
 export const LOGO_MAX_BYTES = 512 * 1024;
@@ -98,27 +99,6 @@ async function encode(run: () => Promise<{ data: Buffer; info: sharp.OutputInfo 
   } catch (error) {
     throw unreadable('The logo cannot be decoded: it is truncated, corrupt or too large', error);
   }
-}
-
-/** A FIFO semaphore: at most `limit` tasks run at once, the others wait for a free slot. */
-function createGate(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= limit) {
-      // The finishing task hands its slot over directly, so `active` stays counted.
-      await new Promise<void>((resolve) => waiting.push(resolve));
-    } else {
-      active += 1;
-    }
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active -= 1;
-    }
-  };
 }
 
 /** What the rendering process is told: where sharp is, and the bounds it renders within. */

@@ -11,6 +11,7 @@ import { checkDeclaredType, identifyContent, jpegHasEndMarker } from './domain/i
 import type { DeclaredImageType, SniffedImageType } from './domain/image-sniffing.ts';
 import { editedSize, resolvePhotoEdits, rotateRect } from './domain/photo-edit-rules.ts';
 import type { ImageSize, PhotoEdits } from './domain/photo-edit-rules.ts';
+import { createGate } from '../../platform/concurrency/gate.ts';
 
 /** Card photo size in pixels: 4:5 portrait, enough for a 300 dpi print on a CR80 card. */
 export const PHOTO_WIDTH = 480;
@@ -62,27 +63,6 @@ export interface ProcessedPhoto {
 
 /** Options shared by every sharp call: stream the input once, and treat truncation as fatal. */
 const BASE_SHARP_OPTIONS: SharpOptions = { sequentialRead: true, failOn: 'error' };
-
-/** A FIFO semaphore: at most `limit` tasks run at once, the others wait for a free slot. */
-function createGate(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= limit) {
-      // The finishing task hands its slot over directly, so `active` stays counted.
-      await new Promise<void>((resolve) => waiting.push(resolve));
-    } else {
-      active += 1;
-    }
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active -= 1;
-    }
-  };
-}
 
 const runGated = createGate(PHOTO_PIPELINE_CONCURRENCY);
 
