@@ -4,6 +4,9 @@
  * (wrong file type, too-large photo, the network dropping) without losing what they entered.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -184,9 +187,16 @@ describe('cardholder pages in Chromium', () => {
     await page.getByTestId('photo-file').setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is not an image at all') });
     await page.getByText('Ce fichier n’est pas une photo JPEG ou PNG.').waitFor();
     // A file above the size limit of originals (any phone photo is below it: it is scaled down before upload).
-    const big = Buffer.concat([await portraitJpeg(), Buffer.alloc(31 * 1024 * 1024, 0)]);
-    await page.getByTestId('photo-file').setInputFiles({ name: 'big.jpg', mimeType: 'image/jpeg', buffer: big });
-    await page.getByText(/La photo est trop volumineuse \(30\sMo au plus\)/).waitFor();
+    // Given as a file on disk: the browser reads it there, rather than 31 MB sent over the protocol.
+    const dir = mkdtempSync(join(tmpdir(), 'cc-big-photo-'));
+    const big = join(dir, 'big.jpg');
+    writeFileSync(big, Buffer.concat([await portraitJpeg(), Buffer.alloc(31 * 1024 * 1024, 0)]));
+    try {
+      await page.getByTestId('photo-file').setInputFiles(big);
+      await page.getByText(/La photo est trop volumineuse \(30\sMo au plus\)/).waitFor();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     await assertAccessible(page, 'request form with a photo error');
     await screenshot(page, '16-request-photo-too-large');
     // Submitting without an accepted photo sends nothing and keeps the message by the photo.
