@@ -16,6 +16,16 @@ import { ValidityIndicator } from './validity-indicator.component.tsx';
 
 const LAST_CARD_KEY = 'campuscard.lastCard';
 
+/**
+ * States of a card that was never enabled and is on its way (src/modules/cards/domain/card-state.ts,
+ * lifecycle order before ENABLED): it has a number already, but showing its QR code or checking it
+ * would only say "suspended" about a card that simply is not made yet.
+ */
+const BEING_MADE_STATES: readonly string[] = ['NEW', 'RENEWED', 'REQUEST_CHECKED', 'IN_PRINT', 'PRINTED', 'IN_ENCODE', 'ENCODED'];
+
+/** Requests that ended without a card: no card was ever made, so nothing can be shown or checked. */
+const NEVER_MADE_STATES: readonly string[] = ['REJECTED', 'CANCELED'];
+
 function rememberCard(card: Card): void {
   try {
     localStorage.setItem(LAST_CARD_KEY, JSON.stringify(card));
@@ -36,9 +46,21 @@ function rememberedCard(id: string): Card | null {
 }
 
 /**
+ * What a suspended card's holder can do, told the way "My cards" decides it: re-enable it when the
+ * server allows it (`allowedMoves`), wait on the card office when it suspended the card, and
+ * nothing at all when a newer card replaces it. A copy read offline without `allowedMoves` keeps
+ * the general advice.
+ */
+function suspendedMessageKey(card: Card): string {
+  if (card.allowedMoves === undefined || card.allowedMoves.includes('ENABLED')) return 'virtualCard.suspended';
+  return card.disable?.by === 'manager' ? 'virtualCard.suspendedByOffice' : 'virtualCard.replaced';
+}
+
+/**
  * The virtual card: the card face, its QR code big enough to scan from a phone screen, and a
  * live validity banner. Readable offline once loaded (service worker + a local copy). Only a
- * working card asks to be shown; a suspended one says so and what to do instead.
+ * working card asks to be shown; a suspended one says so and what to do instead; a card not made
+ * yet (or never made) shows no QR code, no check and no verification link.
  */
 export function VirtualCardPage() {
   const { t } = useTranslation();
@@ -71,6 +93,9 @@ export function VirtualCardPage() {
     return <Center mih="40vh"><Loader role="status" aria-label={t('common.loading')} /></Center>;
   }
   const working = card.state === 'ENABLED';
+  const beingMade = BEING_MADE_STATES.includes(card.state);
+  const neverMade = NEVER_MADE_STATES.includes(card.state);
+  const checkable = !beingMade && !neverMade;
   return (
     <Stack maw={560} mx="auto" w="100%" data-testid="virtual-card">
       <Group justify="space-between">
@@ -78,19 +103,25 @@ export function VirtualCardPage() {
         <StateBadge state={card.state} size="lg" />
       </Group>
       {offline ? <Alert color="orange" data-testid="offline-notice">{t('virtualCard.offline')}</Alert> : null}
-      {card.escn ? <ValidityIndicator escn={card.escn} /> : null}
+      {checkable && card.escn ? <ValidityIndicator escn={card.escn} /> : null}
       {card.state === 'DISABLED' ? (
         <Alert color="red" title={t('virtualCard.suspendedTitle')} data-testid="suspended-notice">
-          <Text size="sm">{t('virtualCard.suspended')}</Text>
+          <Text size="sm">{t(suspendedMessageKey(card))}</Text>
         </Alert>
       ) : null}
-      {!working && card.state !== 'DISABLED' ? <Alert color="orange" data-testid="inactive-notice">{t('virtualCard.notActive')}</Alert> : null}
+      {beingMade ? (
+        <Alert color="blue" title={t('virtualCard.beingMadeTitle')} data-testid="being-made-notice">
+          <Text size="sm">{t('virtualCard.beingMade')}</Text>
+        </Alert>
+      ) : null}
+      {neverMade ? <Alert color="gray" data-testid="never-made-notice">{t('virtualCard.neverMade')}</Alert> : null}
+      {!working && card.state !== 'DISABLED' && !beingMade && !neverMade ? <Alert color="orange" data-testid="inactive-notice">{t('virtualCard.notActive')}</Alert> : null}
       <CardFace
         {...cardFaceOf(card, institution)}
         inactive={!working}
         photo={cardsApi.photoUrl(card) ? <img src={cardsApi.photoUrl(card) ?? ''} alt={t('virtualCard.photoAlt')} /> : null}
       />
-      {card.escn ? (
+      {checkable && card.escn ? (
         <Paper withBorder p="md" radius="md">
           <Stack align="center" gap="xs">
             <Box className="qr-large" data-testid="qr-code">

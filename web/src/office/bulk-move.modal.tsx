@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { BulkMoveResult } from '../api/cards.api.ts';
 import type { Card } from '../api/api-types.ts';
 import { moveInChunks, moved } from './bulk-move.ts';
+import { officeWordedKey } from './card-moves.ts';
 
 /** Target states offered for bulk moves (the server refuses, per card, what does not apply). */
 export const BULK_TARGETS = ['REQUEST_CHECKED', 'REJECTED', 'CANCELED', 'IN_PRINT', 'PRINTED', 'ENABLED', 'DISABLED', 'DESTROYED'] as const;
@@ -106,7 +107,7 @@ export function BulkMoveModal({ cards, opened, onClose, onDone, initialTarget }:
                       <Table.Td>
                         {moved(result)
                           ? <Badge color="#1c6e31">{t(`state.${result.card?.state ?? target}`)}</Badge>
-                          : <Text size="sm" c="red.8">{t(`errors.${result.problem?.code ?? 'unknown'}`, { defaultValue: result.problem?.detail ?? t('errors.unknown') })}</Text>}
+                          : <Text size="sm" c="red.8">{t(officeWordedKey(result.problem?.code ?? 'unknown') ?? `errors.${result.problem?.code ?? 'unknown'}`, { defaultValue: result.problem?.detail ?? t('errors.unknown') })}</Text>}
                       </Table.Td>
                     </Table.Tr>
                   );

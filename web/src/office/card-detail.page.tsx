@@ -2,7 +2,7 @@ import { Accordion, Alert, Anchor, Badge, Button, Grid, Group, Image, Loader, Pa
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api } from '../api/api-client.ts';
+import { api, ApiError } from '../api/api-client.ts';
 import { cardsApi } from '../api/cards.api.ts';
 import { escApi } from '../api/esc.api.ts';
 import type { Card } from '../api/api-types.ts';
@@ -16,7 +16,7 @@ import { StateBadge } from '../shared/state-badge.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { useInstitution } from '../shared/use-institution.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
-import { CSN_STATES, needsDialog, PHOTO_STATES, targetsOf } from './card-moves.ts';
+import { CSN_STATES, needsDialog, officeWordedKey, PHOTO_STATES, targetsOf } from './card-moves.ts';
 import { CsnForm } from './csn-form.component.tsx';
 import { MoveCardModal } from './move-card.modal.tsx';
 import { PersonLanguageField } from './person-language.component.tsx';
@@ -47,6 +47,14 @@ function Field({ label, value, mono = false, testId }: { label: string; value: s
 }
 
 const ESC_POLL_MS = 3000;
+
+/** A failure in the office's words: a few shared messages speak to the card holder ("your card"). */
+function OfficeProblemAlert({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  const key = error instanceof ApiError ? officeWordedKey(error.code) : null;
+  if (key === null) return <ProblemAlert error={error} />;
+  return <Alert color="red" variant="light" title={t('common.errorTitle')} role="alert" data-testid="problem-alert">{t(key)}</Alert>;
+}
 
 /**
  * One card for the card office: photo (with retouch before printing), holder, ESCN and QR, the
@@ -105,6 +113,8 @@ export function CardDetailPage() {
       done(updated, to === 'RENEWED' ? t('cardDetail.renewed') : undefined);
     } catch (failure) {
       setError(failure);
+      // The card changed under us (a newer card, another station): show the moves open now.
+      if (failure instanceof ApiError && failure.status === 409) card.reload();
     } finally {
       setBusy(null);
     }
@@ -158,7 +168,7 @@ export function CardDetailPage() {
         <Anchor component={Link} to="/office/cards">{t('cardDetail.backToList')}</Anchor>
       </Group>
       {notice ? <Alert color="green" role="status" data-testid="notice">{notice}</Alert> : null}
-      <ProblemAlert error={error} />
+      <OfficeProblemAlert error={error} />
       {canWrite || principal?.role === 'station' || principal?.role === 'deliverer' ? (
         <Paper withBorder p="sm">
           <Group gap="xs" wrap="wrap">

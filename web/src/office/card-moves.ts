@@ -17,9 +17,26 @@ const USER_TARGETS: Record<string, readonly string[]> = {
   DESTROYED: ['RENEWED'],
 };
 
-/** Target states offered on a card's page. */
+/**
+ * Target states offered on a card's page: the office's usual moves for its state, in the office's
+ * order, kept only when the server's state machine lists them in `allowedMoves` for this user (a
+ * replaced card cannot be re-enabled, a card held by another station cannot be moved). A card
+ * read without `allowedMoves` (an older answer) offers none rather than moves that may be refused.
+ */
 export function targetsOf(card: Card): readonly string[] {
-  return USER_TARGETS[card.state] ?? [];
+  const allowed: readonly string[] = card.allowedMoves ?? [];
+  return (USER_TARGETS[card.state] ?? []).filter((to) => allowed.includes(to));
+}
+
+/**
+ * Problem codes whose shared message (`errors.<code>`) speaks to the card holder ("your card"):
+ * the card office reads its own wording, `officeErrors.<code>`.
+ */
+const HOLDER_WORDED_CODES: readonly string[] = ['newer_card_exists'];
+
+/** The office's own message key for a problem code, or null when the shared message fits. */
+export function officeWordedKey(code: string): string | null {
+  return HOLDER_WORDED_CODES.includes(code) ? `officeErrors.${code}` : null;
 }
 
 /** Moves that need a reason or comment, asked in a dialog. */
