@@ -1,7 +1,8 @@
 /**
  * Issue 14, as a card holder lives it in Chromium: a lost card, the replacement the page offers,
  * a 12-megapixel phone photo of more than 5 MB, the old card that cannot come back over the new
- * request, confirmations before renewing or withdrawing, and a suspended virtual card that says so.
+ * request, confirmations before renewing or withdrawing, a suspended virtual card that says so (and,
+ * once replaced, that there is nothing left to do), and a requested card that shows no QR code yet.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -110,6 +111,26 @@ describe('lost card and replacement in Chromium', () => {
       })).then(async (response) => [response.status, (await response.json()).code])`) as [number, string];
     assert.deepEqual(refused, [409, 'newer_card_exists']);
     await screenshot(page, '62-student-replacement-requested');
+
+    // The old virtual card says a newer card replaces it and there is nothing left to do.
+    await page.goto(`/me/cards/${oldId}`);
+    const replacedNotice = page.getByTestId('suspended-notice');
+    await replacedNotice.waitFor();
+    await page.waitForFunction(`/rien à faire/.test(document.querySelector('[data-testid=suspended-notice]')?.textContent ?? '')`);
+    assert.match(await replacedNotice.innerText(), /Une carte plus récente remplace celle-ci/);
+    assert.doesNotMatch(await replacedNotice.innerText(), /réactivez-la|demandez une carte de remplacement/);
+
+    // The new request is being made: no red "suspended" check, no QR code, no verification link.
+    await page.goto(`/me/cards/${newId}`);
+    await page.getByTestId('being-made-notice').waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.match(await page.getByTestId('being-made-notice').innerText(), /Carte pas encore active[\s\S]*en cours de fabrication/);
+    for (const absent of ['validity', 'suspended-notice', 'qr-code', 'verify-link', 'escn']) {
+      assert.equal(await page.getByTestId(absent).count(), 0, `no ${absent} on a card being made`);
+    }
+    assert.doesNotMatch(await page.getByTestId('virtual-card').innerText(), /Carte suspendue|Ouvrir la page de vérification/);
+    await assertAccessible(page, 'virtual card being made');
+    await screenshot(page, '68-student-virtual-card-being-made');
     await context.close();
   });
 

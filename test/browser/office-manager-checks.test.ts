@@ -1,6 +1,7 @@
 /**
  * What a card manager checks at a glance, in Chromium: the holder's other cards on the request
- * queue and on the card page (a lost card, an active one, the card a renewal replaces), print
+ * queue and on the card page (a lost card, an active one, the card a renewal replaces), only the
+ * moves the server allows on a card page (no « Activer » on a card a newer one replaces), print
  * sheets and delivery slips that explain why they are empty, and state badges that keep their
  * whole label on a phone and in the mails table.
  */
@@ -9,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
-  enabledCard, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, startWebWorld, type WebWorld,
+  enabledCard, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, screenshot, startWebWorld, type WebWorld,
 } from './browser-harness.ts';
 
 const UNKNOWN_CARD = '00000000-0000-4000-8000-000000000000';
@@ -161,6 +162,31 @@ describe('what a manager checks at a glance', () => {
     assert.equal(await replaced.getAttribute('data-state'), 'ENABLED');
     assert.match(await replaced.innerText(), /renouvelée par cette demande/);
     assert.deepEqual(await warnings(), [], 'the card a renewal replaces is active by design: no warning');
+  });
+
+  test('a card a newer request replaces offers no « Activer »; a re-enable that loses the race says why, in the manager\'s words', async () => {
+    await page.goto(`/office/cards/${ids.lostCard}`);
+    await page.getByTestId('move-DESTROYED').waitFor();
+    assert.equal(await page.getByTestId('move-ENABLED').count(), 0, 'no « Activer » on a replaced card');
+
+    // A lost card with nothing newer can come back; the holder asks for a replacement meanwhile.
+    const racing = (await world.createCardholder({ lastName: 'Course', firstName: 'Inès' })).person;
+    const racingCard = await enabledCard(world, racing.id, 'A1B2C3D7');
+    const manager = await world.t.loginAs('manager');
+    assert.equal((await manager.post(`/api/v1/cards/${racingCard}/moves`, { to: 'DISABLED', reason: 'LOST' })).status, 200);
+    await page.goto(`/office/cards/${racingCard}`);
+    await page.getByTestId('move-ENABLED').waitFor();
+    await officeRequest(world, racing.id);
+    await page.getByTestId('move-ENABLED').click();
+    const problem = page.getByTestId('problem-alert');
+    await problem.waitFor();
+    assert.match(await problem.innerText(), /Une carte plus récente de cette personne existe\u00a0: cette carte ne peut plus être réactivée\./);
+    assert.doesNotMatch(await problem.innerText(), /votre carte/);
+    // The page reads the card again: the move it can no longer make is gone.
+    await page.getByTestId('move-ENABLED').waitFor({ state: 'detached' });
+    await page.getByTestId('move-DESTROYED').waitFor();
+    assert.equal(await page.getByTestId('card-detail').getAttribute('data-state'), 'DISABLED');
+    await screenshot(page, '69-office-replaced-card-no-enable');
   });
 
   test('an empty print sheet says why and where to choose cards; a partial one prints what it found', async () => {
