@@ -1,5 +1,6 @@
-import { Badge, createTheme, type CSSVariablesResolver } from '@mantine/core';
+import { Badge, Button, createTheme, type CSSVariablesResolver } from '@mantine/core';
 import { FULL_BADGE_CLASS_NAMES } from '../shared/full-badge.ts';
+import { FULL_BUTTON_CLASS_NAMES } from '../shared/full-button.ts';
 
 /**
  * Mantine theme tuned for WCAG 2.1 AA: the default palette's mid shades are too light for white
@@ -18,8 +19,11 @@ export const theme = createTheme({
     green: ['#ebfbee', '#d3f9d8', '#b2f2bb', '#8ce99a', '#69db7c', '#51cf66', '#40c057', '#2f9e44', '#1c6e31', '#145224'],
     orange: ['#fff4e6', '#ffe8cc', '#ffd8a8', '#ffc078', '#ffa94d', '#ff922b', '#fd7e14', '#e8590c', '#a3440a', '#7a3207'],
   },
-  // Badges (card states, mail statuses, …) never cut their label: they wrap on narrow screens.
-  components: { Badge: Badge.extend({ classNames: FULL_BADGE_CLASS_NAMES }) },
+  // Badges (card states, mail statuses, …) and buttons never cut their label: they wrap on narrow screens.
+  components: {
+    Badge: Badge.extend({ classNames: FULL_BADGE_CLASS_NAMES }),
+    Button: Button.extend({ classNames: FULL_BUTTON_CLASS_NAMES }),
+  },
 });
 
 /** Muted text darker than Mantine's default so it passes contrast checks. */
