@@ -1,6 +1,7 @@
 /**
  * The ESC sync page in Chromium: each entry names its holder and its card, and the links open the
- * holder's cards and the card page.
+ * holder's cards and the card page; a row's status is singular, and the dashboard's ESC counts
+ * take their "label : count" punctuation from the language.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -56,5 +57,32 @@ describe('the ESC sync page names holders and cards', () => {
     await page.locator('[data-testid="esc-entry"]', { hasText: 'SYNCHRO Élodie' }).first().getByTestId('esc-entry-holder').getByRole('link').click();
     await page.waitForURL(/\/office\/cards\?q=/);
     await page.locator(`a[href="/office/cards/${cardId}"]`).first().waitFor();
+  });
+
+  test('a row says its own status in the singular, the filter the plural; the dashboard counts put the colon as each language does', async () => {
+    // The deliveries run as jobs: drained, the card's enabling has gone through to the router.
+    await world.t.runtime.jobs.drain();
+    await page.goto('/office/esc');
+    await page.getByRole('radio', { name: 'Tous' }).check({ force: true });
+    const done = page.locator('[data-testid="esc-entry"][data-status="done"]').first();
+    await done.waitFor();
+    assert.equal((await done.locator('.mantine-Badge-label').textContent())?.trim(), 'Réussi');
+    assert.equal((await page.getByRole('radio', { name: 'Réussis' }).count()), 1, 'the filter keeps the plural');
+    await page.goto('/office');
+    assert.match(await page.getByTestId('dashboard-esc-pending').innerText(), /^En attente\u00a0: \d+$/);
+    assert.match(await page.getByTestId('dashboard-esc-done').innerText(), /^Réussis\u00a0: [1-9]\d*$/);
+
+    const english = await newContext(browser, world.baseUrl, { locale: 'en-GB' });
+    const englishPage = await english.newPage();
+    const { email } = await world.createStaff('manager');
+    await login(englishPage, email, /\/office$/);
+    assert.match(await englishPage.getByTestId('dashboard-esc-pending').innerText(), /^Pending: \d+$/);
+    assert.match(await englishPage.getByTestId('dashboard-esc-failed').innerText(), /^Failed: \d+$/);
+    await englishPage.goto('/office/esc');
+    await englishPage.getByRole('radio', { name: 'All' }).check({ force: true });
+    const englishDone = englishPage.locator('[data-testid="esc-entry"][data-status="done"]').first();
+    await englishDone.waitFor();
+    assert.equal((await englishDone.locator('.mantine-Badge-label').textContent())?.trim(), 'Succeeded');
+    await english.close();
   });
 });

@@ -1,6 +1,6 @@
 import { Alert, Anchor, Group, Loader, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { lazy, Suspense, useId, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { statsApi, type CardStats } from '../api/stats.api.ts';
 import { useSession, type Role } from '../auth/session.context.tsx';
@@ -91,6 +91,11 @@ function CurrentCounts({ stats }: { stats: CardStats }) {
   );
 }
 
+/** "Label : count" with the count in bold; the colon and its spacing come from the language. */
+function EscCount({ label, count }: { label: string; count: number }) {
+  return <Trans i18nKey="common.labelStrongValue" values={{ label, value: formatNumber(count) }} components={{ strong: <strong /> }} />;
+}
+
 function EscPanel({ esc }: { esc: NonNullable<CardStats['escSync']> }) {
   const { t } = useTranslation();
   return (
@@ -101,10 +106,10 @@ function EscPanel({ esc }: { esc: NonNullable<CardStats['escSync']> }) {
       </Group>
       {!esc.enabled ? <Text size="sm">{t('esc.off')}</Text> : (
         <Group gap="xl" mt="xs">
-          <Text>{t('esc.counts.pending')} : <strong>{formatNumber(esc.pending)}</strong></Text>
-          <Text>{t('esc.counts.retrying')} : <strong>{formatNumber(esc.retrying)}</strong></Text>
-          <Text c={esc.failed ? 'red.8' : undefined}>{t('esc.counts.failed')} : <strong data-testid="esc-failed-count">{formatNumber(esc.failed)}</strong></Text>
-          <Text>{t('esc.counts.done')} : <strong>{formatNumber(esc.done)}</strong></Text>
+          <Text data-testid="dashboard-esc-pending"><EscCount label={t('esc.counts.pending')} count={esc.pending} /></Text>
+          <Text data-testid="dashboard-esc-retrying"><EscCount label={t('esc.counts.retrying')} count={esc.retrying} /></Text>
+          <Text c={esc.failed ? 'red.8' : undefined} data-testid="dashboard-esc-failed"><EscCount label={t('esc.counts.failed')} count={esc.failed} /></Text>
+          <Text data-testid="dashboard-esc-done"><EscCount label={t('esc.counts.done')} count={esc.done} /></Text>
         </Group>
       )}
       {esc.failed > 0 ? <Alert color="red" mt="sm">{t('esc.failuresWaiting', { count: esc.failed })}</Alert> : null}

@@ -152,7 +152,7 @@ export function EscSyncPage() {
                   ) : null}
                 </Table.Td>
                 <Table.Td>{t(`esc.reasons.${entry.reason}`, { defaultValue: entry.reason })}</Table.Td>
-                <Table.Td><Badge color={STATUS_COLORS[entry.status] ?? '#495057'}>{t(`esc.filters.${entry.status}`)}</Badge></Table.Td>
+                <Table.Td><Badge color={STATUS_COLORS[entry.status] ?? '#495057'}>{t(`esc.status.${entry.status}`)}</Badge></Table.Td>
                 <Table.Td>{entry.attempts}</Table.Td>
                 <Table.Td>{formatDateTime(entry.createdAt)}</Table.Td>
                 <Table.Td fz="xs">{entry.lastError ? `${entry.lastError.code}${entry.lastError.routerStatus ? ` (${entry.lastError.routerStatus})` : ''}: ${entry.lastError.message}` : ''}</Table.Td>

@@ -52,7 +52,7 @@ export function MailsPanel() {
       <Modal opened={open !== null} onClose={() => setOpen(null)} title={open?.subject ?? ''} size="lg">
         {open ? (
           <Stack gap="xs">
-            <Text size="sm">{t('admin.mails.to')} : {open.to}</Text>
+            <Text size="sm">{t('common.labelValue', { label: t('admin.mails.to'), value: open.to })}</Text>
             {open.lastError ? <Text size="sm" c="red.8">{open.lastError}</Text> : null}
             <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{open.text}</Text>
           </Stack>
