@@ -1,7 +1,7 @@
 import type { ConnectorDataFields } from '../../people/domain/personal-data-fields.ts';
 
 /**
- * The personal data a CROUS connector sends (../shared/domain/crous-izly.md), each with the API
+ * The personal data a CROUS connector sends (from the CROUS/Izly interface description the card office receives), each with the API
  * properties that carry it: `rightHolder.` (the Izly account) and `smartCard.` (the card). The
  * file exchange carries the same fields (identifier, INE, names, birth date, e-mail, UAI,
  * tariff, due date). No connector exists yet, but the CROUS consent does, and the summary the
