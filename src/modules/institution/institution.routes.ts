@@ -122,7 +122,6 @@ export async function institutionRoutes(app: AppInstance, deps: AppDeps): Promis
     const logo = await institution.logo();
     if (!logo) throw notFound('logo_not_found', 'No logo was uploaded');
     void reply.header('cache-control', 'public, max-age=300')
-      .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
     return reply.type(logo.mime).send(logo.bytes);
   });

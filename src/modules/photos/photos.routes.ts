@@ -29,7 +29,7 @@ export async function photosRoutes(app: AppInstance, deps: AppDeps): Promise<voi
     });
     if (!owner || !canReadPerson(principalOf(request), owner)) throw notFound('photo_not_found', 'No such photo');
     const etag = `"${photo.sha256}"`;
-    void reply.header('cache-control', 'private, max-age=300').header('etag', etag).header('x-content-type-options', 'nosniff');
+    void reply.header('cache-control', 'private, max-age=300').header('etag', etag);
     if (request.headers['if-none-match'] === etag) return reply.status(304).send(null);
     return reply.type('image/jpeg').send(photo.jpeg);
   });
