@@ -9,6 +9,10 @@ export interface AccountsTable {
   passwordHash: string | null;
   role: Role;
   personTypes: string[] | null;
+  /** Institutions the account's role is granted in (a federation covers its members); null: all. */
+  institutionIds: number[] | null;
+  /** The institution the console was last switched to; null: all the account covers. */
+  currentInstitutionId: number | null;
   personId: string | null;
   disabledAt: Timestamp | null;
   lastLoginAt: Timestamp | null;
@@ -32,6 +36,8 @@ export interface ApiTokensTable {
   tokenHash: string;
   role: TokenRole;
   personTypes: string[] | null;
+  /** Institutions the token is limited to (within its account's); null: as its account. */
+  institutionIds: number[] | null;
   createdBy: string;
   /** The account the token acts for; null only on revoked tokens. */
   accountId: string | null;

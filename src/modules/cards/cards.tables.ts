@@ -4,6 +4,13 @@ import type { Json, Timestamp } from '../../platform/db/platform.tables.ts';
 export interface CardsTable {
   id: Generated<string>;
   personId: string;
+  /** The institution that issued the card, for the holder's enrolment there. */
+  institutionId: number;
+  /**
+   * Within this group a person has at most one ENABLED card: the issuing institution, or the
+   * federation when its members share one card (fixed when the card is requested).
+   */
+  cardGroup: number;
   state: string;
   cardKind: Generated<'physical' | 'virtual'>;
   requestChannel: 'web' | 'api' | 'office' | 'import' | 'renewal';

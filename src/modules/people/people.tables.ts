@@ -1,7 +1,8 @@
 import type { Generated } from 'kysely';
 import type { JsonDefault, Timestamp } from '../../platform/db/platform.tables.ts';
 
-export type PersonType = 'student' | 'staff' | 'guest' | 'external';
+/** A person type code; each institution defines its own (see `person_types`). */
+export type PersonType = string;
 export type ConsentKind = 'esc' | 'photo_publication' | 'crous';
 export type ConsentChannel = 'web' | 'api' | 'import' | 'office' | 'paper';
 
@@ -12,13 +13,8 @@ export interface PersonsTable {
   lastName: string;
   birthDate: string | null;
   email: string | null;
-  personType: PersonType;
-  studentNumber: string | null;
   ine: string | null;
   esi: string | null;
-  academicLevel: number | null;
-  rightsEnd: string | null;
-  affiliation: string | null;
   freeFields: JsonDefault<Record<string, string>>;
   /** Language of the person's mails; null: the institution's default (French). */
   locale: 'fr' | 'en' | null;
@@ -26,6 +22,24 @@ export interface PersonsTable {
   createdAt: Generated<Date>;
   updatedAt: Generated<Date>;
   version: Generated<number>;
+}
+
+/**
+ * A person's enrolment at one institution: what depends on the institution (type, student number,
+ * rights end, academic level). One person may be enrolled at several institutions at once.
+ */
+export interface EnrolmentsTable {
+  personId: string;
+  institutionId: number;
+  personType: PersonType;
+  studentNumber: string | null;
+  rightsEnd: string | null;
+  academicLevel: number | null;
+  affiliation: string | null;
+  /** `<person id>:<institution id>`, the key the audit log records rows under. */
+  id: Generated<string>;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
 }
 
 export interface ConsentTextsTable {
@@ -63,6 +77,7 @@ export interface ConsentEventsTable {
 
 export interface PeopleTables {
   persons: PersonsTable;
+  enrolments: EnrolmentsTable;
   consentTexts: ConsentTextsTable;
   personConsents: PersonConsentsTable;
   consentEvents: ConsentEventsTable;

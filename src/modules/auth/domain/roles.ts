@@ -17,6 +17,17 @@ export interface Principal {
   role: Role;
   /** For a manager limited to some person types (null: all types). */
   personTypes: string[] | null;
+  /**
+   * The institutions this call may reach (null: every institution): the account's grants, a
+   * federation grant covering its members, narrowed to the institution the caller focused on
+   * (the `Campuscard-Institution` header, or the console's remembered switch). Every query on
+   * scoped data filters by it, see `inScope`.
+   */
+  institutionIds: number[] | null;
+  /** The grants before any focus (expanded): what the institution switcher offers. */
+  grantedInstitutionIds: number[] | null;
+  /** The institution focused on for this call, if any. */
+  focusInstitutionId: number | null;
   /** The person this account is, for cardholders (and staff who also hold a card). */
   personId: string | null;
   /** Session id, for logout and CSRF checks. */
@@ -52,6 +63,21 @@ export function narrowPersonTypes(a: readonly string[] | null, b: readonly strin
   if (a === null) return b === null ? null : [...b];
   if (b === null) return [...a];
   return a.filter((type) => b.includes(type));
+}
+
+/**
+ * Institution limits of two grants together (null stands for all): a token never reaches more
+ * institutions than the account it acts for.
+ */
+export function narrowInstitutions(a: readonly number[] | null, b: readonly number[] | null): number[] | null {
+  if (a === null) return b === null ? null : [...b];
+  if (b === null) return [...a];
+  return a.filter((id) => b.includes(id));
+}
+
+/** True when the principal's institution scope reaches this institution. */
+export function coversInstitution(principal: Pick<Principal, 'institutionIds'>, institutionId: number): boolean {
+  return principal.institutionIds === null || principal.institutionIds.includes(institutionId);
 }
 
 /** Roles that may read the card office's data about everybody (within person type limits). */
