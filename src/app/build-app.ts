@@ -11,7 +11,7 @@ import { installInputGuard } from '../platform/http/input-guard.ts';
 import { apiDocsCsp, installSecurityHeaders } from '../platform/http/security-headers.ts';
 import { installDateFormats } from '../platform/http/date-formats.ts';
 import { createLazySchemaCompilers } from '../platform/http/schema-compilers.ts';
-import { SESSION_COOKIE, bearerToken } from '../modules/auth/auth.routes.ts';
+import { INSTITUTION_HEADER, SESSION_COOKIE, bearerToken } from '../modules/auth/auth.routes.ts';
 import type { AppDeps, AppInstance } from './app-types.ts';
 import { registerRoutes } from './routes.ts';
 
@@ -50,10 +50,12 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   await app.register(multipart, { limits: { fileSize: Math.max(deps.config.photoMaxBytes, 64 * 1024 * 1024), files: 1, fields: 20 } });
   installAccessControl(app, {
     resolvePrincipal: async (request) => {
+      const header = request.headers[INSTITUTION_HEADER];
+      const focus = typeof header === 'string' && header !== '' ? header : undefined;
       const token = bearerToken(request.headers.authorization);
-      if (token) return deps.services.auth.principalFromToken(token);
+      if (token) return deps.services.auth.principalFromToken(token, focus);
       const session = request.cookies[SESSION_COOKIE];
-      return session ? deps.services.auth.principalFromSession(session) : null;
+      return session ? deps.services.auth.principalFromSession(session, focus) : null;
     },
     checkCsrf: async (request) => {
       const header = request.headers['x-csrf-token'];

@@ -40,15 +40,16 @@ export interface ServiceContext {
  */
 export function createServices(context: ServiceContext) {
   const { config, db } = context;
+  const institution = createInstitutionService(db);
   const auth = createAuthService(db, {
     sessionTtlHours: config.sessionTtlHours,
     loginMaxAttempts: config.loginMaxAttempts,
     loginWindowMinutes: config.loginWindowMinutes,
+    institutions: institution,
     ...(context.now ? { now: context.now } : {}),
   });
   const audit = createAuditService(db);
   const jobRuns = createJobRunsService(db, { logger: context.logger });
-  const institution = createInstitutionService(db);
   const notifications = createNotificationsService({
     db, jobs: context.jobs, config, logger: context.logger,
     institutionName: async (executor) => (await institution.find(executor))?.name,

@@ -53,9 +53,9 @@ export interface TestApp {
   config: Config;
   anonymous: TestClient;
   /** Creates an account of the role (and person link or type limits) and returns a logged-in client. */
-  loginAs(role: Role, options?: { personId?: string; personTypes?: string[]; email?: string }): Promise<TestClient & { accountId: string }>;
-  /** A client using a fresh API token of the role. */
-  tokenClient(role: Exclude<Role, 'cardholder'>, options?: { personTypes?: string[] }): Promise<TestClient>;
+  loginAs(role: Role, options?: { personId?: string; personTypes?: string[]; institutions?: string[]; email?: string }): Promise<TestClient & { accountId: string }>;
+  /** A client using a fresh API token of the role (its account granted `institutions`, codes; default all). */
+  tokenClient(role: Exclude<Role, 'cardholder'>, options?: { personTypes?: string[]; institutions?: string[] }): Promise<TestClient>;
   close(): Promise<void>;
 }
 
@@ -104,7 +104,7 @@ export async function startTestApp(options: {
       const email = extra.email ?? `${role}${++counter}-${process.pid}@test.example`;
       const account = await runtime.services.auth.createAccount({
         email, password: PASSWORD, role, displayName: `${role} ${counter}`,
-        personTypes: extra.personTypes ?? null, personId: extra.personId ?? null,
+        personTypes: extra.personTypes ?? null, institutions: extra.institutions ?? null, personId: extra.personId ?? null,
       }, { actor: 'test' });
       const response = await anonymous.post<{ csrfToken: string }>('/api/v1/auth/login', { email, password: PASSWORD });
       if (response.status !== 200) throw new Error(`login failed: ${response.status} ${response.text}`);
@@ -116,10 +116,10 @@ export async function startTestApp(options: {
       // A token acts for an account: each gets an account of its own role to act for.
       const account = await runtime.services.auth.createAccount({
         email: `${role}-token${++counter}-${process.pid}@test.example`, role, displayName: `${role} token owner ${counter}`,
-        personTypes: extra.personTypes ?? null, personId: null,
+        personTypes: extra.personTypes ?? null, institutions: extra.institutions ?? null, personId: null,
       }, { actor: 'test' });
       const created = await runtime.services.auth.createApiToken({ name: `test ${role}`, role, personTypes: extra.personTypes ?? null },
-        { accountId: account.id, personTypes: null }, { actor: 'test' });
+        { accountId: account.id, personTypes: null, institutionIds: null }, { actor: 'test' });
       return new TestClient(app, { bearer: created.token });
     },
     async close() {

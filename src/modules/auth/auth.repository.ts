@@ -10,14 +10,27 @@ export interface AccountRow {
   passwordHash: string | null;
   role: Role;
   personTypes: string[] | null;
+  /** Institutions granted (as stored, before federations are expanded); null: all. */
+  institutionIds: number[] | null;
+  currentInstitutionId: number | null;
   personId: string | null;
   disabledAt: Date | null;
   lastLoginAt: Date | null;
   createdAt: Date;
 }
 
-const ACCOUNT_COLUMNS = ['id', 'email', 'displayName', 'passwordHash', 'role', 'personTypes', 'personId', 'disabledAt',
-  'lastLoginAt', 'createdAt'] as const;
+const ACCOUNT_COLUMNS = ['id', 'email', 'displayName', 'passwordHash', 'role', 'personTypes', 'institutionIds',
+  'currentInstitutionId', 'personId', 'disabledAt', 'lastLoginAt', 'createdAt'] as const;
+
+/**
+ * Accounts an admin limited to `within` (expanded institution ids; null: no limit) may see and
+ * manage: with no limit, all; otherwise the staff accounts granted only institutions inside it.
+ */
+function manageableBy(within: readonly number[] | null) {
+  if (within === null) return sql<boolean>`true`;
+  return sql<boolean>`(accounts.institution_ids IS NOT NULL AND accounts.role <> 'cardholder'
+    AND accounts.institution_ids <@ ${`{${within.join(',')}}`}::smallint[])`;
+}
 
 /** Finds an account by e-mail, case-insensitively. */
 export async function findAccountByEmail(db: Executor, email: string): Promise<AccountRow | undefined> {
@@ -25,9 +38,9 @@ export async function findAccountByEmail(db: Executor, email: string): Promise<A
     .where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst() as Promise<AccountRow | undefined>;
 }
 
-/** Finds an account by id. */
-export async function findAccountById(db: Executor, id: string): Promise<AccountRow | undefined> {
-  return db.selectFrom('accounts').select(ACCOUNT_COLUMNS).where('id', '=', id)
+/** Finds an account by id, among those an admin limited to `within` may manage. */
+export async function findAccountById(db: Executor, id: string, within: readonly number[] | null = null): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').select(ACCOUNT_COLUMNS).where('id', '=', id).where(manageableBy(within))
     .executeTakeFirst() as Promise<AccountRow | undefined>;
 }
 
@@ -37,9 +50,9 @@ export async function findAccountByPerson(db: Executor, personId: string): Promi
     .executeTakeFirst() as Promise<AccountRow | undefined>;
 }
 
-/** Lists accounts, newest first. */
-export async function listAccounts(db: Executor, limit: number, offset: number): Promise<AccountRow[]> {
-  return db.selectFrom('accounts').select(ACCOUNT_COLUMNS).orderBy('createdAt', 'desc').orderBy('id')
+/** Lists the accounts an admin limited to `within` may manage, newest first. */
+export async function listAccounts(db: Executor, limit: number, offset: number, within: readonly number[] | null = null): Promise<AccountRow[]> {
+  return db.selectFrom('accounts').select(ACCOUNT_COLUMNS).where(manageableBy(within)).orderBy('createdAt', 'desc').orderBy('id')
     .limit(limit).offset(offset).execute() as Promise<AccountRow[]>;
 }
 
@@ -49,6 +62,7 @@ export interface NewAccount {
   passwordHash: string | null;
   role: Role;
   personTypes: string[] | null;
+  institutionIds: number[] | null;
   personId: string | null;
 }
 
@@ -62,7 +76,8 @@ export async function insertAccount(db: Executor, account: NewAccount): Promise<
 export async function updateAccount(
   db: Executor,
   id: string,
-  changes: Partial<Pick<AccountRow, 'displayName' | 'passwordHash' | 'role' | 'personTypes' | 'disabledAt' | 'lastLoginAt'>>,
+  changes: Partial<Pick<AccountRow, 'displayName' | 'passwordHash' | 'role' | 'personTypes' | 'institutionIds' | 'currentInstitutionId'
+    | 'disabledAt' | 'lastLoginAt'>>,
 ): Promise<AccountRow | undefined> {
   return db.updateTable('accounts').set({ ...changes, updatedAt: new Date() }).where('id', '=', id)
     .returning(ACCOUNT_COLUMNS).executeTakeFirst() as Promise<AccountRow | undefined>;
@@ -82,7 +97,7 @@ export async function findLiveSession(db: Executor, tokenHash: string, now: Date
   return db.selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.accountId')
     .select(['sessions.id as sessionId', 'accounts.id as accountId', 'accounts.displayName', 'accounts.role',
-      'accounts.personTypes', 'accounts.personId', 'accounts.disabledAt'])
+      'accounts.personTypes', 'accounts.institutionIds', 'accounts.currentInstitutionId', 'accounts.personId', 'accounts.disabledAt'])
     .where('sessions.tokenHash', '=', tokenHash)
     .where('sessions.expiresAt', '>', now)
     .executeTakeFirst();
@@ -156,6 +171,7 @@ export interface ApiTokenRow {
   tokenPrefix: string;
   role: TokenRole;
   personTypes: string[] | null;
+  institutionIds: number[] | null;
   createdBy: string;
   accountId: string | null;
   createdAt: Date;
@@ -170,21 +186,22 @@ export interface ApiTokenWithAccountRow extends ApiTokenRow {
 }
 
 const TOKEN_COLUMNS = ['apiTokens.id', 'apiTokens.name', 'apiTokens.tokenPrefix', 'apiTokens.role', 'apiTokens.personTypes',
-  'apiTokens.createdBy', 'apiTokens.accountId', 'apiTokens.createdAt', 'apiTokens.lastUsedAt', 'apiTokens.revokedAt'] as const;
+  'apiTokens.institutionIds', 'apiTokens.createdBy', 'apiTokens.accountId', 'apiTokens.createdAt', 'apiTokens.lastUsedAt', 'apiTokens.revokedAt'] as const;
 const TOKEN_ACCOUNT_COLUMNS = ['accounts.displayName as accountDisplayName', 'accounts.email as accountEmail'] as const;
 
 /** Stores a new API token (only its hash). */
 export async function insertApiToken(
   db: Executor,
-  token: { name: string; tokenPrefix: string; tokenHash: string; role: TokenRole; personTypes: string[] | null; createdBy: string; accountId: string },
+  token: { name: string; tokenPrefix: string; tokenHash: string; role: TokenRole; personTypes: string[] | null;
+    institutionIds: number[] | null; createdBy: string; accountId: string },
 ): Promise<ApiTokenRow> {
   return db.insertInto('apiTokens').values(token).returning(TOKEN_COLUMNS).executeTakeFirstOrThrow() as Promise<ApiTokenRow>;
 }
 
 /** One token with the account it acts for. */
-export async function findApiToken(db: Executor, id: string): Promise<ApiTokenWithAccountRow | undefined> {
+export async function findApiToken(db: Executor, id: string, within: readonly number[] | null = null): Promise<ApiTokenWithAccountRow | undefined> {
   return db.selectFrom('apiTokens').leftJoin('accounts', 'accounts.id', 'apiTokens.accountId')
-    .select([...TOKEN_COLUMNS, ...TOKEN_ACCOUNT_COLUMNS]).where('apiTokens.id', '=', id)
+    .select([...TOKEN_COLUMNS, ...TOKEN_ACCOUNT_COLUMNS]).where('apiTokens.id', '=', id).where(manageableBy(within))
     .executeTakeFirst() as Promise<ApiTokenWithAccountRow | undefined>;
 }
 
@@ -195,8 +212,9 @@ export async function findApiToken(db: Executor, id: string): Promise<ApiTokenWi
  */
 export async function findUsableApiToken(db: Executor, tokenHash: string) {
   return db.selectFrom('apiTokens').innerJoin('accounts', 'accounts.id', 'apiTokens.accountId')
-    .select(['apiTokens.id', 'apiTokens.name', 'apiTokens.role', 'apiTokens.personTypes', 'apiTokens.accountId',
-      'accounts.role as accountRole', 'accounts.personTypes as accountPersonTypes'])
+    .select(['apiTokens.id', 'apiTokens.name', 'apiTokens.role', 'apiTokens.personTypes', 'apiTokens.institutionIds',
+      'apiTokens.accountId', 'accounts.role as accountRole', 'accounts.personTypes as accountPersonTypes',
+      'accounts.institutionIds as accountInstitutionIds'])
     .where('apiTokens.tokenHash', '=', tokenHash)
     .where('apiTokens.revokedAt', 'is', null)
     .where('accounts.disabledAt', 'is', null)
@@ -211,9 +229,9 @@ export async function touchApiToken(db: Executor, id: string, now: Date): Promis
 }
 
 /** Lists tokens with the account each acts for, newest first. */
-export async function listApiTokens(db: Executor): Promise<ApiTokenWithAccountRow[]> {
+export async function listApiTokens(db: Executor, within: readonly number[] | null = null): Promise<ApiTokenWithAccountRow[]> {
   return db.selectFrom('apiTokens').leftJoin('accounts', 'accounts.id', 'apiTokens.accountId')
-    .select([...TOKEN_COLUMNS, ...TOKEN_ACCOUNT_COLUMNS]).orderBy('apiTokens.createdAt', 'desc').orderBy('apiTokens.id')
+    .select([...TOKEN_COLUMNS, ...TOKEN_ACCOUNT_COLUMNS]).where(manageableBy(within)).orderBy('apiTokens.createdAt', 'desc').orderBy('apiTokens.id')
     .execute() as Promise<ApiTokenWithAccountRow[]>;
 }
 

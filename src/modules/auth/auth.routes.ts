@@ -15,7 +15,13 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-const PersonTypes = Type.Array(Type.Union(['student', 'staff', 'guest', 'external'].map((t) => Type.Literal(t))), { uniqueItems: true });
+const PersonTypes = Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }), { uniqueItems: true, maxItems: 50 });
+const InstitutionCodes = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' }), {
+  uniqueItems: true, maxItems: 200, description: 'Institution codes the role is granted in (a federation covers its members); null: all',
+});
+
+/** The header with which an API client narrows a call to one institution (or a federation and its members). */
+export const INSTITUTION_HEADER = 'campuscard-institution';
 
 const AccountSchema = Type.Object({
   id: Uuid,
@@ -23,6 +29,7 @@ const AccountSchema = Type.Object({
   displayName: Type.String(),
   role: Type.Union(ROLES.map((role) => Type.Literal(role))),
   personTypes: Nullable(Type.Array(Type.String())),
+  institutions: Nullable(Type.Array(Type.String())),
   personId: Nullable(Uuid),
   disabled: Type.Boolean(),
   lastLoginAt: Nullable(Type.String()),
@@ -35,6 +42,7 @@ const TokenSchema = Type.Object({
   prefix: Type.String(),
   role: Type.Union(TOKEN_ROLES.map((role) => Type.Literal(role))),
   personTypes: Nullable(Type.Array(Type.String())),
+  institutions: Nullable(Type.Array(Type.String())),
   createdBy: Type.String(),
   actsFor: Nullable(Type.Object({ id: Uuid, displayName: Type.String(), email: Type.String() }, {
     description: 'The account the token acts for: the token stops with it and never does more than it may (null: revoked, had none)',
@@ -56,13 +64,20 @@ const SessionSchema = Type.Object({
     role: Type.String(),
     personTypes: Nullable(Type.Array(Type.String())),
     personId: Nullable(Type.String()),
+    institutions: Type.Array(Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      kind: Type.Union([Type.Literal('institution'), Type.Literal('federation')]),
+      parent: Nullable(Type.String()),
+    }), { description: 'The institutions the caller covers (what the console\'s switcher offers); empty for a cardholder' }),
+    currentInstitution: Nullable(Type.String({ description: 'The institution this call is focused on (header, or the remembered switch)' })),
   })),
   csrfToken: Nullable(Type.String()),
 });
 
 /** Login, logout, the current session, accounts and API tokens. */
 export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
-  const { auth } = deps.services;
+  const { auth, institution } = deps.services;
 
   app.post('/auth/login', {
     config: { access: { public: true } },
@@ -118,6 +133,10 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
       return { authenticated: false, principal: null, csrfToken: null };
     }
     const cookieValue = request.cookies[SESSION_COOKIE];
+    const all = await institution.list();
+    const covered = principal.role === 'cardholder' ? []
+      : all.filter((ref) => principal.grantedInstitutionIds === null || principal.grantedInstitutionIds.includes(ref.id));
+    const codeOf = (id: number | null) => all.find((ref) => ref.id === id)?.code ?? null;
     return {
       authenticated: true,
       principal: {
@@ -127,9 +146,24 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
         role: principal.role,
         personTypes: principal.personTypes,
         personId: principal.personId,
+        institutions: covered.map((ref) => ({ code: ref.code, name: ref.name, kind: ref.kind, parent: codeOf(ref.parentId) })),
+        currentInstitution: codeOf(principal.focusInstitutionId),
       },
       csrfToken: principal.kind === 'session' && cookieValue ? csrfTokenFor(cookieValue) : null,
     };
+  });
+
+  app.put('/auth/session/institution', {
+    config: { access: { roles: ['admin', 'manager', 'viewer', 'station', 'deliverer'] } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Remember the institution the console is switched to (null: every institution the account covers)',
+      body: Type.Object({ institution: Nullable(Type.String({ maxLength: 32 })) }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+    },
+  }, async (request, reply) => {
+    await auth.rememberInstitution(principalOf(request), request.body.institution, actorOf(request));
+    return reply.status(204).send(null);
   });
 
   app.get('/accounts', {
@@ -140,7 +174,7 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
         { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(AccountSchema) }), ...errorResponses(401, 403) },
     },
-  }, async (request) => ({ items: await auth.listAccounts(request.query.limit, request.query.offset) }));
+  }, async (request) => ({ items: await auth.listAccounts(request.query.limit, request.query.offset, principalOf(request).grantedInstitutionIds) }));
 
   app.post('/accounts', {
     config: { access: { roles: ['admin'] } },
@@ -152,16 +186,17 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
         displayName: Type.String({ minLength: 1, maxLength: 200 }),
         role: Type.Union(ROLES.map((role) => Type.Literal(role))),
         personTypes: Type.Optional(Nullable(PersonTypes)),
+        institutions: Type.Optional(Nullable(InstitutionCodes)),
         personId: Type.Optional(Nullable(Uuid)),
       }, { additionalProperties: false }),
       response: { 201: AccountSchema, ...errorResponses(400, 401, 403, 409, 422) },
     },
-  }, async (request, reply) => reply.status(201).send(await auth.createAccount(request.body, actorOf(request))));
+  }, async (request, reply) => reply.status(201).send(await auth.createAccount(request.body, actorOf(request), principalOf(request).grantedInstitutionIds)));
 
   app.get('/accounts/:id', {
     config: { access: { roles: ['admin'] } },
     schema: { tags: ['accounts'], params: IdParams, response: { 200: AccountSchema, ...errorResponses(401, 403, 404) } },
-  }, async (request) => auth.getAccount(request.params.id));
+  }, async (request) => auth.getAccount(request.params.id, principalOf(request).grantedInstitutionIds));
 
   app.patch('/accounts/:id', {
     config: { access: { roles: ['admin'] } },
@@ -172,17 +207,18 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
         displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         role: Type.Optional(Type.Union(ROLES.map((role) => Type.Literal(role)))),
         personTypes: Type.Optional(Nullable(PersonTypes)),
+        institutions: Type.Optional(Nullable(InstitutionCodes)),
         password: Type.Optional(Type.String({ maxLength: 1024, description: PASSWORD_RULE })),
         disabled: Type.Optional(Type.Boolean()),
       }, { additionalProperties: false, minProperties: 1 }),
       response: { 200: AccountSchema, ...errorResponses(400, 401, 403, 404, 409, 422) },
     },
-  }, async (request) => auth.updateAccount(request.params.id, request.body, actorOf(request)));
+  }, async (request) => auth.updateAccount(request.params.id, request.body, actorOf(request), principalOf(request).grantedInstitutionIds));
 
   app.get('/tokens', {
     config: { access: { roles: ['admin'] } },
     schema: { tags: ['tokens'], response: { 200: Type.Object({ items: Type.Array(TokenSchema) }), ...errorResponses(401, 403) } },
-  }, async () => ({ items: await auth.listApiTokens() }));
+  }, async (request) => ({ items: await auth.listApiTokens(principalOf(request).grantedInstitutionIds) }));
 
   app.post('/tokens', {
     config: { access: { roles: ['admin'] } },
@@ -193,6 +229,7 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
         name: Type.String({ minLength: 1, maxLength: 200 }),
         role: Type.Union(TOKEN_ROLES.map((role) => Type.Literal(role))),
         personTypes: Type.Optional(Nullable(PersonTypes)),
+        institutions: Type.Optional(Nullable(InstitutionCodes)),
       }, { additionalProperties: false }),
       response: { 201: Type.Object({ token: Type.String(), info: TokenSchema }), ...errorResponses(400, 401, 403, 422) },
     },
@@ -201,12 +238,12 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
     const principal = principalOf(request);
     const accountId = principal.kind === 'token' ? principal.accountId : principal.id;
     if (!accountId) throw unauthorized();
-    const created = await auth.createApiToken(request.body, { accountId, personTypes: principal.personTypes }, actorOf(request));
+    const created = await auth.createApiToken(request.body, { accountId, personTypes: principal.personTypes, institutionIds: principal.grantedInstitutionIds }, actorOf(request));
     return reply.status(201).send({ token: created.token, info: created.view });
   });
 
   app.delete('/tokens/:id', {
     config: { access: { roles: ['admin'] } },
     schema: { tags: ['tokens'], params: IdParams, response: { 200: TokenSchema, ...errorResponses(401, 403, 404) } },
-  }, async (request) => auth.revokeApiToken(request.params.id, actorOf(request)));
+  }, async (request) => auth.revokeApiToken(request.params.id, actorOf(request), principalOf(request).grantedInstitutionIds));
 }

@@ -4,16 +4,31 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, isUniqueViolation, type ActorContext } from '../../platform/db/database.ts';
 import { conflict, forbidden, notFound, ProblemError, unauthorized, unprocessable } from '../../platform/http/problem.ts';
+import type { Executor } from '../../platform/db/database.ts';
 import { checkPasswordRule, normalizePassword } from './domain/password-rule.ts';
-import { effectiveTokenRole, narrowPersonTypes, type Principal, type Role, type TokenRole } from './domain/roles.ts';
+import { effectiveTokenRole, narrowInstitutions, narrowPersonTypes, type Principal, type Role, type TokenRole } from './domain/roles.ts';
 import * as repo from './auth.repository.ts';
 
 export interface AuthServiceOptions {
   sessionTtlHours: number;
   loginMaxAttempts: number;
   loginWindowMinutes: number;
+  /** The institutions, to name grants by code and expand federation grants (the institution context's service). */
+  institutions: InstitutionDirectory;
   now?: () => Date;
 }
+
+/** What the auth context needs of the institution context. */
+export interface InstitutionDirectory {
+  list(executor: Executor): Promise<ReadonlyArray<{ id: number; code: string }>>;
+  covered(executor: Executor, granted: readonly number[]): Promise<number[]>;
+}
+
+/**
+ * The institution limit of the admin managing accounts (expanded ids; null: none). A limited
+ * admin sees and manages only staff accounts granted within their institutions, and grants no more.
+ */
+export type ManagedWithin = readonly number[] | null;
 
 /** An account as shown through the API. */
 export interface AccountView {
@@ -22,6 +37,8 @@ export interface AccountView {
   displayName: string;
   role: Role;
   personTypes: string[] | null;
+  /** Codes of the institutions the role is granted in (a federation covers its members); null: all. */
+  institutions: string[] | null;
   personId: string | null;
   disabled: boolean;
   lastLoginAt: string | null;
@@ -34,6 +51,7 @@ export interface ApiTokenView {
   prefix: string;
   role: TokenRole;
   personTypes: string[] | null;
+  institutions: string[] | null;
   createdBy: string;
   /** The account the token acts for (null only for tokens revoked because they had none). */
   actsFor: { id: string; displayName: string; email: string } | null;
@@ -58,13 +76,21 @@ export function csrfTokenFor(sessionToken: string): string {
 const IP_LIMIT_FACTOR = 10;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function viewAccount(row: repo.AccountRow): AccountView {
+/** Institution id → code, to show grants by code. */
+type CodeMap = ReadonlyMap<number, string>;
+
+function codesOf(ids: readonly number[] | null, codes: CodeMap): string[] | null {
+  return ids === null ? null : ids.map((id) => codes.get(id) ?? String(id));
+}
+
+function viewAccount(row: repo.AccountRow, codes: CodeMap): AccountView {
   return {
     id: row.id,
     email: row.email,
     displayName: row.displayName,
     role: row.role,
     personTypes: row.personTypes,
+    institutions: codesOf(row.institutionIds, codes),
     personId: row.personId,
     disabled: row.disabledAt !== null,
     lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
@@ -72,13 +98,14 @@ function viewAccount(row: repo.AccountRow): AccountView {
   };
 }
 
-function viewToken(row: repo.ApiTokenWithAccountRow): ApiTokenView {
+function viewToken(row: repo.ApiTokenWithAccountRow, codes: CodeMap): ApiTokenView {
   return {
     id: row.id,
     name: row.name,
     prefix: row.tokenPrefix,
     role: row.role,
     personTypes: row.personTypes,
+    institutions: codesOf(row.institutionIds, codes),
     createdBy: row.createdBy,
     actsFor: row.accountId !== null && row.accountDisplayName !== null && row.accountEmail !== null
       ? { id: row.accountId, displayName: row.accountDisplayName, email: row.accountEmail }
@@ -126,6 +153,55 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
   // A fixed dummy hash lets unknown e-mails cost as much as known ones (no user enumeration by timing).
   const dummyHash = argon2Hash('not-a-real-password-0000');
 
+  async function codeMap(executor: Executor = db): Promise<CodeMap> {
+    return new Map((await options.institutions.list(executor)).map((ref) => [ref.id, ref.code]));
+  }
+
+  /**
+   * Institution ids from codes an admin grants. Unknown codes, and codes outside what the admin
+   * manages, are the same 422 (naming nothing the admin may not see). A limited admin who names
+   * no institution grants their own limit (never "all").
+   */
+  async function grantIds(codes: readonly string[] | null | undefined, within: ManagedWithin): Promise<number[] | null | undefined> {
+    if (codes === undefined) return within === null ? undefined : [...within];
+    if (codes === null) return within === null ? null : [...within];
+    const all = await options.institutions.list(db);
+    const ids: number[] = [];
+    for (const [index, code] of codes.entries()) {
+      const found = all.find((ref) => ref.code === code);
+      if (!found || (within !== null && !within.includes(found.id))) {
+        throw unprocessable('unknown_institution', `Unknown institution: ${code}`, { field: `/institutions/${index}` });
+      }
+      if (!ids.includes(found.id)) ids.push(found.id);
+    }
+    return ids;
+  }
+
+  /** Expanded grants: null stays "all"; federations bring their members. */
+  async function expand(ids: readonly number[] | null): Promise<number[] | null> {
+    return ids === null ? null : options.institutions.covered(db, ids);
+  }
+
+  /**
+   * The scope of one call: the expanded grants, narrowed to the focused institution (the header's
+   * code, else the session's remembered choice). A header naming an institution the caller does
+   * not cover is 404 `institution_not_found`; a remembered choice no longer covered is ignored.
+   */
+  async function scopeOf(granted: number[] | null, focusCode: string | undefined, remembered: number | null):
+    Promise<Pick<Principal, 'institutionIds' | 'grantedInstitutionIds' | 'focusInstitutionId'>> {
+    let focus: number | null = null;
+    if (focusCode !== undefined) {
+      const found = (await options.institutions.list(db)).find((ref) => ref.code === focusCode);
+      if (!found || (granted !== null && !granted.includes(found.id))) throw notFound('institution_not_found', 'No such institution');
+      focus = found.id;
+    } else if (remembered !== null && (granted === null || granted.includes(remembered))) {
+      focus = remembered;
+    }
+    if (focus === null) return { institutionIds: granted, grantedInstitutionIds: granted, focusInstitutionId: null };
+    const focused = await options.institutions.covered(db, [focus]);
+    return { institutionIds: narrowInstitutions(focused, granted), grantedInstitutionIds: granted, focusInstitutionId: focus };
+  }
+
   function throttleKeys(email: string, ip: string): string[] {
     return [hashToken(`login:email:${email.toLowerCase()}`), hashToken(`login:ip:${ip}`)];
   }
@@ -133,9 +209,15 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
   return {
     /** Creates an account. Cardholder accounts must be linked to a person. */
     async createAccount(
-      input: { email: string; password?: string | undefined; displayName: string; role: Role; personTypes?: string[] | null; personId?: string | null },
+      input: { email: string; password?: string | undefined; displayName: string; role: Role; personTypes?: string[] | null;
+        institutions?: string[] | null; personId?: string | null },
       context: ActorContext,
+      within: ManagedWithin = null,
     ): Promise<AccountView> {
+      if (within !== null && input.role === 'cardholder') {
+        throw forbidden('Cardholder accounts are made by an admin of the whole deployment (or by single sign-on)');
+      }
+      const institutionIds = input.role === 'cardholder' ? null : ((await grantIds(input.institutions, within)) ?? null);
       if (input.role === 'cardholder' && !input.personId) {
         throw unprocessable('person_required', 'A cardholder account must be linked to a person', { field: '/personId' });
       }
@@ -147,9 +229,10 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
           passwordHash,
           role: input.role,
           personTypes: input.role === 'manager' || input.role === 'viewer' ? (input.personTypes ?? null) : null,
+          institutionIds,
           personId: input.personId ?? null,
         }));
-        return viewAccount(row);
+        return viewAccount(row, await codeMap());
       } catch (error) {
         if (isUniqueViolation(error, 'accounts_email_key')) {
           throw conflict('email_taken', 'An account with this e-mail already exists', { field: '/email' });
@@ -161,16 +244,34 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
       }
     },
 
-    /** Lists accounts. */
-    async listAccounts(limit: number, offset: number): Promise<AccountView[]> {
-      return (await repo.listAccounts(db, limit, offset)).map(viewAccount);
+    /** Lists the accounts the admin manages. */
+    async listAccounts(limit: number, offset: number, within: ManagedWithin = null): Promise<AccountView[]> {
+      const codes = await codeMap();
+      return (await repo.listAccounts(db, limit, offset, within)).map((row) => viewAccount(row, codes));
     },
 
-    /** Reads one account. */
-    async getAccount(id: string): Promise<AccountView> {
-      const row = await repo.findAccountById(db, id);
+    /** Reads one account the admin manages (404 otherwise). */
+    async getAccount(id: string, within: ManagedWithin = null): Promise<AccountView> {
+      const row = await repo.findAccountById(db, id, within);
       if (!row) throw notFound('account_not_found', 'No such account');
-      return viewAccount(row);
+      return viewAccount(row, await codeMap());
+    },
+
+    /**
+     * Remembers the institution the console is switched to (null: all the account covers). It
+     * must be one the account covers: 404 `institution_not_found` otherwise.
+     */
+    async rememberInstitution(principal: Principal, code: string | null, context: ActorContext): Promise<void> {
+      if (principal.kind !== 'session') throw forbidden('Only a console session remembers an institution; API clients send the header');
+      let id: number | null = null;
+      if (code !== null) {
+        const found = (await options.institutions.list(db)).find((ref) => ref.code === code);
+        if (!found || (principal.grantedInstitutionIds !== null && !principal.grantedInstitutionIds.includes(found.id))) {
+          throw notFound('institution_not_found', 'No such institution');
+        }
+        id = found.id;
+      }
+      await inTransaction(db, context, (trx) => repo.updateAccount(trx, principal.id, { currentInstitutionId: id }));
     },
 
     /**
@@ -191,13 +292,13 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
     /** The account with this e-mail (case-insensitive), if any. */
     async accountByEmail(email: string): Promise<AccountView | undefined> {
       const row = await repo.findAccountByEmail(db, email);
-      return row ? viewAccount(row) : undefined;
+      return row ? viewAccount(row, await codeMap()) : undefined;
     },
 
     /** The account of a person, if they have one. */
     async accountOfPerson(personId: string): Promise<AccountView | undefined> {
       const row = await repo.findAccountByPerson(db, personId);
-      return row ? viewAccount(row) : undefined;
+      return row ? viewAccount(row, await codeMap()) : undefined;
     },
 
     /**
@@ -207,13 +308,15 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
      */
     async updateAccount(
       id: string,
-      changes: { displayName?: string; role?: Role; personTypes?: string[] | null; password?: string; disabled?: boolean },
+      changes: { displayName?: string; role?: Role; personTypes?: string[] | null; institutions?: string[] | null; password?: string; disabled?: boolean },
       context: ActorContext,
+      within: ManagedWithin = null,
     ): Promise<AccountView> {
       let passwordHash: string | undefined;
+      const current = await repo.findAccountById(db, id, within);
+      if (!current) throw notFound('account_not_found', 'No such account');
+      const institutionIds = changes.institutions === undefined ? undefined : await grantIds(changes.institutions, within);
       if (changes.password !== undefined) {
-        const current = await repo.findAccountById(db, id);
-        if (!current) throw notFound('account_not_found', 'No such account');
         passwordHash = await hashNewPassword(changes.password, { email: current.email, displayName: changes.displayName ?? current.displayName });
       }
       return inTransaction(db, context, async (trx) => {
@@ -229,14 +332,16 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
           ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
           ...(changes.role !== undefined ? { role: changes.role } : {}),
           ...(changes.personTypes !== undefined ? { personTypes: changes.personTypes } : {}),
+          ...(institutionIds !== undefined ? { institutionIds } : {}),
           ...(passwordHash !== undefined ? { passwordHash } : {}),
           ...(changes.disabled !== undefined ? { disabledAt: changes.disabled ? now() : null } : {}),
         });
         if (!row) throw notFound('account_not_found', 'No such account');
-        if (passwordHash !== undefined || changes.disabled || changes.role !== undefined || changes.personTypes !== undefined) {
+        if (passwordHash !== undefined || changes.disabled || changes.role !== undefined || changes.personTypes !== undefined
+          || institutionIds !== undefined) {
           await repo.deleteSessionsOfAccount(trx, id);
         }
-        return viewAccount(row);
+        return viewAccount(row, await codeMap(trx));
       });
     },
 
@@ -276,7 +381,7 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
         await repo.clearLoginAttempts(trx, keys[0] as string);
         await repo.releaseLoginAttempt(trx, keys[1] as string, at);
       });
-      return { sessionToken, csrfToken: csrfTokenFor(sessionToken), account: viewAccount(account), expiresAt };
+      return { sessionToken, csrfToken: csrfTokenFor(sessionToken), account: viewAccount(account, await codeMap()), expiresAt };
     },
 
     /** Ends a session. */
@@ -285,10 +390,15 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
     },
 
     /** Resolves a session cookie to the caller, or null when it is unknown, expired or disabled. */
-    async principalFromSession(sessionToken: string): Promise<Principal | null> {
+    async principalFromSession(sessionToken: string, focusCode?: string): Promise<Principal | null> {
       const row = await repo.findLiveSession(db, hashToken(sessionToken), now());
       if (!row || row.disabledAt) return null;
+      // A cardholder acts on their own data at every institution: no institution scope applies.
+      const granted = row.role === 'cardholder' ? null : await expand(row.institutionIds);
       return {
+        ...(row.role === 'cardholder'
+          ? { institutionIds: [], grantedInstitutionIds: [], focusInstitutionId: null }
+          : await scopeOf(granted, focusCode, row.currentInstitutionId)),
         kind: 'session',
         id: row.accountId,
         actor: `account:${row.accountId}`,
@@ -306,13 +416,15 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
      * role (capped, see effectiveTokenRole) and within both its own and the account's person-type
      * limits: derived at every call, so nothing is left to update when an account changes.
      */
-    async principalFromToken(secret: string): Promise<Principal | null> {
+    async principalFromToken(secret: string, focusCode?: string): Promise<Principal | null> {
       const row = await repo.findUsableApiToken(db, hashToken(secret));
       if (!row?.accountId) return null;
       const role = effectiveTokenRole(row.role, row.accountRole);
       if (role === null) return null;
       await repo.touchApiToken(db, row.id, now());
+      const granted = narrowInstitutions(await expand(row.institutionIds), await expand(row.accountInstitutionIds));
       return {
+        ...(await scopeOf(granted, focusCode, null)),
         kind: 'token',
         id: row.id,
         actor: `token:${row.id}`,
@@ -340,11 +452,13 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
      * token cannot mint a wider one. The secret is returned once and only its hash is kept.
      */
     async createApiToken(
-      input: { name: string; role: TokenRole; personTypes?: string[] | null },
-      actsFor: { accountId: string; personTypes: string[] | null },
+      input: { name: string; role: TokenRole; personTypes?: string[] | null; institutions?: string[] | null },
+      actsFor: { accountId: string; personTypes: string[] | null; institutionIds: number[] | null },
       context: ActorContext,
     ): Promise<{ token: string; view: ApiTokenView }> {
       const secret = `cc_${randomBytes(32).toString('base64url')}`;
+      const requested = input.institutions === undefined || input.institutions === null
+        ? null : ((await grantIds(input.institutions, actsFor.institutionIds)) ?? null);
       const id = await inTransaction(db, context, async (trx) => {
         const account = await repo.findAccountById(trx, actsFor.accountId);
         if (!account || account.disabledAt) {
@@ -359,6 +473,7 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
           tokenHash: hashToken(secret),
           role: input.role,
           personTypes: narrowPersonTypes(input.personTypes ?? null, actsFor.personTypes),
+          institutionIds: narrowInstitutions(requested, actsFor.institutionIds),
           createdBy: context.actor,
           accountId: account.id,
         });
@@ -366,20 +481,22 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
       });
       const row = await repo.findApiToken(db, id);
       if (!row) throw notFound('token_not_found', 'No such token');
-      return { token: secret, view: viewToken(row) };
+      return { token: secret, view: viewToken(row, await codeMap()) };
     },
 
-    /** Lists API tokens (never their secrets). */
-    async listApiTokens(): Promise<ApiTokenView[]> {
-      return (await repo.listApiTokens(db)).map(viewToken);
+    /** Lists the API tokens of the accounts the admin manages (never their secrets). */
+    async listApiTokens(within: ManagedWithin = null): Promise<ApiTokenView[]> {
+      const codes = await codeMap();
+      return (await repo.listApiTokens(db, within)).map((row) => viewToken(row, codes));
     },
 
-    /** Revokes an API token at once. */
-    async revokeApiToken(id: string, context: ActorContext): Promise<ApiTokenView> {
+    /** Revokes an API token at once (one of an account the admin manages). */
+    async revokeApiToken(id: string, context: ActorContext, within: ManagedWithin = null): Promise<ApiTokenView> {
+      if (!(await repo.findApiToken(db, id, within))) throw notFound('token_not_found', 'No such active token');
       const revoked = await inTransaction(db, context, (trx) => repo.revokeApiToken(trx, id, now()));
       const row = revoked ? await repo.findApiToken(db, id) : undefined;
       if (!row) throw notFound('token_not_found', 'No such active token');
-      return viewToken(row);
+      return viewToken(row, await codeMap());
     },
 
     /** Removes expired sessions and login counts past their window (scheduled housekeeping). */

@@ -8,10 +8,14 @@ import { processLogo, type StoredLogoMime } from './logo-processing.ts';
 import { isValidUai } from '../people/domain/french-identifiers.ts';
 
 export interface InstitutionView {
+  id: number;
+  code: string;
+  kind: 'institution' | 'federation';
   name: string;
-  pic: string;
+  /** Null until the PIC is known (the ESC sync waits for it). */
+  pic: string | null;
   uai: string | null;
-  schacHomeOrganization: string;
+  schacHomeOrganization: string | null;
   country: string;
   esiScope: 'national' | 'institution';
   colors: InstitutionColors;
@@ -54,12 +58,70 @@ const isStoredLogoMime = (mime: string): mime is StoredLogoMime => mime === 'ima
 /** Logo conversions of old rows are written by the system, not by whoever happened to read. */
 const LOGO_CONVERSION_CONTEXT: ActorContext = { actor: 'system' };
 
-/** The institution this deployment serves and its card office settings. */
+/**
+ * What other contexts need to know of an institution: who it is, where it sits, and which group
+ * its cards belong to for the one-ENABLED-card rule.
+ */
+export interface InstitutionRef {
+  id: number;
+  code: string;
+  name: string;
+  kind: 'institution' | 'federation';
+  parentId: number | null;
+  pic: string | null;
+  disabled: boolean;
+  /** The federation above it, if any. */
+  federation: { id: number; code: string; name: string } | null;
+  /** Whether its federation's members share one card (the Léocarte case). */
+  sharedCard: boolean;
+  /** The group within which a person holds at most one ENABLED card: the federation when shared, else itself. */
+  cardGroup: number;
+}
+
+/** A person type as an institution defines it. */
+export type PersonTypeRow = Awaited<ReturnType<typeof repo.listPersonTypes>>[number];
+
+type InstitutionRow = NonNullable<Awaited<ReturnType<typeof repo.findInstitution>>>;
+
+/** Builds the reference of `row` given every institution row (to find its federation). */
+function toRef(row: InstitutionRow, all: readonly InstitutionRow[]): InstitutionRef {
+  const parent = row.parentId === null ? undefined : all.find((candidate) => candidate.id === row.parentId);
+  const federation = parent ? { id: parent.id, code: parent.code, name: parent.name } : null;
+  const sharedCard = parent !== undefined && parent.settings.sharedCard === true;
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    kind: row.kind,
+    parentId: row.parentId,
+    pic: row.pic,
+    disabled: row.disabledAt !== null,
+    federation,
+    sharedCard,
+    cardGroup: sharedCard && parent ? parent.id : row.id,
+  };
+}
+
+/** The scope part of a caller that picks an institution for a write. */
+export interface InstitutionChooser {
+  institutionIds: readonly number[] | null;
+  focusInstitutionId: number | null;
+}
+
+/** The answer for an institution code that does not exist or lies outside the caller's scope. */
+export function institutionNotFound(): Error {
+  return notFound('institution_not_found', 'No such institution');
+}
+
+/** The institutions this deployment serves and their card office settings. */
 export function createInstitutionService(db: Kysely<Database>) {
   async function read(executor: Executor): Promise<InstitutionView | undefined> {
     const row = await repo.findInstitution(executor);
     if (!row) return undefined;
     return {
+      id: row.id,
+      code: row.code,
+      kind: row.kind,
       name: row.name,
       pic: row.pic,
       uai: row.uai,
@@ -82,7 +144,77 @@ export function createInstitutionService(db: Kysely<Database>) {
       repo.replaceLogoIfUnchanged(trx, stored, converted?.bytes ?? null, converted?.mime ?? null));
   }
 
+  async function refs(executor: Executor): Promise<InstitutionRef[]> {
+    const rows = await repo.listInstitutionRows(executor);
+    return rows.map((row) => toRef(row, rows));
+  }
+
   return {
+    /** Every institution and federation, by id. */
+    list: (executor: Executor = db) => refs(executor),
+
+    /** The institution with this code, or undefined. */
+    async byCode(executor: Executor, code: string): Promise<InstitutionRef | undefined> {
+      return (await refs(executor)).find((ref) => ref.code === code);
+    },
+
+    /** The institution with this id, or undefined. */
+    async byId(executor: Executor, id: number): Promise<InstitutionRef | undefined> {
+      return (await refs(executor)).find((ref) => ref.id === id);
+    },
+
+    /** The ids `granted` covers: themselves and, below a federation, its members at any depth. */
+    covered: (executor: Executor, granted: readonly number[]) => repo.coveredInstitutionIds(executor, granted),
+
+    /**
+     * The institution a write creates something in (an enrolment, a card request, an import):
+     * the code named in the request, else the caller's focused institution, else the only
+     * issuing institution (not a federation, not disabled) in the caller's scope. A code outside
+     * the scope is 404 `institution_not_found` (as if it did not exist); several candidates and
+     * no choice is 422 `institution_required`. A federation or a disabled institution issues
+     * nothing: 422 `institution_not_issuing`.
+     */
+    async targetFor(executor: Executor, caller: InstitutionChooser, code?: string | null): Promise<InstitutionRef> {
+      const all = await refs(executor);
+      const inScope = (ref: InstitutionRef) => caller.institutionIds === null || caller.institutionIds.includes(ref.id);
+      let chosen: InstitutionRef | undefined;
+      if (code) {
+        chosen = all.find((ref) => ref.code === code && inScope(ref));
+        if (!chosen) throw institutionNotFound();
+      } else if (caller.focusInstitutionId !== null) {
+        chosen = all.find((ref) => ref.id === caller.focusInstitutionId);
+        if (chosen?.kind === 'federation') {
+          const members = all.filter((ref) => ref.kind === 'institution' && !ref.disabled && inScope(ref));
+          if (members.length === 1) chosen = members[0];
+          else throw unprocessable('institution_required', 'Say which institution this is for', { field: '/institution' });
+        }
+      } else {
+        const candidates = all.filter((ref) => ref.kind === 'institution' && !ref.disabled && inScope(ref));
+        if (candidates.length !== 1) {
+          throw unprocessable('institution_required', 'Say which institution this is for', { field: '/institution' });
+        }
+        chosen = candidates[0];
+      }
+      if (!chosen) throw institutionNotFound();
+      if (chosen.kind !== 'institution' || chosen.disabled) {
+        throw unprocessable('institution_not_issuing', 'This institution enrols nobody and issues no card (a federation, or disabled)', { field: '/institution' });
+      }
+      return chosen;
+    },
+
+    /** The person types an institution defines, in display order (disabled ones included). */
+    personTypesOf: (executor: Executor, institutionId: number): Promise<PersonTypeRow[]> => repo.listPersonTypes(executor, institutionId),
+
+    /** One person type of an institution, or undefined. */
+    personType: (executor: Executor, institutionId: number, code: string): Promise<PersonTypeRow | undefined> =>
+      repo.findPersonType(executor, institutionId, code),
+
+    /** An institution's card office settings, completed with the defaults. */
+    async settingsOf(executor: Executor, institutionId: number): Promise<InstitutionSettings> {
+      const row = await repo.findInstitution(executor, institutionId);
+      return withDefaults(row?.settings);
+    },
+
     /** The institution, or a 404 problem when it was never set up. */
     async get(executor: Executor = db): Promise<InstitutionView> {
       const view = await read(executor);
@@ -98,7 +230,7 @@ export function createInstitutionService(db: Kysely<Database>) {
       validate(input);
       return inTransaction(db, context, async (trx) => {
         const current = await read(trx);
-        await repo.upsertInstitution(trx, {
+        await repo.updateInstitution(trx, repo.FIRST_INSTITUTION_ID, {
           name: input.name.trim(),
           pic: input.pic,
           uai: input.uai ? input.uai.toUpperCase() : null,

@@ -14,6 +14,11 @@ export interface InstitutionSettings {
   showHolderOnVerification: boolean;
   /** At the ESC Router, a disabled card is set INACTIVE (false) or deleted (true). */
   escDeleteDisabledCards: boolean;
+  /**
+   * On a federation: its members share one card (one physical card, one ESCN, recognised by all
+   * of them), so a person holds one ENABLED card across the federation instead of one per member.
+   */
+  sharedCard: boolean;
 }
 
 export interface InstitutionColors {
@@ -34,6 +39,7 @@ export const DEFAULT_INSTITUTION_SETTINGS: InstitutionSettings = {
   cardValidityMonths: 12,
   showHolderOnVerification: false,
   escDeleteDisabledCards: false,
+  sharedCard: false,
 };
 
 /** Completes stored (possibly partial, possibly older) settings with the defaults. */
