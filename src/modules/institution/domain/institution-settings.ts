@@ -1,4 +1,7 @@
-/** Card office settings of the institution (stored as jsonb; missing keys take the defaults). */
+/**
+ * Card office settings of an institution (stored as jsonb; missing keys take the defaults). Request
+ * rules are no setting: each person type holds its own (`person_types`).
+ */
 export interface InstitutionSettings {
   /** ENCODED moves straight on to ENABLED. */
   autoEnableAfterEncode: boolean;
@@ -6,8 +9,6 @@ export interface InstitutionSettings {
   enableOnDelivery: boolean;
   /** Disable reasons a cardholder may choose for their own card. */
   selfServiceDisableReasons: Array<'LOST' | 'THEFT' | 'OUT_OF_ORDER'>;
-  /** Which person types may request a card themselves, and whether a delivery address is asked. */
-  requestRules: Record<string, { selfRequest: boolean; deliveryAddress: boolean }>;
   /** Validity of a new card, in months, capped by the holder's rights end. */
   cardValidityMonths: number;
   /** Show the holder's name and photo on the public verification page (when they consented). */
@@ -30,23 +31,21 @@ export const DEFAULT_INSTITUTION_SETTINGS: InstitutionSettings = {
   autoEnableAfterEncode: false,
   enableOnDelivery: false,
   selfServiceDisableReasons: ['LOST', 'THEFT', 'OUT_OF_ORDER'],
-  requestRules: {
-    student: { selfRequest: true, deliveryAddress: false },
-    staff: { selfRequest: true, deliveryAddress: true },
-    guest: { selfRequest: false, deliveryAddress: false },
-    external: { selfRequest: false, deliveryAddress: false },
-  },
   cardValidityMonths: 12,
   showHolderOnVerification: false,
   escDeleteDisabledCards: false,
   sharedCard: false,
 };
 
-/** Completes stored (possibly partial, possibly older) settings with the defaults. */
+/**
+ * Completes stored (possibly partial, possibly older) settings with the defaults. Keys no longer
+ * settings (`requestRules`, moved to person types by migration 0019) are dropped.
+ */
 export function withDefaults(stored: Partial<InstitutionSettings> | null | undefined): InstitutionSettings {
-  return {
-    ...DEFAULT_INSTITUTION_SETTINGS,
-    ...(stored ?? {}),
-    requestRules: { ...DEFAULT_INSTITUTION_SETTINGS.requestRules, ...(stored?.requestRules ?? {}) },
-  };
+  const settings: InstitutionSettings = { ...DEFAULT_INSTITUTION_SETTINGS };
+  for (const key of Object.keys(DEFAULT_INSTITUTION_SETTINGS) as Array<keyof InstitutionSettings>) {
+    const value = stored?.[key];
+    if (value !== undefined) Object.assign(settings, { [key]: value });
+  }
+  return settings;
 }
