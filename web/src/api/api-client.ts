@@ -1,7 +1,8 @@
 /**
  * The one way the web application talks to the API: same-origin fetch with the session cookie,
  * the CSRF token on writes, JSON in and out, and RFC 9457 problem details turned into
- * {@link ApiError}s that pages can show next to the field at fault.
+ * {@link ApiError}s that pages can show next to the field at fault. When the console is switched to
+ * one institution, every call carries it in the `Campuscard-Institution` header.
  */
 
 /** One problem among several (validation of a whole body). */
@@ -32,11 +33,28 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
+let institutionFocus: string | null = null;
 const unauthorizedListeners = new Set<() => void>();
+
+/** Name of the request header that narrows a call to one institution (or a federation and its members). */
+export const INSTITUTION_HEADER = 'Campuscard-Institution';
 
 /** Remembers the CSRF token of the current session (from login or GET /auth/session). */
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
+}
+
+/**
+ * Narrows every following call to the institution of this code (the console's switcher), or to
+ * every institution the account covers (null). The server checks the code against the scope.
+ */
+export function setInstitutionFocus(code: string | null): void {
+  institutionFocus = code;
+}
+
+/** The institution every call is narrowed to now (null: all those the account covers). */
+export function institutionFocusCode(): string | null {
+  return institutionFocus;
 }
 
 /** Calls `listener` whenever the API answers 401 (the session ended). Returns an unsubscribe. */
@@ -106,6 +124,7 @@ export async function apiFetch(path: string, options: RequestOptions = {}): Prom
     headers['content-type'] = 'application/json';
   }
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (institutionFocus) headers[INSTITUTION_HEADER] = institutionFocus;
   let response: Response;
   try {
     response = await fetch(apiUrl(path, options.query), {

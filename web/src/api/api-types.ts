@@ -27,7 +27,31 @@ export type QueryOf<P extends ApiPath, M extends MethodOf<P>> =
 /** The element type of an array type. */
 export type ItemOf<List> = List extends ReadonlyArray<infer Item> ? Item : never;
 
-export type Person = ResponseOf<'/api/v1/persons/{id}', 'get'>;
+/** One enrolment of a person: person × institution, with what depends on the institution. */
+export interface Enrolment {
+  institution: string;
+  institutionName: string;
+  personType: string;
+  studentNumber: string | null;
+  rightsEnd: string | null;
+  academicLevel: number | null;
+  affiliation: string | null;
+}
+
+/**
+ * Where a person or a card belongs. Optional here so that the web application also reads a
+ * server that does not name institutions (a single-institution answer).
+ */
+interface InstitutionFields {
+  /** The institution's code. */
+  institution?: string;
+  institutionName?: string;
+}
+
+/**
+ * A person: identity, the fields of one enrolment (flat) and every enrolment the caller may see.
+ */
+export type Person = ResponseOf<'/api/v1/persons/{id}', 'get'> & InstitutionFields & { enrolments?: Enrolment[] };
 export type PersonType = Person['personType'];
 const PERSON_TYPE_SET: Record<PersonType, true> = { student: true, staff: true, guest: true, external: true };
 /** Every person type, in the order the UI lists them (the Record above fails to compile if one is missing). */
@@ -48,7 +72,7 @@ export type CardPage = ResponseOf<'/api/v1/cards', 'get'>;
 
 type CardWithHistory = ResponseOf<'/api/v1/cards/{id}', 'get'>;
 /** A card as lists give it; one card read on its own also has its history. */
-export type Card = ItemOf<CardPage['items']> & Partial<Pick<CardWithHistory, 'history'>>;
+export type Card = ItemOf<CardPage['items']> & Partial<Pick<CardWithHistory, 'history'>> & InstitutionFields;
 export type CardMove = ItemOf<CardWithHistory['history']>;
 
 type InstitutionAnswer = ResponseOf<'/api/v1/institution', 'get'>;

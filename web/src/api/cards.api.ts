@@ -11,7 +11,8 @@ type ReadonlyList<T> = T extends ReadonlyArray<infer Item> ? readonly Item[] : T
 export type CardListQuery = { [K in keyof CardsQuery]?: ReadonlyList<CardsQuery[K]> | undefined };
 
 export type MoveRequest = BodyOf<'/api/v1/cards/{id}/moves', 'post'>;
-export type CardRequestInput = BodyOf<'/api/v1/cards', 'post'>;
+/** A card request; `institution` (a code) says which enrolment it is for when the person has several. */
+export type CardRequestInput = BodyOf<'/api/v1/cards', 'post'> & { institution?: string };
 /** One card's outcome in a bulk move: HTTP-like status, the new state or the problem. */
 export type BulkMoveResult = ItemOf<ResponseOf<'/api/v1/cards/moves', 'post'>['results']>;
 

@@ -1,4 +1,5 @@
 import { AppShell, Burger, Button, Group, NavLink, ScrollArea, Text } from '@mantine/core';
+import { InstitutionSwitcher } from './institution-switcher.component.tsx';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router';
@@ -80,6 +81,7 @@ export function AppLayout() {
             <Text fw={800} fz="lg" className="brand" visibleFrom="xs">campuscard</Text>
           </Group>
           <Group gap="xs" wrap="nowrap">
+            {isOffice(principal) ? <InstitutionSwitcher /> : null}
             <LanguageSwitcher />
             <Text size="sm" visibleFrom="sm" data-testid="user-name">{principal.displayName}</Text>
             <Button
@@ -114,7 +116,8 @@ export function AppLayout() {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main id="main" ref={mainRef} tabIndex={-1}>
-        <Outlet />
+        {/* Switching institution loads every page again, narrowed to the new choice. */}
+        <Outlet key={principal.currentInstitution ?? 'all'} />
       </AppShell.Main>
     </AppShell>
   );

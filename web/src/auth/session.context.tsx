@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, onUnauthorized, setCsrfToken } from '../api/api-client.ts';
+import { api, onUnauthorized, setCsrfToken, setInstitutionFocus } from '../api/api-client.ts';
 import { peopleApi } from '../api/people.api.ts';
 import { changeLanguage, currentLanguage } from '../i18n/i18n.ts';
 import { invalidateInstitution } from '../shared/use-institution.hook.ts';
@@ -16,6 +16,14 @@ async function applySavedLanguage(): Promise<void> {
 /** Roles of accounts, as the API names them. */
 export type Role = 'admin' | 'manager' | 'viewer' | 'station' | 'deliverer' | 'cardholder';
 
+/** An institution the account covers, as the session lists it (parent: the federation's code). */
+export interface SessionInstitution {
+  code: string;
+  name: string;
+  kind: 'institution' | 'federation';
+  parent: string | null;
+}
+
 /** Who is logged in. */
 export interface SessionPrincipal {
   id: string;
@@ -23,16 +31,21 @@ export interface SessionPrincipal {
   role: Role;
   personTypes: string[] | null;
   personId: string | null;
+  /** Every institution the account covers (its grants, federations expanded to their members). */
+  institutions: SessionInstitution[];
+  /** The institution the console is switched to (null: all those the account covers). */
+  currentInstitution: string | null;
 }
+
+type PrincipalAnswer = Omit<SessionPrincipal, 'institutions' | 'currentInstitution'> & Partial<Pick<SessionPrincipal, 'institutions' | 'currentInstitution'>>;
 
 interface SessionAnswer {
   authenticated: boolean;
-  principal: SessionPrincipal | null;
+  principal: PrincipalAnswer | null;
   csrfToken: string | null;
 }
 
 interface LoginAnswer {
-  account: { id: string; displayName: string; role: Role; personTypes: string[] | null; personId: string | null };
   csrfToken: string;
 }
 
@@ -41,6 +54,29 @@ export interface SessionState {
   principal: SessionPrincipal | null | undefined;
   login(email: string, password: string): Promise<SessionPrincipal>;
   logout(): Promise<void>;
+  /**
+   * Switches the console to one institution (its code) or to all (null): remembered for the
+   * account by the server, and sent with every following call.
+   */
+  chooseInstitution(code: string | null): Promise<void>;
+}
+
+/**
+ * The principal of a session answer, with the institution fields defaulted for a server that
+ * does not send them yet; points the API client at the remembered institution.
+ */
+function principalOf(answer: PrincipalAnswer | null): SessionPrincipal | null {
+  if (!answer) {
+    setInstitutionFocus(null);
+    return null;
+  }
+  const institutions = answer.institutions ?? [];
+  // A remembered institution the account no longer covers is not sent (the server would answer 404).
+  const current = answer.currentInstitution && institutions.some((institution) => institution.code === answer.currentInstitution)
+    ? answer.currentInstitution
+    : null;
+  setInstitutionFocus(current);
+  return { ...answer, institutions, currentInstitution: current };
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -70,13 +106,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .then((answer) => {
         if (!alive) return;
         setCsrfToken(answer.csrfToken);
-        setPrincipal(answer.principal);
+        setPrincipal(principalOf(answer.principal));
       })
       .catch(() => {
         if (alive) setPrincipal(null);
       });
     const unsubscribe = onUnauthorized(() => {
       setCsrfToken(null);
+      setInstitutionFocus(null);
       setPrincipal(null);
     });
     return () => {
@@ -89,13 +126,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const answer = await api<LoginAnswer>('/auth/login', { method: 'POST', body: { email, password }, quiet401: true });
     setCsrfToken(answer.csrfToken);
     invalidateInstitution();
-    const next: SessionPrincipal = {
-      id: answer.account.id,
-      displayName: answer.account.displayName,
-      role: answer.account.role,
-      personTypes: answer.account.personTypes,
-      personId: answer.account.personId,
-    };
+    // The session answer lists the institutions the account covers and the one it was switched to.
+    const session = await api<SessionAnswer>('/auth/session', { quiet401: true });
+    const next = principalOf(session.principal);
+    if (!next) throw new Error('no session after login');
     if (next.personId) await applySavedLanguage().catch(() => undefined);
     setPrincipal(next);
     return next;
@@ -106,13 +140,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await api('/auth/logout', { method: 'POST', quiet401: true });
     } finally {
       setCsrfToken(null);
+      setInstitutionFocus(null);
       setPrincipal(null);
       invalidateInstitution();
       navigator.serviceWorker?.controller?.postMessage({ type: 'logout' });
     }
   }, []);
 
-  const value = useMemo(() => ({ principal, login, logout }), [principal, login, logout]);
+  const chooseInstitution = useCallback(async (code: string | null) => {
+    await api<unknown>('/auth/session/institution', { method: 'PUT', body: { institution: code } });
+    setInstitutionFocus(code);
+    invalidateInstitution();
+    setPrincipal((previous) => (previous ? { ...previous, currentInstitution: code } : previous));
+  }, []);
+
+  const value = useMemo(() => ({ principal, login, logout, chooseInstitution }), [principal, login, logout, chooseInstitution]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

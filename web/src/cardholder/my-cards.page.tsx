@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import { cardsApi } from '../api/cards.api.ts';
+import { peopleApi } from '../api/people.api.ts';
 import type { Card } from '../api/api-types.ts';
 import { useSession } from '../auth/session.context.tsx';
 import { CardHistory } from '../shared/card-history.component.tsx';
@@ -26,7 +27,10 @@ function allows(card: Card, to: string): boolean {
   return card.allowedMoves?.includes(to as NonNullable<Card['allowedMoves']>[number]) ?? false;
 }
 
-/** The cardholder's home: every card with its state, what can be done with it, and its history. */
+/**
+ * The cardholder's home: every card with its state, the institution that issues it (when the
+ * person is enrolled at several), what can be done with it, and its history.
+ */
 export function MyCardsPage() {
   const { t } = useTranslation();
   usePageTitle(t('myCards.title'));
@@ -34,6 +38,7 @@ export function MyCardsPage() {
   const personId = principal?.personId ?? '';
   const institution = useInstitution();
   const cards = useApi((signal) => cardsApi.mine(signal).then((items) => ({ items })), [personId]);
+  const me = useApi((signal) => peopleApi.me(signal), [personId]);
   const [disabling, setDisabling] = useState<Card | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -44,11 +49,19 @@ export function MyCardsPage() {
 
   const reasons = institution?.settings?.selfServiceDisableReasons ?? SELF_REASONS;
   const items = cards.data?.items ?? [];
+  const enrolments = me.data?.person.enrolments ?? [];
+  // Each institution issues its own card: what blocks a new request at one leaves the others free.
+  const institutionsOfCards = new Set(items.map((card) => card.institution ?? ''));
+  const groups = enrolments.length > 1 ? enrolments.map((enrolment) => enrolment.institution) : [...institutionsOfCards];
+  const cardsOf = (institution: string) => items.filter((card) => (card.institution ?? '') === institution || enrolments.length <= 1);
   const hasPending = items.some((card) => isPending(card.state));
-  const inProgress = hasPending || items.some((card) => IN_PROGRESS_STATES.includes(card.state));
-  // The newest suspended card, when nothing replaces it yet: its holder is offered a replacement.
-  const replaceable = inProgress ? undefined : items.find((card) => card.state === 'DISABLED' && card.disable?.reason !== 'MANAGER');
-  const canRequest = !inProgress && !items.some((card) => card.state === 'DISABLED');
+  const blocked = (institution: string) => cardsOf(institution).some((card) => isPending(card.state) || IN_PROGRESS_STATES.includes(card.state));
+  // The newest suspended card of an institution where nothing replaces it yet: its holder is offered a replacement.
+  const replaceableIds = new Set(groups.filter((institution) => !blocked(institution))
+    .map((institution) => cardsOf(institution).find((card) => card.state === 'DISABLED' && card.disable?.reason !== 'MANAGER')?.id)
+    .filter((id): id is string => id !== undefined));
+  const canRequest = groups.length === 0 || groups.some((institution) => !blocked(institution) && !cardsOf(institution).some((card) => card.state === 'DISABLED'));
+  const showInstitution = enrolments.length > 1 || institutionsOfCards.size > 1;
   // "Your request is sent" stays true only while a request is pending (the notice is kept in the
   // browser history, so it would otherwise come back over a card that works by now).
   const requestNotice = arrivedWith && hasPending ? t(arrivedWith) : null;
@@ -97,6 +110,7 @@ export function MyCardsPage() {
               </Group>
               {card.expiresAt ? <Text size="sm">{t('myCards.expires', { date: formatDate(card.expiresAt) })}</Text> : null}
             </Group>
+            {showInstitution && card.institutionName ? <Text size="sm" fw={600} data-testid="my-card-institution">{card.institutionName}</Text> : null}
             <Text size="sm">{t(`stateHelp.${card.state}`)}</Text>
             {card.state === 'REJECTED' && card.rejectReason ? (
               <Alert color="red" title={t('myCards.rejectedTitle')} data-testid="reject-reason">
@@ -114,7 +128,7 @@ export function MyCardsPage() {
               {card.state === 'ENABLED' && allows(card, 'DISABLED') ? (
                 <Button color="red" variant="outline" onClick={() => setDisabling(card)} data-testid="declare-lost">{t('myCards.declare')}</Button>
               ) : null}
-              {replaceable?.id === card.id ? (
+              {replaceableIds.has(card.id) ? (
                 <Button component={Link} to="/me/request" data-testid="request-replacement">{t('myCards.requestReplacement')}</Button>
               ) : null}
               {card.state === 'DISABLED' && allows(card, 'ENABLED') ? (
@@ -133,12 +147,12 @@ export function MyCardsPage() {
                 </Button>
               ) : null}
             </Group>
-            {card.state === 'DISABLED' && replaceable?.id === card.id ? (
+            {card.state === 'DISABLED' && replaceableIds.has(card.id) ? (
               <Text size="sm" c="dimmed" data-testid="replacement-help">
                 {t(allows(card, 'ENABLED') ? 'myCards.replacementHelp' : 'myCards.replacementHelpNoReenable')}
               </Text>
             ) : null}
-            {card.state === 'DISABLED' && replaceable?.id !== card.id && card.disable?.by !== 'manager' && !allows(card, 'ENABLED') ? (
+            {card.state === 'DISABLED' && !replaceableIds.has(card.id) && card.disable?.by !== 'manager' && !allows(card, 'ENABLED') ? (
               <Text size="sm" c="dimmed" data-testid="replaced-help">{t('myCards.replacedHelp')}</Text>
             ) : null}
             <Accordion variant="contained" chevronPosition="left">

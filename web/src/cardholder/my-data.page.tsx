@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { peopleApi } from '../api/people.api.ts';
 import type { Person } from '../api/api-types.ts';
+import { Enrolments } from '../shared/enrolments.component.tsx';
 import { formatDate } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
@@ -10,20 +11,27 @@ import { usePageTitle } from '../shared/use-page-title.hook.ts';
 
 const ACADEMIC_LEVELS: Record<number, string> = { 6: 'BACHELOR', 7: 'MASTER', 8: 'DOCTORATE' };
 
-function rows(person: Person, t: (key: string, options?: Record<string, unknown>) => string): Array<[string, string]> {
+/**
+ * The rows of the identity table. With enrolments listed apart, what depends on the institution
+ * (type, student number, level, rights end, affiliation) is shown there, once per institution.
+ */
+function rows(person: Person, t: (key: string, options?: Record<string, unknown>) => string, withEnrolments: boolean): Array<[string, string]> {
+  const enrolled: Array<[string, string]> = withEnrolments ? [] : [
+    [t('person.personType'), t(`personType.${person.personType}`, { defaultValue: person.personType })],
+    [t('person.studentNumber'), person.studentNumber ?? ''],
+    [t('person.academicLevel'), person.academicLevel ? t(`academicLevel.${ACADEMIC_LEVELS[person.academicLevel] ?? 'OTHER'}`) : ''],
+    [t('person.rightsEnd'), formatDate(person.rightsEnd)],
+    [t('person.affiliation'), person.affiliation ?? ''],
+  ];
   const list: Array<[string, string]> = [
     [t('person.lastName'), person.lastName],
     [t('person.firstName'), person.firstName],
     [t('person.birthDate'), formatDate(person.birthDate)],
     [t('person.email'), person.email ?? ''],
-    [t('person.personType'), t(`personType.${person.personType}`)],
     [t('person.eppn'), person.eppn],
-    [t('person.studentNumber'), person.studentNumber ?? ''],
     [t('person.ine'), person.ine ?? ''],
     [t('person.esi'), person.esi ?? ''],
-    [t('person.academicLevel'), person.academicLevel ? t(`academicLevel.${ACADEMIC_LEVELS[person.academicLevel] ?? 'OTHER'}`) : ''],
-    [t('person.rightsEnd'), formatDate(person.rightsEnd)],
-    [t('person.affiliation'), person.affiliation ?? ''],
+    ...enrolled,
     [t('person.locale'), person.locale ? t(`language.${person.locale}`) : t('person.localeDefault')],
   ];
   for (const [key, value] of Object.entries(person.freeFields ?? {})) list.push([key, value]);
@@ -35,6 +43,7 @@ export function MyDataPage() {
   const { t } = useTranslation();
   usePageTitle(t('myData.title'));
   const person = useApi((signal) => peopleApi.me(signal).then((answer) => answer.person), []);
+  const enrolments = person.data?.enrolments ?? [];
   const [exportError, setExportError] = useState<unknown>(null);
   const [exporting, setExporting] = useState(false);
 
@@ -72,7 +81,7 @@ export function MyDataPage() {
         <Paper withBorder radius="md">
           <Table data-testid="my-data" variant="vertical" layout="fixed">
             <Table.Tbody>
-              {rows(person.data, t).map(([label, value]) => (
+              {rows(person.data, t, enrolments.length > 0).map(([label, value]) => (
                 <Table.Tr key={label}>
                   <Table.Th w="40%" scope="row">{label}</Table.Th>
                   <Table.Td>{value || <Text span c="dimmed" size="sm">{t('common.none')}</Text>}</Table.Td>
@@ -82,6 +91,7 @@ export function MyDataPage() {
           </Table>
         </Paper>
       ) : null}
+      {enrolments.length > 0 ? <Enrolments enrolments={enrolments} title={t('myData.enrolments')} testId="my-enrolments" /> : null}
       <Text size="xs" c="dimmed">{t('myData.localeHelp')}</Text>
       <Text size="xs" c="dimmed">{t('myData.correction')}</Text>
     </Stack>

@@ -1,9 +1,11 @@
-import { Alert, Button, Checkbox, Grid, Loader, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Grid, Group, Loader, Paper, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../api/api-client.ts';
+import { apiUrl } from '../api/api-client.ts';
 import { cardsApi } from '../api/cards.api.ts';
+import { institutionsApi } from '../api/institutions.api.ts';
 import { peopleApi } from '../api/people.api.ts';
 import type { ConsentKind } from '../api/api-types.ts';
 import { useSession } from '../auth/session.context.tsx';
@@ -24,15 +26,18 @@ import { renderPhoto } from './photo-transform.ts';
 const CONSENT_KINDS: readonly ConsentKind[] = ['esc', 'photo_publication', 'crous'];
 
 interface LocalErrors {
+  institution?: string;
   photo?: string;
   rules?: string;
   deliveryAddress?: string;
 }
 
 /**
- * Request a card: photo (file or camera) framed with a live preview of the card face, consents
- * with the exact text version, delivery address when the institution asks for one, and the
- * rules. On failure everything typed and chosen stays, and the error sits next to its field.
+ * Request a card: for a person enrolled at several institutions, first which institution the
+ * card is for (its person type rules then apply); photo (file or camera) framed with a live
+ * preview of the card face, consents with the exact text version, delivery address when the
+ * person type asks for one, and the rules. On failure everything typed and chosen stays, and the
+ * error sits next to its field.
  */
 export function RequestCardPage() {
   const { t, i18n } = useTranslation();
@@ -56,12 +61,25 @@ export function RequestCardPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  const personType = person.data?.personType ?? 'student';
-  const rule = institution?.settings?.requestRules[personType];
+  const enrolments = person.data?.enrolments ?? [];
+  const [chosenInstitution, setChosenInstitution] = useState<string | null>(null);
+  // One enrolment needs no choice; several need the person's.
+  const target = enrolments.length === 1 ? enrolments[0]?.institution ?? null : chosenInstitution;
+  const enrolment = enrolments.find((candidate) => candidate.institution === target);
+  const targetInstitution = useApi((signal) => (target ? institutionsApi.get(target, signal) : Promise.resolve(null)), [target]);
+  const personType = enrolment?.personType ?? person.data?.personType ?? 'student';
+  const rule = targetInstitution.data?.personTypes?.find((type) => type.code === personType);
   const [addressAsked, setAddressAsked] = useState(false);
-  // Cardholders do not see the request rules: the server says when an address is needed.
+  // The person type's rules say when an address is needed; else the server does, on submit.
   const asksAddress = rule?.deliveryAddress ?? addressAsked;
-  const pending = cards.data?.find((card) => isPending(card.state));
+  // A request in progress at the chosen institution (cards from a server that names none count everywhere).
+  const pending = cards.data?.find((card) => isPending(card.state) && (!card.institution || !target || card.institution === target));
+  const face = targetInstitution.data
+    ? {
+      name: targetInstitution.data.name, colors: targetInstitution.data.colors,
+      logo: targetInstitution.data.hasLogo ? apiUrl(`/institutions/${encodeURIComponent(targetInstitution.data.code)}/logo`) : null,
+    }
+    : { name: institution?.name ?? 'campuscard', colors: institution?.colors, logo: institution?.hasLogo ? '/api/v1/institution/logo' : null };
   // A request whose photo may still change: this form then (re)sends its photo.
   const mode: 'new' | 'complete' | 'replace' = !pending ? 'new' : pending.photoId ? 'replace' : 'complete';
   const textOf = useMemo(() => new Map((texts.data ?? []).map((text) => [text.kind, text])), [texts.data]);
@@ -70,6 +88,7 @@ export function RequestCardPage() {
   async function submit(event: FormEvent) {
     event.preventDefault();
     const problems: LocalErrors = {};
+    if (enrolments.length > 1 && !target) problems.institution = t('request.errors.institutionMissing');
     if (!photo.image) problems.photo = t('request.errors.photoMissing');
     if (!rules) problems.rules = t('request.errors.rulesMissing');
     if (asksAddress && mode === 'new' && deliveryAddress.trim() === '') problems.deliveryAddress = t('request.errors.addressMissing');
@@ -95,6 +114,7 @@ export function RequestCardPage() {
       const card = pending ?? await cardsApi.request({
         personId,
         cardKind: 'physical',
+        ...(target ? { institution: target } : {}),
         ...(asksAddress ? { deliveryAddress: deliveryAddress.trim() } : {}),
       });
       try {
@@ -114,13 +134,36 @@ export function RequestCardPage() {
   }
 
   if (person.loading && !person.data) return <Loader role="status" aria-label={t('common.loading')} />;
-  const serverFieldErrors = ['/photo', '/photoId', '/deliveryAddress', ...CONSENT_KINDS.map((kind) => `/consents/${kind}`)];
+  const serverFieldErrors = ['/institution', '/photo', '/photoId', '/deliveryAddress', ...CONSENT_KINDS.map((kind) => `/consents/${kind}`)];
   const generalError = error && !serverFieldErrors.some((pointer) => fieldError(t, error, pointer)) ? error : null;
 
   return (
     <Stack maw={960}>
       <Title order={1} size="h2">{t('request.title')}</Title>
-      {rule && !rule.selfRequest ? <Alert color="orange">{t('request.notAllowed')}</Alert> : null}
+      {enrolments.length > 1 ? (
+        <Paper withBorder p="md" data-testid="request-institution">
+          <Radio.Group
+            label={t('request.institution')}
+            description={t('request.institutionHelp')}
+            value={chosenInstitution ?? ''}
+            onChange={(value) => {
+              setChosenInstitution(value);
+              setAddressAsked(false);
+              setLocalErrors((previous) => ({ ...previous, institution: undefined }) as LocalErrors);
+            }}
+            error={localErrors.institution ?? fieldError(t, error, '/institution')}
+            required
+          >
+            <Group mt="xs">
+              {enrolments.map((candidate) => (
+                <Radio key={candidate.institution} value={candidate.institution} data-testid="request-institution-choice"
+                  label={`${candidate.institutionName} (${t(`personType.${candidate.personType}`, { defaultValue: candidate.personType })})`} />
+              ))}
+            </Group>
+          </Radio.Group>
+        </Paper>
+      ) : null}
+      {rule && !rule.selfRequest ? <Alert color="orange" data-testid="request-not-allowed">{t('request.notAllowed')}</Alert> : null}
       {pending ? (
         <Alert color="blue" data-testid="request-pending">
           {t(mode === 'complete' ? 'request.completePending' : 'request.alreadyPending', { state: t(`state.${pending.state}`) })}
@@ -181,9 +224,9 @@ export function RequestCardPage() {
               <Title order={2} size="h4">{t('request.preview')}</Title>
               <CardFace
                 testId="card-preview"
-                institutionName={institution?.name ?? 'campuscard'}
-                colors={institution?.colors}
-                logoUrl={institution?.hasLogo ? '/api/v1/institution/logo' : null}
+                institutionName={face.name}
+                colors={face.colors}
+                logoUrl={face.logo}
                 firstName={person.data?.firstName ?? ''}
                 lastName={person.data?.lastName ?? ''}
                 personType={personType}

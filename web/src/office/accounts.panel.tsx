@@ -8,6 +8,7 @@ import { formatDateTime } from '../shared/format.ts';
 import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
+import { useInstitutionList } from '../shared/use-institution.hook.ts';
 
 const ROLES: readonly Role[] = ['admin', 'manager', 'viewer', 'station', 'deliverer', 'cardholder'];
 
@@ -47,7 +48,7 @@ function PasswordDialog({ account, onClose, onSaved }: { account: Account; onClo
   );
 }
 
-/** Accounts and their roles: create, change the role, type limits or password, disable. */
+/** Accounts and their roles: create, change the role, the institutions granted, type limits or password, disable. */
 export function AccountsPanel() {
   const { t } = useTranslation();
   const { principal } = useSession();
@@ -59,6 +60,12 @@ export function AccountsPanel() {
   const [role, setRole] = useState<Role>('manager');
   const [password, setPassword] = useState('');
   const [limits, setLimits] = useState<string[]>([]);
+  const [granted, setGranted] = useState<string[]>([]);
+  const institutions = useInstitutionList();
+  // Federations first: granting one grants its members.
+  const institutionOptions = [...(institutions ?? [])]
+    .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'federation' ? -1 : 1))
+    .map((institution) => ({ value: institution.code, label: institution.name }));
   const [error, setError] = useState<unknown>(null);
   const [rowError, setRowError] = useState<unknown>(null);
   const [created, setCreated] = useState<string | null>(null);
@@ -68,12 +75,14 @@ export function AccountsPanel() {
     setError(null);
     setCreated(null);
     try {
-      const account = await adminApi.createAccount({ email: email.trim(), displayName: displayName.trim(), role, ...(password ? { password } : {}), personTypes: limits.length ? limits.filter(isPersonType) : null });
+      const account = await adminApi.createAccount({ email: email.trim(), displayName: displayName.trim(), role, ...(password ? { password } : {}), personTypes: limits.length ? limits.filter(isPersonType) : null,
+        ...(institutionOptions.length > 0 ? { institutions: granted.length ? granted : null } : {}) });
       setCreated(account.email);
       setEmail('');
       setDisplayName('');
       setPassword('');
       setLimits([]);
+      setGranted([]);
       accounts.reload();
     } catch (failure) {
       setError(failure);
@@ -107,6 +116,10 @@ export function AccountsPanel() {
             <Select label={t('admin.accounts.role')} data={ROLES.map((value) => ({ value, label: t(`roles.${value}`) }))} value={role} onChange={(value) => value && setRole(value as Role)} allowDeselect={false} />
             <PasswordInput label={t('admin.accounts.password')} description={t('admin.accounts.passwordHelp')} value={password} onChange={(event) => setPassword(event.currentTarget.value)} error={fieldError(t, error, '/password')} autoComplete="new-password" />
             <MultiSelect label={t('admin.accounts.limits')} description={t('admin.accounts.limitsHelp')} data={PERSON_TYPES.map((value) => ({ value, label: t(`personType.${value}`) }))} value={limits} onChange={setLimits} clearable />
+            {institutionOptions.length > 0 ? (
+              <MultiSelect label={t('admin.accounts.institutions')} description={t('admin.accounts.institutionsHelp')} data={institutionOptions} value={granted}
+                onChange={setGranted} error={fieldError(t, error, '/institutions')} clearable searchable data-testid="account-institutions" />
+            ) : null}
           </SimpleGrid>
           {error && !isAboutFields(error, ['/email', '/displayName', '/password']) ? <ProblemAlert error={error} /> : null}
           {created ? <Alert color="green" mt="sm">{t('admin.accounts.created', { email: created })}</Alert> : null}
@@ -127,6 +140,7 @@ export function AccountsPanel() {
               <Table.Th>{t('admin.accounts.email')}</Table.Th>
               <Table.Th>{t('admin.accounts.role')}</Table.Th>
               <Table.Th>{t('admin.accounts.limits')}</Table.Th>
+              {institutionOptions.length > 0 ? <Table.Th>{t('admin.accounts.institutions')}</Table.Th> : null}
               <Table.Th>{t('admin.accounts.lastLogin')}</Table.Th>
               <Table.Th>{t('admin.accounts.active')}</Table.Th>
               <Table.Th />
@@ -134,7 +148,7 @@ export function AccountsPanel() {
           </Table.Thead>
           <Table.Tbody>
             {(accounts.data ?? []).map((account) => (
-              <Table.Tr key={account.id}>
+              <Table.Tr key={account.id} data-testid="account-row" data-email={account.email}>
                 <Table.Td>{account.displayName}</Table.Td>
                 <Table.Td>{account.email}</Table.Td>
                 <Table.Td>
@@ -142,6 +156,13 @@ export function AccountsPanel() {
                     value={account.role} onChange={(value) => value && value !== account.role && void change(account, { role: value as Role })} allowDeselect={false} w={150} />
                 </Table.Td>
                 <Table.Td>{account.personTypes ? account.personTypes.map((type) => <Badge key={type} variant="outline" color="gray" mr={4}>{t(`personType.${type}`)}</Badge>) : <Text size="sm" c="dimmed">{t('common.all')}</Text>}</Table.Td>
+                {institutionOptions.length > 0 ? (
+                  <Table.Td>
+                    <MultiSelect size="xs" w={240} data={institutionOptions} value={account.institutions ?? []} placeholder={account.institutions ? undefined : t('admin.accounts.allInstitutions')}
+                      aria-label={t('admin.accounts.institutionsOf', { name: account.displayName })} clearable searchable
+                      onChange={(value) => void change(account, { institutions: value.length ? value : null })} data-testid="account-row-institutions" />
+                  </Table.Td>
+                ) : null}
                 <Table.Td>{formatDateTime(account.lastLoginAt)}</Table.Td>
                 <Table.Td>
                   <Switch aria-label={t('admin.accounts.activeOf', { name: account.displayName })} checked={!account.disabled} onChange={(event) => void change(account, { disabled: !event.currentTarget.checked })} />

@@ -3,14 +3,14 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { AccountsPanel } from './accounts.panel.tsx';
-import { InstitutionSettingsPanel } from './institution-settings.panel.tsx';
+import { InstitutionsPanel } from './institutions.panel.tsx';
 import { MailTemplatesPanel } from './mail-templates.panel.tsx';
 import { MailsPanel } from './mails.panel.tsx';
 import { TokensPanel } from './tokens.panel.tsx';
 
 const TABS = ['institution', 'accounts', 'tokens', 'mails', 'templates'] as const;
 
-/** Administration: institution settings, accounts and roles, API tokens, the mail log, the mail templates. */
+/** Administration: institutions (settings, person types, ESC Router keys), accounts and roles, API tokens, the mail log, the mail templates. */
 export function AdminPage() {
   const { t } = useTranslation();
   usePageTitle(t('admin.title'));
@@ -23,7 +23,7 @@ export function AdminPage() {
         <Tabs.List>
           {TABS.map((value) => <Tabs.Tab key={value} value={value} data-testid={`admin-tab-${value}`}>{t(`admin.tabs.${value}`)}</Tabs.Tab>)}
         </Tabs.List>
-        <Tabs.Panel value="institution" pt="md"><InstitutionSettingsPanel /></Tabs.Panel>
+        <Tabs.Panel value="institution" pt="md"><InstitutionsPanel /></Tabs.Panel>
         <Tabs.Panel value="accounts" pt="md"><AccountsPanel /></Tabs.Panel>
         <Tabs.Panel value="tokens" pt="md"><TokensPanel /></Tabs.Panel>
         <Tabs.Panel value="mails" pt="md"><MailsPanel /></Tabs.Panel>

@@ -1,10 +1,10 @@
 import type { Card } from '../api/api-types.ts';
 import { formatDate, formatDateTime } from '../shared/format.ts';
 
-export type ColumnKey = 'holder' | 'eppn' | 'personType' | 'state' | 'requestedAt' | 'updatedAt' | 'escn' | 'csn' | 'expiresAt'
+export type ColumnKey = 'holder' | 'institution' | 'eppn' | 'personType' | 'state' | 'requestedAt' | 'updatedAt' | 'escn' | 'csn' | 'expiresAt'
   | 'studentNumber' | 'email' | 'channel';
 
-type Translate = (key: string) => string;
+type Translate = (key: string, options?: Record<string, unknown>) => string;
 
 export interface ColumnDef {
   key: ColumnKey;
@@ -19,8 +19,9 @@ export interface ColumnDef {
 /** Every column the card list can show, in display order. */
 export const COLUMNS: readonly ColumnDef[] = [
   { key: 'holder', sort: 'lastName', text: (card) => `${card.holder.lastName.toUpperCase()} ${card.holder.firstName}`, csv: (card) => `${card.holder.lastName} ${card.holder.firstName}` },
+  { key: 'institution', text: (card) => card.institutionName ?? card.institution ?? '', csv: (card) => card.institution ?? '' },
   { key: 'eppn', text: (card) => card.holder.eppn, csv: (card) => card.holder.eppn },
-  { key: 'personType', text: (card, t) => t(`personType.${card.holder.personType}`), csv: (card) => card.holder.personType },
+  { key: 'personType', text: (card, t) => t(`personType.${card.holder.personType}`, { defaultValue: card.holder.personType }), csv: (card) => card.holder.personType },
   { key: 'state', text: (card, t) => t(`state.${card.state}`), csv: (card) => card.state },
   { key: 'requestedAt', sort: 'requestedAt', text: (card) => formatDate(card.requestedAt), csv: (card) => card.requestedAt },
   { key: 'updatedAt', sort: 'updatedAt', text: (card) => formatDateTime(card.updatedAt), csv: (card) => card.updatedAt },
@@ -33,3 +34,11 @@ export const COLUMNS: readonly ColumnDef[] = [
 ];
 
 export const DEFAULT_COLUMNS: readonly ColumnKey[] = ['holder', 'personType', 'state', 'requestedAt', 'updatedAt', 'escn'];
+
+/**
+ * The columns shown: the chosen ones, plus the institution when the rows may come from several
+ * institutions (it is not a choice then: a row must say whose card it is).
+ */
+export function shownColumnKeys(chosen: readonly ColumnKey[], severalInstitutions: boolean): ColumnKey[] {
+  return severalInstitutions && !chosen.includes('institution') ? ['institution', ...chosen] : [...chosen];
+}

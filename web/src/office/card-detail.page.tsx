@@ -23,6 +23,8 @@ import { PersonLanguageField } from './person-language.component.tsx';
 import { PhotoRetouchModal } from './photo-retouch.modal.tsx';
 import { EscStateBadge } from './esc-state-badge.component.tsx';
 import { HolderCards } from './holder-cards.component.tsx';
+import { peopleApi } from '../api/people.api.ts';
+import { Enrolments } from '../shared/enrolments.component.tsx';
 
 interface AuditEntry {
   id: string;
@@ -47,6 +49,16 @@ function Field({ label, value, mono = false, testId }: { label: string; value: s
 }
 
 const ESC_POLL_MS = 3000;
+
+/** Every enrolment of the holder the caller may see: a person may be enrolled at several institutions. */
+function HolderEnrolments({ personId, institution }: { personId: string; institution: string | undefined }) {
+  const { t } = useTranslation();
+  const person = useApi((signal) => peopleApi.get(personId, signal), [personId]);
+  if (person.error) return <ProblemAlert error={person.error} />;
+  const enrolments = person.data?.enrolments;
+  if (!enrolments) return null;
+  return <Enrolments enrolments={enrolments} title={t('enrolments.title')} highlight={institution} testId="holder-enrolments" />;
+}
 
 /** A failure in the office's words: a few shared messages speak to the card holder ("your card"). */
 function OfficeProblemAlert({ error }: { error: unknown }) {
@@ -232,17 +244,20 @@ export function CardDetailPage() {
                 <Field label={t('person.lastName')} value={current.holder.lastName} />
                 <Field label={t('person.firstName')} value={current.holder.firstName} />
                 <Field label={t('person.eppn')} value={current.holder.eppn} />
-                <Field label={t('person.personType')} value={t(`personType.${current.holder.personType}`)} />
+                <Field label={t('enrolments.institution')} value={current.institutionName ?? current.institution} testId="holder-institution" />
+                <Field label={t('person.personType')} value={t(`personType.${current.holder.personType}`, { defaultValue: current.holder.personType })} />
                 <Field label={t('person.email')} value={current.holder.email} />
                 <Field label={t('person.studentNumber')} value={current.holder.studentNumber} />
                 <Field label={t('person.ine')} value={current.holder.ine} />
                 <PersonLanguageField personId={current.personId} canWrite={canWrite} />
               </SimpleGrid>
             </Paper>
+            <HolderEnrolments personId={current.personId} institution={current.institution} />
             <HolderCards card={current} />
             <Paper withBorder p="md">
               <Title order={2} size="h4" mb="sm">{t('cardDetail.card')}</Title>
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+                <Field label={t('cardDetail.institution')} value={current.institutionName ?? current.institution} testId="detail-institution" />
                 <Field label="ESCN" value={current.escn} mono testId="detail-escn" />
                 <Field label={t('cardDetail.qrContent')} value={esc.data?.qrContent} mono testId="detail-qr" />
                 <Field label={t('cardDetail.requestedAt')} value={`${formatDateTime(current.requestedAt)} · ${t(`channel.${current.requestChannel}`)}`} />

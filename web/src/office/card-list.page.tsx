@@ -14,13 +14,14 @@ import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { StateBadge } from '../shared/state-badge.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
+import { usePersonTypeOptions } from '../shared/person-types.ts';
 import { BulkMoveModal } from './bulk-move.modal.tsx';
-import { COLUMNS, DEFAULT_COLUMNS, type ColumnKey } from './card-columns.ts';
+import { COLUMNS, DEFAULT_COLUMNS, shownColumnKeys, type ColumnKey } from './card-columns.ts';
+import { severalInView } from '../shared/institution-scope.ts';
 import { downloadText, toCsv } from './csv-export.ts';
 import { loadLocal, saveLocal } from './local-store.ts';
 
 const PAGE_SIZES = ['25', '50', '100', '200'];
-const PERSON_TYPES = ['student', 'staff', 'guest', 'external'];
 const COLUMNS_KEY = 'campuscard.cardList.columns';
 const VIEWS_KEY = 'campuscard.cardList.views';
 /** The server pages by number up to this many cards; the export stops there too. */
@@ -72,6 +73,7 @@ export function CardListPage() {
   const searchRef = useRef<HTMLInputElement>(null);
 
   const list = useApi((signal) => cardsApi.list(query, signal), [params.toString()]);
+  const personTypeOptions = usePersonTypeOptions(query.personType ?? []);
   const items = list.data?.items ?? [];
   const total = list.data?.total ?? items.length;
   const pages = Math.max(1, Math.ceil(Math.min(total, EXPORT_MAX) / query.limit));
@@ -143,7 +145,7 @@ export function CardListPage() {
         setExporting(rows.length);
         if (answer.items.length < limit) break;
       }
-      const shown = COLUMNS.filter((column) => columns.includes(column.key));
+      const shown = shownColumns;
       const header = ['id', ...shown.map((column) => t(`cards.columns.${column.key}`))];
       downloadText(toCsv(header, rows.map((card) => [card.id, ...shown.map((column) => column.csv(card))])), `cards-${new Date().toISOString().slice(0, 10)}.csv`);
     } catch (error) {
@@ -153,7 +155,8 @@ export function CardListPage() {
     }
   }
 
-  const shownColumns = COLUMNS.filter((column) => columns.includes(column.key));
+  const shownKeys = shownColumnKeys(columns, severalInView(principal));
+  const shownColumns = COLUMNS.filter((column) => shownKeys.includes(column.key));
   const allSelected = items.length > 0 && items.every((card) => selected.has(card.id));
   const selectedCards = items.filter((card) => selected.has(card.id));
 
@@ -218,7 +221,7 @@ export function CardListPage() {
             />
             <MultiSelect
               label={t('cards.filters.personType')}
-              data={PERSON_TYPES.map((type) => ({ value: type, label: t(`personType.${type}`) }))}
+              data={personTypeOptions}
               value={[...(query.personType ?? [])]}
               onChange={(value) => update({ type: value.join(',') })}
               clearable

@@ -10,6 +10,7 @@ import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { ALL_TYPES, countsOf } from './dashboard-counts.ts';
+import { institutionOf, institutionsInView } from '../shared/institution-scope.ts';
 
 // The charts (recharts) are a chunk of their own, fetched when the dashboard shows them.
 const DashboardCharts = lazy(() => import('./dashboard-charts.component.tsx').then((module) => ({ default: module.DashboardCharts })));
@@ -118,7 +119,8 @@ function EscPanel({ esc }: { esc: NonNullable<CardStats['escSync']> }) {
 }
 
 /**
- * The card office at a glance, from one call to GET /stats/cards: the work queues, ESC Router
+ * The card office at a glance, for the institution the console is switched to or for all those the
+ * account covers, from one call to GET /stats/cards: the work queues, ESC Router
  * sync failures, requests per day, cards by state over time (per person type) and now.
  */
 export function DashboardPage() {
@@ -131,6 +133,13 @@ export function DashboardPage() {
   const data = stats.data;
   const type = data && chosenType !== ALL_TYPES && !data.personTypes.includes(chosenType) ? ALL_TYPES : chosenType;
   const role = principal?.role;
+  const current = institutionOf(principal, principal?.currentInstitution);
+  const inView = institutionsInView(principal);
+  // Whose figures these are: the institution switched to, or all those the account covers.
+  const scope = current
+    ? current.kind === 'federation' ? t('dashboard.scopeFederation', { name: current.name, count: inView.length }) : current.name
+    : (principal?.institutions.length ?? 0) > 1 ? t('dashboard.scopeAll', { count: inView.length })
+      : principal?.institutions[0]?.name;
   const counters = [
     { label: t('dashboard.toCheck'), value: data?.queues.waitingRequests, testId: 'count-to-check',
       to: counterLink(role, ['NEW', 'RENEWED'], { path: '/office/queue', roles: ['admin', 'manager'] }) },
@@ -145,7 +154,10 @@ export function DashboardPage() {
 
   return (
     <Stack>
-      <Title order={1} size="h2">{t('dashboard.title')}</Title>
+      <div>
+        <Title order={1} size="h2">{t('dashboard.title')}</Title>
+        {scope ? <Text c="dimmed" data-testid="dashboard-scope">{scope}</Text> : null}
+      </div>
       <ProblemAlert error={stats.error} />
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }}>
         {counters.map((counter) => <Counter key={counter.testId} {...counter} />)}

@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, ColorInput, FileButton, Group, Image, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, ColorInput, FileButton, Group, Image, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { institutionApi, type InstitutionInput } from '../api/institution.api.ts';
@@ -7,7 +7,6 @@ import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { invalidateInstitution } from '../shared/use-institution.hook.ts';
 
-const PERSON_TYPES = ['student', 'staff', 'guest', 'external'] as const;
 const SELF_REASONS = ['LOST', 'THEFT', 'OUT_OF_ORDER'] as const;
 
 const DEFAULT_SETTINGS: InstitutionSettings = {
@@ -20,7 +19,11 @@ const DEFAULT_SETTINGS: InstitutionSettings = {
   escDeleteDisabledCards: false,
 };
 
-/** Institution identity (PIC, UAI, SCHAC, country, ESI scope), logo, colours and card office settings. */
+/**
+ * The single institution's identity (PIC, UAI, SCHAC, country, ESI scope), logo, colours and card
+ * office settings, through `/institution`: what admins get from a server without the institutions
+ * routes (person types are edited per institution in the institutions panel).
+ */
 export function InstitutionSettingsPanel() {
   const { t } = useTranslation();
   const [form, setForm] = useState<InstitutionInput & { settings: InstitutionSettings; colors: { primary: string; secondary: string } } | null>(null);
@@ -127,24 +130,6 @@ export function InstitutionSettingsPanel() {
               onChange={(value) => setSetting('selfServiceDisableReasons', value.filter((reason): reason is (typeof SELF_REASONS)[number] => (SELF_REASONS as readonly string[]).includes(reason)))}>
               <Group mt={4}>{SELF_REASONS.map((reason) => <Checkbox key={reason} value={reason} label={t(`disableReason.${reason}`)} />)}</Group>
             </Checkbox.Group>
-            <Table mt="sm" withTableBorder>
-              <Table.Thead>
-                <Table.Tr><Table.Th>{t('person.personType')}</Table.Th><Table.Th>{t('admin.institution.selfRequest')}</Table.Th><Table.Th>{t('admin.institution.askAddress')}</Table.Th></Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {PERSON_TYPES.map((type) => {
-                  const rule = form.settings.requestRules[type] ?? { selfRequest: false, deliveryAddress: false };
-                  const setRule = (changes: Partial<typeof rule>) => setSetting('requestRules', { ...form.settings.requestRules, [type]: { ...rule, ...changes } });
-                  return (
-                    <Table.Tr key={type}>
-                      <Table.Td>{t(`personType.${type}`)}</Table.Td>
-                      <Table.Td><Checkbox aria-label={`${t('admin.institution.selfRequest')} — ${t(`personType.${type}`)}`} checked={rule.selfRequest} onChange={(event) => setRule({ selfRequest: event.currentTarget.checked })} /></Table.Td>
-                      <Table.Td><Checkbox aria-label={`${t('admin.institution.askAddress')} — ${t(`personType.${type}`)}`} checked={rule.deliveryAddress} onChange={(event) => setRule({ deliveryAddress: event.currentTarget.checked })} /></Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
           </Stack>
         </Paper>
         <Group><Button type="submit" loading={busy} data-testid="institution-save">{t('common.save')}</Button></Group>

@@ -15,12 +15,19 @@ import { fieldError, problemMessage } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useInstitution } from '../shared/use-institution.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
+import { useSession } from '../auth/session.context.tsx';
+import { severalInView } from '../shared/institution-scope.ts';
+
+/** A search row: one per person and enrolment, so a person enrolled twice is chosen with the institution. */
+const rowKey = (person: Person) => `${person.id}:${person.institution ?? ''}`;
 
 /** The card office requests a card for a person found by name, with a photo taken at the desk. */
 export function RequestForPage() {
   const { t } = useTranslation();
   usePageTitle(t('requestFor.title'));
   const institution = useInstitution();
+  const { principal } = useSession();
+  const several = severalInView(principal);
   const [q, setQ] = useState('');
   const [results, setResults] = useState<Person[] | null>(null);
   const [searchError, setSearchError] = useState<unknown>(null);
@@ -48,7 +55,10 @@ export function RequestForPage() {
     setBusy(true);
     setError(null);
     try {
-      let card = await cardsApi.request({ personId: person.id, cardKind, ...(deliveryAddress.trim() ? { deliveryAddress: deliveryAddress.trim() } : {}) });
+      let card = await cardsApi.request({
+        personId: person.id, cardKind, ...(person.institution ? { institution: person.institution } : {}),
+        ...(deliveryAddress.trim() ? { deliveryAddress: deliveryAddress.trim() } : {}),
+      });
       if (photo.image) {
         try {
           card = await cardsApi.setPhoto(card.id, await renderPhoto(photo.image, photo.transform));
@@ -79,14 +89,18 @@ export function RequestForPage() {
         <ProblemAlert error={searchError} />
         {results ? (
           results.length === 0 ? <Text mt="sm" c="dimmed">{t('requestFor.noResults')}</Text> : (
-            <Radio.Group value={person?.id ?? ''} onChange={(id) => { setPerson(results.find((candidate) => candidate.id === id) ?? null); setCreated(null); }} name="person" label={t('requestFor.choose')} mt="sm">
+            <Radio.Group value={person ? rowKey(person) : ''} onChange={(key) => { setPerson(results.find((candidate) => rowKey(candidate) === key) ?? null); setCreated(null); }} name="person" label={t('requestFor.choose')} mt="sm">
               <Table striped mt="xs" data-testid="person-results">
                 <Table.Tbody>
                   {results.map((candidate) => (
-                    <Table.Tr key={candidate.id}>
-                      <Table.Td w={40}><Radio value={candidate.id} aria-label={`${candidate.firstName} ${candidate.lastName}`} data-testid="person-choice" /></Table.Td>
+                    <Table.Tr key={rowKey(candidate)} data-institution={candidate.institution}>
+                      <Table.Td w={40}>
+                        <Radio value={rowKey(candidate)} data-testid="person-choice"
+                          aria-label={several && candidate.institutionName ? `${candidate.firstName} ${candidate.lastName}, ${candidate.institutionName}` : `${candidate.firstName} ${candidate.lastName}`} />
+                      </Table.Td>
                       <Table.Td fw={600}>{candidate.lastName.toUpperCase()} {candidate.firstName}</Table.Td>
-                      <Table.Td>{t(`personType.${candidate.personType}`)}</Table.Td>
+                      {several ? <Table.Td data-testid="person-institution">{candidate.institutionName ?? candidate.institution}</Table.Td> : null}
+                      <Table.Td>{t(`personType.${candidate.personType}`, { defaultValue: candidate.personType })}</Table.Td>
                       <Table.Td>{candidate.eppn}</Table.Td>
                       <Table.Td>{candidate.studentNumber ?? ''}</Table.Td>
                       <Table.Td>{candidate.rightsEnd ? t('requestFor.rightsEnd', { date: formatDate(candidate.rightsEnd) }) : ''}</Table.Td>
@@ -117,6 +131,7 @@ export function RequestForPage() {
                 </Radio.Group>
                 <Textarea label={t('request.deliveryAddress')} value={deliveryAddress} onChange={(event) => setDeliveryAddress(event.currentTarget.value)} autosize minRows={2} error={fieldError(t, error, '/deliveryAddress')} />
                 {error && !fieldError(t, error, '/photo') && !fieldError(t, error, '/deliveryAddress') ? <Alert color="red" role="alert">{problemMessage(t, error)}</Alert> : null}
+                {several && person.institutionName ? <Text size="sm" data-testid="request-for-institution">{t('common.labelValue', { label: t('enrolments.institution'), value: person.institutionName })}</Text> : null}
                 <Button type="submit" loading={busy} data-testid="request-for-submit">{t('requestFor.submit', { name: `${person.firstName} ${person.lastName}` })}</Button>
               </Stack>
             </Grid.Col>

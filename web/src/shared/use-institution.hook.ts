@@ -1,12 +1,29 @@
 import { useEffect, useState } from 'react';
 import { institutionApi } from '../api/institution.api.ts';
+import { institutionsApi, type InstitutionResource } from '../api/institutions.api.ts';
 import type { Institution } from '../api/api-types.ts';
 
 let cached: Promise<Institution | null> | null = null;
+let cachedList: Promise<InstitutionResource[] | null> | null = null;
 
-/** Forgets the cached institution (after an admin changed it). */
+/** Forgets the cached institutions (after an admin changed one, or the console switched). */
 export function invalidateInstitution(): void {
   cached = null;
+  cachedList = null;
+}
+
+function useShared<T>(load: () => Promise<T>): T | undefined {
+  const [value, setValue] = useState<T | undefined>(undefined);
+  useEffect(() => {
+    let alive = true;
+    void load().then((loaded) => {
+      if (alive) setValue(loaded);
+    });
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return value;
 }
 
 /**
@@ -14,16 +31,13 @@ export function invalidateInstitution(): void {
  * cannot be read (pages then fall back to neutral defaults).
  */
 export function useInstitution(): Institution | null | undefined {
-  const [value, setValue] = useState<Institution | null | undefined>(undefined);
-  useEffect(() => {
-    let alive = true;
-    cached ??= institutionApi.get().catch(() => null);
-    void cached.then((institution) => {
-      if (alive) setValue(institution);
-    });
-    return () => {
-      alive = false;
-    };
-  }, []);
-  return value;
+  return useShared(() => (cached ??= institutionApi.get().catch(() => null)));
+}
+
+/**
+ * The institutions the caller may read (with their person types), loaded once and shared. Null
+ * when they cannot be read (a cardholder, or a server without the institutions routes).
+ */
+export function useInstitutionList(): InstitutionResource[] | null | undefined {
+  return useShared(() => (cachedList ??= institutionsApi.list().catch(() => null)));
 }

@@ -1,0 +1,95 @@
+import { Anchor, Badge, Button, Group, Loader, Stack, Table, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { institutionsApi, type InstitutionResource } from '../api/institutions.api.ts';
+import { ProblemAlert } from '../shared/problem-alert.component.tsx';
+import { useApi } from '../shared/use-api.hook.ts';
+import { InstitutionEditor } from './institution-editor.component.tsx';
+import { InstitutionSettingsPanel } from './institution-settings.panel.tsx';
+
+/**
+ * Institutions for admins: the list (federations and their members), and one of them to create
+ * or edit (`?edit=<code>` or `?edit=new`, so a reload keeps it). A deployment with one
+ * institution opens it straight away. A server without the institutions routes gets the
+ * single-institution settings form.
+ */
+export function InstitutionsPanel() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const list = useApi((signal) => institutionsApi.list(signal), []);
+  const edit = params.get('edit');
+
+  function open(code: string | null) {
+    const next = new URLSearchParams(params);
+    if (code) next.set('edit', code);
+    else next.delete('edit');
+    setParams(next);
+  }
+
+  if (list.error) {
+    // The single-institution form still works when the institutions routes are missing (404).
+    if ((list.error as { status?: number }).status === 404) return <InstitutionSettingsPanel />;
+    return <ProblemAlert error={list.error} />;
+  }
+  const items = list.data;
+  if (!items) return <Loader role="status" aria-label={t('common.loading')} />;
+  const single = items.length === 1 ? items[0] : undefined;
+
+  if (edit === 'new' || (edit && items.some((item) => item.code === edit)) || (single && !edit)) {
+    const editing = edit === 'new' ? undefined : items.find((item) => item.code === (edit ?? single?.code));
+    return (
+      <InstitutionEditor
+        key={editing?.code ?? 'new'}
+        institution={editing}
+        all={items}
+        onBack={() => open(null)}
+        onSaved={(saved: InstitutionResource) => {
+          list.reload();
+          if (saved.code !== edit) open(saved.code);
+        }}
+      />
+    );
+  }
+
+  const nameOf = (code: string | null) => items.find((item) => item.code === code)?.name ?? code ?? '';
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Text size="sm">{t('admin.institutions.intro')}</Text>
+        <Button onClick={() => open('new')} data-testid="institution-new">{t('admin.institutions.new')}</Button>
+      </Group>
+      <Table.ScrollContainer minWidth={720}>
+        <Table striped highlightOnHover data-testid="institutions-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('admin.institution.name')}</Table.Th>
+              <Table.Th>{t('admin.institutions.code')}</Table.Th>
+              <Table.Th>{t('admin.institutions.kind')}</Table.Th>
+              <Table.Th>{t('admin.institutions.parent')}</Table.Th>
+              <Table.Th>{t('admin.institution.pic')}</Table.Th>
+              <Table.Th>{t('admin.institutions.escKey')}</Table.Th>
+              <Table.Th>{t('admin.institutions.state')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((item) => (
+              <Table.Tr key={item.code} data-testid="institution-row" data-code={item.code}>
+                <Table.Td><Anchor component="button" type="button" fw={600} onClick={() => open(item.code)}>{item.name}</Anchor></Table.Td>
+                <Table.Td ff="monospace">{item.code}</Table.Td>
+                <Table.Td>{t(`admin.institutions.kinds.${item.kind}`)}</Table.Td>
+                <Table.Td>{item.parent ? nameOf(item.parent) : ''}</Table.Td>
+                <Table.Td>{item.pic ?? <Text span size="sm" c="dimmed">{t('common.none')}</Text>}</Table.Td>
+                <Table.Td>{item.escApiKey?.configured ? t('admin.institutions.escKeyConfigured', { last: item.escApiKey.last4 ?? '' }) : t('admin.institutions.escKeyDeploymentShort')}</Table.Td>
+                <Table.Td>
+                  {item.disabled ?? !!item.disabledAt
+                    ? <Badge color="gray">{t('admin.institutions.disabled')}</Badge>
+                    : <Badge color="green" variant="light">{t('admin.institutions.active')}</Badge>}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Stack>
+  );
+}
