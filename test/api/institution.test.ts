@@ -17,17 +17,23 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
-test('before setup GET /institution is 404; an admin sets it up; settings keep unspecified values', async () => {
-  const missing = await t.anonymous.get('/api/v1/institution');
-  assert.equal(missing.status, 404);
-  assert.equal(missing.body.code, 'institution_not_configured');
+test('a new deployment has a placeholder institution; an admin sets it up; settings keep unspecified values', async () => {
+  const placeholder = await t.anonymous.get<{ code: string; name: string; pic: string | null; kind: string; parent: string | null }>('/api/v1/institution');
+  assert.equal(placeholder.status, 200);
+  assert.equal(placeholder.body.code, 'main');
+  assert.equal(placeholder.body.kind, 'institution');
+  assert.equal(placeholder.body.pic, null, 'no PIC until the admin sets it');
+  assert.equal(placeholder.body.parent, null);
 
   const saved = await admin.put<Record<string, unknown>>('/api/v1/institution', { ...SETUP, settings: { cardValidityMonths: 24 } });
   assert.equal(saved.status, 200, saved.text);
   assert.equal(saved.body.uai, '0021593W');
+  assert.equal(saved.body.pic, '999999999');
+  assert.equal(saved.body.code, 'main', 'the code stays');
   assert.equal(saved.body.schacHomeOrganization, 'univ.example.fr');
   assert.equal((saved.body.settings as { cardValidityMonths: number }).cardValidityMonths, 24);
   assert.equal((saved.body.settings as { autoEnableAfterEncode: boolean }).autoEnableAfterEncode, false);
+  assert.equal('requestRules' in (saved.body.settings as object), false, 'request rules are held by person types now');
 
   const again = await admin.put<{ settings: Record<string, unknown> }>('/api/v1/institution', { ...SETUP, settings: { enableOnDelivery: true } });
   assert.equal(again.body.settings.cardValidityMonths, 24, 'unspecified settings keep their value');
@@ -38,9 +44,13 @@ test('the public view is a subset; office roles see identifiers and settings', a
   await admin.put('/api/v1/institution', SETUP);
   const anonymous = await t.anonymous.get('/api/v1/institution');
   assert.equal(anonymous.status, 200);
-  assert.deepEqual(Object.keys(anonymous.body).sort(), ['colors', 'hasLogo', 'name', 'pic']);
+  const PUBLIC_KEYS = ['code', 'colors', 'hasLogo', 'kind', 'name', 'parent', 'parentName', 'personTypes', 'pic'];
+  assert.deepEqual(Object.keys(anonymous.body).sort(), PUBLIC_KEYS);
+  const student = (anonymous.body.personTypes as Array<Record<string, unknown>>).find((type) => type.code === 'student');
+  assert.deepEqual(student, { code: 'student', labelFr: 'Étudiant', labelEn: 'Student', cardKinds: ['physical', 'virtual'], selfRequest: true, deliveryAddress: false },
+    'everybody sees the request rules of each person type');
   const cardholder = await t.loginAs('cardholder', { personId: '00000000-0000-4000-8000-000000000001' });
-  assert.deepEqual(Object.keys((await cardholder.get('/api/v1/institution')).body).sort(), ['colors', 'hasLogo', 'name', 'pic']);
+  assert.deepEqual(Object.keys((await cardholder.get('/api/v1/institution')).body).sort(), PUBLIC_KEYS);
   const viewer = await t.loginAs('viewer');
   const full = await viewer.get('/api/v1/institution');
   assert.ok('settings' in full.body && 'schacHomeOrganization' in full.body && 'esiScope' in full.body);
@@ -111,4 +121,52 @@ test('logo: refused when not an image, unreadable, too large, or not from an adm
   assert.equal((await put(admin, 'GIF89a', 'image/gif')).status, 415);
   assert.equal((await put(await t.loginAs('manager'), '<svg xmlns="http://www.w3.org/2000/svg"/>', 'image/svg+xml')).status, 403);
   assert.equal((await put(t.anonymous, '<svg xmlns="http://www.w3.org/2000/svg"/>', 'image/svg+xml')).status, 401);
+});
+
+test('the deprecated settings.requestRules set the request rules of the named person types', async () => {
+  const saved = await admin.put('/api/v1/institution', { ...SETUP, settings: { requestRules: { guest: { selfRequest: true, deliveryAddress: true } } } });
+  assert.equal(saved.status, 200, saved.text);
+  const types = await admin.get<{ items: Array<{ code: string; selfRequest: boolean; deliveryAddress: boolean }> }>('/api/v1/institutions/main/person-types');
+  assert.deepEqual(types.body.items.find((type) => type.code === 'guest'), { ...types.body.items.find((type) => type.code === 'guest'), selfRequest: true, deliveryAddress: true });
+  const unknown = await admin.put('/api/v1/institution', { ...SETUP, name: 'Renamed', settings: { requestRules: { alien: { selfRequest: true, deliveryAddress: false } } } });
+  assert.equal(unknown.status, 422);
+  assert.equal(unknown.body.code, 'unknown_person_type');
+  assert.equal(unknown.body.field, '/settings/requestRules/alien');
+  assert.equal((await t.anonymous.get('/api/v1/institution')).body.name, SETUP.name, 'nothing was written');
+  await admin.put('/api/v1/institution', { ...SETUP, settings: { requestRules: { guest: { selfRequest: false, deliveryAddress: false } } } });
+});
+
+// Last: from here on the deployment has two institutions.
+test('with two institutions, today\'s routes act on the focused or only institution in reach, else 422 institution_required', async () => {
+  assert.equal((await admin.post('/api/v1/institutions', { code: 'second', name: 'Second École', pic: '888888888' })).status, 201);
+  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#0000ff' } }).png().toBuffer();
+
+  const ambiguous = await admin.put('/api/v1/institution', SETUP);
+  assert.equal(ambiguous.status, 422);
+  assert.equal(ambiguous.body.code, 'institution_required');
+  const ambiguousLogo = await admin.request('PUT', '/api/v1/institution/logo', { payload: png, headers: { 'content-type': 'image/png' } });
+  assert.equal(ambiguousLogo.status, 422);
+  assert.equal(ambiguousLogo.body.code, 'institution_required');
+
+  const focus = { 'campuscard-institution': 'second' };
+  const focused = await admin.request<{ code: string; name: string }>('PUT', '/api/v1/institution', { body: { ...SETUP, name: 'Second, renamed', pic: '888888888' }, headers: focus });
+  assert.equal(focused.status, 200, focused.text);
+  assert.equal(focused.body.code, 'second');
+  assert.equal((await admin.request('PUT', '/api/v1/institution/logo', { payload: png, headers: { 'content-type': 'image/png', ...focus } })).status, 204);
+  assert.equal((await admin.request<{ name: string }>('GET', '/api/v1/institution', { headers: focus })).body.name, 'Second, renamed');
+  assert.equal((await admin.request('GET', '/api/v1/institution/logo', { headers: focus })).headers['content-type'], 'image/png');
+
+  // A visitor (and an unfocused reader) gets the first top-level institution, untouched.
+  const visitor = await t.anonymous.get<{ code: string; name: string }>('/api/v1/institution');
+  assert.equal(visitor.body.code, 'main');
+  assert.equal(visitor.body.name, SETUP.name);
+  assert.equal((await admin.get<{ code: string }>('/api/v1/institution')).body.code, 'main');
+
+  // An admin granted on one institution needs no focus: it is the only one in reach.
+  const secondAdmin = await t.loginAs('admin', { institutions: ['second'] });
+  assert.equal((await secondAdmin.get<{ code: string }>('/api/v1/institution')).body.code, 'second');
+  const own = await secondAdmin.put<{ code: string; name: string }>('/api/v1/institution', { ...SETUP, name: 'Second École', pic: '888888888' });
+  assert.equal(own.status, 200, own.text);
+  assert.equal(own.body.code, 'second');
+  assert.equal((await t.anonymous.get<{ name: string }>('/api/v1/institution')).body.name, SETUP.name, 'main untouched');
 });
