@@ -115,8 +115,8 @@ export function institutionNotFound(): Error {
 
 /** The institutions this deployment serves and their card office settings. */
 export function createInstitutionService(db: Kysely<Database>) {
-  async function read(executor: Executor): Promise<InstitutionView | undefined> {
-    const row = await repo.findInstitution(executor);
+  async function read(executor: Executor, id: number = repo.FIRST_INSTITUTION_ID): Promise<InstitutionView | undefined> {
+    const row = await repo.findInstitution(executor, id);
     if (!row) return undefined;
     return {
       id: row.id,
@@ -222,8 +222,8 @@ export function createInstitutionService(db: Kysely<Database>) {
       return view;
     },
 
-    /** The institution, or undefined before setup. */
-    find: (executor: Executor = db) => read(executor),
+    /** The institution (the first one, or the one with this id), or undefined before setup. */
+    find: (executor: Executor = db, id?: number) => read(executor, id),
 
     /** Sets up or updates the institution; unspecified settings keep their value. */
     async save(input: InstitutionInput, context: ActorContext): Promise<InstitutionView> {
