@@ -1,26 +1,23 @@
 /**
  * The SQL of the card statistics: counts over `cards`, deltas over `card_moves`, and the daily
- * snapshots in `card_state_daily` / `card_state_days`. Days are bucketed in the time zone passed
- * in (`AT TIME ZONE`), and come back as `YYYY-MM-DD` text.
+ * snapshots in `card_state_daily` (per institution) / `card_state_days`. Days are bucketed in the
+ * time zone passed in (`AT TIME ZONE`), and come back as `YYYY-MM-DD` text. Every read takes the
+ * caller's scope (institutions, person types) and applies it in the query with `inScope`.
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { inScope, type AccessScope } from '../../platform/db/scope-filter.ts';
 import type { DayDelta, TypeStateCount } from './domain/card-stats.ts';
-
-/** The person types a caller may see: null for all of them, else only these (possibly none). */
-export type TypeScope = readonly string[] | null;
 
 /** Arbitrary but fixed key of the advisory lock that serialises snapshot writers across nodes. */
 const SNAPSHOT_LOCK_KEY = 7_242_019_012;
 
-/** Snapshot rows per INSERT statement (four parameters each). */
+/** Snapshot rows per INSERT statement (five parameters each). */
 const INSERT_CHUNK = 1000;
 
-/** `AND <column> IN (...)` for a limited scope; nothing for everyone; never true for an empty scope. */
-function scopeCondition(column: RawBuilder<unknown>, scope: TypeScope): RawBuilder<unknown> {
-  if (scope === null) return sql``;
-  if (scope.length === 0) return sql` AND false`;
-  return sql` AND ${column} IN (${sql.join(scope)})`;
+/** `AND <the card lies in scope>`, for a `cards` table known under `alias`. */
+function scopeCondition(alias: 'cards' | 'c', scope: AccessScope): RawBuilder<unknown> {
+  return sql` AND ${inScope(scope, { institution: `${alias}.institution_id`, personType: `${alias}.holder_person_type` })}`;
 }
 
 /** The instant a calendar day starts in a time zone. */
@@ -29,22 +26,22 @@ function dayStart(day: string, timeZone: string): RawBuilder<Date> {
 }
 
 /**
- * Cards per holder person type and state, now: one GROUP BY that the (holder_person_type, state)
- * index answers by an index-only scan.
+ * Cards per holder person type and state, now: one GROUP BY that the (institution_id,
+ * holder_person_type, state) index answers by an index-only scan.
  */
-export async function countByTypeAndState(executor: Executor, scope: TypeScope): Promise<TypeStateCount[]> {
+export async function countByTypeAndState(executor: Executor, scope: AccessScope): Promise<TypeStateCount[]> {
   const result = await sql<TypeStateCount>`
     SELECT holder_person_type AS "personType", state, count(*)::int AS count
-    FROM cards WHERE true${scopeCondition(sql`holder_person_type`, scope)}
+    FROM cards WHERE true${scopeCondition('cards', scope)}
     GROUP BY holder_person_type, state`.execute(executor);
   return result.rows;
 }
 
 /** ENCODED cards nobody handed over yet (`delivered_at` is set by the delivery). */
-export async function countUndelivered(executor: Executor, scope: TypeScope): Promise<number> {
+export async function countUndelivered(executor: Executor, scope: AccessScope): Promise<number> {
   const result = await sql<{ count: number }>`
     SELECT count(*)::int AS count FROM cards
-    WHERE state = 'ENCODED' AND delivered_at IS NULL${scopeCondition(sql`holder_person_type`, scope)}`.execute(executor);
+    WHERE state = 'ENCODED' AND delivered_at IS NULL${scopeCondition('cards', scope)}`.execute(executor);
   return result.rows[0]?.count ?? 0;
 }
 
@@ -52,13 +49,13 @@ export async function countUndelivered(executor: Executor, scope: TypeScope): Pr
 export async function countRequestsPerDay(
   executor: Executor,
   range: { from: string; to: string; timeZone: string },
-  scope: TypeScope,
+  scope: AccessScope,
 ): Promise<Array<{ day: string; personType: string; count: number }>> {
   const result = await sql<{ day: string; personType: string; count: number }>`
     SELECT (requested_at AT TIME ZONE ${range.timeZone})::date::text AS day, holder_person_type AS "personType", count(*)::int AS count
     FROM cards
     WHERE requested_at >= ${dayStart(range.from, range.timeZone)} AND requested_at < ${dayStart(range.to, range.timeZone)}
-      ${scopeCondition(sql`holder_person_type`, scope)}
+      ${scopeCondition('cards', scope)}
     GROUP BY 1, 2`.execute(executor);
   return result.rows;
 }
@@ -72,13 +69,13 @@ export async function readRewindInputs(
   executor: Executor,
   since: string,
   timeZone: string,
-  scope: TypeScope,
+  scope: AccessScope,
 ): Promise<{ current: TypeStateCount[]; deltas: DayDelta[] }> {
   const result = await sql<{ day: string | null; personType: string; state: string; count: number }>`
     WITH moved AS (
       SELECT (m.at AT TIME ZONE ${timeZone})::date::text AS day, c.holder_person_type AS person_type, m.from_state, m.to_state
       FROM card_moves AS m JOIN cards AS c ON c.id = m.card_id
-      WHERE m.at >= ${dayStart(since, timeZone)}${scopeCondition(sql`c.holder_person_type`, scope)}
+      WHERE m.at >= ${dayStart(since, timeZone)}${scopeCondition('c', scope)}
     ), deltas AS (
       SELECT moved.day, moved.person_type, change.state, sum(change.delta)::int AS delta
       FROM moved CROSS JOIN LATERAL (VALUES (moved.to_state, 1), (moved.from_state, -1)) AS change (state, delta)
@@ -86,7 +83,7 @@ export async function readRewindInputs(
       GROUP BY 1, 2, 3
     ), current_counts AS (
       SELECT holder_person_type AS person_type, state, count(*)::int AS count
-      FROM cards WHERE true${scopeCondition(sql`holder_person_type`, scope)}
+      FROM cards WHERE true${scopeCondition('cards', scope)}
       GROUP BY holder_person_type, state
     )
     SELECT NULL::text AS day, person_type AS "personType", state, count FROM current_counts
@@ -108,18 +105,26 @@ export async function findSnapshotDays(executor: Executor, from: string, to: str
   return new Set(rows.map((row) => row.day));
 }
 
-/** Snapshot rows of the days in [from, to), within the scope. */
+/** Snapshot rows of the days in [from, to), summed over the institutions within the scope. */
 export async function findSnapshots(
   executor: Executor,
   from: string,
   to: string,
-  scope: TypeScope,
+  scope: AccessScope,
 ): Promise<Array<TypeStateCount & { day: string }>> {
-  let query = executor.selectFrom('cardStateDaily')
-    .select([sql<string>`day::text`.as('day'), 'personType', 'state', 'count'])
-    .where('day', '>=', from).where('day', '<', to);
-  if (scope !== null) query = scope.length > 0 ? query.where('personType', 'in', scope) : query.where(sql<boolean>`false`);
-  return query.execute();
+  const result = await sql<TypeStateCount & { day: string }>`
+    SELECT day::text AS day, person_type AS "personType", state, sum(count)::int AS count
+    FROM card_state_daily
+    WHERE day >= ${from}::date AND day < ${to}::date
+      AND ${inScope(scope, { institution: 'card_state_daily.institution_id', personType: 'card_state_daily.person_type' })}
+    GROUP BY day, person_type, state`.execute(executor);
+  return result.rows;
+}
+
+/** The ids of every institution (federations too: they hold no cards, and get no rows). */
+export async function findInstitutionIds(executor: Executor): Promise<number[]> {
+  const rows = await executor.selectFrom('institutions').select('id').where('kind', '=', 'institution').orderBy('id').execute();
+  return rows.map((row) => row.id);
 }
 
 /**
@@ -132,18 +137,20 @@ export async function lockSnapshots(executor: Executor): Promise<void> {
 
 /**
  * Stores the snapshots of these days and marks them complete. Upserts: writing the same day again
- * leaves one row per (day, person type, state) with the latest count.
+ * leaves one row per (day, institution, person type, state) with the latest count.
  */
 export async function saveSnapshots(
   executor: Executor,
   days: readonly string[],
-  rows: ReadonlyArray<TypeStateCount & { day: string }>,
+  rows: ReadonlyArray<TypeStateCount & { day: string; institutionId: number }>,
   now: Date,
 ): Promise<void> {
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     await executor.insertInto('cardStateDaily')
-      .values(rows.slice(start, start + INSERT_CHUNK).map((row) => ({ day: row.day, personType: row.personType, state: row.state, count: row.count })))
-      .onConflict((oc) => oc.columns(['day', 'personType', 'state']).doUpdateSet((eb) => ({ count: eb.ref('excluded.count') })))
+      .values(rows.slice(start, start + INSERT_CHUNK).map((row) => ({
+        day: row.day, institutionId: row.institutionId, personType: row.personType, state: row.state, count: row.count,
+      })))
+      .onConflict((oc) => oc.columns(['day', 'institutionId', 'personType', 'state']).doUpdateSet((eb) => ({ count: eb.ref('excluded.count') })))
       .execute();
   }
   for (let start = 0; start < days.length; start += INSERT_CHUNK) {

@@ -12,12 +12,17 @@
  * Every count uses the card's CURRENT holder person type (`cards.holder_person_type`): the history
  * does not keep the type a holder had on a past day, so when a person changes type, their cards
  * move to the new type on every day of the chart.
+ *
+ * Figures cover the caller's scope: the institutions they are granted (narrowed to the one they
+ * focus on, if any) and their person types. Snapshots are stored per issuing institution, so the
+ * past days of one institution, or of a federation's members, are sums of stored rows.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction } from '../../platform/db/database.ts';
 import { badRequest, forbidden } from '../../platform/http/problem.ts';
 import type { Principal, Role } from '../auth/domain/roles.ts';
+import type { AccessScope } from '../../platform/db/scope-filter.ts';
 import { OFFICE_READ_ROLES, OFFICE_WRITE_ROLES } from '../auth/domain/roles.ts';
 import type { CountsByType, TypeStateCount, WorkQueues } from './domain/card-stats.ts';
 import { addDays } from './domain/calendar-day.ts';
@@ -54,8 +59,8 @@ export interface EscSyncCounts {
 
 export interface CardStatsDeps {
   db: Kysely<Database>;
-  /** The esc context's sync counts. */
-  escSyncCounts: () => Promise<EscSyncCounts>;
+  /** The esc context's sync counts, within the caller's scope where the esc context counts by institution. */
+  escSyncCounts: (scope: AccessScope) => Promise<EscSyncCounts>;
   /** Queues the snapshot job (a reader found past days without a snapshot). */
   enqueueSnapshot: () => Promise<unknown>;
   now?: () => Date;
@@ -101,8 +106,8 @@ export function createCardStatsService(deps: CardStatsDeps) {
   return {
     /**
      * The dashboard's statistics over the last `days` days (1 to 366, today included), within
-     * the principal's person types (a manager limited to some types sees only theirs, in every
-     * figure except the ESC counts, which the esc context only knows globally).
+     * the principal's institutions and person types (a manager of one institution, or limited to
+     * some types, sees only theirs, in every figure; the ESC counts are the esc context's).
      */
     async cardStats(query: { days?: number | undefined }, principal: Principal): Promise<CardStatsView> {
       if (!STATS_READ_ROLES.includes(principal.role)) throw forbidden('Statistics are for the card office');
@@ -110,7 +115,7 @@ export function createCardStatsService(deps: CardStatsDeps) {
       if (!Number.isInteger(length) || length < 1 || length > MAX_STATS_DAYS) {
         throw badRequest('invalid_days', `days must be an integer from 1 to ${MAX_STATS_DAYS}`, { field: 'querystring:/days' });
       }
-      const scope = principal.personTypes;
+      const scope: AccessScope = principal;
       const today = localDay(now(), STATS_TIME_ZONE);
       const days = windowDays(today, length);
       const from = days[0] ?? today;
@@ -125,7 +130,7 @@ export function createCardStatsService(deps: CardStatsDeps) {
         snapshotted.size > 0 ? repo.findSnapshots(db, from, today, scope) : Promise.resolve([]),
         repo.countRequestsPerDay(db, { from, to: tomorrow, timeZone: STATS_TIME_ZONE }, scope),
         repo.countUndelivered(db, scope),
-        ESC_READ_ROLES.includes(principal.role) ? deps.escSyncCounts() : Promise.resolve(null),
+        ESC_READ_ROLES.includes(principal.role) ? deps.escSyncCounts(scope) : Promise.resolve(null),
       ]);
       if (missing.length > 0) await deps.enqueueSnapshot();
 
@@ -161,7 +166,7 @@ export function createCardStatsService(deps: CardStatsDeps) {
     /**
      * The snapshot job: stores every day of the last {@link MAX_STATS_DAYS} days before today
      * that has no snapshot yet (all of them on a new install: backfilled from the moves), for
-     * every person type. Idempotent: under a transaction-scoped advisory lock, days already
+     * every institution and person type. Idempotent: under a transaction-scoped advisory lock, days already
      * stored are skipped and rows are upserted, so retries and several nodes change nothing more.
      * Returns the days it stored.
      */
@@ -174,9 +179,14 @@ export function createCardStatsService(deps: CardStatsDeps) {
         const stored = await repo.findSnapshotDays(trx, first, today);
         const missing = past.filter((day) => !stored.has(day));
         if (missing.length === 0) return { days: [] };
-        const { current, deltas } = await repo.readRewindInputs(trx, addDays(missing[0] ?? first, 1), STATS_TIME_ZONE, null);
-        const rewound = rewindCounts(current, deltas, missing);
-        const rows = [...rewound].flatMap(([day, counts]) => counts.map((count) => ({ ...count, day })));
+        const rows: Array<TypeStateCount & { day: string; institutionId: number }> = [];
+        // One institution at a time: each rewinds its own cards, through its own index range.
+        for (const institutionId of await repo.findInstitutionIds(trx)) {
+          const scope: AccessScope = { institutionIds: [institutionId], personTypes: null };
+          const { current, deltas } = await repo.readRewindInputs(trx, addDays(missing[0] ?? first, 1), STATS_TIME_ZONE, scope);
+          const rewound = rewindCounts(current, deltas, missing);
+          rows.push(...[...rewound].flatMap(([day, counts]) => counts.map((count) => ({ ...count, day, institutionId }))));
+        }
         await repo.saveSnapshots(trx, missing, rows, now());
         return { days: missing };
       });

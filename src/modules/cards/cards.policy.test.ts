@@ -5,10 +5,12 @@ import { canReadCard, encodingActorFor, moveActorFor, requestChannelOf, writesAs
 
 const HOLDER = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
-const studentCard = { personId: HOLDER, holderPersonType: 'student' };
+const studentCard = { personId: HOLDER, institutionId: 1, holderPersonType: 'student' };
+const otherInstitutionCard = { ...studentCard, institutionId: 2 };
 
 function principal(role: Role, extra: Partial<Principal> = {}): Principal {
-  return { kind: 'session', id: `${role}-id`, actor: `account:${role}-id`, displayName: role, role, personTypes: null, personId: null, ...extra };
+  return { kind: 'session', id: `${role}-id`, actor: `account:${role}-id`, displayName: role, role, personTypes: null,
+    institutionIds: null, grantedInstitutionIds: null, focusInstitutionId: null, personId: null, ...extra };
 }
 
 test('reading: office roles within their person types, the holder, nobody else', () => {
@@ -19,6 +21,19 @@ test('reading: office roles within their person types, the holder, nobody else',
   assert.equal(canReadCard(principal('cardholder', { personId: HOLDER }), studentCard), true);
   assert.equal(canReadCard(principal('cardholder', { personId: OTHER }), studentCard), false);
   assert.equal(canReadCard(principal('cardholder'), studentCard), false);
+});
+
+test('institutions: staff reach the cards their institutions issued; a holder their own everywhere', () => {
+  for (const role of ['admin', 'manager', 'viewer', 'station', 'deliverer'] as const) {
+    const ofOne = principal(role, { institutionIds: [1] });
+    assert.equal(canReadCard(ofOne, studentCard), true, role);
+    assert.equal(canReadCard(ofOne, otherInstitutionCard), false, `${role} of institution 1 on a card of 2`);
+    assert.equal(canReadCard(principal(role, { institutionIds: [] }), studentCard), false, `${role} granted nowhere`);
+  }
+  assert.equal(moveActorFor(principal('manager', { institutionIds: [1] }), otherInstitutionCard), null);
+  assert.equal(encodingActorFor(principal('station', { institutionIds: [1] }), otherInstitutionCard), null);
+  assert.equal(canReadCard(principal('cardholder', { personId: HOLDER, institutionIds: [1] }), otherInstitutionCard), true);
+  assert.deepEqual(moveActorFor(principal('cardholder', { personId: HOLDER, institutionIds: [1] }), otherInstitutionCard), { kind: 'person', id: HOLDER });
 });
 
 test('moving: staff act in their role, the holder as person, viewers not at all', () => {
@@ -42,9 +57,10 @@ test('encoding reports are station moves; office writers reporting one act as a 
 });
 
 test('office writers and request channels', () => {
-  assert.equal(writesAsOffice(principal('manager'), 'student'), true);
-  assert.equal(writesAsOffice(principal('manager', { personTypes: ['staff'] }), 'student'), false);
-  assert.equal(writesAsOffice(principal('viewer'), 'student'), false);
+  assert.equal(writesAsOffice(principal('manager'), 1, 'student'), true);
+  assert.equal(writesAsOffice(principal('manager', { personTypes: ['staff'] }), 1, 'student'), false);
+  assert.equal(writesAsOffice(principal('manager', { institutionIds: [2] }), 1, 'student'), false);
+  assert.equal(writesAsOffice(principal('viewer'), 1, 'student'), false);
   assert.equal(requestChannelOf(principal('cardholder')), 'web');
   assert.equal(requestChannelOf(principal('manager')), 'office');
   assert.equal(requestChannelOf(principal('manager', { kind: 'token' })), 'api');

@@ -3,24 +3,34 @@
  * actor kind may make; this file decides which actor kind a logged-in principal is for a given
  * card, or whether they may not see it at all.
  *
- * - office read roles (admin, manager, viewer, station, deliverer) see the cards of the person
- *   types they cover (managers and tokens may be limited to some types);
- * - a cardholder sees only their own cards, and acts on them as the `person` actor;
+ * - office read roles (admin, manager, viewer, station, deliverer) see the cards issued by the
+ *   institutions they cover, for the person types they cover (accounts and tokens may be limited
+ *   to some institutions and some types);
+ * - a cardholder sees only their own cards (at every institution), and acts on them as the
+ *   `person` actor;
  * - someone who cannot see a card gets 404, never 403, so card ids reveal nothing.
  */
 import type { Principal } from '../auth/domain/roles.ts';
-import { OFFICE_READ_ROLES, OFFICE_WRITE_ROLES, coversPersonType, isSelf } from '../auth/domain/roles.ts';
+import { OFFICE_READ_ROLES, OFFICE_WRITE_ROLES, isSelf } from '../auth/domain/roles.ts';
+import { scopeAdmits } from '../../platform/db/scope-filter.ts';
 import type { Actor } from './domain/card-state-machine.ts';
 
 /** The part of a card access decisions need. */
 export interface CardOwnership {
   personId: string;
+  /** The issuing institution. */
+  institutionId: number;
   holderPersonType: string;
 }
 
-/** True when the principal reads the card as office staff (their role and type limits cover it). */
+/** True when the principal's institution and type limits cover the card (whatever their role). */
+function covers(principal: Principal, card: CardOwnership): boolean {
+  return scopeAdmits(principal, card.institutionId, card.holderPersonType);
+}
+
+/** True when the principal reads the card as office staff (their role, institution and type limits cover it). */
 export function readsAsOffice(principal: Principal, card: CardOwnership): boolean {
-  return OFFICE_READ_ROLES.includes(principal.role) && coversPersonType(principal, card.holderPersonType);
+  return OFFICE_READ_ROLES.includes(principal.role) && covers(principal, card);
 }
 
 /** True when the principal may see this card: office staff covering its holder, or its holder. */
@@ -28,19 +38,19 @@ export function canReadCard(principal: Principal, card: CardOwnership): boolean 
   return readsAsOffice(principal, card) || isSelf(principal, card.personId);
 }
 
-/** True when the principal may change cards of people of this type as office staff. */
-export function writesAsOffice(principal: Principal, personType: string): boolean {
-  return OFFICE_WRITE_ROLES.includes(principal.role) && coversPersonType(principal, personType);
+/** True when the principal may change, as office staff, cards of this institution and holder type. */
+export function writesAsOffice(principal: Principal, institutionId: number, personType: string): boolean {
+  return OFFICE_WRITE_ROLES.includes(principal.role) && scopeAdmits(principal, institutionId, personType);
 }
 
 /**
  * The actor a principal is when moving this card, or null when they may make no move at all
- * (viewers). Staff act in their role when they cover the holder's type; anyone acting on their
+ * (viewers). Staff act in their role when they cover the card's institution and holder type; anyone acting on their
  * own card otherwise acts as the holder (`person`), whose id is the person id.
  * Callers check `canReadCard` first.
  */
 export function moveActorFor(principal: Principal, card: CardOwnership): Actor | null {
-  if (coversPersonType(principal, card.holderPersonType)) {
+  if (covers(principal, card)) {
     switch (principal.role) {
       case 'admin':
       case 'manager':
@@ -61,7 +71,7 @@ export function moveActorFor(principal: Principal, card: CardOwnership): Actor |
  * station under their own id, so the lock rules still apply to them.
  */
 export function encodingActorFor(principal: Principal, card: CardOwnership): Actor | null {
-  if (!coversPersonType(principal, card.holderPersonType)) return null;
+  if (!covers(principal, card)) return null;
   if (principal.role === 'station' || principal.role === 'admin' || principal.role === 'manager') {
     return { kind: 'station', id: principal.id };
   }

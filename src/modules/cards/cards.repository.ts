@@ -1,20 +1,39 @@
-import { CompiledQuery, sql, type ExpressionBuilder, type QueryCreator, type Selectable, type Updateable } from 'kysely';
+import { CompiledQuery, sql, type Expression, type ExpressionBuilder, type SqlBool, type QueryCreator, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { inScope, WHOLE_DEPLOYMENT, type AccessScope } from '../../platform/db/scope-filter.ts';
 import type { CardMovesTable, CardsTable } from './cards.tables.ts';
 import type { CardState } from './domain/card-state.ts';
 
-/** A card row as stored (the search column is left out: only SQL reads it). */
-export type CardRow = Omit<Selectable<CardsTable>, 'searchText'>;
+/**
+ * A card row as stored (the search column is left out: only SQL reads it), with the code and name
+ * of its issuing institution, which every card resource shows.
+ */
+export type CardRow = Omit<Selectable<CardsTable>, 'searchText'> & { institutionCode: string; institutionName: string };
 export type CardMoveRow = Selectable<CardMovesTable>;
 
+/** The columns of `cards` a card row reads (written by insert and update too). */
+type StoredCardRow = Omit<Selectable<CardsTable>, 'searchText'>;
+
 const CARD_COLUMNS = [
-  'id', 'personId', 'state', 'cardKind', 'requestChannel', 'requestedAt', 'requestedBy', 'photoId', 'printedLines',
+  'id', 'personId', 'institutionId', 'cardGroup', 'state', 'cardKind', 'requestChannel', 'requestedAt', 'requestedBy', 'photoId', 'printedLines',
   'csn', 'csnReversed', 'csnDecimal', 'csnDecimalReversed', 'escn', 'disableReason', 'disableComment', 'disabledBy',
   'rejectReason', 'deliveryAddress', 'deliveredAt', 'dueDate', 'lockedBy', 'lockedAt', 'enabledAt', 'expiresAt',
   'renewalOf', 'holderEppn', 'holderFirstName', 'holderLastName', 'holderEmail', 'holderStudentNumber', 'holderIne',
   'holderPersonType', 'version', 'createdAt', 'updatedAt',
 ] as const;
+
+/**
+ * The issuing institution's code and name, read by primary key for each returned row (scalar
+ * sub-queries: PostgreSQL evaluates them after a page's sort and limit, so a page of 50 cards
+ * costs 50 index lookups on a table of a few rows). Also valid in RETURNING.
+ */
+function institutionColumns() {
+  return [
+    sql<string>`(SELECT i.code FROM institutions AS i WHERE i.id = cards.institution_id)`.as('institutionCode'),
+    sql<string>`(SELECT i.name FROM institutions AS i WHERE i.id = cards.institution_id)`.as('institutionName'),
+  ] as const;
+}
 
 /** Advisory lock namespace of card writes (two-key form: does not collide with single-key locks). */
 const PERSON_LOCK_NAMESPACE = 6006;
@@ -31,15 +50,40 @@ export async function lockPersonCards(executor: Executor, personId: string): Pro
 
 /** One card, optionally locked `FOR UPDATE` until the transaction ends. */
 export async function findCard(executor: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<CardRow | undefined> {
-  let query = executor.selectFrom('cards').select(CARD_COLUMNS).where('id', '=', id);
+  let query = executor.selectFrom('cards').select(CARD_COLUMNS).select(institutionColumns()).where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
 }
 
-/** Every card of a person, oldest first. */
-export async function findCardsOfPerson(executor: Executor, personId: string): Promise<CardRow[]> {
-  return executor.selectFrom('cards').select(CARD_COLUMNS).where('personId', '=', personId)
+/**
+ * The cards of a person within `scope`, oldest first. The rules across a person's cards (one
+ * ENABLED card per group, one pending request) read them with the whole deployment's scope; a
+ * caller's view (an export) passes the caller's scope.
+ */
+export async function findCardsOfPerson(executor: Executor, personId: string, scope: AccessScope = WHOLE_DEPLOYMENT): Promise<CardRow[]> {
+  return executor.selectFrom('cards').select(CARD_COLUMNS).select(institutionColumns()).where('personId', '=', personId)
+    .where(inScope(scope, { institution: 'cards.institution_id', personType: 'cards.holder_person_type' }))
     .orderBy('createdAt').orderBy('id').execute();
+}
+
+/** A person's enrolment at one institution: what the card of that institution depends on. */
+export interface CardEnrolment {
+  institutionId: number;
+  personType: string;
+  studentNumber: string | null;
+  /** Last day of the rights there (`YYYY-MM-DD`), null when they do not end. */
+  rightsEnd: string | null;
+}
+
+/**
+ * The person's enrolments, by institution id. Read here (the people context owns the table) so a
+ * card request and the rights-end job see the enrolment in their own transaction, under the
+ * person's card lock.
+ */
+export async function findEnrolments(executor: Executor, personId: string): Promise<CardEnrolment[]> {
+  return executor.selectFrom('enrolments')
+    .select(['institutionId', 'personType', 'studentNumber', sql<string | null>`rights_end::text`.as('rightsEnd')])
+    .where('personId', '=', personId).orderBy('institutionId').execute();
 }
 
 /** The cards (other than `exceptId`) that hold this canonical CSN and are not DESTROYED. */
@@ -48,7 +92,7 @@ export async function findLiveCardsByCsn(executor: Executor, csn: string, except
     .where('csn', '=', csn).where('state', '<>', 'DESTROYED').where('id', '<>', exceptId).execute();
 }
 
-export type NewCard = Omit<CardRow, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'printedLines'> & {
+export type NewCard = Omit<StoredCardRow, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'printedLines'> & {
   printedLines?: Record<string, string> | null;
 };
 
@@ -67,6 +111,7 @@ export async function insertCard(executor: Executor, card: NewCard, now: Date): 
     })
     .onConflict((oc) => oc.column('escn').doNothing())
     .returning(CARD_COLUMNS)
+    .returning(institutionColumns())
     .executeTakeFirst();
 }
 
@@ -89,6 +134,7 @@ export async function updateCard(executor: Executor, id: string, version: number
     }))
     .where('id', '=', id).where('version', '=', version)
     .returning(CARD_COLUMNS)
+    .returning(institutionColumns())
     .executeTakeFirst();
 }
 
@@ -121,62 +167,78 @@ export interface HolderSnapshot {
   holderPersonType: string;
 }
 
+/** The part of the holder snapshot that is the person's identity (the rest comes from an enrolment). */
+export type HolderIdentity = Omit<HolderSnapshot, 'holderStudentNumber' | 'holderPersonType'>;
+
 /**
- * Refreshes the holder snapshot on every card of these persons, in one statement. Cards whose
- * snapshot already matches are left alone (no version bump, no audit row). Returns how many
- * cards changed.
+ * Refreshes the holder snapshot on every card of these persons, in one statement: the identity
+ * from `holders`, the person type and student number from the holder's enrolment at each card's
+ * institution (read in the same statement, so a change of enrolment made in the caller's
+ * transaction is what the cards get). Cards whose snapshot already matches are left alone (no
+ * version bump, no audit row). Returns how many cards changed.
  */
 export async function updateHolderSnapshots(
   executor: Executor,
-  holders: ReadonlyArray<HolderSnapshot & { personId: string }>,
+  holders: ReadonlyArray<HolderIdentity & { personId: string }>,
   now: Date,
 ): Promise<number> {
   if (holders.length === 0) return 0;
   const rows = sql.join(holders.map((holder) => sql`(${holder.personId}::uuid, ${holder.holderEppn}::text,
-    ${holder.holderFirstName}::text, ${holder.holderLastName}::text, ${holder.holderEmail}::text,
-    ${holder.holderStudentNumber}::text, ${holder.holderIne}::text, ${holder.holderPersonType}::text)`));
+    ${holder.holderFirstName}::text, ${holder.holderLastName}::text, ${holder.holderEmail}::text, ${holder.holderIne}::text)`));
   const result = await sql`
     UPDATE cards AS c SET
       holder_eppn = v.eppn, holder_first_name = v.first_name, holder_last_name = v.last_name,
-      holder_email = v.email, holder_student_number = v.student_number, holder_ine = v.ine,
-      holder_person_type = v.person_type, version = c.version + 1, updated_at = ${now}
-    FROM (VALUES ${rows}) AS v (person_id, eppn, first_name, last_name, email, student_number, ine, person_type)
-    WHERE c.person_id = v.person_id
+      holder_email = v.email, holder_student_number = e.student_number, holder_ine = v.ine,
+      holder_person_type = e.person_type, version = c.version + 1, updated_at = ${now}
+    FROM (VALUES ${rows}) AS v (person_id, eppn, first_name, last_name, email, ine)
+    JOIN enrolments AS e ON e.person_id = v.person_id
+    WHERE c.person_id = v.person_id AND c.institution_id = e.institution_id
       AND (c.holder_eppn, c.holder_first_name, c.holder_last_name, c.holder_email, c.holder_student_number,
            c.holder_ine, c.holder_person_type)
-          IS DISTINCT FROM (v.eppn, v.first_name, v.last_name, v.email, v.student_number, v.ine, v.person_type)`
+          IS DISTINCT FROM (v.eppn, v.first_name, v.last_name, v.email, e.student_number, v.ine, e.person_type)`
     .execute(executor);
   return Number(result.numAffectedRows ?? 0n);
 }
 
-/**
- * Distinct holders of cards in `states`, by person id, a page at a time (keyset on person id):
- * the rights-end job walks them without loading every card at once.
- */
-export async function findPersonIdsWithCardsIn(
-  executor: Executor,
-  states: readonly CardState[],
-  afterPersonId: string | null,
-  limit: number,
-): Promise<string[]> {
-  let query = executor.selectFrom('cards').select('personId').distinct()
-    .where('state', 'in', states);
-  if (afterPersonId !== null) query = query.where('personId', '>', afterPersonId);
-  const rows = await query.orderBy('personId').limit(limit).execute();
-  return rows.map((row) => row.personId);
+/** A holder's enrolment whose rights-end moves may be due: the cards of one person at one institution. */
+export interface RightsEndCandidate {
+  personId: string;
+  institutionId: number;
 }
 
-/** Of these persons, the ones holding a card in one of `states`. */
-export async function filterPersonsWithCardsIn(executor: Executor, personIds: readonly string[], states: readonly CardState[]): Promise<string[]> {
-  if (personIds.length === 0) return [];
-  const rows = await executor.selectFrom('cards').select('personId').distinct()
-    .where('personId', 'in', personIds).where('state', 'in', states).execute();
-  return rows.map((row) => row.personId);
+/**
+ * The enrolments whose cards the rights-end job must move as of `today`, a page at a time
+ * (keyset on person id, institution id): rights ended (before `today`) and a card still in one of
+ * `endedStates`, or rights not ended and a CADUC card. The rights are those of the enrolment at
+ * the card's institution; the job reads them again under the person's card lock.
+ */
+export async function findRightsEndCandidates(
+  executor: Executor,
+  endedStates: readonly CardState[],
+  today: string,
+  after: RightsEndCandidate | null,
+  limit: number,
+): Promise<RightsEndCandidate[]> {
+  const keyset = after ? sql`AND (c.person_id, c.institution_id) > (${after.personId}::uuid, ${after.institutionId}::smallint)` : sql``;
+  // Two branches, each with its own index: ended rights by `enrolments.rights_end`, CADUC cards by state.
+  const result = await sql<RightsEndCandidate>`
+    SELECT c.person_id AS "personId", c.institution_id AS "institutionId"
+    FROM enrolments AS e JOIN cards AS c ON c.person_id = e.person_id AND c.institution_id = e.institution_id
+    WHERE e.rights_end < ${today}::date AND c.state IN (${sql.join(endedStates)}) ${keyset}
+    UNION
+    SELECT c.person_id, c.institution_id
+    FROM cards AS c JOIN enrolments AS e ON e.person_id = c.person_id AND e.institution_id = c.institution_id
+    WHERE c.state = 'CADUC' AND (e.rights_end IS NULL OR e.rights_end >= ${today}::date) ${keyset}
+    ORDER BY 1, 2
+    LIMIT ${limit}`.execute(executor);
+  return result.rows;
 }
 
 export type CardSortKey = 'requestedAt' | 'updatedAt' | 'lastName';
 
 export interface CardListFilter {
+  /** What the caller may reach (institutions, person types): applied in the query. */
+  scope: AccessScope;
   states?: readonly string[] | undefined;
   personTypes?: readonly string[] | undefined;
   personId?: string | undefined;
@@ -184,7 +246,7 @@ export interface CardListFilter {
   requestedTo?: Date | undefined;
   updatedFrom?: Date | undefined;
   updatedTo?: Date | undefined;
-  /** The holder has (true) or has not (false) a request in one of these states. */
+  /** The holder has (true) or has not (false) a request in one of these states at the card's institution. */
   pendingRequest?: { has: boolean; states: readonly CardState[] } | undefined;
   /** Lower-case terms, each of which must occur in the search text (already LIKE-escaped). */
   terms?: readonly string[] | undefined;
@@ -226,12 +288,15 @@ const MATCHES_CTE = 'search_matches';
  */
 type TermMatching = 'capped' | 'scan';
 
+/** Where a card keeps its institution and holder type, for `inScope`. */
+const SCOPE_COLUMNS = { institution: 'cards.institution_id', personType: 'cards.holder_person_type' };
+
 function termLikes(column: 'cards.search_text' | 'matched.search_text', terms: readonly string[]) {
   return terms.map((term) => sql<boolean>`${sql.ref(column)} LIKE ${`%${term}%`} ESCAPE '\\'`);
 }
 
 function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListFilter, matching: TermMatching) {
-  const conditions = [];
+  const conditions: Array<Expression<SqlBool>> = [inScope(filter.scope, SCOPE_COLUMNS)];
   if (filter.states && filter.states.length > 0) conditions.push(eb('cards.state', 'in', filter.states));
   if (filter.personTypes) {
     // An empty list means "no type at all" (a manager whose limits exclude every asked type).
@@ -254,8 +319,10 @@ function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListF
   }
   conditions.push(...termLikes('cards.search_text', terms.filter((term) => term.length < TRIGRAM_LENGTH)));
   if (filter.pendingRequest) {
+    // A request at the same institution: another institution's requests are its own business.
     const pending = eb.selectFrom('cards as other').select(sql`1`.as('one'))
       .whereRef('other.personId', '=', 'cards.personId')
+      .whereRef('other.institutionId', '=', 'cards.institutionId')
       .where('other.state', 'in', filter.pendingRequest.states);
     conditions.push(filter.pendingRequest.has ? eb.exists(pending) : eb.not(eb.exists(pending)));
   }
@@ -269,9 +336,11 @@ function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListF
  * collection a sub-plan of its own: pulled up, the ARRAY(...) would run once for the addresses
  * and again for the count.
  */
-function matchesCte(terms: readonly string[], limit: number | null) {
+function matchesCte(terms: readonly string[], limit: number | null, scope: AccessScope) {
+  // The scope applies to the collection too: a manager's cap counts only cards they may see.
+  const scoped = inScope(scope, { institution: 'matched.institution_id', personType: 'matched.holder_person_type' });
   return sql<{ tids: string[]; count: number }>`SELECT tids, cardinality(tids) AS count FROM (SELECT ARRAY(
-    SELECT matched.ctid FROM cards AS matched WHERE ${sql.join(termLikes('matched.search_text', terms), sql` AND `)}
+    SELECT matched.ctid FROM cards AS matched WHERE ${sql.join(termLikes('matched.search_text', terms), sql` AND `)} AND ${scoped}
     LIMIT ${limit}) AS tids OFFSET 0) AS collected`;
 }
 
@@ -282,7 +351,7 @@ export type ListedCardRow = CardRow & { sortAt: string };
 function pageQuery(creator: QueryCreator<Database>, filter: CardListFilter, page: CardListPage, matching: TermMatching) {
   const comparator = page.order === 'asc' ? '>' : '<';
   const sortAt = page.sort === 'updatedAt' ? sql<string>`cards.updated_at::text` : sql<string>`cards.requested_at::text`;
-  let query = creator.selectFrom('cards').select(CARD_COLUMNS).select(sortAt.as('sortAt')).where((eb) => applyFilter(eb, filter, matching));
+  let query = creator.selectFrom('cards').select(CARD_COLUMNS).select(institutionColumns()).select(sortAt.as('sortAt')).where((eb) => applyFilter(eb, filter, matching));
   const after = page.after;
   if (after) {
     if (after.sort === 'lastName') {
@@ -323,14 +392,14 @@ export async function listCards(executor: Executor, filter: CardListFilter, page
   const indexable = (filter.terms ?? []).filter((term) => term.length >= TRIGRAM_LENGTH);
   if (indexable.length === 0) return listPage(executor, filter, page, 'scan', executor);
   // One more than the cap tells that the cap was reached.
-  const rows = await listPage(executor, filter, page, 'capped', withMatches(executor, indexable, SEARCH_COLLECT_CAP + 1));
+  const rows = await listPage(executor, filter, page, 'capped', withMatches(executor, indexable, SEARCH_COLLECT_CAP + 1, filter.scope));
   // Every row carries the collected count; an empty page needs asking (the other filters may
   // have excluded every collected match while more lie past the cap).
-  const collected = Number(rows[0]?.matchedCount ?? (await countCollected(executor, indexable)));
+  const collected = Number(rows[0]?.matchedCount ?? (await countCollected(executor, indexable, filter.scope)));
   if (collected <= SEARCH_COLLECT_CAP) return withoutCount(rows);
   // By name, the matches of a name-like term sit together in the name order: walking the name
   // index would read every card sorted before them (seconds). Collect them all and sort instead.
-  if (page.sort === 'lastName') return withoutCount(await listPage(executor, filter, page, 'capped', withMatches(executor, indexable, null)));
+  if (page.sort === 'lastName') return withoutCount(await listPage(executor, filter, page, 'capped', withMatches(executor, indexable, null, filter.scope)));
   return listPage(executor, filter, page, 'scan', executor);
 }
 
@@ -343,8 +412,8 @@ function withoutCount(rows: PageRow[]): ListedCardRow[] {
  * once). The CTE is only ever referenced through raw SQL, so the creator is typed against the
  * plain schema.
  */
-function withMatches(executor: Executor, terms: readonly string[], limit: number | null): QueryCreator<Database> {
-  return executor.with((cte) => cte(MATCHES_CTE).materialized(), () => sql`(${matchesCte(terms, limit)})`) as unknown as QueryCreator<Database>;
+function withMatches(executor: Executor, terms: readonly string[], limit: number | null, scope: AccessScope): QueryCreator<Database> {
+  return executor.with((cte) => cte(MATCHES_CTE).materialized(), () => sql`(${matchesCte(terms, limit, scope)})`) as unknown as QueryCreator<Database>;
 }
 
 /** The `matchedCount` column: how many matches the statement's `search_matches` CTE collected. */
@@ -353,8 +422,8 @@ function collectedCount() {
 }
 
 /** How many cards the capped collection finds (at most `SEARCH_COLLECT_CAP + 1`). */
-async function countCollected(executor: Executor, terms: readonly string[]): Promise<number> {
-  const result = await sql<{ count: number }>`SELECT collected.count FROM (${matchesCte(terms, SEARCH_COLLECT_CAP + 1)}) AS collected`
+async function countCollected(executor: Executor, terms: readonly string[], scope: AccessScope): Promise<number> {
+  const result = await sql<{ count: number }>`SELECT collected.count FROM (${matchesCte(terms, SEARCH_COLLECT_CAP + 1, scope)}) AS collected`
     .execute(executor);
   return Number(result.rows[0]?.count ?? 0);
 }
@@ -412,7 +481,7 @@ export async function countCards(executor: Executor, filter: CardListFilter, cap
     return { counted: Number(row.count), collected: 'matchedCount' in row ? Number(row.matchedCount) : 0 };
   };
   if (indexable.length === 0) return (await count(executor, 'scan')).counted;
-  const { counted, collected } = await count(withMatches(executor, indexable, cap), 'capped');
+  const { counted, collected } = await count(withMatches(executor, indexable, cap, filter.scope), 'capped');
   if (collected < cap || counted >= cap) return counted;
   return (await count(executor, 'scan')).counted;
 }
@@ -421,6 +490,8 @@ export async function countCards(executor: Executor, filter: CardListFilter, cap
 export interface CardSyncRow {
   id: string;
   personId: string;
+  /** The issuing institution, whose PIC and key the sync uses. */
+  institutionId: number;
   escn: string;
   state: string;
   cardKind: 'physical' | 'virtual';
@@ -433,7 +504,7 @@ export interface CardSyncRow {
 export async function findCardsForSync(executor: Executor, personIds: readonly string[]): Promise<CardSyncRow[]> {
   if (personIds.length === 0) return [];
   return executor.selectFrom('cards')
-    .select(['id', 'personId', 'escn', 'state', 'cardKind', 'expiresAt', 'createdAt'])
+    .select(['id', 'personId', 'institutionId', 'escn', 'state', 'cardKind', 'expiresAt', 'createdAt'])
     .select((eb) => eb.selectFrom('cardMoves').select((m) => m.fn.min('at').as('at'))
       .whereRef('cardMoves.cardId', '=', 'cards.id').where('cardMoves.toState', '=', 'ENABLED').as('firstEnabledAt'))
     .where('personId', 'in', personIds).where('escn', 'is not', null)
@@ -441,19 +512,27 @@ export async function findCardsForSync(executor: Executor, personIds: readonly s
     .execute() as Promise<CardSyncRow[]>;
 }
 
+/** What public verification reads of a card. */
+export interface VerificationCardRow {
+  escn: string;
+  state: string;
+  expiresAt: string | null;
+  cardKind: 'physical' | 'virtual';
+  personId: string;
+  photoId: string | null;
+  institutionId: number;
+  cardGroup: number;
+}
+
 /** The verification lookup, written once: the hottest public query skips building and compiling SQL. */
 const VERIFICATION_SQL = 'SELECT escn, state, expires_at AS "expiresAt", card_kind AS "cardKind", person_id AS "personId", '
-  + 'photo_id AS "photoId" FROM cards WHERE escn = $1';
+  + 'photo_id AS "photoId", institution_id AS "institutionId", card_group AS "cardGroup" FROM cards WHERE escn = $1';
 
 /**
  * The few fields public verification needs, by ESCN: one lookup on the unique `escn` index
- * (the verification endpoint's whole database cost).
+ * (the verification endpoint's whole database cost; the issuer is cached by the caller).
  */
-export async function findForVerification(executor: Executor, escn: string): Promise<{
-  escn: string; state: string; expiresAt: string | null; cardKind: 'physical' | 'virtual'; personId: string; photoId: string | null;
-} | undefined> {
-  const result = await executor.executeQuery<{
-    escn: string; state: string; expiresAt: string | null; cardKind: 'physical' | 'virtual'; personId: string; photoId: string | null;
-  }>(CompiledQuery.raw(VERIFICATION_SQL, [escn]));
+export async function findForVerification(executor: Executor, escn: string): Promise<VerificationCardRow | undefined> {
+  const result = await executor.executeQuery<VerificationCardRow>(CompiledQuery.raw(VERIFICATION_SQL, [escn]));
   return result.rows[0];
 }

@@ -2,8 +2,14 @@
  * Card requests and the card lifecycle: the use cases around the pure state machine of
  * `domain/`. Every change runs in one audited transaction that first takes the person's card
  * lock (`lockPersonCards`), then the card's row lock, so concurrent moves of one person's cards
- * run one after the other; the database's partial unique indexes (one ENABLED card per person,
- * one live card per CSN) are the last guard and answer 409 when they fire.
+ * run one after the other; the database's partial unique indexes (one ENABLED card per person
+ * and card group, one live card per CSN) are the last guard and answer 409 when they fire.
+ *
+ * Institutions: a card is issued by one institution for the holder's enrolment there, which gives
+ * the holder's type, student number and rights end, and whose person type rules and settings
+ * govern the request and the card's moves. Its card group (the institution, or the federation
+ * whose members share one card) bounds the rules across a person's cards: one ENABLED card, one
+ * request at a time, the newer cards that block a re-enable.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -12,11 +18,11 @@ import { inTransaction, isUniqueViolation, type ActorContext, type Executor } fr
 import { badRequest, conflict, forbidden, notFound, ProblemError, unprocessable } from '../../platform/http/problem.ts';
 import { decodeCursor, encodeCursor, type CursorField } from '../../platform/http/cursor-codec.ts';
 import type { Principal } from '../auth/domain/roles.ts';
-import { OFFICE_READ_ROLES, coversPersonType, isSelf } from '../auth/domain/roles.ts';
+import { OFFICE_READ_ROLES, coversInstitution, isSelf } from '../auth/domain/roles.ts';
 import type { InstitutionSettings } from '../institution/domain/institution-settings.ts';
-import { DEFAULT_INSTITUTION_SETTINGS } from '../institution/domain/institution-settings.ts';
+import { scopeAdmits, WHOLE_DEPLOYMENT, type AccessScope } from '../../platform/db/scope-filter.ts';
 import type { CardDisable, CardState, DisableReason } from './domain/card-state.ts';
-import { PENDING_REQUEST_STATES, canChangePhoto, isCardState, isDisableReason } from './domain/card-state.ts';
+import { PENDING_REQUEST_STATES, canChangePhoto, isCardState, isDisableReason, isTerminal } from './domain/card-state.ts';
 import type { Actor, CardFacts, InstitutionCardSettings, MoveDecision, MoveErrorCode, MoveEffect } from './domain/card-state-machine.ts';
 import { decideMove, decideRenewal, openMoves } from './domain/card-state-machine.ts';
 import { canBindCsn, planEnable, planRightsEnd, pendingRequests } from './domain/card-rules.ts';
@@ -25,21 +31,21 @@ import type { CsnForms } from './domain/csn.ts';
 import { csnForms, parseCsn } from './domain/csn.ts';
 import type { PreparedPhoto } from '../photos/photos.service.ts';
 import * as repo from './cards.repository.ts';
-import type { CardRow, CardMoveRow, CardSortKey, HolderSnapshot } from './cards.repository.ts';
+import type { CardEnrolment, CardRow, CardMoveRow, CardSortKey, HolderIdentity, HolderSnapshot } from './cards.repository.ts';
 import { canReadCard, encodingActorFor, moveActorFor, writesAsOffice } from './cards.policy.ts';
 
-/** The person data a card copies, as the people service gives it. */
+/**
+ * The identity a card copies, as the people service gives it. What depends on the institution
+ * (type, student number, rights end) comes from the enrolment at the card's institution, which
+ * the cards repository reads itself.
+ */
 export interface CardHolderPerson {
   id: string;
   eppn: string;
   firstName: string;
   lastName: string;
   email: string | null;
-  studentNumber: string | null;
   ine: string | null;
-  personType: string;
-  /** Last day of the person's rights (`YYYY-MM-DD`), null when they do not end. */
-  rightsEnd: string | null;
   /** Language of the person's mails (`fr`, `en`); null or absent: the institution's default. */
   locale?: string | null;
 }
@@ -48,14 +54,6 @@ export interface CardHolderPerson {
 export interface CardsPeoplePort {
   /** The person, or a 404 problem. Inside a transaction, pass it. */
   get(id: string, executor?: Executor): Promise<CardHolderPerson>;
-  /** Persons a page at a time; the rights-end job asks for those whose rights ended before a day. */
-  list(query: {
-    rightsEndBefore?: string | undefined;
-    sort?: 'last_name' | undefined;
-    order?: 'asc' | undefined;
-    limit?: number | undefined;
-    cursor?: string | undefined;
-  }): Promise<{ items: CardHolderPerson[]; nextCursor: string | null }>;
 }
 
 /** What the cards context needs from the photos context; photos are prepared outside any transaction. */
@@ -68,9 +66,34 @@ export interface CardsPhotosPort {
   get(photoId: string, executor?: Executor): Promise<{ personId: string }>;
 }
 
+/** An institution as the cards context needs it (the institution context's `InstitutionRef`). */
+export interface CardsInstitutionRef {
+  id: number;
+  code: string;
+  name: string;
+  /** Null until the institution's PIC is known: its cards get no ESCN before. */
+  pic: string | null;
+  /** The card group of the cards it issues: itself, or its federation when the federation shares one card. */
+  cardGroup: number;
+  federation: { id: number; code: string; name: string } | null;
+}
+
+/** The card rules of one person type of one institution (a `person_types` row). */
+export interface CardsPersonTypeRule {
+  code: string;
+  cardKinds: readonly string[];
+  selfRequest: boolean;
+  deliveryAddress: boolean;
+  /** Months a new card is valid for; null: the institution's `cardValidityMonths`. */
+  validityMonths: number | null;
+}
+
 /** What the cards context needs from the institution context. */
 export interface CardsInstitutionPort {
-  find(executor?: Executor): Promise<{ name: string; pic: string; settings: InstitutionSettings } | undefined>;
+  byId(executor: Executor, id: number): Promise<CardsInstitutionRef | undefined>;
+  byCode(executor: Executor, code: string): Promise<CardsInstitutionRef | undefined>;
+  personType(executor: Executor, institutionId: number, code: string): Promise<CardsPersonTypeRule | undefined>;
+  settingsOf(executor: Executor, institutionId: number): Promise<InstitutionSettings>;
 }
 
 /** One mail to a card holder; the notifications context renders, stores and sends it. */
@@ -112,6 +135,11 @@ export type RequestChannel = 'web' | 'api' | 'office' | 'import' | 'renewal';
 export interface CardView {
   id: string;
   personId: string;
+  /** The issuing institution's code. */
+  institution: string;
+  institutionName: string;
+  /** The issuing institution's id (for connectors; the API shows the code). */
+  institutionId: number;
   state: CardState;
   cardKind: CardKind;
   requestChannel: RequestChannel;
@@ -169,6 +197,8 @@ export type CardDetailView = CardView & { history: CardMoveView[] };
 export type RequestPhoto = { prepared: PreparedPhoto } | { existingPhotoId: string };
 
 export interface CardRequestInput {
+  /** Code of the issuing institution; else the focus, else the person's only enrolment the caller reaches. */
+  institution?: string | undefined;
   photo?: RequestPhoto | undefined;
   channel: RequestChannel;
   cardKind: CardKind;
@@ -298,6 +328,9 @@ function toCardView(row: CardRow): CardView {
   return {
     id: row.id,
     personId: row.personId,
+    institution: row.institutionCode,
+    institutionName: row.institutionName,
+    institutionId: row.institutionId,
     state,
     cardKind: row.cardKind,
     requestChannel: row.requestChannel,
@@ -357,13 +390,19 @@ function isNewer(other: CardRow, row: CardRow): boolean {
   return gap > 0 || (gap === 0 && other.id > row.id);
 }
 
+/** The cards among `cards` that the rules across a person's cards weigh with `row`: its holder's, in its card group. */
+function sameGroup(row: CardRow, cards: readonly CardRow[]): CardRow[] {
+  return cards.filter((other) => other.personId === row.personId && other.cardGroup === row.cardGroup);
+}
+
 /**
  * What the state machine knows of a card, among `personCards` (every card of its holder, read
- * under the person's card lock when a move follows).
+ * under the person's card lock when a move follows). Only cards of the same card group count as
+ * newer: a card of another institution (not sharing the card) lives its own life.
  */
 function factsOf(row: CardRow, personCards: readonly CardRow[]): CardFacts {
   const view = toCardView(row);
-  const newerCards = personCards.filter((other) => other.personId === row.personId && isNewer(other, row)).map(stateOf);
+  const newerCards = sameGroup(row, personCards).filter((other) => isNewer(other, row)).map(stateOf);
   return { personId: row.personId, state: view.state, lockOwner: row.lockedBy, disable: view.disable, newerCards };
 }
 
@@ -400,16 +439,19 @@ const UNTOUCHED_CARD = {
   enabledAt: null,
 } satisfies Partial<repo.NewCard>;
 
-function holderOf(person: CardHolderPerson): HolderSnapshot {
+function identityOf(person: CardHolderPerson): HolderIdentity {
   return {
     holderEppn: person.eppn,
     holderFirstName: person.firstName,
     holderLastName: person.lastName,
     holderEmail: person.email,
-    holderStudentNumber: person.studentNumber,
     holderIne: person.ine,
-    holderPersonType: person.personType,
   };
+}
+
+/** The holder snapshot of a card: the person's identity and their enrolment at the card's institution. */
+function holderOf(person: CardHolderPerson, enrolment: CardEnrolment): HolderSnapshot {
+  return { ...identityOf(person), holderStudentNumber: enrolment.studentNumber, holderPersonType: enrolment.personType };
 }
 
 /** The day a new card stops being valid: its validity, cut at the holder's rights end. */
@@ -504,6 +546,7 @@ interface MoveMeta {
   remoteAddress: string | null;
 }
 
+/** The card's institution, as a move of its card needs it. */
 interface MoveContext {
   settings: InstitutionSettings;
   institutionName: string;
@@ -523,13 +566,23 @@ export function createCardsService(deps: CardsServiceDeps) {
   const activationListeners: ActivationListener[] = [];
   const movedListeners: CardMovedListener[] = [];
 
-  async function moveContext(executor: Executor): Promise<MoveContext> {
-    const found = await institution.find(executor);
-    return {
-      settings: found?.settings ?? DEFAULT_INSTITUTION_SETTINGS,
-      institutionName: found?.name ?? '',
-      pic: found?.pic ?? null,
-    };
+  /** The settings, name and PIC of the institution that issued (or issues) a card. */
+  async function moveContext(executor: Executor, institutionId: number): Promise<MoveContext> {
+    const [settings, found] = await Promise.all([institution.settingsOf(executor, institutionId), institution.byId(executor, institutionId)]);
+    return { settings, institutionName: found?.name ?? '', pic: found?.pic ?? null };
+  }
+
+  /** The holder's enrolment at the card's institution (the foreign key keeps it while the card exists). */
+  async function enrolmentOf(executor: Executor, personId: string, institutionId: number): Promise<CardEnrolment> {
+    const enrolment = (await repo.findEnrolments(executor, personId)).find((row) => row.institutionId === institutionId);
+    if (!enrolment) throw notFound('person_not_found', 'No such person');
+    return enrolment;
+  }
+
+  /** Months a new card of this institution and holder type is valid for. */
+  async function validityMonths(executor: Executor, institutionId: number, personType: string, settings: InstitutionSettings): Promise<number> {
+    const rule = await institution.personType(executor, institutionId, personType);
+    return rule?.validityMonths ?? settings.cardValidityMonths;
   }
 
   /**
@@ -667,7 +720,7 @@ export function createCardsService(deps: CardsServiceDeps) {
       try {
         updated = (await repo.updateCard(trx, card.id, card.version, changes, at)) ?? card;
       } catch (error) {
-        if (isUniqueViolation(error, 'cards_one_enabled_per_person')) {
+        if (isUniqueViolation(error, 'cards_one_enabled_per_group')) {
           throw stateConflict('Another card of this person was enabled at the same time');
         }
         if (isUniqueViolation(error, 'cards_csn_live')) throw csnTaken();
@@ -711,23 +764,28 @@ export function createCardsService(deps: CardsServiceDeps) {
     return { actorLabel: SYSTEM_LABEL, comment: null, reason: null, remoteAddress };
   }
 
-  /** A person has at most one ENABLED card: the others go DISABLED (REPLACED), as the system. */
+  /**
+   * A person has at most one ENABLED card per card group: the group's others go DISABLED
+   * (REPLACED), as the system. A replaced card of another member of a shared group moves under
+   * its own institution's settings.
+   */
   async function disableOtherCards(trx: Executor, card: CardRow, remoteAddress: string | null, context: MoveContext): Promise<void> {
     const cards = await repo.findCardsOfPerson(trx, card.personId);
-    const summaries = cards.map((row) => ({ id: row.id, state: stateOf(row) }));
+    const summaries = sameGroup(card, cards).map((row) => ({ id: row.id, state: stateOf(row) }));
     for (const planned of planEnable(summaries, card.id)) {
       const other = cards.find((row) => row.id === planned.cardId);
       if (!other) continue;
+      const otherContext = other.institutionId === card.institutionId ? context : await moveContext(trx, other.institutionId);
       const decision = decideMove({
-        card: factsOf(other, cards), to: planned.to, actor: SYSTEM_ACTOR, reason: planned.reason ?? null, settings: cardSettings(context.settings),
+        card: factsOf(other, cards), to: planned.to, actor: SYSTEM_ACTOR, reason: planned.reason ?? null, settings: cardSettings(otherContext.settings),
       });
       if (!decision.ok) throw new Error(`replacing card refused: ${decision.code}`);
-      await applyMove(trx, other, decision, SYSTEM_ACTOR, systemMeta(remoteAddress), context);
+      await applyMove(trx, other, decision, SYSTEM_ACTOR, systemMeta(remoteAddress), otherContext);
     }
   }
 
-  function ensureRightsOpen(person: CardHolderPerson, today: string): void {
-    if (person.rightsEnd !== null && person.rightsEnd < today) {
+  function ensureRightsOpen(enrolment: CardEnrolment, today: string): void {
+    if (enrolment.rightsEnd !== null && enrolment.rightsEnd < today) {
       throw conflict('rights_ended', 'This person\'s rights have ended: no card can be requested for them');
     }
   }
@@ -744,9 +802,10 @@ export function createCardsService(deps: CardsServiceDeps) {
   /** The new RENEWED card of a renewal: the previous card's photo (the same stored photo) and data, a new ESCN. */
   async function createRenewal(trx: Executor, previous: CardRow, actor: Actor, meta: MoveMeta, context: MoveContext): Promise<CardRow> {
     const person = await people.get(previous.personId, trx);
+    const enrolment = await enrolmentOf(trx, previous.personId, previous.institutionId);
     const today = isoDay(now());
-    ensureRightsOpen(person, today);
-    ensureNoPendingRequest(await repo.findCardsOfPerson(trx, previous.personId));
+    ensureRightsOpen(enrolment, today);
+    ensureNoPendingRequest(sameGroup(previous, await repo.findCardsOfPerson(trx, previous.personId)));
     const decision = decideRenewal({
       id: previous.id,
       personId: previous.personId,
@@ -758,6 +817,9 @@ export function createCardsService(deps: CardsServiceDeps) {
     const photoId = draft.carried.photoId ? (await photos.carryOver(trx, draft.carried.photoId)).id : null;
     const card = await insertWithEscn(trx, {
       personId: draft.personId,
+      // A renewal stays with the institution and card group of the card it renews.
+      institutionId: previous.institutionId,
+      cardGroup: previous.cardGroup,
       state: draft.state,
       cardKind: draft.carried.cardKind,
       requestChannel: 'renewal',
@@ -768,9 +830,9 @@ export function createCardsService(deps: CardsServiceDeps) {
       csn: draft.csn,
       deliveryAddress: draft.carried.deliveryAddress,
       lockedBy: draft.lockOwner,
-      expiresAt: expiryOf(today, context.settings.cardValidityMonths, person.rightsEnd),
+      expiresAt: expiryOf(today, await validityMonths(trx, previous.institutionId, enrolment.personType, context.settings), enrolment.rightsEnd),
       renewalOf: draft.renewalOf,
-      ...holderOf(person),
+      ...holderOf(person, enrolment),
     }, context);
     await repo.insertMove(trx, {
       cardId: card.id,
@@ -787,6 +849,43 @@ export function createCardsService(deps: CardsServiceDeps) {
     return card;
   }
 
+  /**
+   * The institution a request is for and the person's enrolment there (see `request`). The
+   * caller reaches the person's enrolments within their scope, or all of them for their own
+   * request; a named institution outside the caller's scope is 404 `institution_not_found`.
+   */
+  async function requestTarget(
+    trx: Executor, personId: string, code: string | undefined, principal: Principal,
+  ): Promise<{ issuer: CardsInstitutionRef; enrolment: CardEnrolment }> {
+    const enrolments = await repo.findEnrolments(trx, personId);
+    const self = isSelf(principal, personId);
+    const reachable = self ? enrolments : enrolments.filter((row) =>
+      OFFICE_READ_ROLES.includes(principal.role) && scopeAdmits(principal, row.institutionId, row.personType));
+    if (reachable.length === 0) throw notFound('person_not_found', 'No such person');
+    let issuer: CardsInstitutionRef | undefined;
+    if (code !== undefined) {
+      issuer = await institution.byCode(trx, code);
+      if (!issuer || !(self || coversInstitution(principal, issuer.id))) {
+        throw new ProblemError(404, 'institution_not_found', `No institution ${code}`, { field: '/institution' });
+      }
+    } else {
+      const focus = principal.focusInstitutionId;
+      const chosen = focus !== null && (!self || reachable.some((row) => row.institutionId === focus))
+        ? focus
+        : reachable.length === 1 ? reachable[0]?.institutionId : undefined;
+      if (chosen === undefined) {
+        throw unprocessable('institution_required', 'The person is enrolled at several institutions: say which one issues the card', { field: '/institution' });
+      }
+      issuer = await institution.byId(trx, chosen);
+      if (!issuer) throw new ProblemError(404, 'institution_not_found', 'No such institution', { field: '/institution' });
+    }
+    const enrolment = enrolments.find((row) => row.institutionId === issuer.id);
+    if (!enrolment) {
+      throw unprocessable('person_not_enrolled', `The person is not enrolled at ${issuer.name}`, { field: '/institution' });
+    }
+    return { issuer, enrolment };
+  }
+
   function csnTaken(): ProblemError {
     return conflict('csn_taken', 'Another card that is not destroyed already has this chip serial number', { field: '/csn' });
   }
@@ -800,7 +899,7 @@ export function createCardsService(deps: CardsServiceDeps) {
     const card = await lockCard(trx, cardId, principal, input.expectedVersion);
     const actor = moveActorFor(principal, card);
     if (actor === null) throw forbidden('You may not move this card', 'forbidden_for_actor');
-    const mc = await moveContext(trx);
+    const mc = await moveContext(trx, card.institutionId);
     const decision = decideMove({
       card: await factsFor(trx, card),
       to: input.to,
@@ -826,11 +925,17 @@ export function createCardsService(deps: CardsServiceDeps) {
 
   return {
     /**
-     * Requests a card for a person. Office writers (admin, manager covering the person's type)
-     * request for anyone; a person requests for themself only when the institution opens
-     * self-requests to their type. One request at a time per person (409 `request_pending`).
-     * The holder data is copied from the people service; the card gets a fresh ESCN and expires
-     * after the institution's validity, or at the person's rights end if earlier.
+     * Requests a card for a person, issued by one institution for the person's enrolment there:
+     * `input.institution` (code), else the caller's focus, else the person's only enrolment the
+     * caller reaches (422 `institution_required` when several remain, 422 `person_not_enrolled`
+     * when the person is not enrolled at the named institution). Office writers (admin, manager
+     * covering the institution and the person's type there) request for anyone; a person requests
+     * for themself only when that institution opens self-requests to their type there. The
+     * person type's card kinds bound the request (422 `card_kind_not_allowed`). One request at a
+     * time per person and card group (409 `request_pending`); in a federation sharing one card,
+     * a live card from another member answers 409 `shared_card_exists`. The holder data comes from
+     * the people service and the enrolment; the card gets a fresh ESCN of the institution's PIC
+     * and expires after the type's (or the institution's) validity, or at the rights end if earlier.
      */
     async request(personId: string, input: CardRequestInput, principal: Principal, context: ActorContext): Promise<CardDetailView> {
       return write(context, async (trx) => {
@@ -838,26 +943,38 @@ export function createCardsService(deps: CardsServiceDeps) {
           if (error instanceof ProblemError && error.status === 404) throw notFound('person_not_found', 'No such person');
           throw error;
         });
-        const mc = await moveContext(trx);
+        const { issuer, enrolment } = await requestTarget(trx, personId, input.institution, principal);
+        const mc = await moveContext(trx, issuer.id);
         const self = isSelf(principal, personId);
-        if (!writesAsOffice(principal, person.personType)) {
+        const office = writesAsOffice(principal, issuer.id, enrolment.personType);
+        const rule = await institution.personType(trx, issuer.id, enrolment.personType);
+        if (!office) {
           if (!self) {
-            const visible = OFFICE_READ_ROLES.includes(principal.role) && coversPersonType(principal, person.personType);
+            const visible = OFFICE_READ_ROLES.includes(principal.role) && scopeAdmits(principal, issuer.id, enrolment.personType);
             if (!visible) throw notFound('person_not_found', 'No such person');
             throw forbidden('Only the card office may request a card for someone else');
           }
-          const rule = mc.settings.requestRules[person.personType];
           if (!rule?.selfRequest) {
-            throw forbidden(`People of type ${person.personType} cannot request a card themselves; the card office does it`, 'self_request_not_allowed');
+            throw forbidden(`People of type ${enrolment.personType} cannot request a card themselves; the card office does it`, 'self_request_not_allowed');
           }
           if (rule.deliveryAddress && input.cardKind === 'physical' && !input.deliveryAddress?.trim()) {
             throw unprocessable('delivery_address_required', 'Give the address the card should be delivered to', { field: '/deliveryAddress' });
           }
         }
+        if (rule && !rule.cardKinds.includes(input.cardKind)) {
+          throw unprocessable('card_kind_not_allowed', `People of type ${enrolment.personType} cannot hold a ${input.cardKind} card here`, { field: '/cardKind' });
+        }
         const today = isoDay(now());
-        ensureRightsOpen(person, today);
+        ensureRightsOpen(enrolment, today);
         await repo.lockPersonCards(trx, personId);
-        ensureNoPendingRequest(await repo.findCardsOfPerson(trx, personId));
+        const group = (await repo.findCardsOfPerson(trx, personId)).filter((row) => row.cardGroup === issuer.cardGroup);
+        const shared = group.find((row) => row.institutionId !== issuer.id && !isTerminal(stateOf(row)));
+        if (shared) {
+          throw conflict('shared_card_exists', `The members of ${issuer.federation?.name ?? 'this federation'} share one card, and this person already has one from ${shared.institutionName}`, {
+            extensions: { cardId: shared.id },
+          });
+        }
+        ensureNoPendingRequest(group);
         let photoId: string | null = null;
         if (input.photo && 'existingPhotoId' in input.photo) {
           const owner = await photos.get(input.photo.existingPhotoId, trx).then((photo) => photo.personId, (error: unknown) => {
@@ -871,6 +988,8 @@ export function createCardsService(deps: CardsServiceDeps) {
         }
         const card = await insertWithEscn(trx, {
           personId,
+          institutionId: issuer.id,
+          cardGroup: issuer.cardGroup,
           state: 'NEW',
           cardKind: input.cardKind,
           requestChannel: input.channel,
@@ -879,14 +998,14 @@ export function createCardsService(deps: CardsServiceDeps) {
           photoId,
           ...UNTOUCHED_CARD,
           deliveryAddress: input.deliveryAddress?.trim() || null,
-          expiresAt: expiryOf(today, mc.settings.cardValidityMonths, person.rightsEnd),
+          expiresAt: expiryOf(today, rule?.validityMonths ?? mc.settings.cardValidityMonths, enrolment.rightsEnd),
           renewalOf: null,
-          ...holderOf(person),
+          ...holderOf(person, enrolment),
         }, mc);
         await repo.insertMove(trx, {
           cardId: card.id,
           actor: principal.actor,
-          actorKind: self && !writesAsOffice(principal, person.personType) ? 'person' : principal.role,
+          actorKind: self && !office ? 'person' : principal.role,
           fromState: null,
           toState: 'NEW',
           reason: null,
@@ -904,13 +1023,14 @@ export function createCardsService(deps: CardsServiceDeps) {
       if (!isUuid(cardId)) throw cardNotFound();
       const card = await repo.findCard(db, cardId);
       if (!card || !canReadCard(principal, card)) throw cardNotFound();
-      const settings = cardSettings((await moveContext(db)).settings);
+      const settings = cardSettings((await moveContext(db, card.institutionId)).settings);
       const allowedMoves = allowedMovesOf(card, await repo.findCardsOfPerson(db, card.personId), principal, settings);
       return { ...toCardView(card), allowedMoves, history: (await repo.findMoves(db, cardId)).map(toMoveView) };
     },
 
     /**
-     * Lists cards for the office, within the principal's person types: filters, full-text search
+     * Lists cards for the office, within the principal's institutions and person types (in the
+     * query, so pages and totals hold nothing else): filters, full-text search
      * (every term must occur in a holder name, eppn, e-mail, student number, INE, ESCN or any
      * CSN form), sort, and keyset pagination (`cursor`) or page numbers (`page`).
      * Principals outside the office see only their own cards.
@@ -922,14 +1042,12 @@ export function createCardsService(deps: CardsServiceDeps) {
       for (const state of query.state ?? []) {
         if (!isCardState(state)) throw badRequest('unknown_state', `${state} is not a card state`, { field: 'querystring:/state' });
       }
-      let personTypes: string[] | undefined = query.personType && query.personType.length > 0 ? query.personType : undefined;
+      const personTypes: string[] | undefined = query.personType && query.personType.length > 0 ? query.personType : undefined;
       let personId = query.personId;
-      if (OFFICE_READ_ROLES.includes(principal.role)) {
-        if (principal.personTypes !== null) {
-          const allowed = principal.personTypes;
-          personTypes = personTypes ? personTypes.filter((type) => allowed.includes(type)) : [...allowed];
-        }
-      } else {
+      // The office reads within its scope; anyone else reads their own cards, at every institution.
+      let scope: AccessScope = principal;
+      if (!OFFICE_READ_ROLES.includes(principal.role)) {
+        scope = WHOLE_DEPLOYMENT;
         if (principal.personId === null) return { items: [], nextCursor: null };
         if (personId !== undefined && personId !== principal.personId) return { items: [], nextCursor: null };
         personId = principal.personId;
@@ -938,6 +1056,7 @@ export function createCardsService(deps: CardsServiceDeps) {
         throw badRequest('cursor_and_page', 'Use either cursor or page, not both', { field: 'querystring:/page' });
       }
       const filter: repo.CardListFilter = {
+        scope,
         states: query.state,
         personTypes,
         personId,
@@ -976,8 +1095,15 @@ export function createCardsService(deps: CardsServiceDeps) {
     async listOwn(principal: Principal): Promise<CardView[]> {
       if (principal.personId === null) return [];
       const rows = await repo.findCardsOfPerson(db, principal.personId);
-      const settings = cardSettings((await moveContext(db)).settings);
-      return rows.map((row) => ({ ...toCardView(row), allowedMoves: allowedMovesOf(row, rows, principal, settings) })).reverse();
+      // The holder's cards may come from several institutions, each with its settings.
+      const settingsById = new Map<number, InstitutionCardSettings>();
+      for (const institutionId of new Set(rows.map((row) => row.institutionId))) {
+        settingsById.set(institutionId, cardSettings((await moveContext(db, institutionId)).settings));
+      }
+      return rows.map((row) => {
+        const settings = settingsById.get(row.institutionId);
+        return { ...toCardView(row), allowedMoves: settings ? allowedMovesOf(row, rows, principal, settings) : [] };
+      }).reverse();
     },
 
     /**
@@ -1042,7 +1168,7 @@ export function createCardsService(deps: CardsServiceDeps) {
       if (!isUuid(cardId)) throw cardNotFound();
       return write(context, async (trx) => {
         const card = await lockCard(trx, cardId, principal);
-        const office = writesAsOffice(principal, card.holderPersonType);
+        const office = writesAsOffice(principal, card.institutionId, card.holderPersonType);
         if (!office && !isSelf(principal, card.personId)) throw forbidden('You may not change this card\'s photo');
         const state = stateOf(card);
         const open = office ? canChangePhoto(state) : state === 'NEW' || state === 'RENEWED';
@@ -1077,7 +1203,7 @@ export function createCardsService(deps: CardsServiceDeps) {
         if (!canBindCsn(parsed.hex, others.map((other) => ({ state: isCardState(other.state) ? other.state : 'NEW', csn: other.csn })))) {
           throw csnTaken();
         }
-        const mc = await moveContext(trx);
+        const mc = await moveContext(trx, card.institutionId);
         const record = { actorLabel: principal.actor, comment: null, reason: null, remoteAddress: context.ip ?? null };
         let current = card;
         if (card.state === 'PRINTED') {
@@ -1113,7 +1239,7 @@ export function createCardsService(deps: CardsServiceDeps) {
         if (card.deliveredAt !== null) throw conflict('already_delivered', 'This card was already handed over');
         const delivered = await repo.updateCard(trx, card.id, card.version, { deliveredAt: now() }, now());
         if (!delivered) throw stateConflict();
-        const mc = await moveContext(trx);
+        const mc = await moveContext(trx, card.institutionId);
         if (state !== 'ENCODED' || !mc.settings.enableOnDelivery) return toCardView(delivered);
         const decision = decideMove({ card: await factsFor(trx, delivered), to: 'ENABLED', actor, settings: cardSettings(mc.settings) });
         if (!decision.ok) throw moveProblem(decision);
@@ -1146,14 +1272,16 @@ export function createCardsService(deps: CardsServiceDeps) {
      * deadlock PostgreSQL breaks, answers 409 `state_conflict`.
      */
     async refreshHolders(executor: Executor, persons: readonly CardHolderPerson[]): Promise<number> {
-      return repo.updateHolderSnapshots(executor, persons.map((person) => ({ personId: person.id, ...holderOf(person) })), now());
+      return repo.updateHolderSnapshots(executor, persons.map((person) => ({ personId: person.id, ...identityOf(person) })), now());
     },
 
     /**
-     * The system moves that follow rights end dates, as of `today` (`YYYY-MM-DD`): cards of
-     * persons whose rights ended become CADUC and their pending requests CANCELED; CADUC cards of
-     * persons whose rights were extended come back to DISABLED. One transaction per person.
-     * Idempotent: a second run the same day changes nothing.
+     * The system moves that follow rights end dates, as of `today` (`YYYY-MM-DD`): a card follows
+     * the rights of its holder's enrolment at the card's institution. Cards whose enrolment's
+     * rights ended become CADUC and pending requests there CANCELED; CADUC cards whose enrolment's
+     * rights were extended come back to DISABLED. One transaction per person and institution.
+     * Idempotent: a second run the same day changes nothing. `personsChecked` counts the
+     * enrolments looked at.
      */
     async applyRightsEnd(today: string = isoDay(now())): Promise<RightsEndReport> {
       const report: RightsEndReport = { today, personsChecked: 0, expired: 0, canceled: 0, restored: 0, failures: 0 };
@@ -1161,15 +1289,16 @@ export function createCardsService(deps: CardsServiceDeps) {
 
       // The listing only names candidates: the rights end is read again under the person's card
       // lock, so a change made since the listing is what counts.
-      const applyFor = async (personId: string): Promise<void> => {
+      const applyFor = async ({ personId, institutionId }: repo.RightsEndCandidate): Promise<void> => {
         report.personsChecked += 1;
         try {
           await write({ actor: SYSTEM_LABEL }, async (trx) => {
             await repo.lockPersonCards(trx, personId);
-            const person = await people.get(personId, trx);
-            const mc = await moveContext(trx);
-            const cards = await repo.findCardsOfPerson(trx, personId);
-            const plan = planRightsEnd(cards.map((row) => ({ id: row.id, state: stateOf(row) })), person.rightsEnd, today);
+            const enrolment = (await repo.findEnrolments(trx, personId)).find((row) => row.institutionId === institutionId);
+            if (!enrolment) return;
+            const mc = await moveContext(trx, institutionId);
+            const cards = (await repo.findCardsOfPerson(trx, personId)).filter((row) => row.institutionId === institutionId);
+            const plan = planRightsEnd(cards.map((row) => ({ id: row.id, state: stateOf(row) })), enrolment.rightsEnd, today);
             for (const planned of plan) {
               const card = await repo.findCard(trx, planned.cardId, { forUpdate: true });
               if (!card) continue;
@@ -1184,31 +1313,16 @@ export function createCardsService(deps: CardsServiceDeps) {
         } catch (error) {
           // One person's failure (a listener, a race) must not stop the others; the next run retries.
           report.failures += 1;
-          deps.logger?.warn({ personId, err: { type: (error as Error).name, code: (error as { code?: string }).code } }, 'rights-end moves failed for a person');
+          deps.logger?.warn({ personId, institutionId, err: { type: (error as Error).name, code: (error as { code?: string }).code } }, 'rights-end moves failed for a person');
         }
       };
 
-      // Rights ended: only persons who still hold a card the end moves.
-      let cursor: string | undefined;
-      do {
-        const page = await people.list({ rightsEndBefore: today, sort: 'last_name', order: 'asc', limit: RIGHTS_END_PAGE, cursor });
-        const holders = new Set(await repo.filterPersonsWithCardsIn(db, page.items.map((person) => person.id), endedStates));
-        for (const person of page.items) {
-          if (holders.has(person.id)) await applyFor(person.id);
-        }
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor !== undefined);
-      // Rights extended: holders of CADUC cards whose rights no longer ended.
-      let after: string | null = null;
+      let after: repo.RightsEndCandidate | null = null;
       for (;;) {
-        const personIds = await repo.findPersonIdsWithCardsIn(db, ['CADUC'], after, RIGHTS_END_PAGE);
-        if (personIds.length === 0) break;
-        after = personIds[personIds.length - 1] ?? null;
-        for (const personId of personIds) {
-          const person = await people.get(personId);
-          if (person.rightsEnd === null || person.rightsEnd >= today) await applyFor(person.id);
-        }
-        if (personIds.length < RIGHTS_END_PAGE) break;
+        const candidates: repo.RightsEndCandidate[] = await repo.findRightsEndCandidates(db, endedStates, today, after, RIGHTS_END_PAGE);
+        for (const candidate of candidates) await applyFor(candidate);
+        if (candidates.length < RIGHTS_END_PAGE) break;
+        after = candidates[candidates.length - 1] ?? null;
       }
       return report;
     },
@@ -1223,17 +1337,20 @@ export function createCardsService(deps: CardsServiceDeps) {
 
     /**
      * The card with this ESCN (lowercase), reduced to what public verification shows and needs:
-     * state, expiry, kind, and the holder and photo ids (used only with the holder's consent).
+     * state, expiry, kind, issuing institution and card group, and the holder and photo ids (used
+     * only with the holder's consent).
      */
-    async findForVerification(escn: string): Promise<{
-      escn: string; state: string; expiresAt: string | null; cardKind: 'physical' | 'virtual'; personId: string; photoId: string | null;
-    } | undefined> {
+    async findForVerification(escn: string): Promise<repo.VerificationCardRow | undefined> {
       return repo.findForVerification(db, escn);
     },
 
-    /** Everything the cards context holds about a person (GDPR export): cards and their history. */
-    async exportData(personId: string, executor: Executor = db): Promise<CardsExport> {
-      const rows = await repo.findCardsOfPerson(executor, personId);
+    /**
+     * Everything the cards context holds about a person (GDPR export): cards and their history,
+     * within `scope` (a manager exporting a person enrolled elsewhere too gets their own
+     * institutions' cards; the person themself, or the system, everything).
+     */
+    async exportData(personId: string, executor: Executor = db, scope: AccessScope = WHOLE_DEPLOYMENT): Promise<CardsExport> {
+      const rows = await repo.findCardsOfPerson(executor, personId, scope);
       const moves = await repo.findMovesOfCards(executor, rows.map((row) => row.id));
       return {
         cards: rows.map((row) => ({

@@ -62,10 +62,12 @@ export interface CardMovesTable {
   remoteAddress: string | null;
 }
 
-/** How many cards of a holder person type were in a state at the end of a day (card statistics). */
+/** How many cards of an institution and holder person type were in a state at the end of a day (card statistics). */
 export interface CardStateDailyTable {
   /** `YYYY-MM-DD` in the statistics time zone. */
   day: string;
+  /** The institution that issued the counted cards. */
+  institutionId: number;
   personType: string;
   state: string;
   count: number;

@@ -21,7 +21,10 @@ const PAGE_SECURITY_HEADERS = {
 const VerificationSchema = Type.Object({
   status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE'), Type.Literal('EXPIRED')]),
   escn: Type.String(),
-  issuer: Type.Object({ name: Type.String(), pic: Type.String() }),
+  issuer: Type.Object({ name: Type.String(), pic: Type.String() }, { description: 'The institution that issued the card' }),
+  federation: Type.Union([Type.Object({ name: Type.String() }), Type.Null()], {
+    description: 'The federation whose member institutions share this card (one card for all); null for a card of one institution',
+  }),
   expiresAt: Type.Union([Type.String(), Type.Null()]),
   cardType: Type.String(),
 });
@@ -132,7 +135,8 @@ export async function verificationRoutes(app: AppInstance, deps: AppDeps): Promi
       } else {
         const { result, holder } = found;
         content = {
-          kind: 'card', status: result.status, escn: result.escn, issuer: result.issuer, expiresAt: result.expiresAt, cardType: result.cardType,
+          kind: 'card', status: result.status, escn: result.escn, issuer: result.issuer, federation: result.federation,
+          expiresAt: result.expiresAt, cardType: result.cardType,
           ...(holder ? {
             holder: { name: holder.name, photoDataUri: holder.photo ? `data:image/jpeg;base64,${holder.photo.jpeg.toString('base64')}` : null },
           } : {}),

@@ -12,12 +12,17 @@ export interface VerificationCard {
   cardKind: 'physical' | 'virtual';
   personId: string;
   photoId: string | null;
+  /** The issuing institution. */
+  institutionId: number;
+  /** The card group: the issuing institution, or the federation whose members share the card. */
+  cardGroup: number;
 }
 
 /** The institution fields verification shows. */
 export interface VerificationIssuer {
   name: string;
-  pic: string;
+  /** Null while the institution's PIC is not known. */
+  pic: string | null;
   showHolderOnVerification: boolean;
 }
 
@@ -25,7 +30,10 @@ export interface VerificationIssuer {
 export interface VerificationResult {
   status: VerificationStatus;
   escn: string;
+  /** The institution that issued the card. */
   issuer: { name: string; pic: string };
+  /** For a card shared by a federation's members (one card for all), the federation. */
+  federation: { name: string } | null;
   expiresAt: string | null;
   cardType: string;
 }
@@ -40,15 +48,17 @@ export interface VerificationDeps {
   config: Pick<Config, 'qrPrefix' | 'escCardType' | 'escVirtualCardType'>;
   /** The card with this (lowercase) ESCN, or undefined. Must be a single indexed query. */
   findCard(escn: string): Promise<VerificationCard | undefined>;
-  /** The institution, or undefined before setup. */
-  issuer(): Promise<VerificationIssuer | undefined>;
+  /** The institution with this id, or undefined. */
+  issuer(institutionId: number): Promise<VerificationIssuer | undefined>;
+  /** The name of the federation whose members share the cards of this card group; undefined when none. */
+  federationName(cardGroup: number): Promise<string | undefined>;
   /**
    * The holder's name and card photo, only if they consented to publication on the verification
    * page; undefined otherwise. Called only when the institution enabled the setting.
    */
   publishedHolder(personId: string, photoId: string | null): Promise<PublishedHolder | undefined>;
   now?: () => Date;
-  /** How long the institution is cached (it is read on every verification otherwise). */
+  /** How long an institution is cached (it is read on every verification otherwise). */
   issuerCacheMs?: number;
 }
 
@@ -63,20 +73,30 @@ const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 2 } as const;
 export function createVerificationService(deps: VerificationDeps) {
   const now = deps.now ?? (() => new Date());
   const cacheMs = deps.issuerCacheMs ?? 10_000;
-  let cached: { at: number; value: Promise<VerificationIssuer | undefined> } | undefined;
+  /** What a card's institution and card group show: the issuer, and the federation of a shared card. */
+  interface IssuerShown {
+    issuer: VerificationIssuer | undefined;
+    federation: string | undefined;
+  }
+  // Keyed by `<institution id>:<card group>`: a deployment has a handful of these.
+  const cached = new Map<string, { at: number; value: Promise<IssuerShown> }>();
 
-  // Verifications come in bursts (a whole queue at a canteen): the institution changes rarely, so
+  // Verifications come in bursts (a whole queue at a canteen): institutions change rarely, so
   // a few seconds of cache keep each verification to the one card lookup.
-  function issuer(): Promise<VerificationIssuer | undefined> {
+  function issuer(institutionId: number, cardGroup: number): Promise<IssuerShown> {
+    const key = `${institutionId}:${cardGroup}`;
     const at = Date.now();
-    if (!cached || at - cached.at > cacheMs) {
-      const value = deps.issuer();
-      cached = { at, value };
-      value.catch(() => {
-        if (cached?.value === value) cached = undefined;
-      });
-    }
-    return cached.value;
+    const hit = cached.get(key);
+    if (hit && at - hit.at <= cacheMs) return hit.value;
+    const value = Promise.all([
+      deps.issuer(institutionId),
+      cardGroup === institutionId ? Promise.resolve(undefined) : deps.federationName(cardGroup),
+    ]).then(([found, federation]) => ({ issuer: found, federation }));
+    cached.set(key, { at, value });
+    value.catch(() => {
+      if (cached.get(key)?.value === value) cached.delete(key);
+    });
+    return value;
   }
 
   function parseEscn(raw: string): string {
@@ -90,12 +110,14 @@ export function createVerificationService(deps: VerificationDeps) {
   async function lookup(escn: string): Promise<{ card: VerificationCard; result: VerificationResult; issuer: VerificationIssuer | undefined } | undefined> {
     const card = await deps.findCard(escn);
     if (!card) return undefined;
-    const institution = await issuer();
+    const shown = await issuer(card.institutionId, card.cardGroup);
+    const institution = shown.issuer;
     const result: VerificationResult = {
       status: verificationStatus(card, now().toISOString().slice(0, 10)),
       escn: card.escn,
-      // Without a configured institution the number itself tells the issuer's PIC.
+      // Without a known PIC the number itself tells the issuer's PIC.
       issuer: { name: institution?.name ?? '', pic: institution?.pic ?? escn.slice(-9) },
+      federation: shown.federation !== undefined ? { name: shown.federation } : null,
       expiresAt: card.expiresAt,
       cardType: card.cardKind === 'virtual' ? deps.config.escVirtualCardType : deps.config.escCardType,
     };
@@ -147,9 +169,9 @@ export function createVerificationService(deps: VerificationDeps) {
       return QRCode.toBuffer(`${deps.config.qrPrefix}${escn}`, { ...QR_OPTIONS, type: 'png', width });
     },
 
-    /** Forgets the cached institution (after a settings change in this process). */
+    /** Forgets the cached institutions (after a settings change in this process). */
     forgetIssuer(): void {
-      cached = undefined;
+      cached.clear();
     },
   };
 }

@@ -13,6 +13,8 @@ export type PageContent =
     status: VerificationStatus;
     escn: string;
     issuer: { name: string; pic: string };
+    /** The federation whose members share the card, if it is shared. */
+    federation?: { name: string } | null | undefined;
     expiresAt: string | null;
     cardType: string;
     /** Only when the holder consented to publication and the institution enabled it. */
@@ -34,6 +36,7 @@ const TEXTS = {
     limited: ['Trop de vérifications', 'Trop de vérifications depuis cette adresse. Merci de réessayer dans un instant.'],
     retryIn: (seconds: number) => `Nouvel essai possible dans ${seconds}\u00a0s.`,
     issuer: 'Établissement émetteur',
+    federation: 'Fédération (carte commune)',
     pic: 'PIC',
     expiresAt: 'Valable jusqu’au',
     noExpiry: 'sans date de fin',
@@ -58,6 +61,7 @@ const TEXTS = {
     limited: ['Too many verifications', 'Too many verifications from this address. Please try again in a moment.'],
     retryIn: (seconds: number) => `You can try again in ${seconds} s.`,
     issuer: 'Issuing institution',
+    federation: 'Federation (shared card)',
     pic: 'PIC',
     expiresAt: 'Valid until',
     noExpiry: 'no end date',
@@ -108,6 +112,7 @@ export function renderVerificationPage(content: PageContent, locale: PageLocale,
   if (content.kind === 'card') {
     const row = (label: string, value: string) => `<div class="row"><dt>${escapeHtml(label)}</dt><dd>${value}</dd></div>`;
     rows.push(row(t.issuer, escapeHtml(content.issuer.name)));
+    if (content.federation) rows.push(row(t.federation, escapeHtml(content.federation.name)));
     rows.push(row(t.pic, `<span class="mono">${escapeHtml(content.issuer.pic)}</span>`));
     rows.push(row(t.expiresAt, escapeHtml(content.expiresAt ? formatDate(content.expiresAt, locale) : t.noExpiry)));
     rows.push(row(t.cardType, escapeHtml(t.cardTypes[content.cardType] ?? content.cardType)));
