@@ -124,10 +124,13 @@ export function createServices(context: ServiceContext) {
   const verification = createVerificationService({
     config,
     findCard: (escn) => cards.findForVerification(escn),
-    issuer: async () => {
-      const found = await institution.find();
-      return found && { name: found.name, pic: found.pic, showHolderOnVerification: found.settings.showHolderOnVerification };
+    issuer: async (institutionId) => {
+      const found = await institution.byId(db, institutionId);
+      if (!found) return undefined;
+      const settings = await institution.settingsOf(db, institutionId);
+      return { name: found.name, pic: found.pic, showHolderOnVerification: settings.showHolderOnVerification };
     },
+    federationName: async (cardGroup) => (await institution.byId(db, cardGroup))?.name,
     publishedHolder: async (personId, photoId) => {
       if ((await people.consents(personId)).photo_publication?.granted !== true) return undefined;
       const person = await people.get(personId);
