@@ -68,11 +68,12 @@ export type ConsentText = ItemOf<ResponseOf<'/api/v1/consent-texts', 'get'>['ite
 
 /** A page of a list: the items, and the cursor of the next page (null on the last one). */
 export type PersonPage = ResponseOf<'/api/v1/persons', 'get'>;
-export type CardPage = ResponseOf<'/api/v1/cards', 'get'>;
+type CardListAnswer = ResponseOf<'/api/v1/cards', 'get'>;
 
 type CardWithHistory = ResponseOf<'/api/v1/cards/{id}', 'get'>;
 /** A card as lists give it; one card read on its own also has its history. */
-export type Card = ItemOf<CardPage['items']> & Partial<Pick<CardWithHistory, 'history'>> & InstitutionFields;
+export type Card = ItemOf<CardListAnswer['items']> & Partial<Pick<CardWithHistory, 'history'>> & InstitutionFields;
+export type CardPage = Omit<CardListAnswer, 'items'> & { items: Card[] };
 export type CardMove = ItemOf<CardWithHistory['history']>;
 
 type InstitutionAnswer = ResponseOf<'/api/v1/institution', 'get'>;

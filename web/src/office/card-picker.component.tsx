@@ -8,6 +8,8 @@ import { formatDate } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { StateBadge } from '../shared/state-badge.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
+import { useSession } from '../auth/session.context.tsx';
+import { severalInView } from '../shared/institution-scope.ts';
 
 /**
  * A selectable list of the cards in some states (oldest request first), with a search box.
@@ -22,6 +24,9 @@ export function CardPicker({ states, refresh, actions, testId, filter, single = 
   single?: boolean;
 }) {
   const { t } = useTranslation();
+  const { principal } = useSession();
+  // Cards of several institutions in one queue: each row says whose it is.
+  const several = severalInView(principal);
   const [q, setQ] = useState('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const list = useApi((signal) => cardsApi.list({ state: states, q: q.trim() || undefined, sort: 'requestedAt', order: 'asc', limit: 200, page: 1 }, signal)
@@ -58,6 +63,7 @@ export function CardPicker({ states, refresh, actions, testId, filter, single = 
                   )}
                 </Table.Th>
                 <Table.Th>{t('cards.columns.holder')}</Table.Th>
+                {several ? <Table.Th>{t('cards.columns.institution')}</Table.Th> : null}
                 <Table.Th>{t('cards.columns.personType')}</Table.Th>
                 <Table.Th>{t('cards.columns.state')}</Table.Th>
                 <Table.Th>{t('cards.columns.requestedAt')}</Table.Th>
@@ -72,7 +78,8 @@ export function CardPicker({ states, refresh, actions, testId, filter, single = 
                       onChange={(event) => toggle(card, event.currentTarget.checked)} data-testid="picker-check" />
                   </Table.Td>
                   <Table.Td><Link to={`/office/cards/${card.id}`}>{card.holder.lastName.toUpperCase()} {card.holder.firstName}</Link></Table.Td>
-                  <Table.Td>{t(`personType.${card.holder.personType}`)}</Table.Td>
+                  {several ? <Table.Td>{card.institutionName ?? card.institution ?? ''}</Table.Td> : null}
+                  <Table.Td>{t(`personType.${card.holder.personType}`, { defaultValue: card.holder.personType })}</Table.Td>
                   <Table.Td><StateBadge state={card.state} size="sm" /></Table.Td>
                   <Table.Td>{formatDate(card.requestedAt)}</Table.Td>
                   <Table.Td ff="monospace" fz="xs">{card.escn ?? ''}</Table.Td>

@@ -12,6 +12,8 @@ import { useInstitution } from '../shared/use-institution.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { HolderCards } from './holder-cards.component.tsx';
 import { PhotoRetouchModal } from './photo-retouch.modal.tsx';
+import { useSession } from '../auth/session.context.tsx';
+import { severalInView } from '../shared/institution-scope.ts';
 import { REJECT_TEMPLATES } from './reject-templates.ts';
 
 /**
@@ -21,6 +23,7 @@ import { REJECT_TEMPLATES } from './reject-templates.ts';
  */
 export function RequestQueuePage() {
   const { t } = useTranslation();
+  const several = severalInView(useSession().principal);
   usePageTitle(t('queue.title'));
   const institution = useInstitution();
   const [queue, setQueue] = useState<Card[] | null>(null);
@@ -143,7 +146,8 @@ export function RequestQueuePage() {
                 </Group>
                 <SimpleGrid cols={{ base: 1, sm: 2 }} spacing={4}>
                   {/* "Label: value" in English, "Label : value" in French. */}
-                  <Text size="sm">{t('common.labelValue', { label: t('person.personType'), value: t(`personType.${current.holder.personType}`) })}</Text>
+                  <Text size="sm">{t('common.labelValue', { label: t('person.personType'), value: t(`personType.${current.holder.personType}`, { defaultValue: current.holder.personType }) })}</Text>
+                  {several && current.institutionName ? <Text size="sm" data-testid="queue-institution">{t('common.labelValue', { label: t('enrolments.institution'), value: current.institutionName })}</Text> : null}
                   <Text size="sm">{t('common.labelValue', { label: t('person.eppn'), value: current.holder.eppn })}</Text>
                   <Text size="sm">{t('common.labelValue', { label: t('person.studentNumber'), value: current.holder.studentNumber ?? '—' })}</Text>
                   <Text size="sm">{t('common.labelValue', { label: t('person.email'), value: current.holder.email ?? '—' })}</Text>

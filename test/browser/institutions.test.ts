@@ -1,0 +1,203 @@
+/**
+ * Several institutions in Chromium: an admin creates a second institution and a manager scoped to
+ * it, who sees only that institution and its cards; a federation manager switches between the
+ * institutions in the header (the choice survives a reload) and sees whose each card is; a
+ * person enrolled at two institutions sees both enrolments and says which institution a new
+ * card request is for.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  assertAccessible, ensureWebBuilt, launchBrowser, login, newContext, PASSWORD, portraitJpeg, screenshot, startWebWorld, type WebWorld,
+} from './browser-harness.ts';
+
+type Client = Awaited<ReturnType<WebWorld['t']['loginAs']>>;
+
+describe('several institutions in the web application', () => {
+  let world: WebWorld;
+  let browser: Browser;
+  let api: Client;
+  let firstCode: string;
+  const contexts: BrowserContext[] = [];
+
+  async function pageOf(email: string, landing: RegExp): Promise<Page> {
+    const context = await newContext(browser, world.baseUrl);
+    contexts.push(context);
+    const page = await context.newPage();
+    await login(page, email, landing);
+    return page;
+  }
+
+  /** A person enrolled at `institution`, with a card request there made by the card office. */
+  async function personWithRequest(institution: string, lastName: string): Promise<{ personId: string; cardId: string }> {
+    const created = await api.post<{ id: string }>('/api/v1/persons', {
+      eppn: `${lastName.toLowerCase()}@${institution}.example.fr`, lastName, firstName: 'Alex', personType: 'student', institution,
+    });
+    assert.equal(created.status, 201, created.text);
+    const card = await api.post<{ id: string; institution: string }>('/api/v1/cards', { personId: created.body.id, cardKind: 'physical', institution });
+    assert.equal(card.status, 201, card.text);
+    assert.equal(card.body.institution, institution);
+    return { personId: created.body.id, cardId: card.body.id };
+  }
+
+  async function staffAccount(role: 'manager' | 'admin', email: string, institutions: string[] | null): Promise<void> {
+    await world.t.runtime.services.auth.createAccount({
+      email, password: PASSWORD, role, displayName: email.split('@')[0] ?? email, personTypes: null, personId: null, institutions,
+    }, { actor: 'test' });
+  }
+
+  before(async () => {
+    ensureWebBuilt();
+    world = await startWebWorld();
+    browser = await launchBrowser();
+    api = await world.t.loginAs('admin');
+    const first = await api.get<{ code: string }>('/api/v1/institution');
+    assert.equal(first.status, 200, first.text);
+    firstCode = first.body.code;
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await world?.close();
+  });
+
+  test('an admin creates a second institution; a manager granted only that one sees only it', async () => {
+    const admin = await world.createStaff('admin');
+    const page = await pageOf(admin.email, /\/office$/);
+    await page.goto('/office/admin');
+    // One institution: its form opens at once; the list is one step back.
+    await page.getByTestId('institution-form').waitFor();
+    await page.getByTestId('institution-back').click();
+    await page.getByTestId('institutions-table').waitFor();
+    await page.getByTestId('institution-new').click();
+    await page.getByTestId('institution-name').fill('École Exemple');
+    await page.getByTestId('institution-code').fill('ecole');
+    await page.getByTestId('institution-schac').fill('ecole.example.fr');
+    await page.getByTestId('institution-save').click();
+    await page.getByTestId('institution-saved').waitFor();
+    await page.waitForURL(/edit=ecole/);
+    // The new institution starts with the four person types, which the admin adapts here.
+    await page.locator('[data-testid="person-type-row"][data-code="student"]').waitFor();
+    await page.getByTestId('institution-esc-key-state').waitFor();
+    await assertAccessible(page, 'institution editor');
+    await screenshot(page, 'institutions-01-editor');
+    const created = await api.get<{ code: string; name: string; kind: string }>('/api/v1/institutions/ecole');
+    assert.equal(created.status, 200, created.text);
+    assert.deepEqual([created.body.name, created.body.kind], ['École Exemple', 'institution']);
+
+    await page.getByTestId('institution-back').click();
+    assert.equal(await page.getByTestId('institution-row').count(), 2);
+    await assertAccessible(page, 'institutions list');
+
+    // The admin creates the school's manager, granted the school only.
+    await page.getByTestId('admin-tab-accounts').click();
+    await page.getByRole('textbox', { name: 'E-mail' }).fill('gestion.ecole@ecole.example.fr');
+    await page.getByLabel('Nom affiché').fill('Gestion École');
+    await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
+    await page.getByTestId('account-institutions').click();
+    await page.getByRole('option', { name: 'École Exemple' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Créer le compte' }).click();
+    await page.getByText('Compte gestion.ecole@ecole.example.fr créé.').waitFor();
+    const accounts = await api.get<{ items: Array<{ email: string; role: string; institutions: string[] | null }> }>('/api/v1/accounts?limit=500');
+    const account = accounts.body.items.find((item) => item.email === 'gestion.ecole@ecole.example.fr');
+    assert.deepEqual(account?.institutions, ['ecole']);
+    assert.equal(account?.role, 'manager');
+
+    const atSchool = await personWithRequest('ecole', 'Ecolier');
+    await personWithRequest(firstCode, 'Universitaire');
+
+    const manager = await pageOf('gestion.ecole@ecole.example.fr', /\/office$/);
+    // One institution covered: its name in the header, no switcher.
+    assert.equal(await manager.getByTestId('current-institution').innerText(), 'École Exemple');
+    assert.equal(await manager.getByTestId('institution-switcher').count(), 0);
+    await manager.goto('/office/cards');
+    await manager.locator(`[data-testid="card-row"][data-card-id="${atSchool.cardId}"]`).waitFor();
+    assert.equal(await manager.getByTestId('card-row').count(), 1, 'only the school’s card');
+    assert.equal(await manager.getByRole('columnheader', { name: 'Établissement' }).count(), 0, 'no institution column for one institution');
+    await manager.goto(`/office/cards/${atSchool.cardId}`);
+    assert.equal(await manager.getByTestId('detail-institution').innerText(), 'École Exemple');
+  });
+
+  test('a federation manager switches institution in the header, and the choice survives a reload', async () => {
+    const federation = await api.post('/api/v1/institutions', { code: 'fede', name: 'Fédération Exemple', kind: 'federation' });
+    assert.equal(federation.status, 201, federation.text);
+    for (const code of [firstCode, 'ecole']) {
+      const moved = await api.put(`/api/v1/institutions/${code}`, { parent: 'fede' });
+      assert.equal(moved.status, 200, moved.text);
+    }
+    await staffAccount('manager', 'federation@fede.example.fr', ['fede']);
+    const page = await pageOf('federation@fede.example.fr', /\/office$/);
+    const switcher = page.getByTestId('institution-switcher');
+    assert.equal(await switcher.inputValue(), 'Tous les établissements');
+    assert.match(await page.getByTestId('dashboard-scope').innerText(), /Tous les établissements \(2 établissements\)/);
+    await assertAccessible(page, 'dashboard with the institution switcher');
+
+    // Both institutions' cards, each row saying whose it is.
+    await page.goto('/office/cards');
+    await page.getByTestId('card-row').first().waitFor();
+    assert.equal(await page.getByTestId('card-row').count(), 2);
+    await page.getByRole('columnheader', { name: 'Établissement' }).waitFor();
+    const institutions = (await page.getByTestId('card-row').allInnerTexts()).map((row) => (row.includes('École Exemple') ? 'ecole' : 'other')).sort();
+    assert.deepEqual(institutions, ['ecole', 'other']);
+
+    await switcher.click();
+    await page.getByRole('option', { name: 'École Exemple' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="card-row"]').length === 1);
+    assert.equal(await switcher.inputValue(), 'École Exemple');
+    assert.equal(await page.getByRole('columnheader', { name: 'Établissement' }).count(), 0);
+    await screenshot(page, 'institutions-02-switched');
+
+    await page.reload();
+    await page.getByTestId('card-row').first().waitFor();
+    assert.equal(await page.getByTestId('institution-switcher').inputValue(), 'École Exemple', 'remembered for the account');
+    assert.equal(await page.getByTestId('card-row').count(), 1);
+    await page.goto('/office');
+    assert.equal(await page.getByTestId('dashboard-scope').innerText(), 'École Exemple');
+
+    // Back to every institution.
+    await page.getByTestId('institution-switcher').click();
+    await page.getByRole('option', { name: 'Tous les établissements' }).click();
+    await page.waitForFunction(() => /Tous les établissements/.test(document.querySelector('[data-testid="dashboard-scope"]')?.textContent ?? ''));
+  });
+
+  test('a person enrolled at two institutions sees both and chooses the institution of a new request', async () => {
+    const { person, email } = await world.createCardholder({ lastName: 'Double', firstName: 'Inès' });
+    const enrolled = await api.patch(`/api/v1/persons/${person.id}`, { institution: 'ecole', personType: 'student', studentNumber: 'E2026-17' });
+    assert.equal(enrolled.status, 200, enrolled.text);
+
+    const page = await pageOf(email, /\/me$/);
+    await page.goto('/me/data');
+    await page.getByTestId('my-enrolments').waitFor();
+    const rows = page.locator('[data-testid="my-enrolments"] [data-testid="enrolment"]');
+    assert.equal(await rows.count(), 2);
+    assert.match(await page.getByTestId('my-enrolments').innerText(), /École Exemple[\s\S]*E2026-17/);
+    await assertAccessible(page, 'my enrolments');
+
+    await page.goto('/me/request');
+    await page.getByTestId('request-institution').waitFor();
+    assert.equal(await page.getByTestId('request-institution-choice').count(), 2);
+    await page.getByTestId('photo-file').setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: await portraitJpeg() });
+    await page.getByTestId('photo-canvas').waitFor();
+    await page.getByTestId('consent-esc-checkbox').check();
+    await page.getByTestId('accept-rules').check();
+    // Not said yet: the page asks before anything is sent.
+    await page.getByTestId('request-submit').click();
+    await page.getByText('Choisissez l’établissement.').waitFor();
+    await page.getByRole('radio', { name: /École Exemple/ }).check();
+    await assertAccessible(page, 'request with an institution choice');
+    await screenshot(page, 'institutions-03-request');
+    await page.getByTestId('request-submit').click();
+    await page.waitForURL(/\/me$/);
+
+    const cards = await api.get<{ items: Array<{ institution: string; state: string }> }>(`/api/v1/cards?personId=${person.id}`);
+    assert.equal(cards.status, 200, cards.text);
+    assert.deepEqual(cards.body.items.map((card) => [card.institution, card.state]), [['ecole', 'NEW']]);
+    await page.getByTestId('my-card-institution').waitFor();
+    assert.equal(await page.getByTestId('my-card-institution').innerText(), 'École Exemple');
+    // The other institution is still free: another request can be made for it.
+    await page.getByTestId('request-card-link').waitFor();
+  });
+});
