@@ -122,8 +122,12 @@ test('update: fields not sent keep their value, null clears; the kind is fixed; 
   assert.equal((await root.get<Institution>('/api/v1/institutions/fed')).body.parent, null);
   const moved = await root.put<Institution>('/api/v1/institutions/delta', { parent: 'solo' });
   assert.equal(moved.body.parent, 'solo');
-  const top = await root.put<Institution>('/api/v1/institutions/delta', { parent: null });
+  const top = await root.put<Institution>('/api/v1/institutions/delta', { parent: null, pic: '666666666' });
+  assert.equal(top.status, 200, top.text);
   assert.equal(top.body.parent, null, 'an unscoped admin may make it top level');
+  const noPic = await root.put<Institution>('/api/v1/institutions/delta', { pic: null, schacHomeOrganization: null });
+  assert.equal(noPic.status, 200, noPic.text);
+  assert.equal(noPic.body.pic, null, 'null clears the PIC (not an empty string refused as a bad PIC)');
 });
 
 test('an admin granted on alpha sees and changes alpha only: beta, fed and solo are 404; no top-level creation', async () => {

@@ -296,16 +296,20 @@ export function createInstitutionAdminService(db: Kysely<Database>) {
   /**
    * Which institution today's single-institution routes act on: the focused one, else the only
    * one the caller reaches. Several: 422 `institution_required` for a write; for a read, the
-   * first top-level institution the caller reaches (what a visitor's branding shows).
+   * first top-level institution the caller reaches (what a visitor's branding shows), or of the
+   * whole deployment when the caller reaches none.
    */
   async function legacyTarget(executor: Executor, caller: InstitutionCaller | null, purpose: 'read' | 'write'): Promise<InstitutionViewRow> {
-    const rows = await adminRepo.listInstitutionsInScope(executor, caller ? scopeOf(caller) : WHOLE_DEPLOYMENT);
+    let rows = await adminRepo.listInstitutionsInScope(executor, caller ? scopeOf(caller) : WHOLE_DEPLOYMENT);
     if (caller?.focusInstitutionId) {
       const focused = rows.find((row) => row.id === caller.focusInstitutionId);
       if (focused) return focused;
     }
     if (rows.length === 1) return rows[0] as InstitutionViewRow;
-    if (purpose === 'write' || rows.length === 0) throw institutionRequired();
+    if (purpose === 'write' && rows.length === 0) throw institutionNotFound();
+    if (purpose === 'write') throw institutionRequired();
+    // The branding never fails: a reader reaching none (a cardholder not enrolled yet) sees a visitor's.
+    if (rows.length === 0) rows = await adminRepo.listInstitutionsInScope(executor, WHOLE_DEPLOYMENT);
     const reached = new Set(rows.map((row) => row.id));
     const tops = rows.filter((row) => row.parentId === null || !reached.has(row.parentId)).sort((a, b) => a.id - b.id);
     return tops.find((row) => row.disabledAt === null) ?? tops[0] as InstitutionViewRow;
