@@ -28,7 +28,14 @@ export interface Config {
   /** Daily schedule (cron, server time zone UTC) of the rights-end job. */
   rightsEndCron: string;
   escRouterUrl: string | undefined;
+  /** The deployment's router API key: used by every institution that has no key of its own. */
   escRouterApiKey: string | undefined;
+  /**
+   * Secret from which the key encrypting the institutions' own ESC Router API keys is derived
+   * (ESC_KEY_ENCRYPTION_KEY, at least 32 characters). Without it, institutions cannot be given
+   * keys of their own and all use ESC_ROUTER_API_KEY. Changing it makes stored keys unreadable.
+   */
+  escKeyEncryptionKey: string | undefined;
   /**
    * `serve` starts an in-process ESC Router simulator and syncs to it, so that a demo shows the
    * ESC sync without a real router. On by default only in demo mode without ESC_ROUTER_URL;
@@ -108,6 +115,10 @@ export function loadConfig(env: Env = process.env): Config {
   const escRouterUrl = url(env, 'ESC_ROUTER_URL', ['http:', 'https:']);
   const escRouterApiKey = env.ESC_ROUTER_API_KEY?.trim() || undefined;
   if (escRouterUrl && !escRouterApiKey) throw new ConfigError('ESC_ROUTER_API_KEY is required when ESC_ROUTER_URL is set');
+  const escKeyEncryptionKey = env.ESC_KEY_ENCRYPTION_KEY?.trim() || undefined;
+  if (escKeyEncryptionKey !== undefined && escKeyEncryptionKey.length < 32) {
+    throw new ConfigError('ESC_KEY_ENCRYPTION_KEY must be at least 32 characters (e.g. openssl rand -base64 32)');
+  }
   const demo = boolean(env, 'DEMO', true);
   const escRouterSimulator = boolean(env, 'ESC_ROUTER_SIMULATOR', demo && !escRouterUrl);
   // Both at once would leave it unclear where the cards go: a real router must never be shadowed by the demo one.
@@ -138,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
     rightsEndCron: env.RIGHTS_END_CRON?.trim() || '15 2 * * *',
     escRouterUrl,
     escRouterApiKey,
+    escKeyEncryptionKey,
     escRouterSimulator,
     escEscnPrefix: integer(env, 'ESC_ESCN_PREFIX', 1, 0, 999),
     escCardType: oneOf(env, 'ESC_CARD_TYPE', ESC_CARD_TYPES, 'SMART_NO_CDZ'),

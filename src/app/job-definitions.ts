@@ -40,10 +40,11 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define(ESC_QUEUES.sweep, async () => {
     await services.escSync.sweep();
   }, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
-  jobs.define<{ runId: string }>(ESC_QUEUES.reconcile, async ({ runId }, job) => {
+  // A reconcile covers the institutions of whoever started it (null or absent: all).
+  jobs.define<{ runId: string; institutionIds?: number[] | null }>(ESC_QUEUES.reconcile, async ({ runId, institutionIds }, job) => {
     const reporter = services.jobRuns.reporter(runId, { queue: ESC_QUEUES.reconcile, jobId: job.id });
     try {
-      await services.escSync.reconcile(reporter);
+      await services.escSync.reconcile(reporter, institutionIds ?? null);
     } finally {
       reporter.release();
     }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../platform/db/schema.ts';
-import type { Executor } from '../platform/db/database.ts';
+import type { AccessScope } from '../platform/db/scope-filter.ts';
 import type { EmbeddedEscRouter } from '../adapters/esc-router/esc-router.embedded.ts';
 import type { JobQueue } from '../platform/jobs/job-queue.ts';
 import { createAuthService } from '../modules/auth/auth.service.ts';
@@ -21,7 +21,6 @@ import { createCardsService } from '../modules/cards/cards.service.ts';
 import { CARD_STATS_QUEUES, createCardStatsService } from '../modules/cards/card-stats.service.ts';
 import { createEscnGenerator, type EscnGenerator } from '../modules/esc/domain/escn.ts';
 import { createEscSyncService } from '../modules/esc/esc-sync.service.ts';
-import { escSyncPorts } from '../modules/esc/esc-sync.ports.ts';
 import { createVerificationService } from '../modules/verification/verification.service.ts';
 
 export interface ServiceContext {
@@ -30,8 +29,8 @@ export interface ServiceContext {
   jobs: JobQueue;
   logger: Logger;
   now?: () => Date;
-  /** The demo router started by `serve` (ESC_ROUTER_SIMULATOR), to which the sync must introduce the institution. */
-  embeddedEscRouter?: Pick<EmbeddedEscRouter, 'register'>;
+  /** The demo router started by `serve` (ESC_ROUTER_SIMULATOR), which binds each institution's key to its PIC. */
+  embeddedEscRouter?: Pick<EmbeddedEscRouter, 'keyFor'>;
 }
 
 /**
@@ -92,30 +91,22 @@ export function createServices(context: ServiceContext) {
     await cards.refreshHolders(executor, changed.map((change) => change.person));
   });
   people.addExportSection('cards', (executor, personId) => cards.exportData(personId, executor));
-  // ESC Router sync: outbox entries are written in the transaction of each change (card moves,
-  // person data, ESC consent); workers deliver them later (job-definitions).
-  const escPorts = escSyncPorts(people, cards, institution, config);
-  const embeddedRouter = context.embeddedEscRouter;
+  // ESC Router sync, per institution: outbox entries are written in the transaction of each change
+  // (card moves, person data, ESC consent); workers deliver them later (job-definitions), each
+  // institution with its own PIC and key. The embedded demo router binds each key to its PIC.
   const escSync = createEscSyncService({
     db, config, logger: context.logger, jobs: context.jobs, jobRuns,
-    ...escPorts,
-    // Every delivery reads the settings first: the embedded demo router learns the institution's
-    // PIC there, so its key works from the first card, even when the PIC is set or changed later.
-    ...(embeddedRouter ? {
-      async loadSettings(executor: Executor) {
-        const settings = await escPorts.loadSettings(executor);
-        if (settings) embeddedRouter.register(settings.pic);
-        return settings;
-      },
-    } : {}),
+    settingsOf: (executor, institutionId) => institution.settingsOf(executor, institutionId),
+    ...(context.embeddedEscRouter ? { embeddedRouter: context.embeddedEscRouter } : {}),
   });
   cards.onCardMoved((executor, card, from, to) => escSync.onCardMoved(executor, card, from, to));
   people.onPeopleChanged((executor, changes) => escSync.onPeopleChanged(executor, changes));
   people.onConsentChanged((executor, personId, kind, granted) => escSync.onConsentChanged(executor, personId, kind, granted));
   const cardStats = createCardStatsService({
     db,
-    escSyncCounts: async () => {
-      const status = await escSync.status();
+    // The dashboard may pass the caller's scope (a Principal is an AccessScope); none: the whole deployment.
+    escSyncCounts: async (scope?: AccessScope) => {
+      const status = await escSync.status(scope);
       return { enabled: status.enabled, ...status.counts };
     },
     enqueueSnapshot: () => context.jobs.send(CARD_STATS_QUEUES.snapshot, {}),

@@ -35,6 +35,15 @@ import { ESC_CARD_TYPES, ESC_ROUTER_ERROR_CODES } from './esc-router.types.ts';
  *   SIM-UNAVAILABLE (503), SIM-NO-ROUTE (404/405 outside the API).
  * Deleting a person also deletes the caller's cards of that person.
  *
+ * Institutions: any number of API keys, each bound to one institution (its PIC), as the router's
+ * onboarding does. A key reads and changes only what its institution created: a person its
+ * institution did not register is 404 (SIM-PERSON-NOT-FOUND), a card another institution issued
+ * is 403 (SE-0000) on GET, PUT and DELETE, bodies naming another PIC are 403. A person registered
+ * by several institutions (same ESI) is one record with one link per institution: each caller sees
+ * and changes only its own link (level, e-mail; the full name is the person's, the last sent
+ * wins), and deleting removes only the caller's link and
+ * cards; the record goes when no link is left. Card numbers are unique across institutions.
+ *
  * Faults: `down` destroys every incoming connection without an answer (the client sees a
  * connection reset), or with `downMode: 'unavailable'` answers 503; `delayMs` holds each
  * answer; `failRate` answers 500 to that share of requests, drawn from a seeded generator.
@@ -277,26 +286,31 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
     };
   }
 
-  function personOrganisations(person: SimulatedPerson): PersonOrganisationView[] {
-    return [...person.organisations].map(([pic, link]) => ({
+  /**
+   * The caller's link to the person only: another institution's level and e-mail are that
+   * institution's data, which the router does not show to others (strict reading).
+   */
+  function personOrganisations(person: SimulatedPerson, callerPic: string): PersonOrganisationView[] {
+    return [...person.organisations].filter(([pic]) => pic === callerPic).map(([pic, link]) => ({
       organisation: organisationView(pic),
       ...(link.academicLevel === undefined ? {} : { academicLevel: { key: link.academicLevel, label: link.academicLevel } }),
       ...(link.email === undefined ? {} : { contactPoint: { email: link.email } }),
     }));
   }
 
-  function personView(person: SimulatedPerson): PersonView {
+  function personView(person: SimulatedPerson, callerPic: string): PersonView {
+    const organisations = personOrganisations(person, callerPic);
     return {
       identifier: person.identifier,
       identifierCode: { key: 'ESI', label: 'European Student Identifier' },
       fullName: person.fullName,
-      organisationCount: person.organisations.size,
-      organisations: personOrganisations(person),
+      organisationCount: organisations.length,
+      organisations,
     };
   }
 
-  function personLiteView(person: SimulatedPerson): PersonLiteView {
-    return { identifier: person.identifier, fullName: person.fullName, organisations: personOrganisations(person) };
+  function personLiteView(person: SimulatedPerson, callerPic: string): PersonLiteView {
+    return { identifier: person.identifier, fullName: person.fullName, organisations: personOrganisations(person, callerPic) };
   }
 
   function effectiveStatus(card: SimulatedCard): EscCardPublicStatus {
@@ -313,7 +327,7 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
       issuedAt: card.issuedAt,
       hasOwnerAuthorization: card.issuerIdentifier === callerPic,
       issuer: organisationView(card.issuerIdentifier),
-      ...(person === undefined ? {} : { person: personLiteView(person) }),
+      ...(person === undefined ? {} : { person: personLiteView(person, callerPic) }),
       ...(card.processorIdentifier === undefined
         ? {}
         : { processor: { identifier: card.processorIdentifier, identifierCode: { key: 'VAT', label: 'VAT' } } }),
@@ -519,14 +533,14 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
         person.fullName = input.fullName;
         person.organisations.set(pic, input.link);
         persons.set(key, person);
-        return { status: 201, body: personView(person) };
+        return { status: 201, body: personView(person, pic) };
       }
       if (method === 'GET') {
         const pic = ctx.callerPic();
         const mine = [...persons.values()].filter((p) => p.organisations.has(pic) && matchesSearch(query, p.identifier, p.fullName));
         return {
           status: 200,
-          body: page(mine.map(personLiteView), query, '/persons', {
+          body: page(mine.map((p) => personLiteView(p, pic)), query, '/persons', {
             identifier: (p) => p.identifier,
             fullName: (p) => p.fullName,
           }),
@@ -538,7 +552,7 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
       const pic = ctx.callerPic();
       if (method === 'GET' || method === 'DELETE') {
         const person = ownPerson(id, pic);
-        if (method === 'GET') return { status: 200, body: personView(person) };
+        if (method === 'GET') return { status: 200, body: personView(person, pic) };
         person.organisations.delete(pic);
         for (const [key, card] of cards) {
           if (card.issuerIdentifier === pic && esiEquals(card.personIdentifier, person.identifier)) cards.delete(key);
@@ -552,7 +566,7 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
         const person = ownPerson(id, pic);
         person.fullName = input.fullName;
         person.organisations.set(pic, input.link);
-        return { status: 200, body: personView(person) };
+        return { status: 200, body: personView(person, pic) };
       }
     }
 

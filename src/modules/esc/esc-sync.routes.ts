@@ -3,7 +3,7 @@ import type { AppDeps, AppInstance } from '../../app/app-types.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import { notFound } from '../../platform/http/problem.ts';
 import { actorOf, errorResponses, IdParams, Nullable, Uuid } from '../../platform/http/schemas.ts';
-import { coversPersonType } from '../auth/domain/roles.ts';
+import { coversInstitution } from '../auth/domain/roles.ts';
 import { JobRunSchema } from '../jobs/jobs.routes.ts';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
@@ -12,6 +12,7 @@ const ErrorSchema = Nullable(Type.Object({ code: Type.String(), message: Type.St
 
 const EntrySchema = Type.Object({
   id: Type.Integer(),
+  institution: Type.String({ description: 'Code of the institution whose view of the person the entry brings to the router, with its PIC and key' }),
   personId: Uuid,
   operation: Type.Literal('sync_person'),
   reason: Type.String({ description: 'What triggered it: card_enabled, card_disabled, card_caduc, consent_withdrawn, person_changed…' }),
@@ -52,17 +53,36 @@ const StatusSchema = Type.Object({
   recentFailures: Type.Array(Type.Ref('EscSyncEntry')),
 });
 
+const PersonSyncState = literals(['disabled', 'in_sync', 'pending', 'failed', 'not_registered'] as const);
+const RouterRecordsSchema = Type.Object({
+  person: Nullable(Type.Object({ esi: Type.String(), confirmed: Type.Boolean(), confirmedAt: Nullable(Type.String()) })),
+  cards: Type.Array(Type.Object({ escn: Type.String(), status: Nullable(Type.String()), confirmed: Type.Boolean(), confirmedAt: Nullable(Type.String()) })),
+});
+
 const PersonSyncSchema = Type.Object({
   enabled: Type.Boolean(),
   personId: Uuid,
-  state: literals(['disabled', 'in_sync', 'pending', 'failed', 'not_registered'] as const),
-  router: Type.Object({
-    person: Nullable(Type.Object({ esi: Type.String(), confirmed: Type.Boolean(), confirmedAt: Nullable(Type.String()) })),
-    cards: Type.Array(Type.Object({ escn: Type.String(), status: Nullable(Type.String()), confirmed: Type.Boolean(), confirmedAt: Nullable(Type.String()) })),
-  }),
+  state: Type.Union(PersonSyncState.anyOf, { description: 'The least happy state over the institutions below' }),
+  router: Type.Composite([RouterRecordsSchema], { description: 'The person record of the first institution, and the cards of all' }),
   lastError: ErrorSchema,
   entries: Type.Array(Type.Ref('EscSyncEntry')),
+  institutions: Type.Array(Type.Object({
+    institution: Type.String(),
+    state: PersonSyncState,
+    router: RouterRecordsSchema,
+    lastError: ErrorSchema,
+  }), { description: 'Each institution of the caller\'s scope that registers the person with its own PIC and key' }),
 });
+
+const ApiKeyStatusSchema = Type.Object({
+  configured: Type.Boolean({ description: 'The institution has an ESC Router API key of its own' }),
+  last4: Nullable(Type.String({ description: 'Its last four characters; the key itself is never shown' })),
+  source: Type.Union([literals(['institution', 'deployment'] as const), Type.Null()], {
+    description: 'Which key its sync uses: its own, the deployment\'s (ESC_ROUTER_API_KEY), or none',
+  }),
+});
+
+const InstitutionParams = Type.Object({ code: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' }) }, { additionalProperties: false });
 
 /** The ESC data of a card, shared with the card pages. */
 export const CardEscSchema = Type.Object({
@@ -85,7 +105,15 @@ const EntryParams = Type.Object({ entryId: Type.Integer({ minimum: 1 }) }, { add
  * managers read, within their person types), and the ESC data of a card (its holder or office).
  */
 export async function escSyncRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
-  const { escSync, people, cards } = deps.services;
+  const { escSync, cards, institution } = deps.services;
+  const { db } = deps.database;
+
+  /** The institution of this code if the caller's scope covers it; else the same 404 as an unknown code. */
+  async function institutionInScope(code: string, principal: ReturnType<typeof principalOf>): Promise<{ id: number }> {
+    const found = await institution.byCode(db, code);
+    if (!found || !coversInstitution(principal, found.id)) throw notFound('institution_not_found', 'No such institution');
+    return found;
+  }
   app.addSchema(EntrySchema);
   app.addSchema(ListedEntrySchema);
 
@@ -93,16 +121,16 @@ export async function escSyncRoutes(app: AppInstance, deps: AppDeps): Promise<vo
     config: { access: { roles: ['admin', 'manager'] } },
     schema: {
       tags: ['esc'],
-      summary: 'ESC Router sync: counts of pending, failed and done entries, and the most recent failures',
+      summary: 'ESC Router sync: counts of pending, failed and done entries, and the most recent failures, within the caller\'s institutions and person types',
       response: { 200: StatusSchema, ...errorResponses(401, 403) },
     },
-  }, async (request) => escSync.status(principalOf(request).personTypes));
+  }, async (request) => escSync.status(principalOf(request)));
 
   app.get('/esc/sync/entries', {
     config: { access: { roles: ['admin', 'manager'] } },
     schema: {
       tags: ['esc'],
-      summary: 'Outbox entries, newest first, with their holder and card; a manager limited to some person types gets theirs only (next page: beforeId = nextBeforeId)',
+      summary: 'Outbox entries, newest first, with their holder and card; a caller limited to some institutions or person types gets theirs only (next page: beforeId = nextBeforeId)',
       querystring: Type.Object({
         status: Type.Optional(EntryStatus),
         limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
@@ -118,52 +146,80 @@ export async function escSyncRoutes(app: AppInstance, deps: AppDeps): Promise<vo
     },
   }, async (request) => {
     const { status, limit, beforeId } = request.query;
-    return escSync.entries({ ...(status ? { status } : {}), limit, ...(beforeId ? { beforeId } : {}), personTypes: principalOf(request).personTypes });
+    return escSync.entries({ ...(status ? { status } : {}), limit, ...(beforeId ? { beforeId } : {}), scope: principalOf(request) });
   });
 
   app.get('/persons/:id/esc-sync', {
     config: { access: { roles: ['admin', 'manager'] } },
     schema: {
       tags: ['esc'],
-      summary: 'Where one person stands with the ESC Router: what was sent, what waits, what failed',
+      summary: 'Where one person stands with the ESC Router at each institution of the caller\'s scope: what was sent, what waits, what failed',
       params: IdParams,
       response: { 200: PersonSyncSchema, ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
     const principal = principalOf(request);
-    // Same answer as for a missing person when the manager's limits do not cover this one.
-    const person = await people.get(request.params.id);
-    if (!coversPersonType(principal, person.personType)) throw notFound('person_not_found', 'No such person');
-    return escSync.personSync(person.id);
+    // Same answer as for a missing person when the caller's institutions and person types do not cover this one.
+    if (!(await escSync.personVisible(request.params.id, principal))) throw notFound('person_not_found', 'No such person');
+    return escSync.personSync(request.params.id, principal);
   });
 
   app.post('/esc/sync/replay/:entryId', {
     config: { access: { roles: ['admin'] } },
     schema: {
       tags: ['esc'],
-      summary: 'Put a failed (or waiting) entry back in the queue now',
+      summary: 'Put a failed (or waiting) entry back in the queue now (an entry of an institution outside the caller\'s scope: 404)',
       params: EntryParams,
       response: { 200: Type.Ref('EscSyncEntry'), ...errorResponses(400, 401, 403, 404, 409) },
     },
-  }, async (request) => escSync.replay(request.params.entryId, actorOf(request)));
+  }, async (request) => escSync.replay(request.params.entryId, actorOf(request), principalOf(request)));
 
   app.post('/esc/sync/replay-failed', {
     config: { access: { roles: ['admin'] } },
     schema: {
       tags: ['esc'],
-      summary: 'Put every failed entry back in the queue now',
+      summary: 'Put every failed entry of the caller\'s institutions back in the queue now',
       response: { 200: Type.Object({ count: Type.Integer() }), ...errorResponses(401, 403, 409) },
     },
-  }, async (request) => escSync.replayFailed(actorOf(request)));
+  }, async (request) => escSync.replayFailed(actorOf(request), principalOf(request)));
 
   app.post('/esc/sync/reconcile', {
     config: { access: { roles: ['admin'] } },
     schema: {
       tags: ['esc'],
-      summary: 'Compare campuscard with the ESC Router and fix every difference (a job: follow it at /jobs/{id})',
+      summary: 'Compare campuscard with the ESC Router for the caller\'s institutions, each with its own key, and fix every difference (a job: follow it at /jobs/{id})',
       response: { 202: JobRunSchema, ...errorResponses(401, 403, 409) },
     },
-  }, async (request, reply) => reply.status(202).send(await escSync.startReconcile(actorOf(request))));
+  }, async (request, reply) => reply.status(202).send(await escSync.startReconcile(actorOf(request), principalOf(request))));
+
+  app.get('/institutions/:code/esc-api-key', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags: ['esc', 'institutions'],
+      summary: 'Whether the institution has its own ESC Router API key (never the key, only its last four characters)',
+      params: InstitutionParams,
+      response: { 200: ApiKeyStatusSchema, ...errorResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    const found = await institutionInScope(request.params.code, principalOf(request));
+    return escSync.apiKeyStatus(found.id);
+  });
+
+  app.put('/institutions/:code/esc-api-key', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags: ['esc', 'institutions'],
+      summary: 'Give the institution its own ESC Router API key, stored encrypted (null: use the deployment\'s key again); waiting entries are retried with it',
+      params: InstitutionParams,
+      body: Type.Object({
+        apiKey: Nullable(Type.String({ maxLength: 1024, description: 'The key the router issued for the institution\'s PIC; write-only' })),
+      }, { additionalProperties: false }),
+      response: { 200: ApiKeyStatusSchema, ...errorResponses(400, 401, 403, 404, 409, 422) },
+    },
+  }, async (request) => {
+    const found = await institutionInScope(request.params.code, principalOf(request));
+    return escSync.setApiKey(found.id, request.body.apiKey, actorOf(request));
+  });
 
   app.get('/cards/:id/esc', {
     config: { access: { roles: 'authenticated' } },

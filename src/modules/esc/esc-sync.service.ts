@@ -3,10 +3,11 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import { createEscRouterClient, EscRouterError, type EscRouterClient } from '../../adapters/esc-router/esc-router.client.ts';
-import type { CardView as RouterCardView, PersonView as RouterPersonView } from '../../adapters/esc-router/esc-router.types.ts';
+import type { EscCardType, CardView as RouterCardView, PersonView as RouterPersonView } from '../../adapters/esc-router/esc-router.types.ts';
 import { inTransaction, type ActorContext, type Executor } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
-import { conflict, notFound } from '../../platform/http/problem.ts';
+import { WHOLE_DEPLOYMENT, type AccessScope } from '../../platform/db/scope-filter.ts';
+import { conflict, notFound, unprocessable } from '../../platform/http/problem.ts';
 import type { JobQueue } from '../../platform/jobs/job-queue.ts';
 import type { JobRunView, ProgressReporter } from '../jobs/jobs.service.ts';
 import {
@@ -14,8 +15,9 @@ import {
   ROUTER_VISIBLE_STATES, type BackoffPolicy, type DesiredRouterState, type RouterOperation, type RouterRecord, type SyncPersonFacts,
   type SyncSettings,
 } from './domain/esc-sync-rules.ts';
+import { createEscApiKeyCipher, keyHint } from './esc-api-key.cipher.ts';
 import * as repo from './esc-sync.repository.ts';
-import type { OutboxError, OutboxRow, PersonScope, Settlement } from './esc-sync.repository.ts';
+import { subjectKey, type OutboxError, type OutboxRow, type RecordRow, type Settlement, type Subject } from './esc-sync.repository.ts';
 import type { EscOutboxStatus } from './esc.tables.ts';
 
 /** pg-boss queues of the ESC sync (declared in job-definitions). */
@@ -60,36 +62,38 @@ const DEFAULT_OPTIONS: EscSyncOptions = {
   random: Math.random,
 };
 
+/**
+ * The demo router embedded in `serve` (ESC_ROUTER_SIMULATOR): it plays the router's onboarding,
+ * binding to each institution's PIC the key the sync is about to use.
+ */
+export interface EmbeddedRouterKeys {
+  /** The key to use for the institution of this PIC: `ownKey` (then bound to the PIC), else one issued for the PIC. */
+  keyFor(pic: string, ownKey?: string): string;
+}
+
 /** What the sync needs from the other contexts; wired in the composition root. */
 export interface EscSyncDeps {
   db: Kysely<Database>;
-  config: Pick<Config, 'escRouterUrl' | 'escRouterApiKey' | 'escRouterSimulator'>;
+  config: Pick<Config, 'escRouterUrl' | 'escRouterApiKey' | 'escRouterSimulator' | 'escKeyEncryptionKey' | 'escCardType' | 'escVirtualCardType'>;
   logger: Logger;
   jobs: Pick<JobQueue, 'send'>;
   jobRuns: {
     create(executor: Executor, kind: string, params: Record<string, unknown>, createdBy: string): Promise<JobRunView>;
     reporter(runId: string): ProgressReporter;
   };
-  /** Current data, consent and cards of these persons, by id (`exists: false` once a person is gone). */
-  loadFacts(executor: Executor, personIds: readonly string[]): Promise<Map<string, SyncPersonFacts>>;
-  /** Institution-wide settings; undefined before the institution is set up. */
-  loadSettings(executor: Executor): Promise<SyncSettings | undefined>;
-  /** Persons that may have something at the router (every person, or at least every card holder). */
-  candidates(): AsyncIterable<string>;
-  /**
-   * The persons a manager limited to these person types may see, as a subquery of person ids
-   * (built by the people context) that the outbox queries embed; undefined for no limits.
-   */
-  personIdsInScope(personTypes: readonly string[] | null): PersonScope | undefined;
-  /** Names, eppns and numbered cards of these persons, by id (unknown ids left out): what labels entries. */
-  loadHolders(personIds: readonly string[]): Promise<Map<string, EntryHolderFacts>>;
-  /** Replaces the HTTP client (tests). */
-  client?: EscRouterClient;
+  /** An institution's card office settings (the institution context). */
+  settingsOf(executor: Executor, institutionId: number): Promise<{ escDeleteDisabledCards: boolean }>;
+  /** The embedded demo router, when `serve` runs one. */
+  embeddedRouter?: EmbeddedRouterKeys;
+  /** Makes the HTTP client of one API key (tests may replace it). */
+  createClient?: (apiKey: string) => EscRouterClient;
 }
 
 /** One outbox entry as the API shows it. */
 export interface OutboxEntryView {
   id: number;
+  /** Code of the institution whose view of the person the entry brings to the router. */
+  institution: string;
   personId: string;
   operation: 'sync_person';
   reason: string;
@@ -112,7 +116,7 @@ export interface EntryHolderFacts {
   firstName: string;
   lastName: string;
   eppn: string;
-  cards: ReadonlyArray<{ id: string; escn: string; state: string; createdAt: Date }>;
+  cards: ReadonlyArray<{ id: string; institutionId: number; escn: string; state: string; createdAt: Date }>;
 }
 
 /**
@@ -145,17 +149,34 @@ export interface EscSyncStatusView {
 /** Where one person stands with the router. */
 export type PersonSyncState = 'disabled' | 'in_sync' | 'pending' | 'failed' | 'not_registered';
 
-/** A person's sync, for operators. */
+/** What one institution sent about a person. */
+export interface RouterRecordsView {
+  person: { esi: string; confirmed: boolean; confirmedAt: string | null } | null;
+  cards: Array<{ escn: string; status: string | null; confirmed: boolean; confirmedAt: string | null }>;
+}
+
+/** A person's sync, for operators: overall, and per institution of the caller's scope. */
 export interface PersonSyncView {
   enabled: boolean;
   personId: string;
+  /** The worst state over the institutions (failed, pending, in sync, not registered). */
   state: PersonSyncState;
-  router: {
-    person: { esi: string; confirmed: boolean; confirmedAt: string | null } | null;
-    cards: Array<{ escn: string; status: string | null; confirmed: boolean; confirmedAt: string | null }>;
-  };
+  /** What was sent: the person record of the first institution, the cards of all. */
+  router: RouterRecordsView;
   lastError: OutboxEntryView['lastError'];
   entries: OutboxEntryView[];
+  /** Each institution's view of the person, registered with its own PIC and key. */
+  institutions: Array<{ institution: string; state: PersonSyncState; router: RouterRecordsView; lastError: OutboxEntryView['lastError'] }>;
+}
+
+/** Whether an institution has its own ESC Router API key (never the key itself). */
+export interface EscApiKeyStatus {
+  /** The institution has a key of its own. */
+  configured: boolean;
+  /** Its last four characters, to recognise it. */
+  last4: string | null;
+  /** Which key its sync uses: its own, the deployment's (ESC_ROUTER_API_KEY), or none. */
+  source: 'institution' | 'deployment' | null;
 }
 
 /** A card's ESC data, for the card pages. */
@@ -173,9 +194,11 @@ export interface CardEscView {
   };
 }
 
-/** What one delivery did for one person. */
+/** What one delivery did for one person (at one institution, or at each with something pending). */
 export interface DeliveryOutcome {
   personId: string;
+  /** The institution delivered; absent when the outcome sums up several. */
+  institutionId?: number;
   outcome: 'done' | 'retry' | 'failed' | 'busy' | 'idle' | 'lost';
   operations: string[];
   error?: OutboxError;
@@ -226,6 +249,7 @@ function iso(date: Date | null): string | null {
 function entryView(row: OutboxRow): OutboxEntryView {
   return {
     id: row.id,
+    institution: row.institution,
     personId: row.personId,
     operation: row.operation,
     reason: row.reason,
@@ -251,7 +275,8 @@ function entryView(row: OutboxRow): OutboxEntryView {
 function cardOfEntry(row: OutboxRow, holder: EntryHolderFacts | undefined): ListedEntryView['card'] {
   const { cardId, escn } = row.target;
   if (cardId && escn) return { id: cardId, escn };
-  const cards = holder?.cards ?? [];
+  // The entry's institution registers the cards it issued only.
+  const cards = (holder?.cards ?? []).filter((card) => card.institutionId === row.institutionId);
   const chosen = cards.find((card) => card.state === 'ENABLED')
     ?? cards.reduce<EntryHolderFacts['cards'][number] | undefined>((newest, card) => (!newest || card.createdAt > newest.createdAt ? card : newest), undefined);
   return chosen ? { id: chosen.id, escn: chosen.escn } : null;
@@ -300,30 +325,83 @@ function sleep(ms: number): Promise<void> {
  * attempts and the last error); refusals (4xx) mark the entries failed with the router's code and
  * message until the data changes or an operator replays them.
  */
-export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSyncOptions> = {}) {
-  const { db, logger } = deps;
-  const options: EscSyncOptions = { ...DEFAULT_OPTIONS, ...overrides };
-  const enabled = Boolean(deps.client ?? (deps.config.escRouterUrl && deps.config.escRouterApiKey));
-  const client: EscRouterClient | undefined = deps.client ?? (enabled
-    ? createEscRouterClient({ baseUrl: deps.config.escRouterUrl as string, apiKey: deps.config.escRouterApiKey as string, timeoutMs: options.timeoutMs })
-    : undefined);
-  // One entry per person and transaction is enough (enabling a card disables the previous one:
-  // two moves, one person); later changes in the same transaction are covered by state-based delivery.
-  const writtenIn = new WeakMap<object, Set<string>>();
+/** An institution ready to sync: its settings and the client bound to its key. */
+interface SyncInstitution {
+  settings: SyncSettings;
+  router: EscRouterClient;
+}
 
-  async function writeEntry(executor: Executor, personId: string, reason: string, target: Record<string, string>): Promise<void> {
-    if (!enabled) return;
-    if (executor.isTransaction) {
-      let seen = writtenIn.get(executor);
-      if (seen?.has(personId)) return;
-      if (!seen) {
-        seen = new Set();
-        writtenIn.set(executor, seen);
-      }
-      seen.add(personId);
+/** Per pass: what each institution resolved to, read once (settings do not change between two persons). */
+type InstitutionCache = Map<number, Promise<SyncInstitution | LocalRetry>>;
+
+/** The API keys the sync accepts: printable ASCII without spaces, as the router issues them. */
+const API_KEY_PATTERN = /^[\x21-\x7e]{8,512}$/;
+
+/**
+ * ESC Router synchronisation through a transactional outbox, per institution.
+ *
+ * Each institution registers its own view of a person (identity, its enrolment's level, the cards
+ * it issued) with its own PIC and its own API key (or the deployment's); the router keeps one
+ * institution's records apart from another's. An entry is about a SUBJECT, "institution I's view
+ * of person P"; leases and router records are kept per subject too.
+ *
+ * Writing: the subscribed change listeners append entries in the transaction of the change, so
+ * they exist exactly when the change commits: a card move for the card's issuing institution, a
+ * person or consent change for every institution the person is enrolled at or that sent something
+ * about them. Nothing is written while the sync is off (no ESC_ROUTER_URL): turning it on later is
+ * followed by a reconcile, which registers everybody, rather than by replaying a backlog.
+ *
+ * Delivering: state-based. A worker takes a lease on each subject of a batch, computes what the
+ * router should hold from campuscard's CURRENT data, and makes only the calls that take the
+ * router there (`esc_router_records` remembers what was sent), person first, then cards, with the
+ * institution's key. Order-safe and idempotent: a duplicate entry or a second delivery makes no
+ * call. Retryable failures (5xx, timeouts, connection errors) are retried with exponential backoff
+ * and jitter, forever (an operator sees them as pending with attempts and the last error);
+ * refusals (4xx) mark the entries failed with the router's code and message until the data
+ * changes or an operator replays them. An institution without a PIC or a usable key waits
+ * (`institution_not_configured`, `esc_api_key_unreadable`) without holding the others back.
+ */
+export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSyncOptions> = {}) {
+  const { db, logger, config } = deps;
+  const options: EscSyncOptions = { ...DEFAULT_OPTIONS, ...overrides };
+  const enabled = Boolean(config.escRouterUrl && config.escRouterApiKey);
+  const cipher = config.escKeyEncryptionKey ? createEscApiKeyCipher(config.escKeyEncryptionKey) : undefined;
+  const clients = new Map<string, EscRouterClient>();
+  const createClient = deps.createClient
+    ?? ((apiKey: string) => createEscRouterClient({ baseUrl: config.escRouterUrl as string, apiKey, timeoutMs: options.timeoutMs }));
+  // Subjects written per transaction: one entry per subject is enough (enabling a card disables
+  // the previous one: two moves, one subject); later changes in the same transaction are covered
+  // by state-based delivery. `everyInstitution` holds persons written for all their institutions.
+  const writtenIn = new WeakMap<object, { subjects: Subject[]; everyInstitution: Set<string> }>();
+
+  function clientFor(apiKey: string): EscRouterClient {
+    let client = clients.get(apiKey);
+    if (!client) {
+      client = createClient(apiKey);
+      clients.set(apiKey, client);
     }
-    await repo.insertEntries(executor, [{ personId, reason, target }]);
-    await kick(executor, personId);
+    return client;
+  }
+
+  function written(executor: Executor): { subjects: Subject[]; everyInstitution: Set<string> } | undefined {
+    if (!executor.isTransaction) return undefined;
+    let seen = writtenIn.get(executor);
+    if (!seen) {
+      seen = { subjects: [], everyInstitution: new Set() };
+      writtenIn.set(executor, seen);
+    }
+    return seen;
+  }
+
+  /** Entries about this person for every institution concerned, and a worker woken once the transaction commits. */
+  async function writePersonEntries(executor: Executor, personId: string, reason: string): Promise<void> {
+    if (!enabled) return;
+    const seen = written(executor);
+    if (seen?.everyInstitution.has(personId)) return;
+    const subjects = await repo.insertEntriesForPersons(executor, [personId], reason, seen?.subjects ?? []);
+    seen?.subjects.push(...subjects);
+    seen?.everyInstitution.add(personId);
+    if (subjects.length > 0) await kick(executor, personId);
   }
 
   /** Wakes a worker for this person once the transaction commits (deduplicated while queued). */
@@ -334,9 +412,93 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     });
   }
 
-  function settingsOrThrow(settings: SyncSettings | undefined): SyncSettings {
-    if (!settings) throw new LocalRetry('institution_not_configured', 'The institution (PIC) is not configured yet');
-    return settings;
+  async function sweepSoon(executor: Executor): Promise<void> {
+    await deps.jobs.send(ESC_QUEUES.sweep, {}, { singletonKey: 'sweep', ...(executor.isTransaction ? { trx: executor as Transaction<Database> } : {}) });
+  }
+
+  /** The institution's own key, decrypted: undefined when it has none; a LocalRetry when it cannot be read. */
+  function ownKey(row: repo.SyncInstitutionRow): string | undefined | LocalRetry {
+    if (row.escApiKeyEncrypted === null) return undefined;
+    const key = cipher?.decrypt(row.id, row.escApiKeyEncrypted);
+    return key ?? new LocalRetry('esc_api_key_unreadable',
+      `The ESC Router API key of institution ${row.code} cannot be decrypted (ESC_KEY_ENCRYPTION_KEY missing or changed); set it again`);
+  }
+
+  /** Reads what an institution syncs with: its PIC, settings and key, or why it cannot yet. */
+  async function resolveInstitution(executor: Executor, institutionId: number): Promise<SyncInstitution | LocalRetry> {
+    const [row] = await repo.findSyncInstitutions(executor, [institutionId]);
+    if (!row || row.kind !== 'institution' || row.pic === null) {
+      return new LocalRetry('institution_not_configured', `The institution${row ? ` ${row.code}` : ''} (PIC) is not configured yet`);
+    }
+    const own = ownKey(row);
+    if (own instanceof LocalRetry) return own;
+    const apiKey = deps.embeddedRouter ? deps.embeddedRouter.keyFor(row.pic, own) : own ?? config.escRouterApiKey;
+    if (apiKey === undefined) return new LocalRetry('esc_api_key_missing', `The institution ${row.code} has no ESC Router API key`);
+    const settings = await deps.settingsOf(executor, institutionId);
+    return {
+      settings: {
+        pic: row.pic,
+        deleteDisabledCards: settings.escDeleteDisabledCards,
+        cardType: config.escCardType as EscCardType,
+        virtualCardType: config.escVirtualCardType as EscCardType,
+      },
+      router: clientFor(apiKey),
+    };
+  }
+
+  function institutionOf(cache: InstitutionCache, institutionId: number): Promise<SyncInstitution | LocalRetry> {
+    let found = cache.get(institutionId);
+    if (!found) {
+      found = resolveInstitution(db, institutionId);
+      cache.set(institutionId, found);
+    }
+    return found;
+  }
+
+  async function institutionOrThrow(cache: InstitutionCache, institutionId: number): Promise<SyncInstitution> {
+    const found = await institutionOf(cache, institutionId);
+    if (found instanceof LocalRetry) throw found;
+    return found;
+  }
+
+  /** Current data, consent and cards of these subjects, by key (`exists: false` once a person or their enrolment is gone). */
+  async function loadFacts(subjects: readonly Subject[]): Promise<Map<string, SyncPersonFacts>> {
+    const [persons, cards] = await Promise.all([repo.findSubjectFacts(db, subjects), repo.findSubjectCards(db, subjects)]);
+    const facts = new Map<string, SyncPersonFacts>();
+    for (const subject of subjects) {
+      // A person that is gone keeps an entry: whatever was sent about them must be deleted.
+      facts.set(subjectKey(subject), {
+        personId: subject.personId, exists: false, esi: null, firstName: '', lastName: '', email: null, academicLevel: null,
+        rightsEnd: null, escConsent: false, cards: [],
+      });
+    }
+    for (const person of persons) {
+      facts.set(subjectKey(person), {
+        personId: person.personId,
+        // Not enrolled any more: this institution takes back what it sent.
+        exists: person.enrolled,
+        esi: person.esi,
+        firstName: person.firstName,
+        lastName: person.lastName,
+        email: person.email,
+        academicLevel: person.academicLevel,
+        rightsEnd: person.rightsEnd,
+        escConsent: person.consentGranted,
+        cards: [],
+      });
+    }
+    for (const card of cards) {
+      facts.get(subjectKey(card))?.cards.push({
+        cardId: card.id,
+        escn: card.escn,
+        state: card.state,
+        kind: card.cardKind,
+        expiresAt: card.expiresAt,
+        // The first enabling is the issue date; later re-enablings must not move it.
+        issuedAt: (card.firstEnabledAt ?? card.createdAt).toISOString().slice(0, 10),
+      });
+    }
+    return facts;
   }
 
   /** The bookkeeping a successful router call leaves: a confirmed body, or a record gone. */
@@ -367,7 +529,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
   }
 
   interface Lease {
-    personId: string;
+    subject: Subject;
     owner: string;
     startedAt: number;
     signal: AbortSignal | undefined;
@@ -380,19 +542,23 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     if (performance.now() - lease.startedAt + options.timeoutMs + margin > options.leaseMs) throw new LeaseRunningOutError();
   }
 
-  type Failure = { error: OutboxError; retryable: boolean; retryAfterMs?: number | undefined };
+  /** Why a delivery did not succeed; `routerDown` when the router itself failed (what the circuit breaker counts). */
+  type Failure = { error: OutboxError; retryable: boolean; retryAfterMs?: number | undefined; routerDown?: boolean };
 
-  /** A claimed person, ready to be delivered: the calls to make, or why none can be made. */
+  /** A claimed subject, ready to be delivered: the calls to make, or why none can be made. */
   interface Prepared {
-    personId: string;
+    subject: Subject;
     claim: repo.Claim;
     operations: RouterOperation[];
-    /** Reported after the calls (a card without expiry), or instead of them (no ESI). */
+    router: EscRouterClient | undefined;
+    /** Reported after the calls (a card without expiry), or instead of them (no ESI, no PIC). */
     failure?: Failure;
   }
 
   function classify(error: unknown): Failure {
-    if (error instanceof EscRouterError) return { error: routerError(error), retryable: error.kind === 'retryable', retryAfterMs: error.retryAfterMs };
+    if (error instanceof EscRouterError) {
+      return { error: routerError(error), retryable: error.kind === 'retryable', retryAfterMs: error.retryAfterMs, routerDown: error.kind === 'retryable' };
+    }
     if (error instanceof LeaseRunningOutError) {
       return { error: { code: 'lease_expiring', message: 'The delivery took too long and will continue later', routerStatus: null }, retryable: true };
     }
@@ -402,45 +568,51 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
   }
 
   /**
-   * Reads the current facts of the claimed persons (one batch, a few queries whatever its size),
+   * Reads the current facts of the claimed subjects (one batch, a few queries whatever its size),
    * plans their calls, and marks every record an upsert may create, at once, before any call: a
    * crash or a timeout after the router applied it can then never make us forget it.
    */
-  async function prepare(claims: Map<string, repo.Claim>, passSettings: SyncSettings | undefined): Promise<Prepared[]> {
-    const personIds = [...claims.keys()];
-    let settings: SyncSettings;
+  async function prepare(claims: ReadonlyArray<{ subject: Subject; claim: repo.Claim }>, cache: InstitutionCache): Promise<Prepared[]> {
     let facts: Map<string, SyncPersonFacts>;
     try {
-      settings = settingsOrThrow(passSettings ?? await deps.loadSettings(db));
-      facts = await deps.loadFacts(db, personIds);
+      facts = await loadFacts(claims.map((c) => c.subject));
     } catch (error) {
       const failure = classify(error);
-      return personIds.map((personId) => ({ personId, claim: claims.get(personId) as repo.Claim, operations: [], failure }));
+      return claims.map(({ subject, claim }) => ({ subject, claim, operations: [], router: undefined, failure }));
     }
-    const prepared = personIds.map((personId): Prepared => {
-      const claim = claims.get(personId) as repo.Claim;
-      const desired = desiredRouterState(facts.get(personId) as SyncPersonFacts, settings);
+    const prepared = await Promise.all(claims.map(async ({ subject, claim }): Promise<Prepared> => {
+      let institution: SyncInstitution;
+      try {
+        institution = await institutionOrThrow(cache, subject.institutionId);
+      } catch (error) {
+        return { subject, claim, operations: [], router: undefined, failure: classify(error) };
+      }
+      const desired = desiredRouterState(facts.get(subjectKey(subject)) as SyncPersonFacts, institution.settings);
       const blocking = desired.problems.find((problem) => problem.code !== 'missing_expiry');
       // Without an ESI nothing can be registered; what is at the router stays until the data is fixed.
-      if (blocking) return { personId, claim, operations: [], failure: { error: { code: blocking.code, message: blocking.message, routerStatus: null }, retryable: false } };
+      if (blocking) {
+        return { subject, claim, operations: [], router: institution.router, failure: { error: { code: blocking.code, message: blocking.message, routerStatus: null }, retryable: false } };
+      }
       const problem = desired.problems[0];
       return {
-        personId, claim, operations: planRouterOperations(desired, claim.records),
+        subject, claim, operations: planRouterOperations(desired, claim.records), router: institution.router,
         ...(problem ? { failure: { error: { code: problem.code, message: problem.message, routerStatus: null }, retryable: false } } : {}),
       };
-    });
-    await repo.markUncertain(db, prepared.flatMap((p) => uncertainOf(p.operations).map((item) => ({ personId: p.personId, ...item }))));
+    }));
+    await repo.markUncertain(db, prepared.flatMap((p) => uncertainOf(p.operations).map((item) => ({ ...p.subject, ...item }))));
     return prepared;
   }
 
-  /** Makes a prepared person's calls, under the lease, and settles their entries. */
-  async function execute(lease: Lease, prepared: Prepared, router: EscRouterClient): Promise<DeliveryOutcome & { moreDue: boolean }> {
-    const { personId, claim } = prepared;
+  type Executed = DeliveryOutcome & { moreDue: boolean; routerDown: boolean };
+
+  /** Makes a prepared subject's calls, under the lease, and settles its entries. */
+  async function execute(lease: Lease, prepared: Prepared): Promise<Executed> {
+    const { subject, claim, router } = prepared;
     const applied: string[] = [];
     const changes: Change[] = [];
     let failure: Failure | undefined;
-    if (prepared.failure && (prepared.failure.retryable || prepared.operations.length === 0)) {
-      // Nothing to call: the facts could not be read (retry), or the person has no ESI (failed).
+    if (!router || (prepared.failure && (prepared.failure.retryable || prepared.operations.length === 0))) {
+      // Nothing to call: the facts or the institution could not be read (retry), or the person has no ESI (failed).
       failure = prepared.failure;
     } else {
       try {
@@ -456,7 +628,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       }
     }
     const settlement: Settlement = {
-      personId,
+      ...subject,
       owner: lease.owner,
       ids: claim.ids,
       status: 'done',
@@ -475,93 +647,111 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     if (failure) settlement.error = failure.error;
     const { held, moreDue } = await repo.settle(db, settlement);
     const outcome: DeliveryOutcome['outcome'] = !held ? 'lost' : settlement.status === 'done' ? 'done' : settlement.status === 'pending' ? 'retry' : 'failed';
-    return { personId, outcome, operations: applied, ...(failure ? { error: failure.error } : {}), moreDue };
+    return {
+      personId: subject.personId, institutionId: subject.institutionId, outcome, operations: applied,
+      ...(failure ? { error: failure.error } : {}), moreDue, routerDown: failure?.routerDown === true,
+    };
   }
 
   /**
-   * Goes on with one person under `owner`'s lease: claims (or renews) it, delivers, and again
-   * while new entries arrived meanwhile. 'busy' when another worker holds the person. `first` is
+   * Goes on with one subject under `owner`'s lease: claims (or renews) it, delivers, and again
+   * while new entries arrived meanwhile. 'busy' when another worker holds the subject. `first` is
    * a delivery already made under this lease (a batch's), whose settlement kept the lease.
    */
-  async function continuePerson(personId: string, owner: string, router: EscRouterClient, signal: AbortSignal | undefined,
-    settings: SyncSettings | undefined, first?: DeliveryOutcome): Promise<DeliveryOutcome> {
+  async function continueSubject(subject: Subject, owner: string, signal: AbortSignal | undefined, cache: InstitutionCache,
+    first?: Executed): Promise<Executed> {
     const operations = [...(first?.operations ?? [])];
     let delivered = first !== undefined;
+    const base = { personId: subject.personId, institutionId: subject.institutionId, moreDue: false, routerDown: false };
     for (;;) {
       if (signal?.aborted) throw new DeliveryAbortedError();
-      const claim = (await repo.claim(db, [personId], owner, options.leaseMs)).get(personId);
-      if (!claim) return { personId, outcome: 'busy', operations };
+      const claim = (await repo.claim(db, [subject], owner, options.leaseMs)).get(subjectKey(subject));
+      if (!claim) return { ...base, outcome: 'busy', operations };
       if (claim.ids.length === 0) {
-        await repo.releaseLeases(db, [personId], owner);
-        return { personId, outcome: delivered ? 'done' : 'idle', operations };
+        await repo.releaseLeases(db, [subject], owner);
+        return { ...base, outcome: delivered ? 'done' : 'idle', operations };
       }
-      const [prepared] = await prepare(new Map([[personId, claim]]), settings);
-      const { moreDue, ...outcome } = await execute({ personId, owner, startedAt: performance.now(), signal }, prepared as Prepared, router);
+      const [prepared] = await prepare([{ subject, claim }], cache);
+      const outcome = await execute({ subject, owner, startedAt: performance.now(), signal }, prepared as Prepared);
       operations.push(...outcome.operations);
       delivered = true;
-      if (outcome.outcome !== 'done' || !moreDue) return { ...outcome, operations };
+      if (outcome.outcome !== 'done' || !outcome.moreDue) return { ...outcome, operations };
     }
   }
 
   /**
-   * Delivers everything pending for one person now (a fresh change, or an operator's replay),
-   * going on with the same lease while new entries arrive meanwhile. 'busy' when another worker
-   * holds the person. An abort leaves the lease to run out, as a killed process would.
+   * Delivers everything pending for one person now (a fresh change, or an operator's replay), at
+   * each institution with something pending for them, going on with the same lease while new
+   * entries arrive meanwhile. 'busy' when another worker holds one of them (the job is retried);
+   * otherwise the least happy outcome. An abort leaves the leases to run out, as a killed process would.
    */
   async function deliverPerson(personId: string, signal?: AbortSignal): Promise<DeliveryOutcome> {
-    if (!client) return { personId, outcome: 'idle', operations: [] };
-    return continuePerson(personId, randomUUID(), client, signal, undefined);
+    if (!enabled) return { personId, outcome: 'idle', operations: [] };
+    const institutions = await repo.pendingInstitutionsOf(db, personId);
+    const cache: InstitutionCache = new Map();
+    const outcomes: DeliveryOutcome[] = [];
+    for (const institutionId of institutions) {
+      const { moreDue: _more, routerDown: _down, ...outcome } = await continueSubject({ institutionId, personId }, randomUUID(), signal, cache);
+      outcomes.push(outcome);
+    }
+    if (outcomes.length === 1) return outcomes[0] as DeliveryOutcome;
+    const rank: Array<DeliveryOutcome['outcome']> = ['busy', 'lost', 'failed', 'retry', 'done', 'idle'];
+    const worst = outcomes.reduce<DeliveryOutcome['outcome']>((acc, o) => (rank.indexOf(o.outcome) < rank.indexOf(acc) ? o.outcome : acc), 'idle');
+    const error = outcomes.find((o) => o.outcome === worst && o.error)?.error;
+    return { personId, outcome: worst, operations: outcomes.flatMap((o) => o.operations), ...(error ? { error } : {}) };
   }
 
-  /** Runs `work` under the person's lease (reconcile); 'busy' when another worker holds it. */
-  async function withLease<T>(personId: string, work: (lease: Lease) => Promise<T>): Promise<T | 'busy'> {
+  /** Runs `work` under the subject's lease (reconcile); 'busy' when another worker holds it. */
+  async function withLease<T>(subject: Subject, work: (lease: Lease) => Promise<T>): Promise<T | 'busy'> {
     const owner = randomUUID();
-    if (!(await repo.claim(db, [personId], owner, options.leaseMs)).has(personId)) return 'busy';
+    if (!(await repo.claim(db, [subject], owner, options.leaseMs)).has(subjectKey(subject))) return 'busy';
     try {
-      return await work({ personId, owner, startedAt: performance.now(), signal: undefined });
+      return await work({ subject, owner, startedAt: performance.now(), signal: undefined });
     } finally {
-      await repo.releaseLeases(db, [personId], owner);
+      await repo.releaseLeases(db, [subject], owner);
     }
   }
 
   /** Writes the bookkeeping of one call right away (reconcile, which is not settled as a whole). */
-  async function record(personId: string, change: Change): Promise<void> {
+  async function record(subject: Subject, change: Change): Promise<void> {
     if ('confirm' in change) {
       const { kind, identifier, hash, routerStatus } = change.confirm;
-      await repo.markConfirmed(db, personId, kind, identifier, hash, routerStatus);
+      await repo.markConfirmed(db, subject, kind, identifier, hash, routerStatus);
     } else {
-      await repo.deleteRecord(db, personId, change.forget.kind, change.forget.identifier);
+      await repo.deleteRecord(db, subject, change.forget.kind, change.forget.identifier);
     }
   }
 
   /** One reconcile call with its bookkeeping before and after. */
-  async function reconcileCall(personId: string, operation: RouterOperation, router: EscRouterClient): Promise<void> {
-    await repo.markUncertain(db, uncertainOf([operation]).map((item) => ({ personId, ...item })));
-    await record(personId, await call(operation, router));
+  async function reconcileCall(subject: Subject, operation: RouterOperation, router: EscRouterClient): Promise<void> {
+    await repo.markUncertain(db, uncertainOf([operation]).map((item) => ({ ...subject, ...item })));
+    await record(subject, await call(operation, router));
   }
 
   /**
-   * Delivers every due entry, oldest first, in batches: a batch of persons is claimed, read and
-   * marked in a few statements, then delivered `concurrency` persons at a time, each settled on
+   * Delivers every due entry, oldest first, in batches: a batch of subjects is claimed, read and
+   * marked in a few statements, then delivered `concurrency` subjects at a time, each settled on
    * its own. Stops when none is due, the time budget is spent, the circuit breaker trips (the
-   * router looks down: do not hammer it) or `signal` aborts. Safe to run in several processes at
-   * once: each person is delivered under a lease.
+   * router looks down: do not hammer it; an institution waiting for its PIC does not count) or
+   * `signal` aborts. Safe to run in several processes at once: each subject is delivered under a lease.
    */
   async function deliverPending(run: { budgetMs?: number; maxPersons?: number; signal?: AbortSignal } = {}): Promise<DeliveryReport> {
     const report: DeliveryReport = { enabled, persons: 0, done: 0, retry: 0, failed: 0, busy: 0, stoppedEarly: false };
-    if (!client) return report;
+    if (!enabled) return report;
     const deadline = performance.now() + (run.budgetMs ?? Number.POSITIVE_INFINITY);
     const maxPersons = run.maxPersons ?? Number.POSITIVE_INFINITY;
-    const skipped = new Set<string>();
+    const skipped = new Map<string, Subject>();
     let consecutiveRetries = 0;
     let stop = false;
-    // Read once per pass: the institution's settings do not change between two persons.
-    const settings = await deps.loadSettings(db);
-    const count = (outcome: DeliveryOutcome): void => {
+    const cache: InstitutionCache = new Map();
+    const count = (outcome: Executed): void => {
       report.persons += 1;
-      if (outcome.outcome === 'retry') consecutiveRetries += 1;
+      if (outcome.outcome === 'retry' && outcome.routerDown) consecutiveRetries += 1;
       else if (outcome.outcome === 'done' || outcome.outcome === 'failed') consecutiveRetries = 0;
-      if (outcome.outcome === 'busy' || outcome.outcome === 'lost' || outcome.outcome === 'idle') skipped.add(outcome.personId);
+      if (outcome.outcome === 'busy' || outcome.outcome === 'lost' || outcome.outcome === 'idle') {
+        const subject = { institutionId: outcome.institutionId as number, personId: outcome.personId };
+        skipped.set(subjectKey(subject), subject);
+      }
       if (outcome.outcome === 'done') report.done += 1;
       else if (outcome.outcome === 'retry') report.retry += 1;
       else if (outcome.outcome === 'failed') report.failed += 1;
@@ -569,18 +759,24 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     };
     while (!stop) {
       if (run.signal?.aborted) throw new DeliveryAbortedError();
-      const due = await repo.findDuePersons(db, Math.min(options.concurrency * 8, Math.max(1, maxPersons - report.persons)), [...skipped]);
+      const due = await repo.findDueSubjects(db, Math.min(options.concurrency * 8, Math.max(1, maxPersons - report.persons)), [...skipped.values()]);
       if (due.length === 0) break;
       const owner = randomUUID();
       const claims = await repo.claim(db, due, owner, options.leaseMs);
       const startedAt = performance.now();
-      for (const personId of due) if (!claims.has(personId)) count({ personId, outcome: 'busy', operations: [] });
-      const idle = [...claims].filter(([, claim]) => claim.ids.length === 0).map(([personId]) => personId);
+      for (const subject of due) {
+        if (!claims.has(subjectKey(subject))) count({ ...subject, outcome: 'busy', operations: [], moreDue: false, routerDown: false });
+      }
+      const claimed = due.flatMap((subject) => {
+        const claim = claims.get(subjectKey(subject));
+        return claim ? [{ subject, claim }] : [];
+      });
+      const idle = claimed.filter(({ claim }) => claim.ids.length === 0).map(({ subject }) => subject);
       await repo.releaseLeases(db, idle, owner);
-      for (const personId of idle) claims.delete(personId);
-      for (const personId of idle) skipped.add(personId);
-      const prepared = claims.size > 0 ? await prepare(claims, settings) : [];
-      const unstarted = new Set(prepared.map((p) => p.personId));
+      for (const subject of idle) skipped.set(subjectKey(subject), subject);
+      const busy = claimed.filter(({ claim }) => claim.ids.length > 0);
+      const prepared = busy.length > 0 ? await prepare(busy, cache) : [];
+      const unstarted = new Map(prepared.map((p) => [subjectKey(p.subject), p.subject]));
       let next = 0;
       const worker = async (): Promise<void> => {
         while (!stop && next < prepared.length) {
@@ -590,20 +786,20 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
             report.stoppedEarly = true;
             return;
           }
-          const person = prepared[next++] as Prepared;
-          unstarted.delete(person.personId);
-          const lease: Lease = { personId: person.personId, owner, startedAt, signal: run.signal };
-          const { moreDue, ...first } = await execute(lease, person, client);
-          count(first.outcome === 'done' && moreDue ? await continuePerson(person.personId, owner, client, run.signal, settings, first) : first);
+          const item = prepared[next++] as Prepared;
+          unstarted.delete(subjectKey(item.subject));
+          const lease: Lease = { subject: item.subject, owner, startedAt, signal: run.signal };
+          const first = await execute(lease, item);
+          count(first.outcome === 'done' && first.moreDue ? await continueSubject(item.subject, owner, run.signal, cache, first) : first);
         }
       };
       // Settled, not raced: after an abort, no delivery of this pass is still running when we return.
       const settled = await Promise.allSettled(Array.from({ length: Math.min(options.concurrency, Math.max(1, prepared.length)) }, worker));
       const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       // An abort leaves the leases to run out, as a killed process would; a pass that merely
-      // stopped early gives back the persons it claimed but did not start.
+      // stopped early gives back the subjects it claimed but did not start.
       if (rejected) throw rejected.reason;
-      await repo.releaseLeases(db, [...unstarted], owner);
+      await repo.releaseLeases(db, [...unstarted.values()], owner);
     }
     if (report.persons > 0) {
       logger.info({ persons: report.persons, done: report.done, retry: report.retry, failed: report.failed, busy: report.busy }, 'esc sync pass');
@@ -611,26 +807,26 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     return report;
   }
 
-  /** Compares one person at the router with campuscard and fixes every difference, under the lease. */
-  async function reconcilePerson(personId: string, router: EscRouterClient, report: ReconcileReport): Promise<void> {
+  /** Compares one subject at the router with campuscard and fixes every difference, under the lease. */
+  async function reconcileSubject(subject: Subject, report: ReconcileReport, cache: InstitutionCache): Promise<void> {
     let outcome: 'busy' | 'done' = 'busy';
     for (let attempt = 0; attempt < 20 && outcome === 'busy'; attempt += 1) {
       if (attempt > 0) await sleep(250);
-      outcome = await withLease(personId, async (lease) => {
-        const settings = settingsOrThrow(await deps.loadSettings(db));
-        const facts = (await deps.loadFacts(db, [personId])).get(personId) as SyncPersonFacts;
-        const records: RouterRecord[] = await repo.findRecords(db, personId);
+      outcome = await withLease(subject, async (lease) => {
+        const facts = (await loadFacts([subject])).get(subjectKey(subject)) as SyncPersonFacts;
+        const records: RouterRecord[] = await repo.findRecordsOfPerson(db, subject.personId, WHOLE_DEPLOYMENT, subject.institutionId);
         // Persons who never consented and of whom nothing was sent are not even looked up:
         // a GET would disclose their identifiers to the router.
         if (!facts.escConsent && records.length === 0) {
           report.skipped += 1;
           return 'done' as const;
         }
-        const desired = desiredRouterState(facts, settings);
+        const institution = await institutionOrThrow(cache, subject.institutionId);
+        const desired = desiredRouterState(facts, institution.settings);
         const blocking = desired.problems.find((problem) => problem.code !== 'missing_expiry');
         if (blocking) throw new LocalFailure(blocking.code, blocking.message);
         report.checked += 1;
-        const fixed = await reconcileWith(lease, desired, facts, records, router, report);
+        const fixed = await reconcileWith(lease, desired, facts, records, institution.router, report);
         if (fixed) report.fixedPersons += 1;
         else report.inSync += 1;
         return 'done' as const;
@@ -641,7 +837,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
 
   async function reconcileWith(lease: Lease, desired: DesiredRouterState, facts: SyncPersonFacts, records: RouterRecord[],
     router: EscRouterClient, report: ReconcileReport): Promise<boolean> {
-    const { personId } = lease;
+    const { subject } = lease;
     const lower = (value: string) => value.toLowerCase();
     const wantedCards = new Map(desired.cards.map((card) => [card.key, card]));
     const cardNumbers = new Set<string>([
@@ -667,11 +863,11 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       if (wantedCards.has(escn)) continue;
       if (view) {
         checkpoint(lease);
-        await reconcileCall(personId, { op: 'deleteCard', escn }, router);
+        await reconcileCall(subject, { op: 'deleteCard', escn }, router);
         report.operations.deleteCard += 1;
         fixed = true;
       } else {
-        await repo.deleteRecord(db, personId, 'card', escn);
+        await repo.deleteRecord(db, subject, 'card', escn);
       }
     }
     const person = desired.person;
@@ -679,57 +875,75 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       const view = atRouterPersons.get(person.key);
       if (!view || !personMatches(view, person.body)) {
         checkpoint(lease);
-        await reconcileCall(personId, { op: 'upsertPerson', key: person.key, hash: person.hash, body: person.body }, router);
+        await reconcileCall(subject, { op: 'upsertPerson', key: person.key, hash: person.hash, body: person.body }, router);
         report.operations.upsertPerson += 1;
         fixed = true;
       } else {
-        await repo.markConfirmed(db, personId, 'person', person.body.identifier, person.hash, null);
+        await repo.markConfirmed(db, subject, 'person', person.body.identifier, person.hash, null);
       }
     }
     for (const card of desired.cards) {
       const view = atRouterCards.get(card.key);
       if (!view || !cardMatches(view, card.body)) {
         checkpoint(lease);
-        await reconcileCall(personId, { op: 'upsertCard', key: card.key, hash: card.hash, body: card.body }, router);
+        await reconcileCall(subject, { op: 'upsertCard', key: card.key, hash: card.hash, body: card.body }, router);
         report.operations.upsertCard += 1;
         fixed = true;
       } else {
-        await repo.markConfirmed(db, personId, 'card', card.key, card.hash, card.body.cardStatusType);
+        await repo.markConfirmed(db, subject, 'card', card.key, card.hash, card.body.cardStatusType);
       }
     }
     for (const [key, esi] of personIds) {
       if (key === person?.key) continue;
       if (atRouterPersons.get(key)) {
         checkpoint(lease);
-        await reconcileCall(personId, { op: 'deletePerson', esi }, router);
+        await reconcileCall(subject, { op: 'deletePerson', esi }, router);
         report.operations.deletePerson += 1;
         fixed = true;
       } else {
-        await repo.deleteRecord(db, personId, 'person', esi);
+        await repo.deleteRecord(db, subject, 'person', esi);
       }
     }
     return fixed;
   }
 
-  /** Every person the reconcile looks at: the candidates, and whoever we sent something about. */
-  async function reconcileCandidates(): Promise<string[]> {
-    const all = new Set<string>();
-    for await (const id of deps.candidates()) all.add(id);
-    let after: string | null = null;
-    for (;;) {
-      const page = await repo.personsWithRecords(db, after, CANDIDATE_PAGE);
-      for (const id of page) all.add(id);
-      if (page.length < CANDIDATE_PAGE) break;
-      after = page[page.length - 1] ?? null;
-    }
-    return [...all].sort();
-  }
-
-  async function personState(personId: string) {
-    const [records, rows] = await Promise.all([repo.findRecords(db, personId), repo.findEntriesOfPerson(db, personId, PERSON_ENTRIES)]);
+  /** A person's sync state at one institution, from its records and entries. */
+  function stateOf(records: readonly RecordRow[], rows: readonly OutboxRow[]): { state: PersonSyncState; lastError: OutboxEntryView['lastError'] } {
     const failedEntry = rows.find((row) => row.status === 'failed');
     const pendingEntry = rows.find((row) => row.status === 'pending');
-    return { records, rows, failedEntry, pendingEntry };
+    const state: PersonSyncState = !enabled ? 'disabled'
+      : failedEntry ? 'failed'
+      : pendingEntry ? 'pending'
+      : records.length > 0 ? 'in_sync' : 'not_registered';
+    const lastErrorRow = failedEntry ?? (pendingEntry?.lastErrorCode ? pendingEntry : undefined);
+    return { state, lastError: lastErrorRow ? entryView(lastErrorRow).lastError : null };
+  }
+
+  function recordsView(records: readonly RecordRow[]): RouterRecordsView {
+    const personRecord = records.find((r) => r.kind === 'person');
+    return {
+      person: personRecord ? { esi: personRecord.identifier, confirmed: personRecord.bodyHash !== null, confirmedAt: iso(personRecord.confirmedAt) } : null,
+      cards: records.filter((r) => r.kind === 'card').map((r) => ({
+        escn: r.identifier, status: r.routerStatus, confirmed: r.bodyHash !== null, confirmedAt: iso(r.confirmedAt),
+      })),
+    };
+  }
+
+  function notConfigurable(): Error {
+    return conflict('esc_key_encryption_not_configured',
+      'Institutions cannot be given API keys of their own: ESC_KEY_ENCRYPTION_KEY is not set on this deployment', { field: '/apiKey' });
+  }
+
+  async function apiKeyStatusOf(executor: Executor, institutionId: number): Promise<EscApiKeyStatus> {
+    const [row] = await repo.findSyncInstitutions(executor, [institutionId]);
+    if (!row) throw notFound('institution_not_found', 'No such institution');
+    const own = ownKey(row);
+    const readable = typeof own === 'string' ? own : undefined;
+    return {
+      configured: row.escApiKeyEncrypted !== null,
+      last4: readable === undefined ? null : keyHint(readable),
+      source: row.escApiKeyEncrypted !== null ? 'institution' : config.escRouterApiKey ? 'deployment' : null,
+    };
   }
 
   return {
@@ -743,21 +957,26 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
 
     /**
      * Listener of card moves (in the moving transaction): a move into or out of a state the router
-     * knows (ENABLED, DISABLED) changes what the router should hold; CADUC and DESTROYED come out
-     * of those states, so rights ending and destruction are covered too.
+     * knows (ENABLED, DISABLED) changes what the card's issuing institution should have at the
+     * router; CADUC and DESTROYED come out of those states, so rights ending and destruction are
+     * covered too.
      */
     async onCardMoved(executor: Executor, card: { id: string; personId: string; escn: string | null }, from: string | null, to: string): Promise<void> {
-      if (card.escn === null) return;
+      if (!enabled || card.escn === null) return;
       const touches = (state: string | null) => state !== null && ROUTER_VISIBLE_STATES.includes(state);
       if (!touches(from) && !touches(to)) return;
-      await writeEntry(executor, card.personId, `card_${to.toLowerCase()}`, { cardId: card.id, escn: card.escn });
+      const seen = written(executor);
+      const subject = await repo.insertEntryForCard(executor, card.id, `card_${to.toLowerCase()}`, { cardId: card.id, escn: card.escn }, seen?.subjects ?? []);
+      if (!subject) return;
+      seen?.subjects.push(subject);
+      await kick(executor, card.personId);
     },
 
     /**
      * Listener of person changes (name, e-mail, level, ESI, rights end: the card expiry), one chunk
-     * at a time: a single change writes one entry and wakes that person's worker; a bulk change
-     * (imports) writes all its entries in one statement and wakes a sweep, instead of one job per
-     * person. Newly created persons are skipped: no consent, no card yet.
+     * at a time, for every institution concerned: a single change writes its entries and wakes that
+     * person's worker; a bulk change (imports) writes all its entries in one statement and wakes a
+     * sweep, instead of one job per person. Newly created persons are skipped: no consent, no card yet.
      */
     async onPeopleChanged(executor: Executor, changes: ReadonlyArray<{ person: { id: string }; changedFields: readonly string[]; created: boolean }>): Promise<void> {
       if (!enabled) return;
@@ -765,28 +984,30 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
         .map((change) => change.person.id);
       if (ids.length === 0) return;
       if (ids.length === 1) {
-        await writeEntry(executor, ids[0] as string, 'person_changed', {});
+        await writePersonEntries(executor, ids[0] as string, 'person_changed');
         return;
       }
-      await repo.insertEntriesForPersons(executor, ids, 'person_changed');
-      await deps.jobs.send(ESC_QUEUES.sweep, {}, { singletonKey: 'sweep', ...(executor.isTransaction ? { trx: executor as Transaction<Database> } : {}) });
+      const subjects = await repo.insertEntriesForPersons(executor, ids, 'person_changed');
+      if (subjects.length > 0) await sweepSoon(executor);
     },
 
-    /** Listener of consent decisions: granting registers the person's cards, withdrawing deletes them. */
+    /** Listener of consent decisions: granting registers the person's cards at every institution, withdrawing deletes them. */
     async onConsentChanged(executor: Executor, personId: string, kind: string, granted: boolean): Promise<void> {
       if (kind !== 'esc') return;
-      await writeEntry(executor, personId, granted ? 'consent_granted' : 'consent_withdrawn', {});
+      await writePersonEntries(executor, personId, granted ? 'consent_granted' : 'consent_withdrawn');
     },
 
-    /** Queues a sync of these persons (in the caller's transaction when given), e.g. after a bulk fix. */
+    /** Queues a sync of these persons at every institution concerned (in the caller's transaction when given), e.g. after a bulk fix. */
     async requestSync(executor: Executor, personIds: readonly string[], reason: string): Promise<number> {
       if (!enabled) return 0;
-      const count = await repo.insertEntriesForPersons(executor, [...new Set(personIds)], reason);
-      await deps.jobs.send(ESC_QUEUES.sweep, {}, { singletonKey: 'sweep', ...(executor.isTransaction ? { trx: executor as Transaction<Database> } : {}) });
-      return count;
+      const subjects = await repo.insertEntriesForPersons(executor, [...new Set(personIds)], reason);
+      await sweepSoon(executor);
+      return subjects.length;
     },
 
     deliverPerson,
+
+    /** Delivers what is due; `report.persons` counts institution × person deliveries. */
     deliverPending,
 
     /** The sweep job: deliver what is due, then forget old done entries. */
@@ -796,23 +1017,19 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       return report;
     },
 
-    /** Pending and failed counts, for the metrics gauge. */
+    /** Pending and failed counts of the whole deployment, for the metrics gauge. */
     async backlog(): Promise<Record<string, number>> {
       return repo.countBacklog(db);
     },
 
-    /**
-     * Overall counts and the most recent failures, of the persons of `personTypes` only for a
-     * manager limited to them (null: everybody), counted and listed by the database.
-     */
-    async status(personTypes: readonly string[] | null = null): Promise<EscSyncStatusView> {
-      const personScope = deps.personIdsInScope(personTypes);
-      const counts = await repo.countEntries(db, personScope);
-      const failures = await repo.listEntries(db, { status: 'failed', personScope, limit: RECENT_FAILURES });
+    /** Overall counts and the most recent failures within `scope`, counted and listed by the database. */
+    async status(scope: AccessScope = WHOLE_DEPLOYMENT): Promise<EscSyncStatusView> {
+      const counts = await repo.countEntries(db, scope);
+      const failures = await repo.listEntries(db, { status: 'failed', scope, limit: RECENT_FAILURES });
       return {
         enabled,
-        router: !enabled ? null : deps.config.escRouterSimulator ? 'embedded_simulator' : 'external',
-        routerUrl: enabled && !deps.config.escRouterSimulator ? deps.config.escRouterUrl ?? null : null,
+        router: !enabled ? null : config.escRouterSimulator ? 'embedded_simulator' : 'external',
+        routerUrl: enabled && !config.escRouterSimulator ? config.escRouterUrl ?? null : null,
         counts: { pending: counts.pending, failed: counts.failed, done: counts.done, retrying: counts.retrying },
         oldestPendingAt: iso(counts.oldestPendingAt),
         recentFailures: failures.map(entryView),
@@ -820,92 +1037,104 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     },
 
     /**
-     * A page of entries, newest first, optionally of one status, each with its holder and card.
-     * For a manager limited to some person types (`personTypes`), the database keeps only their
-     * persons' entries before counting the page: a page is full whenever enough entries exist.
+     * A page of entries within `scope`, newest first, optionally of one status, each with its
+     * holder and card. The database keeps only the scope's entries before counting the page: a
+     * page is full whenever enough entries exist.
      */
-    async entries(filter: { status?: EscOutboxStatus; limit?: number; beforeId?: number; personTypes?: readonly string[] | null }): Promise<EntryPage> {
+    async entries(filter: { status?: EscOutboxStatus; limit?: number; beforeId?: number; scope?: AccessScope }): Promise<EntryPage> {
       const limit = filter.limit ?? 50;
       const rows = await repo.listEntries(db, {
         ...(filter.status ? { status: filter.status } : {}),
-        personScope: deps.personIdsInScope(filter.personTypes ?? null),
+        scope: filter.scope ?? WHOLE_DEPLOYMENT,
         ...(filter.beforeId !== undefined ? { beforeId: filter.beforeId } : {}),
         limit: limit + 1,
       });
       const page = rows.slice(0, limit);
-      const holders = await deps.loadHolders([...new Set(page.map((row) => row.personId))]);
+      const { names, cards } = await repo.findHolders(db, [...new Set(page.map((row) => row.personId))]);
+      const holders = new Map<string, EntryHolderFacts>(names.map((name) => [name.id, {
+        firstName: name.firstName, lastName: name.lastName, eppn: name.eppn, cards: cards.filter((card) => card.personId === name.id),
+      }]));
       return {
         items: page.map((row) => listedEntryView(row, holders.get(row.personId))),
         nextBeforeId: rows.length > limit ? page.at(-1)?.id ?? null : null,
       };
     },
 
-    /** One entry, or 404 `esc_entry_not_found`. */
-    async entry(id: number): Promise<OutboxEntryView> {
-      const row = await repo.findEntry(db, id);
+    /** One entry within `scope`, or 404 `esc_entry_not_found`. */
+    async entry(id: number, scope: AccessScope = WHOLE_DEPLOYMENT): Promise<OutboxEntryView> {
+      const row = await repo.findEntry(db, id, scope);
       if (!row) throw notFound('esc_entry_not_found', 'No such ESC sync entry');
       return entryView(row);
     },
 
-    /** Where one person stands with the router: what was sent, what is waiting, what failed. */
-    async personSync(personId: string): Promise<PersonSyncView> {
-      const { records, rows, failedEntry, pendingEntry } = await personState(personId);
-      const personRecord = records.find((r) => r.kind === 'person');
-      const state: PersonSyncState = !enabled ? 'disabled'
-        : failedEntry ? 'failed'
-        : pendingEntry ? 'pending'
-        : records.length > 0 ? 'in_sync' : 'not_registered';
-      const lastErrorRow = failedEntry ?? (pendingEntry?.lastErrorCode ? pendingEntry : undefined);
+    /** Whether a caller of `scope` may look at this person's sync (else the routes answer 404). */
+    async personVisible(personId: string, scope: AccessScope): Promise<boolean> {
+      return repo.personVisible(db, personId, scope);
+    },
+
+    /** Where one person stands with the router at each institution of `scope`: what was sent, what is waiting, what failed. */
+    async personSync(personId: string, scope: AccessScope = WHOLE_DEPLOYMENT): Promise<PersonSyncView> {
+      const [records, rows] = await Promise.all([
+        repo.findRecordsOfPerson(db, personId, scope),
+        repo.findEntriesOfPerson(db, personId, PERSON_ENTRIES, scope),
+      ]);
+      const institutionIds = [...new Set([...records.map((r) => r.institutionId), ...rows.map((r) => r.institutionId)])].sort((a, b) => a - b);
+      const codes = new Map((await repo.findSyncInstitutions(db, institutionIds)).map((row) => [row.id, row.code]));
+      const institutions = institutionIds.map((id) => {
+        const { state, lastError } = stateOf(records.filter((r) => r.institutionId === id), rows.filter((r) => r.institutionId === id));
+        return { institution: codes.get(id) ?? String(id), state, router: recordsView(records.filter((r) => r.institutionId === id)), lastError };
+      });
+      const overall = stateOf(records, rows);
+      const firstPerson = records.find((r) => r.kind === 'person');
       return {
         enabled,
         personId,
-        state,
+        state: overall.state,
         router: {
-          person: personRecord ? { esi: personRecord.identifier, confirmed: personRecord.bodyHash !== null, confirmedAt: iso(personRecord.confirmedAt) } : null,
-          cards: records.filter((r) => r.kind === 'card').map((r) => ({
-            escn: r.identifier, status: r.routerStatus, confirmed: r.bodyHash !== null, confirmedAt: iso(r.confirmedAt),
-          })),
+          person: recordsView(firstPerson ? [firstPerson] : []).person,
+          cards: recordsView(records).cards,
         },
-        lastError: lastErrorRow ? entryView(lastErrorRow).lastError : null,
+        lastError: overall.lastError,
         entries: rows.map(entryView),
+        institutions,
       };
     },
 
     /**
-     * A card's ESCN, QR content and sync state. `qrPrefix` is the verifier URL prefix; the cards
-     * routes may call this for their own views.
+     * A card's ESCN, QR content and sync state at its issuing institution. `qrPrefix` is the
+     * verifier URL prefix; the cards routes may call this for their own views.
      */
     async cardEsc(card: { id: string; personId: string; escn: string | null }, qrPrefix: string): Promise<CardEscView> {
       const qrContent = card.escn ? `${qrPrefix}${card.escn}` : null;
-      if (!enabled || card.escn === null) {
+      const institutionId = enabled && card.escn !== null ? await repo.cardInstitution(db, card.id) : undefined;
+      if (institutionId === undefined) {
         return {
           cardId: card.id, escn: card.escn, qrContent,
           sync: { enabled, state: enabled ? 'not_registered' : 'disabled', routerStatus: null, confirmedAt: null, lastError: null },
         };
       }
-      const { records, failedEntry, pendingEntry } = await personState(card.personId);
+      const [records, rows] = await Promise.all([
+        repo.findRecordsOfPerson(db, card.personId, WHOLE_DEPLOYMENT, institutionId),
+        repo.findEntriesOfPerson(db, card.personId, PERSON_ENTRIES, WHOLE_DEPLOYMENT, institutionId),
+      ]);
       const cardRecord = records.find((r) => r.kind === 'card' && r.identifier === card.escn?.toLowerCase());
-      const state = failedEntry ? 'failed' : pendingEntry ? 'pending' : cardRecord?.bodyHash ? 'registered' : 'not_registered';
-      const lastErrorRow = failedEntry ?? (pendingEntry?.lastErrorCode ? pendingEntry : undefined);
+      const { lastError } = stateOf(records, rows);
+      const state = rows.some((row) => row.status === 'failed') ? 'failed'
+        : rows.some((row) => row.status === 'pending') ? 'pending'
+        : cardRecord?.bodyHash ? 'registered' : 'not_registered';
       return {
         cardId: card.id, escn: card.escn, qrContent,
-        sync: {
-          enabled,
-          state,
-          routerStatus: cardRecord?.routerStatus ?? null,
-          confirmedAt: iso(cardRecord?.confirmedAt ?? null),
-          lastError: lastErrorRow ? entryView(lastErrorRow).lastError : null,
-        },
+        sync: { enabled, state, routerStatus: cardRecord?.routerStatus ?? null, confirmedAt: iso(cardRecord?.confirmedAt ?? null), lastError },
       };
     },
 
-    /** Puts a failed (or waiting) entry back in the queue, due now, and wakes a worker. */
-    async replay(id: number, context: ActorContext): Promise<OutboxEntryView> {
+    /** Puts a failed (or waiting) entry of `scope` back in the queue, due now, and wakes a worker; 404 outside the scope. */
+    async replay(id: number, context: ActorContext, scope: AccessScope = WHOLE_DEPLOYMENT): Promise<OutboxEntryView> {
       if (!enabled) throw conflict('esc_sync_disabled', 'The ESC Router is not configured (ESC_ROUTER_URL)');
       return inTransaction(db, context, async (trx) => {
-        const row = await repo.replayEntry(trx, id, context.actor);
+        const row = await repo.replayEntry(trx, id, context.actor, scope);
         if (!row) {
-          const existing = await repo.findEntry(trx, id);
+          const existing = await repo.findEntry(trx, id, scope);
           if (!existing) throw notFound('esc_entry_not_found', 'No such ESC sync entry');
           throw conflict('esc_entry_not_replayable', 'This entry was delivered already; a reconcile compares everything again');
         }
@@ -914,52 +1143,57 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       });
     },
 
-    /** Puts every failed entry back in the queue. */
-    async replayFailed(context: ActorContext): Promise<{ count: number }> {
+    /** Puts every failed entry of `scope` back in the queue. `count`: the institution × person pairs concerned. */
+    async replayFailed(context: ActorContext, scope: AccessScope = WHOLE_DEPLOYMENT): Promise<{ count: number }> {
       if (!enabled) throw conflict('esc_sync_disabled', 'The ESC Router is not configured (ESC_ROUTER_URL)');
       return inTransaction(db, context, async (trx) => {
-        const personIds = await repo.replayFailed(trx, context.actor);
-        if (personIds.length > 0) await deps.jobs.send(ESC_QUEUES.sweep, {}, { singletonKey: 'sweep', trx });
-        return { count: personIds.length };
+        const count = await repo.replayFailed(trx, context.actor, scope);
+        if (count > 0) await sweepSoon(trx);
+        return { count };
       });
     },
 
-    /** Records a reconcile run and queues it; its progress shows in /jobs/:id. */
-    async startReconcile(context: ActorContext): Promise<JobRunView> {
+    /** Records a reconcile run of the institutions of `scope` and queues it; its progress shows in /jobs/:id. */
+    async startReconcile(context: ActorContext, scope: Pick<AccessScope, 'institutionIds'> = WHOLE_DEPLOYMENT): Promise<JobRunView> {
       if (!enabled) throw conflict('esc_sync_disabled', 'The ESC Router is not configured (ESC_ROUTER_URL)');
+      const institutionIds = scope.institutionIds === null ? null : [...scope.institutionIds];
       return inTransaction(db, context, async (trx) => {
-        const run = await deps.jobRuns.create(trx, RECONCILE_JOB_KIND, {}, context.actor);
-        await deps.jobs.send(ESC_QUEUES.reconcile, { runId: run.id }, { trx });
+        const run = await deps.jobRuns.create(trx, RECONCILE_JOB_KIND, { institutionIds }, context.actor);
+        await deps.jobs.send(ESC_QUEUES.reconcile, { runId: run.id, institutionIds }, { trx });
         return run;
       });
     },
 
     /**
-     * Compares campuscard with the router person by person (GET person and cards) and fixes every
-     * difference: missing or outdated records are upserted, records that should not be there are
-     * deleted, and `esc_router_records` is rewritten to what the router now holds. Persons without
-     * consent of whom nothing was ever sent are skipped without a call. Reports progress.
+     * Compares campuscard with the router, institution by institution and person by person (GET
+     * person and cards with the institution's key), and fixes every difference: missing or
+     * outdated records are upserted, records that should not be there are deleted, and
+     * `esc_router_records` is rewritten to what the router now holds. Persons without consent of
+     * whom nothing was ever sent are skipped without a call. Only the institutions of
+     * `institutionIds` (null: all). Reports progress.
      */
-    async reconcile(reporter: Pick<ProgressReporter, 'start' | 'advance' | 'succeed' | 'fail'>): Promise<ReconcileReport> {
+    async reconcile(reporter: Pick<ProgressReporter, 'start' | 'advance' | 'succeed' | 'fail'>,
+      institutionIds: readonly number[] | null = null): Promise<ReconcileReport> {
       const report: ReconcileReport = {
         total: 0, checked: 0, skipped: 0, inSync: 0, fixedPersons: 0,
         operations: { upsertPerson: 0, upsertCard: 0, deleteCard: 0, deletePerson: 0 }, failed: 0, errors: [],
       };
-      if (!client) {
+      if (!enabled) {
         await reporter.fail({ code: 'esc_sync_disabled', message: 'The ESC Router is not configured' });
         return report;
       }
       try {
-        const candidates = await reconcileCandidates();
+        const candidates = await repo.reconcileSubjects(db, { institutionIds, personTypes: null });
+        const cache: InstitutionCache = new Map();
         report.total = candidates.length;
         await reporter.start(candidates.length, 'comparing with the ESC Router');
         let next = 0;
         let done = 0;
         const worker = async (): Promise<void> => {
           while (next < candidates.length) {
-            const personId = candidates[next++] as string;
+            const subject = candidates[next++] as Subject;
             try {
-              await reconcilePerson(personId, client, report);
+              await reconcileSubject(subject, report, cache);
             } catch (error) {
               report.failed += 1;
               const detail = error instanceof EscRouterError ? routerError(error)
@@ -968,7 +1202,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
               if (!(error instanceof EscRouterError || error instanceof LocalFailure || error instanceof LocalRetry)) {
                 logger.error({ err: { type: (error as Error).name, stack: (error as Error).stack } }, 'esc reconcile failed unexpectedly');
               }
-              if (report.errors.length < 50) report.errors.push({ personId, code: detail.code, message: detail.message });
+              if (report.errors.length < 50) report.errors.push({ personId: subject.personId, code: detail.code, message: detail.message });
             }
             done += 1;
             await reporter.advance(done);
@@ -982,6 +1216,33 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
         await reporter.fail({ code: 'reconcile_failed', message: (error as Error).message });
         throw error;
       }
+    },
+
+    /** Whether the institution has a key of its own, its last four characters, and which key its sync uses. */
+    async apiKeyStatus(institutionId: number): Promise<EscApiKeyStatus> {
+      return apiKeyStatusOf(db, institutionId);
+    },
+
+    /**
+     * Gives an institution its own ESC Router API key (encrypted at rest, AES-256-GCM), or with
+     * null takes it away (the deployment's key is used again). Its waiting entries are retried at
+     * once with the new key. 422 `invalid_esc_api_key` for a malformed key, 409
+     * `esc_key_encryption_not_configured` without ESC_KEY_ENCRYPTION_KEY, 404 for an unknown
+     * institution. The key is never returned, logged or audited in clear.
+     */
+    async setApiKey(institutionId: number, apiKey: string | null, context: ActorContext): Promise<EscApiKeyStatus> {
+      const key = apiKey?.trim() ?? null;
+      if (key !== null && !API_KEY_PATTERN.test(key)) {
+        throw unprocessable('invalid_esc_api_key', 'An ESC Router API key is 8 to 512 printable characters without spaces', { field: '/apiKey' });
+      }
+      if (key !== null && !cipher) throw notConfigurable();
+      return inTransaction(db, context, async (trx) => {
+        const stored = await repo.storeApiKey(trx, institutionId, key === null ? null : (cipher as NonNullable<typeof cipher>).encrypt(institutionId, key));
+        if (!stored) throw notFound('institution_not_found', 'No such institution');
+        await trx.updateTable('escOutbox').set({ nextAttemptAt: new Date() })
+          .where('institutionId', '=', institutionId).where('status', '=', 'pending').execute();
+        return apiKeyStatusOf(trx, institutionId);
+      });
     },
   };
 }

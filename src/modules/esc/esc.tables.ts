@@ -5,6 +5,8 @@ export type EscOutboxStatus = 'pending' | 'done' | 'failed';
 
 export interface EscOutboxTable {
   id: Generated<number>;
+  /** The institution whose view of the person is to be brought to the router (with its PIC and key). */
+  institutionId: number;
   personId: string;
   operation: Generated<'sync_person'>;
   reason: string;
@@ -26,6 +28,8 @@ export interface EscOutboxTable {
 }
 
 export interface EscRouterRecordsTable {
+  /** The institution that sent it, with its key: the router keeps it apart from other institutions'. */
+  institutionId: number;
   personId: string;
   kind: 'person' | 'card';
   identifier: string;
@@ -36,6 +40,7 @@ export interface EscRouterRecordsTable {
 }
 
 export interface EscSyncLeasesTable {
+  institutionId: number;
   personId: string;
   owner: string;
   expiresAt: Timestamp;
