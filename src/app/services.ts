@@ -51,7 +51,9 @@ export function createServices(context: ServiceContext) {
   const jobRuns = createJobRunsService(db, { logger: context.logger });
   const notifications = createNotificationsService({
     db, jobs: context.jobs, config, logger: context.logger,
-    institutionName: async (executor) => (await institution.find(executor))?.name,
+    // A mail signs with its institution's name; one about no institution, with the first one's.
+    institutionName: async (executor, institutionId) =>
+      (institutionId === null ? await institution.find(executor) : await institution.byId(executor, institutionId))?.name,
     ...(context.now ? { now: context.now } : {}),
   });
   const people = createPeopleService({

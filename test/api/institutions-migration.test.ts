@@ -281,6 +281,9 @@ async function fillSingleInstitution(query: Query) {
   const job = await id(`INSERT INTO job_runs (kind, status, progress_current, progress_total, params, result, created_by, created_at, started_at, finished_at, attempt)
     VALUES ('person-import', 'succeeded', 6, 6, '{"format": "csv"}', '{"created": 6}', 'account:admin', '2025-09-01 08:30:00+00', '2025-09-01 08:30:01+00', '2025-09-01 08:30:09+00', 1) RETURNING id`);
   await query(`INSERT INTO import_uploads (job_run_id, file_name, byte_size, content, created_by) VALUES ($1, 'inscrits.csv', 4, '\\x61626364'::bytea, 'account:admin')`, [job]);
+  // Changes of person records as the API made them: an identity field, an enrolment field.
+  await query(`UPDATE persons SET email = 'bruno.petit@rh.unicaen.fr' WHERE id = $1`, [bruno]);
+  await query(`UPDATE persons SET student_number = '21901235' WHERE id = $1`, [alice]);
   await query(`INSERT INTO login_throttle (key_hash, attempts, admitted) VALUES ('key-hash', ARRAY['2026-01-09 08:00:00+00'::timestamptz], true)`);
 
   return { persons, cards, admin, manager };
@@ -296,7 +299,8 @@ test('migration to several institutions: a database filled at 0018 reads back id
     const before = new Map<string, Row[]>();
     for (const [table, columns] of tablesBefore) before.set(table, await rowsOf(query, table, columns));
     const [auditMark] = await query('SELECT max(id)::text AS id, count(*)::int AS n FROM audit_log');
-    const auditBefore = await query('SELECT * FROM audit_log ORDER BY id');
+    const auditColumns = tablesBefore.get('audit_log') ?? [];
+    const auditBefore = await rowsOf(query, 'audit_log', auditColumns);
     const [institutionBefore] = await query('SELECT * FROM institution');
     const personsBefore = new Map((await query('SELECT * FROM persons')).map((row) => [String(row.id), row]));
     const cardCount = (await query('SELECT count(*)::int AS n FROM cards'))[0]?.n;
@@ -391,9 +395,27 @@ test('migration to several institutions: a database filled at 0018 reads back id
     assert.deepEqual(await query('SELECT DISTINCT current_institution_id FROM accounts'), [{ current_institution_id: null }]);
     assert.deepEqual((await query(`SELECT institutions_covered('{1}') AS c`))[0]?.c, [1]);
 
-    // 7. The audit log is append-only and the migration did not rewrite history.
-    const auditAfter = await query('SELECT * FROM audit_log WHERE id <= $1 ORDER BY id', [auditMark?.id]);
-    assert.deepEqual(auditAfter, auditBefore);
+    // 7. The audit log is append-only and the migrations did not rewrite history; entries about
+    //    the institution's data are filed under it, a person's identity changes under none.
+    const auditAfter = (await rowsOf(query, 'audit_log', auditColumns)).filter((row) => Number(row.id) <= Number(auditMark?.id));
+    assert.deepEqual(difference(auditAfter, auditBefore), { missing: [], unexpected: [] });
+    const filed = async (table: string, rowId: string) => (await query(
+      'SELECT operation, changes, institution_id FROM audit_log WHERE table_name = $1 AND row_id = $2 AND id <= $3 ORDER BY id', [table, rowId, auditMark?.id]))
+      .map((row) => [row.operation, Object.keys(row.changes as Row).includes('email') && row.operation === 'UPDATE' ? 'email' : 'other', row.institution_id]);
+    assert.deepEqual(await filed('persons', persons.bruno), [['INSERT', 'other', 1], ['UPDATE', 'email', null]]);
+    assert.deepEqual(await filed('persons', persons.alice), [['INSERT', 'other', 1], ['UPDATE', 'other', 1]]);
+    assert.deepEqual((await query(`SELECT DISTINCT institution_id FROM audit_log WHERE table_name IN ('cards', 'card_moves', 'mails', 'institution')`)),
+      [{ institution_id: 1 }]);
+    assert.deepEqual((await query(`SELECT DISTINCT institution_id FROM audit_log WHERE table_name IN ('accounts', 'person_consents', 'photos')`)),
+      [{ institution_id: null }]);
+    // From now on the triggers file each entry under the institution of the row it records.
+    await query(`UPDATE cards SET disable_comment = 'Retrouvée' WHERE id = $1`, [cards.aliceDisabled]);
+    await query(`UPDATE persons SET first_name = 'Alicia' WHERE id = $1`, [persons.alice]);
+    await query(`UPDATE enrolments SET student_number = '21901236' WHERE person_id = $1`, [persons.alice]);
+    const latest = await query('SELECT table_name, institution_id FROM audit_log WHERE id > $1 ORDER BY id DESC LIMIT 3', [auditMark?.id]);
+    assert.deepEqual(latest.reverse(), [
+      { table_name: 'cards', institution_id: 1 }, { table_name: 'persons', institution_id: null }, { table_name: 'enrolments', institution_id: 1 },
+    ]);
   } finally {
     await close();
   }

@@ -2,6 +2,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { inTransaction } from '../../src/platform/db/database.ts';
+import { WHOLE_DEPLOYMENT } from '../../src/platform/db/scope-filter.ts';
 import { QUEUES } from '../../src/platform/jobs/job-queue.ts';
 import { claimAttempt } from '../../src/modules/notifications/notifications.repository.ts';
 import { MAIL_SEND_MAX_ATTEMPTS, type MailView } from '../../src/modules/notifications/notifications.service.ts';
@@ -99,7 +100,7 @@ test('inside a caller’s transaction the mail and its job exist only if it comm
   assert.ok(rolledBackId);
   await assert.rejects(notifications().get(rolledBackId), (e: { code?: string }) => e.code === 'mail_not_found');
   assert.equal((await mailJobs(rolledBackId)).length, 0);
-  const mails = await notifications().list({ personId, limit: 10 });
+  const mails = await notifications().list({ scope: WHOLE_DEPLOYMENT, personId, limit: 10 });
   assert.deepEqual(mails.map((m) => m.template), ['request_checked']);
 });
 
@@ -108,7 +109,7 @@ test('a person without a usable e-mail gets no mail', async () => {
   for (const to of [null, undefined, '', '   ', 'not an address', 'a@b.org\r\nBcc: x@y.org']) {
     assert.equal(await notifications().notify(t.runtime.database.db, { personId, to, template: 'card_ready', data: { firstName: 'X' } }), null);
   }
-  assert.equal((await notifications().list({ personId, limit: 10 })).length, 0);
+  assert.equal((await notifications().list({ scope: WHOLE_DEPLOYMENT, personId, limit: 10 })).length, 0);
 });
 
 test('SMTP down: the mail stays queued with the attempt counted, and goes out when the job is retried', async () => {

@@ -1,5 +1,6 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { sql } from 'kysely';
+import { inScope, type AccessScope } from '../../platform/db/scope-filter.ts';
 import type { MailLocale, MailTemplate } from './domain/mail-templates.ts';
 
 export type MailStatus = 'queued' | 'sent' | 'stored' | 'failed';
@@ -8,6 +9,7 @@ export type MailStatus = 'queued' | 'sent' | 'stored' | 'failed';
 export interface MailRow {
   id: string;
   personId: string | null;
+  institutionId: number | null;
   toAddress: string;
   locale: MailLocale;
   template: string;
@@ -21,11 +23,12 @@ export interface MailRow {
   sentAt: Date | null;
 }
 
-const MAIL_COLUMNS = ['id', 'personId', 'toAddress', 'locale', 'template', 'subject', 'bodyText', 'bodyHtml', 'status',
+const MAIL_COLUMNS = ['id', 'personId', 'institutionId', 'toAddress', 'locale', 'template', 'subject', 'bodyText', 'bodyHtml', 'status',
   'attempts', 'lastError', 'createdAt', 'sentAt'] as const;
 
 export interface NewMail {
   personId: string | null;
+  institutionId: number | null;
   toAddress: string;
   locale: MailLocale;
   template: string;
@@ -39,12 +42,18 @@ export async function insertMail(db: Executor, mail: NewMail): Promise<MailRow> 
   return db.insertInto('mails').values(mail).returning(MAIL_COLUMNS).executeTakeFirstOrThrow() as Promise<MailRow>;
 }
 
-/** Finds a mail by id. */
-export async function findMail(db: Executor, id: string): Promise<MailRow | undefined> {
-  return db.selectFrom('mails').select(MAIL_COLUMNS).where('id', '=', id).executeTakeFirst() as Promise<MailRow | undefined>;
+/** The condition "this mail lies in `scope`": a mail of no institution only for callers limited to none. */
+const mailInScope = (scope: AccessScope) => inScope(scope, { institution: 'mails.institution_id' });
+
+/** Finds a mail by id, within `scope` (a mail outside it is not found). */
+export async function findMail(db: Executor, id: string, scope: AccessScope): Promise<MailRow | undefined> {
+  return db.selectFrom('mails').select(MAIL_COLUMNS).where('id', '=', id).where(mailInScope(scope))
+    .executeTakeFirst() as Promise<MailRow | undefined>;
 }
 
 export interface MailFilter {
+  /** What the caller may read: the condition runs in the query, so pages hold only mails in scope. */
+  scope: AccessScope;
   personId?: string | undefined;
   status?: MailStatus | undefined;
   template?: string | undefined;
@@ -52,9 +61,9 @@ export interface MailFilter {
   offset?: number | undefined;
 }
 
-/** Lists mails, newest first. */
+/** Lists mails in the filter's scope, newest first. */
 export async function listMails(db: Executor, filter: MailFilter): Promise<MailRow[]> {
-  let query = db.selectFrom('mails').select(MAIL_COLUMNS);
+  let query = db.selectFrom('mails').select(MAIL_COLUMNS).where(mailInScope(filter.scope));
   if (filter.personId !== undefined) query = query.where('personId', '=', filter.personId);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.template !== undefined) query = query.where('template', '=', filter.template);
@@ -92,8 +101,15 @@ export async function recordError(db: Executor, id: string, lastError: string): 
   await db.updateTable('mails').set({ lastError }).where('id', '=', id).where('status', '=', 'queued').execute();
 }
 
-/** An admin's override of one template in one locale. */
+/**
+ * Where an override applies: one institution's mails, or (null) the whole deployment, whose
+ * override a mail uses when its institution has none.
+ */
+export type OverrideLevel = number | null;
+
+/** An admin's override of one template in one locale, at one level. */
 export interface TemplateOverrideRow {
+  institutionId: OverrideLevel;
   template: string;
   locale: MailLocale;
   subject: string;
@@ -102,34 +118,53 @@ export interface TemplateOverrideRow {
   updatedBy: string;
 }
 
-const OVERRIDE_COLUMNS = ['template', 'locale', 'subject', 'body', 'updatedAt', 'updatedBy'] as const;
+const OVERRIDE_COLUMNS = ['institutionId', 'template', 'locale', 'subject', 'body', 'updatedAt', 'updatedBy'] as const;
 
-/** Every stored override. */
-export async function listTemplateOverrides(db: Executor): Promise<TemplateOverrideRow[]> {
-  return db.selectFrom('mailTemplateOverrides').select(OVERRIDE_COLUMNS).orderBy('template').orderBy('locale')
+/** `institution_id` is this level (IS NULL for the deployment-wide one). */
+const atLevel = (level: OverrideLevel) => (level === null
+  ? sql<boolean>`mail_template_overrides.institution_id IS NULL`
+  : sql<boolean>`mail_template_overrides.institution_id = ${level}`);
+
+/** The overrides stored at these levels (the deployment-wide one: null). */
+export async function listTemplateOverrides(db: Executor, levels: readonly OverrideLevel[]): Promise<TemplateOverrideRow[]> {
+  if (levels.length === 0) return [];
+  return db.selectFrom('mailTemplateOverrides').select(OVERRIDE_COLUMNS)
+    .where(({ or }) => or(levels.map((level) => atLevel(level))))
+    .orderBy('template').orderBy('locale')
     .execute() as Promise<TemplateOverrideRow[]>;
 }
 
-/** The override of a template in a locale, if an admin saved one. */
-export async function findTemplateOverride(db: Executor, template: MailTemplate, locale: MailLocale): Promise<TemplateOverrideRow | undefined> {
-  return db.selectFrom('mailTemplateOverrides').select(OVERRIDE_COLUMNS).where('template', '=', template).where('locale', '=', locale)
+/**
+ * The override a mail of this institution uses for a template in a locale: the institution's own,
+ * else its federation's (the institution it belongs to), else the deployment-wide one (null
+ * institution: the deployment-wide one only).
+ */
+export async function findApplicableOverride(db: Executor, institutionId: OverrideLevel, template: MailTemplate, locale: MailLocale): Promise<TemplateOverrideRow | undefined> {
+  let query = db.selectFrom('mailTemplateOverrides').select(OVERRIDE_COLUMNS).where('template', '=', template).where('locale', '=', locale);
+  if (institutionId === null) return query.where(atLevel(null)).executeTakeFirst() as Promise<TemplateOverrideRow | undefined>;
+  const parent = sql<number>`(SELECT parent_id FROM institutions WHERE id = ${institutionId})`;
+  query = query.where(sql<boolean>`(mail_template_overrides.institution_id IS NULL OR mail_template_overrides.institution_id = ${institutionId}
+    OR mail_template_overrides.institution_id = ${parent})`);
+  return query.orderBy(sql`CASE WHEN mail_template_overrides.institution_id = ${institutionId} THEN 0
+    WHEN mail_template_overrides.institution_id IS NULL THEN 2 ELSE 1 END`).limit(1)
     .executeTakeFirst() as Promise<TemplateOverrideRow | undefined>;
 }
 
-/** Creates or replaces the override of a template in a locale. */
+/** Creates or replaces the override of a template in a locale at a level. */
 export async function upsertTemplateOverride(
   db: Executor,
-  value: { template: MailTemplate; locale: MailLocale; subject: string; body: string; updatedBy: string },
+  value: { institutionId: OverrideLevel; template: MailTemplate; locale: MailLocale; subject: string; body: string; updatedBy: string },
 ): Promise<TemplateOverrideRow> {
   return db.insertInto('mailTemplateOverrides').values(value)
-    .onConflict((oc) => oc.columns(['template', 'locale']).doUpdateSet({
+    .onConflict((oc) => oc.columns(['institutionId', 'template', 'locale']).doUpdateSet({
       subject: value.subject, body: value.body, updatedBy: value.updatedBy, updatedAt: sql<Date>`now()`,
     }))
     .returning(OVERRIDE_COLUMNS).executeTakeFirstOrThrow() as Promise<TemplateOverrideRow>;
 }
 
-/** Removes the override of a template in a locale; true when there was one. */
-export async function deleteTemplateOverride(db: Executor, template: MailTemplate, locale: MailLocale): Promise<boolean> {
-  const result = await db.deleteFrom('mailTemplateOverrides').where('template', '=', template).where('locale', '=', locale).executeTakeFirst();
+/** Removes the override of a template in a locale at a level; true when there was one. */
+export async function deleteTemplateOverride(db: Executor, level: OverrideLevel, template: MailTemplate, locale: MailLocale): Promise<boolean> {
+  const result = await db.deleteFrom('mailTemplateOverrides').where('template', '=', template).where('locale', '=', locale)
+    .where(atLevel(level)).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }

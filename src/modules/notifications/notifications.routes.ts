@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppDeps, AppInstance } from '../../app/app-types.ts';
 import { principalOf } from '../../platform/http/access.ts';
+import { WHOLE_DEPLOYMENT } from '../../platform/db/scope-filter.ts';
 import { forbidden } from '../../platform/http/problem.ts';
 import { errorResponses, IdParams, Nullable, Uuid } from '../../platform/http/schemas.ts';
 import type { Principal } from '../auth/domain/roles.ts';
@@ -13,6 +14,7 @@ const MailStatusSchema = Type.Union([Type.Literal('queued'), Type.Literal('sent'
 const MailSchema = Type.Object({
   id: Uuid,
   personId: Nullable(Uuid),
+  institution: Nullable(Type.String({ description: 'Code of the institution whose card or enrolment caused the mail; null: about no institution' })),
   to: Type.String(),
   locale: Type.Union([Type.Literal('fr'), Type.Literal('en')]),
   template: Type.String(),
@@ -51,20 +53,31 @@ function personOf(request: FastifyRequest): string {
   return principal.personId;
 }
 
-function own(mail: MailView): Omit<MailView, 'attempts' | 'lastError'> {
+/** A mail as the API shows it: the institution by its code. */
+type MailResource = Omit<MailView, 'institutionId'> & { institution: string | null };
+
+function own(mail: MailResource): Omit<MailResource, 'attempts' | 'lastError'> {
   const { attempts: _attempts, lastError: _lastError, ...rest } = mail;
   return rest;
 }
 
 /** The mail log (office) and each person's own mails (self-service). */
 export async function notificationsRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
-  const { notifications } = deps.services;
+  const { notifications, institution } = deps.services;
+
+  /** Mails with their institution's code instead of its id. */
+  async function resources(mails: MailView[]): Promise<MailResource[]> {
+    const codes = new Map((await institution.list()).map((ref) => [ref.id, ref.code]));
+    return mails.map(({ institutionId, ...mail }) => ({ ...mail, institution: institutionId === null ? null : codes.get(institutionId) ?? null }));
+  }
 
   app.get('/mails', {
     config: { access: { roles: ['admin', 'manager'] } },
     schema: {
       tags: ['mails'],
       summary: 'Mails sent or kept for people, newest first (admins and managers not limited to person types)',
+      description: 'Only the mails of the institutions in the caller\'s scope (narrowed by the Campuscard-Institution header); '
+        + 'mails about no institution only for callers with no institution limit.',
       querystring: Type.Object({
         personId: Type.Optional(Uuid),
         status: Type.Optional(MailStatusSchema),
@@ -77,13 +90,14 @@ export async function notificationsRoutes(app: AppInstance, deps: AppDeps): Prom
     requireUnrestricted(request);
     const { personId, status, template, limit, offset } = request.query;
     return {
-      items: await notifications.list({
+      items: await resources(await notifications.list({
+        scope: principalOf(request),
         ...(personId ? { personId } : {}),
         ...(status ? { status } : {}),
         ...(template ? { template } : {}),
         limit,
         offset,
-      }),
+      })),
     };
   });
 
@@ -92,7 +106,8 @@ export async function notificationsRoutes(app: AppInstance, deps: AppDeps): Prom
     schema: { tags: ['mails'], params: IdParams, response: { 200: MailSchema, ...errorResponses(401, 403, 404) } },
   }, async (request) => {
     requireUnrestricted(request);
-    return notifications.get(request.params.id);
+    const [mail] = await resources([await notifications.get(request.params.id, { scope: principalOf(request) })]);
+    return mail as MailResource;
   });
 
   app.get('/me/mails', {
@@ -105,12 +120,16 @@ export async function notificationsRoutes(app: AppInstance, deps: AppDeps): Prom
     },
   }, async (request) => {
     const personId = personOf(request);
-    const mails = await notifications.list({ personId, limit: request.query.limit, offset: request.query.offset });
-    return { items: mails.map(own) };
+    // A person reads every mail sent to them, whichever institution it is about.
+    const mails = await notifications.list({ scope: WHOLE_DEPLOYMENT, personId, limit: request.query.limit, offset: request.query.offset });
+    return { items: (await resources(mails)).map(own) };
   });
 
   app.get('/me/mails/:id', {
     config: { access: { roles: 'authenticated' } },
     schema: { tags: ['mails'], params: IdParams, response: { 200: OwnMailSchema, ...errorResponses(401, 403, 404) } },
-  }, async (request) => own(await notifications.get(request.params.id, { personId: personOf(request) })));
+  }, async (request) => {
+    const [mail] = await resources([await notifications.get(request.params.id, { personId: personOf(request) })]);
+    return own(mail as MailResource);
+  });
 }

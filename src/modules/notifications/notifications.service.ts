@@ -5,6 +5,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, type ActorContext, type Executor } from '../../platform/db/database.ts';
 import { badRequest, notFound } from '../../platform/http/problem.ts';
 import { QUEUES, type JobQueue } from '../../platform/jobs/job-queue.ts';
+import { WHOLE_DEPLOYMENT, type AccessScope } from '../../platform/db/scope-filter.ts';
 import { createSmtpClient, toSmtpError, type SmtpClient } from '../../adapters/smtp/smtp.client.ts';
 import { normalizeTemplateSource } from './domain/mail-template-language.ts';
 import {
@@ -12,9 +13,9 @@ import {
   validateMailTemplate, type MailData, type MailLocale, type MailPlaceholder, type MailTemplate, type RenderedMail, type TemplateSource,
 } from './domain/mail-templates.ts';
 import * as repo from './notifications.repository.ts';
-import type { MailRow, MailStatus, TemplateOverrideRow } from './notifications.repository.ts';
+import type { MailRow, MailStatus, OverrideLevel, TemplateOverrideRow } from './notifications.repository.ts';
 
-export type { MailStatus } from './notifications.repository.ts';
+export type { MailStatus, OverrideLevel } from './notifications.repository.ts';
 
 /** Retries of the mail-send queue after the first attempt (pg-boss `retryLimit`). */
 export const MAIL_SEND_RETRY_LIMIT = 5;
@@ -24,7 +25,7 @@ export const MAIL_SEND_MAX_ATTEMPTS = MAIL_SEND_RETRY_LIMIT + 1;
 /** What the caller knows about the person and the card; the link and (if omitted) the institution are added here. */
 export interface NotifyData {
   firstName: string;
-  /** Defaults to the configured institution's name. */
+  /** Defaults to the name of the mail's institution (`NotifyInput.institutionId`). */
   institutionName?: string | null | undefined;
   cardKind?: 'physical' | 'virtual' | undefined;
   /** `request_rejected`: the manager's comment. `card_disabled`: the disable reason code. */
@@ -37,6 +38,12 @@ export interface NotifyData {
 
 export interface NotifyInput {
   personId: string | null;
+  /**
+   * The institution whose card or enrolment causes the mail: its managers see the mail, its
+   * template overrides write it. Null or omitted: a mail about no institution (an account's own),
+   * which only callers with no institution limit see.
+   */
+  institutionId?: number | null | undefined;
   /** The person's e-mail; without a usable one nothing is queued. */
   to: string | null | undefined;
   /** The person's preferred language if known (`fr`, `en`, `en-GB`…); French otherwise. */
@@ -51,6 +58,8 @@ export interface NotifyInput {
 export interface MailView {
   id: string;
   personId: string | null;
+  /** The institution the mail is about; null: none. */
+  institutionId: number | null;
   to: string;
   locale: MailLocale;
   template: string;
@@ -65,17 +74,30 @@ export interface MailView {
   sentAt: string | null;
 }
 
-/** One template in one locale as the editor sees it: the built-in text, the admin's override, what it may use. */
+/** An override as the editor sees it. */
+export type OverrideView = TemplateSource & { updatedAt: string; updatedBy: string };
+
+/**
+ * One template in one locale as the editor sees it at one level (an institution, or the whole
+ * deployment): the built-in text, the override at that level, what it may use.
+ */
 export interface MailTemplateView {
   template: MailTemplate;
   locale: MailLocale;
+  /** The level the override belongs to: an institution id, or null for the deployment-wide one. */
+  institutionId: OverrideLevel;
   /** Values the subject and body may insert (`{{name}}`) and test (`{{#name}}`). */
   placeholders: MailPlaceholder[];
   /** Names usable only as sections (`{{#virtual}}`). */
   flags: Array<(typeof MAIL_FLAGS)[number]>;
   default: TemplateSource;
-  /** What mails use instead of the default; null when there is none. */
-  override: (TemplateSource & { updatedAt: string; updatedBy: string }) | null;
+  /** What mails of this level use instead of the default; null when there is none. */
+  override: OverrideView | null;
+  /**
+   * At an institution's level: the deployment-wide override, which its mails use while it has
+   * none of its own (null when there is none, and always at the deployment level).
+   */
+  deploymentOverride: OverrideView | null;
 }
 
 /** What one run of the sending job did. */
@@ -87,8 +109,11 @@ export interface NotificationsServiceDeps {
   config: Pick<Config, 'publicUrl' | 'smtpUrl' | 'mailFrom'>;
   now?: () => Date;
   logger?: Logger;
-  /** The institution's name, read with the caller's executor (it may be a transaction). */
-  institutionName?: (executor: Executor) => Promise<string | undefined>;
+  /**
+   * An institution's name (null: the deployment's, for deployment-wide previews), read with the
+   * caller's executor (it may be a transaction).
+   */
+  institutionName?: (executor: Executor, institutionId: number | null) => Promise<string | undefined>;
   /** SMTP client; by default one for `config.smtpUrl`, none (stored mode) when that is unset. */
   smtp?: SmtpClient | null;
 }
@@ -106,14 +131,22 @@ function usableAddress(to: string | null | undefined): string | null {
   return address.length <= 320 && ADDRESS.test(address) ? address : null;
 }
 
-function templateView(template: MailTemplate, locale: MailLocale, row: TemplateOverrideRow | undefined): MailTemplateView {
+function overrideView(row: TemplateOverrideRow | undefined): OverrideView | null {
+  return row ? { subject: row.subject, body: row.body, updatedAt: row.updatedAt.toISOString(), updatedBy: row.updatedBy } : null;
+}
+
+function templateView(
+  template: MailTemplate, locale: MailLocale, level: OverrideLevel, row: TemplateOverrideRow | undefined, deploymentRow: TemplateOverrideRow | undefined,
+): MailTemplateView {
   return {
     template,
     locale,
+    institutionId: level,
     placeholders: [...TEMPLATE_PLACEHOLDERS[template]],
     flags: [...MAIL_FLAGS],
     default: defaultMailTemplate(template, locale),
-    override: row ? { subject: row.subject, body: row.body, updatedAt: row.updatedAt.toISOString(), updatedBy: row.updatedBy } : null,
+    override: overrideView(row),
+    deploymentOverride: level === null ? null : overrideView(deploymentRow),
   };
 }
 
@@ -138,6 +171,7 @@ function view(row: MailRow): MailView {
   return {
     id: row.id,
     personId: row.personId,
+    institutionId: row.institutionId,
     to: row.toAddress,
     locale: row.locale,
     template: row.template,
@@ -169,13 +203,16 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
   const smtp = deps.smtp !== undefined ? deps.smtp : config.smtpUrl ? createSmtpClient({ url: config.smtpUrl }) : null;
   const messageHost = new URL(config.publicUrl).hostname || 'localhost';
 
-  /** The admin's override when there is one and it is still valid, read with the caller's executor. */
-  async function overrideOf(executor: Executor, template: MailTemplate, locale: MailLocale): Promise<TemplateSource | undefined> {
-    const row = await repo.findTemplateOverride(executor, template, locale);
+  /**
+   * The override a mail of this institution uses (its own, else the deployment-wide one) when it
+   * is still valid, read with the caller's executor.
+   */
+  async function overrideOf(executor: Executor, institutionId: number | null, template: MailTemplate, locale: MailLocale): Promise<TemplateSource | undefined> {
+    const row = await repo.findApplicableOverride(executor, institutionId, template, locale);
     if (!row) return undefined;
     if (validateMailTemplate(template, row).length > 0) {
       // Saved overrides are validated; one that no longer is (a placeholder retired since) must not stop a card move.
-      deps.logger?.warn({ template, locale }, 'invalid mail template override ignored; using the built-in text');
+      deps.logger?.warn({ template, locale, institutionId: row.institutionId }, 'invalid mail template override ignored; using the built-in text');
       return undefined;
     }
     return row;
@@ -183,11 +220,13 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
 
   async function queue(trx: Transaction<Database>, input: NotifyInput, to: string): Promise<MailView> {
     const locale = chooseLocale(input.locale);
-    const institutionName = input.data.institutionName ?? (await deps.institutionName?.(trx)) ?? '';
+    const institutionId = input.institutionId ?? null;
+    const institutionName = input.data.institutionName ?? (await deps.institutionName?.(trx, institutionId)) ?? '';
     const data: MailData = { ...input.data, institutionName, selfServiceUrl: config.publicUrl };
-    const rendered = renderMail(input.template, locale, data, await overrideOf(trx, input.template, locale));
+    const rendered = renderMail(input.template, locale, data, await overrideOf(trx, institutionId, input.template, locale));
     const row = await repo.insertMail(trx, {
       personId: input.personId,
+      institutionId,
       toAddress: to,
       locale,
       template: input.template,
@@ -223,51 +262,69 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
       return mail;
     },
 
-    /** Every template in every locale, with its default text, its override and its placeholders. */
-    async templates(): Promise<MailTemplateView[]> {
-      const rows = await repo.listTemplateOverrides(db);
+    /**
+     * Every template in every locale at one level (an institution, or null: the deployment-wide
+     * texts), with its default text, its override there, the deployment-wide override an
+     * institution falls back on, and its placeholders.
+     */
+    async templates(level: OverrideLevel): Promise<MailTemplateView[]> {
+      const rows = await repo.listTemplateOverrides(db, level === null ? [null] : [level, null]);
+      const at = (wanted: OverrideLevel, template: MailTemplate, locale: MailLocale) =>
+        rows.find((row) => row.institutionId === wanted && row.template === template && row.locale === locale);
       return MAIL_TEMPLATES.flatMap((template) => MAIL_LOCALES.map((locale) =>
-        templateView(template, locale, rows.find((row) => row.template === template && row.locale === locale))));
+        templateView(template, locale, level, at(level, template, locale), at(null, template, locale))));
     },
 
     /**
      * Saves an admin's subject and body for a template in a locale; the next mails use it. A
      * template that does not pass the language's rules is a 400 (see {@link checkedSource}).
      */
-    async saveTemplate(template: MailTemplate, locale: MailLocale, input: TemplateSource, actor: ActorContext): Promise<MailTemplateView> {
+    async saveTemplate(level: OverrideLevel, template: MailTemplate, locale: MailLocale, input: TemplateSource, actor: ActorContext): Promise<MailTemplateView> {
       const source = checkedSource(template, input);
-      const row = await inTransaction(db, actor, (trx) =>
-        repo.upsertTemplateOverride(trx, { template, locale, ...source, updatedBy: actor.actor }));
-      return templateView(template, locale, row);
+      return inTransaction(db, actor, async (trx) => {
+        const row = await repo.upsertTemplateOverride(trx, { institutionId: level, template, locale, ...source, updatedBy: actor.actor });
+        const deploymentRow = level === null ? undefined : await repo.findApplicableOverride(trx, null, template, locale);
+        return templateView(template, locale, level, row, deploymentRow);
+      });
     },
 
-    /** Goes back to the built-in text (nothing to do when there was no override). */
-    async resetTemplate(template: MailTemplate, locale: MailLocale, actor: ActorContext): Promise<MailTemplateView> {
-      await inTransaction(db, actor, (trx) => repo.deleteTemplateOverride(trx, template, locale));
-      return templateView(template, locale, undefined);
+    /**
+     * Removes the override at this level (nothing to do when there was none): an institution's
+     * mails go back to the deployment-wide override if there is one, else to the built-in text.
+     */
+    async resetTemplate(level: OverrideLevel, template: MailTemplate, locale: MailLocale, actor: ActorContext): Promise<MailTemplateView> {
+      return inTransaction(db, actor, async (trx) => {
+        await repo.deleteTemplateOverride(trx, level, template, locale);
+        const deploymentRow = level === null ? undefined : await repo.findApplicableOverride(trx, null, template, locale);
+        return templateView(template, locale, level, undefined, deploymentRow);
+      });
     },
 
     /**
      * Renders a subject and body that are being edited, with sample data (every optional value
-     * filled in) and the institution's name, without saving anything. Same 400s as saving.
+     * filled in) and the name of the level's institution, without saving anything. Same 400s as saving.
      */
-    async previewTemplate(template: MailTemplate, locale: MailLocale, input: TemplateSource, options: { cardKind: 'physical' | 'virtual' }): Promise<RenderedMail> {
+    async previewTemplate(level: OverrideLevel, template: MailTemplate, locale: MailLocale, input: TemplateSource, options: { cardKind: 'physical' | 'virtual' }): Promise<RenderedMail> {
       const source = checkedSource(template, input);
-      const institutionName = (await deps.institutionName?.(db)) ?? '';
+      const institutionName = (await deps.institutionName?.(db, level)) ?? '';
       return renderMail(template, locale, sampleMailData(template, locale, { institutionName, selfServiceUrl: config.publicUrl, cardKind: options.cardKind }), source);
     },
 
-    /** Lists mails, newest first, optionally of one person, status or template. */
-    async list(filter: { personId?: string; status?: MailStatus; template?: string; limit: number; offset?: number }): Promise<MailView[]> {
+    /**
+     * Lists the mails in `scope` (the caller's institutions; a mail of no institution only when
+     * the caller has no institution limit), newest first, optionally of one person, status or
+     * template. The scope is a condition of the query: pages hold only mails in scope.
+     */
+    async list(filter: { scope: AccessScope; personId?: string; status?: MailStatus; template?: string; limit: number; offset?: number }): Promise<MailView[]> {
       return (await repo.listMails(db, filter)).map(view);
     },
 
     /**
-     * Reads one mail. With `personId`, only a mail to that person: another person's mail is a 404,
-     * exactly like a missing one, so ids cannot be probed.
+     * Reads one mail within `scope` (default: the whole deployment). With `personId`, only a mail
+     * to that person. A mail outside is a 404, exactly like a missing one, so ids cannot be probed.
      */
-    async get(id: string, options: { personId?: string } = {}): Promise<MailView> {
-      const row = await repo.findMail(db, id);
+    async get(id: string, options: { scope?: AccessScope; personId?: string } = {}): Promise<MailView> {
+      const row = await repo.findMail(db, id, options.scope ?? WHOLE_DEPLOYMENT);
       if (!row || (options.personId !== undefined && row.personId !== options.personId)) {
         throw notFound('mail_not_found', 'No such mail');
       }
@@ -282,7 +339,7 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
      * Anything not `queued` any more (sent, stored, failed) is left alone: redelivery is harmless.
      */
     async deliver(mailId: string): Promise<DeliveryOutcome> {
-      const mail = await repo.findMail(db, mailId);
+      const mail = await repo.findMail(db, mailId, WHOLE_DEPLOYMENT);
       if (!mail || mail.status !== 'queued') return 'skipped';
       if (!smtp) {
         await finish(mail.id, { status: 'stored' });

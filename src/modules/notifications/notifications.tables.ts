@@ -4,6 +4,8 @@ import type { Timestamp } from '../../platform/db/platform.tables.ts';
 export interface MailsTable {
   id: Generated<string>;
   personId: string | null;
+  /** The institution whose card or enrolment caused the mail; null: about no institution (account mails). */
+  institutionId: number | null;
   toAddress: string;
   locale: 'fr' | 'en';
   template: string;
@@ -20,6 +22,8 @@ export interface MailsTable {
 /** An admin's rewrite of one template in one locale (template language source). */
 export interface MailTemplateOverridesTable {
   id: Generated<string>;
+  /** The institution whose mails use it; null: the deployment-wide override, used where an institution has none. */
+  institutionId: number | null;
   template: string;
   locale: 'fr' | 'en';
   subject: string;

@@ -17,6 +17,8 @@ export interface AuditLogTable {
   operation: 'INSERT' | 'UPDATE' | 'DELETE';
   rowId: string | null;
   changes: Json<Record<string, unknown>>;
+  /** The institution of the audited row (set by the triggers, see migration 0022); null: none. */
+  institutionId: Generated<number | null>;
 }
 
 export interface JobRunsTable {
