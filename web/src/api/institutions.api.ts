@@ -43,8 +43,6 @@ export interface InstitutionResource {
   hasLogo?: boolean;
   disabled?: boolean;
   disabledAt?: string | null;
-  /** Whether an ESC Router API key of its own is stored, and its last characters; never the key. */
-  escApiKey?: { configured: boolean; last4: string | null } | null;
   personTypes?: PersonTypeResource[];
   updatedAt?: string;
 }
@@ -64,6 +62,13 @@ export interface InstitutionResourceInput {
   settings: InstitutionSettingsResource;
 }
 
+/** Whether an institution has an ESC Router API key of its own (its last four characters, never the key), and which key its sync uses. */
+export interface EscApiKeyStatus {
+  configured: boolean;
+  last4: string | null;
+  source: 'institution' | 'deployment' | null;
+}
+
 const path = (code: string) => `/institutions/${encodeURIComponent(code)}`;
 const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
 
@@ -74,6 +79,10 @@ export const institutionsApi = {
   },
   get(code: string, signal?: AbortSignal): Promise<InstitutionResource> {
     return api<InstitutionResource>(path(code), withSignal(signal));
+  },
+  /** The person types an institution defines, in display order (disabled ones included). */
+  personTypes(code: string, signal?: AbortSignal): Promise<PersonTypeResource[]> {
+    return api<{ items: PersonTypeResource[] }>(`${path(code)}/person-types`, withSignal(signal)).then((answer) => answer.items);
   },
   create(body: InstitutionResourceInput): Promise<InstitutionResource> {
     return api<InstitutionResource>('/institutions', { method: 'POST', body });
@@ -93,9 +102,13 @@ export const institutionsApi = {
   deletePersonType(code: string, type: string): Promise<void> {
     return api<void>(`${path(code)}/person-types/${encodeURIComponent(type)}`, { method: 'DELETE' });
   },
-  /** Stores the institution's own ESC Router API key (null removes it); the key is never read back. */
-  setEscApiKey(code: string, apiKey: string | null): Promise<void> {
-    return api<void>(`${path(code)}/esc-api-key`, { method: 'PUT', body: { apiKey } });
+  /** Whether the institution has its own ESC Router API key (src/modules/esc/esc-sync.routes.ts). */
+  escApiKey(code: string, signal?: AbortSignal): Promise<EscApiKeyStatus> {
+    return api<EscApiKeyStatus>(`${path(code)}/esc-api-key`, withSignal(signal));
+  },
+  /** Stores the institution's own ESC Router API key (null: the deployment's again); the key is never read back. */
+  setEscApiKey(code: string, apiKey: string | null): Promise<EscApiKeyStatus> {
+    return api<EscApiKeyStatus>(`${path(code)}/esc-api-key`, { method: 'PUT', body: { apiKey } });
   },
   /** Uploads the institution's logo (PNG, JPEG or SVG, 512 KB at most). */
   uploadLogo(code: string, file: File): Promise<void> {

@@ -5,10 +5,10 @@ import { useNavigate } from 'react-router';
 import { ApiError } from '../api/api-client.ts';
 import { apiUrl } from '../api/api-client.ts';
 import { cardsApi } from '../api/cards.api.ts';
-import { institutionsApi } from '../api/institutions.api.ts';
+import { institutionsApi, type PersonTypeResource } from '../api/institutions.api.ts';
 import { peopleApi } from '../api/people.api.ts';
 import type { ConsentKind } from '../api/api-types.ts';
-import { useSession } from '../auth/session.context.tsx';
+import { isOffice, useSession } from '../auth/session.context.tsx';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { CardFace } from '../shared/card-face.component.tsx';
 import { isPending } from '../shared/card-state.ts';
@@ -24,6 +24,15 @@ import { EMPTY_PHOTO, PhotoEditor, type PhotoEditorValue } from './photo-editor.
 import { renderPhoto } from './photo-transform.ts';
 
 const CONSENT_KINDS: readonly ConsentKind[] = ['esc', 'photo_publication', 'crous'];
+
+/** What a cardholder reads of an institution (GET /institution): its code and the rules of its person types. */
+interface PublicBranding {
+  code?: string;
+  name: string;
+  colors?: { primary: string; secondary: string };
+  hasLogo?: boolean;
+  personTypes?: Array<Pick<PersonTypeResource, 'code' | 'selfRequest' | 'deliveryAddress' | 'cardKinds'>>;
+}
 
 interface LocalErrors {
   institution?: string;
@@ -66,20 +75,25 @@ export function RequestCardPage() {
   // One enrolment needs no choice; several need the person's.
   const target = enrolments.length === 1 ? enrolments[0]?.institution ?? null : chosenInstitution;
   const enrolment = enrolments.find((candidate) => candidate.institution === target);
-  const targetInstitution = useApi((signal) => (target ? institutionsApi.get(target, signal) : Promise.resolve(null)), [target]);
+  // Office roles read the chosen institution; a cardholder reads the public branding, which names
+  // the person types and their request rules of the institution it is about.
+  const office = isOffice(principal);
+  const targetInstitution = useApi((signal) => (target && office ? institutionsApi.get(target, signal) : Promise.resolve(null)), [target, office]);
+  const branding: PublicBranding | null | undefined = institution;
+  const source = targetInstitution.data ?? (branding && (!target || branding.code === target) ? branding : undefined);
   const personType = enrolment?.personType ?? person.data?.personType ?? 'student';
-  const rule = targetInstitution.data?.personTypes?.find((type) => type.code === personType);
+  const rule = source?.personTypes?.find((type) => type.code === personType);
   const [addressAsked, setAddressAsked] = useState(false);
   // The person type's rules say when an address is needed; else the server does, on submit.
   const asksAddress = rule?.deliveryAddress ?? addressAsked;
   // A request in progress at the chosen institution (cards from a server that names none count everywhere).
   const pending = cards.data?.find((card) => isPending(card.state) && (!card.institution || !target || card.institution === target));
-  const face = targetInstitution.data
-    ? {
-      name: targetInstitution.data.name, colors: targetInstitution.data.colors,
-      logo: targetInstitution.data.hasLogo ? apiUrl(`/institutions/${encodeURIComponent(targetInstitution.data.code)}/logo`) : null,
-    }
-    : { name: institution?.name ?? 'campuscard', colors: institution?.colors, logo: institution?.hasLogo ? '/api/v1/institution/logo' : null };
+  const face = source?.code && source.name
+    ? { name: source.name, colors: source.colors, logo: source.hasLogo ? apiUrl(`/institutions/${encodeURIComponent(source.code)}/logo`) : null }
+    : {
+      name: enrolment?.institutionName ?? institution?.name ?? 'campuscard', colors: institution?.colors,
+      logo: institution?.hasLogo ? '/api/v1/institution/logo' : null,
+    };
   // A request whose photo may still change: this form then (re)sends its photo.
   const mode: 'new' | 'complete' | 'replace' = !pending ? 'new' : pending.photoId ? 'replace' : 'complete';
   const textOf = useMemo(() => new Map((texts.data ?? []).map((text) => [text.kind, text])), [texts.data]);

@@ -8,6 +8,7 @@ import { apiUrl } from '../api/api-client.ts';
 import { institutionsApi, type InstitutionResource, type InstitutionResourceInput, type InstitutionSettingsResource } from '../api/institutions.api.ts';
 import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
+import { useApi } from '../shared/use-api.hook.ts';
 import { invalidateInstitution } from '../shared/use-institution.hook.ts';
 import { PersonTypesEditor } from './person-types-editor.component.tsx';
 
@@ -89,6 +90,7 @@ export function InstitutionEditor({ institution, all, onBack, onSaved }: EditorP
   const [busy, setBusy] = useState<string | null>(null);
   const [escKey, setEscKey] = useState('');
   const [logoVersion, setLogoVersion] = useState(0);
+  const escKeyStatus = useApi((signal) => (institution ? institutionsApi.escApiKey(institution.code, signal) : Promise.resolve(null)), [institution?.code]);
 
   const set = <K extends keyof InstitutionResourceInput>(key: K, value: InstitutionResourceInput[K]) => {
     setForm((previous) => ({ ...previous, [key]: value }));
@@ -125,7 +127,7 @@ export function InstitutionEditor({ institution, all, onBack, onSaved }: EditorP
     void run('esc', async () => {
       await institutionsApi.setEscApiKey(institution.code, apiKey);
       setEscKey('');
-      return institutionsApi.get(institution.code);
+      escKeyStatus.reload();
     }, t(apiKey ? 'admin.institutions.escKeySaved' : 'admin.institutions.escKeyRemoved'));
   }
 
@@ -140,7 +142,7 @@ export function InstitutionEditor({ institution, all, onBack, onSaved }: EditorP
 
   const fields = ['/code', '/name', '/kind', '/parent', '/pic', '/uai', '/schacHomeOrganization', '/country', '/esiScope', '/colors', '/settings'];
   const disabled = institution?.disabled ?? !!institution?.disabledAt;
-  const escKeyState = institution?.escApiKey;
+  const escKeyState = escKeyStatus.data;
   return (
     <Stack data-testid="institution-editor" data-code={institution?.code ?? ''}>
       <Group justify="space-between">
@@ -232,11 +234,14 @@ export function InstitutionEditor({ institution, all, onBack, onSaved }: EditorP
         <>
           <Paper withBorder p="md" data-testid="institution-esc-key">
             <Title order={3} size="h4" mb="xs">{t('admin.institutions.escKey')}</Title>
-            <Text size="sm" mb="xs" data-testid="institution-esc-key-state">
-              {escKeyState?.configured
-                ? t('admin.institutions.escKeyConfigured', { last: escKeyState.last4 ?? '' })
-                : t('admin.institutions.escKeyDeployment')}
-            </Text>
+            {escKeyStatus.error ? <ProblemAlert error={escKeyStatus.error} /> : null}
+            {escKeyState ? (
+              <Text size="sm" mb="xs" data-testid="institution-esc-key-state">
+                {escKeyState.configured
+                  ? t('admin.institutions.escKeyConfigured', { last: escKeyState.last4 ?? '' })
+                  : t(escKeyState.source === 'deployment' ? 'admin.institutions.escKeyDeployment' : 'admin.institutions.escKeyNone')}
+              </Text>
+            ) : null}
             <Group align="flex-end">
               <PasswordInput label={t('admin.institutions.escKeyNew')} description={t('admin.institutions.escKeyHelp')} value={escKey} autoComplete="off"
                 onChange={(event) => setEscKey(event.currentTarget.value)} error={fieldError(t, error, '/apiKey')} w={360} data-testid="institution-esc-key-input" />

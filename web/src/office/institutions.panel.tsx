@@ -67,7 +67,6 @@ export function InstitutionsPanel() {
               <Table.Th>{t('admin.institutions.kind')}</Table.Th>
               <Table.Th>{t('admin.institutions.parent')}</Table.Th>
               <Table.Th>{t('admin.institution.pic')}</Table.Th>
-              <Table.Th>{t('admin.institutions.escKey')}</Table.Th>
               <Table.Th>{t('admin.institutions.state')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -79,7 +78,6 @@ export function InstitutionsPanel() {
                 <Table.Td>{t(`admin.institutions.kinds.${item.kind}`)}</Table.Td>
                 <Table.Td>{item.parent ? nameOf(item.parent) : ''}</Table.Td>
                 <Table.Td>{item.pic ?? <Text span size="sm" c="dimmed">{t('common.none')}</Text>}</Table.Td>
-                <Table.Td>{item.escApiKey?.configured ? t('admin.institutions.escKeyConfigured', { last: item.escApiKey.last4 ?? '' }) : t('admin.institutions.escKeyDeploymentShort')}</Table.Td>
                 <Table.Td>
                   {item.disabled ?? !!item.disabledAt
                     ? <Badge color="gray">{t('admin.institutions.disabled')}</Badge>

@@ -7,6 +7,7 @@ import { formatDateTime } from '../shared/format.ts';
 import { fieldError } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
+import { useInstitutionList } from '../shared/use-institution.hook.ts';
 
 const TOKEN_ROLES: ReadonlyArray<ApiToken['role']> = ['admin', 'manager', 'viewer', 'station', 'deliverer'];
 
@@ -17,6 +18,9 @@ export function TokensPanel() {
   const [name, setName] = useState('');
   const [role, setRole] = useState<ApiToken['role']>('station');
   const [limits, setLimits] = useState<string[]>([]);
+  const [granted, setGranted] = useState<string[]>([]);
+  const institutions = useInstitutionList() ?? [];
+  const institutionName = (code: string) => institutions.find((institution) => institution.code === code)?.name ?? code;
   const [secret, setSecret] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -24,7 +28,8 @@ export function TokensPanel() {
     event.preventDefault();
     setError(null);
     try {
-      const created = await adminApi.createToken({ name: name.trim(), role, personTypes: limits.length ? limits.filter(isPersonType) : null });
+      const created = await adminApi.createToken({ name: name.trim(), role, personTypes: limits.length ? limits.filter(isPersonType) : null,
+        ...(institutions.length > 0 ? { institutions: granted.length ? granted : null } : {}) });
       setSecret(created.token);
       setName('');
       tokens.reload();
@@ -52,6 +57,11 @@ export function TokensPanel() {
             <TextInput label={t('admin.tokens.name')} value={name} onChange={(event) => setName(event.currentTarget.value)} error={fieldError(t, error, '/name')} required data-testid="token-name" />
             <Select label={t('admin.accounts.role')} data={TOKEN_ROLES.map((value) => ({ value, label: t(`roles.${value}`) }))} value={role} onChange={(value) => value && setRole(value as ApiToken['role'])} allowDeselect={false} />
             <MultiSelect label={t('admin.accounts.limits')} data={PERSON_TYPES.map((value) => ({ value, label: t(`personType.${value}`) }))} value={limits} onChange={setLimits} clearable w={240} />
+            {institutions.length > 0 ? (
+              <MultiSelect label={t('admin.accounts.institutions')} placeholder={granted.length ? undefined : t('admin.accounts.allInstitutions')}
+                data={institutions.map((institution) => ({ value: institution.code, label: institution.name }))} value={granted} onChange={setGranted}
+                clearable searchable w={260} data-testid="token-institutions" />
+            ) : null}
             <Button type="submit" data-testid="token-create">{t('admin.tokens.createButton')}</Button>
           </Group>
         </form>
@@ -73,6 +83,7 @@ export function TokensPanel() {
             <Table.Th>{t('admin.tokens.name')}</Table.Th>
             <Table.Th>{t('admin.tokens.prefix')}</Table.Th>
             <Table.Th>{t('admin.accounts.role')}</Table.Th>
+            {institutions.length > 0 ? <Table.Th>{t('admin.accounts.institutions')}</Table.Th> : null}
             <Table.Th>{t('admin.tokens.actsFor')}</Table.Th>
             <Table.Th>{t('admin.tokens.createdAt')}</Table.Th>
             <Table.Th>{t('admin.tokens.lastUsed')}</Table.Th>
@@ -85,6 +96,9 @@ export function TokensPanel() {
               <Table.Td>{token.name}</Table.Td>
               <Table.Td ff="monospace">{token.prefix}…</Table.Td>
               <Table.Td>{t(`roles.${token.role}`)}</Table.Td>
+              {institutions.length > 0 ? (
+                <Table.Td>{token.institutions ? token.institutions.map(institutionName).join(', ') : <Text size="sm" c="dimmed">{t('admin.accounts.allInstitutions')}</Text>}</Table.Td>
+              ) : null}
               <Table.Td data-testid="token-acts-for">
                 {token.actsFor ? (
                   <>

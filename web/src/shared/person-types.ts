@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import type { InstitutionResource, PersonTypeResource } from '../api/institutions.api.ts';
+import type { PersonTypeResource } from '../api/institutions.api.ts';
 import { useSession } from '../auth/session.context.tsx';
 import { institutionsInView } from './institution-scope.ts';
-import { useInstitutionList } from './use-institution.hook.ts';
+import { usePersonTypesOf } from './use-institution.hook.ts';
 
 /** The types every institution starts with; what the console offers when it cannot read the institutions. */
 const DEFAULT_TYPES = ['student', 'staff', 'guest', 'external'] as const;
@@ -15,13 +15,10 @@ export function personTypeLabel(t: Translate, language: string, code: string, ty
   return t(`personType.${code}`, { defaultValue: code });
 }
 
-/** The person types of the institutions in view, each code once, in the institutions' order. */
-export function typesInView(list: readonly InstitutionResource[], codes: ReadonlySet<string> | null): PersonTypeResource[] {
+/** The person types of several institutions, each code once, in the institutions' order. */
+export function distinctTypes(lists: ReadonlyArray<{ types: readonly PersonTypeResource[] }>): PersonTypeResource[] {
   const seen = new Map<string, PersonTypeResource>();
-  for (const institution of list) {
-    if (codes && !codes.has(institution.code)) continue;
-    for (const type of institution.personTypes ?? []) if (!seen.has(type.code) && !type.disabled) seen.set(type.code, type);
-  }
+  for (const { types } of lists) for (const type of types) if (!seen.has(type.code) && !type.disabled) seen.set(type.code, type);
   return [...seen.values()];
 }
 
@@ -32,9 +29,8 @@ export function typesInView(list: readonly InstitutionResource[], codes: Readonl
 export function usePersonTypeOptions(selected: readonly string[] = []): Array<{ value: string; label: string }> {
   const { t, i18n } = useTranslation();
   const { principal } = useSession();
-  const list = useInstitutionList();
-  const inView = institutionsInView(principal);
-  const types = list ? typesInView(list, inView.length > 0 ? new Set(inView.map((institution) => institution.code)) : null) : [];
+  const lists = usePersonTypesOf(institutionsInView(principal).map((institution) => institution.code));
+  const types = distinctTypes(lists ?? []);
   const options = types.length > 0
     ? types.map((type) => ({ value: type.code, label: personTypeLabel(t, i18n.language, type.code, type) }))
     : DEFAULT_TYPES.map((code) => ({ value: code, label: personTypeLabel(t, i18n.language, code) }));

@@ -1,18 +1,20 @@
 import { useEffect, useState } from 'react';
 import { institutionApi } from '../api/institution.api.ts';
-import { institutionsApi, type InstitutionResource } from '../api/institutions.api.ts';
+import { institutionsApi, type InstitutionResource, type PersonTypeResource } from '../api/institutions.api.ts';
 import type { Institution } from '../api/api-types.ts';
 
 let cached: Promise<Institution | null> | null = null;
 let cachedList: Promise<InstitutionResource[] | null> | null = null;
+const cachedTypes = new Map<string, Promise<PersonTypeResource[]>>();
 
 /** Forgets the cached institutions (after an admin changed one, or the console switched). */
 export function invalidateInstitution(): void {
   cached = null;
   cachedList = null;
+  cachedTypes.clear();
 }
 
-function useShared<T>(load: () => Promise<T>): T | undefined {
+function useShared<T>(load: () => Promise<T>, key = ''): T | undefined {
   const [value, setValue] = useState<T | undefined>(undefined);
   useEffect(() => {
     let alive = true;
@@ -22,7 +24,7 @@ function useShared<T>(load: () => Promise<T>): T | undefined {
     return () => {
       alive = false;
     };
-  }, []);
+  }, [key]);
   return value;
 }
 
@@ -40,4 +42,20 @@ export function useInstitution(): Institution | null | undefined {
  */
 export function useInstitutionList(): InstitutionResource[] | null | undefined {
   return useShared(() => (cachedList ??= institutionsApi.list().catch(() => null)));
+}
+
+/**
+ * The person types of these institutions (codes), each institution's loaded once and shared;
+ * an institution whose types cannot be read adds none.
+ */
+export function usePersonTypesOf(codes: readonly string[]): Array<{ institution: string; types: PersonTypeResource[] }> | undefined {
+  const key = codes.join(',');
+  return useShared(() => Promise.all(codes.map(async (code) => {
+    let types = cachedTypes.get(code);
+    if (!types) {
+      types = institutionsApi.personTypes(code).catch(() => []);
+      cachedTypes.set(code, types);
+    }
+    return { institution: code, types: await types };
+  })), key);
 }
