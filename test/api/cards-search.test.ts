@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { CardView } from '../../src/modules/cards/cards.service.ts';
 import { countCards, SEARCH_COLLECT_CAP } from '../../src/modules/cards/cards.repository.ts';
+import { WHOLE_DEPLOYMENT } from '../../src/platform/db/scope-filter.ts';
 
 interface Page {
   items: CardView[];
@@ -105,11 +106,11 @@ test('search whose collected matches the other filters all exclude still finds t
 
 test('bounded count: exact under the cap, the cap when reached, and past a full collection the other filters thin out', async () => {
   const db = t.runtime.database.db;
-  assert.equal(await countCards(db, { terms: ['capname10'] }, 500), 111, 'every match collected: exact');
-  assert.equal(await countCards(db, { terms: ['capname'] }, 50), 50, 'the cap, reached through the collection alone');
+  assert.equal(await countCards(db, { scope: WHOLE_DEPLOYMENT, terms: ['capname10'] }, 500), 111, 'every match collected: exact');
+  assert.equal(await countCards(db, { scope: WHOLE_DEPLOYMENT, terms: ['capname'] }, 50), 50, 'the cap, reached through the collection alone');
   // The 50 cards collected first are ENABLED; the DISABLED ones lie past them.
-  assert.equal(await countCards(db, { terms: ['capname'], states: ['DISABLED'] }, 50), DISABLED_TAIL);
-  assert.equal(await countCards(db, { terms: ['capname'], states: ['CADUC'] }, 50), 0);
+  assert.equal(await countCards(db, { scope: WHOLE_DEPLOYMENT, terms: ['capname'], states: ['DISABLED'] }, 50), DISABLED_TAIL);
+  assert.equal(await countCards(db, { scope: WHOLE_DEPLOYMENT, terms: ['capname'], states: ['CADUC'] }, 50), 0);
   const page = await manager.get<Page & { total: number; totalCapped: boolean }>('/api/v1/cards?q=capname&page=1&limit=10');
   assert.equal(page.status, 200);
   assert.deepEqual([page.body.total, page.body.totalCapped, page.body.items.length], [CAPPED, false, 10]);

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
+import { sql } from 'kysely';
 import type { TestApp, TestClient } from '../helpers/test-app.ts';
 import type { InstitutionSettings } from '../../src/modules/institution/domain/institution-settings.ts';
 import type { PersonView } from '../../src/modules/people/people.service.ts';
@@ -40,7 +41,33 @@ export async function officeClients(t: TestApp): Promise<CardsWorld> {
   };
 }
 
-/** Creates a person (a student unless said otherwise). */
+/**
+ * Creates an institution or a federation through the admin API (as the unrestricted admin);
+ * answers its id. `body` is the API's: code, name, kind, parent (code), pic, settings.
+ */
+export async function createInstitution(world: CardsWorld, body: { code: string; name: string } & Record<string, unknown>): Promise<number> {
+  const response = await world.admin.post('/api/v1/institutions', body);
+  assert.equal(response.status, 201, response.text);
+  return institutionId(world.t, body.code);
+}
+
+/** The id of the institution with this code. */
+export async function institutionId(t: TestApp, code: string): Promise<number> {
+  const result = await sql<{ id: number }>`SELECT id FROM institutions WHERE code = ${code}`.execute(t.runtime.database.db);
+  const id = result.rows[0]?.id;
+  assert.ok(id !== undefined, `no institution ${code}`);
+  return Number(id);
+}
+
+/** The code of the institution with this id. */
+export async function institutionCode(t: TestApp, id: number): Promise<string> {
+  const result = await sql<{ code: string }>`SELECT code FROM institutions WHERE id = ${id}`.execute(t.runtime.database.db);
+  const code = result.rows[0]?.code;
+  assert.ok(code !== undefined, `no institution ${id}`);
+  return code;
+}
+
+/** Creates a person (a student unless said otherwise); `institution` (a code) enrols them there. */
 export async function createPerson(t: TestApp, extra: Record<string, unknown> = {}): Promise<PersonView> {
   const login = `p${++counter}x${process.pid}`;
   return t.runtime.services.people.create({
@@ -59,9 +86,9 @@ export async function jpeg(width = 300, height = 400): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: { r: 120, g: 140, b: 160 } } }).jpeg().toBuffer();
 }
 
-/** Requests a card for the person as the manager; answers the new card. */
-export async function requestCard(world: CardsWorld, personId: string, client: TestClient = world.manager): Promise<CardDetailView> {
-  const response = await client.post<CardDetailView>('/api/v1/cards', { personId, cardKind: 'physical' });
+/** Requests a card for the person as the manager (at `institution`, a code, if given); answers the new card. */
+export async function requestCard(world: CardsWorld, personId: string, client: TestClient = world.manager, institution?: string): Promise<CardDetailView> {
+  const response = await client.post<CardDetailView>('/api/v1/cards', { personId, cardKind: 'physical', ...(institution ? { institution } : {}) });
   assert.equal(response.status, 201, response.text);
   return response.body;
 }
@@ -93,9 +120,9 @@ export async function encode(world: CardsWorld, cardId: string, csn = freshCsn()
   return encoded.body;
 }
 
-/** Requests a card for the person and walks it to ENABLED. */
-export async function enabledCard(world: CardsWorld, personId: string): Promise<CardView> {
-  const card = await requestCard(world, personId);
+/** Requests a card for the person (at `institution`, a code, if given) and walks it to ENABLED. */
+export async function enabledCard(world: CardsWorld, personId: string, institution?: string): Promise<CardView> {
+  const card = await requestCard(world, personId, world.manager, institution);
   await encode(world, card.id);
   return move(world.manager, card.id, 'ENABLED');
 }

@@ -9,6 +9,7 @@ import {
   configureInstitution, createPerson, encode, enabledCard, freshCsn, holderClient, jpeg, move, officeClients,
   requestCard, stateOf, type CardsWorld,
 } from './cards.fixtures.ts';
+import { WHOLE_DEPLOYMENT } from '../../src/platform/db/scope-filter.ts';
 
 let w: CardsWorld;
 before(async () => {
@@ -403,7 +404,7 @@ test('a person change refreshes the holder snapshot of their cards; mails follow
   assert.deepEqual(found.body.items.map((c) => c.id), [card.id]);
 
   await move(w.manager, card.id, 'REQUEST_CHECKED');
-  const mails = await w.t.runtime.services.notifications.list({ personId: person.id, limit: 10 });
+  const mails = await w.t.runtime.services.notifications.list({ scope: WHOLE_DEPLOYMENT, personId: person.id, limit: 10 });
   assert.deepEqual(mails.map((m) => [m.template, m.to]), [['request_checked', 'new@mail.example.org']]);
 
   const exported = await w.t.runtime.services.people.exportData(person.id);
@@ -426,7 +427,10 @@ test('an ESCN that is already taken is minted again', async () => {
     },
   });
   const person = await createPerson(w.t);
-  const admin = { kind: 'session' as const, id: 'x', actor: 'test:admin', displayName: 'admin', role: 'admin' as const, personTypes: null, personId: null };
+  const admin = {
+    kind: 'session' as const, id: 'x', actor: 'test:admin', displayName: 'admin', role: 'admin' as const, personTypes: null, personId: null,
+    institutionIds: null, grantedInstitutionIds: null, focusInstitutionId: null,
+  };
   const card = await service.request(person.id, { channel: 'office', cardKind: 'physical' }, admin, { actor: 'test' });
   assert.deepEqual(minted, [taken.escn, fresh[0]]);
   assert.equal(card.escn, fresh[0]);

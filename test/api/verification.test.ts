@@ -49,7 +49,7 @@ test('an ENABLED card is ACTIVE: status, number, issuer, expiry and type, nothin
   const response = await verify(`/api/v1/verify/${active.escn}`);
   assert.equal(response.status, 200, response.text);
   assert.deepEqual(response.body, {
-    status: 'ACTIVE', escn: active.escn, issuer: { name: 'Université Exemple', pic: '999999999' },
+    status: 'ACTIVE', escn: active.escn, issuer: { name: 'Université Exemple', pic: '999999999' }, federation: null,
     expiresAt: active.expiresAt, cardType: 'SMART_NO_CDZ',
   });
   assert.equal(response.headers['cache-control'], 'public, max-age=60');

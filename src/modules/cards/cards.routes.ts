@@ -38,6 +38,8 @@ const CsnFormsSchema = Type.Object({
 export const CardSchema = Type.Object({
   id: Uuid,
   personId: Uuid,
+  institution: Type.String({ description: 'Code of the institution that issued the card (for the holder\'s enrolment there)' }),
+  institutionName: Type.String(),
   state: CardStateSchema,
   cardKind: CardKindSchema,
   requestChannel: literals(['web', 'api', 'office', 'import', 'renewal'] as const),
@@ -128,9 +130,11 @@ async function uploadedPhoto(request: FastifyRequest, maxBytes: number): Promise
 
 /**
  * Card requests and the card lifecycle. Access, per route:
- * - request (`POST /cards`), renew, photo: admin and manager for the types they cover, the
- *   holder for themself (self-requests only when the institution opens them to their type);
- * - list: office read roles, within their type limits; read one: the same, or the holder;
+ * - request (`POST /cards`), renew, photo: admin and manager for the institutions and types they
+ *   cover, the holder for themself (self-requests only when the issuing institution opens them
+ *   to their type there);
+ * - list: office read roles, within their institution and type limits (the focused institution
+ *   with `Campuscard-Institution`); read one: the same, or the holder (at every institution);
  * - moves: admin, manager, station, deliverer and the holder, each as far as the state machine
  *   lets their actor kind; bulk moves: admin, manager, station;
  * - CSN (encoding report): station, admin, manager; delivery: deliverer, admin, manager;
@@ -156,6 +160,10 @@ export async function cardsRoutes(app: AppInstance, deps: AppDeps): Promise<void
       summary: 'Request a card (for oneself, or for someone as the card office); add the photo with PUT /cards/{id}/photo',
       body: Type.Object({
         personId: Type.Optional(Uuid),
+        institution: Type.Optional(Type.String({
+          maxLength: 32,
+          description: 'Code of the issuing institution (the person must be enrolled there); else the Campuscard-Institution focus, else the person\'s only enrolment the caller reaches',
+        })),
         cardKind: Type.Optional(CardKindSchema),
         deliveryAddress: Type.Optional(OrNull(Type.String({ maxLength: 500 }))),
         photoId: Type.Optional(Uuid),
@@ -168,6 +176,7 @@ export async function cardsRoutes(app: AppInstance, deps: AppDeps): Promise<void
     const personId = body.personId ?? principal.personId;
     if (!personId) throw unprocessable('person_required', 'Say for whom the card is', { field: '/personId' });
     const card = await cards.request(personId, {
+      institution: body.institution,
       channel: requestChannelOf(principal),
       cardKind: body.cardKind ?? 'physical',
       deliveryAddress: body.deliveryAddress,
