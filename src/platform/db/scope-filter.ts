@@ -32,9 +32,15 @@ export interface ScopeColumns {
 export function inScope(scope: AccessScope, columns: ScopeColumns): RawBuilder<SqlBool> {
   const conditions: Array<RawBuilder<SqlBool>> = [];
   if (scope.institutionIds !== null) {
+    const [only] = scope.institutionIds;
+    // One institution is written as an equality: the planner then walks an (institution_id, sort
+    // key) index in order, which it does not do for `= ANY` of a one-element array (measured on
+    // PostgreSQL 15: 0.2 ms instead of 100 ms for a rare state on 400,000 cards).
     conditions.push(scope.institutionIds.length === 0
       ? sql<SqlBool>`false`
-      : sql<SqlBool>`${sql.ref(columns.institution)} = ANY (${sql.val(`{${scope.institutionIds.join(',')}}`)}::smallint[])`);
+      : scope.institutionIds.length === 1 && only !== undefined
+        ? sql<SqlBool>`${sql.ref(columns.institution)} = ${sql.val(only)}::smallint`
+        : sql<SqlBool>`${sql.ref(columns.institution)} = ANY (${sql.val(`{${scope.institutionIds.join(',')}}`)}::smallint[])`);
   }
   if (scope.personTypes !== null && columns.personType) {
     conditions.push(scope.personTypes.length === 0
