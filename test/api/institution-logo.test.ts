@@ -256,21 +256,31 @@ test('problems name the field: not an image 415, unreadable 422, too large 413',
 test('an SVG logo stored by an older version is drawn into a PNG on first read, or removed when it cannot be drawn', async () => {
   const { db } = t.runtime.database;
   const legacy = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><rect width="100" height="50" fill="#0000ff"/></svg>';
-  await db.updateTable('institution').set({ logo: Buffer.from(legacy), logoMime: 'image/svg+xml' }).where('id', '=', 1).execute();
+  await db.updateTable('institutions').set({ logo: Buffer.from(legacy), logoMime: 'image/svg+xml' }).where('id', '=', 1).execute();
   const concurrent = await Promise.all(Array.from({ length: 5 }, () => servedLogo()));
   assert.deepEqual(concurrent.map((logo) => [logo.status, logo.type]), Array.from({ length: 5 }, () => [200, 'image/png']),
     'readers during the conversion all get the PNG');
   assert.deepEqual(await assertServedPng('legacy'), { width: 512, height: 256 });
-  const row = await db.selectFrom('institution').select(['logo', 'logoMime']).where('id', '=', 1).executeTakeFirstOrThrow();
+  const row = await db.selectFrom('institutions').select(['logo', 'logoMime']).where('id', '=', 1).executeTakeFirstOrThrow();
   assert.equal(row.logoMime, 'image/png', 'the PNG was stored back');
   assert.ok(row.logo?.subarray(0, 8).equals(PNG_MAGIC));
 
-  await db.updateTable('institution').set({ logo: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><rect'), logoMime: 'image/svg+xml' })
+  await db.updateTable('institutions').set({ logo: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><rect'), logoMime: 'image/svg+xml' })
     .where('id', '=', 1).execute();
   const broken = await servedLogo();
   assert.equal(broken.status, 404);
   assert.match(broken.type, /^application\/problem\+json/);
-  const cleared = await db.selectFrom('institution').select(['logo', 'logoMime']).where('id', '=', 1).executeTakeFirstOrThrow();
+  const cleared = await db.selectFrom('institutions').select(['logo', 'logoMime']).where('id', '=', 1).executeTakeFirstOrThrow();
   assert.deepEqual([cleared.logo, cleared.logoMime], [null, null]);
   assert.equal((await t.anonymous.get<{ hasLogo: boolean }>('/api/v1/institution')).body.hasLogo, false);
+
+  // Each institution's old logo is converted on its own: the first one's row is not touched.
+  const second = await admin.post<{ code: string }>('/api/v1/institutions', { code: 'second', name: 'Second', pic: '888888888' });
+  assert.equal(second.status, 201, second.text);
+  await db.updateTable('institutions').set({ logo: Buffer.from(legacy), logoMime: 'image/svg+xml' }).where('code', '=', 'second').execute();
+  const converted = await t.app.inject({ url: '/api/v1/institutions/second/logo' });
+  assert.equal(converted.statusCode, 200);
+  assert.equal(converted.headers['content-type'], 'image/png');
+  const rows = await db.selectFrom('institutions').select(['code', 'logoMime']).orderBy('id').execute();
+  assert.deepEqual(rows.map((r) => [r.code, r.logoMime]), [['main', null], ['second', 'image/png']]);
 });
