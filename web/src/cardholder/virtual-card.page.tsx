@@ -10,7 +10,8 @@ import { CardFace, cardFaceOf } from '../shared/card-face.component.tsx';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { StateBadge } from '../shared/state-badge.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
-import { useInstitution } from '../shared/use-institution.hook.ts';
+import { useBrandings } from '../shared/use-institution.hook.ts';
+import { isOffice, useSession } from '../auth/session.context.tsx';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { ValidityIndicator } from './validity-indicator.component.tsx';
 
@@ -66,8 +67,8 @@ export function VirtualCardPage() {
   const { t } = useTranslation();
   usePageTitle(t('virtualCard.title'));
   const { id = '' } = useParams();
-  const institution = useInstitution();
   const [card, setCard] = useState<Card | null>(() => rememberedCard(id));
+  const brandingOf = useBrandings([card?.institution], isOffice(useSession().principal));
   const [error, setError] = useState<unknown>(null);
   const [offline, setOffline] = useState(false);
   const esc = useApi((signal) => escApi.card(id, signal), [id]);
@@ -117,7 +118,7 @@ export function VirtualCardPage() {
       {neverMade ? <Alert color="gray" data-testid="never-made-notice">{t('virtualCard.neverMade')}</Alert> : null}
       {!working && card.state !== 'DISABLED' && !beingMade && !neverMade ? <Alert color="orange" data-testid="inactive-notice">{t('virtualCard.notActive')}</Alert> : null}
       <CardFace
-        {...cardFaceOf(card, institution)}
+        {...cardFaceOf(card, brandingOf(card.institution))}
         inactive={!working}
         photo={cardsApi.photoUrl(card) ? <img src={cardsApi.photoUrl(card) ?? ''} alt={t('virtualCard.photoAlt')} /> : null}
       />

@@ -14,7 +14,7 @@ import { formatDate, formatDateTime } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { StateBadge } from '../shared/state-badge.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
-import { useInstitution } from '../shared/use-institution.hook.ts';
+import { useBrandings } from '../shared/use-institution.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { CSN_STATES, needsDialog, officeWordedKey, PHOTO_STATES, targetsOf } from './card-moves.ts';
 import { CsnForm } from './csn-form.component.tsx';
@@ -78,10 +78,10 @@ export function CardDetailPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
   const { principal } = useSession();
-  const institution = useInstitution();
   const canWrite = !!principal && WRITE_ROLES.includes(principal.role);
   const isAdmin = principal?.role === 'admin';
   const card = useApi((signal) => cardsApi.get(id, signal), [id]);
+  const brandingOf = useBrandings([card.data?.institution], true);
   const esc = useApi((signal) => escApi.card(id, signal), [id, card.data?.version]);
   const personSync = useApi((signal) => (card.data && canWrite ? escApi.person(card.data.personId, signal) : Promise.resolve(null)), [card.data?.personId, card.data?.version]);
   const escPending = esc.data?.sync.state === 'pending';
@@ -222,7 +222,7 @@ export function CardDetailPage() {
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack>
             <CardFace
-              {...cardFaceOf(current, institution)}
+              {...cardFaceOf(current, brandingOf(current.institution))}
               photo={photoUrl ? <img src={photoUrl} alt="" /> : null}
               qrUrl={current.escn ? cardsApi.qrUrl(current) : null}
             />

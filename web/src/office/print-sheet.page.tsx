@@ -7,7 +7,7 @@ import { useSession, WRITE_ROLES } from '../auth/session.context.tsx';
 import { CardFace, cardFaceOf } from '../shared/card-face.component.tsx';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
-import { useInstitution } from '../shared/use-institution.hook.ts';
+import { useBrandings } from '../shared/use-institution.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { BulkMoveModal } from './bulk-move.modal.tsx';
 import { loadSelection, selectedIds } from './card-selection.ts';
@@ -26,9 +26,9 @@ export function PrintSheetPage() {
   const [params] = useSearchParams();
   const { principal } = useSession();
   const ids = selectedIds(params);
-  const institution = useInstitution();
   const selection = useApi((signal) => loadSelection(ids, signal), [ids.join(',')]);
   const cards = selection.data?.cards ?? [];
+  const brandingOf = useBrandings(cards.map((card) => card.institution), true);
   const missing = selection.data?.missing ?? 0;
   const [marking, setMarking] = useState(false);
   const inPrint = cards.filter((card) => card.state === 'IN_PRINT');
@@ -75,7 +75,7 @@ export function PrintSheetPage() {
             <CardFace
               size="print"
               testId="print-card"
-              {...cardFaceOf(card, institution)}
+              {...cardFaceOf(card, brandingOf(card.institution))}
               photo={cardsApi.photoUrl(card) ? <img src={cardsApi.photoUrl(card) ?? ''} alt="" /> : null}
               qrUrl={card.escn ? cardsApi.qrUrl(card) : null}
             />

@@ -8,7 +8,7 @@ import { CardFace, cardFaceOf } from '../shared/card-face.component.tsx';
 import { formatDateTime } from '../shared/format.ts';
 import { fieldError } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
-import { useInstitution } from '../shared/use-institution.hook.ts';
+import { useBrandings } from '../shared/use-institution.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { HolderCards } from './holder-cards.component.tsx';
 import { PhotoRetouchModal } from './photo-retouch.modal.tsx';
@@ -25,7 +25,6 @@ export function RequestQueuePage() {
   const { t } = useTranslation();
   const several = severalInView(useSession().principal);
   usePageTitle(t('queue.title'));
-  const institution = useInstitution();
   const [queue, setQueue] = useState<Card[] | null>(null);
   const [index, setIndex] = useState(0);
   const [rejecting, setRejecting] = useState(false);
@@ -52,6 +51,7 @@ export function RequestQueuePage() {
   }, [load]);
 
   const current = queue?.[index];
+  const brandingOf = useBrandings([current?.institution], true);
 
   const decide = useCallback(async (to: 'REQUEST_CHECKED' | 'REJECTED') => {
     if (!current || busy) return;
@@ -158,7 +158,7 @@ export function RequestQueuePage() {
               </Paper>
               <HolderCards card={current} />
               <CardFace
-                {...cardFaceOf(current, institution)}
+                {...cardFaceOf(current, brandingOf(current.institution))}
                 photo={photoUrl ? <img src={photoUrl} alt="" /> : null}
               />
               {rejecting ? (

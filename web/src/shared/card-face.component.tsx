@@ -2,7 +2,9 @@ import type { CSSProperties, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { readableTextOn } from './color-contrast.ts';
 import { formatDate } from './format.ts';
-import type { Card, Institution } from '../api/api-types.ts';
+import { apiUrl } from '../api/api-client.ts';
+import type { Card } from '../api/api-types.ts';
+import type { Branding } from './use-institution.hook.ts';
 import './card-face.css';
 
 export interface CardFaceProps {
@@ -26,14 +28,18 @@ export interface CardFaceProps {
 }
 
 /**
- * The face fields of an existing card and its institution; pages add the photo, QR code and size.
- * One place decides what a printed, previewed or virtual card shows.
+ * The face fields of an existing card and the branding of the institution that issued it; pages
+ * add the photo, QR code and size. One place decides what a printed, previewed or virtual card
+ * shows. A branding of another institution (the deployment's, when the issuer's cannot be read)
+ * lends its colours only: the name is always the issuer's.
  */
-export function cardFaceOf(card: Card, institution: Institution | null | undefined) {
+export function cardFaceOf(card: Card, branding: Branding | null | undefined) {
+  const issuer = branding && (!branding.code || !card.institution || branding.code === card.institution) ? branding : undefined;
+  const logoUrl = issuer?.hasLogo ? (issuer.code ? apiUrl(`/institutions/${encodeURIComponent(issuer.code)}/logo`) : '/api/v1/institution/logo') : null;
   return {
-    institutionName: institution?.name ?? 'campuscard',
-    colors: institution?.colors,
-    logoUrl: institution?.hasLogo ? '/api/v1/institution/logo' : null,
+    institutionName: card.institutionName ?? branding?.name ?? 'campuscard',
+    colors: branding?.colors,
+    logoUrl,
     firstName: card.holder.firstName,
     lastName: card.holder.lastName,
     personType: card.holder.personType,
