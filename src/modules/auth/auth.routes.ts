@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppDeps, AppInstance } from '../../app/app-types.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import { ProblemError, unauthorized } from '../../platform/http/problem.ts';
-import { actorOf, errorResponses, IdParams, Nullable, Uuid } from '../../platform/http/schemas.ts';
+import { actorOf, errorResponses, IdParams, Nullable, NullableInput, Uuid } from '../../platform/http/schemas.ts';
 import { csrfTokenFor } from './auth.service.ts';
 import { PASSWORD_MIN_LENGTH } from './domain/password-rule.ts';
 import { ROLES, TOKEN_ROLES } from './domain/roles.ts';
@@ -158,7 +158,7 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
     schema: {
       tags: ['auth'],
       summary: 'Remember the institution the console is switched to (null: every institution the account covers)',
-      body: Type.Object({ institution: Nullable(Type.String({ maxLength: 32 })) }, { additionalProperties: false }),
+      body: Type.Object({ institution: NullableInput(Type.String({ maxLength: 32 })) }, { additionalProperties: false }),
       response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request, reply) => {
@@ -186,7 +186,7 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
         displayName: Type.String({ minLength: 1, maxLength: 200 }),
         role: Type.Union(ROLES.map((role) => Type.Literal(role))),
         personTypes: Type.Optional(Nullable(PersonTypes)),
-        institutions: Type.Optional(Nullable(InstitutionCodes)),
+        institutions: Type.Optional(NullableInput(InstitutionCodes)),
         personId: Type.Optional(Nullable(Uuid)),
       }, { additionalProperties: false }),
       response: { 201: AccountSchema, ...errorResponses(400, 401, 403, 409, 422) },
@@ -207,7 +207,7 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
         displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         role: Type.Optional(Type.Union(ROLES.map((role) => Type.Literal(role)))),
         personTypes: Type.Optional(Nullable(PersonTypes)),
-        institutions: Type.Optional(Nullable(InstitutionCodes)),
+        institutions: Type.Optional(NullableInput(InstitutionCodes)),
         password: Type.Optional(Type.String({ maxLength: 1024, description: PASSWORD_RULE })),
         disabled: Type.Optional(Type.Boolean()),
       }, { additionalProperties: false, minProperties: 1 }),
@@ -229,7 +229,7 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
         name: Type.String({ minLength: 1, maxLength: 200 }),
         role: Type.Union(TOKEN_ROLES.map((role) => Type.Literal(role))),
         personTypes: Type.Optional(Nullable(PersonTypes)),
-        institutions: Type.Optional(Nullable(InstitutionCodes)),
+        institutions: Type.Optional(NullableInput(InstitutionCodes)),
       }, { additionalProperties: false }),
       response: { 201: Type.Object({ token: Type.String(), info: TokenSchema }), ...errorResponses(400, 401, 403, 422) },
     },

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { ActorContext } from '../db/database.ts';
 import { principalOf } from './access.ts';
@@ -29,6 +29,13 @@ export const IsoDateTime = Type.String({ format: 'date-time', description: 'RFC 
 /** A day (`YYYY-MM-DD`) or an instant (RFC 3339 date-time with offset), e.g. for range filters. */
 export const IsoDateOrDateTime = (description: string) => Type.Union([IsoDate, IsoDateTime], { description });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/**
+ * A request field of one JSON type (string, integer, array…) that may be null. Not `Nullable`
+ * (an anyOf) in request bodies: under Ajv's type coercion its first branch turns null into "" for
+ * a string, before the null branch is tried. `nullable` makes null a value of the type itself
+ * (OpenAPI 3.0); it needs the schema to have a `type`, so not for unions.
+ */
+export const NullableInput = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 
 /** Standard error answers of a route, for the OpenAPI document. */
 export function errorResponses(...statuses: number[]): Record<number, typeof ProblemSchema> {
