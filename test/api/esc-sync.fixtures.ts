@@ -14,6 +14,8 @@ import { configureInstitution, officeClients, type CardsWorld } from './cards.fi
 
 export const PIC = '999999999';
 export const ROUTER_KEY = 'test-router-key';
+/** The secret institutions' own keys are encrypted with in these tests. */
+export const KEY_ENCRYPTION_KEY = 'esc-sync-tests-key-encryption-secret-0123456789';
 
 export interface EscWorld extends CardsWorld {
   sim: EscRouterSimulator;
@@ -24,7 +26,9 @@ export interface EscWorld extends CardsWorld {
 /** The app with ESC_ROUTER_URL pointing at a fresh simulator, the institution set up, office clients. */
 export async function startEscWorld(options: { env?: Record<string, string>; settings?: Record<string, unknown> } = {}): Promise<EscWorld> {
   const sim = await startEscRouterSimulator({ apiKeys: { [ROUTER_KEY]: { pic: PIC, name: 'Université Exemple' } } });
-  const t = await startTestApp({ env: { ESC_ROUTER_URL: sim.url, ESC_ROUTER_API_KEY: ROUTER_KEY, ...(options.env ?? {}) } });
+  const t = await startTestApp({
+    env: { ESC_ROUTER_URL: sim.url, ESC_ROUTER_API_KEY: ROUTER_KEY, ESC_KEY_ENCRYPTION_KEY: KEY_ENCRYPTION_KEY, ...(options.env ?? {}) },
+  });
   await configureInstitution(t, options.settings ?? {});
   const world = await officeClients(t);
   return {
@@ -46,7 +50,14 @@ export async function setEscConsent(t: TestApp, personId: string, granted: boole
 /** An admin principal for calling services directly. */
 export const SYSTEM_ADMIN: Principal = {
   kind: 'token', id: 'test', actor: 'test', displayName: 'test', role: 'admin', personTypes: null, personId: null,
+  institutionIds: null, grantedInstitutionIds: null, focusInstitutionId: null,
 };
+
+/** The first institution: the one every test world sets up (PIC {@link PIC}). */
+export async function firstInstitution(t: TestApp): Promise<{ id: number; pic: string }> {
+  const result = await sql<{ id: number }>`SELECT min(id) AS id FROM institutions`.execute(t.runtime.database.db);
+  return { id: Number(result.rows[0]?.id), pic: PIC };
+}
 
 let batch = 0;
 
@@ -57,8 +68,10 @@ let batch = 0;
  * card as in real life; `via: 'sql'` (fast, for a thousand cards) inserts them ENABLED and queues
  * their sync with the sync service's set-based `requestSync`. Returns the person ids.
  */
-export async function bulkEnabledCards(t: TestApp, count: number, options: { consent?: boolean; via?: 'service' | 'sql' } = {}): Promise<string[]> {
+export async function bulkEnabledCards(t: TestApp, count: number,
+  options: { consent?: boolean; via?: 'service' | 'sql'; institution?: { id: number; pic: string } } = {}): Promise<string[]> {
   const via = options.via ?? 'service';
+  const institution = options.institution ?? await firstInstitution(t);
   const { db } = t.runtime.database;
   const { people, cards } = t.runtime.services;
   const tag = `${process.pid.toString(36)}${(++batch).toString(36)}`.slice(-6).padStart(6, '0');
@@ -71,15 +84,17 @@ export async function bulkEnabledCards(t: TestApp, count: number, options: { con
     ine: `${tag.toUpperCase().replace(/[^0-9A-Z]/g, '0')}${String(i).padStart(4, '0')}A`,
     academicLevel: 6 as const,
   }));
-  const result = await people.upsertMany(db, inputs, { actor: 'test' }, { channel: 'api' });
+  const result = await people.upsertMany(db, inputs, { actor: 'test' }, { channel: 'api', institutionId: institution.id });
   const ids = result.results.map((row) => row.id);
   if (options.consent ?? true) {
     await sql`INSERT INTO person_consents (person_id, kind, granted, text_version, channel, decided_at)
       SELECT u.p, 'esc', true, '2026-01', 'office', now() FROM unnest(${ids}::uuid[]) AS u(p)`.execute(db);
   }
-  const generator = createEscnGenerator({ pic: PIC, prefix: 1 });
+  const generator = createEscnGenerator({ pic: institution.pic, prefix: 1 });
   const rows = ids.map((personId, i) => ({
     personId,
+    institutionId: institution.id,
+    cardGroup: institution.id,
     state: via === 'sql' ? 'ENABLED' : 'ENCODED',
     requestChannel: 'office' as const,
     requestedBy: 'test',
@@ -109,28 +124,35 @@ export async function bulkEnabledCards(t: TestApp, count: number, options: { con
   return ids;
 }
 
-/** What the router should hold according to campuscard's data, computed independently of the sync code. */
+/**
+ * What the router should hold according to campuscard's data, computed independently of the sync
+ * code: for each institution with a PIC, `<PIC>:<esi>` of each consenting person it issued a card
+ * that is ENABLED or DISABLED, and those cards with their issuer.
+ */
 export async function expectedRouterState(t: TestApp, options: { deleteDisabledCards?: boolean } = {}) {
   const { db } = t.runtime.database;
-  const rows = await sql<{ esi: string; escn: string; state: string; expiresAt: string }>`
-    SELECT p.esi, c.escn, c.state, c.expires_at::text AS "expiresAt"
+  const rows = await sql<{ pic: string; esi: string; escn: string; state: string; expiresAt: string }>`
+    SELECT i.pic, p.esi, c.escn, c.state, c.expires_at::text AS "expiresAt"
     FROM persons p JOIN person_consents pc ON pc.person_id = p.id AND pc.kind = 'esc' AND pc.granted
-    JOIN cards c ON c.person_id = p.id AND c.escn IS NOT NULL AND c.state IN ('ENABLED', 'DISABLED')`.execute(db);
+    JOIN cards c ON c.person_id = p.id AND c.escn IS NOT NULL AND c.state IN ('ENABLED', 'DISABLED')
+    JOIN institutions i ON i.id = c.institution_id AND i.pic IS NOT NULL`.execute(db);
   const persons = new Set<string>();
-  const cards = new Map<string, { status: string; person: string; expiresAt: string }>();
+  const cards = new Map<string, { status: string; person: string; expiresAt: string; issuer: string }>();
   for (const row of rows.rows) {
-    persons.add(row.esi.toLowerCase());
+    persons.add(`${row.pic}:${row.esi.toLowerCase()}`);
     if (row.state === 'DISABLED' && options.deleteDisabledCards) continue;
-    cards.set(row.escn, { status: row.state === 'ENABLED' ? 'ACTIVE' : 'INACTIVE', person: row.esi.toLowerCase(), expiresAt: row.expiresAt });
+    cards.set(row.escn, {
+      status: row.state === 'ENABLED' ? 'ACTIVE' : 'INACTIVE', person: row.esi.toLowerCase(), expiresAt: row.expiresAt, issuer: row.pic,
+    });
   }
   return { persons, cards };
 }
 
-/** The simulator's state in the same shape. */
+/** The simulator's state in the same shape: one `<PIC>:<esi>` per institution's link to a person. */
 export function routerState(sim: EscRouterSimulator) {
-  const persons = new Set([...sim.state.persons.keys()]);
+  const persons = new Set([...sim.state.persons].flatMap(([esi, person]) => [...person.organisations.keys()].map((pic) => `${pic}:${esi}`)));
   const cards = new Map([...sim.state.cards.values()].map((card) => [card.cardNumber.toLowerCase(), {
-    status: card.cardStatusType, person: card.personIdentifier.toLowerCase(), expiresAt: card.expiresAt,
+    status: card.cardStatusType, person: card.personIdentifier.toLowerCase(), expiresAt: card.expiresAt, issuer: card.issuerIdentifier,
   }]));
   return { persons, cards };
 }

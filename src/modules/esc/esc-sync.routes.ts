@@ -212,7 +212,10 @@ export async function escSyncRoutes(app: AppInstance, deps: AppDeps): Promise<vo
       summary: 'Give the institution its own ESC Router API key, stored encrypted (null: use the deployment\'s key again); waiting entries are retried with it',
       params: InstitutionParams,
       body: Type.Object({
-        apiKey: Nullable(Type.String({ maxLength: 1024, description: 'The key the router issued for the institution\'s PIC; write-only' })),
+        // Null first: under Ajv's type coercion a string branch tried first would turn null into ''.
+        apiKey: Type.Union([Type.Null(), Type.String({ maxLength: 1024 })], {
+          description: 'The key the router issued for the institution\'s PIC (write-only); null: use the deployment\'s key again',
+        }),
       }, { additionalProperties: false }),
       response: { 200: ApiKeyStatusSchema, ...errorResponses(400, 401, 403, 404, 409, 422) },
     },
