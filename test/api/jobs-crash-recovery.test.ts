@@ -16,7 +16,7 @@ import { sweepLostRuns } from '../../src/app/job-definitions.ts';
 import { createJobRunsService, HEARTBEAT_INTERVAL_MS, type JobRunView, type ProgressReporter } from '../../src/modules/jobs/jobs.service.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-const CONTEXT = { actor: { actor: 'test' }, scope: null };
+const CONTEXT = { actor: { actor: 'test' }, writer: { institutionIds: null, personTypes: null, focusInstitutionId: null } };
 
 function csv(marker: string, count: number): Buffer {
   const lines = ['eppn;last_name;first_name;person_type'];

@@ -64,11 +64,28 @@ test('validation errors are one 422 listing every field as a JSON pointer', asyn
   const errors = response.body.errors as Array<{ field: string; code: string; message: string }>;
   const byField = Object.fromEntries(errors.map((error) => [error.field, error.code]));
   assert.deepEqual(byField, {
-    '/eppn': 'invalid_eppn', '/lastName': 'required', '/personType': 'invalid_person_type', '/email': 'invalid_email',
+    '/eppn': 'invalid_eppn', '/lastName': 'required', '/personType': 'unknown_person_type', '/email': 'invalid_email',
     '/birthDate': 'invalid_date', '/ine': 'invalid_ine',
   });
   assert.ok(errors.every((error) => error.message.length > 0));
   assert.equal(response.body.field, '/eppn');
+
+  const badCode = await admin.post('/api/v1/persons', { eppn: 'code@univ.example.fr', lastName: 'C', firstName: 'D', personType: 'Not a code' });
+  assert.equal(badCode.status, 422);
+  assert.equal(badCode.body.code, 'invalid_person');
+  assert.equal(badCode.body.field, '/personType');
+});
+
+test('a person type the institution does not define is 422 unknown_person_type on /personType', async () => {
+  const alone = await admin.post('/api/v1/persons', { eppn: 'alien@univ.example.fr', lastName: 'A', firstName: 'B', personType: 'Alien' });
+  assert.equal(alone.status, 422, alone.text);
+  assert.equal(alone.body.code, 'unknown_person_type');
+  assert.equal(alone.body.field, '/personType');
+  const p = await person();
+  const moved = await admin.patch(`/api/v1/persons/${p.id}`, { personType: 'alien' });
+  assert.equal(moved.status, 422);
+  assert.equal(moved.body.code, 'unknown_person_type');
+  assert.equal((await admin.get<PersonView>(`/api/v1/persons/${p.id}`)).body.personType, 'student');
 });
 
 test('unknown fields and malformed JSON are 400', async () => {
@@ -220,12 +237,13 @@ test('history shows the person changes with the acting account', async () => {
   const created = await manager.post<PersonView>('/api/v1/persons', { eppn: 'audited@univ.example.fr', lastName: 'Audit', firstName: 'Ed', personType: 'guest' });
   assert.equal(created.status, 201);
   await manager.patch(`/api/v1/persons/${created.body.id}`, { firstName: 'Edmond' });
-  const history = await admin.get<{ items: Array<{ operation: string; actor: string; changes: Record<string, unknown> }> }>(`/api/v1/persons/${created.body.id}/history`);
+  const history = await admin.get<{ items: Array<{ table: string; operation: string; actor: string; changes: Record<string, unknown> }> }>(`/api/v1/persons/${created.body.id}/history`);
   assert.equal(history.status, 200);
-  assert.deepEqual(history.body.items.map((e) => e.operation), ['INSERT', 'UPDATE']);
+  assert.deepEqual(history.body.items.map((e) => `${e.table}:${e.operation}`), ['persons:INSERT', 'enrolments:INSERT', 'persons:UPDATE'],
+    'the person and its enrolment, then the change');
   assert.ok(history.body.items.every((e) => e.actor === `account:${manager.accountId}`));
-  assert.equal(history.body.items[1]?.changes.firstName, 'Edmond');
-  assert.equal(history.body.items[1]?.changes.version, 2);
+  assert.equal(history.body.items[2]?.changes.firstName, 'Edmond');
+  assert.equal(history.body.items[2]?.changes.version, 2);
 });
 
 test('authorization: anonymous, cardholders, viewers and type-limited managers', async () => {

@@ -6,12 +6,13 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { WithRuntime } from '../../cli/commands.ts';
 import { createProgressBar } from '../../cli/progress-bar.ts';
 import { PERSON_CSV_COLUMNS, type CsvDelimiter, type CsvEncodingOption, type PersonCsvColumn } from './domain/csv-person-parser.ts';
+import { SYSTEM_READER, SYSTEM_WRITER } from '../people/people.policy.ts';
 import { sniffUpload, type ImportOptions, type ImportProgress, type ImportReport } from './imports.service.ts';
 
 /**
  * Command-line person import and export, on the same service as the API:
- *   persons import FILE [--dry-run] [--partial] [--encoding …] [--delimiter …] [--map …] [--ignore-unknown-columns]
- *   persons export [--out FILE]
+ *   persons import FILE [--institution CODE] [--dry-run] [--partial] [--encoding …] [--delimiter …] [--map …] [--ignore-unknown-columns]
+ *   persons export [--institution CODE] [--out FILE]
  * The import runs in this process (no job queue), with a progress bar on stderr and the report
  * on stdout. Exit code 1 when the file or any line was refused (even with --partial, so scripts
  * notice), 0 otherwise.
@@ -24,6 +25,7 @@ interface ImportCommandOptions {
   delimiter: CsvDelimiter | 'auto';
   map?: Record<string, PersonCsvColumn | null>;
   ignoreUnknownColumns?: boolean;
+  institution?: string;
 }
 
 /** Parses `--map 'Nom=last_name,Prénom=first_name,Remarque='` (an empty target ignores the column). */
@@ -81,6 +83,7 @@ export function registerImportCommands(program: Command, withRuntime: WithRuntim
     .addOption(choice('delimiter', 'field separator', ['auto', ';', ','] as const, 'auto'))
     .option('--map <pairs>', 'header renames, e.g. \'Nom=last_name,Prénom=first_name\' (empty target: ignore the column)', parseColumnMap)
     .option('--ignore-unknown-columns', 'skip columns that are neither known nor mapped')
+    .option('--institution <code>', 'the institution the persons are enrolled at (needed when there are several)')
     .action(async (file: string, options: ImportCommandOptions) => {
       const bytes = await readFile(file);
       const sniffed = sniffUpload(bytes);
@@ -109,7 +112,9 @@ export function registerImportCommands(program: Command, withRuntime: WithRuntim
             bar.update(current, total, message);
           },
         };
-        const result = await services.imports.importPersons(bytes, importOptions, { actor: { actor: 'cli' }, scope: null }, progress);
+        const result = await services.imports.importPersons(bytes, importOptions, {
+          actor: { actor: 'cli' }, writer: SYSTEM_WRITER, institution: options.institution,
+        }, progress);
         if (!result.rejected) bar.update(total ?? 0, total, 'done');
         bar.done();
         return result;
@@ -118,12 +123,13 @@ export function registerImportCommands(program: Command, withRuntime: WithRuntim
       if (report.rejected || report.invalid > 0) process.exitCode = 1;
     });
 
-  persons.command('export').description('Export every person as CSV (";" separated, UTF-8, formula cells escaped)')
+  persons.command('export').description('Export every enrolment as CSV, one line each (";" separated, UTF-8, formula cells escaped)')
     .option('--out <file>', 'write to this file instead of the standard output')
-    .action(async (options: { out?: string }) => {
+    .option('--institution <code>', 'only the persons enrolled at this institution')
+    .action(async (options: { out?: string; institution?: string }) => {
       await withRuntime('persons export', async ({ services }) => {
         const output = options.out ? createWriteStream(options.out) : process.stdout;
-        for await (const piece of services.imports.exportCsv(null)) {
+        for await (const piece of services.imports.exportCsv(SYSTEM_READER, options.institution)) {
           if (!output.write(piece)) await once(output, 'drain');
         }
         if (options.out) {

@@ -8,7 +8,7 @@ import { badRequest, ProblemError, type ProblemItem } from '../../platform/http/
 import { actorOf, errorResponses } from '../../platform/http/schemas.ts';
 import { OFFICE_READ_ROLES, OFFICE_WRITE_ROLES } from '../auth/domain/roles.ts';
 import { JobRunSchema } from '../jobs/jobs.routes.ts';
-import { personTypeScope } from '../people/people.policy.ts';
+import { readerOf, writerOf } from '../people/people.policy.ts';
 import { PERSON_CSV_COLUMNS, type PersonCsvColumn } from './domain/csv-person-parser.ts';
 import { IMPORT_MAX_BYTES, rejectionMessage, sniffUpload, type ImportOptions, type ImportReport } from './imports.service.ts';
 
@@ -21,6 +21,7 @@ const BOOLEAN_FIELDS = ['wait', 'dryRun', 'partial', 'ignoreUnknownColumns'] as 
 const CSV_MEDIA_TYPES = ['text/csv', 'application/csv', 'text/plain'];
 
 const ImportQuery = Type.Object({
+  institution: Type.Optional(Type.String({ maxLength: 100, description: 'Code of the institution the persons are enrolled at (else the focused or only one)' })),
   wait: Type.Optional(Type.Boolean({ description: 'Import during the request and answer with the report (200, or 422 when refused) instead of 202 + job' })),
   dryRun: Type.Optional(Type.Boolean({ description: 'Check and count, write nothing' })),
   partial: Type.Optional(Type.Boolean({ description: 'Write the good lines even when others are refused' })),
@@ -31,6 +32,7 @@ const ImportQuery = Type.Object({
 }, { additionalProperties: false });
 
 type ImportQueryValues = {
+  institution?: string | undefined;
   wait?: boolean | undefined;
   dryRun?: boolean | undefined;
   partial?: boolean | undefined;
@@ -128,6 +130,8 @@ function fieldsAsQuery(fields: Record<string, string>): ImportQueryValues {
       else values.delimiter = value as ImportQueryValues['delimiter'];
     } else if (name === 'columnMapping') {
       values.columnMapping = value;
+    } else if (name === 'institution') {
+      values.institution = value;
     } else {
       throw unknownField(name);
     }
@@ -212,10 +216,15 @@ function today(): string {
  * - `wait=true`: the import runs during the request; 200 with the report, or 422 problem+json
  *   (`import_rejected` or `invalid_import_file`) listing every error with its line, plus the
  *   report. Meant for small files and scripts; large files belong in the job.
- * A manager limited to some person types may only import persons of those types.
+ * The file is for one institution: `institution` (a code, as a query parameter or form field), else
+ * the caller's focused or only one (404 `institution_not_found`, 422 `institution_required`). Its
+ * `person_type` cells must be types of that institution (`unknown_person_type`); a person enrolled
+ * elsewhere is enrolled there too, the other enrolments untouched. A manager limited to some
+ * person types may only import persons of those types.
  *
- * `GET /persons/export.csv` (office read roles): the persons the caller may see, in the import's
- * columns, cells escaped against spreadsheet formula injection.
+ * `GET /persons/export.csv` (office read roles): the enrolments the caller may see (one line each;
+ * `institution` narrows to one institution), in the import's columns, cells escaped against
+ * spreadsheet formula injection.
  */
 export async function importsRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { imports } = deps.services;
@@ -250,7 +259,7 @@ export async function importsRoutes(app: AppInstance, deps: AppDeps): Promise<vo
       if (sniffed) {
         throw sniffed.code === 'empty_file' ? badRequest(sniffed.code, sniffed.message) : new ProblemError(415, sniffed.code, sniffed.message);
       }
-      const context = { actor: actorOf(request), scope: personTypeScope(principal) };
+      const context = { actor: actorOf(request), writer: writerOf(principal), institution: values.institution };
       if (values.wait) {
         const report = await imports.importPersons(upload.bytes, options, context);
         if (report.rejected) throw refusal(report);
@@ -265,11 +274,14 @@ export async function importsRoutes(app: AppInstance, deps: AppDeps): Promise<vo
     config: { access: { roles: OFFICE_READ_ROLES } },
     schema: {
       tags: ['imports'],
-      summary: 'Every person the caller may see, as CSV (the import\'s columns; formula cells escaped)',
-      response: { 200: Type.Unknown({ description: 'text/csv; UTF-8 with byte order mark, ";" separated' }), ...errorResponses(401, 403) },
+      summary: 'Every enrolment the caller may see, one line each, as CSV (the import\'s columns; formula cells escaped)',
+      querystring: Type.Object({
+        institution: Type.Optional(Type.String({ maxLength: 100, description: 'Only this institution\'s enrolments (a code), to import back into it' })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Unknown({ description: 'text/csv; UTF-8 with byte order mark, ";" separated' }), ...errorResponses(400, 401, 403, 404, 422) },
     },
   }, async (request, reply) => {
-    const pieces = imports.exportCsv(personTypeScope(principalOf(request)));
+    const pieces = imports.exportCsv(readerOf(principalOf(request)), request.query.institution);
     // The first page is read before answering, so a failure there is still a problem+json answer.
     const first = await pieces.next();
     async function* rest(): AsyncGenerator<string> {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { startTestApp, type TestApp } from '../../../test/helpers/test-app.ts';
 import { countDataLines, MAX_REPORTED_ERRORS, sniffUpload, type ImportProgress } from './imports.service.ts';
+import { SYSTEM_WRITER } from '../people/people.policy.ts';
 
 const HEADER = 'eppn;last_name;first_name;person_type';
 
@@ -40,7 +41,7 @@ describe('importPersons', () => {
   before(async () => { t = await startTestApp(); });
   after(async () => { await t.close(); });
 
-  const context = { actor: { actor: 'test' }, scope: null };
+  const context = { actor: { actor: 'test' }, writer: SYSTEM_WRITER };
 
   function recorder(usesDatabase = false) {
     const calls: Array<{ kind: 'start' | 'advance'; value: number | null; message: string | undefined }> = [];
@@ -108,7 +109,7 @@ describe('import job on a polling worker', () => {
   after(async () => { await t.close(); });
 
   it('is picked up by the worker and succeeds', async () => {
-    const run = await t.runtime.services.imports.submit(file(50), 'w.csv', {}, { actor: { actor: 'test' }, scope: null });
+    const run = await t.runtime.services.imports.submit(file(50), 'w.csv', {}, { actor: { actor: 'test' }, writer: SYSTEM_WRITER });
     const deadline = Date.now() + 30_000;
     let status = run.status;
     while (status !== 'succeeded' && status !== 'failed' && Date.now() < deadline) {

@@ -20,7 +20,7 @@ import { ProblemError } from '../../platform/http/problem.ts';
 import { QUEUES, type JobQueue, type QueueJobRef } from '../../platform/jobs/job-queue.ts';
 import type { JobRunsService, JobRunView, ProgressReporter } from '../jobs/jobs.service.ts';
 import type { PersonInput } from '../people/domain/person.ts';
-import type { PersonTypeScope } from '../people/people.policy.ts';
+import type { PersonReader, PersonWriter } from '../people/people.policy.ts';
 import { UPSERT_CHUNK_SIZE, type PeopleService, type PersonView } from '../people/people.service.ts';
 import {
   PERSON_CSV_COLUMNS,
@@ -65,10 +65,14 @@ export interface ImportOptions {
   ignoreUnknownColumns?: boolean;
 }
 
-/** Who imports: the audit actor and the person types they may manage (null: all). */
+/**
+ * Who imports and where: the audit actor, what they may write (institutions, person types,
+ * focus) and the institution the file is for (a code; absent: the writer's focused or only one).
+ */
 export interface ImportContext {
   actor: ActorContext;
-  scope: PersonTypeScope;
+  writer: PersonWriter;
+  institution?: string | undefined;
 }
 
 /** A refused line. `field` is the canonical column at fault (`birth_date`), when one is. */
@@ -117,7 +121,7 @@ export interface ImportProgress {
 
 export interface ImportsServiceDeps {
   db: Kysely<Database>;
-  people: Pick<PeopleService, 'upsertMany' | 'notWritableEppns' | 'list'>;
+  people: Pick<PeopleService, 'upsertMany' | 'notWritableEppns' | 'list' | 'institutionFor' | 'personTypeCodes'>;
   jobRuns: Pick<JobRunsService, 'create' | 'get' | 'reporter'>;
   jobs: Pick<JobQueue, 'send'>;
   /** True on embedded PGlite: one connection, so no progress writes inside the transaction. */
@@ -142,6 +146,13 @@ interface Counts {
   created: number;
   updated: number;
   unchanged: number;
+}
+
+/** Where an import writes: the institution (resolved once, when the import is asked for) and the writer. */
+interface ImportTarget {
+  actor: ActorContext;
+  writer: PersonWriter;
+  institutionId: number;
 }
 
 interface Checked {
@@ -232,9 +243,22 @@ function optionsFromParams(params: Record<string, unknown>): ImportOptions {
   return options;
 }
 
-function scopeFromParams(params: Record<string, unknown>): PersonTypeScope {
-  const scope = params.scope;
-  return Array.isArray(scope) && scope.every((type) => typeof type === 'string') ? scope : null;
+/**
+ * The writer recorded at submission: person types in `scope`, institutions in `institutionIds`
+ * (jobs queued before institutions existed have no such field: the whole deployment).
+ */
+function writerFromParams(params: Record<string, unknown>): PersonWriter {
+  const { scope, institutionIds } = params;
+  return {
+    personTypes: Array.isArray(scope) && scope.every((type) => typeof type === 'string') ? scope : null,
+    institutionIds: Array.isArray(institutionIds) && institutionIds.every((id) => Number.isInteger(id)) ? institutionIds as number[] : null,
+    focusInstitutionId: null,
+  };
+}
+
+/** The institution recorded at submission, when there is one. */
+function institutionFromParams(params: Record<string, unknown>): number | undefined {
+  return Number.isInteger(params.institutionId) ? params.institutionId as number : undefined;
 }
 
 /** The one-line summary of a refused import, for job errors and problem details. */
@@ -253,7 +277,8 @@ export function createImportsService(deps: ImportsServiceDeps) {
   const now = deps.now ?? (() => new Date());
 
   /** Parses the file chunk by chunk, letting the event loop breathe between chunks. */
-  async function check(bytes: Uint8Array, options: ImportOptions, progress: (checkedBytes: number) => Promise<void>): Promise<Checked> {
+  async function check(bytes: Uint8Array, options: ImportOptions, personTypes: readonly string[],
+    progress: (checkedBytes: number) => Promise<void>): Promise<Checked> {
     async function* chunks(): AsyncGenerator<Uint8Array> {
       for (let offset = 0; offset < bytes.byteLength; offset += PARSE_CHUNK_BYTES) {
         const end = Math.min(offset + PARSE_CHUNK_BYTES, bytes.byteLength);
@@ -269,6 +294,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
       ...(options.columnMapping ? { columnMapping: options.columnMapping } : {}),
       ...(options.ignoreUnknownColumns ? { ignoreUnknownColumns: true } : {}),
       today: now().toISOString().slice(0, 10),
+      personTypes,
     });
     for await (const event of events) {
       if (event.type === 'row') checked.rows.push(event.row);
@@ -284,25 +310,27 @@ export function createImportsService(deps: ImportsServiceDeps) {
   }
 
   /**
-   * Refuses rows the caller may not manage: a type outside their scope, or an existing person of
-   * such a type (which the row would overwrite). Both get the same error, so that a limited
-   * manager does not learn who holds an eppn they may not see. Reads inside the writing
-   * transaction, so the check and the write see the same persons.
+   * Refuses rows the caller may not manage: a type outside their limits, or a person enrolled at
+   * the institution with such a type (whom the row would overwrite). Both get the same error, so
+   * that a limited manager does not learn who holds an eppn they may not see. A person enrolled
+   * elsewhere only is enrolled here by the row. Reads inside the writing transaction, so the
+   * check and the write see the same enrolments.
    */
-  async function outsideScope(executor: Executor, rows: readonly PersonCsvRow[], scope: PersonTypeScope): Promise<ImportLineError[]> {
-    const refused = await people.notWritableEppns(executor, rows.map((row) => row.value), scope);
+  async function outsideScope(executor: Executor, rows: readonly PersonCsvRow[], target: ImportTarget): Promise<ImportLineError[]> {
+    const refused = await people.notWritableEppns(executor, rows.map((row) => row.value), target.writer, target.institutionId);
     return rows.filter((row) => refused.has(row.value.eppn)).map((row) => ({
       line: row.line, field: 'person_type', code: 'person_type_not_allowed', message: 'you may not manage this person: its type is outside your limits',
     }));
   }
 
-  async function run(bytes: Uint8Array, options: ImportOptions, context: ImportContext, reporter: ImportProgress | undefined): Promise<{ report: ImportReport; total: number }> {
+  async function run(bytes: Uint8Array, options: ImportOptions, target: ImportTarget, reporter: ImportProgress | undefined): Promise<{ report: ImportReport; total: number }> {
     const dryRun = options.dryRun === true;
     const partial = options.partial === true;
     const total = Math.max(1, countDataLines(bytes));
     const checkedUnits = Math.floor(total * CHECK_SHARE);
     await reporter?.start(total, 'checking the file');
-    const checked = await check(bytes, options, async (done) => {
+    const personTypes = await people.personTypeCodes(target.institutionId);
+    const checked = await check(bytes, options, personTypes, async (done) => {
       await reporter?.advance(Math.floor((checkedUnits * done) / Math.max(1, bytes.byteLength)), 'checking the file');
     });
 
@@ -316,8 +344,8 @@ export function createImportsService(deps: ImportsServiceDeps) {
       // On PGlite a reporter writing through the pool would wait for this very transaction.
       const live = reporter && !(reporter.usesDatabase && deps.singleConnection) ? reporter : undefined;
       try {
-        counts = await inTransaction(db, context.actor, async (trx) => {
-          const scopeErrors = await outsideScope(trx, rows, context.scope);
+        counts = await inTransaction(db, target.actor, async (trx) => {
+          const scopeErrors = await outsideScope(trx, rows, target);
           if (scopeErrors.length > 0) {
             errors.push(...scopeErrors);
             const refusedLines = new Set(scopeErrors.map((error) => error.line));
@@ -327,7 +355,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
           const sum: Counts = { created: 0, updated: 0, unchanged: 0 };
           for (let start = 0; start < rows.length; start += UPSERT_CHUNK_SIZE) {
             const chunk = rows.slice(start, start + UPSERT_CHUNK_SIZE).map((row) => row.value);
-            const result = await people.upsertMany(trx, chunk, context.actor, { channel: 'import' });
+            const result = await people.upsertMany(trx, chunk, target.actor, { channel: 'import', institutionId: target.institutionId });
             sum.created += result.created;
             sum.updated += result.updated;
             sum.unchanged += result.unchanged;
@@ -372,14 +400,18 @@ export function createImportsService(deps: ImportsServiceDeps) {
      * (every row `unchanged`). Never throws for bad input: the report says what was refused.
      */
     async importPersons(bytes: Uint8Array, options: ImportOptions, context: ImportContext, reporter?: ImportProgress): Promise<ImportReport> {
-      return (await run(bytes, options, context, reporter)).report;
+      const target = await people.institutionFor(context.writer, context.institution);
+      return (await run(bytes, options, { actor: context.actor, writer: context.writer, institutionId: target.id }, reporter)).report;
     },
 
     /**
      * Stores an upload and queues its import job, atomically: the job run, the file and the
-     * queued job exist together or not at all. Returns the queued run (poll `GET /jobs/:id`).
+     * queued job exist together or not at all. The institution is resolved now (404
+     * `institution_not_found`, 422 `institution_required`) and recorded with the writer's limits.
+     * Returns the queued run (poll `GET /jobs/:id`).
      */
     async submit(bytes: Uint8Array, fileName: string | null, options: ImportOptions, context: ImportContext): Promise<JobRunView> {
+      const target = await people.institutionFor(context.writer, context.institution);
       return inTransaction(db, context.actor, async (trx) => {
         const run = await jobRuns.create(trx, PERSON_IMPORT_JOB_KIND, {
           fileName,
@@ -390,7 +422,10 @@ export function createImportsService(deps: ImportsServiceDeps) {
           delimiter: options.delimiter ?? 'auto',
           columnMapping: options.columnMapping ?? null,
           ignoreUnknownColumns: options.ignoreUnknownColumns === true,
-          scope: context.scope,
+          institution: target.code,
+          institutionId: target.id,
+          institutionIds: context.writer.institutionIds,
+          scope: context.writer.personTypes,
         }, context.actor.actor);
         await repo.insertUpload(trx, { jobRunId: run.id, fileName, content: bytes, createdBy: context.actor.actor });
         await jobs.send(QUEUES.personImport, { runId: run.id } satisfies PersonImportJobData, { trx });
@@ -426,8 +461,10 @@ export function createImportsService(deps: ImportsServiceDeps) {
           await reporter.fail({ code: 'upload_missing', message: 'The uploaded file is gone; upload it again' });
           return;
         }
+        const writer = writerFromParams(jobRun.params);
+        const institutionId = institutionFromParams(jobRun.params) ?? (await people.institutionFor(writer)).id;
         const { report, total } = await run(upload.content, optionsFromParams(jobRun.params),
-          { actor: { actor: jobRun.createdBy }, scope: scopeFromParams(jobRun.params) }, reporter);
+          { actor: { actor: jobRun.createdBy }, writer, institutionId }, reporter);
         if (report.rejected) {
           await reporter.fail({ code: report.fileErrors.length > 0 ? 'invalid_import_file' : 'import_rejected', message: rejectionMessage(report), report });
         } else {
@@ -451,16 +488,24 @@ export function createImportsService(deps: ImportsServiceDeps) {
     },
 
     /**
-     * The persons the caller may see, as CSV text pieces (header first), in the columns the import
-     * reads, so an export can be edited and imported back. `;`-separated, CRLF, UTF-8 with a byte
-     * order mark (Excel), every cell escaped against formula injection by `toCsv`. Pages through
-     * the people service (keyset), so memory stays flat whatever the number of persons.
+     * The enrolments the reader may see, one line each (a person enrolled at two institutions in
+     * the reader's scope is two lines), as CSV text pieces (header first), in the columns the
+     * import reads, so an export of one institution can be edited and imported back into it.
+     * `;`-separated, CRLF, UTF-8 with a byte order mark (Excel), every cell escaped against
+     * formula injection by `toCsv`. With `institution` (a code), that institution's enrolments
+     * only. Pages through the people service (keyset), so memory stays flat whatever the number
+     * of persons.
      */
-    async *exportCsv(scope: PersonTypeScope): AsyncGenerator<string> {
+    async *exportCsv(reader: PersonReader, institution?: string): AsyncGenerator<string> {
+      if (institution !== undefined) {
+        // One institution only: the reader's scope narrowed to it (404 when outside the scope).
+        const target = await people.institutionFor({ ...reader.scope, focusInstitutionId: reader.focusInstitutionId }, institution);
+        reader = { scope: { institutionIds: [target.id], personTypes: reader.scope.personTypes }, focusInstitutionId: target.id, personId: null };
+      }
       let cursor: string | null = null;
       let first = true;
       do {
-        const page = await people.list({ scope, sort: 'last_name', order: 'asc', limit: EXPORT_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+        const page = await people.list({ reader, sort: 'last_name', order: 'asc', limit: EXPORT_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
         yield toCsv(page.items.map((person) => personToCsvRecord(inputOfView(person))), PERSON_CSV_COLUMNS, { header: first, bom: first });
         first = false;
         cursor = page.nextCursor;

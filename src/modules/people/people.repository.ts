@@ -1,135 +1,267 @@
-import { sql, type Expression, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Expression, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import type { ConsentChannel, ConsentKind, PersonType, PersonsTable } from './people.tables.ts';
+import { inScope, type AccessScope } from '../../platform/db/scope-filter.ts';
+import type { ConsentChannel, ConsentKind, EnrolmentsTable, PersonType, PersonsTable } from './people.tables.ts';
 
-/** A person row as the service reads it (the search column is the database's business). */
+/** A person's identity row as the service reads it (the search column is the database's business). */
 export type PersonRow = Omit<Selectable<PersonsTable>, 'searchText'>;
 
-/** The columns a caller writes (everything but identity, timestamps and version). */
-export type PersonValues = Omit<PersonRow, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
+/** The identity columns a caller writes (everything but the id, timestamps and version). */
+export type IdentityValues = Omit<PersonRow, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
 
-const PERSON_COLUMNS = ['id', 'eppn', 'firstName', 'lastName', 'birthDate', 'email', 'personType', 'studentNumber', 'ine',
-  'esi', 'academicLevel', 'rightsEnd', 'affiliation', 'freeFields', 'locale', 'createdAt', 'updatedAt', 'version'] as const;
+/** What an enrolment holds besides its keys: the institution-dependent facts about the person. */
+export type EnrolmentValues = Pick<Selectable<EnrolmentsTable>, 'personType' | 'studentNumber' | 'rightsEnd' | 'academicLevel' | 'affiliation'>;
 
-/** Written columns in snake_case, for the set-based upsert (trusted constants, never input). */
-const UPSERT_COLUMNS = [
+/** An enrolment row: a person at one institution. */
+export type EnrolmentRow = EnrolmentValues & { personId: string; institutionId: number };
+
+/** A whole record as written by one upsert line: the identity and the enrolment at the target institution. */
+export type PersonValues = IdentityValues & EnrolmentValues;
+
+/** The scope columns of an enrolment, for {@link inScope}. */
+const ENROLMENT_SCOPE = { institution: 'enrolments.institution_id', personType: 'enrolments.person_type' } as const;
+
+const PERSON_COLUMNS = ['persons.id', 'persons.eppn', 'persons.firstName', 'persons.lastName', 'persons.birthDate', 'persons.email',
+  'persons.ine', 'persons.esi', 'persons.freeFields', 'persons.locale', 'persons.createdAt', 'persons.updatedAt', 'persons.version'] as const;
+
+/** The same, unqualified, for RETURNING. */
+const PERSON_RETURNING = ['id', 'eppn', 'firstName', 'lastName', 'birthDate', 'email', 'ine', 'esi', 'freeFields', 'locale',
+  'createdAt', 'updatedAt', 'version'] as const;
+
+const ENROLMENT_COLUMNS = ['enrolments.personId', 'enrolments.institutionId', 'enrolments.personType', 'enrolments.studentNumber',
+  'enrolments.rightsEnd', 'enrolments.academicLevel', 'enrolments.affiliation'] as const;
+
+/** Identity columns of the set-based upsert in snake_case (trusted constants, never input). */
+const IDENTITY_UPSERT = [
   ['eppn', 'eppn', 'text'],
   ['firstName', 'first_name', 'text'],
   ['lastName', 'last_name', 'text'],
   ['birthDate', 'birth_date', 'date'],
   ['email', 'email', 'text'],
-  ['personType', 'person_type', 'text'],
-  ['studentNumber', 'student_number', 'text'],
   ['ine', 'ine', 'text'],
   ['esi', 'esi', 'text'],
-  ['academicLevel', 'academic_level', 'smallint'],
-  ['rightsEnd', 'rights_end', 'date'],
-  ['affiliation', 'affiliation', 'text'],
   ['freeFields', 'free_fields', 'jsonb'],
   ['locale', 'locale', 'text'],
 ] as const;
 
+/** Enrolment columns of the set-based upsert. */
+const ENROLMENT_UPSERT = [
+  ['personType', 'person_type', 'text'],
+  ['studentNumber', 'student_number', 'text'],
+  ['rightsEnd', 'rights_end', 'date'],
+  ['academicLevel', 'academic_level', 'smallint'],
+  ['affiliation', 'affiliation', 'text'],
+] as const;
+
+/**
+ * Optional identity fields that an upsert line leaving them empty clears only when the person is
+ * enrolled at no other institution: a file of institution B must not erase what A recorded.
+ */
+const SHARED_KEEP = new Set(['birth_date', 'email', 'ine', 'free_fields']);
+
 /** Finds a person by id; `forUpdate` locks the row until the transaction ends. */
 export async function findPersonById(db: Executor, id: string, forUpdate = false): Promise<PersonRow | undefined> {
-  let query = db.selectFrom('persons').select(PERSON_COLUMNS).where('id', '=', id);
+  let query = db.selectFrom('persons').select(PERSON_COLUMNS).where('persons.id', '=', id);
   if (forUpdate) query = query.forUpdate();
   return query.executeTakeFirst() as Promise<PersonRow | undefined>;
 }
 
-/** Finds a person by eppn (stored lowercased). */
-export async function findPersonByEppn(db: Executor, eppn: string): Promise<PersonRow | undefined> {
-  return db.selectFrom('persons').select(PERSON_COLUMNS).where('eppn', '=', eppn)
-    .executeTakeFirst() as Promise<PersonRow | undefined>;
+/** Finds a person by eppn (stored lowercased); `forUpdate` locks the row. */
+export async function findPersonByEppn(db: Executor, eppn: string, forUpdate = false): Promise<PersonRow | undefined> {
+  let query = db.selectFrom('persons').select(PERSON_COLUMNS).where('persons.eppn', '=', eppn);
+  if (forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst() as Promise<PersonRow | undefined>;
 }
 
-/** The type of each existing person among these eppns. */
-export async function findTypesByEppns(db: Executor, eppns: readonly string[]): Promise<Array<{ eppn: string; personType: PersonType }>> {
+/**
+ * These persons, when `reader` may see them: their own record (`selfId`), or a person with an
+ * enrolment inside `scope`. Decided in the query, so a person out of sight is simply missing.
+ */
+export async function findVisiblePersons(db: Executor, ids: readonly string[], scope: AccessScope, selfId: string | null): Promise<PersonRow[]> {
+  if (ids.length === 0) return [];
+  const visible = db.selectFrom('enrolments').select(sql`1`.as('one'))
+    .where(sql<SqlBool>`enrolments.person_id = persons.id`).where(inScope(scope, ENROLMENT_SCOPE));
+  return db.selectFrom('persons').select(PERSON_COLUMNS).where('persons.id', 'in', ids)
+    .where((eb) => (selfId === null ? eb.exists(visible) : eb.or([eb('persons.id', '=', selfId), eb.exists(visible)])))
+    .execute() as Promise<PersonRow[]>;
+}
+
+/** The enrolments of these persons inside `scope`, by person then institution id. */
+export async function findEnrolments(db: Executor, personIds: readonly string[], scope: AccessScope): Promise<EnrolmentRow[]> {
+  if (personIds.length === 0) return [];
+  return db.selectFrom('enrolments').select(ENROLMENT_COLUMNS)
+    .where('enrolments.personId', 'in', personIds).where(inScope(scope, ENROLMENT_SCOPE))
+    .orderBy('enrolments.personId').orderBy('enrolments.institutionId')
+    .execute() as Promise<EnrolmentRow[]>;
+}
+
+/** The enrolment of a person at an institution; `forUpdate` locks it. */
+export async function findEnrolment(db: Executor, personId: string, institutionId: number, forUpdate = false): Promise<EnrolmentRow | undefined> {
+  let query = db.selectFrom('enrolments').select(ENROLMENT_COLUMNS)
+    .where('enrolments.personId', '=', personId).where('enrolments.institutionId', '=', institutionId);
+  if (forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst() as Promise<EnrolmentRow | undefined>;
+}
+
+/** How many institutions a person is enrolled at. */
+export async function countEnrolments(db: Executor, personId: string): Promise<number> {
+  const row = await db.selectFrom('enrolments').select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('personId', '=', personId).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** The type of the enrolment at `institutionId` of each existing person among these eppns. */
+export async function findEnrolmentTypesByEppns(db: Executor, eppns: readonly string[], institutionId: number): Promise<Array<{ eppn: string; personType: PersonType }>> {
   if (eppns.length === 0) return [];
-  return db.selectFrom('persons').select(['eppn', 'personType']).where('eppn', 'in', eppns).execute();
+  return db.selectFrom('persons').innerJoin('enrolments', 'enrolments.personId', 'persons.id')
+    .select(['persons.eppn', 'enrolments.personType'])
+    .where('persons.eppn', 'in', eppns).where('enrolments.institutionId', '=', institutionId).execute();
 }
 
-function writable(values: Partial<PersonValues>) {
+function writable(values: Partial<IdentityValues>) {
   const { freeFields, ...rest } = values;
   return { ...rest, ...(freeFields !== undefined ? { freeFields: JSON.stringify(freeFields) } : {}) };
 }
 
-/** Inserts a person; a taken eppn raises the `persons_eppn_key` unique violation. */
-export async function insertPerson(db: Executor, values: PersonValues): Promise<PersonRow> {
+/** Inserts a person's identity; a taken eppn raises the `persons_eppn_key` unique violation. */
+export async function insertPerson(db: Executor, values: IdentityValues): Promise<PersonRow> {
   return db.insertInto('persons').values({ ...values, freeFields: JSON.stringify(values.freeFields) })
-    .returning(PERSON_COLUMNS).executeTakeFirstOrThrow() as Promise<PersonRow>;
+    .returning(PERSON_RETURNING)
+    .executeTakeFirstOrThrow() as Promise<PersonRow>;
 }
 
 /**
- * Writes changed columns and bumps the version, only if the row still has `version`.
- * Returns undefined when it does not (somebody else changed it first).
+ * Writes changed identity columns (possibly none) and bumps the version, only if the row still
+ * has `version`: an enrolment change bumps it too, so `expectedVersion` guards the whole record.
+ * Returns undefined when the row has another version (somebody else changed it first).
  */
-export async function updatePerson(db: Executor, id: string, version: number, changes: Partial<PersonValues>): Promise<PersonRow | undefined> {
+export async function updatePerson(db: Executor, id: string, version: number, changes: Partial<IdentityValues>): Promise<PersonRow | undefined> {
   return db.updateTable('persons')
     .set({ ...writable(changes), version: sql<number>`version + 1`, updatedAt: sql<Date>`now()` })
     .where('id', '=', id).where('version', '=', version)
-    .returning(PERSON_COLUMNS).executeTakeFirst() as Promise<PersonRow | undefined>;
+    .returning(PERSON_RETURNING)
+    .executeTakeFirst() as Promise<PersonRow | undefined>;
+}
+
+/** Creates or replaces the enrolment of a person at an institution. */
+export async function upsertEnrolment(db: Executor, personId: string, institutionId: number, values: EnrolmentValues): Promise<void> {
+  await db.insertInto('enrolments').values({ personId, institutionId, ...values })
+    .onConflict((oc) => oc.columns(['personId', 'institutionId']).doUpdateSet({ ...values, updatedAt: sql<Date>`now()` }))
+    .execute();
+}
+
+/** Removes the enrolment of a person at an institution; false when there was none. */
+export async function deleteEnrolment(db: Executor, personId: string, institutionId: number): Promise<boolean> {
+  const result = await db.deleteFrom('enrolments').where('personId', '=', personId).where('institutionId', '=', institutionId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }
 
 export type PersonSort = 'last_name' | 'created_at' | 'updated_at';
 
-/** Where a page starts: the sort key values and id of the last row of the previous page. */
+/** Where a page starts: the sort key values, person id and institution id of the last row of the previous page. */
 export interface PersonKeyset {
   keys: string[];
   id: string;
+  institutionId: number;
 }
 
 export interface PersonListFilter {
+  /** The enrolments the caller may see: the list holds no other row and counts none. */
+  scope: AccessScope;
   personTypes?: readonly string[] | undefined;
   rightsEndBefore?: string | undefined;
   rightsEndAfter?: string | undefined;
-  /** Lowercased search terms; each must occur in search_text. */
+  /** Lowercased search terms; each must occur in the person's search_text. */
   terms?: readonly string[] | undefined;
+  /** Student number prefixes (as typed, upper and lower case): an enrolment whose number starts so matches too. */
+  studentNumberPrefixes?: readonly string[] | undefined;
   sort: PersonSort;
   order: 'asc' | 'desc';
   after?: PersonKeyset | undefined;
   limit: number;
 }
 
-/** A listed row with the exact sort key values for the next cursor. */
-export type ListedPersonRow = PersonRow & { sortKeys: string[] };
+/** A listed row: a person with one enrolment, and the exact sort key values for the next cursor. */
+export type ListedPersonRow = PersonRow & EnrolmentRow & { sortKeys: string[] };
 
 /** Escapes LIKE wildcards so a search term matches literally (backslash is the default escape). */
 export function escapeLike(term: string): string {
   return term.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
+/** Person column of a sort key, qualified. */
+function sortColumns(sort: PersonSort): Array<RawBuilder<unknown>> {
+  return sort === 'last_name' ? [sql`persons.last_name`, sql`persons.first_name`] : [sql.ref(`persons.${sort}`)];
+}
+
 /**
- * Lists persons with filters and keyset pagination: rows come ordered by the sort key then id, and
- * a page starts strictly after `after`, so pages neither skip nor repeat rows when others are
- * inserted meanwhile. Timestamps travel as PostgreSQL text (microseconds and offset kept).
+ * The conditions of a list or count, all in SQL: the caller's scope over the enrolment, the
+ * filters, and the search. A search matches an enrolment row when every term occurs in the
+ * person's identity (trigram index on persons.search_text) or when that very enrolment's student
+ * number starts with the typed text (b-tree on enrolments.student_number): a student number
+ * recorded by one institution never makes another institution's row match.
+ */
+function listConditions(filter: PersonListFilter): Array<RawBuilder<SqlBool>> {
+  const conditions: Array<RawBuilder<SqlBool>> = [inScope(filter.scope, ENROLMENT_SCOPE)];
+  if (filter.personTypes) {
+    conditions.push(filter.personTypes.length === 0
+      ? sql<SqlBool>`false`
+      : sql<SqlBool>`enrolments.person_type IN (${sql.join(filter.personTypes.map((type) => sql.val(type)))})`);
+  }
+  if (filter.rightsEndBefore) conditions.push(sql<SqlBool>`enrolments.rights_end < ${filter.rightsEndBefore}::date`);
+  if (filter.rightsEndAfter) conditions.push(sql<SqlBool>`enrolments.rights_end > ${filter.rightsEndAfter}::date`);
+  const terms = filter.terms ?? [];
+  if (terms.length > 0) {
+    const identity = sql<SqlBool>`persons.search_text LIKE ALL (ARRAY[${sql.join(terms.map((term) => sql.val(`%${escapeLike(term)}%`)))}])`;
+    const prefixes = filter.studentNumberPrefixes ?? [];
+    if (prefixes.length === 0) {
+      conditions.push(identity);
+    } else {
+      // Two index-driven halves, joined by key: an OR across both tables would scan them.
+      const byNumber = sql.join(prefixes.map((prefix) => sql`student_number LIKE ${`${escapeLike(prefix)}%`}`), sql` OR `);
+      conditions.push(sql<SqlBool>`(enrolments.person_id, enrolments.institution_id) IN (
+        SELECT e.person_id, e.institution_id FROM persons JOIN enrolments e ON e.person_id = persons.id WHERE ${identity}
+        UNION
+        SELECT person_id, institution_id FROM enrolments WHERE student_number IS NOT NULL AND (${byNumber}))`);
+    }
+  }
+  return conditions;
+}
+
+/**
+ * Lists enrolments in scope, each with its person, with filters and keyset pagination: rows come
+ * ordered by the sort key, then person id, then institution id, and a page starts strictly after
+ * `after`, so pages neither skip nor repeat rows when others are inserted meanwhile. Timestamps
+ * travel as PostgreSQL text (microseconds and offset kept).
  */
 export async function listPersons(db: Executor, filter: PersonListFilter): Promise<ListedPersonRow[]> {
-  const keyColumns: RawBuilder<unknown>[] = filter.sort === 'last_name'
-    ? [sql`last_name`, sql`first_name`]
-    : [sql.raw(filter.sort)];
+  const keyColumns = sortColumns(filter.sort);
   const keyTexts = filter.sort === 'last_name'
-    ? sql<string[]>`ARRAY[last_name, first_name]`
-    : sql<string[]>`ARRAY[${sql.raw(filter.sort)}::text]`;
-  let query = db.selectFrom('persons').select(PERSON_COLUMNS).select(keyTexts.as('sortKeys'));
-  if (filter.personTypes) {
-    if (filter.personTypes.length === 0) return [];
-    query = query.where('personType', 'in', filter.personTypes as PersonType[]);
-  }
-  if (filter.rightsEndBefore) query = query.where('rightsEnd', '<', filter.rightsEndBefore);
-  if (filter.rightsEndAfter) query = query.where('rightsEnd', '>', filter.rightsEndAfter);
-  for (const term of filter.terms ?? []) {
-    query = query.where(sql<boolean>`search_text LIKE ${`%${escapeLike(term)}%`}`);
-  }
+    ? sql<string[]>`ARRAY[persons.last_name, persons.first_name]`
+    : sql<string[]>`ARRAY[${sql.ref(`persons.${filter.sort}`)}::text]`;
+  let query = db.selectFrom('enrolments').innerJoin('persons', 'persons.id', 'enrolments.personId')
+    .select(PERSON_COLUMNS).select(ENROLMENT_COLUMNS).select(keyTexts.as('sortKeys'));
+  for (const condition of listConditions(filter)) query = query.where(condition);
   if (filter.after) {
     const after = filter.after;
     const casts = filter.sort === 'last_name' ? after.keys.map((key) => sql`${key}::text`) : after.keys.map((key) => sql`${key}::timestamptz`);
-    const left = sql.join([...keyColumns, sql`id`]);
-    const right = sql.join([...casts, sql`${after.id}::uuid`]);
-    query = query.where(filter.order === 'asc' ? sql<boolean>`(${left}) > (${right})` : sql<boolean>`(${left}) < (${right})`);
+    const left = sql.join([...keyColumns, sql`persons.id`, sql`enrolments.institution_id`]);
+    const right = sql.join([...casts, sql`${after.id}::uuid`, sql`${after.institutionId}::smallint`]);
+    query = query.where(filter.order === 'asc' ? sql<SqlBool>`(${left}) > (${right})` : sql<SqlBool>`(${left}) < (${right})`);
   }
   for (const column of keyColumns) query = query.orderBy(column, filter.order);
-  query = query.orderBy('id', filter.order).limit(filter.limit);
+  query = query.orderBy('persons.id', filter.order).orderBy('enrolments.institutionId', filter.order).limit(filter.limit);
   return query.execute() as Promise<ListedPersonRow[]>;
+}
+
+/** The number of rows {@link listPersons} would give without pagination, counted up to `cap`. */
+export async function countPersons(db: Executor, filter: Omit<PersonListFilter, 'sort' | 'order' | 'after' | 'limit'>, cap: number): Promise<number> {
+  let inner = db.selectFrom('enrolments').innerJoin('persons', 'persons.id', 'enrolments.personId').select(sql`1`.as('one'));
+  for (const condition of listConditions({ ...filter, sort: 'last_name', order: 'asc', limit: cap })) inner = inner.where(condition);
+  const row = await db.selectFrom(inner.limit(cap).as('matching')).select((eb) => eb.fn.countAll<string>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 /** One row of the set-based upsert's answer. */
@@ -139,78 +271,123 @@ export interface UpsertedRow {
   status: 'created' | 'updated' | 'unchanged';
 }
 
-/** An upserted row with its new values and the fields that changed (camelCase names). */
-export type UpsertedFullRow = UpsertedRow & { row: PersonRow | null; changedFields: string[] };
+/** An upserted row with the names of the fields that changed (camelCase, identity and enrolment). */
+export type UpsertedDetailedRow = UpsertedRow & { changedFields: string[] };
 
-function upsertSql(values: readonly PersonValues[], full: boolean) {
-  const payload = JSON.stringify(values.map((value) => Object.fromEntries(
-    UPSERT_COLUMNS.map(([key, column]) => [column, value[key] ?? null]),
-  )));
-  const definitions = sql.raw(UPSERT_COLUMNS.map(([, column, type]) => `${column} ${type}`).join(', '));
-  const columns = sql.raw(UPSERT_COLUMNS.map(([, column]) => column).join(', '));
-  const selected = sql.raw(UPSERT_COLUMNS.map(([, column]) => column === 'free_fields' ? `coalesce(free_fields, '{}'::jsonb)` : column).join(', '));
-  const updatable = UPSERT_COLUMNS.filter(([, column]) => column !== 'eppn');
-  // An ESI the input does not carry (and the institution's scope cannot derive) keeps its stored
+type RawUpserted = { eppn: string; id: string | null; status: UpsertedRow['status']; changedFields?: string[] };
+
+function upsertSql(institutionId: number, values: readonly PersonValues[], detailed: boolean) {
+  const all = [...IDENTITY_UPSERT, ...ENROLMENT_UPSERT];
+  const payload = JSON.stringify(values.map((value) => Object.fromEntries(all.map(([key, column]) => [column, value[key] ?? null]))));
+  const definitions = sql.raw(all.map(([, column, type]) => `${column} ${type}`).join(', '));
+  const inst = sql.val(institutionId);
+  // Identity values as they will be written: an optional field the line leaves empty keeps the
+  // stored value when another institution enrols the person too (see SHARED_KEEP).
+  const merged = sql.raw(IDENTITY_UPSERT.map(([, column]) => {
+    if (column === 'free_fields') {
+      return `CASE WHEN f.shared AND coalesce(f.free_fields, '{}'::jsonb) = '{}'::jsonb THEN f.old_free_fields ELSE coalesce(f.free_fields, '{}'::jsonb) END AS free_fields`;
+    }
+    return SHARED_KEEP.has(column) ? `CASE WHEN f.shared THEN coalesce(f.${column}, f.old_${column}) ELSE f.${column} END AS ${column}` : `f.${column}`;
+  }).join(', '));
+  const oldIdentity = sql.raw(IDENTITY_UPSERT.filter(([, column]) => SHARED_KEEP.has(column)).map(([, column]) => `old.${column} AS old_${column}`).join(', '));
+  const enrolmentColumns = sql.raw(ENROLMENT_UPSERT.map(([, column]) => `f.${column}`).join(', '));
+  const identityColumns = sql.raw(IDENTITY_UPSERT.map(([, column]) => column).join(', '));
+  const updatable = IDENTITY_UPSERT.filter(([, column]) => column !== 'eppn');
+  // An ESI the line does not carry (and the institution's scope cannot derive) keeps its stored
   // value: it is registered at the ESC Router and must not vanish because a file lacks it. A
-  // locale the input does not carry keeps the stored one too: the person may have chosen it.
-  const incoming = (column: string) => column === 'esi' || column === 'locale' ? `coalesce(EXCLUDED.${column}, p.${column})` : `EXCLUDED.${column}`;
+  // locale the line does not carry keeps the stored one too: the person may have chosen it.
+  const incoming = (column: string) => (column === 'esi' || column === 'locale' ? `coalesce(EXCLUDED.${column}, p.${column})` : `EXCLUDED.${column}`);
   const assignments = sql.raw(updatable.map(([, column]) => `${column} = ${incoming(column)}`).join(', '));
   const oldTuple = sql.raw(updatable.map(([, column]) => `p.${column}`).join(', '));
   const newTuple = sql.raw(updatable.map(([, column]) => incoming(column)).join(', '));
-  const returning = full ? sql.raw(`p.*, (p.xmax = 0) AS inserted`) : sql.raw('p.id, p.eppn, (p.xmax = 0) AS inserted');
-  // The CTE's outer query reads `persons` in the snapshot from before the insert: `old` is the
-  // row as it was, which gives both the id of unchanged rows and what changed in updated ones.
-  const changed = full
-    ? sql.raw(`, array_remove(ARRAY[${UPSERT_COLUMNS.map(([key, column]) => column === 'free_fields'
-      ? `CASE WHEN old.free_fields IS DISTINCT FROM u.free_fields AND NOT (old.id IS NULL AND u.free_fields = '{}'::jsonb) THEN '${key}' END`
-      : `CASE WHEN old.${column} IS DISTINCT FROM u.${column} THEN '${key}' END`).join(', ')}], NULL) AS changed_fields,
-      ${UPSERT_COLUMNS.filter(([, column]) => column !== 'eppn').map(([, column]) => `u.${column}`).join(', ')},
-      u.created_at, u.updated_at, u.version`)
+  const enrolmentNames = sql.raw(ENROLMENT_UPSERT.map(([, column]) => column).join(', '));
+  const enrolmentAssignments = sql.raw(ENROLMENT_UPSERT.map(([, column]) => `${column} = EXCLUDED.${column}`).join(', '));
+  const enrolmentOld = sql.raw(ENROLMENT_UPSERT.map(([, column]) => `e.${column}`).join(', '));
+  const enrolmentNew = sql.raw(ENROLMENT_UPSERT.map(([, column]) => `EXCLUDED.${column}`).join(', '));
+  // The outer query reads `persons` and `enrolments` in the snapshot from before this statement:
+  // `old` and `olde` are the rows as they were, which gives what changed.
+  const changed = detailed
+    ? sql.raw(`, array_remove(ARRAY[${[
+      ...IDENTITY_UPSERT.map(([key, column]) => {
+        if (column === 'free_fields') return `CASE WHEN old.free_fields IS DISTINCT FROM m.free_fields AND NOT (old.id IS NULL AND m.free_fields = '{}'::jsonb) THEN '${key}' END`;
+        const next = column === 'esi' || column === 'locale' ? `coalesce(m.${column}, old.${column})` : `m.${column}`;
+        return `CASE WHEN old.${column} IS DISTINCT FROM ${next} THEN '${key}' END`;
+      }),
+      ...ENROLMENT_UPSERT.map(([key, column]) => `CASE WHEN olde.${column} IS DISTINCT FROM m.${column} THEN '${key}' END`),
+    ].join(', ')}], NULL) AS changed_fields`)
     : sql.raw('');
-  return sql<Partial<PersonRow> & { eppn: string; id: string | null; status: UpsertedRow['status']; changedFields?: string[] }>`
+  const detailJoins = detailed
+    ? sql`LEFT JOIN persons old ON old.id = m.old_id LEFT JOIN enrolments olde ON olde.person_id = m.old_id AND olde.institution_id = ${inst}`
+    : sql``;
+  return sql<RawUpserted>`
     WITH input AS (
       SELECT * FROM json_to_recordset(${payload}::json) AS t(${definitions})
     ),
+    flagged AS (
+      SELECT i.*, old.id AS old_id, ${oldIdentity},
+             (old.id IS NOT NULL AND EXISTS (
+               SELECT 1 FROM enrolments x WHERE x.person_id = old.id AND x.institution_id <> ${inst})) AS shared
+      FROM input i LEFT JOIN persons old ON old.eppn = i.eppn
+    ),
+    m AS (
+      SELECT f.old_id, ${merged}, ${enrolmentColumns} FROM flagged f
+    ),
     upserted AS (
-      INSERT INTO persons AS p (${columns})
-      SELECT ${selected} FROM input
+      INSERT INTO persons AS p (${identityColumns})
+      SELECT ${identityColumns} FROM m
       ON CONFLICT (eppn) DO UPDATE SET ${assignments}, version = p.version + 1, updated_at = now()
       WHERE (${oldTuple}) IS DISTINCT FROM (${newTuple})
-      RETURNING ${returning}
+      RETURNING p.id, p.eppn, (p.xmax = 0) AS inserted
+    ),
+    enrolled AS (
+      INSERT INTO enrolments AS e (person_id, institution_id, ${enrolmentNames})
+      SELECT coalesce(u.id, m.old_id), ${inst}, ${sql.raw(ENROLMENT_UPSERT.map(([, column]) => `m.${column}`).join(', '))}
+      FROM m LEFT JOIN upserted u ON u.eppn = m.eppn
+      WHERE coalesce(u.id, m.old_id) IS NOT NULL
+      ON CONFLICT (person_id, institution_id) DO UPDATE SET ${enrolmentAssignments}, updated_at = now()
+      WHERE (${enrolmentOld}) IS DISTINCT FROM (${enrolmentNew})
+      RETURNING e.person_id
+    ),
+    bumped AS (
+      -- A person whose identity did not change but whose enrolment did gets a new version too.
+      UPDATE persons p SET version = p.version + 1, updated_at = now()
+      FROM enrolled en
+      WHERE p.id = en.person_id AND NOT EXISTS (SELECT 1 FROM upserted u WHERE u.id = en.person_id)
+      RETURNING p.id
     )
-    SELECT i.eppn, coalesce(u.id, old.id) AS id,
-           CASE WHEN u.id IS NULL THEN 'unchanged' WHEN u.inserted THEN 'created' ELSE 'updated' END AS status
+    SELECT m.eppn, coalesce(u.id, m.old_id) AS id,
+           CASE WHEN u.inserted THEN 'created' WHEN u.id IS NOT NULL OR en.person_id IS NOT NULL THEN 'updated' ELSE 'unchanged' END AS status
            ${changed}
-    FROM input i
-    LEFT JOIN upserted u ON u.eppn = i.eppn
-    LEFT JOIN persons old ON old.eppn = i.eppn`;
-}
-
-/** Ids of persons by eppn (rows inserted by a concurrent transaction the upsert's snapshot missed). */
-async function idsByEppn(db: Executor, eppns: string[]): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('persons').select(['eppn', 'id']).where('eppn', 'in', eppns).execute();
-  return new Map(rows.map((row) => [row.eppn, row.id]));
+    FROM m
+    LEFT JOIN upserted u ON u.eppn = m.eppn
+    LEFT JOIN enrolled en ON en.person_id = coalesce(u.id, m.old_id)
+    ${detailJoins}`;
 }
 
 /**
- * Creates or updates persons by eppn in ONE statement: `INSERT … SELECT FROM json_to_recordset
- * ON CONFLICT (eppn) DO UPDATE … WHERE old IS DISTINCT FROM new`. Identical rows are not written
- * (no version bump, no audit entry). The eppns must be distinct. `full` also returns each written
- * row and the names of the fields that changed, for change listeners; without it the statement
- * returns ids and statuses only, which is what bulk imports need to stay fast.
+ * Creates or updates persons by eppn, and their enrolment at `institutionId`, in ONE statement:
+ * `INSERT INTO persons … SELECT FROM json_to_recordset ON CONFLICT (eppn) DO UPDATE … WHERE old
+ * IS DISTINCT FROM new`, then the same for enrolments on (person, institution). Identical rows are
+ * not written (no version bump, no audit entry); a person whose enrolment alone changed gets a new
+ * version. A person enrolled elsewhere keeps their other enrolments untouched and gains this one.
+ * The eppns must be distinct. `detailed` also returns the names of the fields that changed, for
+ * change listeners. Every type must exist at the institution (the foreign key says so).
  */
-export async function upsertPersons(db: Executor, values: readonly PersonValues[], full: false): Promise<UpsertedRow[]>;
-export async function upsertPersons(db: Executor, values: readonly PersonValues[], full: true): Promise<UpsertedFullRow[]>;
-export async function upsertPersons(db: Executor, values: readonly PersonValues[], full: boolean): Promise<UpsertedRow[] | UpsertedFullRow[]> {
+export async function upsertPersons(db: Executor, institutionId: number, values: readonly PersonValues[], detailed: false): Promise<UpsertedRow[]>;
+export async function upsertPersons(db: Executor, institutionId: number, values: readonly PersonValues[], detailed: true): Promise<UpsertedDetailedRow[]>;
+export async function upsertPersons(db: Executor, institutionId: number, values: readonly PersonValues[], detailed: boolean): Promise<UpsertedDetailedRow[] | UpsertedRow[]> {
   if (values.length === 0) return [];
-  const { rows } = await upsertSql(values, full).execute(db);
-  const missing = rows.filter((row) => row.id === null).map((row) => row.eppn);
-  const late = missing.length > 0 ? await idsByEppn(db, missing) : new Map<string, string>();
-  return rows.map((row) => {
-    const base: UpsertedRow = { eppn: row.eppn, id: row.id ?? (late.get(row.eppn) as string), status: row.status };
-    if (!full) return base;
-    const written = row.status === 'unchanged' ? null : { ...row, id: base.id, freeFields: row.freeFields ?? {} } as PersonRow;
-    return { ...base, row: written, changedFields: row.changedFields ?? [] };
+  const { rows } = await upsertSql(institutionId, values, detailed).execute(db);
+  // A row a concurrent transaction inserted after this statement's snapshot was neither visible
+  // nor written (its eppn conflicted): a second statement, with a new snapshot, writes it.
+  const late = new Set(rows.filter((row) => row.id === null).map((row) => row.eppn));
+  const retried = late.size > 0
+    ? new Map((await upsertSql(institutionId, values.filter((value) => late.has(value.eppn)), detailed).execute(db)).rows.map((row) => [row.eppn, row]))
+    : new Map<string, RawUpserted>();
+  return rows.map((first) => {
+    const row = retried.get(first.eppn) ?? first;
+    const base: UpsertedRow = { eppn: row.eppn, id: row.id as string, status: row.status };
+    return detailed ? { ...base, changedFields: row.changedFields ?? [] } : base;
   });
 }
 
@@ -302,6 +479,8 @@ export async function listConsentEvents(db: Executor, personId: string): Promise
 /** What the ESC Router sync reads about many persons at once: router data and one consent, in one query. */
 export interface PersonConsentSummaryRow {
   id: string;
+  /** The institution of the enrolment the level, rights end and type below come from. */
+  institutionId: number;
   firstName: string;
   lastName: string;
   email: string | null;
@@ -312,25 +491,31 @@ export interface PersonConsentSummaryRow {
   consentGranted: boolean;
 }
 
-/** These persons (missing ids are left out) with whether they currently grant `kind`. */
-export async function findPersonsWithConsent(db: Executor, ids: readonly string[], kind: ConsentKind): Promise<PersonConsentSummaryRow[]> {
+/**
+ * These persons (missing ids, and persons not enrolled there, are left out) with their enrolment
+ * at `institutionId` — or, without one, their first enrolment by institution id — and whether
+ * they currently grant `kind`.
+ */
+export async function findPersonsWithConsent(db: Executor, ids: readonly string[], kind: ConsentKind, institutionId?: number): Promise<PersonConsentSummaryRow[]> {
   if (ids.length === 0) return [];
+  const enrolment = db.selectFrom('enrolments').select(ENROLMENT_COLUMNS).where(sql<SqlBool>`enrolments.person_id = persons.id`)
+    .$if(institutionId !== undefined, (query) => query.where('enrolments.institutionId', '=', institutionId as number))
+    .orderBy('enrolments.institutionId').limit(1);
   return db.selectFrom('persons')
+    .innerJoinLateral(enrolment.as('e'), (join) => join.onTrue())
     .leftJoin('personConsents as pc', (join) => join.onRef('pc.personId', '=', 'persons.id').on('pc.kind', '=', kind))
-    .select(['persons.id', 'persons.firstName', 'persons.lastName', 'persons.email', 'persons.esi', 'persons.academicLevel',
-      'persons.rightsEnd', 'persons.personType', sql<boolean>`coalesce(pc.granted, false)`.as('consentGranted')])
+    .select(['persons.id', 'e.institutionId', 'persons.firstName', 'persons.lastName', 'persons.email', 'persons.esi', 'e.academicLevel',
+      'e.rightsEnd', 'e.personType', sql<boolean>`coalesce(pc.granted, false)`.as('consentGranted')])
     .where('persons.id', 'in', ids)
     .execute() as Promise<PersonConsentSummaryRow[]>;
 }
 
 /**
- * The ids of the persons of these types, as a subquery another context embeds in its own
- * statement: its rows are then limited to a manager's person types by the database, so a page of
- * them is full. No type at all selects nobody.
+ * The ids of the persons with an enrolment inside `scope`, as a subquery another context embeds
+ * in its own statement: its rows are then limited by the database, so a page of them is full.
  */
-export function personIdsOfTypes(db: Executor, personTypes: readonly string[]): Expression<{ id: string }> {
-  const query = db.selectFrom('persons').select('id');
-  return personTypes.length === 0 ? query.where(sql<boolean>`false`) : query.where('personType', 'in', personTypes as PersonType[]);
+export function personIdsWithin(db: Executor, scope: AccessScope): Expression<{ id: string }> {
+  return db.selectFrom('enrolments').select('enrolments.personId as id').where(inScope(scope, ENROLMENT_SCOPE));
 }
 
 /** The names and eppns of these persons, in one query; ids that do not exist are left out. */
@@ -338,4 +523,3 @@ export async function findPersonNames(db: Executor, ids: readonly string[]): Pro
   if (ids.length === 0) return [];
   return db.selectFrom('persons').select(['id', 'firstName', 'lastName', 'eppn']).where('id', 'in', ids).execute();
 }
-

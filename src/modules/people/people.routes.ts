@@ -4,9 +4,9 @@ import { principalOf } from '../../platform/http/access.ts';
 import { forbidden, notFound } from '../../platform/http/problem.ts';
 import { actorOf, errorResponses, IdParams, IsoDate, Nullable, Uuid } from '../../platform/http/schemas.ts';
 import { OFFICE_READ_ROLES, OFFICE_WRITE_ROLES } from '../auth/domain/roles.ts';
-import { FREE_FIELD_KEYS, PERSON_TYPES } from './domain/person.ts';
+import { FREE_FIELD_KEYS } from './domain/person.ts';
 import { PERSONAL_DATA_FIELDS } from './domain/personal-data-fields.ts';
-import { canReadPerson, consentChannelFor, personNotFound, personTypeScope } from './people.policy.ts';
+import { consentChannelFor, readerOf, writerOf } from './people.policy.ts';
 import { CONSENT_KINDS } from './people.service.ts';
 
 /** Largest JSON batch, in items and bytes (5000 full records fit in well under 16 MiB). */
@@ -14,7 +14,8 @@ export const PERSON_BATCH_MAX_ITEMS = 5000;
 const PERSON_BATCH_MAX_BYTES = 16 * 1024 * 1024;
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
-const PersonTypeSchema = literals(PERSON_TYPES);
+/** A person type code; which ones exist is each institution's choice (`/institutions/{code}/person-types`). */
+const PersonTypeSchema = Type.String({ description: 'A person type code of the institution (student, staff…)' });
 const ConsentKindSchema = literals(CONSENT_KINDS);
 const ChannelSchema = literals(['web', 'api', 'import', 'office', 'paper'] as const);
 const LocaleSchema = literals(['fr', 'en'] as const);
@@ -29,6 +30,7 @@ const FreeFieldsInput = Type.Object(
 );
 
 const personInputFields = {
+  institution: Text(100),
   eppn: Text(),
   lastName: Text(),
   firstName: Text(),
@@ -55,6 +57,16 @@ const PersonPatchBody = Type.Object({
   expectedVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'Version read before editing; 409 version_conflict if it changed' })),
 }, { additionalProperties: false, minProperties: 1 });
 
+export const EnrolmentSchema = Type.Object({
+  institution: Type.String({ description: 'The institution\'s code' }),
+  institutionName: Type.String(),
+  personType: PersonTypeSchema,
+  studentNumber: Nullable(Type.String()),
+  rightsEnd: Nullable(Type.String()),
+  academicLevel: Nullable(Type.Integer()),
+  affiliation: Nullable(Type.String()),
+});
+
 export const PersonSchema = Type.Object({
   id: Uuid,
   eppn: Type.String(),
@@ -62,6 +74,7 @@ export const PersonSchema = Type.Object({
   lastName: Type.String(),
   birthDate: Nullable(Type.String()),
   email: Nullable(Type.String()),
+  institution: Type.String({ description: 'The institution of the enrolment shown flat (type, student number, rights end, level, affiliation)' }),
   personType: PersonTypeSchema,
   studentNumber: Nullable(Type.String()),
   ine: Nullable(Type.String()),
@@ -74,6 +87,7 @@ export const PersonSchema = Type.Object({
   createdAt: Type.String(),
   updatedAt: Type.String(),
   version: Type.Integer(),
+  enrolments: Type.Array(EnrolmentSchema, { description: 'The enrolments the caller may see (a cardholder: all theirs), by institution id' }),
 });
 
 const PreferencesSchema = Type.Object({
@@ -146,13 +160,16 @@ const BatchResultSchema = Type.Object({
 });
 
 /**
- * People and consents.
+ * People, their enrolments, and consents.
  *
- * Access: office read roles list and read persons within their person-type limits; admins and
- * managers create and change them (managers within their limits); a cardholder reads only their
- * own record. A person the caller may not see answers 404 `person_not_found`, exactly like a
- * missing one, so that ids cannot be probed (see people.policy.ts). Role refusals (a viewer
- * writing) are 403.
+ * Access: office read roles list and read persons through the enrolments in their scope
+ * (institutions, then person types): a person enrolled at two institutions is one row per
+ * enrolment the caller may see, and a person with none in their scope does not exist for them.
+ * Admins and managers create and change persons within that scope; a write targets one
+ * institution (`institution` in the body, else the focused or only one). A cardholder reads only
+ * their own record, with all their enrolments. A person the caller may not see answers 404
+ * `person_not_found`, exactly like a missing one, so that ids cannot be probed (see
+ * people.policy.ts). Role refusals (a viewer writing) are 403.
  */
 export async function peopleRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { people } = deps.services;
@@ -161,24 +178,33 @@ export async function peopleRoutes(app: AppInstance, deps: AppDeps): Promise<voi
     config: { access: { roles: OFFICE_READ_ROLES } },
     schema: {
       tags: ['persons'],
-      summary: 'List and search persons (keyset pagination: pass nextCursor back as cursor)',
+      summary: 'List and search persons, one row per enrolment in the caller\'s scope (keyset pagination: pass nextCursor back as cursor)',
       querystring: Type.Object({
-        personType: Type.Optional(Type.Array(PersonTypeSchema, { maxItems: PERSON_TYPES.length })),
+        personType: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })),
         rightsEndBefore: Type.Optional(IsoDate),
         rightsEndAfter: Type.Optional(IsoDate),
-        q: Type.Optional(Type.String({ maxLength: 200, description: 'Words searched in names, eppn, e-mail, student number and INE' })),
+        q: Type.Optional(Type.String({ maxLength: 200, description: 'Words searched in names, eppn, e-mail and INE; or the start of a student number' })),
         sort: Type.Optional(literals(['last_name', 'created_at', 'updated_at'] as const)),
         order: Type.Optional(literals(['asc', 'desc'] as const)),
         limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
         cursor: Type.Optional(Type.String({ maxLength: 2000 })),
+        withTotal: Type.Optional(Type.Boolean({ description: 'Also count the matching rows (at most 10000, see totalCapped)' })),
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(PersonSchema), nextCursor: Nullable(Type.String()) }), ...errorResponses(400, 401, 403) },
+      response: {
+        200: Type.Object({
+          items: Type.Array(PersonSchema),
+          nextCursor: Nullable(Type.String()),
+          total: Type.Optional(Type.Integer()),
+          totalCapped: Type.Optional(Type.Boolean()),
+        }),
+        ...errorResponses(400, 401, 403),
+      },
     },
   }, async (request) => {
     const query = request.query;
     return people.list({
       personTypes: query.personType,
-      scope: personTypeScope(principalOf(request)),
+      reader: readerOf(principalOf(request)),
       rightsEndBefore: query.rightsEndBefore,
       rightsEndAfter: query.rightsEndAfter,
       q: query.q,
@@ -186,6 +212,7 @@ export async function peopleRoutes(app: AppInstance, deps: AppDeps): Promise<voi
       order: query.order,
       limit: query.limit,
       cursor: query.cursor,
+      withTotal: query.withTotal,
     });
   });
 
@@ -193,12 +220,12 @@ export async function peopleRoutes(app: AppInstance, deps: AppDeps): Promise<voi
     config: { access: { roles: OFFICE_WRITE_ROLES } },
     schema: {
       tags: ['persons'],
-      summary: 'Create a person; 422 invalid_person lists every field at fault, 409 eppn_taken',
+      summary: 'Create a person, or enrol at this institution a person enrolled elsewhere; 422 invalid_person lists every field at fault, 409 eppn_taken',
       body: PersonCreateBody,
-      response: { 201: PersonSchema, ...errorResponses(400, 401, 403, 409, 422) },
+      response: { 201: PersonSchema, ...errorResponses(400, 401, 403, 404, 409, 422) },
     },
   }, async (request, reply) => {
-    const person = await people.create(request.body, actorOf(request), { scope: personTypeScope(principalOf(request)) });
+    const person = await people.create(request.body, actorOf(request), { writer: writerOf(principalOf(request)) });
     return reply.status(201).send(person);
   });
 
@@ -208,44 +235,59 @@ export async function peopleRoutes(app: AppInstance, deps: AppDeps): Promise<voi
     schema: {
       tags: ['persons'],
       summary: `Create or update up to ${PERSON_BATCH_MAX_ITEMS} persons by eppn`,
-      description: 'Each item is validated on its own. Valid items are written together in one transaction; invalid ones '
-        + '(and later duplicates of an eppn) are reported with status "error" and their errors, and do not stop the others. '
-        + 'An item identical to the stored person is "unchanged" (no new version).',
+      description: 'Each item is validated on its own and may name its institution ("institution", a code; else the focused or only one). '
+        + 'Valid items are written together in one transaction; invalid ones (and later duplicates of an eppn) are reported with '
+        + 'status "error" and their errors, and do not stop the others. An item identical to the stored person is "unchanged" (no new version).',
       body: Type.Array(Type.Unknown(), { maxItems: PERSON_BATCH_MAX_ITEMS }),
       response: { 200: BatchResultSchema, ...errorResponses(400, 401, 403, 413) },
     },
-  }, async (request) => people.batch(request.body, actorOf(request), { scope: personTypeScope(principalOf(request)) }));
+  }, async (request) => people.batch(request.body, actorOf(request), { writer: writerOf(principalOf(request)) }));
 
   app.get('/persons/:id', {
     config: { access: { roles: 'authenticated' } },
     schema: { tags: ['persons'], params: IdParams, response: { 200: PersonSchema, ...errorResponses(400, 401, 404) } },
-  }, async (request) => {
-    const person = await people.get(request.params.id);
-    if (!canReadPerson(principalOf(request), person)) throw personNotFound();
-    return person;
-  });
+  }, async (request) => people.read(request.params.id, readerOf(principalOf(request))));
 
   app.patch('/persons/:id', {
     config: { access: { roles: OFFICE_WRITE_ROLES } },
     schema: {
       tags: ['persons'],
       summary: 'Change some fields (null clears an optional one); send expectedVersion to avoid overwriting others',
+      description: 'Enrolment fields (personType, studentNumber, rightsEnd, academicLevel, affiliation) change the enrolment at '
+        + '"institution" (a code), else at the focused institution, else the person\'s only enrolment the caller may write; '
+        + 'for an institution where the person is not enrolled yet, they enrol the person there.',
       params: IdParams,
       body: PersonPatchBody,
       response: { 200: PersonSchema, ...errorResponses(400, 401, 403, 404, 409, 422) },
     },
   }, async (request) => {
     const { expectedVersion, ...patch } = request.body;
-    return people.update(request.params.id, patch, actorOf(request), { expectedVersion, scope: personTypeScope(principalOf(request)) });
+    return people.update(request.params.id, patch, actorOf(request), { expectedVersion, writer: writerOf(principalOf(request)) });
+  });
+
+  app.delete('/persons/:id/enrolments/:institution', {
+    config: { access: { roles: OFFICE_WRITE_ROLES } },
+    schema: {
+      tags: ['persons'],
+      summary: 'End a person\'s enrolment at an institution (code); 409 last_enrolment, 409 enrolment_has_cards',
+      params: Type.Object({ id: Uuid, institution: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    await people.removeEnrolment(request.params.id, request.params.institution, actorOf(request), { writer: writerOf(principalOf(request)) });
+    return reply.status(204).send(null);
   });
 
   app.get('/persons/:id/history', {
     config: { access: { roles: OFFICE_READ_ROLES } },
-    schema: { tags: ['persons'], params: IdParams, response: { 200: Type.Object({ items: Type.Array(AuditEntrySchema) }), ...errorResponses(400, 401, 403, 404) } },
+    schema: {
+      tags: ['persons'],
+      summary: 'Changes of the person and of the enrolments the caller may see, oldest first',
+      params: IdParams,
+      response: { 200: Type.Object({ items: Type.Array(AuditEntrySchema) }), ...errorResponses(400, 401, 403, 404) },
+    },
   }, async (request) => {
-    const person = await people.get(request.params.id);
-    if (!canReadPerson(principalOf(request), person)) throw personNotFound();
-    const items = await people.history(person.id);
+    const items = await people.history(request.params.id, readerOf(principalOf(request)));
     const names = await deps.services.auth.actorNames(items.map((item) => item.actor));
     return { items: items.map((item) => ({ ...item, actorName: names.get(item.actor) ?? null })) };
   });
@@ -258,8 +300,7 @@ export async function peopleRoutes(app: AppInstance, deps: AppDeps): Promise<voi
       response: { 200: Type.Object({ consents: ConsentsSchema, events: Type.Array(ConsentEventSchema) }), ...errorResponses(400, 401, 404) },
     },
   }, async (request) => {
-    const person = await people.get(request.params.id);
-    if (!canReadPerson(principalOf(request), person)) throw personNotFound();
+    const person = await people.read(request.params.id, readerOf(principalOf(request)));
     return { consents: await people.consents(person.id), events: await people.consentHistory(person.id) };
   });
 
@@ -279,8 +320,7 @@ export async function peopleRoutes(app: AppInstance, deps: AppDeps): Promise<voi
     },
   }, async (request) => {
     const principal = principalOf(request);
-    const person = await people.get(request.params.id);
-    if (!canReadPerson(principal, person)) throw personNotFound();
+    const person = await people.read(request.params.id, readerOf(principal));
     const channel = consentChannelFor(principal, person, request.body.channel);
     if (channel === null) throw forbidden('Only the person or the card office may record this consent');
     return people.setConsent(person.id, {
@@ -312,12 +352,13 @@ export async function peopleRoutes(app: AppInstance, deps: AppDeps): Promise<voi
     config: { access: { roles: 'authenticated' } },
     schema: {
       tags: ['me'],
-      summary: 'My person record and consents',
+      summary: 'My person record (with all my enrolments) and consents',
       response: { 200: Type.Object({ person: PersonSchema, consents: ConsentsSchema }), ...errorResponses(401, 404) },
     },
   }, async (request) => {
-    const id = ownPersonId(principalOf(request));
-    return { person: await people.get(id), consents: await people.consents(id) };
+    const principal = principalOf(request);
+    const id = ownPersonId(principal);
+    return { person: await people.read(id, readerOf(principal)), consents: await people.consents(id) };
   });
 
   app.put('/me/preferences', {

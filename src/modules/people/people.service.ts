@@ -1,21 +1,43 @@
 import type { Expression, Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, isUniqueViolation, type ActorContext, type Executor } from '../../platform/db/database.ts';
-import { badRequest, conflict, unprocessable, type ProblemItem } from '../../platform/http/problem.ts';
+import { scopeAdmits, WHOLE_DEPLOYMENT, type AccessScope } from '../../platform/db/scope-filter.ts';
+import { badRequest, conflict, notFound, ProblemError, unprocessable, type ProblemItem } from '../../platform/http/problem.ts';
 import { decodeCursor, encodeCursor, type CursorField } from '../../platform/http/cursor-codec.ts';
 import type { AuditEntryView, AuditService } from '../audit/audit.service.ts';
 import { buildEsi, esiEquals } from '../esc/domain/esi.ts';
-import type { InstitutionService, InstitutionView } from '../institution/institution.service.ts';
+import { institutionNotFound, type InstitutionRef, type InstitutionService, type InstitutionView } from '../institution/institution.service.ts';
 import {
   isIsoCalendarDate, validatePersonInput, type AcademicLevelIsced, type FreeFieldKey, type PersonFieldError, type PersonInput, type PersonLocale,
   type PersonType,
 } from './domain/person.ts';
 import type { PersonalDataField } from './domain/personal-data-fields.ts';
 import type { ConsentChannel, ConsentKind } from './people.tables.ts';
-import { PERSON_NOT_WRITABLE, personNotFound, personNotWritable, scopeCovers, type PersonTypeScope } from './people.policy.ts';
+import {
+  PERSON_NOT_WRITABLE, personNotFound, personNotWritable, scopeCoversType, SYSTEM_READER, SYSTEM_WRITER, type PersonReader, type PersonWriter,
+} from './people.policy.ts';
 import * as repo from './people.repository.ts';
 
-/** A person as the API shows it. Absent optional values are null; dates are `YYYY-MM-DD`. */
+/** A person's enrolment at one institution, as the API shows it. */
+export interface EnrolmentView {
+  /** The institution's code. */
+  institution: string;
+  institutionName: string;
+  /** The institution's id: for other contexts, never sent by the API. */
+  institutionId: number;
+  personType: PersonType;
+  studentNumber: string | null;
+  rightsEnd: string | null;
+  academicLevel: AcademicLevelIsced | null;
+  affiliation: string | null;
+}
+
+/**
+ * A person as the API shows it: the identity, then, flat, the fields of ONE enrolment (the one
+ * at the institution the reader focuses on, else the reader's first by institution id; for a
+ * write, the enrolment written), then every enrolment the reader may see. Absent optional values
+ * are null; dates are `YYYY-MM-DD`.
+ */
 export interface PersonView {
   id: string;
   eppn: string;
@@ -23,6 +45,9 @@ export interface PersonView {
   lastName: string;
   birthDate: string | null;
   email: string | null;
+  institution: string;
+  /** The id of the flat enrolment's institution: for other contexts, never sent by the API. */
+  institutionId: number;
   personType: PersonType;
   studentNumber: string | null;
   ine: string | null;
@@ -35,15 +60,24 @@ export interface PersonView {
   locale: PersonLocale | null;
   createdAt: string;
   updatedAt: string;
-  /** Bumped by every real change; send it back as `expectedVersion` to update safely. */
+  /** Bumped by every real change, of the identity or of an enrolment; send it back as `expectedVersion`. */
   version: number;
+  enrolments: EnrolmentView[];
 }
+
+/** Identity fields: one value per person, shared by every institution the person is enrolled at. */
+export const IDENTITY_FIELDS = ['eppn', 'firstName', 'lastName', 'birthDate', 'email', 'ine', 'esi', 'freeFields', 'locale'] as const;
+
+/** Enrolment fields: one value per person and institution. */
+export const ENROLMENT_FIELDS = ['personType', 'studentNumber', 'rightsEnd', 'academicLevel', 'affiliation'] as const;
 
 /** The fields of a person that a change may touch (names as in {@link PersonView}). */
 export const PERSON_FIELDS = ['eppn', 'firstName', 'lastName', 'birthDate', 'email', 'personType', 'studentNumber', 'ine',
   'esi', 'academicLevel', 'rightsEnd', 'affiliation', 'freeFields', 'locale'] as const;
 
 export type PersonField = (typeof PERSON_FIELDS)[number];
+type IdentityField = (typeof IDENTITY_FIELDS)[number];
+type EnrolmentField = (typeof ENROLMENT_FIELDS)[number];
 
 /** All consent kinds. */
 export const CONSENT_KINDS: readonly ConsentKind[] = ['esc', 'photo_publication', 'crous'];
@@ -95,15 +129,15 @@ export interface ConsentDecision {
 export type PersonSort = repo.PersonSort;
 
 export interface PersonListQuery {
-  /** Only these types (a filter the caller chose). */
+  /** Only enrolments of these types (a filter the caller chose). */
   personTypes?: readonly PersonType[] | undefined;
-  /** The types the caller may see at all (manager limits); null or absent: all. */
-  scope?: PersonTypeScope | undefined;
+  /** Who lists: the enrolments they may see, and their focus. Absent: system work, everything. */
+  reader?: PersonReader | undefined;
   /** Rights ending strictly before this date. */
   rightsEndBefore?: string | undefined;
   /** Rights ending strictly after this date. */
   rightsEndAfter?: string | undefined;
-  /** Words that must all occur in names, eppn, e-mail, student number or INE. */
+  /** Words that must all occur in names, eppn, e-mail or INE; or the start of the enrolment's student number. */
   q?: string | undefined;
   sort?: PersonSort | undefined;
   order?: 'asc' | 'desc' | undefined;
@@ -111,12 +145,19 @@ export interface PersonListQuery {
   limit?: number | undefined;
   /** `nextCursor` of the previous page, with the same sort and order. */
   cursor?: string | undefined;
+  /** Also count the rows (up to {@link MAX_PERSON_TOTAL}). */
+  withTotal?: boolean | undefined;
 }
 
 export interface PersonPage {
+  /** One item per enrolment in the reader's scope: its flat fields are that enrolment's. */
   items: PersonView[];
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
+  /** With `withTotal`: the rows matching, within the reader's scope, at most {@link MAX_PERSON_TOTAL}. */
+  total?: number;
+  /** With `withTotal`: true when there are more rows than {@link MAX_PERSON_TOTAL}. */
+  totalCapped?: boolean;
 }
 
 export interface UpsertManyItem {
@@ -156,13 +197,18 @@ export interface PersonExport {
   [section: string]: unknown;
 }
 
-/** Called inside the writing transaction after a person was created or changed. */
+/**
+ * Called inside the writing transaction after a person was created or changed. `person` shows
+ * the enrolment written (its institution in `institution` / `institutionId`) and all enrolments.
+ */
 export type PersonChangedListener = (executor: Executor, person: PersonView, changedFields: PersonField[]) => Promise<void>;
 
 /** One changed person, for listeners that prefer a whole chunk at once. */
 export interface PersonChange {
+  /** The person, showing the enrolment written, with all their enrolments. */
   person: PersonView;
   changedFields: PersonField[];
+  /** The person did not exist before (a new enrolment of an existing person is not a creation). */
   created: boolean;
 }
 
@@ -180,15 +226,18 @@ export type ExportSection = (executor: Executor, personId: string) => Promise<un
 
 /** Rows per upsert statement: big enough to amortise round trips, small enough to plan fast. */
 export const UPSERT_CHUNK_SIZE = 1000;
+/** Rows a person list counts at most (like card lists). */
+export const MAX_PERSON_TOTAL = 10_000;
 const EPPN_CONSTRAINT = 'persons_eppn_key';
 const MAX_LIST_LIMIT = 200;
 const DEFAULT_LIST_LIMIT = 50;
 const MAX_SEARCH_TERMS = 8;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INSTITUTION_ID = /^[1-9][0-9]{0,4}$/;
 
 export interface PeopleServiceDeps {
   db: Kysely<Database>;
-  institution: Pick<InstitutionService, 'find'>;
+  institution: Pick<InstitutionService, 'find' | 'list' | 'byCode' | 'targetFor' | 'personTypesOf'>;
   audit: Pick<AuditService, 'historyOf'>;
   /**
    * The personal data each consent lets out, from the definitions the connectors build their
@@ -199,7 +248,26 @@ export interface PeopleServiceDeps {
   now?: () => Date;
 }
 
-function view(row: repo.PersonRow): PersonView {
+/** Institution code and name by id, to label enrolments. */
+type InstitutionNames = ReadonlyMap<number, Pick<InstitutionRef, 'code' | 'name'>>;
+
+function enrolmentView(row: repo.EnrolmentRow, names: InstitutionNames): EnrolmentView {
+  const institution = names.get(row.institutionId);
+  return {
+    institution: institution?.code ?? String(row.institutionId),
+    institutionName: institution?.name ?? '',
+    institutionId: row.institutionId,
+    personType: row.personType,
+    studentNumber: row.studentNumber,
+    rightsEnd: row.rightsEnd,
+    academicLevel: row.academicLevel as AcademicLevelIsced | null,
+    affiliation: row.affiliation,
+  };
+}
+
+/** The view of a person showing `shown` flat, with `enrolments` listed. */
+function view(row: repo.PersonRow, shown: repo.EnrolmentRow, enrolments: readonly repo.EnrolmentRow[], names: InstitutionNames): PersonView {
+  const flat = enrolmentView(shown, names);
   return {
     id: row.id,
     eppn: row.eppn,
@@ -207,62 +275,80 @@ function view(row: repo.PersonRow): PersonView {
     lastName: row.lastName,
     birthDate: row.birthDate,
     email: row.email,
-    personType: row.personType,
-    studentNumber: row.studentNumber,
+    institution: flat.institution,
+    institutionId: flat.institutionId,
+    personType: flat.personType,
+    studentNumber: flat.studentNumber,
     ine: row.ine,
     esi: row.esi,
-    academicLevel: row.academicLevel as AcademicLevelIsced | null,
-    rightsEnd: row.rightsEnd,
-    affiliation: row.affiliation,
+    academicLevel: flat.academicLevel,
+    rightsEnd: flat.rightsEnd,
+    affiliation: flat.affiliation,
     freeFields: row.freeFields,
     locale: row.locale,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     version: row.version,
+    enrolments: enrolments.map((enrolment) => enrolmentView(enrolment, names)),
   };
+}
+
+/** The enrolment shown flat: the one at the focused institution, else the first by institution id. */
+function shownEnrolment<T extends { institutionId: number }>(enrolments: readonly T[], focusInstitutionId: number | null): T | undefined {
+  return enrolments.find((enrolment) => enrolment.institutionId === focusInstitutionId) ?? enrolments[0];
 }
 
 function viewEvent(row: repo.ConsentEventRow): ConsentEventView {
   return { ...row, at: row.at.toISOString() };
 }
 
-/** The person as validation input: stored values, absent ones left out. */
-function inputOf(row: repo.PersonRow): Record<string, unknown> {
+/** The person as validation input: stored identity and enrolment values, absent ones left out. */
+function inputOf(row: repo.PersonRow, enrolment: repo.EnrolmentValues | undefined): Record<string, unknown> {
   const input: Record<string, unknown> = {};
-  for (const field of PERSON_FIELDS) {
+  for (const field of IDENTITY_FIELDS) {
     const value = row[field];
     if (value !== null && !(field === 'freeFields' && Object.keys(row.freeFields).length === 0)) input[field] = value;
+  }
+  for (const field of ENROLMENT_FIELDS) {
+    const value = enrolment?.[field] ?? null;
+    if (value !== null) input[field] = value;
   }
   return input;
 }
 
-function valuesOf(input: PersonInput, esi: string | null): repo.PersonValues {
+function identityOf(input: PersonInput, esi: string | null): repo.IdentityValues {
   return {
     eppn: input.eppn,
     firstName: input.firstName,
     lastName: input.lastName,
     birthDate: input.birthDate ?? null,
     email: input.email ?? null,
-    personType: input.personType,
-    studentNumber: input.studentNumber ?? null,
     ine: input.ine ?? null,
     esi,
-    academicLevel: input.academicLevel ?? null,
-    rightsEnd: input.rightsEnd ?? null,
-    affiliation: input.affiliation ?? null,
     freeFields: input.freeFields ?? {},
     locale: input.locale ?? null,
   };
 }
 
-function storedValues(row: repo.PersonRow): repo.PersonValues {
+function enrolmentOf(input: PersonInput): repo.EnrolmentValues {
+  return {
+    personType: input.personType,
+    studentNumber: input.studentNumber ?? null,
+    rightsEnd: input.rightsEnd ?? null,
+    academicLevel: input.academicLevel ?? null,
+    affiliation: input.affiliation ?? null,
+  };
+}
+
+function storedIdentity(row: repo.PersonRow): repo.IdentityValues {
   const { id: _id, createdAt: _createdAt, updatedAt: _updatedAt, version: _version, ...values } = row;
   return values;
 }
 
-/** The fields a new person has a value in: what a creation "changed". */
-function presentFields(values: repo.PersonValues): PersonField[] {
-  return PERSON_FIELDS.filter((field) => values[field] !== null && !(field === 'freeFields' && Object.keys(values.freeFields).length === 0));
+function storedEnrolment(row: repo.EnrolmentRow | undefined): repo.EnrolmentValues | undefined {
+  if (!row) return undefined;
+  const { personId: _personId, institutionId: _institutionId, ...values } = row;
+  return values;
 }
 
 function canonical(value: unknown): string {
@@ -273,8 +359,35 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-function changedFields(before: repo.PersonValues, after: repo.PersonValues): PersonField[] {
-  return PERSON_FIELDS.filter((field) => canonical(before[field]) !== canonical(after[field]));
+function changedIdentity(before: repo.IdentityValues | undefined, after: repo.IdentityValues): IdentityField[] {
+  return IDENTITY_FIELDS.filter((field) => (before === undefined
+    ? after[field] !== null && !(field === 'freeFields' && Object.keys(after.freeFields).length === 0)
+    : canonical(before[field]) !== canonical(after[field])));
+}
+
+function changedEnrolment(before: repo.EnrolmentValues | undefined, after: repo.EnrolmentValues): EnrolmentField[] {
+  return ENROLMENT_FIELDS.filter((field) => canonical(before?.[field] ?? null) !== canonical(after[field]));
+}
+
+/** Changed field names in the order of {@link PERSON_FIELDS}. */
+function ordered(fields: readonly PersonField[]): PersonField[] {
+  return PERSON_FIELDS.filter((field) => fields.includes(field));
+}
+
+/**
+ * The identity a write leaves when the person is also enrolled at another institution: an
+ * optional field the write leaves empty keeps its stored value (that institution recorded it).
+ */
+function keepShared(stored: repo.IdentityValues, next: repo.IdentityValues): repo.IdentityValues {
+  return {
+    ...next,
+    birthDate: next.birthDate ?? stored.birthDate,
+    email: next.email ?? stored.email,
+    ine: next.ine ?? stored.ine,
+    esi: next.esi ?? stored.esi,
+    freeFields: Object.keys(next.freeFields).length > 0 ? next.freeFields : stored.freeFields,
+    locale: next.locale ?? stored.locale,
+  };
 }
 
 /** Domain field name (`freeFields.free3`) to the JSON pointer the API reports (`/freeFields/free3`). */
@@ -287,9 +400,16 @@ export function personProblemItems(errors: readonly PersonFieldError[]): Problem
   return errors.map((error) => ({ field: pointer(error.field), code: error.code, message: error.message }));
 }
 
+/**
+ * The 422 of an invalid person: `unknown_person_type` (field `/personType`) when that is the only
+ * fault, else `invalid_person` listing every field at fault.
+ */
 function invalidPerson(errors: readonly PersonFieldError[]): Error {
   const items = personProblemItems(errors);
   const first = items[0];
+  if (items.length === 1 && first?.code === 'unknown_person_type') {
+    return unprocessable('unknown_person_type', first.message, { field: '/personType', errors: items });
+  }
   return unprocessable('invalid_person', first ? `${first.field}: ${first.message}` : 'The person is invalid', {
     ...(first?.field ? { field: first.field } : {}), errors: items,
   });
@@ -297,6 +417,13 @@ function invalidPerson(errors: readonly PersonFieldError[]): Error {
 
 function eppnTaken(): Error {
   return conflict('eppn_taken', 'Another person already has this eppn', { field: '/eppn' });
+}
+
+/** The institution code a request body names (`institution`), and the body without it. */
+function splitInstitution(raw: unknown): { code: string | undefined; body: unknown } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('institution' in raw)) return { code: undefined, body: raw };
+  const { institution, ...body } = raw as Record<string, unknown>;
+  return { code: typeof institution === 'string' && institution.trim() !== '' ? institution.trim().toLowerCase() : undefined, body };
 }
 
 /**
@@ -311,7 +438,7 @@ export function deriveEsi(institution: Pick<InstitutionView, 'esiScope' | 'count
     if (institution.esiScope === 'national') {
       return input.ine ? buildEsi({ kind: 'national', country: institution.country }, input.ine) : null;
     }
-    return input.studentNumber
+    return input.studentNumber && institution.schacHomeOrganization
       ? buildEsi({ kind: 'institution', schacHomeOrganization: institution.schacHomeOrganization }, input.studentNumber)
       : null;
   } catch (error) {
@@ -320,15 +447,19 @@ export function deriveEsi(institution: Pick<InstitutionView, 'esiScope' | 'count
   }
 }
 
-/** The cursor's fields: the sort and order it was made for, the sort keys, then the row id. */
+/** The cursor's fields: the sort and order it was made for, the sort keys, the person id, the institution id. */
 function cursorShape(sort: PersonSort, order: 'asc' | 'desc'): CursorField[] {
   const keys: CursorField[] = sort === 'last_name' ? ['text', 'text'] : ['timestamp'];
-  return [{ equals: sort }, { equals: order }, ...keys, 'uuid'];
+  return [{ equals: sort }, { equals: order }, ...keys, 'uuid', 'text'];
 }
 
 function decodePersonCursor(cursor: string, sort: PersonSort, order: 'asc' | 'desc'): repo.PersonKeyset {
   const values = decodeCursor(cursor, cursorShape(sort, order));
-  return { keys: values.slice(2, -1), id: values[values.length - 1] as string };
+  const institution = values[values.length - 1] as string;
+  if (!INSTITUTION_ID.test(institution)) {
+    throw badRequest('invalid_cursor', 'The cursor is not one this list gave, or the sort changed', { field: 'querystring:/cursor' });
+  }
+  return { keys: values.slice(2, -2), id: values[values.length - 2] as string, institutionId: Number(institution) };
 }
 
 /** Lowercased, NFC, whitespace-separated search words (search_text is lower() of the fields). */
@@ -338,9 +469,33 @@ function searchTerms(q: string | undefined): string[] {
 }
 
 /**
- * People: the persons the card office serves, their consents, and the proof of those consents.
- * Every write runs in an audited transaction and notifies the subscribed contexts (cards, ESC)
- * inside that same transaction, so their follow-up writes commit or roll back with it.
+ * The student number starts a one-word search may be: as typed, upper and lower case (the index
+ * compares bytes, and numbers like `SN-778899` are typed either way).
+ */
+function studentNumberPrefixes(q: string | undefined): string[] {
+  const word = q?.normalize('NFC').trim() ?? '';
+  if (word === '' || /\s/.test(word)) return [];
+  return [...new Set([word, word.toUpperCase(), word.toLowerCase()])];
+}
+
+/** An API error of a batch item's institution, as an item error. */
+function institutionItemError(error: unknown): ProblemItem {
+  if (error instanceof ProblemError) return { field: '/institution', code: error.code, message: error.message };
+  throw error;
+}
+
+/**
+ * People: persons (identities), their enrolments at institutions, their consents, and the proof
+ * of those consents. Reads are scoped in SQL by the reader's institutions and person types (see
+ * `inScope`); writes target one institution. Every write runs in an audited transaction and
+ * notifies the subscribed contexts (cards, ESC) inside that same transaction, so their follow-up
+ * writes commit or roll back with it.
+ *
+ * Identity fields (eppn, names, birth date, e-mail, INE, ESI, free fields, language) are shared
+ * by all the person's enrolments: a writer who may write one of the person's enrolments (or
+ * creates one) may change them. A write for an institution where the person is not enrolled yet
+ * adds that enrolment and never changes another institution's enrolment; an optional identity
+ * field such a write leaves empty keeps its stored value.
  */
 export function createPeopleService(deps: PeopleServiceDeps) {
   const { db, institution, audit } = deps;
@@ -352,35 +507,77 @@ export function createPeopleService(deps: PeopleServiceDeps) {
 
   const today = () => now().toISOString().slice(0, 10);
 
-  async function load(executor: Executor, id: string): Promise<repo.PersonRow> {
-    const row = UUID.test(id) ? await repo.findPersonById(executor, id) : undefined;
-    if (!row) throw personNotFound();
-    return row;
+  async function institutionNames(executor: Executor): Promise<InstitutionNames> {
+    return new Map((await institution.list(executor)).map((ref) => [ref.id, ref]));
+  }
+
+  /** The type codes an institution accepts for new enrolments and changes (not the disabled ones), plus `keep`. */
+  async function acceptedTypes(executor: Executor, institutionId: number, keep?: string): Promise<string[]> {
+    const codes = (await institution.personTypesOf(executor, institutionId))
+      .filter((type) => type.disabledAt === null || type.code === keep).map((type) => type.code);
+    return codes;
   }
 
   /**
-   * The answer to a write that hit the eppn of another person: 409 `eppn_taken` when the caller
+   * Views of these persons as `reader` sees them (persons out of sight are left out, as are
+   * persons with no enrolment the reader may see). `shownAt` overrides the reader's focus for
+   * the flat enrolment (a write shows the enrolment written).
+   */
+  async function loadViews(executor: Executor, ids: readonly string[], reader: PersonReader, shownAt?: number): Promise<Map<string, PersonView>> {
+    const valid = [...new Set(ids.filter((id) => UUID.test(id)))];
+    const rows = await repo.findVisiblePersons(executor, valid, reader.scope, reader.personId);
+    if (rows.length === 0) return new Map();
+    const self = reader.personId !== null && rows.some((row) => row.id === reader.personId) ? reader.personId : null;
+    const others = rows.filter((row) => row.id !== self).map((row) => row.id);
+    const enrolments = [
+      ...(await repo.findEnrolments(executor, others, reader.scope)),
+      ...(self === null ? [] : await repo.findEnrolments(executor, [self], WHOLE_DEPLOYMENT)),
+    ];
+    const names = await institutionNames(executor);
+    const result = new Map<string, PersonView>();
+    for (const row of rows) {
+      const own = enrolments.filter((enrolment) => enrolment.personId === row.id);
+      const shown = shownEnrolment(own, shownAt ?? reader.focusInstitutionId);
+      if (shown) result.set(row.id, view(row, shown, own, names));
+    }
+    return result;
+  }
+
+  async function load(executor: Executor, id: string, reader: PersonReader = SYSTEM_READER, shownAt?: number): Promise<PersonView> {
+    const found = (await loadViews(executor, [id], reader, shownAt)).get(id);
+    if (!found) throw personNotFound();
+    return found;
+  }
+
+  /** The view a writer gets back: their scope, showing the enrolment written. */
+  const writerReader = (writer: PersonWriter): PersonReader => ({ scope: writer, focusInstitutionId: writer.focusInstitutionId, personId: null });
+
+  /**
+   * The eppns among `items` that `writer` may not write at `institutionId`: a type outside the
+   * writer's type limits, or a person already enrolled there with such a type (whom the write
+   * would overwrite). Both are refused alike ({@link PERSON_NOT_WRITABLE}). Read in the writing
+   * transaction, so check and write see the same enrolments. The institution itself must already
+   * be one the writer may write at (see `institution.targetFor`).
+   */
+  async function notWritableEppns(executor: Executor, items: ReadonlyArray<{ eppn: string; personType: string }>, writer: AccessScope,
+    institutionId: number): Promise<Set<string>> {
+    if (writer.personTypes === null || items.length === 0) return new Set();
+    const refused = new Set(items.filter((item) => !scopeCoversType(writer, item.personType)).map((item) => item.eppn));
+    const existing = await repo.findEnrolmentTypesByEppns(executor, items.filter((item) => !refused.has(item.eppn)).map((item) => item.eppn), institutionId);
+    for (const row of existing) if (!scopeCoversType(writer, row.personType)) refused.add(row.eppn);
+    return refused;
+  }
+
+  /**
+   * The answer to a write that hit the eppn of another person: 409 `eppn_taken` when the writer
    * may see that person, otherwise the refusal of a person outside their limits (the same as for
    * a type they may not manage), so that the answer does not reveal who holds the eppn.
    */
-  async function eppnConflict(eppn: string, scope: PersonTypeScope): Promise<Error> {
-    if (scope === null) return eppnTaken();
-    const [holder] = await repo.findTypesByEppns(db, [eppn]);
-    return holder && !scopeCovers(scope, holder.personType) ? personNotWritable() : eppnTaken();
-  }
-
-  /**
-   * The eppns among `items` that a caller limited to `scope` may not write: a type outside the
-   * scope, or an existing person outside it (whom the write would overwrite). Both are refused
-   * alike ({@link PERSON_NOT_WRITABLE}). Read in the writing transaction, so check and write
-   * see the same persons.
-   */
-  async function notWritableEppns(executor: Executor, items: ReadonlyArray<{ eppn: string; personType: string }>, scope: PersonTypeScope): Promise<Set<string>> {
-    if (scope === null || items.length === 0) return new Set();
-    const refused = new Set(items.filter((item) => !scopeCovers(scope, item.personType)).map((item) => item.eppn));
-    const existing = await repo.findTypesByEppns(executor, items.filter((item) => !refused.has(item.eppn)).map((item) => item.eppn));
-    for (const row of existing) if (!scopeCovers(scope, row.personType)) refused.add(row.eppn);
-    return refused;
+  async function eppnConflict(eppn: string, writer: AccessScope): Promise<Error> {
+    const holder = await repo.findPersonByEppn(db, eppn);
+    if (!holder) return eppnTaken();
+    const visible = await repo.findEnrolments(db, [holder.id], writer);
+    return visible.length > 0 ? eppnTaken() : personNotWritable();
   }
 
   async function notify(executor: Executor, changes: PersonChange[], channel: 'api' | 'import'): Promise<void> {
@@ -397,7 +594,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     return executor.isTransaction ? work(executor) : inTransaction(db, context, work);
   }
 
-  async function upsertChunked(executor: Executor, inputs: readonly PersonInput[], channel: 'api' | 'import'): Promise<UpsertManyResult> {
+  async function upsertChunked(executor: Executor, institutionId: number, inputs: readonly PersonInput[], channel: 'api' | 'import'): Promise<UpsertManyResult> {
     const seen = new Map<string, number>();
     inputs.forEach((input, index) => {
       if (seen.has(input.eppn)) {
@@ -405,23 +602,26 @@ export function createPeopleService(deps: PeopleServiceDeps) {
       }
       seen.set(input.eppn, index);
     });
-    const inst = await institution.find(executor);
+    const inst = await institution.find(executor, institutionId);
     const result: UpsertManyResult = { created: 0, updated: 0, unchanged: 0, results: [] };
-    const full = hasPersonListeners();
+    const detailed = hasPersonListeners();
     for (let start = 0; start < inputs.length; start += UPSERT_CHUNK_SIZE) {
       const chunk = inputs.slice(start, start + UPSERT_CHUNK_SIZE);
-      const values = chunk.map((input) => valuesOf(input, input.esi ?? deriveEsi(inst, input)));
-      const rows: repo.UpsertedRow[] = full ? await repo.upsertPersons(executor, values, true) : await repo.upsertPersons(executor, values, false);
+      const values = chunk.map((input) => ({ ...identityOf(input, input.esi ?? deriveEsi(inst, input)), ...enrolmentOf(input) }));
+      const rows: repo.UpsertedRow[] = detailed
+        ? await repo.upsertPersons(executor, institutionId, values, true)
+        : await repo.upsertPersons(executor, institutionId, values, false);
       for (const row of rows) {
         result[row.status] += 1;
         result.results.push({ index: seen.get(row.eppn) as number, eppn: row.eppn, id: row.id, status: row.status });
       }
-      if (full) {
+      if (detailed) {
+        const written = (rows as repo.UpsertedDetailedRow[]).filter((row) => row.status !== 'unchanged');
+        const views = await loadViews(executor, written.map((row) => row.id), SYSTEM_READER, institutionId);
         const changes: PersonChange[] = [];
-        for (const row of rows as repo.UpsertedFullRow[]) {
-          if (row.row && row.status !== 'unchanged') {
-            changes.push({ person: view(row.row), changedFields: row.changedFields as PersonField[], created: row.status === 'created' });
-          }
+        for (const row of written) {
+          const person = views.get(row.id);
+          if (person) changes.push({ person, changedFields: ordered(row.changedFields as PersonField[]), created: row.status === 'created' });
         }
         await notify(executor, changes, channel);
       }
@@ -443,23 +643,71 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     return (await repo.listConsentEvents(executor, personId)).map(viewEvent);
   }
 
+  /** Audit entries of the person row and of the given enrolments, oldest first. */
+  async function historyOf(person: PersonView): Promise<AuditEntryView[]> {
+    const entries = [
+      ...(await audit.historyOf('persons', person.id)),
+      ...(await Promise.all(person.enrolments.map((enrolment) => audit.historyOf('enrolments', `${person.id}:${enrolment.institutionId}`)))).flat(),
+    ];
+    // Audit ids grow with every entry written: their order is the order of the changes.
+    return entries.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  }
+
+  /**
+   * Creates the person, or enrols an existing one (same eppn) at `target`, in `trx`. The answer
+   * and the listeners show the enrolment at `target`.
+   */
+  async function createIn(trx: Executor, writer: PersonWriter, target: InstitutionRef, input: PersonInput): Promise<PersonView> {
+    const inst = await institution.find(trx, target.id);
+    const enrolment = enrolmentOf(input);
+    const identity = identityOf(input, input.esi ?? deriveEsi(inst, input));
+    const existing = await repo.findPersonByEppn(trx, input.eppn, true);
+    let personId: string;
+    let changed: PersonField[];
+    if (existing) {
+      const there = await repo.findEnrolment(trx, existing.id, target.id, true);
+      if (there) throw scopeCoversType(writer, there.personType) ? eppnTaken() : personNotWritable();
+      // Enrolled elsewhere: this institution enrols the person too, the other enrolments stay.
+      const before = storedIdentity(existing);
+      const after = keepShared(before, identity);
+      const identityChanges = changedIdentity(before, after);
+      await repo.updatePerson(trx, existing.id, existing.version,
+        Object.fromEntries(identityChanges.map((field) => [field, after[field]])) as Partial<repo.IdentityValues>);
+      personId = existing.id;
+      changed = ordered([...identityChanges, ...changedEnrolment(undefined, enrolment)]);
+    } else {
+      personId = (await repo.insertPerson(trx, identity)).id;
+      changed = ordered([...changedIdentity(undefined, identity), ...changedEnrolment(undefined, enrolment)]);
+    }
+    await repo.upsertEnrolment(trx, personId, target.id, enrolment);
+    const person = await load(trx, personId, SYSTEM_READER, target.id);
+    await notify(trx, [{ person, changedFields: changed, created: !existing }], 'api');
+    return load(trx, personId, writerReader(writer), target.id);
+  }
+
   return {
     /**
      * Many persons at once, reduced to what a connector sends (names, e-mail, ESI, level, rights
      * end) with whether each currently grants the consent `kind`; ids that do not exist are left
-     * out. One query whatever the number (the ESC Router sync reads a batch per pass).
+     * out. The level, rights end and type are those of the enrolment at `institutionId` (persons
+     * not enrolled there are left out), or of the first enrolment without it. One query whatever
+     * the number (the ESC Router sync reads a batch per pass).
      */
-    async summariesWithConsent(ids: readonly string[], kind: ConsentKind, executor: Executor = db): Promise<repo.PersonConsentSummaryRow[]> {
-      return repo.findPersonsWithConsent(executor, ids.filter((id) => UUID.test(id)), kind);
+    async summariesWithConsent(ids: readonly string[], kind: ConsentKind, executor: Executor = db, institutionId?: number): Promise<repo.PersonConsentSummaryRow[]> {
+      return repo.findPersonsWithConsent(executor, ids.filter((id) => UUID.test(id)), kind, institutionId);
     },
 
     /**
-     * The ids of the persons `scope` covers, as a subquery for another context to embed in its
-     * own SQL, so that its rows are limited by the database and its pages stay full; undefined
-     * when the scope has no limits.
+     * The ids of the persons with an enrolment inside `scope`, as a subquery for another context
+     * to embed in its own SQL, so that its rows are limited by the database and its pages stay
+     * full; undefined when the scope has no limits. A bare list of person types (or null) is the
+     * type-only scope of before institutions existed.
      */
-    personIdsInScope(scope: PersonTypeScope): Expression<{ id: string }> | undefined {
-      return scope === null ? undefined : repo.personIdsOfTypes(db, scope);
+    personIdsInScope(scope: AccessScope | readonly string[] | null): Expression<{ id: string }> | undefined {
+      const access: AccessScope = scope === null || Array.isArray(scope)
+        ? { institutionIds: null, personTypes: scope as readonly string[] | null }
+        : scope as AccessScope;
+      return access.institutionIds === null && access.personTypes === null ? undefined : repo.personIdsWithin(db, access);
     },
 
     /** Names and eppns of many persons at once (to label another context's rows); unknown ids are left out. */
@@ -469,97 +717,202 @@ export function createPeopleService(deps: PeopleServiceDeps) {
 
     notWritableEppns,
 
-    /** A person by id, or 404 `person_not_found`. */
-    async get(id: string, executor: Executor = db): Promise<PersonView> {
-      return view(await load(executor, id));
+    /**
+     * The institution a write of `writer` goes to: `code`, else their focus, else their only
+     * institution (404 `institution_not_found`, 422 `institution_required`; see `institution.targetFor`).
+     */
+    async institutionFor(writer: PersonWriter, code?: string | null, executor: Executor = db): Promise<InstitutionRef> {
+      return institution.targetFor(executor, writer, code ? code.trim().toLowerCase() : undefined);
     },
 
-    /** A person by eppn (any case), or 404 `person_not_found`. */
-    async getByEppn(eppn: string, executor: Executor = db): Promise<PersonView> {
-      const row = await repo.findPersonByEppn(executor, eppn.trim().toLowerCase());
-      if (!row) throw personNotFound();
-      return view(row);
+    /** The person type codes an institution accepts for new enrolments (its enabled types). */
+    async personTypeCodes(institutionId: number, executor: Executor = db): Promise<string[]> {
+      return acceptedTypes(executor, institutionId);
     },
 
     /**
-     * Creates a person from raw input (API body). Validation problems are one 422 `invalid_person`
-     * listing every field; a taken eppn is 409 `eppn_taken`. A type outside `scope`, or an eppn
-     * held by a person outside it, is the same 422 `person_type_not_allowed` (who holds an eppn
-     * is not disclosed beyond the caller's limits). Without an ESI, one is derived from the
-     * institution's ESI scope.
+     * A person by id with every enrolment (system work: other contexts, jobs), or 404
+     * `person_not_found`. The flat fields show the enrolment at `institutionId` when given and
+     * the person is enrolled there, else the first by institution id.
      */
-    async create(raw: unknown, context: ActorContext, options: { scope?: PersonTypeScope } = {}): Promise<PersonView> {
-      const validated = validatePersonInput(raw, { today: today() });
-      if (!validated.ok) throw invalidPerson(validated.errors);
-      const input = validated.value;
-      const scope = options.scope ?? null;
-      if (!scopeCovers(scope, input.personType)) throw personNotWritable();
-      try {
-        return await inTransaction(db, context, async (trx) => {
-          const inst = await institution.find(trx);
-          const values = valuesOf(input, input.esi ?? deriveEsi(inst, input));
-          const person = view(await repo.insertPerson(trx, values));
-          await notify(trx, [{ person, changedFields: presentFields(values), created: true }], 'api');
-          return person;
-        });
-      } catch (error) {
-        if (isUniqueViolation(error, EPPN_CONSTRAINT)) throw await eppnConflict(input.eppn, scope);
-        throw error;
+    async get(id: string, executor: Executor = db, institutionId?: number): Promise<PersonView> {
+      return load(executor, id, SYSTEM_READER, institutionId);
+    },
+
+    /**
+     * A person as `reader` may see them: their own record, or a person with an enrolment in the
+     * reader's scope (only those enrolments are shown); otherwise 404 `person_not_found`.
+     */
+    async read(id: string, reader: PersonReader, executor: Executor = db): Promise<PersonView> {
+      return load(executor, id, reader);
+    },
+
+    /** A person by eppn (any case), or 404 `person_not_found`. */
+    async getByEppn(eppn: string, executor: Executor = db, institutionId?: number): Promise<PersonView> {
+      const row = await repo.findPersonByEppn(executor, eppn.trim().toLowerCase());
+      if (!row) throw personNotFound();
+      return load(executor, row.id, SYSTEM_READER, institutionId);
+    },
+
+    /** The enrolments of a person (all of them), by institution id; empty for an unknown id. */
+    async enrolmentsOf(personId: string, executor: Executor = db): Promise<EnrolmentView[]> {
+      if (!UUID.test(personId)) return [];
+      const rows = await repo.findEnrolments(executor, [personId], WHOLE_DEPLOYMENT);
+      const names = await institutionNames(executor);
+      return rows.map((row) => enrolmentView(row, names));
+    },
+
+    /**
+     * Creates a person from raw input (API body) at the institution the body names (`institution`,
+     * a code) or the writer's focused or only one (see `institution.targetFor`: 404
+     * `institution_not_found`, 422 `institution_required`). Validation problems are one 422
+     * `invalid_person` listing every field; a type the institution does not define is 422
+     * `unknown_person_type`. A person with this eppn enrolled elsewhere is enrolled here too (201,
+     * their other enrolments untouched); one already enrolled here is 409 `eppn_taken`. A type
+     * outside the writer's limits, or an eppn enrolled here with such a type, is the same 422
+     * `person_type_not_allowed`. Without an ESI, one is derived from the institution's ESI scope.
+     */
+    async create(raw: unknown, context: ActorContext, options: { writer?: PersonWriter } = {}): Promise<PersonView> {
+      const writer = options.writer ?? SYSTEM_WRITER;
+      const { code, body } = splitInstitution(raw);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await inTransaction(db, context, async (trx) => {
+            const target = await institution.targetFor(trx, writer, code);
+            const validated = validatePersonInput(body, { today: today(), personTypes: await acceptedTypes(trx, target.id) });
+            if (!validated.ok) throw invalidPerson(validated.errors);
+            if (!scopeCoversType(writer, validated.value.personType)) throw personNotWritable();
+            return createIn(trx, writer, target, validated.value);
+          });
+        } catch (error) {
+          // Somebody created this eppn at the same moment: the second attempt sees their row.
+          if (isUniqueViolation(error, EPPN_CONSTRAINT) && attempt < 2) continue;
+          throw error;
+        }
       }
     },
 
     /**
      * Changes some fields of a person. `patch` holds the fields to change; null clears an
-     * optional field. The whole resulting record is validated (422 `invalid_person`). With
-     * `expectedVersion`, a person changed since that version is 409 `version_conflict`.
-     * An ESI that was derived follows its source (INE or student number); one given explicitly
-     * stays until changed explicitly. Nothing changed: no write, same version.
-     * A person outside `scope` is 404; moving a person to a type outside `scope`, or to the eppn
-     * of a person outside it, is 422 `person_type_not_allowed`.
+     * optional field. Identity fields are the person's; enrolment fields (type, student number,
+     * rights end, academic level, affiliation) those of the enrolment at the institution the
+     * patch names (`institution`), else the writer's focus, else the person's only enrolment the
+     * writer may write, else the writer's only institution (422 `institution_required` when
+     * that is ambiguous). Enrolment fields for an institution where the person is not enrolled
+     * yet enrol them there (`personType` is then required). The whole resulting record is
+     * validated (422 `invalid_person`, `unknown_person_type`). With `expectedVersion`, a person
+     * changed since that version is 409 `version_conflict`. An ESI that was derived follows its
+     * source (INE or student number); one given explicitly stays until changed explicitly.
+     * Nothing changed: no write, same version.
+     * A person with no enrolment the writer may write is 404; moving an enrolment to a type
+     * outside the writer's limits, or to the eppn of a person out of their sight, is 422
+     * `person_type_not_allowed`.
      */
     async update(
       id: string,
       patch: Record<string, unknown>,
       context: ActorContext,
-      options: { expectedVersion?: number | undefined; scope?: PersonTypeScope } = {},
+      options: { expectedVersion?: number | undefined; writer?: PersonWriter } = {},
     ): Promise<PersonView> {
-      const scope = options.scope ?? null;
+      const writer = options.writer ?? SYSTEM_WRITER;
       let newEppn: string | undefined;
       try {
         return await inTransaction(db, context, async (trx) => {
           const row = UUID.test(id) ? await repo.findPersonById(trx, id, true) : undefined;
-          if (!row || !scopeCovers(scope, row.personType)) throw personNotFound();
+          const enrolments = row ? await repo.findEnrolments(trx, [row.id], WHOLE_DEPLOYMENT) : [];
+          const writable = enrolments.filter((enrolment) => scopeAdmits(writer, enrolment.institutionId, enrolment.personType));
+          if (!row || writable.length === 0) throw personNotFound();
           if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) {
             throw conflict('version_conflict', `The person was changed meanwhile (version ${row.version}, you had ${options.expectedVersion}); reload and retry`,
               { extensions: { currentVersion: row.version } });
           }
-          const validated = validatePersonInput({ ...inputOf(row), ...patch }, { today: today() });
+          const { code, body } = splitInstitution(patch);
+          const fields = body as Record<string, unknown>;
+          const touchesEnrolment = ENROLMENT_FIELDS.some((field) => field in fields);
+          let targetId: number;
+          if (code !== undefined || (touchesEnrolment && (writer.focusInstitutionId !== null || writable.length > 1))) {
+            targetId = (await institution.targetFor(trx, writer, code)).id;
+          } else {
+            targetId = (shownEnrolment(writable, writer.focusInstitutionId) as repo.EnrolmentRow).institutionId;
+          }
+          let current = enrolments.find((enrolment) => enrolment.institutionId === targetId);
+          if (current && !scopeCoversType(writer, current.personType)) throw personNotWritable();
+          if (!current && !touchesEnrolment) {
+            // Identity alone, for a focus the person is not enrolled at: their first writable enrolment shows.
+            current = writable[0] as repo.EnrolmentRow;
+            targetId = current.institutionId;
+          }
+          const validated = validatePersonInput({ ...inputOf(row, storedEnrolment(current)), ...fields },
+            { today: today(), personTypes: await acceptedTypes(trx, targetId, current?.personType) });
           if (!validated.ok) throw invalidPerson(validated.errors);
           const input = validated.value;
           newEppn = input.eppn;
-          if (!scopeCovers(scope, input.personType)) throw personNotWritable();
-          const inst = await institution.find(trx);
-          const before = storedValues(row);
+          if (!scopeCoversType(writer, input.personType)) throw personNotWritable();
+          const inst = await institution.find(trx, targetId);
           let esi: string | null;
-          if ('esi' in patch) {
+          if ('esi' in fields) {
             esi = input.esi ?? deriveEsi(inst, input);
           } else {
-            const derivedBefore = deriveEsi(inst, { ...(row.ine ? { ine: row.ine } : {}), ...(row.studentNumber ? { studentNumber: row.studentNumber } : {}) });
+            const derivedBefore = deriveEsi(inst, { ...(row.ine ? { ine: row.ine } : {}), ...(current?.studentNumber ? { studentNumber: current.studentNumber } : {}) });
             const wasDerived = row.esi === null || (derivedBefore !== null && esiEquals(row.esi, derivedBefore));
-            esi = wasDerived ? deriveEsi(inst, input) : row.esi;
+            // Another institution's enrolment may be what the stored ESI was derived from: it stays
+            // when this institution derives none.
+            const shared = enrolments.some((enrolment) => enrolment.institutionId !== targetId);
+            esi = wasDerived ? deriveEsi(inst, input) ?? (shared ? row.esi : null) : row.esi;
           }
-          const after = valuesOf(input, esi);
-          const changed = changedFields(before, after);
-          if (changed.length === 0) return view(row);
-          const changes = Object.fromEntries(changed.map((field) => [field, after[field]])) as Partial<repo.PersonValues>;
+          const beforeIdentity = storedIdentity(row);
+          const afterIdentity = identityOf(input, esi);
+          const identityChanges = changedIdentity(beforeIdentity, afterIdentity);
+          const beforeEnrolment = storedEnrolment(current);
+          const afterEnrolment = enrolmentOf(input);
+          const enrolmentChanges = changedEnrolment(beforeEnrolment, afterEnrolment);
+          if (identityChanges.length === 0 && enrolmentChanges.length === 0) return load(trx, row.id, writerReader(writer), targetId);
+          const changes = Object.fromEntries(identityChanges.map((field) => [field, afterIdentity[field]])) as Partial<repo.IdentityValues>;
           const updated = await repo.updatePerson(trx, row.id, row.version, changes);
           if (!updated) throw conflict('version_conflict', 'The person was changed meanwhile; reload and retry');
-          const person = view(updated);
-          await notify(trx, [{ person, changedFields: changed, created: false }], 'api');
-          return person;
+          if (enrolmentChanges.length > 0) await repo.upsertEnrolment(trx, row.id, targetId, afterEnrolment);
+          const person = await load(trx, row.id, SYSTEM_READER, targetId);
+          await notify(trx, [{ person, changedFields: ordered([...identityChanges, ...enrolmentChanges]), created: false }], 'api');
+          return load(trx, row.id, writerReader(writer), targetId);
         });
       } catch (error) {
-        if (isUniqueViolation(error, EPPN_CONSTRAINT) && newEppn !== undefined) throw await eppnConflict(newEppn, scope);
+        if (isUniqueViolation(error, EPPN_CONSTRAINT) && newEppn !== undefined) throw await eppnConflict(newEppn, writer);
+        throw error;
+      }
+    },
+
+    /**
+     * Ends a person's enrolment at an institution (code). 404 `institution_not_found` for an
+     * institution outside the writer's scope, `person_not_found` for a person out of their sight,
+     * `enrolment_not_found` when the person is not enrolled there (or with a type outside their
+     * limits); 409 `last_enrolment` for the person's only enrolment (a person is always enrolled
+     * somewhere), 409 `enrolment_has_cards` when that institution issued the person cards (they
+     * keep the enrolment they were issued for).
+     */
+    async removeEnrolment(personId: string, code: string, context: ActorContext, options: { writer?: PersonWriter } = {}): Promise<void> {
+      const writer = options.writer ?? SYSTEM_WRITER;
+      try {
+        await inTransaction(db, context, async (trx) => {
+          const target = await institution.byCode(trx, code.trim().toLowerCase());
+          if (!target || (writer.institutionIds !== null && !writer.institutionIds.includes(target.id))) throw institutionNotFound();
+          const row = UUID.test(personId) ? await repo.findPersonById(trx, personId, true) : undefined;
+          const enrolments = row ? await repo.findEnrolments(trx, [row.id], WHOLE_DEPLOYMENT) : [];
+          if (!row || !enrolments.some((enrolment) => scopeAdmits(writer, enrolment.institutionId, enrolment.personType))) throw personNotFound();
+          const there = enrolments.find((enrolment) => enrolment.institutionId === target.id);
+          if (!there || !scopeCoversType(writer, there.personType)) {
+            throw notFound('enrolment_not_found', 'The person is not enrolled at this institution');
+          }
+          if (enrolments.length === 1) {
+            throw conflict('last_enrolment', 'This is the person\'s only enrolment; a person is always enrolled somewhere');
+          }
+          await repo.deleteEnrolment(trx, row.id, target.id);
+          await repo.updatePerson(trx, row.id, row.version, {});
+        });
+      } catch (error) {
+        const fault = error as { code?: string; constraint?: string };
+        if (fault?.code === '23503' && fault.constraint?.startsWith('cards_')) {
+          throw conflict('enrolment_has_cards', 'This institution issued cards for this enrolment; it stays while they exist');
+        }
         throw error;
       }
     },
@@ -573,19 +926,20 @@ export function createPeopleService(deps: PeopleServiceDeps) {
       return inTransaction(db, context, async (trx) => {
         const row = UUID.test(id) ? await repo.findPersonById(trx, id, true) : undefined;
         if (!row) throw personNotFound();
-        if (row.locale === locale) return view(row);
+        if (row.locale === locale) return load(trx, row.id);
         const updated = await repo.updatePerson(trx, row.id, row.version, { locale });
         if (!updated) throw conflict('version_conflict', 'The person was changed meanwhile; reload and retry');
-        const person = view(updated);
+        const person = await load(trx, row.id);
         await notify(trx, [{ person, changedFields: ['locale'], created: false }], 'api');
         return person;
       });
     },
 
     /**
-     * Lists persons: filters, word search over names, eppn, e-mail, student number and INE
-     * (trigram index), a sort with keyset pagination (stable while others write), at most 200
-     * per page. `scope` restricts to the types the caller may see.
+     * Lists enrolments with their persons, one row per enrolment the reader may see: filters,
+     * word search over names, eppn, e-mail and INE (trigram index) or the start of the
+     * enrolment's student number, a sort with keyset pagination (stable while others write), at
+     * most 200 per page, and on demand the total (scoped like the rows).
      */
     async list(query: PersonListQuery = {}): Promise<PersonPage> {
       for (const [name, value] of [['rightsEndBefore', query.rightsEndBefore], ['rightsEndAfter', query.rightsEndAfter]] as const) {
@@ -593,90 +947,125 @@ export function createPeopleService(deps: PeopleServiceDeps) {
           throw badRequest('invalid_date', `${name} must be an existing date written YYYY-MM-DD`, { field: `querystring:/${name}` });
         }
       }
+      const reader = query.reader ?? SYSTEM_READER;
       const sort = query.sort ?? 'last_name';
       const order = query.order ?? 'asc';
       const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
-      let types: readonly string[] | undefined = query.personTypes && query.personTypes.length > 0 ? query.personTypes : undefined;
-      if (query.scope) types = types ? types.filter((type) => scopeCovers(query.scope ?? null, type)) : query.scope;
-      const rows = await repo.listPersons(db, {
-        personTypes: types,
+      const filter = {
+        scope: reader.scope,
+        personTypes: query.personTypes && query.personTypes.length > 0 ? query.personTypes : undefined,
         rightsEndBefore: query.rightsEndBefore,
         rightsEndAfter: query.rightsEndAfter,
         terms: searchTerms(query.q),
-        sort,
-        order,
-        after: query.cursor ? decodePersonCursor(query.cursor, sort, order) : undefined,
-        limit: limit + 1,
+        studentNumberPrefixes: studentNumberPrefixes(query.q),
+      };
+      const rows = await repo.listPersons(db, {
+        ...filter, sort, order, after: query.cursor ? decodePersonCursor(query.cursor, sort, order) : undefined, limit: limit + 1,
       });
       const page = rows.slice(0, limit);
+      const ids = [...new Set(page.map((row) => row.id))];
+      const enrolments = await repo.findEnrolments(db, ids, reader.scope);
+      const names = await institutionNames(db);
       const last = page.at(-1);
-      return {
-        items: page.map(view),
-        nextCursor: rows.length > limit && last ? encodeCursor([sort, order, ...last.sortKeys, last.id]) : null,
+      const result: PersonPage = {
+        items: page.map((row) => view(row, row, enrolments.filter((enrolment) => enrolment.personId === row.id), names)),
+        nextCursor: rows.length > limit && last ? encodeCursor([sort, order, ...last.sortKeys, last.id, String(last.institutionId)]) : null,
       };
+      if (query.withTotal) {
+        const counted = await repo.countPersons(db, filter, MAX_PERSON_TOTAL + 1);
+        result.total = Math.min(counted, MAX_PERSON_TOTAL);
+        result.totalCapped = counted > MAX_PERSON_TOTAL;
+      }
+      return result;
     },
 
     /**
-     * Creates or updates many validated persons by eppn inside the caller's transaction (or one
-     * of its own when given `db`), set-based: one INSERT … ON CONFLICT statement per
+     * Creates or updates many validated persons by eppn, with their enrolment at `institutionId`
+     * (default: the only institution, see `institution.targetFor`), inside the caller's
+     * transaction (or one of its own when given `db`), set-based: one statement per
      * {@link UPSERT_CHUNK_SIZE} rows. A row identical to the stored one is `unchanged` (no write,
-     * no version bump, no audit entry). Eppns must be distinct (422 `duplicate_eppn`). An input
-     * without ESI gets the derived one, or keeps the stored one when none can be derived.
-     * Change listeners are called for created and updated persons only; with no listener the
-     * statement does not even return the rows.
+     * no version bump, no audit entry). Eppns must be distinct (422 `duplicate_eppn`); every
+     * type must exist at the institution. An input without ESI gets the derived one, or keeps the
+     * stored one when none can be derived. Persons enrolled elsewhere gain this enrolment and
+     * keep the optional identity fields the input leaves empty. Change listeners are called for
+     * created and updated persons only.
      */
     async upsertMany(
       executor: Executor,
       inputs: readonly PersonInput[],
       context: ActorContext,
-      options: { channel: 'api' | 'import' },
+      options: { channel: 'api' | 'import'; institutionId?: number },
     ): Promise<UpsertManyResult> {
-      return withTransaction(executor, context, (trx) => upsertChunked(trx, inputs, options.channel));
+      return withTransaction(executor, context, async (trx) => {
+        const institutionId = options.institutionId ?? (await institution.targetFor(trx, SYSTEM_WRITER)).id;
+        return upsertChunked(trx, institutionId, inputs, options.channel);
+      });
     },
 
     /**
-     * The JSON batch of the API: validates every item, refuses duplicates (the later occurrence)
-     * and, alike, types outside `scope` and eppns of persons outside it (such an item never
-     * changes that person), and writes all valid items in one
+     * The JSON batch of the API: each item may name its institution (`institution`, a code; else
+     * the writer's focused or only one). Validates every item (types against its institution's),
+     * refuses duplicates (the later occurrence of an eppn for the same institution) and, alike,
+     * types outside the writer's limits and eppns enrolled at that institution with such a type
+     * (such an item never changes that enrolment), and writes all valid items in one
      * transaction. Invalid items are reported with their errors and do not stop the others.
      */
-    async batch(items: readonly unknown[], context: ActorContext, options: { scope?: PersonTypeScope } = {}): Promise<BatchResult> {
-      const scope = options.scope ?? null;
+    async batch(items: readonly unknown[], context: ActorContext, options: { writer?: PersonWriter } = {}): Promise<BatchResult> {
+      const writer = options.writer ?? SYSTEM_WRITER;
       const outcome: BatchItemResult[] = [];
-      const valid: Array<{ index: number; input: PersonInput }> = [];
-      const seen = new Set<string>();
       const day = today();
-      items.forEach((item, index) => {
-        const validated = validatePersonInput(item, { today: day });
-        const rawEppn = (item as { eppn?: unknown } | null)?.eppn;
-        if (!validated.ok) {
-          outcome.push({ index, eppn: typeof rawEppn === 'string' ? rawEppn.trim().toLowerCase() : null, status: 'error', errors: personProblemItems(validated.errors) });
-          return;
-        }
-        const input = validated.value;
-        if (seen.has(input.eppn)) {
-          outcome.push({ index, eppn: input.eppn, status: 'error', errors: [{ field: '/eppn', code: 'duplicate_eppn', message: 'An earlier item of this batch has the same eppn' }] });
-          return;
-        }
-        seen.add(input.eppn);
-        valid.push({ index, input });
-      });
       const written = await inTransaction(db, context, async (trx) => {
-        const refused = await notWritableEppns(trx, valid.map((item) => item.input), scope);
-        const allowed = valid.filter((item) => {
-          if (!refused.has(item.input.eppn)) return true;
-          outcome.push({ index: item.index, eppn: item.input.eppn, status: 'error', errors: [{ ...PERSON_NOT_WRITABLE }] });
-          return false;
-        });
-        const result = await upsertChunked(trx, allowed.map((item) => item.input), 'api');
-        return { result, indexes: allowed.map((item) => item.index) };
+        const targets = new Map<string, InstitutionRef | ProblemItem>();
+        const types = new Map<number, string[]>();
+        const groups = new Map<number, Array<{ index: number; input: PersonInput }>>();
+        for (const [index, item] of items.entries()) {
+          const { code, body } = splitInstitution(item);
+          const rawEppn = (body as { eppn?: unknown } | null)?.eppn;
+          const eppnOf = () => (typeof rawEppn === 'string' ? rawEppn.trim().toLowerCase() : null);
+          const key = code ?? '';
+          if (!targets.has(key)) targets.set(key, await institution.targetFor(trx, writer, code).catch(institutionItemError));
+          const target = targets.get(key) as InstitutionRef | ProblemItem;
+          if (!('id' in target)) {
+            outcome.push({ index, eppn: eppnOf(), status: 'error', errors: [target] });
+            continue;
+          }
+          if (!types.has(target.id)) types.set(target.id, await acceptedTypes(trx, target.id));
+          const validated = validatePersonInput(body, { today: day, personTypes: types.get(target.id) as string[] });
+          if (!validated.ok) {
+            outcome.push({ index, eppn: eppnOf(), status: 'error', errors: personProblemItems(validated.errors) });
+            continue;
+          }
+          const group = groups.get(target.id) ?? [];
+          if (group.some((other) => other.input.eppn === validated.value.eppn)) {
+            outcome.push({ index, eppn: validated.value.eppn, status: 'error', errors: [{ field: '/eppn', code: 'duplicate_eppn', message: 'An earlier item of this batch has the same eppn' }] });
+            continue;
+          }
+          group.push({ index, input: validated.value });
+          groups.set(target.id, group);
+        }
+        const sum = { created: 0, updated: 0, unchanged: 0 };
+        const results: UpsertManyItem[] = [];
+        for (const [institutionId, group] of groups) {
+          const refused = await notWritableEppns(trx, group.map((item) => item.input), writer, institutionId);
+          const allowed = group.filter((item) => {
+            if (!refused.has(item.input.eppn)) return true;
+            outcome.push({ index: item.index, eppn: item.input.eppn, status: 'error', errors: [{ ...PERSON_NOT_WRITABLE }] });
+            return false;
+          });
+          const result = await upsertChunked(trx, institutionId, allowed.map((item) => item.input), 'api');
+          sum.created += result.created;
+          sum.updated += result.updated;
+          sum.unchanged += result.unchanged;
+          for (const item of result.results) results.push({ ...item, index: (allowed[item.index] as { index: number }).index });
+        }
+        return { ...sum, results };
       });
-      for (const item of written.result.results) outcome.push({ ...item, index: written.indexes[item.index] as number });
+      outcome.push(...written.results);
       outcome.sort((a, b) => a.index - b.index);
       return {
-        created: written.result.created,
-        updated: written.result.updated,
-        unchanged: written.result.unchanged,
+        created: written.created,
+        updated: written.updated,
+        unchanged: written.unchanged,
         failed: outcome.filter((item) => item.status === 'error').length,
         items: outcome,
       };
@@ -739,10 +1128,12 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     /** Every consent decision of a person, oldest first; 404 if no such person. */
     consentHistory,
 
-    /** Changes of the person record from the audit log, oldest first; 404 if no such person. */
-    async history(personId: string): Promise<AuditEntryView[]> {
-      await load(db, personId);
-      return audit.historyOf('persons', personId);
+    /**
+     * Changes of the person record and of the enrolments `reader` may see, from the audit log,
+     * oldest first; 404 when the reader may not see the person.
+     */
+    async history(personId: string, reader: PersonReader = SYSTEM_READER): Promise<AuditEntryView[]> {
+      return historyOf(await load(db, personId, reader));
     },
 
     /** Adds a named section to {@link exportData}; for the composition root (cards, photos). */
@@ -754,17 +1145,18 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     },
 
     /**
-     * Everything held about a person, for the GDPR JSON export: the record, consents and their
-     * proof, the record's change history, then each section other contexts registered.
+     * Everything held about a person, for the GDPR JSON export: the record with every enrolment,
+     * consents and their proof, the change history of the record and its enrolments, then each
+     * section other contexts registered.
      */
     async exportData(personId: string): Promise<PersonExport> {
-      const person = view(await load(db, personId));
+      const person = await load(db, personId);
       const result: PersonExport = {
         exportedAt: now().toISOString(),
         person,
         consents: await consents(personId),
         consentEvents: await consentHistory(personId),
-        history: await audit.historyOf('persons', personId),
+        history: await historyOf(person),
       };
       for (const [name, section] of exportSections) result[name] = await section(db, personId);
       return result;

@@ -245,14 +245,16 @@ describe('parsePersonCsv: values', () => {
       HEADER,
       'a@univ.fr;A;B;x@y;;teacher;;12345;9;',
       'b@univ.fr;A;B;;;STAFF;S1;123456789ab;6;',
-    ]));
-    assert.deepEqual(lineCodes(result), ['2:email:invalid_email', '2:person_type:invalid_person_type', '2:ine:invalid_ine', '2:academic_level:invalid_academic_level']);
-    assert.match(result.errors[1]?.message ?? '', /^person_type must be one of/);
+      'c@univ.fr;A;B;;;2nd year;;;;',
+    ]), { personTypes: ['student', 'staff'] });
+    assert.deepEqual(lineCodes(result), ['2:email:invalid_email', '2:person_type:unknown_person_type', '2:ine:invalid_ine',
+      '2:academic_level:invalid_academic_level', '4:person_type:invalid_person_type']);
+    assert.match(result.errors[1]?.message ?? '', /^the institution has no person type "teacher" \(it has student, staff\)/);
     assert.deepEqual(result.rows[0]?.value, { eppn: 'b@univ.fr', lastName: 'A', firstName: 'B', personType: 'staff', studentNumber: 'S1', ine: '123456789AB', academicLevel: 6 });
   });
 
   it('flags a duplicate eppn (case-insensitively) on the later lines only', () => {
-    const result = parse(utf8(['eppn;last_name;first_name;person_type', 'a@univ.fr;A;B;staff', 'b@univ.fr;A;B;staff', 'A@Univ.FR;C;D;staff', 'a@univ.fr;E;F;nobody']));
+    const result = parse(utf8(['eppn;last_name;first_name;person_type', 'a@univ.fr;A;B;staff', 'b@univ.fr;A;B;staff', 'A@Univ.FR;C;D;staff', 'a@univ.fr;E;F;no body']));
     assert.deepEqual(result.rows.map((row) => row.line), [2, 3]);
     assert.deepEqual(lineCodes(result), ['4:eppn:duplicate_eppn', '5:eppn:duplicate_eppn', '5:person_type:invalid_person_type']);
     assert.match(result.errors[0]?.message ?? '', /line 2/);

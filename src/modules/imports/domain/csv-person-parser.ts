@@ -57,6 +57,11 @@ export interface PersonCsvOptions {
   ignoreUnknownColumns?: boolean;
   /** Today (`YYYY-MM-DD`) for the birth date plausibility check; the clock by default. */
   today?: string;
+  /**
+   * The person type codes of the institution the file is imported into: a line of another type
+   * is refused (`unknown_person_type`). Absent: only the spelling of the code is checked.
+   */
+  personTypes?: readonly string[];
 }
 
 /** Why a whole file is refused. */
@@ -590,7 +595,10 @@ class PersonCsvSession {
     });
     raw.freeFields = free;
 
-    const result = validatePersonInput(raw, this.options.today === undefined ? {} : { today: this.options.today });
+    const result = validatePersonInput(raw, {
+      ...(this.options.today === undefined ? {} : { today: this.options.today }),
+      ...(this.options.personTypes === undefined ? {} : { personTypes: this.options.personTypes }),
+    });
     const eppnCell = cells.get('eppn');
     const eppn = eppnCell === undefined ? '' : normalizeEppn(eppnCell);
     let duplicate = false;

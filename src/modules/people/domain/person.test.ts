@@ -88,7 +88,8 @@ describe('validatePersonInput', () => {
       [{ birthDate: '1899-12-31' }, 'birthDate:date_out_of_range'],
       [{ birthDate: '2025-06-16' }, 'birthDate:date_out_of_range'],
       [{ rightsEnd: '2026-13-01' }, 'rightsEnd:invalid_date'],
-      [{ personType: 'teacher' }, 'personType:invalid_person_type'],
+      [{ personType: 'teacher!' }, 'personType:invalid_person_type'],
+      [{ personType: '2nd-year' }, 'personType:invalid_person_type'],
       [{ ine: '12345678901' }, 'ine:invalid_ine'],
       [{ ine: '123456789A' }, 'ine:invalid_ine'],
       [{ esi: 'fr:123456789AB' }, 'esi:invalid_esi'],
@@ -102,6 +103,16 @@ describe('validatePersonInput', () => {
     for (const [patch, expected] of cases) {
       assert.deepEqual(codes(validatePersonInput({ ...minimal, ...patch }, { today: TODAY })), [expected], JSON.stringify(patch));
     }
+  });
+
+  it('checks the person type against the codes the institution defines, when given', () => {
+    const known = { today: TODAY, personTypes: ['student', 'doctoral-candidate'] };
+    const result = validatePersonInput({ ...minimal, personType: 'Doctoral-Candidate' }, known);
+    assert.ok(result.ok);
+    assert.equal(result.value.personType, 'doctoral-candidate');
+    assert.deepEqual(codes(validatePersonInput({ ...minimal, personType: 'staff' }, known)), ['personType:unknown_person_type']);
+    assert.deepEqual(codes(validatePersonInput({ ...minimal, personType: 'staff' }, { ...known, personTypes: [] })), ['personType:unknown_person_type']);
+    assert.ok(validatePersonInput({ ...minimal, personType: 'staff' }, { today: TODAY }).ok, 'without the list, any well-formed code');
   });
 
   it('reads the mail language as fr or en, from a bare code or a language tag', () => {

@@ -5,11 +5,14 @@
 import { parseEsi } from '../../esc/domain/esi.ts';
 import { EPPN_MAX_LENGTH, isValidEppn, isValidIne, normalizeEppn, normalizeIne } from './french-identifiers.ts';
 
-/** Who the person is to the institution. */
-export type PersonType = 'student' | 'staff' | 'guest' | 'external';
+/**
+ * Who the person is to an institution: a code the institution defines (`person_types`), such as
+ * `student` or `staff`. Which codes exist is the institution's business; here only the spelling.
+ */
+export type PersonType = string;
 
-/** All person types. */
-export const PERSON_TYPES: readonly PersonType[] = ['student', 'staff', 'guest', 'external'];
+/** How a person type code is spelt (as the `person_types.code` CHECK constraint says). */
+export const PERSON_TYPE_CODE_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
 
 /** ISCED 2011 level of a student: 6 = bachelor, 7 = master, 8 = doctorate. */
 export type AcademicLevelIsced = 6 | 7 | 8;
@@ -73,6 +76,7 @@ export type PersonErrorCode =
   | 'invalid_date'
   | 'date_out_of_range'
   | 'invalid_person_type'
+  | 'unknown_person_type'
   | 'invalid_ine'
   | 'invalid_esi'
   | 'invalid_academic_level'
@@ -94,6 +98,11 @@ export type PersonValidationResult =
 export interface PersonValidationOptions {
   /** Today's date (`YYYY-MM-DD`, UTC) for the birth date plausibility check; defaults to the clock. */
   today?: string;
+  /**
+   * The person type codes the target institution accepts. Given, a well-formed code that is not
+   * among them is `unknown_person_type`; absent, only the spelling of the code is checked.
+   */
+  personTypes?: readonly string[];
 }
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([
@@ -302,9 +311,13 @@ export function validatePersonInput(raw: unknown, options: PersonValidationOptio
   const personTypeText = collector.text('personType', source.personType, true);
   if (personTypeText !== undefined) {
     const lower = personTypeText.toLowerCase();
-    personType = PERSON_TYPES.find((type) => type === lower);
-    if (personType === undefined) {
-      collector.add('personType', 'invalid_person_type', `personType must be one of ${PERSON_TYPES.join(', ')}, got ${JSON.stringify(personTypeText)}`);
+    if (!PERSON_TYPE_CODE_PATTERN.test(lower)) {
+      collector.add('personType', 'invalid_person_type', `personType must be a type code (a letter, then letters, digits, - or _), got ${JSON.stringify(personTypeText)}`);
+    } else if (options.personTypes !== undefined && !options.personTypes.includes(lower)) {
+      const known = options.personTypes.length > 0 ? options.personTypes.join(', ') : 'none';
+      collector.add('personType', 'unknown_person_type', `the institution has no person type ${JSON.stringify(lower)} (it has ${known})`);
+    } else {
+      personType = lower;
     }
   }
 
