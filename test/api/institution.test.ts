@@ -169,4 +169,15 @@ test('with two institutions, today\'s routes act on the focused or only institut
   assert.equal(own.status, 200, own.text);
   assert.equal(own.body.code, 'second');
   assert.equal((await t.anonymous.get<{ name: string }>('/api/v1/institution')).body.name, SETUP.name, 'main untouched');
+
+  // Office roles get the settings of an institution they reach only; else the public view.
+  const secondManager = await t.loginAs('manager', { institutions: ['second'] });
+  const managerView = await secondManager.get('/api/v1/institution');
+  assert.equal(managerView.body.code, 'second');
+  assert.ok('settings' in managerView.body);
+  const nowhere = await t.loginAs('viewer', { institutions: [] });
+  const nowhereView = await nowhere.get('/api/v1/institution');
+  assert.equal(nowhereView.status, 200, nowhereView.text);
+  assert.equal(nowhereView.body.code, 'main');
+  assert.equal('settings' in nowhereView.body, false, 'no settings of an institution out of reach');
 });

@@ -3,7 +3,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, isUniqueViolation, type ActorContext, type Executor } from '../../platform/db/database.ts';
 import { conflict, notFound, unprocessable } from '../../platform/http/problem.ts';
 import { WHOLE_DEPLOYMENT, type AccessScope } from '../../platform/db/scope-filter.ts';
-import type { Principal } from '../auth/domain/roles.ts';
+import { coversInstitution, type Principal } from '../auth/domain/roles.ts';
 import { isValidCountryCode, isValidUai, normalizeUai } from '../people/domain/french-identifiers.ts';
 import { isValidPic } from '../esc/domain/escn.ts';
 import { withDefaults, type InstitutionColors, type InstitutionSettings } from './domain/institution-settings.ts';
@@ -484,9 +484,13 @@ export function createInstitutionAdminService(db: Kysely<Database>) {
       }
     },
 
-    /** Today's `GET /institution`: the public view of the institution the caller's call resolves to. */
-    async legacyPublic(caller: InstitutionCaller | null): Promise<PublicInstitutionView> {
+    /**
+     * Today's `GET /institution`: the institution the call resolves to, whole for an office role
+     * that reaches it, else its public view (branding and person types' request rules).
+     */
+    async legacyView(caller: InstitutionCaller | null, office: boolean): Promise<InstitutionDetailView | PublicInstitutionView> {
       const row = await legacyTarget(db, caller, 'read');
+      if (caller && office && coversInstitution(caller, row.id)) return detail(db, row);
       const types = (await repo.listPersonTypes(db, row.id)).filter((type) => type.disabledAt === null);
       return {
         code: row.code,
@@ -500,11 +504,6 @@ export function createInstitutionAdminService(db: Kysely<Database>) {
         personTypes: types.map(({ code, labelFr, labelEn, cardKinds, selfRequest, deliveryAddress }) =>
           ({ code, labelFr, labelEn, cardKinds, selfRequest, deliveryAddress })),
       };
-    },
-
-    /** Today's `GET /institution` for office roles: the whole view of the institution the call resolves to. */
-    async legacyDetail(caller: InstitutionCaller): Promise<InstitutionDetailView> {
-      return detail(db, await legacyTarget(db, caller, 'read'));
     },
 
     /**

@@ -202,13 +202,12 @@ export async function institutionRoutes(app: AppInstance, deps: AppDeps): Promis
       summary: 'Branding and person types for everybody; identifiers and settings for office roles',
       description: `${LEGACY_NOTE} When several are in reach (or for a visitor), the first top-level one: a federation's deployment shows the federation. ` +
         'Everybody gets code, kind, parent, name, PIC, colours, logo presence and the enabled person types with their request rules; ' +
-        'office roles also get the identifiers and settings.',
+        'office roles also get the identifiers and settings of an institution they reach.',
       response: { 200: Type.Union([InstitutionSchema, PublicInstitutionSchema]), ...errorResponses(404) },
     },
   }, async (request) => {
     const principal = request.principal;
-    if (principal && OFFICE_READ_ROLES.includes(principal.role)) return admin.legacyDetail(principal);
-    return admin.legacyPublic(principal);
+    return admin.legacyView(principal, principal !== null && OFFICE_READ_ROLES.includes(principal.role));
   });
 
   app.put('/institution', {
