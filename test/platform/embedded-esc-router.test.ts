@@ -37,7 +37,7 @@ describe('the embedded ESC Router of the demo', () => {
   const loginOf = (role: string) => logins.find((login) => login.role === role) as DemoLogin;
 
   test('the first start creates the demo accounts and says where to go and which router is used', () => {
-    assert.deepEqual(logins.map((login) => login.role), ['cardholder', 'manager', 'admin']);
+    assert.deepEqual(logins.map((login) => login.role), ['cardholder', 'manager', 'cardholder', 'manager', 'manager', 'admin']);
     const message = startupMessage(t.runtime, { url: 'http://localhost:8080', seconds: '1.0', logins });
     assert.match(message, /Open http:\/\/localhost:8080 in a browser/);
     assert.match(message, /ESC Router: embedded simulator \(demo, in memory\) · Routeur ESC\u00a0: simulateur intégré/);

@@ -82,6 +82,15 @@ describe('npm start on an empty data directory (demo)', { timeout: 300_000 }, ()
     const output = run.stdout;
     assert.match(output, /^ {2}\S+@univ-demo\.fr +\S+ +student: /m, output);
     assert.match(output, /^ {2}manager@univ-demo\.fr +\S+ +card office: /m);
+    // Several institutions: the student enrolled at both, a card office per institution and the federation's, the admin.
+    assert.match(output, /^ {2}ines\.moreau@univ-demo\.fr +\S+ +student at both institutions: /m);
+    assert.match(output, /^ {2}manager@ecole-demo\.fr +\S+ +school card office: /m);
+    assert.match(output, /^ {2}manager@federation-demo\.fr +\S+ +federation card office: /m);
+    assert.match(output, /^ {2}admin@univ-demo\.fr +\S+ +administrator: /m);
+    assert.match(output, /^ +bureau des cartes de la fédération\u00a0: /m, 'each purpose in French too');
+    const printed = [...output.matchAll(/^ {2}(\S+@\S+) +(\S+) +/gm)].map((match) => match[2]);
+    assert.equal(printed.length, 6);
+    assert.equal(new Set(printed).size, 6, 'a password of its own for each account');
     assert.match(output, new RegExp(`^ {2}PUBLIC_URL=http://\\S+:${port} npm start$`, 'm'));
     // Demo mode logs warnings and errors only: no request lines, nothing under the message.
     assert.doesNotMatch(output, /incoming request|request completed|not found/);
