@@ -99,6 +99,8 @@ export interface CardsInstitutionPort {
 /** One mail to a card holder; the notifications context renders, stores and sends it. */
 export interface CardNotification {
   personId: string;
+  /** The card's institution: its managers see the mail, its template overrides write it. */
+  institutionId: number;
   to: string;
   /** The holder's language; null: the institution's default. */
   locale: string | null;
@@ -627,6 +629,7 @@ export function createCardsService(deps: CardsServiceDeps) {
     const holder = await people.get(card.personId, trx);
     await deps.notify(trx, {
       personId: card.personId,
+      institutionId: card.institutionId,
       to: card.holderEmail,
       locale: holder.locale ?? null,
       template: effect.kind,
