@@ -7,11 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { startEscRouterSimulator } from '../../src/adapters/esc-router/esc-router.simulator.ts';
+import { startEmbeddedEscRouter } from '../../src/adapters/esc-router/esc-router.embedded.ts';
+import { createEscRouterClient, EscRouterError } from '../../src/adapters/esc-router/esc-router.client.ts';
+import { createEscnGenerator } from '../../src/modules/esc/domain/escn.ts';
 import { prepareServing, startupMessage } from '../../src/cli/serve.command.ts';
 import type { DemoLogin } from '../../src/modules/demo/demo-seed.service.ts';
 import { startTestApp, TestClient, type TestApp } from '../helpers/test-app.ts';
 
 const DEMO_PIC = '999000001';
+const ESCN = createEscnGenerator({ pic: '999000001', prefix: 1 }).next();
 
 async function loginWith(t: TestApp, login: DemoLogin): Promise<TestClient> {
   const response = await t.anonymous.post<{ csrfToken: string }>('/api/v1/auth/login', { email: login.email, password: login.password });
@@ -162,3 +166,30 @@ test('the simulator learns API keys while running, and keeps a bounded request l
   }
 });
 
+
+test('the embedded router gives each institution a key of its own, bound to its PIC, and keeps their records apart', async () => {
+  const embedded = await startEmbeddedEscRouter();
+  try {
+    const university = embedded.keyFor('999000001');
+    const school = embedded.keyFor('999000002');
+    assert.notEqual(university, school);
+    assert.equal(embedded.keyFor('999000001'), university, 'issued once per PIC');
+    assert.notEqual(university, embedded.apiKey, 'the deployment\'s key is bound to no institution');
+    assert.equal(embedded.keyFor('999000002', 'key-set-by-an-admin'), 'key-set-by-an-admin', 'an institution\'s own key is used and bound');
+    const router = (key: string) => createEscRouterClient({ baseUrl: embedded.url, apiKey: key });
+    await router(university).upsertPerson({
+      identifier: 'urn:schac:personalUniqueCode:int:esi:fr:123456789AB', identifierCode: 'ESI', fullName: 'Inès Moreau',
+      personOrganisationUpdateViews: [{ organisationIdentifier: '999000001' }],
+    });
+    await router(university).upsertCard({
+      cardNumber: ESCN, cardStatusType: 'ACTIVE', cardType: 'SMART_NO_CDZ', expiresAt: '2099-08-31', issuedAt: '2026-09-01',
+      issuerIdentifier: '999000001', personIdentifier: 'urn:schac:personalUniqueCode:int:esi:fr:123456789AB',
+    });
+    assert.equal((await router(university).cards.get(ESCN))?.issuer?.identifier, '999000001');
+    await assert.rejects(router('key-set-by-an-admin').cards.get(ESCN), (error: unknown) => error instanceof EscRouterError && error.status === 403);
+    assert.equal(await router('key-set-by-an-admin').persons.get('urn:schac:personalUniqueCode:int:esi:fr:123456789AB'), undefined);
+    assert.equal(embedded.simulator.requestLog.at(-1)?.pic, '999000002');
+  } finally {
+    await embedded.close();
+  }
+});
