@@ -1,24 +1,47 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { inScope, type AccessScope } from '../../platform/db/scope-filter.ts';
 
 const RUN_COLUMNS = ['id', 'kind', 'status', 'progressCurrent', 'progressTotal', 'message', 'params', 'result', 'error',
   'createdBy', 'createdAt', 'startedAt', 'finishedAt', 'attempt', 'recovery'] as const;
 
 /** Creates a run record in state queued. */
-export async function insertRun(db: Executor, run: { kind: string; params: Record<string, unknown>; createdBy: string }) {
+export async function insertRun(db: Executor, run: { kind: string; params: Record<string, unknown>; createdBy: string; institutionId: number | null }) {
   return db.insertInto('jobRuns').values({ ...run, params: JSON.stringify(run.params) }).returning(RUN_COLUMNS)
     .executeTakeFirstOrThrow();
 }
 
-/** Reads a run. */
-export async function findRun(db: Executor, id: string) {
-  return db.selectFrom('jobRuns').select(RUN_COLUMNS).where('id', '=', id).executeTakeFirst();
+/**
+ * Who may see which runs: their own always; with `scope`, also the runs of the institutions in it
+ * (runs on the whole deployment only when the scope has no institution limit). Without `scope`
+ * (callers who are not office staff), only their own.
+ */
+export interface RunVisibility {
+  actor: string;
+  scope: AccessScope | null;
 }
 
-/** Lists recent runs, optionally of one creator. */
-export async function listRuns(db: Executor, filter: { createdBy?: string; kind?: string; limit: number }) {
+function visibleTo(visibility: RunVisibility) {
+  const own = sql<boolean>`job_runs.created_by = ${visibility.actor}`;
+  if (!visibility.scope) return own;
+  const scoped = visibility.scope.institutionIds === null
+    ? sql<boolean>`true`
+    : sql<boolean>`(job_runs.institution_id IS NOT NULL AND ${inScope({ institutionIds: visibility.scope.institutionIds, personTypes: null },
+      { institution: 'job_runs.institution_id' })})`;
+  return sql<boolean>`(${own} OR ${scoped})`;
+}
+
+/** Reads a run (for the system, or for a caller within what they may see). */
+export async function findRun(db: Executor, id: string, visibility?: RunVisibility) {
+  let query = db.selectFrom('jobRuns').select(RUN_COLUMNS).where('id', '=', id);
+  if (visibility) query = query.where(visibleTo(visibility));
+  return query.executeTakeFirst();
+}
+
+/** Lists the recent runs a caller may see (every run for the system and the CLI: no `visibility`). */
+export async function listRuns(db: Executor, filter: { visibility?: RunVisibility; kind?: string; limit: number }) {
   let query = db.selectFrom('jobRuns').select(RUN_COLUMNS).orderBy('createdAt', 'desc').limit(filter.limit);
-  if (filter.createdBy) query = query.where('createdBy', '=', filter.createdBy);
+  if (filter.visibility) query = query.where(visibleTo(filter.visibility));
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   return query.execute();
 }

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { AppDeps, AppInstance } from '../../app/app-types.ts';
 import { principalOf } from '../../platform/http/access.ts';
-import { forbidden } from '../../platform/http/problem.ts';
 import { errorResponses, IdParams, Nullable } from '../../platform/http/schemas.ts';
-import { OFFICE_READ_ROLES } from '../auth/domain/roles.ts';
+import { OFFICE_READ_ROLES, type Principal } from '../auth/domain/roles.ts';
+import type { RunVisibility } from './jobs.repository.ts';
 
 export const JobRunSchema = Type.Object({
   id: Type.String(),
@@ -28,7 +28,12 @@ export const JobRunSchema = Type.Object({
   }, { description: 'Set when the process running the job stopped (killed, lost) and the job was retried or failed' })),
 });
 
-/** Progress of long-running jobs: office roles see all, others only their own. */
+/** What runs a caller may see: their own, and office staff those of the institutions in their scope. */
+function visibilityOf(principal: Principal): RunVisibility {
+  return { actor: principal.actor, scope: OFFICE_READ_ROLES.includes(principal.role) ? principal : null };
+}
+
+/** Progress of long-running jobs: office roles see those of their institutions, others only their own. */
 export async function jobsRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { jobRuns } = deps.services;
 
@@ -41,11 +46,9 @@ export async function jobsRoutes(app: AppInstance, deps: AppDeps): Promise<void>
       response: { 200: Type.Object({ items: Type.Array(JobRunSchema) }), ...errorResponses(401) },
     },
   }, async (request) => {
-    const principal = principalOf(request);
-    const mineOnly = !OFFICE_READ_ROLES.includes(principal.role);
     return {
       items: await jobRuns.list({
-        ...(mineOnly ? { createdBy: principal.actor } : {}),
+        visibility: visibilityOf(principalOf(request)),
         ...(request.query.kind ? { kind: request.query.kind } : {}),
         limit: request.query.limit,
       }),
@@ -54,11 +57,6 @@ export async function jobsRoutes(app: AppInstance, deps: AppDeps): Promise<void>
 
   app.get('/jobs/:id', {
     config: { access: { roles: 'authenticated' } },
-    schema: { tags: ['jobs'], params: IdParams, response: { 200: JobRunSchema, ...errorResponses(401, 403, 404) } },
-  }, async (request) => {
-    const principal = principalOf(request);
-    const run = await jobRuns.get(request.params.id);
-    if (!OFFICE_READ_ROLES.includes(principal.role) && run.createdBy !== principal.actor) throw forbidden();
-    return run;
-  });
+    schema: { tags: ['jobs'], params: IdParams, response: { 200: JobRunSchema, ...errorResponses(401, 404) } },
+  }, async (request) => jobRuns.get(request.params.id, visibilityOf(principalOf(request))));
 }

@@ -151,20 +151,24 @@ export function createJobRunsService(db: Kysely<Database>, options: { progressEv
   }
 
   return {
-    /** Records a new queued run (inside the caller's transaction when given). */
-    async create(executor: Executor, kind: string, params: Record<string, unknown>, createdBy: string): Promise<JobRunView> {
-      return view(await repo.insertRun(executor, { kind, params, createdBy }));
+    /**
+     * Records a new queued run (inside the caller's transaction when given), filed under the
+     * institution whose data it works on (null: the whole deployment).
+     */
+    async create(executor: Executor, kind: string, params: Record<string, unknown>, createdBy: string,
+      institutionId: number | null = null): Promise<JobRunView> {
+      return view(await repo.insertRun(executor, { kind, params, createdBy, institutionId }));
     },
 
-    /** Reads a run. */
-    async get(id: string): Promise<JobRunView> {
-      const row = await repo.findRun(db, id);
+    /** Reads a run; with `visibility`, 404 `job_not_found` for a run the caller may not see, as for a missing one. */
+    async get(id: string, visibility?: repo.RunVisibility): Promise<JobRunView> {
+      const row = await repo.findRun(db, id, visibility);
       if (!row) throw notFound('job_not_found', 'No such job');
       return view(row);
     },
 
-    /** Lists recent runs. */
-    async list(filter: { createdBy?: string; kind?: string; limit?: number }): Promise<JobRunView[]> {
+    /** Lists the recent runs a caller may see (all of them without `visibility`: the system, the CLI). */
+    async list(filter: { visibility?: repo.RunVisibility; kind?: string; limit?: number }): Promise<JobRunView[]> {
       return (await repo.listRuns(db, { ...filter, limit: filter.limit ?? 50 })).map(view);
     },
 

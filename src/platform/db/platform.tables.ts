@@ -32,6 +32,8 @@ export interface JobRunsTable {
   result: Json<Record<string, unknown>> | null;
   error: Json<Record<string, unknown>> | null;
   createdBy: string;
+  /** The institution whose data the run works on; null: the whole deployment. */
+  institutionId: number | null;
   createdAt: Generated<Date>;
   startedAt: Timestamp | null;
   finishedAt: Timestamp | null;
