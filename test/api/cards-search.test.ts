@@ -25,13 +25,15 @@ before(async () => {
     // Set-based and without triggers (audit rows are not what is tested): a thousand cards
     // through the API would take minutes.
     await client.query('SET session_replication_role = replica');
-    await client.query(`INSERT INTO persons (eppn, first_name, last_name, person_type, email)
-      SELECT 'cap' || g || '@univ.example', 'Prenom' || g, 'Capname' || g, 'student', 'cap' || g || '@univ.example'
+    await client.query(`INSERT INTO persons (eppn, first_name, last_name, email)
+      SELECT 'cap' || g || '@univ.example', 'Prenom' || g, 'Capname' || g, 'cap' || g || '@univ.example'
       FROM generate_series(1, $1::int) g`, [CAPPED]);
-    await client.query(`INSERT INTO cards (person_id, state, request_channel, requested_by, requested_at, updated_at,
+    await client.query(`INSERT INTO enrolments (person_id, institution_id, person_type)
+      SELECT id, 1, 'student' FROM persons WHERE eppn LIKE 'cap%'`);
+    await client.query(`INSERT INTO cards (person_id, institution_id, card_group, state, request_channel, requested_by, requested_at, updated_at,
         holder_eppn, holder_first_name, holder_last_name, holder_email, holder_person_type)
-      SELECT p.id, CASE WHEN n > $1::int THEN 'DISABLED' ELSE 'ENABLED' END, 'import', 'test',
-             now() - (n % 97) * interval '1 hour', now(), p.eppn, p.first_name, p.last_name, p.email, p.person_type
+      SELECT p.id, 1, 1, CASE WHEN n > $1::int THEN 'DISABLED' ELSE 'ENABLED' END, 'import', 'test',
+             now() - (n % 97) * interval '1 hour', now(), p.eppn, p.first_name, p.last_name, p.email, 'student'
       FROM (SELECT persons.*, row_number() OVER (ORDER BY persons.eppn) AS n FROM persons WHERE eppn LIKE 'cap%') AS p
       ORDER BY p.n`, [CAPPED - DISABLED_TAIL]);
     await client.query('SET session_replication_role = origin');
@@ -111,6 +113,9 @@ test('bounded count: exact under the cap, the cap when reached, and past a full 
   // The 50 cards collected first are ENABLED; the DISABLED ones lie past them.
   assert.equal(await countCards(db, { scope: WHOLE_DEPLOYMENT, terms: ['capname'], states: ['DISABLED'] }, 50), DISABLED_TAIL);
   assert.equal(await countCards(db, { scope: WHOLE_DEPLOYMENT, terms: ['capname'], states: ['CADUC'] }, 50), 0);
+  // The scope applies to the collection too: none of these cards is another institution's.
+  assert.equal(await countCards(db, { scope: { institutionIds: [2], personTypes: null }, terms: ['capname'] }, 50), 0);
+  assert.equal(await countCards(db, { scope: { institutionIds: [1], personTypes: ['student'] }, terms: ['capname10'] }, 500), 111);
   const page = await manager.get<Page & { total: number; totalCapped: boolean }>('/api/v1/cards?q=capname&page=1&limit=10');
   assert.equal(page.status, 200);
   assert.deepEqual([page.body.total, page.body.totalCapped, page.body.items.length], [CAPPED, false, 10]);
