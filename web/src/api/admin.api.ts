@@ -1,14 +1,12 @@
 import { api } from './api-client.ts';
 import type { BodyOf, ItemOf, QueryOf, ResponseOf } from './api-types.ts';
 
-/** The institutions an account or token is granted (codes; null: every institution). */
-type InstitutionGrant = { institutions?: string[] | null };
-
-export type Account = ResponseOf<'/api/v1/accounts/{id}', 'patch'> & InstitutionGrant;
-export type AccountInput = BodyOf<'/api/v1/accounts', 'post'> & InstitutionGrant;
-export type AccountPatch = BodyOf<'/api/v1/accounts/{id}', 'patch'> & InstitutionGrant;
-export type ApiToken = ResponseOf<'/api/v1/tokens/{id}', 'delete'> & InstitutionGrant;
-export type ApiTokenInput = BodyOf<'/api/v1/tokens', 'post'> & InstitutionGrant;
+/** Accounts and tokens carry the institutions they are granted (codes; null: every institution). */
+export type Account = ResponseOf<'/api/v1/accounts/{id}', 'patch'>;
+export type AccountInput = BodyOf<'/api/v1/accounts', 'post'>;
+export type AccountPatch = BodyOf<'/api/v1/accounts/{id}', 'patch'>;
+export type ApiToken = ResponseOf<'/api/v1/tokens/{id}', 'delete'>;
+export type ApiTokenInput = BodyOf<'/api/v1/tokens', 'post'>;
 export type Mail = ItemOf<ResponseOf<'/api/v1/mails', 'get'>['items']>;
 /** The mail filters; the server defaults the paging ones. */
 export type MailQuery = Partial<QueryOf<'/api/v1/mails', 'get'>>;

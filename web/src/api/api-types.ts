@@ -27,41 +27,13 @@ export type QueryOf<P extends ApiPath, M extends MethodOf<P>> =
 /** The element type of an array type. */
 export type ItemOf<List> = List extends ReadonlyArray<infer Item> ? Item : never;
 
+/**
+ * A person: identity, the fields of one enrolment (flat, with its `institution` code) and every
+ * enrolment the caller may see.
+ */
+export type Person = ResponseOf<'/api/v1/persons/{id}', 'get'>;
 /** One enrolment of a person: person × institution, with what depends on the institution. */
-export interface Enrolment {
-  institution: string;
-  institutionName: string;
-  personType: string;
-  studentNumber: string | null;
-  rightsEnd: string | null;
-  academicLevel: number | null;
-  affiliation: string | null;
-}
-
-/**
- * Where a person or a card belongs. Optional here so that the web application also reads a
- * server that does not name institutions (a single-institution answer).
- */
-interface InstitutionFields {
-  /** The institution's code. */
-  institution?: string;
-  institutionName?: string;
-}
-
-/**
- * A person: identity, the fields of one enrolment (flat) and every enrolment the caller may see.
- */
-export type Person = ResponseOf<'/api/v1/persons/{id}', 'get'> & InstitutionFields & { enrolments?: Enrolment[] };
-export type PersonType = Person['personType'];
-const PERSON_TYPE_SET: Record<PersonType, true> = { student: true, staff: true, guest: true, external: true };
-/** Every person type, in the order the UI lists them (the Record above fails to compile if one is missing). */
-export const PERSON_TYPES = Object.keys(PERSON_TYPE_SET) as readonly PersonType[];
-
-/** Narrows a form value (a multi-select gives strings) to a person type the API accepts. */
-export function isPersonType(value: string): value is PersonType {
-  return Object.hasOwn(PERSON_TYPE_SET, value);
-}
-
+export type Enrolment = ItemOf<Person['enrolments']>;
 export type Consent = NonNullable<ResponseOf<'/api/v1/me', 'get'>['consents']['esc']>;
 export type ConsentKind = Consent['kind'];
 export type ConsentText = ItemOf<ResponseOf<'/api/v1/consent-texts', 'get'>['items']>;
@@ -72,7 +44,7 @@ type CardListAnswer = ResponseOf<'/api/v1/cards', 'get'>;
 
 type CardWithHistory = ResponseOf<'/api/v1/cards/{id}', 'get'>;
 /** A card as lists give it; one card read on its own also has its history. */
-export type Card = ItemOf<CardListAnswer['items']> & Partial<Pick<CardWithHistory, 'history'>> & InstitutionFields;
+export type Card = ItemOf<CardListAnswer['items']> & Partial<Pick<CardWithHistory, 'history'>>;
 export type CardPage = Omit<CardListAnswer, 'items'> & { items: Card[] };
 export type CardMove = ItemOf<CardWithHistory['history']>;
 

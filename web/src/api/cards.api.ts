@@ -12,7 +12,7 @@ export type CardListQuery = { [K in keyof CardsQuery]?: ReadonlyList<CardsQuery[
 
 export type MoveRequest = BodyOf<'/api/v1/cards/{id}/moves', 'post'>;
 /** A card request; `institution` (a code) says which enrolment it is for when the person has several. */
-export type CardRequestInput = BodyOf<'/api/v1/cards', 'post'> & { institution?: string };
+export type CardRequestInput = BodyOf<'/api/v1/cards', 'post'>;
 /** One card's outcome in a bulk move: HTTP-like status, the new state or the problem. */
 export type BulkMoveResult = ItemOf<ResponseOf<'/api/v1/cards/moves', 'post'>['results']>;
 

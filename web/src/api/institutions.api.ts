@@ -1,81 +1,28 @@
 import { api } from './api-client.ts';
-import type { InstitutionSettings } from './api-types.ts';
+import type { BodyOf, ItemOf, ResponseOf } from './api-types.ts';
 
-/** A person type as an institution defines it (src/modules/institution/institution.routes.ts). */
-export interface PersonTypeResource {
-  code: string;
-  labelFr: string;
-  labelEn: string;
-  /** Card kinds this type may hold. */
-  cardKinds: Array<'physical' | 'virtual'>;
-  /** Whether people of this type may request a card themselves. */
-  selfRequest: boolean;
-  /** Whether their request asks for a delivery address. */
-  deliveryAddress: boolean;
-  /** Months a new card is valid for (null: the institution's setting). */
-  validityMonths: number | null;
-  /** Directory affiliations (eduPersonAffiliation) that make a person of this type. */
-  affiliations: string[];
-  position?: number;
-  disabled?: boolean;
-}
-
-/** What an admin writes of a person type; the code is in the path. */
-export type PersonTypeInput = Omit<PersonTypeResource, 'code' | 'disabled'>;
-
-/** Card office settings of an institution; a federation also says whether its members share one card. */
-export type InstitutionSettingsResource = Partial<InstitutionSettings> & { sharedCard?: boolean };
-
-/** An institution or a federation, as the institutions routes give it. */
-export interface InstitutionResource {
-  code: string;
-  name: string;
-  kind: 'institution' | 'federation';
-  /** The federation's code, or null. */
-  parent: string | null;
-  pic: string | null;
-  uai: string | null;
-  schacHomeOrganization: string | null;
-  country: string;
-  esiScope: 'national' | 'institution';
-  colors: { primary: string; secondary: string };
-  settings: InstitutionSettingsResource;
-  hasLogo?: boolean;
-  disabled?: boolean;
-  disabledAt?: string | null;
-  personTypes?: PersonTypeResource[];
-  updatedAt?: string;
-}
-
-/** What an admin writes of an institution (create or replace). */
-export interface InstitutionResourceInput {
-  code?: string;
-  name: string;
-  kind: 'institution' | 'federation';
-  parent: string | null;
-  pic: string | null;
-  uai: string | null;
-  schacHomeOrganization: string | null;
-  country: string;
-  esiScope: 'national' | 'institution';
-  colors: { primary: string; secondary: string };
-  settings: InstitutionSettingsResource;
-}
-
+/** An institution or a federation in a list (src/modules/institution/institution.routes.ts). */
+export type InstitutionSummary = ItemOf<ResponseOf<'/api/v1/institutions', 'get'>['items']>;
+/** One institution with its identifiers, settings and person types (office roles). */
+export type InstitutionResource = ResponseOf<'/api/v1/institutions/{code}', 'get'>;
+/** A person type as an institution defines it: labels, card kinds, request rules, validity, affiliations. */
+export type PersonTypeResource = ItemOf<InstitutionResource['personTypes']>;
+/** What an admin writes of a person type; the code is in the path, fields not sent keep their value. */
+export type PersonTypeInput = BodyOf<'/api/v1/institutions/{code}/person-types/{type}', 'put'>;
+/** A new institution: its code and name at least. */
+export type InstitutionCreateInput = BodyOf<'/api/v1/institutions', 'post'>;
+/** A change of an institution; fields and settings not sent keep their value. */
+export type InstitutionUpdateInput = BodyOf<'/api/v1/institutions/{code}', 'put'>;
 /** Whether an institution has an ESC Router API key of its own (its last four characters, never the key), and which key its sync uses. */
-export interface EscApiKeyStatus {
-  configured: boolean;
-  last4: string | null;
-  source: 'institution' | 'deployment' | null;
-}
+export type EscApiKeyStatus = ResponseOf<'/api/v1/institutions/{code}/esc-api-key', 'get'>;
 
 const path = (code: string) => `/institutions/${encodeURIComponent(code)}`;
 const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
 
 /** Institutions, their person types and ESC Router keys (admins write; office roles read). */
 export const institutionsApi = {
-  list(signal?: AbortSignal): Promise<InstitutionResource[]> {
-    return api<{ items: InstitutionResource[] }>('/institutions', withSignal(signal)).then((answer) => answer.items);
+  list(signal?: AbortSignal): Promise<InstitutionSummary[]> {
+    return api<{ items: InstitutionSummary[] }>('/institutions', withSignal(signal)).then((answer) => answer.items);
   },
   get(code: string, signal?: AbortSignal): Promise<InstitutionResource> {
     return api<InstitutionResource>(path(code), withSignal(signal));
@@ -84,10 +31,10 @@ export const institutionsApi = {
   personTypes(code: string, signal?: AbortSignal): Promise<PersonTypeResource[]> {
     return api<{ items: PersonTypeResource[] }>(`${path(code)}/person-types`, withSignal(signal)).then((answer) => answer.items);
   },
-  create(body: InstitutionResourceInput): Promise<InstitutionResource> {
+  create(body: InstitutionCreateInput): Promise<InstitutionResource> {
     return api<InstitutionResource>('/institutions', { method: 'POST', body });
   },
-  save(code: string, body: InstitutionResourceInput): Promise<InstitutionResource> {
+  save(code: string, body: InstitutionUpdateInput): Promise<InstitutionResource> {
     return api<InstitutionResource>(path(code), { method: 'PUT', body });
   },
   disable(code: string): Promise<InstitutionResource> {

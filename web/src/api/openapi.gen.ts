@@ -47,6 +47,7 @@ export interface paths {
                                 displayName: string;
                                 role: "admin" | "manager" | "viewer" | "station" | "deliverer" | "cardholder";
                                 personTypes: string[] | null;
+                                institutions: string[] | null;
                                 /** Format: uuid */
                                 personId: string | null;
                                 disabled: boolean;
@@ -258,6 +259,15 @@ export interface paths {
                                 role: string;
                                 personTypes: string[] | null;
                                 personId: string | null;
+                                /** @description The institutions the caller covers (what the console's switcher offers); empty for a cardholder */
+                                institutions: {
+                                    code: string;
+                                    name: string;
+                                    kind: "institution" | "federation";
+                                    parent: string | null;
+                                }[];
+                                /** @description The institution this call is focused on (header, or the remembered switch) */
+                                currentInstitution: string | null;
                             } | null;
                             csrfToken: string | null;
                         };
@@ -298,6 +308,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/session/institution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Remember the institution the console is switched to (null: every institution the account covers) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        institution: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts": {
         parameters: {
             query?: never;
@@ -331,6 +481,7 @@ export interface paths {
                                 displayName: string;
                                 role: "admin" | "manager" | "viewer" | "station" | "deliverer" | "cardholder";
                                 personTypes: string[] | null;
+                                institutions: string[] | null;
                                 /** Format: uuid */
                                 personId: string | null;
                                 disabled: boolean;
@@ -409,7 +560,9 @@ export interface paths {
                         password?: string;
                         displayName: string;
                         role: "admin" | "manager" | "viewer" | "station" | "deliverer" | "cardholder";
-                        personTypes?: ("student" | "staff" | "guest" | "external")[] | null;
+                        personTypes?: string[] | null;
+                        /** @description Institution codes the role is granted in (a federation covers its members); null: all */
+                        institutions?: string[] | null;
                         /** Format: uuid */
                         personId?: string | null;
                     };
@@ -429,6 +582,7 @@ export interface paths {
                             displayName: string;
                             role: "admin" | "manager" | "viewer" | "station" | "deliverer" | "cardholder";
                             personTypes: string[] | null;
+                            institutions: string[] | null;
                             /** Format: uuid */
                             personId: string | null;
                             disabled: boolean;
@@ -601,6 +755,7 @@ export interface paths {
                             displayName: string;
                             role: "admin" | "manager" | "viewer" | "station" | "deliverer" | "cardholder";
                             personTypes: string[] | null;
+                            institutions: string[] | null;
                             /** Format: uuid */
                             personId: string | null;
                             disabled: boolean;
@@ -705,7 +860,9 @@ export interface paths {
                     "application/json": {
                         displayName?: string;
                         role?: "admin" | "manager" | "viewer" | "station" | "deliverer" | "cardholder";
-                        personTypes?: ("student" | "staff" | "guest" | "external")[] | null;
+                        personTypes?: string[] | null;
+                        /** @description Institution codes the role is granted in (a federation covers its members); null: all */
+                        institutions?: string[] | null;
                         /** @description At least 12 characters (after NFKC normalisation), no control characters, not containing the e-mail's local part, and not guessable (zxcvbn score 3 or more) */
                         password?: string;
                         disabled?: boolean;
@@ -726,6 +883,7 @@ export interface paths {
                             displayName: string;
                             role: "admin" | "manager" | "viewer" | "station" | "deliverer" | "cardholder";
                             personTypes: string[] | null;
+                            institutions: string[] | null;
                             /** Format: uuid */
                             personId: string | null;
                             disabled: boolean;
@@ -918,6 +1076,7 @@ export interface paths {
                                 prefix: string;
                                 role: "admin" | "manager" | "viewer" | "station" | "deliverer";
                                 personTypes: string[] | null;
+                                institutions: string[] | null;
                                 createdBy: string;
                                 /** @description The account the token acts for: the token stops with it and never does more than it may (null: revoked, had none) */
                                 actsFor: {
@@ -999,7 +1158,9 @@ export interface paths {
                     "application/json": {
                         name: string;
                         role: "admin" | "manager" | "viewer" | "station" | "deliverer";
-                        personTypes?: ("student" | "staff" | "guest" | "external")[] | null;
+                        personTypes?: string[] | null;
+                        /** @description Institution codes the role is granted in (a federation covers its members); null: all */
+                        institutions?: string[] | null;
                     };
                 };
             };
@@ -1019,6 +1180,7 @@ export interface paths {
                                 prefix: string;
                                 role: "admin" | "manager" | "viewer" | "station" | "deliverer";
                                 personTypes: string[] | null;
+                                institutions: string[] | null;
                                 createdBy: string;
                                 /** @description The account the token acts for: the token stops with it and never does more than it may (null: revoked, had none) */
                                 actsFor: {
@@ -1176,6 +1338,7 @@ export interface paths {
                             prefix: string;
                             role: "admin" | "manager" | "viewer" | "station" | "deliverer";
                             personTypes: string[] | null;
+                            institutions: string[] | null;
                             createdBy: string;
                             /** @description The account the token acts for: the token stops with it and never does more than it may (null: revoked, had none) */
                             actsFor: {
@@ -1528,7 +1691,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Mails sent or kept for people, newest first (admins and managers not limited to person types) */
+        /**
+         * Mails sent or kept for people, newest first (admins and managers not limited to person types)
+         * @description Only the mails of the institutions in the caller's scope (narrowed by the Campuscard-Institution header); mails about no institution only for callers with no institution limit.
+         */
         get: {
             parameters: {
                 query: {
@@ -1556,6 +1722,8 @@ export interface paths {
                                 id: string;
                                 /** Format: uuid */
                                 personId: string | null;
+                                /** @description Code of the institution whose card or enrolment caused the mail; null: about no institution */
+                                institution: string | null;
                                 to: string;
                                 locale: "fr" | "en";
                                 template: string;
@@ -1685,6 +1853,8 @@ export interface paths {
                             id: string;
                             /** Format: uuid */
                             personId: string | null;
+                            /** @description Code of the institution whose card or enrolment caused the mail; null: about no institution */
+                            institution: string | null;
                             to: string;
                             locale: "fr" | "en";
                             template: string;
@@ -1816,6 +1986,8 @@ export interface paths {
                                 id: string;
                                 /** Format: uuid */
                                 personId: string | null;
+                                /** @description Code of the institution whose card or enrolment caused the mail; null: about no institution */
+                                institution: string | null;
                                 to: string;
                                 locale: "fr" | "en";
                                 template: string;
@@ -1943,6 +2115,8 @@ export interface paths {
                             id: string;
                             /** Format: uuid */
                             personId: string | null;
+                            /** @description Code of the institution whose card or enrolment caused the mail; null: about no institution */
+                            institution: string | null;
                             to: string;
                             locale: "fr" | "en";
                             template: string;
@@ -2067,6 +2241,8 @@ export interface paths {
                             items: {
                                 template: "request_checked" | "request_rejected" | "card_ready" | "card_disabled" | "card_enabled";
                                 locale: "fr" | "en";
+                                /** @description Code of the institution whose mails the override is for; null: the deployment-wide override */
+                                institution: string | null;
                                 placeholders: ("firstName" | "institutionName" | "link" | "reason" | "comment" | "advice")[];
                                 flags: "virtual"[];
                                 default: {
@@ -2074,6 +2250,15 @@ export interface paths {
                                     body: string;
                                 };
                                 override: {
+                                    subject: string;
+                                    body: string;
+                                    updatedAt: string;
+                                    updatedBy: string;
+                                    /** @description Who saved it, readably (the account's display name, the token's name), in the list; null when unknown */
+                                    updatedByName?: string | null;
+                                } | null;
+                                /** @description For an institution: the deployment-wide override its mails use while it has none of its own */
+                                deploymentOverride: {
                                     subject: string;
                                     body: string;
                                     updatedAt: string;
@@ -2112,6 +2297,31 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2187,6 +2397,8 @@ export interface paths {
                         "application/json": {
                             template: "request_checked" | "request_rejected" | "card_ready" | "card_disabled" | "card_enabled";
                             locale: "fr" | "en";
+                            /** @description Code of the institution whose mails the override is for; null: the deployment-wide override */
+                            institution: string | null;
                             placeholders: ("firstName" | "institutionName" | "link" | "reason" | "comment" | "advice")[];
                             flags: "virtual"[];
                             default: {
@@ -2194,6 +2406,15 @@ export interface paths {
                                 body: string;
                             };
                             override: {
+                                subject: string;
+                                body: string;
+                                updatedAt: string;
+                                updatedBy: string;
+                                /** @description Who saved it, readably (the account's display name, the token's name), in the list; null when unknown */
+                                updatedByName?: string | null;
+                            } | null;
+                            /** @description For an institution: the deployment-wide override its mails use while it has none of its own */
+                            deploymentOverride: {
                                 subject: string;
                                 body: string;
                                 updatedAt: string;
@@ -2256,6 +2477,31 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2304,6 +2550,8 @@ export interface paths {
                         "application/json": {
                             template: "request_checked" | "request_rejected" | "card_ready" | "card_disabled" | "card_enabled";
                             locale: "fr" | "en";
+                            /** @description Code of the institution whose mails the override is for; null: the deployment-wide override */
+                            institution: string | null;
                             placeholders: ("firstName" | "institutionName" | "link" | "reason" | "comment" | "advice")[];
                             flags: "virtual"[];
                             default: {
@@ -2311,6 +2559,15 @@ export interface paths {
                                 body: string;
                             };
                             override: {
+                                subject: string;
+                                body: string;
+                                updatedAt: string;
+                                updatedBy: string;
+                                /** @description Who saved it, readably (the account's display name, the token's name), in the list; null when unknown */
+                                updatedByName?: string | null;
+                            } | null;
+                            /** @description For an institution: the deployment-wide override its mails use while it has none of its own */
+                            deploymentOverride: {
                                 subject: string;
                                 body: string;
                                 updatedAt: string;
@@ -2373,6 +2630,31 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2523,6 +2805,31 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -2538,7 +2845,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Name, PIC, colours and logo presence for everybody; identifiers and settings for office roles */
+        /**
+         * Branding and person types for everybody; identifiers and settings for office roles
+         * @description Acts on the institution named by the Campuscard-Institution header (or the console's switcher), else the only institution the caller reaches. When several are in reach (or for a visitor), the first top-level one: a federation's deployment shows the federation. Everybody gets code, kind, parent, name, PIC, colours, logo presence and the enabled person types with their request rules; office roles also get the identifiers and settings of an institution they reach.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2555,10 +2865,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            code: string;
                             name: string;
-                            pic: string;
+                            kind: "institution" | "federation";
+                            /** @description Code of the federation (or institution) it belongs to */
+                            parent: string | null;
+                            parentName: string | null;
+                            pic: string | null;
+                            disabled: boolean;
+                            hasLogo: boolean;
                             uai: string | null;
-                            schacHomeOrganization: string;
+                            schacHomeOrganization: string | null;
                             country: string;
                             esiScope: "national" | "institution";
                             colors: {
@@ -2569,38 +2886,54 @@ export interface paths {
                                 autoEnableAfterEncode: boolean;
                                 enableOnDelivery: boolean;
                                 selfServiceDisableReasons: ("LOST" | "THEFT" | "OUT_OF_ORDER")[];
-                                requestRules: {
-                                    student?: {
-                                        selfRequest: boolean;
-                                        deliveryAddress: boolean;
-                                    };
-                                    staff?: {
-                                        selfRequest: boolean;
-                                        deliveryAddress: boolean;
-                                    };
-                                    guest?: {
-                                        selfRequest: boolean;
-                                        deliveryAddress: boolean;
-                                    };
-                                    external?: {
-                                        selfRequest: boolean;
-                                        deliveryAddress: boolean;
-                                    };
-                                };
                                 cardValidityMonths: number;
                                 showHolderOnVerification: boolean;
                                 escDeleteDisabledCards: boolean;
+                                /** @description On a federation: its members share one card (one ENABLED card per person across the federation). No effect on an institution without members. */
+                                sharedCard: boolean;
                             };
-                            hasLogo: boolean;
+                            disabledAt: string | null;
+                            personTypes: {
+                                code: string;
+                                labelFr: string;
+                                labelEn: string;
+                                cardKinds: ("physical" | "virtual")[];
+                                /** @description People of this type may request a card themselves */
+                                selfRequest: boolean;
+                                /** @description Their request for a physical card asks for a delivery address */
+                                deliveryAddress: boolean;
+                                /** @description Months a new card is valid for; null: the institution setting cardValidityMonths */
+                                validityMonths: number | null;
+                                /** @description Directory eduPersonAffiliation values that make a person of this type */
+                                affiliations: string[];
+                                position: number;
+                                /** @description Kept on existing enrolments, offered for no new one */
+                                disabled: boolean;
+                            }[];
                             updatedAt: string;
                         } | {
+                            code: string;
                             name: string;
-                            pic: string;
+                            kind: "institution" | "federation";
+                            parent: string | null;
+                            parentName: string | null;
+                            pic: string | null;
                             colors: {
                                 primary: string;
                                 secondary: string;
                             };
                             hasLogo: boolean;
+                            /** @description Enabled person types, with their request rules */
+                            personTypes: {
+                                code: string;
+                                labelFr: string;
+                                labelEn: string;
+                                cardKinds: ("physical" | "virtual")[];
+                                /** @description People of this type may request a card themselves */
+                                selfRequest: boolean;
+                                /** @description Their request for a physical card asks for a delivery address */
+                                deliveryAddress: boolean;
+                            }[];
                         };
                     };
                 };
@@ -2631,7 +2964,10 @@ export interface paths {
                 };
             };
         };
-        /** Set up or change the institution; settings not sent keep their value */
+        /**
+         * Change the institution; settings not sent keep their value
+         * @description Acts on the institution named by the Campuscard-Institution header (or the console's switcher), else the only institution the caller reaches. Several in reach and none named: 422 `institution_required`. Prefer PUT /institutions/{code}.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -2656,27 +2992,18 @@ export interface paths {
                             autoEnableAfterEncode?: boolean;
                             enableOnDelivery?: boolean;
                             selfServiceDisableReasons?: ("LOST" | "THEFT" | "OUT_OF_ORDER")[];
+                            cardValidityMonths?: number;
+                            showHolderOnVerification?: boolean;
+                            escDeleteDisabledCards?: boolean;
+                            /** @description On a federation: its members share one card (one ENABLED card per person across the federation). No effect on an institution without members. */
+                            sharedCard?: boolean;
+                            /** @description Deprecated: sets selfRequest and deliveryAddress of these person types (PUT /institutions/{code}/person-types/{type}) */
                             requestRules?: {
-                                student?: {
-                                    selfRequest: boolean;
-                                    deliveryAddress: boolean;
-                                };
-                                staff?: {
-                                    selfRequest: boolean;
-                                    deliveryAddress: boolean;
-                                };
-                                guest?: {
-                                    selfRequest: boolean;
-                                    deliveryAddress: boolean;
-                                };
-                                external?: {
+                                [key: string]: {
                                     selfRequest: boolean;
                                     deliveryAddress: boolean;
                                 };
                             };
-                            cardValidityMonths?: number;
-                            showHolderOnVerification?: boolean;
-                            escDeleteDisabledCards?: boolean;
                         };
                     };
                 };
@@ -2689,10 +3016,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            code: string;
                             name: string;
-                            pic: string;
+                            kind: "institution" | "federation";
+                            /** @description Code of the federation (or institution) it belongs to */
+                            parent: string | null;
+                            parentName: string | null;
+                            pic: string | null;
+                            disabled: boolean;
+                            hasLogo: boolean;
                             uai: string | null;
-                            schacHomeOrganization: string;
+                            schacHomeOrganization: string | null;
                             country: string;
                             esiScope: "national" | "institution";
                             colors: {
@@ -2703,29 +3037,30 @@ export interface paths {
                                 autoEnableAfterEncode: boolean;
                                 enableOnDelivery: boolean;
                                 selfServiceDisableReasons: ("LOST" | "THEFT" | "OUT_OF_ORDER")[];
-                                requestRules: {
-                                    student?: {
-                                        selfRequest: boolean;
-                                        deliveryAddress: boolean;
-                                    };
-                                    staff?: {
-                                        selfRequest: boolean;
-                                        deliveryAddress: boolean;
-                                    };
-                                    guest?: {
-                                        selfRequest: boolean;
-                                        deliveryAddress: boolean;
-                                    };
-                                    external?: {
-                                        selfRequest: boolean;
-                                        deliveryAddress: boolean;
-                                    };
-                                };
                                 cardValidityMonths: number;
                                 showHolderOnVerification: boolean;
                                 escDeleteDisabledCards: boolean;
+                                /** @description On a federation: its members share one card (one ENABLED card per person across the federation). No effect on an institution without members. */
+                                sharedCard: boolean;
                             };
-                            hasLogo: boolean;
+                            disabledAt: string | null;
+                            personTypes: {
+                                code: string;
+                                labelFr: string;
+                                labelEn: string;
+                                cardKinds: ("physical" | "virtual")[];
+                                /** @description People of this type may request a card themselves */
+                                selfRequest: boolean;
+                                /** @description Their request for a physical card asks for a delivery address */
+                                deliveryAddress: boolean;
+                                /** @description Months a new card is valid for; null: the institution setting cardValidityMonths */
+                                validityMonths: number | null;
+                                /** @description Directory eduPersonAffiliation values that make a person of this type */
+                                affiliations: string[];
+                                position: number;
+                                /** @description Kept on existing enrolments, offered for no new one */
+                                disabled: boolean;
+                            }[];
                             updatedAt: string;
                         };
                     };
@@ -2847,8 +3182,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The logo, as a PNG or a JPEG (an uploaded SVG was drawn into a PNG)
-         * @description Always image/png or image/jpeg, at most 512 pixels a side, with X-Content-Type-Options: nosniff. A logo stored as SVG by an older version is drawn into a PNG on first read (or removed when it cannot be drawn).
+         * The logo of the institution, as a PNG or a JPEG (an uploaded SVG was drawn into a PNG)
+         * @description Acts on the institution named by the Campuscard-Institution header (or the console's switcher), else the only institution the caller reaches. Always image/png or image/jpeg, at most 512 pixels a side, with X-Content-Type-Options: nosniff. A logo stored as SVG by an older version is drawn into a PNG on first read (or removed when it cannot be drawn).
          */
         get: {
             parameters: {
@@ -2896,8 +3231,8 @@ export interface paths {
             };
         };
         /**
-         * Upload the logo (PNG, JPEG, SVG or SVGZ, at most 512 KB): stored re-encoded, an SVG drawn into a PNG
-         * @description Raw image/png, image/jpeg or image/svg+xml body, or multipart/form-data with one file; the content decides the format, not the label. Every upload is decoded and encoded again (metadata dropped) to fit 512x512 pixels; an SVG is drawn into a PNG without loading anything it links to, and the SVG itself is not kept. 413 `logo_too_large`, 415 `logo_unsupported_type`, 422 `logo_corrupt` (cannot be read or drawn within the limits), all with field `/file`.
+         * Upload the institution's logo (PNG, JPEG, SVG or SVGZ, at most 512 KB): stored re-encoded, an SVG drawn into a PNG
+         * @description Acts on the institution named by the Campuscard-Institution header (or the console's switcher), else the only institution the caller reaches. Several in reach and none named: 422 `institution_required`. Raw image/png, image/jpeg or image/svg+xml body, or multipart/form-data with one file; the content decides the format, not the label. Every upload is decoded and encoded again (metadata dropped) to fit 512x512 pixels; an SVG is drawn into a PNG without loading anything it links to, and the SVG itself is not kept. 413 `logo_too_large`, 415 `logo_unsupported_type`, 422 `logo_corrupt` (cannot be read or drawn within the limits), all with field `/file`.
          */
         put: {
             parameters: {
@@ -3074,6 +3409,1921 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/institutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The institutions and federations in the caller's scope (disabled ones included)
+         * @description Office roles see the institutions their grants cover (a federation grant covers its members); any other code answers 404 `institution_not_found`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                name: string;
+                                kind: "institution" | "federation";
+                                /** @description Code of the federation (or institution) it belongs to */
+                                parent: string | null;
+                                parentName: string | null;
+                                pic: string | null;
+                                disabled: boolean;
+                                hasLogo: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create an institution or a federation
+         * @description Admins only, within their grants: a federation admin manages its members; only an admin granted on every institution creates a top-level one. Outside the grants: 404 `institution_not_found`. A new institution gets the person types student, staff, guest and external, which its admins adapt. 409 `institution_code_taken`; 422 `invalid_institution_code`, `invalid_pic`, `invalid_uai`, `invalid_country`, `invalid_schac_home_organization`, `parent_required` (a scoped admin must name a parent); 404 `institution_not_found` (unknown parent).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        kind?: "institution" | "federation";
+                        /** @description Code of the parent; null: top level (admins granted on every institution only) */
+                        parent?: string | null;
+                        /** @description 9 digits; null until known (the ESC sync waits for it) */
+                        pic?: string | null;
+                        /** @description 7 digits and the check letter */
+                        uai?: string | null;
+                        schacHomeOrganization?: string | null;
+                        /** @description ISO 3166-1 alpha-2 */
+                        country?: string;
+                        esiScope?: "national" | "institution";
+                        colors?: {
+                            primary: string;
+                            secondary: string;
+                        };
+                        settings?: {
+                            autoEnableAfterEncode?: boolean;
+                            enableOnDelivery?: boolean;
+                            selfServiceDisableReasons?: ("LOST" | "THEFT" | "OUT_OF_ORDER")[];
+                            cardValidityMonths?: number;
+                            showHolderOnVerification?: boolean;
+                            escDeleteDisabledCards?: boolean;
+                            /** @description On a federation: its members share one card (one ENABLED card per person across the federation). No effect on an institution without members. */
+                            sharedCard?: boolean;
+                        };
+                        /** @description 1 to 32 lowercase letters, digits or hyphens; fixed once created */
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            name: string;
+                            kind: "institution" | "federation";
+                            /** @description Code of the federation (or institution) it belongs to */
+                            parent: string | null;
+                            parentName: string | null;
+                            pic: string | null;
+                            disabled: boolean;
+                            hasLogo: boolean;
+                            uai: string | null;
+                            schacHomeOrganization: string | null;
+                            country: string;
+                            esiScope: "national" | "institution";
+                            colors: {
+                                primary: string;
+                                secondary: string;
+                            };
+                            settings: {
+                                autoEnableAfterEncode: boolean;
+                                enableOnDelivery: boolean;
+                                selfServiceDisableReasons: ("LOST" | "THEFT" | "OUT_OF_ORDER")[];
+                                cardValidityMonths: number;
+                                showHolderOnVerification: boolean;
+                                escDeleteDisabledCards: boolean;
+                                /** @description On a federation: its members share one card (one ENABLED card per person across the federation). No effect on an institution without members. */
+                                sharedCard: boolean;
+                            };
+                            disabledAt: string | null;
+                            personTypes: {
+                                code: string;
+                                labelFr: string;
+                                labelEn: string;
+                                cardKinds: ("physical" | "virtual")[];
+                                /** @description People of this type may request a card themselves */
+                                selfRequest: boolean;
+                                /** @description Their request for a physical card asks for a delivery address */
+                                deliveryAddress: boolean;
+                                /** @description Months a new card is valid for; null: the institution setting cardValidityMonths */
+                                validityMonths: number | null;
+                                /** @description Directory eduPersonAffiliation values that make a person of this type */
+                                affiliations: string[];
+                                position: number;
+                                /** @description Kept on existing enrolments, offered for no new one */
+                                disabled: boolean;
+                            }[];
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institutions/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One institution: identifiers, settings and person types
+         * @description Office roles see the institutions their grants cover (a federation grant covers its members); any other code answers 404 `institution_not_found`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            name: string;
+                            kind: "institution" | "federation";
+                            /** @description Code of the federation (or institution) it belongs to */
+                            parent: string | null;
+                            parentName: string | null;
+                            pic: string | null;
+                            disabled: boolean;
+                            hasLogo: boolean;
+                            uai: string | null;
+                            schacHomeOrganization: string | null;
+                            country: string;
+                            esiScope: "national" | "institution";
+                            colors: {
+                                primary: string;
+                                secondary: string;
+                            };
+                            settings: {
+                                autoEnableAfterEncode: boolean;
+                                enableOnDelivery: boolean;
+                                selfServiceDisableReasons: ("LOST" | "THEFT" | "OUT_OF_ORDER")[];
+                                cardValidityMonths: number;
+                                showHolderOnVerification: boolean;
+                                escDeleteDisabledCards: boolean;
+                                /** @description On a federation: its members share one card (one ENABLED card per person across the federation). No effect on an institution without members. */
+                                sharedCard: boolean;
+                            };
+                            disabledAt: string | null;
+                            personTypes: {
+                                code: string;
+                                labelFr: string;
+                                labelEn: string;
+                                cardKinds: ("physical" | "virtual")[];
+                                /** @description People of this type may request a card themselves */
+                                selfRequest: boolean;
+                                /** @description Their request for a physical card asks for a delivery address */
+                                deliveryAddress: boolean;
+                                /** @description Months a new card is valid for; null: the institution setting cardValidityMonths */
+                                validityMonths: number | null;
+                                /** @description Directory eduPersonAffiliation values that make a person of this type */
+                                affiliations: string[];
+                                position: number;
+                                /** @description Kept on existing enrolments, offered for no new one */
+                                disabled: boolean;
+                            }[];
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Change an institution; fields and settings not sent keep their value
+         * @description Admins only, within their grants: a federation admin manages its members; only an admin granted on every institution creates a top-level one. Outside the grants: 404 `institution_not_found`. The code and the kind are fixed (422 `institution_kind_fixed`). A new parent must be in reach; placing an institution below itself or one of its members is 422 `institution_cycle`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        kind?: "institution" | "federation";
+                        /** @description Code of the parent; null: top level (admins granted on every institution only) */
+                        parent?: string | null;
+                        /** @description 9 digits; null until known (the ESC sync waits for it) */
+                        pic?: string | null;
+                        /** @description 7 digits and the check letter */
+                        uai?: string | null;
+                        schacHomeOrganization?: string | null;
+                        /** @description ISO 3166-1 alpha-2 */
+                        country?: string;
+                        esiScope?: "national" | "institution";
+                        colors?: {
+                            primary: string;
+                            secondary: string;
+                        };
+                        settings?: {
+                            autoEnableAfterEncode?: boolean;
+                            enableOnDelivery?: boolean;
+                            selfServiceDisableReasons?: ("LOST" | "THEFT" | "OUT_OF_ORDER")[];
+                            cardValidityMonths?: number;
+                            showHolderOnVerification?: boolean;
+                            escDeleteDisabledCards?: boolean;
+                            /** @description On a federation: its members share one card (one ENABLED card per person across the federation). No effect on an institution without members. */
+                            sharedCard?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            name: string;
+                            kind: "institution" | "federation";
+                            /** @description Code of the federation (or institution) it belongs to */
+                            parent: string | null;
+                            parentName: string | null;
+                            pic: string | null;
+                            disabled: boolean;
+                            hasLogo: boolean;
+                            uai: string | null;
+                            schacHomeOrganization: string | null;
+                            country: string;
+                            esiScope: "national" | "institution";
+                            colors: {
+                                primary: string;
+                                secondary: string;
+                            };
+                            settings: {
+                                autoEnableAfterEncode: boolean;
+                                enableOnDelivery: boolean;
+                                selfServiceDisableReasons: ("LOST" | "THEFT" | "OUT_OF_ORDER")[];
+                                cardValidityMonths: number;
+                                showHolderOnVerification: boolean;
+                                escDeleteDisabledCards: boolean;
+                                /** @description On a federation: its members share one card (one ENABLED card per person across the federation). No effect on an institution without members. */
+                                sharedCard: boolean;
+                            };
+                            disabledAt: string | null;
+                            personTypes: {
+                                code: string;
+                                labelFr: string;
+                                labelEn: string;
+                                cardKinds: ("physical" | "virtual")[];
+                                /** @description People of this type may request a card themselves */
+                                selfRequest: boolean;
+                                /** @description Their request for a physical card asks for a delivery address */
+                                deliveryAddress: boolean;
+                                /** @description Months a new card is valid for; null: the institution setting cardValidityMonths */
+                                validityMonths: number | null;
+                                /** @description Directory eduPersonAffiliation values that make a person of this type */
+                                affiliations: string[];
+                                position: number;
+                                /** @description Kept on existing enrolments, offered for no new one */
+                                disabled: boolean;
+                            }[];
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institutions/{code}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable an institution: it takes no new enrolment nor card request; its data stays
+         * @description Admins only, within their grants: a federation admin manages its members; only an admin granted on every institution creates a top-level one. Outside the grants: 404 `institution_not_found`. People, cards, history and settings of a disabled institution are kept and still shown; existing cards keep their state.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            name: string;
+                            kind: "institution" | "federation";
+                            /** @description Code of the federation (or institution) it belongs to */
+                            parent: string | null;
+                            parentName: string | null;
+                            pic: string | null;
+                            disabled: boolean;
+                            hasLogo: boolean;
+                            uai: string | null;
+                            schacHomeOrganization: string | null;
+                            country: string;
+                            esiScope: "national" | "institution";
+                            colors: {
+                                primary: string;
+                                secondary: string;
+                            };
+                            settings: {
+                                autoEnableAfterEncode: boolean;
+                                enableOnDelivery: boolean;
+                                selfServiceDisableReasons: ("LOST" | "THEFT" | "OUT_OF_ORDER")[];
+                                cardValidityMonths: number;
+                                showHolderOnVerification: boolean;
+                                escDeleteDisabledCards: boolean;
+                                /** @description On a federation: its members share one card (one ENABLED card per person across the federation). No effect on an institution without members. */
+                                sharedCard: boolean;
+                            };
+                            disabledAt: string | null;
+                            personTypes: {
+                                code: string;
+                                labelFr: string;
+                                labelEn: string;
+                                cardKinds: ("physical" | "virtual")[];
+                                /** @description People of this type may request a card themselves */
+                                selfRequest: boolean;
+                                /** @description Their request for a physical card asks for a delivery address */
+                                deliveryAddress: boolean;
+                                /** @description Months a new card is valid for; null: the institution setting cardValidityMonths */
+                                validityMonths: number | null;
+                                /** @description Directory eduPersonAffiliation values that make a person of this type */
+                                affiliations: string[];
+                                position: number;
+                                /** @description Kept on existing enrolments, offered for no new one */
+                                disabled: boolean;
+                            }[];
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institutions/{code}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable a disabled institution again
+         * @description Admins only, within their grants: a federation admin manages its members; only an admin granted on every institution creates a top-level one. Outside the grants: 404 `institution_not_found`. People, cards, history and settings of a disabled institution are kept and still shown; existing cards keep their state.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            name: string;
+                            kind: "institution" | "federation";
+                            /** @description Code of the federation (or institution) it belongs to */
+                            parent: string | null;
+                            parentName: string | null;
+                            pic: string | null;
+                            disabled: boolean;
+                            hasLogo: boolean;
+                            uai: string | null;
+                            schacHomeOrganization: string | null;
+                            country: string;
+                            esiScope: "national" | "institution";
+                            colors: {
+                                primary: string;
+                                secondary: string;
+                            };
+                            settings: {
+                                autoEnableAfterEncode: boolean;
+                                enableOnDelivery: boolean;
+                                selfServiceDisableReasons: ("LOST" | "THEFT" | "OUT_OF_ORDER")[];
+                                cardValidityMonths: number;
+                                showHolderOnVerification: boolean;
+                                escDeleteDisabledCards: boolean;
+                                /** @description On a federation: its members share one card (one ENABLED card per person across the federation). No effect on an institution without members. */
+                                sharedCard: boolean;
+                            };
+                            disabledAt: string | null;
+                            personTypes: {
+                                code: string;
+                                labelFr: string;
+                                labelEn: string;
+                                cardKinds: ("physical" | "virtual")[];
+                                /** @description People of this type may request a card themselves */
+                                selfRequest: boolean;
+                                /** @description Their request for a physical card asks for a delivery address */
+                                deliveryAddress: boolean;
+                                /** @description Months a new card is valid for; null: the institution setting cardValidityMonths */
+                                validityMonths: number | null;
+                                /** @description Directory eduPersonAffiliation values that make a person of this type */
+                                affiliations: string[];
+                                position: number;
+                                /** @description Kept on existing enrolments, offered for no new one */
+                                disabled: boolean;
+                            }[];
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institutions/{code}/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An institution's logo, as a PNG or a JPEG (public, like its name)
+         * @description Always image/png or image/jpeg, at most 512 pixels a side, with X-Content-Type-Options: nosniff. A logo stored as SVG by an older version is drawn into a PNG on first read (or removed when it cannot be drawn).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description image/png or image/jpeg */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Upload an institution's logo (PNG, JPEG, SVG or SVGZ, at most 512 KB): stored re-encoded, an SVG drawn into a PNG
+         * @description Admins only, within their grants: a federation admin manages its members; only an admin granted on every institution creates a top-level one. Outside the grants: 404 `institution_not_found`. Raw image/png, image/jpeg or image/svg+xml body, or multipart/form-data with one file; the content decides the format, not the label. Every upload is decoded and encoded again (metadata dropped) to fit 512x512 pixels; an SVG is drawn into a PNG without loading anything it links to, and the SVG itself is not kept. 413 `logo_too_large`, 415 `logo_unsupported_type`, 422 `logo_corrupt` (cannot be read or drawn within the limits), all with field `/file`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove an institution's logo
+         * @description Admins only, within their grants: a federation admin manages its members; only an admin granted on every institution creates a top-level one. Outside the grants: 404 `institution_not_found`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institutions/{code}/person-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The person types an institution defines, in display order (disabled ones included)
+         * @description Office roles see the institutions their grants cover (a federation grant covers its members); any other code answers 404 `institution_not_found`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                labelFr: string;
+                                labelEn: string;
+                                cardKinds: ("physical" | "virtual")[];
+                                /** @description People of this type may request a card themselves */
+                                selfRequest: boolean;
+                                /** @description Their request for a physical card asks for a delivery address */
+                                deliveryAddress: boolean;
+                                /** @description Months a new card is valid for; null: the institution setting cardValidityMonths */
+                                validityMonths: number | null;
+                                /** @description Directory eduPersonAffiliation values that make a person of this type */
+                                affiliations: string[];
+                                position: number;
+                                /** @description Kept on existing enrolments, offered for no new one */
+                                disabled: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institutions/{code}/person-types/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create (201) or change (200) a person type: labels, card kinds, request rules, validity, directory affiliations
+         * @description Admins only, within their grants: a federation admin manages its members; only an admin granted on every institution creates a top-level one. Outside the grants: 404 `institution_not_found`. Optional fields not sent keep their value (when new: both card kinds, no self-request, no delivery address, the institution's validity, no affiliation, last position). An affiliation makes one type per institution: 422 `affiliation_already_mapped`. `disabled: true` keeps the type on existing enrolments and offers it for no new one.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                    /** @description Person type code: a lowercase letter, then letters, digits, _ or - */
+                    type: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        labelFr: string;
+                        labelEn: string;
+                        cardKinds?: ("physical" | "virtual")[];
+                        selfRequest?: boolean;
+                        deliveryAddress?: boolean;
+                        validityMonths?: number | null;
+                        affiliations?: string[];
+                        position?: number;
+                        disabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            labelFr: string;
+                            labelEn: string;
+                            cardKinds: ("physical" | "virtual")[];
+                            /** @description People of this type may request a card themselves */
+                            selfRequest: boolean;
+                            /** @description Their request for a physical card asks for a delivery address */
+                            deliveryAddress: boolean;
+                            /** @description Months a new card is valid for; null: the institution setting cardValidityMonths */
+                            validityMonths: number | null;
+                            /** @description Directory eduPersonAffiliation values that make a person of this type */
+                            affiliations: string[];
+                            position: number;
+                            /** @description Kept on existing enrolments, offered for no new one */
+                            disabled: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            labelFr: string;
+                            labelEn: string;
+                            cardKinds: ("physical" | "virtual")[];
+                            /** @description People of this type may request a card themselves */
+                            selfRequest: boolean;
+                            /** @description Their request for a physical card asks for a delivery address */
+                            deliveryAddress: boolean;
+                            /** @description Months a new card is valid for; null: the institution setting cardValidityMonths */
+                            validityMonths: number | null;
+                            /** @description Directory eduPersonAffiliation values that make a person of this type */
+                            affiliations: string[];
+                            position: number;
+                            /** @description Kept on existing enrolments, offered for no new one */
+                            disabled: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Delete a person type nobody is enrolled as
+         * @description Admins only, within their grants: a federation admin manages its members; only an admin granted on every institution creates a top-level one. Outside the grants: 404 `institution_not_found`. 409 `person_type_in_use` while enrolments have the type (disable it instead); 404 `person_type_not_found`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                    /** @description Person type code: a lowercase letter, then letters, digits, _ or - */
+                    type: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/persons": {
         parameters: {
             query?: never;
@@ -3081,21 +5331,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List and search persons (keyset pagination: pass nextCursor back as cursor) */
+        /** List and search persons, one row per enrolment in the caller's scope (keyset pagination: pass nextCursor back as cursor) */
         get: {
             parameters: {
                 query: {
-                    personType?: ("student" | "staff" | "guest" | "external")[];
+                    personType?: string[];
                     /** @description YYYY-MM-DD, year 1900 to 9999 */
                     rightsEndBefore?: string;
                     /** @description YYYY-MM-DD, year 1900 to 9999 */
                     rightsEndAfter?: string;
-                    /** @description Words searched in names, eppn, e-mail, student number and INE */
+                    /** @description Words searched in names, eppn, e-mail and INE; or the start of a student number */
                     q?: string;
                     sort?: "last_name" | "created_at" | "updated_at";
                     order?: "asc" | "desc";
                     limit: number;
                     cursor?: string;
+                    /** @description Also count the matching rows (at most 10000, see totalCapped) */
+                    withTotal?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -3118,7 +5370,10 @@ export interface paths {
                                 lastName: string;
                                 birthDate: string | null;
                                 email: string | null;
-                                personType: "student" | "staff" | "guest" | "external";
+                                /** @description The institution of the enrolment shown flat (type, student number, rights end, level, affiliation) */
+                                institution: string;
+                                /** @description A person type code of the institution (student, staff…) */
+                                personType: string;
                                 studentNumber: string | null;
                                 ine: string | null;
                                 esi: string | null;
@@ -3132,8 +5387,22 @@ export interface paths {
                                 createdAt: string;
                                 updatedAt: string;
                                 version: number;
+                                /** @description The enrolments the caller may see (a cardholder: all theirs), by institution id */
+                                enrolments: {
+                                    /** @description The institution's code */
+                                    institution: string;
+                                    institutionName: string;
+                                    /** @description A person type code of the institution (student, staff…) */
+                                    personType: string;
+                                    studentNumber: string | null;
+                                    rightsEnd: string | null;
+                                    academicLevel: number | null;
+                                    affiliation: string | null;
+                                }[];
                             }[];
                             nextCursor: string | null;
+                            total?: number;
+                            totalCapped?: boolean;
                         };
                     };
                 };
@@ -3215,7 +5484,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a person; 422 invalid_person lists every field at fault, 409 eppn_taken */
+        /** Create a person, or enrol at this institution a person enrolled elsewhere; 422 invalid_person lists every field at fault, 409 eppn_taken */
         post: {
             parameters: {
                 query?: never;
@@ -3226,6 +5495,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        institution?: string;
                         eppn?: string;
                         lastName?: string;
                         firstName?: string;
@@ -3266,7 +5536,10 @@ export interface paths {
                             lastName: string;
                             birthDate: string | null;
                             email: string | null;
-                            personType: "student" | "staff" | "guest" | "external";
+                            /** @description The institution of the enrolment shown flat (type, student number, rights end, level, affiliation) */
+                            institution: string;
+                            /** @description A person type code of the institution (student, staff…) */
+                            personType: string;
                             studentNumber: string | null;
                             ine: string | null;
                             esi: string | null;
@@ -3280,6 +5553,18 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             version: number;
+                            /** @description The enrolments the caller may see (a cardholder: all theirs), by institution id */
+                            enrolments: {
+                                /** @description The institution's code */
+                                institution: string;
+                                institutionName: string;
+                                /** @description A person type code of the institution (student, staff…) */
+                                personType: string;
+                                studentNumber: string | null;
+                                rightsEnd: string | null;
+                                academicLevel: number | null;
+                                affiliation: string | null;
+                            }[];
                         };
                     };
                 };
@@ -3335,6 +5620,31 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3427,7 +5737,7 @@ export interface paths {
         put?: never;
         /**
          * Create or update up to 5000 persons by eppn
-         * @description Each item is validated on its own. Valid items are written together in one transaction; invalid ones (and later duplicates of an eppn) are reported with status "error" and their errors, and do not stop the others. An item identical to the stored person is "unchanged" (no new version).
+         * @description Each item is validated on its own and may name its institution ("institution", a code; else the focused or only one). Valid items are written together in one transaction; invalid ones (and later duplicates of an eppn) are reported with status "error" and their errors, and do not stop the others. An item identical to the stored person is "unchanged" (no new version).
          */
         post: {
             parameters: {
@@ -3608,7 +5918,10 @@ export interface paths {
                             lastName: string;
                             birthDate: string | null;
                             email: string | null;
-                            personType: "student" | "staff" | "guest" | "external";
+                            /** @description The institution of the enrolment shown flat (type, student number, rights end, level, affiliation) */
+                            institution: string;
+                            /** @description A person type code of the institution (student, staff…) */
+                            personType: string;
                             studentNumber: string | null;
                             ine: string | null;
                             esi: string | null;
@@ -3622,6 +5935,18 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             version: number;
+                            /** @description The enrolments the caller may see (a cardholder: all theirs), by institution id */
+                            enrolments: {
+                                /** @description The institution's code */
+                                institution: string;
+                                institutionName: string;
+                                /** @description A person type code of the institution (student, staff…) */
+                                personType: string;
+                                studentNumber: string | null;
+                                rightsEnd: string | null;
+                                academicLevel: number | null;
+                                affiliation: string | null;
+                            }[];
                         };
                     };
                 };
@@ -3707,7 +6032,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change some fields (null clears an optional one); send expectedVersion to avoid overwriting others */
+        /**
+         * Change some fields (null clears an optional one); send expectedVersion to avoid overwriting others
+         * @description Enrolment fields (personType, studentNumber, rightsEnd, academicLevel, affiliation) change the enrolment at "institution" (a code), else at the focused institution, else the person's only enrolment the caller may write; for an institution where the person is not enrolled yet, they enrol the person there.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -3720,6 +6048,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        institution?: string;
                         eppn?: string;
                         lastName?: string;
                         firstName?: string;
@@ -3762,7 +6091,10 @@ export interface paths {
                             lastName: string;
                             birthDate: string | null;
                             email: string | null;
-                            personType: "student" | "staff" | "guest" | "external";
+                            /** @description The institution of the enrolment shown flat (type, student number, rights end, level, affiliation) */
+                            institution: string;
+                            /** @description A person type code of the institution (student, staff…) */
+                            personType: string;
                             studentNumber: string | null;
                             ine: string | null;
                             esi: string | null;
@@ -3776,6 +6108,18 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             version: number;
+                            /** @description The enrolments the caller may see (a cardholder: all theirs), by institution id */
+                            enrolments: {
+                                /** @description The institution's code */
+                                institution: string;
+                                institutionName: string;
+                                /** @description A person type code of the institution (student, staff…) */
+                                personType: string;
+                                studentNumber: string | null;
+                                rightsEnd: string | null;
+                                academicLevel: number | null;
+                                affiliation: string | null;
+                            }[];
                         };
                     };
                 };
@@ -3933,6 +6277,168 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/persons/{id}/enrolments/{institution}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a person's enrolment at an institution (code); 409 last_enrolment, 409 enrolment_has_cards */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    institution: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/persons/{id}/history": {
         parameters: {
             query?: never;
@@ -3940,6 +6446,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Changes of the person and of the enrolments the caller may see, oldest first */
         get: {
             parameters: {
                 query?: never;
@@ -4494,7 +7001,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My person record and consents */
+        /** My person record (with all my enrolments) and consents */
         get: {
             parameters: {
                 query?: never;
@@ -4519,7 +7026,10 @@ export interface paths {
                                 lastName: string;
                                 birthDate: string | null;
                                 email: string | null;
-                                personType: "student" | "staff" | "guest" | "external";
+                                /** @description The institution of the enrolment shown flat (type, student number, rights end, level, affiliation) */
+                                institution: string;
+                                /** @description A person type code of the institution (student, staff…) */
+                                personType: string;
                                 studentNumber: string | null;
                                 ine: string | null;
                                 esi: string | null;
@@ -4533,6 +7043,18 @@ export interface paths {
                                 createdAt: string;
                                 updatedAt: string;
                                 version: number;
+                                /** @description The enrolments the caller may see (a cardholder: all theirs), by institution id */
+                                enrolments: {
+                                    /** @description The institution's code */
+                                    institution: string;
+                                    institutionName: string;
+                                    /** @description A person type code of the institution (student, staff…) */
+                                    personType: string;
+                                    studentNumber: string | null;
+                                    rightsEnd: string | null;
+                                    academicLevel: number | null;
+                                    affiliation: string | null;
+                                }[];
                             };
                             /** @description Current decision per kind; null when never decided */
                             consents: {
@@ -4961,6 +7483,8 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
+                    /** @description Code of the institution the persons are enrolled at (else the focused or only one) */
+                    institution?: string;
                     /** @description Import during the request and answer with the report (200, or 422 when refused) instead of 202 + job */
                     wait?: boolean;
                     /** @description Check and count, write nothing */
@@ -5226,10 +7750,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every person the caller may see, as CSV (the import's columns; formula cells escaped) */
+        /** Every enrolment the caller may see, one line each, as CSV (the import's columns; formula cells escaped) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Only this institution's enrolments (a code), to import back into it */
+                    institution?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -5243,6 +7770,31 @@ export interface paths {
                     };
                     content: {
                         "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -5272,6 +7824,56 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5355,6 +7957,9 @@ export interface paths {
                                 id: string;
                                 /** Format: uuid */
                                 personId: string;
+                                /** @description Code of the institution that issued the card (for the holder's enrolment there) */
+                                institution: string;
+                                institutionName: string;
                                 state: "NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED";
                                 cardKind: "physical" | "virtual";
                                 requestChannel: "web" | "api" | "office" | "import" | "renewal";
@@ -5503,6 +8108,8 @@ export interface paths {
                     "application/json": {
                         /** Format: uuid */
                         personId?: string;
+                        /** @description Code of the issuing institution (the person must be enrolled there); else the Campuscard-Institution focus, else the person's only enrolment the caller reaches */
+                        institution?: string;
                         cardKind?: "physical" | "virtual";
                         deliveryAddress?: string | null;
                         /** Format: uuid */
@@ -5522,6 +8129,9 @@ export interface paths {
                             id: string;
                             /** Format: uuid */
                             personId: string;
+                            /** @description Code of the institution that issued the card (for the holder's enrolment there) */
+                            institution: string;
+                            institutionName: string;
                             state: "NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED";
                             cardKind: "physical" | "virtual";
                             requestChannel: "web" | "api" | "office" | "import" | "renewal";
@@ -5776,6 +8386,9 @@ export interface paths {
                             id: string;
                             /** Format: uuid */
                             personId: string;
+                            /** @description Code of the institution that issued the card (for the holder's enrolment there) */
+                            institution: string;
+                            institutionName: string;
                             state: "NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED";
                             cardKind: "physical" | "virtual";
                             requestChannel: "web" | "api" | "office" | "import" | "renewal";
@@ -5956,6 +8569,9 @@ export interface paths {
                                 id: string;
                                 /** Format: uuid */
                                 personId: string;
+                                /** @description Code of the institution that issued the card (for the holder's enrolment there) */
+                                institution: string;
+                                institutionName: string;
                                 state: "NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED";
                                 cardKind: "physical" | "virtual";
                                 requestChannel: "web" | "api" | "office" | "import" | "renewal";
@@ -6089,6 +8705,9 @@ export interface paths {
                             id: string;
                             /** Format: uuid */
                             personId: string;
+                            /** @description Code of the institution that issued the card (for the holder's enrolment there) */
+                            institution: string;
+                            institutionName: string;
                             state: "NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED";
                             cardKind: "physical" | "virtual";
                             requestChannel: "web" | "api" | "office" | "import" | "renewal";
@@ -6524,6 +9143,9 @@ export interface paths {
                             id: string;
                             /** Format: uuid */
                             personId: string;
+                            /** @description Code of the institution that issued the card (for the holder's enrolment there) */
+                            institution: string;
+                            institutionName: string;
                             state: "NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED";
                             cardKind: "physical" | "virtual";
                             requestChannel: "web" | "api" | "office" | "import" | "renewal";
@@ -6802,6 +9424,9 @@ export interface paths {
                             id: string;
                             /** Format: uuid */
                             personId: string;
+                            /** @description Code of the institution that issued the card (for the holder's enrolment there) */
+                            institution: string;
+                            institutionName: string;
                             state: "NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED";
                             cardKind: "physical" | "virtual";
                             requestChannel: "web" | "api" | "office" | "import" | "renewal";
@@ -7070,6 +9695,9 @@ export interface paths {
                             id: string;
                             /** Format: uuid */
                             personId: string;
+                            /** @description Code of the institution that issued the card (for the holder's enrolment there) */
+                            institution: string;
+                            institutionName: string;
                             state: "NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED";
                             cardKind: "physical" | "virtual";
                             requestChannel: "web" | "api" | "office" | "import" | "renewal";
@@ -7287,6 +9915,9 @@ export interface paths {
                             id: string;
                             /** Format: uuid */
                             personId: string;
+                            /** @description Code of the institution that issued the card (for the holder's enrolment there) */
+                            institution: string;
+                            institutionName: string;
                             state: "NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED";
                             cardKind: "physical" | "virtual";
                             requestChannel: "web" | "api" | "office" | "import" | "renewal";
@@ -7738,7 +10369,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** ESC Router sync: counts of pending, failed and done entries, and the most recent failures */
+        /** ESC Router sync: counts of pending, failed and done entries, and the most recent failures, within the caller's institutions and person types */
         get: {
             parameters: {
                 query?: never;
@@ -7839,7 +10470,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Outbox entries, newest first, with their holder and card; a manager limited to some person types gets theirs only (next page: beforeId = nextBeforeId) */
+        /** Outbox entries, newest first, with their holder and card; a caller limited to some institutions or person types gets theirs only (next page: beforeId = nextBeforeId) */
         get: {
             parameters: {
                 query: {
@@ -7958,7 +10589,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Where one person stands with the ESC Router: what was sent, what waits, what failed */
+        /** Where one person stands with the ESC Router at each institution of the caller's scope: what was sent, what waits, what failed */
         get: {
             parameters: {
                 query?: never;
@@ -7980,7 +10611,9 @@ export interface paths {
                             enabled: boolean;
                             /** Format: uuid */
                             personId: string;
+                            /** @description The least happy state over the institutions below */
                             state: "disabled" | "in_sync" | "pending" | "failed" | "not_registered";
+                            /** @description The person record of the first institution, and the cards of all */
                             router: {
                                 person: {
                                     esi: string;
@@ -8000,6 +10633,29 @@ export interface paths {
                                 routerStatus: number | null;
                             } | null;
                             entries: components["schemas"]["def-0"][];
+                            /** @description Each institution of the caller's scope that registers the person with its own PIC and key */
+                            institutions: {
+                                institution: string;
+                                state: "disabled" | "in_sync" | "pending" | "failed" | "not_registered";
+                                router: {
+                                    person: {
+                                        esi: string;
+                                        confirmed: boolean;
+                                        confirmedAt: string | null;
+                                    } | null;
+                                    cards: {
+                                        escn: string;
+                                        status: string | null;
+                                        confirmed: boolean;
+                                        confirmedAt: string | null;
+                                    }[];
+                                };
+                                lastError: {
+                                    code: string;
+                                    message: string;
+                                    routerStatus: number | null;
+                                } | null;
+                            }[];
                         };
                     };
                 };
@@ -8122,7 +10778,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Put a failed (or waiting) entry back in the queue now */
+        /** Put a failed (or waiting) entry back in the queue now (an entry of an institution outside the caller's scope: 404) */
         post: {
             parameters: {
                 query?: never;
@@ -8285,7 +10941,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Put every failed entry back in the queue now */
+        /** Put every failed entry of the caller's institutions back in the queue now */
         post: {
             parameters: {
                 query?: never;
@@ -8398,7 +11054,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Compare campuscard with the ESC Router and fix every difference (a job: follow it at /jobs/{id}) */
+        /** Compare campuscard with the ESC Router for the caller's institutions, each with its own key, and fix every difference (a job: follow it at /jobs/{id}) */
         post: {
             parameters: {
                 query?: never;
@@ -8530,6 +11186,337 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institutions/{code}/esc-api-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the institution has its own ESC Router API key (never the key, only its last four characters) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The institution has an ESC Router API key of its own */
+                            configured: boolean;
+                            /** @description Its last four characters; the key itself is never shown */
+                            last4: string | null;
+                            /** @description Which key its sync uses: its own, the deployment's (ESC_ROUTER_API_KEY), or none */
+                            source: ("institution" | "deployment") | (never | null);
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Give the institution its own ESC Router API key, stored encrypted (null: use the deployment's key again); waiting entries are retried with it */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The key the router issued for the institution's PIC (write-only); null: use the deployment's key again */
+                        apiKey: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The institution has an ESC Router API key of its own */
+                            configured: boolean;
+                            /** @description Its last four characters; the key itself is never shown */
+                            last4: string | null;
+                            /** @description Which key its sync uses: its own, the deployment's (ESC_ROUTER_API_KEY), or none */
+                            source: ("institution" | "deployment") | (never | null);
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8922,10 +11909,15 @@ export interface paths {
                         "application/json": {
                             status: "ACTIVE" | "INACTIVE" | "EXPIRED";
                             escn: string;
+                            /** @description The institution that issued the card */
                             issuer: {
                                 name: string;
                                 pic: string;
                             };
+                            /** @description The federation whose member institutions share this card (one card for all); null for a card of one institution */
+                            federation: {
+                                name: string;
+                            } | null;
                             expiresAt: string | null;
                             cardType: string;
                         };
@@ -9044,10 +12036,15 @@ export interface paths {
                         "application/json": {
                             status: "ACTIVE" | "INACTIVE" | "EXPIRED";
                             escn: string;
+                            /** @description The institution that issued the card */
                             issuer: {
                                 name: string;
                                 pic: string;
                             };
+                            /** @description The federation whose member institutions share this card (one card for all); null for a card of one institution */
+                            federation: {
+                                name: string;
+                            } | null;
                             expiresAt: string | null;
                             cardType: string;
                         };
@@ -9145,6 +12142,8 @@ export interface components {
         /** EscSyncEntry */
         "def-0": {
             id: number;
+            /** @description Code of the institution whose view of the person the entry brings to the router, with its PIC and key */
+            institution: string;
             /** Format: uuid */
             personId: string;
             /** @enum {string} */
@@ -9176,6 +12175,8 @@ export interface components {
         /** EscSyncListedEntry */
         "def-1": {
             id: number;
+            /** @description Code of the institution whose view of the person the entry brings to the router, with its PIC and key */
+            institution: string;
             /** Format: uuid */
             personId: string;
             /** @enum {string} */

@@ -1,8 +1,8 @@
 import { api, apiUrl } from './api-client.ts';
-import type { BodyOf, ConsentKind, ConsentText, Enrolment, ItemOf, Person, PersonPage, QueryOf, ResponseOf } from './api-types.ts';
+import type { BodyOf, ConsentKind, ConsentText, ItemOf, Person, PersonPage, QueryOf, ResponseOf } from './api-types.ts';
 
-/** The caller's own record: a cardholder sees every enrolment of theirs. */
-type Me = ResponseOf<'/api/v1/me', 'get'> & { person: { enrolments?: Enrolment[]; institution?: string } };
+/** The caller's own record (with every enrolment of theirs) and consents. */
+type Me = ResponseOf<'/api/v1/me', 'get'>;
 type PersonConsents = ResponseOf<'/api/v1/persons/{id}/consents', 'get'>;
 type PersonsQuery = QueryOf<'/api/v1/persons', 'get'>;
 type Preferences = BodyOf<'/api/v1/me/preferences', 'put'>;
@@ -15,8 +15,7 @@ export type ConsentDecision = { kind: ConsentKind } & BodyOf<'/api/v1/persons/{i
 
 /** Search filters; the server defaults the limit. */
 export type PersonSearch = Partial<Pick<PersonsQuery, 'q' | 'limit' | 'cursor'>> & { personType?: Readonly<PersonsQuery['personType']> };
-/** A page of people: one row per person and enrolment in the caller's scope. */
-type PeoplePage = Omit<PersonPage, 'items'> & { items: Person[] };
+
 
 /** People, consents and data export endpoints (src/modules/people/people.routes.ts). */
 export const peopleApi = {
@@ -36,8 +35,8 @@ export const peopleApi = {
     return api<ResponseOf<'/api/v1/me/preferences', 'put'>>('/me/preferences', { method: 'PUT', body: preferences });
   },
   /** People whose names, eppn, e-mail, student number or INE contain every word of `q`. */
-  search(search: PersonSearch, signal?: AbortSignal): Promise<PeoplePage> {
-    return api<PeoplePage>('/persons', {
+  search(search: PersonSearch, signal?: AbortSignal): Promise<PersonPage> {
+    return api<PersonPage>('/persons', {
       query: { q: search.q, personType: search.personType, limit: search.limit ?? 20, cursor: search.cursor, sort: 'last_name' },
       ...(signal ? { signal } : {}),
     });

@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Group, Modal, MultiSelect, Paper, PasswordInput, 
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminApi, type Account } from '../api/admin.api.ts';
-import { PERSON_TYPES, isPersonType } from '../api/api-types.ts';
+import { usePersonTypeOptions } from '../shared/person-types.ts';
 import { useSession, type Role } from '../auth/session.context.tsx';
 import { formatDateTime } from '../shared/format.ts';
 import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
@@ -60,6 +60,7 @@ export function AccountsPanel() {
   const [role, setRole] = useState<Role>('manager');
   const [password, setPassword] = useState('');
   const [limits, setLimits] = useState<string[]>([]);
+  const typeOptions = usePersonTypeOptions(limits);
   const [granted, setGranted] = useState<string[]>([]);
   const institutions = useInstitutionList();
   // Federations first: granting one grants its members.
@@ -75,7 +76,7 @@ export function AccountsPanel() {
     setError(null);
     setCreated(null);
     try {
-      const account = await adminApi.createAccount({ email: email.trim(), displayName: displayName.trim(), role, ...(password ? { password } : {}), personTypes: limits.length ? limits.filter(isPersonType) : null,
+      const account = await adminApi.createAccount({ email: email.trim(), displayName: displayName.trim(), role, ...(password ? { password } : {}), personTypes: limits.length ? limits : null,
         ...(institutionOptions.length > 0 ? { institutions: granted.length ? granted : null } : {}) });
       setCreated(account.email);
       setEmail('');
@@ -115,7 +116,7 @@ export function AccountsPanel() {
             <TextInput label={t('admin.accounts.displayName')} value={displayName} onChange={(event) => setDisplayName(event.currentTarget.value)} error={fieldError(t, error, '/displayName')} required />
             <Select label={t('admin.accounts.role')} data={ROLES.map((value) => ({ value, label: t(`roles.${value}`) }))} value={role} onChange={(value) => value && setRole(value as Role)} allowDeselect={false} />
             <PasswordInput label={t('admin.accounts.password')} description={t('admin.accounts.passwordHelp')} value={password} onChange={(event) => setPassword(event.currentTarget.value)} error={fieldError(t, error, '/password')} autoComplete="new-password" />
-            <MultiSelect label={t('admin.accounts.limits')} description={t('admin.accounts.limitsHelp')} data={PERSON_TYPES.map((value) => ({ value, label: t(`personType.${value}`) }))} value={limits} onChange={setLimits} clearable />
+            <MultiSelect label={t('admin.accounts.limits')} description={t('admin.accounts.limitsHelp')} data={typeOptions} value={limits} onChange={setLimits} clearable />
             {institutionOptions.length > 0 ? (
               <MultiSelect label={t('admin.accounts.institutions')} description={t('admin.accounts.institutionsHelp')} data={institutionOptions} value={granted}
                 onChange={setGranted} error={fieldError(t, error, '/institutions')} clearable searchable data-testid="account-institutions" />
@@ -155,7 +156,7 @@ export function AccountsPanel() {
                   <Select size="xs" aria-label={t('admin.accounts.roleOf', { name: account.displayName })} data={ROLES.map((value) => ({ value, label: t(`roles.${value}`) }))}
                     value={account.role} onChange={(value) => value && value !== account.role && void change(account, { role: value as Role })} allowDeselect={false} w={150} />
                 </Table.Td>
-                <Table.Td>{account.personTypes ? account.personTypes.map((type) => <Badge key={type} variant="outline" color="gray" mr={4}>{t(`personType.${type}`)}</Badge>) : <Text size="sm" c="dimmed">{t('common.all')}</Text>}</Table.Td>
+                <Table.Td>{account.personTypes ? account.personTypes.map((type) => <Badge key={type} variant="outline" color="gray" mr={4}>{t(`personType.${type}`, { defaultValue: type })}</Badge>) : <Text size="sm" c="dimmed">{t('common.all')}</Text>}</Table.Td>
                 {institutionOptions.length > 0 ? (
                   <Table.Td>
                     <MultiSelect size="xs" w={240} data={institutionOptions} value={account.institutions ?? []} placeholder={account.institutions ? undefined : t('admin.accounts.allInstitutions')}

@@ -5,7 +5,7 @@ import {
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiUrl } from '../api/api-client.ts';
-import { institutionsApi, type InstitutionResource, type InstitutionResourceInput, type InstitutionSettingsResource } from '../api/institutions.api.ts';
+import { institutionsApi, type InstitutionCreateInput, type InstitutionResource, type InstitutionSummary } from '../api/institutions.api.ts';
 import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
@@ -15,8 +15,25 @@ import { PersonTypesEditor } from './person-types-editor.component.tsx';
 const SELF_REASONS = ['LOST', 'THEFT', 'OUT_OF_ORDER'] as const;
 type SelfReason = (typeof SELF_REASONS)[number];
 
+type Settings = InstitutionResource['settings'];
+
+/** The editor's fields: every identity field and setting, the code only while creating. */
+interface InstitutionForm {
+  code: string;
+  name: string;
+  kind: 'institution' | 'federation';
+  parent: string | null;
+  pic: string | null;
+  uai: string | null;
+  schacHomeOrganization: string | null;
+  country: string;
+  esiScope: 'national' | 'institution';
+  colors: { primary: string; secondary: string };
+  settings: Settings;
+}
+
 /** What a new institution starts with: the defaults of a fresh deployment. */
-const NEW_INSTITUTION: InstitutionResourceInput = {
+const NEW_INSTITUTION: InstitutionForm = {
   code: '',
   name: '',
   kind: 'institution',
@@ -34,11 +51,13 @@ const NEW_INSTITUTION: InstitutionResourceInput = {
     cardValidityMonths: 12,
     showHolderOnVerification: false,
     escDeleteDisabledCards: false,
+    sharedCard: false,
   },
 };
 
-function inputOf(institution: InstitutionResource): InstitutionResourceInput {
+function formOf(institution: InstitutionResource): InstitutionForm {
   return {
+    code: institution.code,
     name: institution.name,
     kind: institution.kind,
     parent: institution.parent,
@@ -53,11 +72,11 @@ function inputOf(institution: InstitutionResource): InstitutionResourceInput {
 }
 
 /** Empty text fields are sent as null: "not known yet", not an empty identifier. */
-function cleaned(form: InstitutionResourceInput): InstitutionResourceInput {
+function cleaned(form: InstitutionForm): InstitutionCreateInput & { code: string } {
   const text = (value: string | null) => (value && value.trim() ? value.trim() : null);
   return {
     ...form,
-    ...(form.code !== undefined ? { code: form.code.trim() } : {}),
+    code: form.code.trim(),
     name: form.name.trim(),
     pic: text(form.pic),
     uai: text(form.uai)?.toUpperCase() ?? null,
@@ -69,7 +88,7 @@ interface EditorProps {
   /** The institution edited, or undefined to create one. */
   institution?: InstitutionResource;
   /** Every institution (for the parent choice). */
-  all: readonly InstitutionResource[];
+  all: readonly InstitutionSummary[];
   /** Shows a "back to the list" button (not when the deployment has one institution). */
   onBack?: () => void;
   onSaved(institution: InstitutionResource): void;
@@ -84,7 +103,7 @@ interface EditorProps {
 export function InstitutionEditor({ institution, all, onBack, onSaved }: EditorProps) {
   const { t } = useTranslation();
   const creating = institution === undefined;
-  const [form, setForm] = useState<InstitutionResourceInput>(() => (institution ? inputOf(institution) : { ...NEW_INSTITUTION }));
+  const [form, setForm] = useState<InstitutionForm>(() => (institution ? formOf(institution) : { ...NEW_INSTITUTION }));
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -92,11 +111,11 @@ export function InstitutionEditor({ institution, all, onBack, onSaved }: EditorP
   const [logoVersion, setLogoVersion] = useState(0);
   const escKeyStatus = useApi((signal) => (institution ? institutionsApi.escApiKey(institution.code, signal) : Promise.resolve(null)), [institution?.code]);
 
-  const set = <K extends keyof InstitutionResourceInput>(key: K, value: InstitutionResourceInput[K]) => {
+  const set = <K extends keyof InstitutionForm>(key: K, value: InstitutionForm[K]) => {
     setForm((previous) => ({ ...previous, [key]: value }));
     setSaved(null);
   };
-  const setSetting = <K extends keyof InstitutionSettingsResource>(key: K, value: InstitutionSettingsResource[K]) =>
+  const setSetting = <K extends keyof Settings>(key: K, value: Settings[K]) =>
     set('settings', { ...form.settings, [key]: value });
   const federations = all.filter((candidate) => candidate.kind === 'federation' && candidate.code !== institution?.code);
 
@@ -119,7 +138,9 @@ export function InstitutionEditor({ institution, all, onBack, onSaved }: EditorP
   function submit(event: FormEvent) {
     event.preventDefault();
     const body = cleaned(form);
-    void run('save', () => (institution ? institutionsApi.save(institution.code, body) : institutionsApi.create(body)), t('admin.saved'));
+    // The code and the kind are fixed once the institution exists.
+    const { code, kind, ...change } = body;
+    void run('save', () => (institution ? institutionsApi.save(institution.code, change) : institutionsApi.create({ ...change, code, kind })), t('admin.saved'));
   }
 
   function saveEscKey(apiKey: string | null) {
@@ -141,7 +162,7 @@ export function InstitutionEditor({ institution, all, onBack, onSaved }: EditorP
   }
 
   const fields = ['/code', '/name', '/kind', '/parent', '/pic', '/uai', '/schacHomeOrganization', '/country', '/esiScope', '/colors', '/settings'];
-  const disabled = institution?.disabled ?? !!institution?.disabledAt;
+  const disabled = institution?.disabled ?? false;
   const escKeyState = escKeyStatus.data;
   return (
     <Stack data-testid="institution-editor" data-code={institution?.code ?? ''}>
@@ -167,7 +188,7 @@ export function InstitutionEditor({ institution, all, onBack, onSaved }: EditorP
               ) : (
                 <TextInput label={t('admin.institutions.code')} description={t('admin.institutions.codeFixed')} value={institution.code} readOnly />
               )}
-              <Select label={t('admin.institutions.kind')} value={form.kind} allowDeselect={false} data-testid="institution-kind"
+              <Select label={t('admin.institutions.kind')} value={form.kind} allowDeselect={false} data-testid="institution-kind" disabled={!creating}
                 data={[{ value: 'institution', label: t('admin.institutions.kinds.institution') }, { value: 'federation', label: t('admin.institutions.kinds.federation') }]}
                 onChange={(value) => set('kind', value === 'federation' ? 'federation' : 'institution')} error={fieldError(t, error, '/kind')} />
               <Select label={t('admin.institutions.parent')} description={t('admin.institutions.parentHelp')} value={form.parent ?? ''} data-testid="institution-parent"

@@ -5,19 +5,21 @@ import { institutionsApi, type InstitutionResource } from '../api/institutions.a
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { InstitutionEditor } from './institution-editor.component.tsx';
-import { InstitutionSettingsPanel } from './institution-settings.panel.tsx';
 
 /**
  * Institutions for admins: the list (federations and their members), and one of them to create
  * or edit (`?edit=<code>` or `?edit=new`, so a reload keeps it). A deployment with one
- * institution opens it straight away. A server without the institutions routes gets the
- * single-institution settings form.
+ * institution opens it straight away.
  */
 export function InstitutionsPanel() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const list = useApi((signal) => institutionsApi.list(signal), []);
+  const items = list.data;
   const edit = params.get('edit');
+  const single = items?.length === 1 ? items[0] : undefined;
+  const editing = edit === 'new' ? null : edit ?? single?.code ?? null;
+  const detail = useApi((signal) => (editing ? institutionsApi.get(editing, signal) : Promise.resolve(null)), [editing]);
 
   function open(code: string | null) {
     const next = new URLSearchParams(params);
@@ -26,32 +28,27 @@ export function InstitutionsPanel() {
     setParams(next);
   }
 
-  if (list.error) {
-    // The single-institution form still works when the institutions routes are missing (404).
-    if ((list.error as { status?: number }).status === 404) return <InstitutionSettingsPanel />;
-    return <ProblemAlert error={list.error} />;
-  }
-  const items = list.data;
+  if (list.error) return <ProblemAlert error={list.error} />;
   if (!items) return <Loader role="status" aria-label={t('common.loading')} />;
-  const single = items.length === 1 ? items[0] : undefined;
 
-  if (edit === 'new' || (edit && items.some((item) => item.code === edit)) || (single && !edit)) {
-    const editing = edit === 'new' ? undefined : items.find((item) => item.code === (edit ?? single?.code));
+  if (edit === 'new' || editing) {
+    if (detail.error) return <ProblemAlert error={detail.error} />;
+    if (editing && detail.data?.code !== editing) return <Loader role="status" aria-label={t('common.loading')} />;
     return (
       <InstitutionEditor
-        key={editing?.code ?? 'new'}
-        institution={editing}
+        key={editing ?? 'new'}
+        institution={detail.data ?? undefined}
         all={items}
         onBack={() => open(null)}
         onSaved={(saved: InstitutionResource) => {
           list.reload();
-          if (saved.code !== edit) open(saved.code);
+          if (saved.code !== editing) open(saved.code);
+          else detail.reload();
         }}
       />
     );
   }
 
-  const nameOf = (code: string | null) => items.find((item) => item.code === code)?.name ?? code ?? '';
   return (
     <Stack>
       <Group justify="space-between">
@@ -76,10 +73,10 @@ export function InstitutionsPanel() {
                 <Table.Td><Anchor component="button" type="button" fw={600} onClick={() => open(item.code)}>{item.name}</Anchor></Table.Td>
                 <Table.Td ff="monospace">{item.code}</Table.Td>
                 <Table.Td>{t(`admin.institutions.kinds.${item.kind}`)}</Table.Td>
-                <Table.Td>{item.parent ? nameOf(item.parent) : ''}</Table.Td>
+                <Table.Td>{item.parentName ?? item.parent ?? ''}</Table.Td>
                 <Table.Td>{item.pic ?? <Text span size="sm" c="dimmed">{t('common.none')}</Text>}</Table.Td>
                 <Table.Td>
-                  {item.disabled ?? !!item.disabledAt
+                  {item.disabled
                     ? <Badge color="gray">{t('admin.institutions.disabled')}</Badge>
                     : <Badge color="green" variant="light">{t('admin.institutions.active')}</Badge>}
                 </Table.Td>

@@ -9,16 +9,18 @@ import { invalidateInstitution } from '../shared/use-institution.hook.ts';
 const CARD_KINDS = ['physical', 'virtual'] as const;
 type CardKind = (typeof CARD_KINDS)[number];
 
-const NEW_TYPE: PersonTypeResource = {
+/** A new type's fields before the admin fills them in; its position puts it last. */
+const newType = (position: number): PersonTypeResource => ({
   code: '', labelFr: '', labelEn: '', cardKinds: ['physical', 'virtual'], selfRequest: false, deliveryAddress: false, validityMonths: null, affiliations: [],
-};
+  position, disabled: false,
+});
 
 /** The dialog that writes one person type; the code is chosen once, when the type is created. */
 function PersonTypeDialog({ institution, type, onClose, onSaved }: {
   institution: InstitutionResource; type: PersonTypeResource | null; onClose(): void; onSaved(): void;
 }) {
   const { t } = useTranslation();
-  const [form, setForm] = useState<PersonTypeResource>(type ?? NEW_TYPE);
+  const [form, setForm] = useState<PersonTypeResource>(type ?? newType(Math.max(0, ...(institution.personTypes.map((candidate) => candidate.position))) + 1));
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof PersonTypeResource>(key: K, value: PersonTypeResource[K]) => setForm((previous) => ({ ...previous, [key]: value }));
@@ -28,7 +30,7 @@ function PersonTypeDialog({ institution, type, onClose, onSaved }: {
     setBusy(true);
     setError(null);
     try {
-      const { code, disabled: _disabled, ...body } = form;
+      const { code, ...body } = form;
       await institutionsApi.savePersonType(institution.code, code.trim(), { ...body, labelFr: body.labelFr.trim(), labelEn: body.labelEn.trim() });
       invalidateInstitution();
       onSaved();
@@ -60,6 +62,7 @@ function PersonTypeDialog({ institution, type, onClose, onSaved }: {
           </Checkbox.Group>
           <Switch label={t('admin.institution.selfRequest')} checked={form.selfRequest} onChange={(event) => set('selfRequest', event.currentTarget.checked)} data-testid="person-type-self-request" />
           <Switch label={t('admin.institution.askAddress')} checked={form.deliveryAddress} onChange={(event) => set('deliveryAddress', event.currentTarget.checked)} data-testid="person-type-address" />
+          <Switch label={t('admin.personTypes.disabled')} description={t('admin.personTypes.disabledHelp')} checked={form.disabled} onChange={(event) => set('disabled', event.currentTarget.checked)} />
           <NumberInput label={t('admin.personTypes.validity')} description={t('admin.personTypes.validityHelp')} min={1} max={120} w={260}
             value={form.validityMonths ?? ''} onChange={(value) => set('validityMonths', typeof value === 'number' ? value : null)} error={fieldError(t, error, '/validityMonths')} />
           <TagsInput label={t('admin.personTypes.affiliations')} description={t('admin.personTypes.affiliationsHelp')} value={form.affiliations}
@@ -83,7 +86,7 @@ export function PersonTypesEditor({ institution, onChanged }: { institution: Ins
   const { t } = useTranslation();
   const [editing, setEditing] = useState<PersonTypeResource | 'new' | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const types = institution.personTypes ?? [];
+  const types = institution.personTypes;
 
   async function remove(type: PersonTypeResource) {
     if (!window.confirm(t('admin.personTypes.confirmDelete', { label: type.labelFr }))) return;

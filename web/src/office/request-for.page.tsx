@@ -19,7 +19,9 @@ import { useSession } from '../auth/session.context.tsx';
 import { severalInView } from '../shared/institution-scope.ts';
 
 /** A search row: one per person and enrolment, so a person enrolled twice is chosen with the institution. */
-const rowKey = (person: Person) => `${person.id}:${person.institution ?? ''}`;
+const rowKey = (person: Person) => `${person.id}:${person.institution}`;
+/** The name of the institution of the enrolment a search row shows. */
+const institutionNameOf = (person: Person) => person.enrolments.find((enrolment) => enrolment.institution === person.institution)?.institutionName ?? person.institution;
 
 /** The card office requests a card for a person found by name, with a photo taken at the desk. */
 export function RequestForPage() {
@@ -56,7 +58,7 @@ export function RequestForPage() {
     setError(null);
     try {
       let card = await cardsApi.request({
-        personId: person.id, cardKind, ...(person.institution ? { institution: person.institution } : {}),
+        personId: person.id, cardKind, institution: person.institution,
         ...(deliveryAddress.trim() ? { deliveryAddress: deliveryAddress.trim() } : {}),
       });
       if (photo.image) {
@@ -96,10 +98,10 @@ export function RequestForPage() {
                     <Table.Tr key={rowKey(candidate)} data-institution={candidate.institution}>
                       <Table.Td w={40}>
                         <Radio value={rowKey(candidate)} data-testid="person-choice"
-                          aria-label={several && candidate.institutionName ? `${candidate.firstName} ${candidate.lastName}, ${candidate.institutionName}` : `${candidate.firstName} ${candidate.lastName}`} />
+                          aria-label={several ? `${candidate.firstName} ${candidate.lastName}, ${institutionNameOf(candidate)}` : `${candidate.firstName} ${candidate.lastName}`} />
                       </Table.Td>
                       <Table.Td fw={600}>{candidate.lastName.toUpperCase()} {candidate.firstName}</Table.Td>
-                      {several ? <Table.Td data-testid="person-institution">{candidate.institutionName ?? candidate.institution}</Table.Td> : null}
+                      {several ? <Table.Td data-testid="person-institution">{institutionNameOf(candidate)}</Table.Td> : null}
                       <Table.Td>{t(`personType.${candidate.personType}`, { defaultValue: candidate.personType })}</Table.Td>
                       <Table.Td>{candidate.eppn}</Table.Td>
                       <Table.Td>{candidate.studentNumber ?? ''}</Table.Td>
@@ -131,7 +133,7 @@ export function RequestForPage() {
                 </Radio.Group>
                 <Textarea label={t('request.deliveryAddress')} value={deliveryAddress} onChange={(event) => setDeliveryAddress(event.currentTarget.value)} autosize minRows={2} error={fieldError(t, error, '/deliveryAddress')} />
                 {error && !fieldError(t, error, '/photo') && !fieldError(t, error, '/deliveryAddress') ? <Alert color="red" role="alert">{problemMessage(t, error)}</Alert> : null}
-                {several && person.institutionName ? <Text size="sm" data-testid="request-for-institution">{t('common.labelValue', { label: t('enrolments.institution'), value: person.institutionName })}</Text> : null}
+                {several ? <Text size="sm" data-testid="request-for-institution">{t('common.labelValue', { label: t('enrolments.institution'), value: institutionNameOf(person) })}</Text> : null}
                 <Button type="submit" loading={busy} data-testid="request-for-submit">{t('requestFor.submit', { name: `${person.firstName} ${person.lastName}` })}</Button>
               </Stack>
             </Grid.Col>

@@ -2,7 +2,7 @@ import { Alert, Button, Code, CopyButton, Group, MultiSelect, Paper, Select, Sta
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminApi, type ApiToken } from '../api/admin.api.ts';
-import { PERSON_TYPES, isPersonType } from '../api/api-types.ts';
+import { usePersonTypeOptions } from '../shared/person-types.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { fieldError } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
@@ -18,6 +18,7 @@ export function TokensPanel() {
   const [name, setName] = useState('');
   const [role, setRole] = useState<ApiToken['role']>('station');
   const [limits, setLimits] = useState<string[]>([]);
+  const typeOptions = usePersonTypeOptions(limits);
   const [granted, setGranted] = useState<string[]>([]);
   const institutions = useInstitutionList() ?? [];
   const institutionName = (code: string) => institutions.find((institution) => institution.code === code)?.name ?? code;
@@ -28,7 +29,7 @@ export function TokensPanel() {
     event.preventDefault();
     setError(null);
     try {
-      const created = await adminApi.createToken({ name: name.trim(), role, personTypes: limits.length ? limits.filter(isPersonType) : null,
+      const created = await adminApi.createToken({ name: name.trim(), role, personTypes: limits.length ? limits : null,
         ...(institutions.length > 0 ? { institutions: granted.length ? granted : null } : {}) });
       setSecret(created.token);
       setName('');
@@ -56,7 +57,7 @@ export function TokensPanel() {
           <Group align="flex-end">
             <TextInput label={t('admin.tokens.name')} value={name} onChange={(event) => setName(event.currentTarget.value)} error={fieldError(t, error, '/name')} required data-testid="token-name" />
             <Select label={t('admin.accounts.role')} data={TOKEN_ROLES.map((value) => ({ value, label: t(`roles.${value}`) }))} value={role} onChange={(value) => value && setRole(value as ApiToken['role'])} allowDeselect={false} />
-            <MultiSelect label={t('admin.accounts.limits')} data={PERSON_TYPES.map((value) => ({ value, label: t(`personType.${value}`) }))} value={limits} onChange={setLimits} clearable w={240} />
+            <MultiSelect label={t('admin.accounts.limits')} data={typeOptions} value={limits} onChange={setLimits} clearable w={240} />
             {institutions.length > 0 ? (
               <MultiSelect label={t('admin.accounts.institutions')} placeholder={granted.length ? undefined : t('admin.accounts.allInstitutions')}
                 data={institutions.map((institution) => ({ value: institution.code, label: institution.name }))} value={granted} onChange={setGranted}

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { institutionApi } from '../api/institution.api.ts';
-import { institutionsApi, type InstitutionResource, type PersonTypeResource } from '../api/institutions.api.ts';
+import { institutionsApi, type InstitutionResource, type InstitutionSummary, type PersonTypeResource } from '../api/institutions.api.ts';
 import type { Institution } from '../api/api-types.ts';
 
 let cached: Promise<Institution | null> | null = null;
-let cachedList: Promise<InstitutionResource[] | null> | null = null;
+let cachedList: Promise<InstitutionSummary[] | null> | null = null;
 const cachedTypes = new Map<string, Promise<PersonTypeResource[]>>();
 const cachedBrandings = new Map<string, Promise<InstitutionResource | null>>();
 
@@ -47,10 +47,10 @@ export function useInstitution(): Institution | null | undefined {
 }
 
 /**
- * The institutions the caller may read (with their person types), loaded once and shared. Null
+ * The institutions the caller may read, loaded once and shared. Null
  * when they cannot be read (a cardholder, or a server without the institutions routes).
  */
-export function useInstitutionList(): InstitutionResource[] | null | undefined {
+export function useInstitutionList(): InstitutionSummary[] | null | undefined {
   return useShared(() => (cachedList ??= institutionsApi.list().catch(() => null)));
 }
 
