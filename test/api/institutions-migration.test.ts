@@ -24,8 +24,12 @@ type Query = (text: string, values?: unknown[]) => Promise<Row[]>;
 const MOVED_PERSON_COLUMNS = ['person_type', 'student_number', 'rights_end', 'academic_level', 'affiliation'];
 /** Tables whose rows the migrations may change by design, compared by hand below. */
 const COMPARED_BY_HAND = new Set(['institution', 'schema_migrations', 'audit_log']);
-/** New `institution_id` columns of existing tables that are null for existing rows (null: deployment-wide). */
-const NULL_INSTITUTION_COLUMNS = new Set(['mail_template_overrides.institution_id']);
+/**
+ * New `institution_id` columns of existing tables that are null for existing rows, null meaning
+ * "the whole deployment": overrides become deployment-wide defaults, and job runs stay visible to
+ * callers with no institution limit (every existing account) and to whoever started them.
+ */
+const NULL_INSTITUTION_COLUMNS = new Set(['mail_template_overrides.institution_id', 'job_runs.institution_id']);
 
 const ALL_STATES = ['NEW', 'RENEWED', 'REQUEST_CHECKED', 'REJECTED', 'CANCELED', 'IN_PRINT', 'PRINTED', 'IN_ENCODE', 'ENCODED',
   'ENABLED', 'DISABLED', 'CADUC', 'DESTROYED'] as const;
