@@ -180,4 +180,17 @@ test('with two institutions, today\'s routes act on the focused or only institut
   assert.equal(nowhereView.status, 200, nowhereView.text);
   assert.equal(nowhereView.body.code, 'main');
   assert.equal('settings' in nowhereView.body, false, 'no settings of an institution out of reach');
+
+  // Visitors and cardholders may name the institution whose branding and request rules they want.
+  const named = await t.anonymous.request<{ code: string; personTypes: unknown[] }>('GET', '/api/v1/institution', { headers: focus });
+  assert.equal(named.body.code, 'second');
+  assert.equal(named.body.personTypes.length, 4);
+  assert.equal((await t.anonymous.request('GET', '/api/v1/institution/logo', { headers: focus })).headers['content-type'], 'image/png');
+  const holder = await t.loginAs('cardholder', { personId: '00000000-0000-4000-8000-000000000003' });
+  const holderView = await holder.request<{ code: string }>('GET', '/api/v1/institution', { headers: focus });
+  assert.equal(holderView.body.code, 'second');
+  assert.equal('settings' in holderView.body, false);
+  const unknown = await t.anonymous.request('GET', '/api/v1/institution', { headers: { 'campuscard-institution': 'nowhere' } });
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.body.code, 'institution_not_found');
 });

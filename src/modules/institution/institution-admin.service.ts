@@ -315,6 +315,17 @@ export function createInstitutionAdminService(db: Kysely<Database>) {
     return tops.find((row) => row.disabledAt === null) ?? tops[0] as InstitutionViewRow;
   }
 
+  /**
+   * The institution a public read is about: the one named (by a visitor or a cardholder, whom no
+   * institution scope limits: branding is public), else the one the call resolves to.
+   */
+  async function publicTarget(caller: InstitutionCaller | null, named: string | undefined): Promise<InstitutionViewRow> {
+    if (named === undefined) return legacyTarget(db, caller, 'read');
+    const row = await adminRepo.findInstitutionInScope(db, WHOLE_DEPLOYMENT, named);
+    if (!row) throw institutionNotFound();
+    return row;
+  }
+
   const conversions = new Map<number, Promise<void>>();
 
   /** Draws a logo stored as SVG by an older version into a PNG and stores it back, or removes it. */
@@ -486,10 +497,12 @@ export function createInstitutionAdminService(db: Kysely<Database>) {
 
     /**
      * Today's `GET /institution`: the institution the call resolves to, whole for an office role
-     * that reaches it, else its public view (branding and person types' request rules).
+     * that reaches it, else its public view (branding and person types' request rules). A caller
+     * without an office role may name the institution (`named`, the Campuscard-Institution
+     * header): a cardholder enrolled at two reads the request rules of each.
      */
-    async legacyView(caller: InstitutionCaller | null, office: boolean): Promise<InstitutionDetailView | PublicInstitutionView> {
-      const row = await legacyTarget(db, caller, 'read');
+    async legacyView(caller: InstitutionCaller | null, office: boolean, named?: string): Promise<InstitutionDetailView | PublicInstitutionView> {
+      const row = office ? await legacyTarget(db, caller, 'read') : await publicTarget(caller, named);
       if (caller && office && coversInstitution(caller, row.id)) return detail(db, row);
       const types = (await repo.listPersonTypes(db, row.id)).filter((type) => type.disabledAt === null);
       return {
@@ -526,9 +539,9 @@ export function createInstitutionAdminService(db: Kysely<Database>) {
       });
     },
 
-    /** Today's `GET /institution/logo`: the logo of the institution the call resolves to. */
-    async legacyLogo(caller: InstitutionCaller | null): Promise<InstitutionLogo | undefined> {
-      return logoOf((await legacyTarget(db, caller, 'read')).id);
+    /** Today's `GET /institution/logo`: the logo of the institution named or the call resolves to (see {@link legacyView}). */
+    async legacyLogo(caller: InstitutionCaller | null, office: boolean, named?: string): Promise<InstitutionLogo | undefined> {
+      return logoOf((office ? await legacyTarget(db, caller, 'read') : await publicTarget(caller, named)).id);
     },
 
     /** Today's `PUT /institution/logo`, on the institution the call resolves to. */

@@ -5,7 +5,8 @@ import type { AppDeps, AppInstance } from '../../app/app-types.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import { notFound, ProblemError, unprocessable } from '../../platform/http/problem.ts';
 import { actorOf, errorResponses, Nullable } from '../../platform/http/schemas.ts';
-import { OFFICE_READ_ROLES } from '../auth/domain/roles.ts';
+import { OFFICE_READ_ROLES, type Principal } from '../auth/domain/roles.ts';
+import { INSTITUTION_HEADER } from '../auth/auth.routes.ts';
 import { createInstitutionAdminService, type InstitutionLogo } from './institution-admin.service.ts';
 import { LOGO_MAX_BYTES, LOGO_MAX_SIDE } from './logo-processing.ts';
 
@@ -159,6 +160,7 @@ const SCOPE_NOTE = 'Office roles see the institutions their grants cover (a fede
 const ADMIN_NOTE = 'Admins only, within their grants: a federation admin manages its members; only an admin granted on every institution creates a top-level one. ' +
   'Outside the grants: 404 `institution_not_found`.';
 const LEGACY_NOTE = 'Acts on the institution named by the Campuscard-Institution header (or the console\'s switcher), else the only institution the caller reaches.';
+const PUBLIC_READ_NOTE = 'Visitors and cardholders may name any institution with the header (404 `institution_not_found` when unknown).';
 
 async function uploadedBytes(request: FastifyRequest): Promise<Buffer> {
   if (request.isMultipart()) {
@@ -170,6 +172,14 @@ async function uploadedBytes(request: FastifyRequest): Promise<Buffer> {
     throw new ProblemError(415, 'unsupported_media_type', `Send the logo as ${LOGO_UPLOAD_TYPES.join(', ')} or multipart/form-data`);
   }
   return request.body;
+}
+
+const isOffice = (principal: Principal | null) => principal !== null && OFFICE_READ_ROLES.includes(principal.role);
+
+/** The institution code of the Campuscard-Institution header, which visitors and cardholders may send to public reads. */
+function namedInstitution(request: FastifyRequest): string | undefined {
+  const header = request.headers[INSTITUTION_HEADER];
+  return typeof header === 'string' && header !== '' ? header : undefined;
 }
 
 function sendLogo(reply: FastifyReply, logo: InstitutionLogo | undefined): FastifyReply {
@@ -200,14 +210,14 @@ export async function institutionRoutes(app: AppInstance, deps: AppDeps): Promis
     schema: {
       tags: TAGS,
       summary: 'Branding and person types for everybody; identifiers and settings for office roles',
-      description: `${LEGACY_NOTE} When several are in reach (or for a visitor), the first top-level one: a federation's deployment shows the federation. ` +
+      description: `${LEGACY_NOTE} ${PUBLIC_READ_NOTE} When several are in reach (or for a visitor naming none), the first top-level one: a federation's deployment shows the federation. ` +
         'Everybody gets code, kind, parent, name, PIC, colours, logo presence and the enabled person types with their request rules; ' +
         'office roles also get the identifiers and settings of an institution they reach.',
       response: { 200: Type.Union([InstitutionSchema, PublicInstitutionSchema]), ...errorResponses(404) },
     },
   }, async (request) => {
     const principal = request.principal;
-    return admin.legacyView(principal, principal !== null && OFFICE_READ_ROLES.includes(principal.role));
+    return admin.legacyView(principal, isOffice(principal), namedInstitution(request));
   });
 
   app.put('/institution', {
@@ -230,10 +240,10 @@ export async function institutionRoutes(app: AppInstance, deps: AppDeps): Promis
     schema: {
       tags: TAGS,
       summary: 'The logo of the institution, as a PNG or a JPEG (an uploaded SVG was drawn into a PNG)',
-      description: `${LEGACY_NOTE} ${LOGO_DOWNLOAD_DESCRIPTION}`,
+      description: `${LEGACY_NOTE} ${PUBLIC_READ_NOTE} ${LOGO_DOWNLOAD_DESCRIPTION}`,
       response: { 200: Type.Unknown({ description: 'image/png or image/jpeg' }), ...errorResponses(404) },
     },
-  }, async (request, reply) => sendLogo(reply, await admin.legacyLogo(request.principal)));
+  }, async (request, reply) => sendLogo(reply, await admin.legacyLogo(request.principal, isOffice(request.principal), namedInstitution(request))));
 
   app.get('/institutions', {
     config: { access: { roles: OFFICE_READ_ROLES } },
