@@ -643,11 +643,16 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     return (await repo.listConsentEvents(executor, personId)).map(viewEvent);
   }
 
-  /** Audit entries of the person row and of the given enrolments, oldest first. */
-  async function historyOf(person: PersonView): Promise<AuditEntryView[]> {
+  /**
+   * Audit entries of the person row and of the given enrolments, oldest first; within `scope`,
+   * entries filed under an institution outside it (what the record held of the first institution
+   * before enrolments existed) are left out by the audit query.
+   */
+  async function historyOf(person: PersonView, scope: AccessScope = WHOLE_DEPLOYMENT): Promise<AuditEntryView[]> {
     const entries = [
-      ...(await audit.historyOf('persons', person.id)),
-      ...(await Promise.all(person.enrolments.map((enrolment) => audit.historyOf('enrolments', `${person.id}:${enrolment.institutionId}`)))).flat(),
+      ...(await audit.historyOf('persons', person.id, { scope })),
+      ...(await Promise.all(person.enrolments.map((enrolment) =>
+        audit.historyOf('enrolments', `${person.id}:${enrolment.institutionId}`, { scope })))).flat(),
     ];
     // Audit ids grow with every entry written: their order is the order of the changes.
     return entries.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
@@ -1133,7 +1138,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
      * oldest first; 404 when the reader may not see the person.
      */
     async history(personId: string, reader: PersonReader = SYSTEM_READER): Promise<AuditEntryView[]> {
-      return historyOf(await load(db, personId, reader));
+      return historyOf(await load(db, personId, reader), reader.scope);
     },
 
     /** Adds a named section to {@link exportData}; for the composition root (cards, photos). */
