@@ -127,7 +127,7 @@ before(async () => {
   const card = await requestCard(world, person.id);
   const spare = await t.loginAs('viewer');
   const token = await t.runtime.services.auth.createApiToken({ name: 'spare', role: 'viewer', personTypes: null },
-    { accountId: spare.accountId, personTypes: null }, { actor: 'test' });
+    { accountId: spare.accountId, personTypes: null, institutionIds: null }, { actor: 'test' });
   known.ids.push(person.id, card.id, spare.accountId, token.view.id);
   if (card.escn) known.escns.push(card.escn);
 
