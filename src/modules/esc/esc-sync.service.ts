@@ -240,7 +240,6 @@ class LeaseRunningOutError extends Error {}
 
 const RECENT_FAILURES = 20;
 const PERSON_ENTRIES = 20;
-const CANDIDATE_PAGE = 500;
 
 function iso(date: Date | null): string | null {
   return date === null ? null : date.toISOString();
