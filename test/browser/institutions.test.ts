@@ -76,7 +76,7 @@ describe('several institutions in the web application', () => {
     await page.getByTestId('institution-code').fill('ecole');
     await page.getByTestId('institution-schac').fill('ecole.example.fr');
     await page.getByTestId('institution-save').click();
-    await page.getByTestId('institution-saved').waitFor();
+    // Created: the page turns into the new institution's editor.
     await page.waitForURL(/edit=ecole/);
     // The new institution starts with the four person types, which the admin adapts here.
     await page.locator('[data-testid="person-type-row"][data-code="student"]').waitFor();
@@ -164,7 +164,7 @@ describe('several institutions in the web application', () => {
   });
 
   test('a person enrolled at two institutions sees both and chooses the institution of a new request', async () => {
-    const { person, email } = await world.createCardholder({ lastName: 'Double', firstName: 'Inès' });
+    const { person, email } = await world.createCardholder({ lastName: 'Double', firstName: 'Inès', institution: firstCode });
     const enrolled = await api.patch(`/api/v1/persons/${person.id}`, { institution: 'ecole', personType: 'student', studentNumber: 'E2026-17' });
     assert.equal(enrolled.status, 200, enrolled.text);
 

@@ -9,7 +9,7 @@ import { InstitutionEditor } from './institution-editor.component.tsx';
 /**
  * Institutions for admins: the list (federations and their members), and one of them to create
  * or edit (`?edit=<code>` or `?edit=new`, so a reload keeps it). A deployment with one
- * institution opens it straight away.
+ * institution opens it straight away (`?list` shows the list anyway).
  */
 export function InstitutionsPanel() {
   const { t } = useTranslation();
@@ -18,13 +18,16 @@ export function InstitutionsPanel() {
   const items = list.data;
   const edit = params.get('edit');
   const single = items?.length === 1 ? items[0] : undefined;
-  const editing = edit === 'new' ? null : edit ?? single?.code ?? null;
+  // One institution opens straight away, unless the admin went back to the list (`?list`).
+  const editing = edit === 'new' ? null : edit ?? (params.has('list') ? null : single?.code ?? null);
   const detail = useApi((signal) => (editing ? institutionsApi.get(editing, signal) : Promise.resolve(null)), [editing]);
 
   function open(code: string | null) {
     const next = new URLSearchParams(params);
+    next.delete('list');
+    next.delete('edit');
     if (code) next.set('edit', code);
-    else next.delete('edit');
+    else next.set('list', '');
     setParams(next);
   }
 
