@@ -44,10 +44,11 @@ describe('the institution logo in Chromium', () => {
   test('an SVG uploaded in the administration is shown as a 512 px PNG there and on the card preview', async () => {
     await page.goto('/office/admin');
     await page.getByTestId('institution-form').waitFor();
-    const uploaded = page.waitForResponse((response) => response.url().endsWith('/api/v1/institution/logo') && response.request().method() === 'PUT');
+    // The institutions page uploads to the institution's own logo route.
+    const uploaded = page.waitForResponse((response) => /\/api\/v1\/institutions\/[a-z0-9-]+\/logo$/.test(response.url()) && response.request().method() === 'PUT');
     await page.locator('input[type="file"][accept*="svg"]').setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(LOGO_SVG) });
     assert.equal((await uploaded).status(), 204);
-    const adminLogo = 'img[src^="/api/v1/institution/logo"]';
+    const adminLogo = 'img[src^="/api/v1/institutions/"]';
     assert.deepEqual(await loadedSize(page, adminLogo), [512, 256]);
     const served = await page.request.get('/api/v1/institution/logo');
     assert.equal(served.headers()['content-type'], 'image/png');

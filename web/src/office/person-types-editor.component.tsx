@@ -108,7 +108,7 @@ export function PersonTypesEditor({ institution, onChanged }: { institution: Ins
         <Button size="xs" variant="default" onClick={() => setEditing('new')} data-testid="person-type-add">{t('admin.personTypes.add')}</Button>
       </Group>
       <ProblemAlert error={error} />
-      <Table.ScrollContainer minWidth={760}>
+      <Table.ScrollContainer minWidth={960}>
         <Table striped fz="sm">
           <Table.Thead>
             <Table.Tr>
@@ -134,7 +134,7 @@ export function PersonTypesEditor({ institution, onChanged }: { institution: Ins
                 <Table.Td>{yes(type.deliveryAddress)}</Table.Td>
                 <Table.Td>{type.validityMonths ?? <Text span size="sm" c="dimmed">{t('admin.personTypes.validityDefault')}</Text>}</Table.Td>
                 <Table.Td>{type.affiliations.join(', ')}</Table.Td>
-                <Table.Td>
+                <Table.Td style={{ minWidth: 190 }}>
                   <Group gap={4} wrap="nowrap">
                     <Button size="compact-xs" variant="default" onClick={() => setEditing(type)} aria-label={t('admin.personTypes.editOf', { label: type.labelFr })}>
                       {t('admin.personTypes.edit')}
