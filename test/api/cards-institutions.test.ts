@@ -176,6 +176,11 @@ test('enrolled at two institutions that do not share a card: one ENABLED card at
   await move(w.manager, renewal.body.id, 'ENABLED');
   assert.equal(await stateOf(w, atA.id), 'DISABLED');
   assert.equal(await stateOf(w, atB.body.id), 'ENABLED');
+  // Newer cards block a re-enable within their card group only: A's renewal does not stop B's lost card.
+  await move(holder, atB.body.id, 'DISABLED', { reason: 'LOST' });
+  await move(holder, atB.body.id, 'ENABLED');
+  const reenableA = await w.manager.post(`/api/v1/cards/${atA.id}/moves`, { to: 'ENABLED' });
+  assert.equal(reenableA.body.code, 'newer_card_exists', 'A\'s own renewal still blocks A\'s old card');
 });
 
 test('members of a federation sharing one card: one live card across the federation (409 shared_card_exists), one ENABLED card per person in the group', async () => {

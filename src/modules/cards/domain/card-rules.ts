@@ -24,7 +24,8 @@ export interface PlannedMove {
 }
 
 /**
- * The moves that keep "at most one ENABLED card per person" when `cardId` gets ENABLED: every
+ * The moves that keep "at most one ENABLED card per person and card group" when `cardId` gets
+ * ENABLED (pass the person's cards of that group only): every
  * other ENABLED card goes DISABLED with reason REPLACED (this is how a renewed card retires the
  * card it renews). Empty when no other card is ENABLED.
  */

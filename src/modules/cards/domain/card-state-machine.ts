@@ -12,7 +12,8 @@
  *   ENABLED card with a reason the institution opened to self-service, re-enable a DISABLED card
  *   unless a manager set its reason, ask for a renewal (ENABLED→RENEWED, DESTROYED→RENEWED);
  * - nobody, not even an admin, re-enables a DISABLED card once a newer card of the same person
- *   is alive (`blocksReenable`): the newer card is the current one, and enabling the older card
+ *   in the same card group (institution, or federation sharing one card) is alive
+ *   (`blocksReenable`; the service passes only those cards as `newerCards`): the newer card is the current one, and enabling the older card
  *   would retire it as REPLACED. An admin who really wants the old card back destroys or cancels
  *   the newer one first, which leaves a trace in both histories;
  * - station (print or encoding station): the print-floor user moves (REQUEST_CHECKED→IN_PRINT,
@@ -146,8 +147,8 @@ export interface CardFacts {
   /** Set while DISABLED, kept through CADUC; null otherwise. */
   disable: CardDisable | null;
   /**
-   * The states of the holder's cards created after this one (the institution is the database's
-   * only one). Read under the person's card lock, in the moving transaction, so a request for a
+   * The states of the holder's cards created after this one in the same card group (the issuing
+   * institution, or the federation whose members share one card). Read under the person's card lock, in the moving transaction, so a request for a
    * new card and the re-enabling of an old one cannot both pass.
    */
   newerCards: readonly CardState[];
