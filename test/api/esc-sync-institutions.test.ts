@@ -208,6 +208,9 @@ test('a reconcile started by the university\'s admin compares the university\'s 
   await w.t.runtime.jobs.drain(['esc-reconcile']);
   const run = await universityAdmin.get<{ status: string }>(`/api/v1/jobs/${started.body.id}`);
   assert.equal(run.body.status, 'succeeded', JSON.stringify(run.body));
+  assert.equal((await (await w.t.loginAs('manager', { institutions: [university.code] })).get(`/api/v1/jobs/${started.body.id}`)).status, 200,
+    'the run belongs to the university: its office follows it');
+  assert.equal((await (await w.t.loginAs('manager', { institutions: [SCHOOL.code] })).get(`/api/v1/jobs/${started.body.id}`)).status, 404);
   assert.equal(w.sim.state.cards.get(card.escn as string)?.cardStatusType, 'INACTIVE', 'the school\'s drift is not the university\'s to fix');
   assert.ok(w.sim.requestLog.every((entry) => entry.pic === PIC), 'only the university\'s key was used');
 

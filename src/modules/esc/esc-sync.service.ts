@@ -78,7 +78,7 @@ export interface EscSyncDeps {
   logger: Logger;
   jobs: Pick<JobQueue, 'send'>;
   jobRuns: {
-    create(executor: Executor, kind: string, params: Record<string, unknown>, createdBy: string): Promise<JobRunView>;
+    create(executor: Executor, kind: string, params: Record<string, unknown>, createdBy: string, institutionId?: number | null): Promise<JobRunView>;
     reporter(runId: string): ProgressReporter;
   };
   /** An institution's card office settings (the institution context). */
@@ -1157,7 +1157,9 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       if (!enabled) throw conflict('esc_sync_disabled', 'The ESC Router is not configured (ESC_ROUTER_URL)');
       const institutionIds = scope.institutionIds === null ? null : [...scope.institutionIds];
       return inTransaction(db, context, async (trx) => {
-        const run = await deps.jobRuns.create(trx, RECONCILE_JOB_KIND, { institutionIds }, context.actor);
+        // A run of one institution belongs to it (its office sees it); of several or all, to the deployment.
+        const owner = institutionIds?.length === 1 ? institutionIds[0] as number : null;
+        const run = await deps.jobRuns.create(trx, RECONCILE_JOB_KIND, { institutionIds }, context.actor, owner);
         await deps.jobs.send(ESC_QUEUES.reconcile, { runId: run.id, institutionIds }, { trx });
         return run;
       });
