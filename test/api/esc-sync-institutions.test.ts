@@ -278,3 +278,31 @@ test('an institution without a PIC waits (institution_not_configured) without ho
     WHERE institution_id = ${noPic}`.execute(w.t.runtime.database.db);
   assert.deepEqual(waiting.rows, [{ status: 'pending', code: 'institution_not_configured' }]);
 });
+
+test('a card shared by a federation\'s members is registered by its issuing member only, with that member\'s key', async () => {
+  await createInstitution(w, { code: 'fed-esc', name: 'Fédération ESC', kind: 'federation', settings: { sharedCard: true } });
+  const members = [{ code: 'membre-a', pic: '999777001', key: 'member-a-router-key' }, { code: 'membre-b', pic: '999777002', key: 'member-b-router-key' }];
+  for (const member of members) {
+    await createInstitution(w, { code: member.code, name: member.code, parent: 'fed-esc', pic: member.pic });
+    w.sim.registerApiKey(member.key, { pic: member.pic });
+    assert.equal((await w.admin.put(`/api/v1/institutions/${member.code}/esc-api-key`, { apiKey: member.key })).status, 200);
+  }
+  const person = await createPerson(w.t, { ine: ine(), institution: 'membre-a' });
+  await w.t.runtime.services.people.create({
+    eppn: person.eppn, lastName: person.lastName, firstName: person.firstName, personType: 'student', institution: 'membre-b',
+  }, { actor: 'test' });
+  await setEscConsent(w.t, person.id, true);
+  const card = await enabledAt(person.id, 'membre-a');
+  const second = await w.manager.post('/api/v1/cards', { personId: person.id, cardKind: 'physical', institution: 'membre-b' });
+  assert.deepEqual([second.status, second.body.code], [409, 'shared_card_exists'], 'the federation shares one card, issued by member A');
+  w.sim.requestLog.length = 0;
+  await w.escSync.deliverPending();
+  assert.equal(w.sim.state.cards.get(card.escn as string)?.issuerIdentifier, members[0]?.pic);
+  assert.deepEqual([...(w.sim.state.persons.get(esiKey(person.esi as string))?.organisations.keys() ?? [])], [members[0]?.pic],
+    'member B registers nothing: it issued no card');
+  assert.ok(w.sim.requestLog.length > 0 && w.sim.requestLog.every((entry) => entry.pic === members[0]?.pic));
+  const entries = await sql<{ institutionId: number; status: string }>`SELECT institution_id AS "institutionId", status FROM esc_outbox
+    WHERE person_id = ${person.id}`.execute(w.t.runtime.database.db);
+  assert.ok(entries.rows.every((row) => row.status === 'done'), JSON.stringify(entries.rows));
+  await assertRouterMatches(w.t, w.sim);
+});
