@@ -112,7 +112,10 @@ describe('the card office console in Chromium', () => {
     await screenshot(page, '21-office-request-for');
     await page.getByTestId('request-for-submit').click();
     await page.getByTestId('request-created').waitFor();
-    const principal = { kind: 'token' as const, id: 't', actor: 't', displayName: 't', role: 'admin' as const, personTypes: null, personId: null };
+    const principal = {
+      kind: 'token' as const, id: 't', actor: 't', displayName: 't', role: 'admin' as const, personTypes: null, personId: null,
+      institutionIds: null, grantedInstitutionIds: null, focusInstitutionId: null,
+    };
     const cards = await world.t.runtime.services.cards.list({ personId: person.id }, principal);
     assert.equal(cards.items.length, 1);
     assert.ok(cards.items[0]?.photoId, 'the photo taken at the desk is on the card');

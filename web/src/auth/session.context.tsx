@@ -59,6 +59,8 @@ export interface SessionState {
    * account by the server, and sent with every following call.
    */
   chooseInstitution(code: string | null): Promise<void>;
+  /** Reads the session again: after an admin changed the institutions, the switcher lists them as they are now. */
+  refresh(): Promise<void>;
 }
 
 /**
@@ -154,7 +156,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setPrincipal((previous) => (previous ? { ...previous, currentInstitution: code } : previous));
   }, []);
 
-  const value = useMemo(() => ({ principal, login, logout, chooseInstitution }), [principal, login, logout, chooseInstitution]);
+  const refresh = useCallback(async () => {
+    const answer = await api<SessionAnswer>('/auth/session');
+    setPrincipal(principalOf(answer.principal));
+  }, []);
+
+  const value = useMemo(() => ({ principal, login, logout, chooseInstitution, refresh }), [principal, login, logout, chooseInstitution, refresh]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { adminApi, type JobRun } from '../api/admin.api.ts';
 import { escApi, type EscSyncEntry } from '../api/esc.api.ts';
 import { useSession } from '../auth/session.context.tsx';
+import { institutionOf, severalInView } from '../shared/institution-scope.ts';
 import { formatDateTime, formatNumber } from '../shared/format.ts';
 import { JobRecoveryNotice } from '../shared/job-recovery-notice.component.tsx';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
@@ -23,6 +24,8 @@ export function EscSyncPage() {
   const { t } = useTranslation();
   usePageTitle(t('esc.title'));
   const { principal } = useSession();
+  // Entries of several institutions, each sent with its own PIC and key: each row says whose it is.
+  const several = severalInView(principal);
   const isAdmin = principal?.role === 'admin';
   const [chosenFilter, setFilter] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
@@ -120,6 +123,7 @@ export function EscSyncPage() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>#</Table.Th>
+              {several ? <Table.Th>{t('cards.columns.institution')}</Table.Th> : null}
               <Table.Th>{t('esc.columns.holder')}</Table.Th>
               <Table.Th>{t('esc.columns.card')}</Table.Th>
               <Table.Th>{t('esc.columns.reason')}</Table.Th>
@@ -134,6 +138,7 @@ export function EscSyncPage() {
             {(entries.data ?? []).map((entry) => (
               <Table.Tr key={entry.id} data-testid="esc-entry" data-status={entry.status}>
                 <Table.Td>{entry.id}</Table.Td>
+                {several ? <Table.Td data-testid="esc-entry-institution">{institutionOf(principal, entry.institution)?.name ?? entry.institution}</Table.Td> : null}
                 <Table.Td data-testid="esc-entry-holder">
                   {entry.holder ? (
                     <Anchor

@@ -2,6 +2,7 @@ import { Anchor, Badge, Button, Group, Loader, Stack, Table, Text } from '@manti
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { institutionsApi, type InstitutionResource } from '../api/institutions.api.ts';
+import { useSession } from '../auth/session.context.tsx';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { InstitutionEditor } from './institution-editor.component.tsx';
@@ -14,6 +15,7 @@ import { InstitutionEditor } from './institution-editor.component.tsx';
 export function InstitutionsPanel() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
+  const { refresh } = useSession();
   const list = useApi((signal) => institutionsApi.list(signal), []);
   const items = list.data;
   const edit = params.get('edit');
@@ -45,6 +47,8 @@ export function InstitutionsPanel() {
         onBack={() => open(null)}
         onSaved={(saved: InstitutionResource) => {
           list.reload();
+          // The header's switcher lists the institutions as they are now (best effort).
+          refresh().catch(() => undefined);
           if (saved.code !== editing) open(saved.code);
           else detail.reload();
         }}
