@@ -308,22 +308,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/**
- * ESC Router synchronisation through a transactional outbox.
- *
- * Writing: the subscribed change listeners append an entry ("sync person X") in the transaction
- * of the change, so it exists exactly when the change commits. Nothing is written while the sync
- * is off (no ESC_ROUTER_URL): turning it on later is followed by a reconcile, which registers
- * everybody, rather than by replaying a backlog of stale changes.
- *
- * Delivering: state-based. A worker takes a lease on each person of a batch, computes what the
- * router should hold from campuscard's CURRENT data, and makes only the calls that take the
- * router there (`esc_router_records` remembers what was sent), person first, then cards. Order-safe and idempotent: a duplicate entry
- * or a second delivery makes no call. Retryable failures (5xx, timeouts, connection errors) are
- * retried with exponential backoff and jitter, forever (an operator sees them as pending with
- * attempts and the last error); refusals (4xx) mark the entries failed with the router's code and
- * message until the data changes or an operator replays them.
- */
 /** An institution ready to sync: its settings and the client bound to its key. */
 interface SyncInstitution {
   settings: SyncSettings;
