@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/platform/db/database.ts';
 import { MIGRATIONS_DIR, migrate } from '../../src/platform/db/migrator.ts';
-import { createTestDatabase } from '../helpers/test-database.ts';
+import { pino } from 'pino';
+import { startRuntime } from '../../src/app/runtime.ts';
+import { createTestDatabase, type TestDatabaseTarget } from '../helpers/test-database.ts';
+import { TestClient } from '../helpers/test-app.ts';
 
 /*
  * Issue 9: an existing single-institution database migrates to several institutions with nothing
@@ -35,7 +38,7 @@ const ALL_STATES = ['NEW', 'RENEWED', 'REQUEST_CHECKED', 'REJECTED', 'CANCELED',
   'ENABLED', 'DISABLED', 'CADUC', 'DESTROYED'] as const;
 
 /** A fresh database (PGlite in memory, or a new one on the server) at the state before `before`. */
-async function databaseBefore(before: string): Promise<{ database: DatabaseHandle; query: Query; close(): Promise<void> }> {
+async function databaseBefore(before: string): Promise<{ database: DatabaseHandle; target: TestDatabaseTarget; query: Query; close(): Promise<void> }> {
   const target = await createTestDatabase(loadConfig().databaseUrl);
   const database = await openDatabase({ databaseUrl: target.databaseUrl, dataDir: 'memory://', command: 'test' });
   const dir = mkdtempSync(join(tmpdir(), 'campuscard-migrations-'));
@@ -45,6 +48,7 @@ async function databaseBefore(before: string): Promise<{ database: DatabaseHandl
   const query: Query = async (text, values = []) => (await database.pool.query<Row>(text, values)).rows;
   return {
     database,
+    target,
     query,
     async close() {
       await database.close();
@@ -168,7 +172,7 @@ async function fillSingleInstitution(query: Query) {
     }
   };
   const printed = ['NEW', 'REQUEST_CHECKED', 'IN_PRINT', 'PRINTED', 'IN_ENCODE', 'ENCODED'];
-  const lines = { lines: ['Alice DURAND', 'Étudiante'] };
+  const lines = { firstName: 'Alice', lastName: 'Durand', eppn: 'alice.durand@unicaen.fr', personType: 'student' };
   await card('aliceDestroyed', alice, 'alice', [...printed, 'ENABLED', 'DISABLED', 'DESTROYED'], {
     csn: '04AA000000000001', csn_reversed: '01000000000000AA04', csn_decimal: '1', csn_decimal_reversed: '2', escn: '11111111-aaaa-1aaa-8aaa-999884732001',
     disable_reason: 'OUT_OF_ORDER', disabled_by: 'manager', printed_lines: lines, enabled_at: '2025-10-05 09:00:00+00', expires_at: '2026-08-31',
@@ -190,7 +194,7 @@ async function fillSingleInstitution(query: Query) {
   await card('chloeRejected', chloe, 'chloe', ['NEW', 'REJECTED'], { reject_reason: 'Photo floue' });
   await card('chloeCanceled', chloe, 'chloe', ['NEW', 'CANCELED']);
   await card('davidInPrint', david, 'david', ['NEW', 'REQUEST_CHECKED', 'IN_PRINT'], { locked_by: 'token:station-1', locked_at: '2026-01-10 15:59:00+00' });
-  await card('davidPrinted', david, 'david', ['NEW', 'REQUEST_CHECKED', 'IN_PRINT', 'PRINTED'], { printed_lines: { lines: ['David LEROY'] } });
+  await card('davidPrinted', david, 'david', ['NEW', 'REQUEST_CHECKED', 'IN_PRINT', 'PRINTED'], { printed_lines: { firstName: 'David', lastName: 'Leroy', eppn: 'david.leroy@unicaen.fr', personType: 'external' } });
   await card('davidInEncode', david, 'david', ['NEW', 'REQUEST_CHECKED', 'IN_PRINT', 'PRINTED', 'IN_ENCODE'], { csn: '04DD000000000001' });
   await card('emmaChecked', emma, 'emma', ['NEW', 'REQUEST_CHECKED'], { card_kind: 'virtual' });
   await card('emmaVirtual', emma, 'emma', ['NEW', 'REQUEST_CHECKED', 'ENABLED'], {
@@ -473,5 +477,91 @@ test('migration to several institutions: a database never set up (persons and ca
     assert.equal(created?.id, 2);
   } finally {
     await close();
+  }
+});
+
+test('migration to several institutions: the application started on a database filled at 0018 shows the same persons, cards, mails, templates, statistics and accounts', { timeout: 180_000 }, async () => {
+  const before = await databaseBefore('0019');
+  const { persons, cards } = await fillSingleInstitution(before.query);
+  const personsBefore = await before.query('SELECT * FROM persons ORDER BY id');
+  const cardsBefore = new Map((await before.query('SELECT c.*, (SELECT count(*)::int FROM card_moves m WHERE m.card_id = c.id) AS moves FROM cards c')).map((row) => [String(row.id), row]));
+  const mailsBefore = (await before.query('SELECT subject FROM mails ORDER BY subject')).map((row) => row.subject);
+  // What `npm start` does on an old database: open it and migrate (PGlite: from a copy of its data directory).
+  const dump = before.database.kind === 'pglite' ? await (before.database.dump as () => Promise<Blob>)() : undefined;
+  await before.database.close();
+  const config = loadConfig({
+    DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: 'memory://', ...(before.target.databaseUrl ? { DATABASE_URL: before.target.databaseUrl } : {}),
+  });
+  config.dataDir = 'memory://';
+  const runtime = await startRuntime(config, {
+    command: 'test', http: true, workers: false, logger: pino({ level: 'silent' }),
+    ...(dump ? { loadDataDir: dump } : {}),
+    // The statistics window ends on the day after the last snapshot of the fixture.
+    now: () => new Date('2026-01-10T12:00:00Z'),
+  });
+  try {
+    const app = runtime.app;
+    assert.ok(app);
+    await runtime.services.auth.createAccount({ email: 'auditor@unicaen.fr', password: 'correct horse battery staple', role: 'admin', displayName: 'Auditor' }, { actor: 'test' });
+    const anonymous = new TestClient(app);
+    const login = await anonymous.post<{ csrfToken: string }>('/api/v1/auth/login', { email: 'auditor@unicaen.fr', password: 'correct horse battery staple' });
+    assert.equal(login.status, 200, login.text);
+    const setCookie = login.headers['set-cookie'];
+    const admin = new TestClient(app, { cookie: String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0] ?? '', csrfToken: login.body.csrfToken });
+
+    // Persons: the enrolment fields read as they were, at the institution that was there.
+    for (const old of personsBefore) {
+      const person = await admin.get<Row & { enrolments: Row[] }>(`/api/v1/persons/${String(old.id)}`);
+      assert.equal(person.status, 200, person.text);
+      assert.deepEqual(
+        [person.body.eppn, person.body.institution, person.body.personType, person.body.studentNumber, person.body.rightsEnd, person.body.academicLevel,
+          person.body.affiliation, person.body.ine, person.body.locale, person.body.enrolments.length],
+        [old.eppn, 'unicaen', old.person_type, old.student_number, old.rights_end, old.academic_level, old.affiliation, old.ine, old.locale, 1],
+        String(old.eppn));
+    }
+    assert.equal((await admin.get<Row>(`/api/v1/persons/${persons.alice}`)).body.studentNumber, '21901235');
+
+    // Cards: same state, numbers and history, issued by the institution.
+    for (const [id, old] of cardsBefore) {
+      const card = await admin.get<Row & { history: Row[] }>(`/api/v1/cards/${id}`);
+      assert.equal(card.status, 200, card.text);
+      assert.deepEqual([card.body.state, card.body.escn, (card.body.csn as Row | null)?.hex ?? null, card.body.cardKind, card.body.institution,
+        card.body.history.length],
+        [old.state, old.escn, old.csn, old.card_kind, 'unicaen', old.moves], `card ${String(old.state)}`);
+    }
+    const list = await admin.get<{ items: Row[] }>('/api/v1/cards?limit=200');
+    assert.equal(list.body.items.length, cardsBefore.size);
+    assert.equal((await admin.get<Row>(`/api/v1/cards/${cards.aliceRenewed}`)).body.state, 'RENEWED');
+
+    // Mails and the templates an admin had rewritten (now the deployment-wide text).
+    const mails = await admin.get<{ items: Row[] }>('/api/v1/mails?limit=200');
+    assert.deepEqual(mails.body.items.map((mail) => mail.subject).sort(), mailsBefore);
+    assert.deepEqual([...new Set(mails.body.items.map((mail) => mail.institution))], ['unicaen']);
+    const templates = await admin.get<{ items: Array<Row & { override: Row | null }> }>('/api/v1/mail-templates');
+    const ready = templates.body.items.find((item) => item.template === 'card_ready' && item.locale === 'fr');
+    assert.deepEqual([ready?.institution, ready?.override?.subject], [null, 'Votre carte {{institutionName}} est prête']);
+
+    // Statistics: the daily snapshots as the job wrote them.
+    const stats = await admin.get<{ history: Array<{ day: string; byType: Record<string, Record<string, number>> }> }>('/api/v1/stats/cards?days=3');
+    assert.equal(stats.status, 200, stats.text);
+    const day = (wanted: string) => stats.body.history.find((entry) => entry.day === wanted)?.byType;
+    assert.deepEqual(day('2026-01-08'), { student: { ENABLED: 2, NEW: 1 }, staff: { ENCODED: 1 } });
+    assert.deepEqual(day('2026-01-09'), { student: { ENABLED: 2 }, guest: { NEW: 1 }, external: { IN_PRINT: 1 }, staff: { CADUC: 1 } });
+
+    // Request rules, now the institution's person types.
+    const types = await admin.get<Row[] | { items: Row[] }>('/api/v1/institutions/unicaen/person-types');
+    assert.equal(types.status, 200, types.text);
+    const typeRows = Array.isArray(types.body) ? types.body : types.body.items;
+    assert.deepEqual(typeRows.map((type) => [type.code, type.selfRequest, type.deliveryAddress]),
+      [['student', true, false], ['staff', false, true], ['guest', true, false], ['external', false, true]]);
+
+    // Accounts keep their role and person types, and cover every institution.
+    const accounts = await admin.get<{ items: Row[] }>('/api/v1/accounts?limit=500');
+    const scolarite = accounts.body.items.find((account) => account.email === 'scolarite@unicaen.fr');
+    assert.deepEqual([scolarite?.role, scolarite?.personTypes, scolarite?.institutions], ['manager', ['student'], null]);
+    assert.deepEqual([...new Set(accounts.body.items.map((account) => account.institutions))], [null]);
+  } finally {
+    await runtime.close();
+    await before.target.drop();
   }
 });
