@@ -426,7 +426,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
           institutionId: target.id,
           institutionIds: context.writer.institutionIds,
           scope: context.writer.personTypes,
-        }, context.actor.actor);
+        }, context.actor.actor, target.id);
         await repo.insertUpload(trx, { jobRunId: run.id, fileName, content: bytes, createdBy: context.actor.actor });
         await jobs.send(QUEUES.personImport, { runId: run.id } satisfies PersonImportJobData, { trx });
         return run;
