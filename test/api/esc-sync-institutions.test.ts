@@ -225,6 +225,10 @@ test('API keys: stored encrypted, shown by their last four characters, within th
   const row = await sql<{ encrypted: string }>`SELECT esc_api_key_encrypted AS encrypted FROM institutions WHERE id = ${schoolId}`.execute(w.t.runtime.database.db);
   assert.ok(row.rows[0]?.encrypted.startsWith('v1.'));
   assert.ok(!row.rows[0]?.encrypted.includes(SCHOOL_KEY));
+  const audited = await sql<{ value: string | null }>`SELECT changes ->> 'esc_api_key_encrypted' AS value FROM audit_log
+    WHERE table_name = 'institutions' AND row_id = ${String(schoolId)} AND changes ? 'esc_api_key_encrypted'`.execute(w.t.runtime.database.db);
+  assert.ok(audited.rows.length > 0, 'setting the key is audited');
+  assert.deepEqual([...new Set(audited.rows.map((entry) => entry.value))], ['[redacted]'], 'but never its value, even encrypted');
   const status = await w.admin.get<Record<string, unknown>>(`/api/v1/institutions/${SCHOOL.code}/esc-api-key`);
   assert.equal(status.status, 200, status.text);
   assert.deepEqual(status.body, { configured: true, last4: '0042', source: 'institution' });
