@@ -106,7 +106,10 @@ describe('cardholder pages in Chromium', () => {
     await page.locator(`[data-testid="queue-current"][data-card-id="${cardId}"]`).waitFor();
     await page.keyboard.press('a');
     await page.getByTestId('notice').waitFor();
-    const card = await world.t.runtime.services.cards.get(cardId, { kind: 'token', id: 't', actor: 't', displayName: 't', role: 'admin', personTypes: null, personId: null });
+    const card = await world.t.runtime.services.cards.get(cardId, {
+      kind: 'token', id: 't', actor: 't', displayName: 't', role: 'admin', personTypes: null, personId: null,
+      institutionIds: null, grantedInstitutionIds: null, focusInstitutionId: null,
+    });
     assert.equal(card.state, 'REQUEST_CHECKED');
     await context.close();
   });

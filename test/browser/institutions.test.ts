@@ -133,6 +133,12 @@ describe('several institutions in the web application', () => {
     const switcher = page.getByTestId('institution-switcher');
     assert.equal(await switcher.inputValue(), 'Tous les établissements');
     assert.match(await page.getByTestId('dashboard-scope').innerText(), /Tous les établissements \(2 établissements\)/);
+    // The work waiting at each institution, side by side: one request to check at each.
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="institution-queues"] td').length > 0
+      && ![...document.querySelectorAll('[data-testid="institution-queues"] td')].some((cell) => cell.textContent === '…')`);
+    const queues = await page.getByTestId('institution-queues').allInnerTexts();
+    assert.equal(queues.length, 2);
+    for (const row of queues) assert.match(row, /^\S.*\t1\t0\t0\t0\t0$/s, row);
     await assertAccessible(page, 'dashboard with the institution switcher');
 
     // Both institutions' cards, each row saying whose it is.
@@ -145,7 +151,7 @@ describe('several institutions in the web application', () => {
 
     await switcher.click();
     await page.getByRole('option', { name: 'École Exemple' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="card-row"]').length === 1);
+    await page.waitForFunction('document.querySelectorAll("[data-testid=card-row]").length === 1');
     assert.equal(await switcher.inputValue(), 'École Exemple');
     assert.equal(await page.getByRole('columnheader', { name: 'Établissement' }).count(), 0);
     await screenshot(page, 'institutions-02-switched');
@@ -160,7 +166,7 @@ describe('several institutions in the web application', () => {
     // Back to every institution.
     await page.getByTestId('institution-switcher').click();
     await page.getByRole('option', { name: 'Tous les établissements' }).click();
-    await page.waitForFunction(() => /Tous les établissements/.test(document.querySelector('[data-testid="dashboard-scope"]')?.textContent ?? ''));
+    await page.waitForFunction(`/Tous les établissements/.test(document.querySelector('[data-testid="dashboard-scope"]')?.textContent ?? '')`);
   });
 
   test('a person enrolled at two institutions sees both and chooses the institution of a new request', async () => {

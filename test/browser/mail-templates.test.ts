@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MailTemplateView, MailView } from '../../src/modules/notifications/notifications.service.ts';
+import { WHOLE_DEPLOYMENT } from '../../src/platform/db/scope-filter.ts';
 import {
   assertAccessible, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, screenshot, startWebWorld, type WebWorld,
 } from './browser-harness.ts';
@@ -35,7 +36,7 @@ describe('mail templates and mail languages in Chromium', () => {
   });
 
   async function mailsOf(personId: string): Promise<MailView[]> {
-    return world.t.runtime.services.notifications.list({ personId, limit: 10 });
+    return world.t.runtime.services.notifications.list({ scope: WHOLE_DEPLOYMENT, personId, limit: 10 });
   }
 
   test('the guided editor shows sections as labelled blocks, not template syntax, and writes the syntax back', async () => {

@@ -53,7 +53,7 @@ describe('accounts and tokens in the admin console', () => {
     const row = page.getByTestId('accounts-table').getByRole('row').filter({ hasText: adminEmail });
     await row.getByRole('switch').click({ force: true });
     await page.waitForTimeout(200);
-    await row.getByRole('textbox').click();
+    await row.getByRole('textbox', { name: /^Rôle de / }).click();
     await page.getByRole('option', { name: 'Gestionnaire' }).click();
     await page.waitForTimeout(200);
     page.removeAllListeners('dialog');

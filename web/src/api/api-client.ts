@@ -73,6 +73,8 @@ export interface RequestOptions {
   quiet401?: boolean;
   /** Bypass the browser's HTTP cache (live status checks). */
   fresh?: boolean;
+  /** Narrows this one call to the institution of this code, whatever the console is switched to. */
+  institution?: string;
 }
 
 /** Builds `/api/v1<path>?query`, dropping empty values and repeating array values. */
@@ -124,7 +126,8 @@ export async function apiFetch(path: string, options: RequestOptions = {}): Prom
     headers['content-type'] = 'application/json';
   }
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  if (institutionFocus) headers[INSTITUTION_HEADER] = institutionFocus;
+  const focus = options.institution ?? institutionFocus;
+  if (focus) headers[INSTITUTION_HEADER] = focus;
   let response: Response;
   try {
     response = await fetch(apiUrl(path, options.query), {

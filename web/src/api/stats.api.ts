@@ -8,8 +8,8 @@ export type CountsByType = CardStats['current'];
 
 /** Card office statistics. */
 export const statsApi = {
-  /** Everything the dashboard shows, over the last `days` days (today included). */
-  cards(days: number, signal?: AbortSignal): Promise<CardStats> {
-    return api<CardStats>('/stats/cards', { query: { days }, ...(signal ? { signal } : {}) });
+  /** Everything the dashboard shows, over the last `days` days (today included); of one institution when `institution` (a code) is given. */
+  cards(days: number, signal?: AbortSignal, institution?: string): Promise<CardStats> {
+    return api<CardStats>('/stats/cards', { query: { days }, ...(signal ? { signal } : {}), ...(institution ? { institution } : {}) });
   },
 };

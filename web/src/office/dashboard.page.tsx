@@ -3,7 +3,7 @@ import { lazy, Suspense, useId, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { statsApi, type CardStats } from '../api/stats.api.ts';
-import { useSession, type Role } from '../auth/session.context.tsx';
+import { useSession, type Role, type SessionInstitution } from '../auth/session.context.tsx';
 import { CARD_STATES, stateColor } from '../shared/card-state.ts';
 import { formatNumber } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
@@ -92,6 +92,49 @@ function CurrentCounts({ stats }: { stats: CardStats }) {
   );
 }
 
+/**
+ * The work queues of each institution in view, side by side, when the dashboard covers several;
+ * each name switches the console to that institution.
+ */
+function QueuesByInstitution({ institutions }: { institutions: readonly SessionInstitution[] }) {
+  const { t } = useTranslation();
+  const { chooseInstitution } = useSession();
+  const codes = institutions.map((institution) => institution.code);
+  const figures = useApi((signal) => Promise.all(codes.map((code) => statsApi.cards(1, signal, code).then((stats) => stats.queues))), [codes.join(',')]);
+  const columns = [
+    ['waitingRequests', 'dashboard.toCheck'], ['toPrint', 'dashboard.toPrint'], ['inPrint', 'dashboard.inPrint'],
+    ['toEncode', 'dashboard.toEncode'], ['toDeliver', 'dashboard.toDeliver'],
+  ] as const;
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="by-institution-title" data-testid="queues-by-institution">
+      <Title order={2} size="h4" mb="sm" id="by-institution-title">{t('dashboard.byInstitution')}</Title>
+      <ProblemAlert error={figures.error} />
+      <Table.ScrollContainer minWidth={640}>
+        <Table verticalSpacing={2}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('cards.columns.institution')}</Table.Th>
+              {columns.map(([key, label]) => <Table.Th scope="col" key={key} ta="right">{t(label)}</Table.Th>)}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {institutions.map((institution, index) => (
+              <Table.Tr key={institution.code} data-testid="institution-queues" data-institution={institution.code}>
+                <Table.Th scope="row" fw={400}>
+                  <Anchor component="button" type="button" size="sm" onClick={() => void chooseInstitution(institution.code)}>{institution.name}</Anchor>
+                </Table.Th>
+                {columns.map(([key]) => (
+                  <Table.Td key={key} ta="right">{figures.data?.[index] ? formatNumber(figures.data[index][key]) : '…'}</Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Paper>
+  );
+}
+
 /** "Label : count" with the count in bold; the colon and its spacing come from the language. */
 function EscCount({ label, count }: { label: string; count: number }) {
   return <Trans i18nKey="common.labelStrongValue" values={{ label, value: formatNumber(count) }} components={{ strong: <strong /> }} />;
@@ -162,6 +205,7 @@ export function DashboardPage() {
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }}>
         {counters.map((counter) => <Counter key={counter.testId} {...counter} />)}
       </SimpleGrid>
+      {inView.length > 1 ? <QueuesByInstitution institutions={inView} /> : null}
       {data?.escSync ? <EscPanel esc={data.escSync} /> : null}
       {!data && stats.loading ? <Loader role="status" aria-label={t('common.loading')} /> : null}
       {data ? (
