@@ -42,7 +42,8 @@ const CardStatsSchema = Type.Object({
 
 /**
  * Card office statistics for the dashboard: office read roles (admin, manager, viewer, station,
- * deliverer), each within their person types; the ESC sync counts only for admins and managers.
+ * deliverer), each within their institutions (narrowed to the `Campuscard-Institution` focus) and
+ * person types; the ESC sync counts only for admins and managers.
  */
 export async function cardStatsRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { cardStats } = deps.services;
@@ -52,6 +53,7 @@ export async function cardStatsRoutes(app: AppInstance, deps: AppDeps): Promise<
     schema: {
       tags: ['cards'],
       summary: 'Card statistics: counts by state and person type now and per day, requests per day, work queues, ESC sync failures',
+      description: 'Every figure covers the cards of the institutions the caller reaches (the focused one with the Campuscard-Institution header) and the person types they cover.',
       querystring: Type.Object({
         days: Type.Integer({ minimum: 1, maximum: MAX_STATS_DAYS, default: DEFAULT_STATS_DAYS, description: 'Length of the window, today included' }),
       }, { additionalProperties: false }),
