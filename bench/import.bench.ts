@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config.ts';
 import { startRuntime, type Runtime } from '../src/app/runtime.ts';
 import { migrate } from '../src/platform/db/migrator.ts';
 import { PglitePool, PGLITE_PARSERS } from '../src/platform/db/pglite-pool.ts';
+import { SYSTEM_WRITER } from '../src/modules/people/people.policy.ts';
 import type { BenchRow } from './bench-report.ts';
 
 /** Options of {@link runImportBench}. */
@@ -52,7 +53,18 @@ export function generatePersonCsv(count: number): Buffer {
   return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
 }
 
-const COPY_SQL = `COPY persons (${COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)`;
+// The baseline lands the same rows with the least SQL that can: COPY into a staging table of the
+// file's shape, then one INSERT of the identities into persons and one of their enrolments at the
+// institution (persons and enrolments being two tables since several institutions share a deployment).
+const STAGING_SQL = `CREATE UNLOGGED TABLE copy_rows (eppn text, last_name text, first_name text, email text, birth_date date,
+  person_type text, student_number text, academic_level smallint, rights_end date, affiliation text)`;
+const COPY_SQL = `COPY copy_rows (${COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)`;
+const LAND_SQL = [
+  `INSERT INTO persons (eppn, last_name, first_name, email, birth_date) SELECT eppn, last_name, first_name, email, birth_date FROM copy_rows`,
+  `INSERT INTO enrolments (person_id, institution_id, person_type, student_number, academic_level, rights_end, affiliation)
+   SELECT p.id, 1, c.person_type, nullif(c.student_number, ''), c.academic_level, c.rights_end, nullif(c.affiliation, '')
+   FROM copy_rows c JOIN persons p ON p.eppn = c.eppn`,
+];
 
 /** A new empty database on the server, or nothing (PGlite in memory) without a server. */
 async function freshDatabase(serverUrl: string | undefined): Promise<{ url: string | undefined; drop(): Promise<void> }> {
@@ -72,8 +84,10 @@ async function copyPglite(bytes: Buffer): Promise<number> {
   const pglite = await PGlite.create({ extensions: { pg_trgm }, parsers: PGLITE_PARSERS });
   try {
     await migrate(new PglitePool(pglite));
+    await pglite.exec(STAGING_SQL);
     const started = performance.now();
     await pglite.query(COPY_SQL.replace('FROM STDIN', "FROM '/dev/blob'"), [], { blob: new Blob([bytes]) });
+    for (const statement of LAND_SQL) await pglite.exec(statement);
     const elapsed = performance.now() - started;
     const { rows } = await pglite.query<{ count: number }>('SELECT count(*)::int AS count FROM persons');
     if (rows[0]?.count === undefined || rows[0].count <= 0) throw new Error('COPY loaded nothing');
@@ -101,7 +115,19 @@ async function loadCopyFrom(): Promise<CopyFrom | undefined> {
 async function copyPostgres(url: string, bytes: Buffer): Promise<{ ms: number; via: string }> {
   const migrator = new pg.Pool({ connectionString: url, max: 1 });
   await migrate(migrator as never);
+  await migrator.query(STAGING_SQL);
   await migrator.end();
+  const land = async (): Promise<number> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const started = performance.now();
+      for (const statement of LAND_SQL) await client.query(statement);
+      return performance.now() - started;
+    } finally {
+      await client.end();
+    }
+  };
   const copyFrom = await loadCopyFrom();
   if (copyFrom) {
     const client = new pg.Client({ connectionString: url });
@@ -112,7 +138,8 @@ async function copyPostgres(url: string, bytes: Buffer): Promise<{ ms: number; v
       const finished = once(stream, 'finish');
       stream.end(bytes);
       await finished;
-      return { ms: performance.now() - started, via: 'pg-copy-streams' };
+      const copied = performance.now() - started;
+      return { ms: copied + await land(), via: 'pg-copy-streams' };
     } finally {
       await client.end();
     }
@@ -125,7 +152,8 @@ async function copyPostgres(url: string, bytes: Buffer): Promise<{ ms: number; v
   child.stdin.end(bytes);
   const [code] = await once(child, 'exit') as [number | null];
   if (code !== 0) throw new Error(`psql \\copy failed (${code}): ${stderr.trim()}`);
-  return { ms: performance.now() - started, via: 'psql \\copy (pg-copy-streams not installed)' };
+  const copied = performance.now() - started;
+  return { ms: copied + await land(), via: 'psql \\copy (pg-copy-streams not installed)' };
 }
 
 /**
@@ -147,7 +175,7 @@ export async function runImportBench(options: ImportBenchOptions = {}): Promise<
   try {
     const runtime = await startApp(importDb.url);
     try {
-      const context = { actor: { actor: 'bench' }, scope: null };
+      const context = { actor: { actor: 'bench' }, writer: SYSTEM_WRITER };
       let started = performance.now();
       const first = await runtime.services.imports.importPersons(bytes, {}, context);
       importMs = performance.now() - started;
@@ -176,7 +204,7 @@ export async function runImportBench(options: ImportBenchOptions = {}): Promise<
   const database = serverUrl ? 'PostgreSQL' : 'PGlite';
   const rate = (ms: number) => count / (ms / 1000);
   const copyRate = rate(copyMs);
-  const baseline = { name: `COPY FROM STDIN, same rows and schema (${via})`, value: copyRate };
+  const baseline = { name: `COPY FROM STDIN into staging + INSERT persons, enrolments (${via})`, value: copyRate };
   return [
     { metric: `import ${count} persons, parse + upsert (${database})`, value: rate(importMs), unit: 'rows/s', baseline,
       ratio: rate(importMs) / copyRate, goal: `>= ${goal * 100}% of COPY`, pass: rate(importMs) / copyRate >= goal },
