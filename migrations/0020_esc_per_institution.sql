@@ -34,10 +34,3 @@ UPDATE esc_sync_leases SET institution_id = (SELECT min(id) FROM institutions);
 ALTER TABLE esc_sync_leases ALTER COLUMN institution_id SET NOT NULL;
 ALTER TABLE esc_sync_leases DROP CONSTRAINT esc_sync_leases_pkey;
 ALTER TABLE esc_sync_leases ADD PRIMARY KEY (institution_id, person_id);
-
--- An institution's own API key never reaches the audit log, not even encrypted: the log says that
--- it changed ("[redacted]"), and by whom. Same triggers as before, one more hidden column.
-DROP TRIGGER audit_ins ON institutions;
-DROP TRIGGER audit_upd ON institutions;
-DROP TRIGGER audit_del ON institutions;
-SELECT audit_table('institutions', ARRAY['logo', 'esc_api_key_encrypted']);
