@@ -88,6 +88,7 @@ describe('several institutions in the web application', () => {
     assert.deepEqual([created.body.name, created.body.kind], ['École Exemple', 'institution']);
 
     await page.getByTestId('institution-back').click();
+    await page.locator('[data-testid="institution-row"][data-code="ecole"]').waitFor();
     assert.equal(await page.getByTestId('institution-row').count(), 2);
     await assertAccessible(page, 'institutions list');
 
