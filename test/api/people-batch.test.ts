@@ -172,7 +172,7 @@ async function startListeningApp(seen: Array<{ person: PersonView; changedFields
     name: 'Université Exemple', pic: '999999999', schacHomeOrganization: 'univ.example.fr', country: 'FR', esiScope: 'national',
   }, { actor: 'test' });
   const copy = await t.runtime.database.pool.query<{ eppn: string; last_name: string; first_name: string; person_type: string; ine: string | null; esi: string | null }>(
-    "SELECT eppn, last_name, first_name, person_type, ine, esi FROM persons WHERE eppn LIKE 'up%'");
+    "SELECT eppn, last_name, first_name, e.person_type, ine, esi FROM persons JOIN enrolments e ON e.person_id = persons.id WHERE eppn LIKE 'up%'");
   await app.runtime.services.people.upsertMany(app.runtime.database.db, copy.rows.map((row) => ({
     eppn: row.eppn, lastName: row.last_name, firstName: row.first_name, personType: row.person_type as PersonInput['personType'],
     ...(row.ine ? { ine: row.ine } : {}), ...(row.esi ? { esi: row.esi } : {}),
