@@ -233,6 +233,21 @@ test('rights come from the enrolment at the card\'s institution: rights ending a
   assert.equal(await stateOf(w, atB.id), 'DISABLED', 'extended rights bring the card back');
 });
 
+test('the holder snapshot of each card follows the enrolment at the card\'s institution', async () => {
+  const person = await enrolledAt([codeA, 'ecole-b'], { studentNumber: '31000001' });
+  const atA = await requestCard(w, person.id, w.manager, codeA);
+  const atB = await requestCard(w, person.id, w.manager, 'ecole-b');
+  assert.deepEqual([atA.holder.studentNumber, atB.holder.studentNumber], ['31000001', null]);
+  await w.t.runtime.services.people.update(person.id, { institution: 'ecole-b', personType: 'staff', studentNumber: 'B-77' }, { actor: 'test' });
+  const readA = await w.admin.get<CardView>(`/api/v1/cards/${atA.id}`);
+  const readB = await w.admin.get<CardView>(`/api/v1/cards/${atB.id}`);
+  assert.deepEqual([readA.body.holder.personType, readA.body.holder.studentNumber], ['student', '31000001']);
+  assert.deepEqual([readB.body.holder.personType, readB.body.holder.studentNumber], ['staff', 'B-77']);
+  // A manager of B limited to students no longer reaches B's card of a staff member.
+  const studentsOfB = await w.t.loginAs('manager', { institutions: ['ecole-b'], personTypes: ['student'] });
+  assert.equal((await studentsOfB.get(`/api/v1/cards/${atB.id}`)).status, 404);
+});
+
 test('statistics snapshots are stored per institution and summed within the reader\'s scope', async () => {
   await w.t.runtime.services.cardStats.snapshot();
   const rows = await sql<{ institutionId: number }>`SELECT DISTINCT institution_id AS "institutionId" FROM card_state_daily`.execute(w.t.runtime.database.db);
