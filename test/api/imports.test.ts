@@ -249,7 +249,7 @@ test('all or nothing: one bad line refuses the file with a per-line report; part
     [3, 'birth_date', 'invalid_date'],
     [6, 'eppn', 'invalid_eppn'],
     [7, 'last_name', 'required'],
-    [7, 'person_type', 'invalid_person_type'],
+    [7, 'person_type', 'unknown_person_type'],
   ]);
   assert.equal(refused.body.report.totalLines, 6);
   assert.equal(refused.body.report.valid, 3);

@@ -130,7 +130,9 @@ test('/me gives my record and consents; /me/export downloads everything held abo
   assert.equal(data.person.email, 'me@mail.example.org');
   assert.equal(data.consents.esc?.granted, true);
   assert.equal(data.consentEvents.length, 1);
-  assert.equal(data.history.length, 1);
+  assert.deepEqual((data.history as Array<{ table: string; operation: string }>).map((entry) => `${entry.table}:${entry.operation}`),
+    ['persons:INSERT', 'enrolments:INSERT'], 'the record and its enrolment');
+  assert.deepEqual(data.person.enrolments.map((enrolment) => enrolment.institution), ['main']);
   assert.deepEqual(data.photos, []);
 
   const staff = await t.loginAs('viewer');
