@@ -1625,31 +1625,6 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2847,7 +2822,7 @@ export interface paths {
         };
         /**
          * Branding and person types for everybody; identifiers and settings for office roles
-         * @description Acts on the institution named by the Campuscard-Institution header (or the console's switcher), else the only institution the caller reaches. When several are in reach (or for a visitor), the first top-level one: a federation's deployment shows the federation. Everybody gets code, kind, parent, name, PIC, colours, logo presence and the enabled person types with their request rules; office roles also get the identifiers and settings of an institution they reach.
+         * @description Acts on the institution named by the Campuscard-Institution header (or the console's switcher), else the only institution the caller reaches. Visitors and cardholders may name any institution with the header (404 `institution_not_found` when unknown). When several are in reach (or for a visitor naming none), the first top-level one: a federation's deployment shows the federation. Everybody gets code, kind, parent, name, PIC, colours, logo presence and the enabled person types with their request rules; office roles also get the identifiers and settings of an institution they reach.
          */
         get: {
             parameters: {
@@ -3183,7 +3158,7 @@ export interface paths {
         };
         /**
          * The logo of the institution, as a PNG or a JPEG (an uploaded SVG was drawn into a PNG)
-         * @description Acts on the institution named by the Campuscard-Institution header (or the console's switcher), else the only institution the caller reaches. Always image/png or image/jpeg, at most 512 pixels a side, with X-Content-Type-Options: nosniff. A logo stored as SVG by an older version is drawn into a PNG on first read (or removed when it cannot be drawn).
+         * @description Acts on the institution named by the Campuscard-Institution header (or the console's switcher), else the only institution the caller reaches. Visitors and cardholders may name any institution with the header (404 `institution_not_found` when unknown). Always image/png or image/jpeg, at most 512 pixels a side, with X-Content-Type-Options: nosniff. A logo stored as SVG by an older version is drawn into a PNG on first read (or removed when it cannot be drawn).
          */
         get: {
             parameters: {
@@ -10187,7 +10162,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Card statistics: counts by state and person type now and per day, requests per day, work queues, ESC sync failures */
+        /**
+         * Card statistics: counts by state and person type now and per day, requests per day, work queues, ESC sync failures
+         * @description Every figure covers the cards of the institutions the caller reaches (the focused one with the Campuscard-Institution header) and the person types they cover.
+         */
         get: {
             parameters: {
                 query: {
