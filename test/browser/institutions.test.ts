@@ -141,6 +141,7 @@ describe('several institutions in the web application', () => {
     assert.equal(queues.length, 2);
     for (const row of queues) assert.match(row, /^\S.*\t1\t0\t0\t0\t0$/s, row);
     await assertAccessible(page, 'dashboard with the institution switcher');
+    await screenshot(page, 'institutions-02-dashboard');
 
     // Both institutions' cards, each row saying whose it is.
     await page.goto('/office/cards');
@@ -155,7 +156,7 @@ describe('several institutions in the web application', () => {
     await page.waitForFunction('document.querySelectorAll("[data-testid=card-row]").length === 1');
     assert.equal(await switcher.inputValue(), 'École Exemple');
     assert.equal(await page.getByRole('columnheader', { name: 'Établissement' }).count(), 0);
-    await screenshot(page, 'institutions-02-switched');
+    await screenshot(page, 'institutions-03-switched');
 
     await page.reload();
     await page.getByTestId('card-row').first().waitFor();
@@ -195,7 +196,7 @@ describe('several institutions in the web application', () => {
     await page.getByText('Choisissez l’établissement.').waitFor();
     await page.getByRole('radio', { name: /École Exemple/ }).check();
     await assertAccessible(page, 'request with an institution choice');
-    await screenshot(page, 'institutions-03-request');
+    await screenshot(page, 'institutions-04-request');
     await page.getByTestId('request-submit').click();
     await page.waitForURL(/\/me$/);
 

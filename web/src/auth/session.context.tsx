@@ -37,11 +37,9 @@ export interface SessionPrincipal {
   currentInstitution: string | null;
 }
 
-type PrincipalAnswer = Omit<SessionPrincipal, 'institutions' | 'currentInstitution'> & Partial<Pick<SessionPrincipal, 'institutions' | 'currentInstitution'>>;
-
 interface SessionAnswer {
   authenticated: boolean;
-  principal: PrincipalAnswer | null;
+  principal: SessionPrincipal | null;
   csrfToken: string | null;
 }
 
@@ -63,22 +61,10 @@ export interface SessionState {
   refresh(): Promise<void>;
 }
 
-/**
- * The principal of a session answer, with the institution fields defaulted for a server that
- * does not send them yet; points the API client at the remembered institution.
- */
-function principalOf(answer: PrincipalAnswer | null): SessionPrincipal | null {
-  if (!answer) {
-    setInstitutionFocus(null);
-    return null;
-  }
-  const institutions = answer.institutions ?? [];
-  // A remembered institution the account no longer covers is not sent (the server would answer 404).
-  const current = answer.currentInstitution && institutions.some((institution) => institution.code === answer.currentInstitution)
-    ? answer.currentInstitution
-    : null;
-  setInstitutionFocus(current);
-  return { ...answer, institutions, currentInstitution: current };
+/** The principal of a session answer; points the API client at the institution it is switched to. */
+function principalOf(answer: SessionPrincipal | null): SessionPrincipal | null {
+  setInstitutionFocus(answer?.currentInstitution ?? null);
+  return answer;
 }
 
 const SessionContext = createContext<SessionState | null>(null);

@@ -51,9 +51,9 @@ export function MyCardsPage() {
   const items = cards.data?.items ?? [];
   const enrolments = me.data?.person.enrolments ?? [];
   // Each institution issues its own card: what blocks a new request at one leaves the others free.
-  const institutionsOfCards = new Set(items.map((card) => card.institution ?? ''));
-  const groups = enrolments.length > 1 ? enrolments.map((enrolment) => enrolment.institution) : [...institutionsOfCards];
-  const cardsOf = (institution: string) => items.filter((card) => (card.institution ?? '') === institution || enrolments.length <= 1);
+  const institutionsOfCards = new Set(items.map((card) => card.institution));
+  const groups = enrolments.length > 0 ? enrolments.map((enrolment) => enrolment.institution) : [...institutionsOfCards];
+  const cardsOf = (institution: string) => items.filter((card) => card.institution === institution);
   const hasPending = items.some((card) => isPending(card.state));
   const blocked = (institution: string) => cardsOf(institution).some((card) => isPending(card.state) || IN_PROGRESS_STATES.includes(card.state));
   // The newest suspended card of an institution where nothing replaces it yet: its holder is offered a replacement.
@@ -110,7 +110,7 @@ export function MyCardsPage() {
               </Group>
               {card.expiresAt ? <Text size="sm">{t('myCards.expires', { date: formatDate(card.expiresAt) })}</Text> : null}
             </Group>
-            {showInstitution && card.institutionName ? <Text size="sm" fw={600} data-testid="my-card-institution">{card.institutionName}</Text> : null}
+            {showInstitution ? <Text size="sm" fw={600} data-testid="my-card-institution">{card.institutionName}</Text> : null}
             <Text size="sm">{t(`stateHelp.${card.state}`)}</Text>
             {card.state === 'REJECTED' && card.rejectReason ? (
               <Alert color="red" title={t('myCards.rejectedTitle')} data-testid="reject-reason">

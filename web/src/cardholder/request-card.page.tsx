@@ -86,8 +86,8 @@ export function RequestCardPage() {
   const [addressAsked, setAddressAsked] = useState(false);
   // The person type's rules say when an address is needed; else the server does, on submit.
   const asksAddress = rule?.deliveryAddress ?? addressAsked;
-  // A request in progress at the chosen institution (cards from a server that names none count everywhere).
-  const pending = cards.data?.find((card) => isPending(card.state) && (!card.institution || !target || card.institution === target));
+  // A request in progress at the chosen institution (before the choice: at any).
+  const pending = cards.data?.find((card) => isPending(card.state) && (!target || card.institution === target));
   const face = source?.code && source.name
     ? { name: source.name, colors: source.colors, logo: source.hasLogo ? apiUrl(`/institutions/${encodeURIComponent(source.code)}/logo`) : null }
     : {

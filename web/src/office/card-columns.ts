@@ -19,7 +19,7 @@ export interface ColumnDef {
 /** Every column the card list can show, in display order. */
 export const COLUMNS: readonly ColumnDef[] = [
   { key: 'holder', sort: 'lastName', text: (card) => `${card.holder.lastName.toUpperCase()} ${card.holder.firstName}`, csv: (card) => `${card.holder.lastName} ${card.holder.firstName}` },
-  { key: 'institution', text: (card) => card.institutionName ?? card.institution ?? '', csv: (card) => card.institution ?? '' },
+  { key: 'institution', text: (card) => card.institutionName, csv: (card) => card.institution },
   { key: 'eppn', text: (card) => card.holder.eppn, csv: (card) => card.holder.eppn },
   { key: 'personType', text: (card, t) => t(`personType.${card.holder.personType}`, { defaultValue: card.holder.personType }), csv: (card) => card.holder.personType },
   { key: 'state', text: (card, t) => t(`state.${card.state}`), csv: (card) => card.state },

@@ -244,7 +244,7 @@ export function CardDetailPage() {
                 <Field label={t('person.lastName')} value={current.holder.lastName} />
                 <Field label={t('person.firstName')} value={current.holder.firstName} />
                 <Field label={t('person.eppn')} value={current.holder.eppn} />
-                <Field label={t('enrolments.institution')} value={current.institutionName ?? current.institution} testId="holder-institution" />
+                <Field label={t('enrolments.institution')} value={current.institutionName} testId="holder-institution" />
                 <Field label={t('person.personType')} value={t(`personType.${current.holder.personType}`, { defaultValue: current.holder.personType })} />
                 <Field label={t('person.email')} value={current.holder.email} />
                 <Field label={t('person.studentNumber')} value={current.holder.studentNumber} />
@@ -257,7 +257,7 @@ export function CardDetailPage() {
             <Paper withBorder p="md">
               <Title order={2} size="h4" mb="sm">{t('cardDetail.card')}</Title>
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-                <Field label={t('cardDetail.institution')} value={current.institutionName ?? current.institution} testId="detail-institution" />
+                <Field label={t('cardDetail.institution')} value={current.institutionName} testId="detail-institution" />
                 <Field label="ESCN" value={current.escn} mono testId="detail-escn" />
                 <Field label={t('cardDetail.qrContent')} value={esc.data?.qrContent} mono testId="detail-qr" />
                 <Field label={t('cardDetail.requestedAt')} value={`${formatDateTime(current.requestedAt)} · ${t(`channel.${current.requestChannel}`)}`} />

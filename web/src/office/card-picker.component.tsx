@@ -78,7 +78,7 @@ export function CardPicker({ states, refresh, actions, testId, filter, single = 
                       onChange={(event) => toggle(card, event.currentTarget.checked)} data-testid="picker-check" />
                   </Table.Td>
                   <Table.Td><Link to={`/office/cards/${card.id}`}>{card.holder.lastName.toUpperCase()} {card.holder.firstName}</Link></Table.Td>
-                  {several ? <Table.Td>{card.institutionName ?? card.institution ?? ''}</Table.Td> : null}
+                  {several ? <Table.Td>{card.institutionName}</Table.Td> : null}
                   <Table.Td>{t(`personType.${card.holder.personType}`, { defaultValue: card.holder.personType })}</Table.Td>
                   <Table.Td><StateBadge state={card.state} size="sm" /></Table.Td>
                   <Table.Td>{formatDate(card.requestedAt)}</Table.Td>

@@ -41,8 +41,8 @@ function OtherCard({ other, card }: { other: Card; card: Card }) {
           {other.escn ?? t('holderCards.noEscn')}
         </Anchor>
         <Text size="xs" c="dimmed">{t(`holderCards.kind.${other.cardKind}`)}</Text>
-        {other.institution && other.institution !== card.institution ? (
-          <Text size="xs" fw={600} data-testid="holder-card-institution">{other.institutionName ?? other.institution}</Text>
+        {other.institution !== card.institution ? (
+          <Text size="xs" fw={600} data-testid="holder-card-institution">{other.institutionName}</Text>
         ) : null}
         {other.id === card.renewalOf ? <Text size="xs" fw={700}>{t('holderCards.renewedByThis')}</Text> : null}
       </Group>

@@ -37,6 +37,7 @@ export function cardFaceOf(card: Card, branding: Branding | null | undefined) {
   const issuer = branding && (!branding.code || !card.institution || branding.code === card.institution) ? branding : undefined;
   const logoUrl = issuer?.hasLogo ? (issuer.code ? apiUrl(`/institutions/${encodeURIComponent(issuer.code)}/logo`) : '/api/v1/institution/logo') : null;
   return {
+    // A virtual card kept offline by an older version has no institution name: the branding's then.
     institutionName: card.institutionName ?? branding?.name ?? 'campuscard',
     colors: branding?.colors,
     logoUrl,
