@@ -266,6 +266,8 @@ function readFreeFields(collector: FieldCollector, value: unknown): Partial<Reco
  * string, or the router words BACHELOR/MASTER/DOCTORATE, and always yields the number. `locale`
  * is `fr` or `en` (a tag such as `en-GB` is reduced to its language).
  * Birth dates must lie between 1900-01-01 and today (`date_out_of_range` otherwise).
+ * `personType` is a code, lowercased (`invalid_person_type` when it cannot be one); with
+ * `options.personTypes`, a code the institution does not define is `unknown_person_type`.
  */
 export function validatePersonInput(raw: unknown, options: PersonValidationOptions = {}): PersonValidationResult {
   const collector = new FieldCollector();
