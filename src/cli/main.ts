@@ -89,7 +89,7 @@ token.command('create').description('Create an API token and print its secret on
       if (!account) throw notFound('account_not_found', `no account with the e-mail ${options.account}`);
       const created = await services.auth.createApiToken(
         { name: options.name, role: options.role, personTypes: options.personTypes ? options.personTypes.split(',').map((t) => t.trim()) : null },
-        { accountId: account.id, personTypes: null },
+        { accountId: account.id, personTypes: null, institutionIds: null },
         { actor: 'cli' },
       );
       console.log(created.token);

@@ -98,7 +98,7 @@ test('the token list shows the account each token acts for', async () => {
 test('a token cannot be made for an account of a lesser role, and every live token has an account (database constraint)', async () => {
   const viewer = await t.runtime.services.auth.createAccount({ email: 'lesser@test.example', displayName: 'Lesser', role: 'viewer' }, { actor: 'test' });
   await assert.rejects(
-    t.runtime.services.auth.createApiToken({ name: 'too much', role: 'admin' }, { accountId: viewer.id, personTypes: null }, { actor: 'test' }),
+    t.runtime.services.auth.createApiToken({ name: 'too much', role: 'admin' }, { accountId: viewer.id, personTypes: null, institutionIds: null }, { actor: 'test' }),
     (error: { code?: string }) => error.code === 'token_role_exceeds_account',
   );
   await assert.rejects(t.runtime.database.pool.query(
