@@ -175,6 +175,9 @@ describe('several institutions in the web application', () => {
     const { person, email } = await world.createCardholder({ lastName: 'Double', firstName: 'Inès', institution: firstCode });
     const enrolled = await api.patch(`/api/v1/persons/${person.id}`, { institution: 'ecole', personType: 'student', studentNumber: 'E2026-17' });
     assert.equal(enrolled.status, 200, enrolled.text);
+    // The school's students give a delivery address (the first institution's do not).
+    const rule = await api.put('/api/v1/institutions/ecole/person-types/student', { labelFr: 'Élève', labelEn: 'Pupil', deliveryAddress: true });
+    assert.equal(rule.status, 200, rule.text);
 
     const page = await pageOf(email, /\/me$/);
     await page.goto('/me/data');
@@ -194,7 +197,11 @@ describe('several institutions in the web application', () => {
     // Not said yet: the page asks before anything is sent.
     await page.getByTestId('request-submit').click();
     await page.getByText('Choisissez l’établissement.').waitFor();
+    assert.equal(await page.getByTestId('delivery-address').count(), 0);
     await page.getByRole('radio', { name: /École Exemple/ }).check();
+    // The chosen institution's rules apply before anything is sent: its students give an address.
+    await page.getByTestId('delivery-address').waitFor();
+    await page.getByTestId('delivery-address').fill('12 rue de l’École, 14000 Caen');
     await assertAccessible(page, 'request with an institution choice');
     await screenshot(page, 'institutions-04-request');
     await page.getByTestId('request-submit').click();

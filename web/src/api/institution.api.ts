@@ -9,6 +9,14 @@ export const institutionApi = {
   get(signal?: AbortSignal): Promise<Institution> {
     return api<Institution>('/institution', signal ? { signal } : {});
   },
+  /**
+   * The public view of one institution by code (branding and its person types' request rules),
+   * which anybody may read: what a cardholder enrolled at several institutions needs to request
+   * a card at the one they chose.
+   */
+  branding(code: string, signal?: AbortSignal): Promise<Institution> {
+    return api<Institution>('/institution', { institution: code, ...(signal ? { signal } : {}) });
+  },
   /** Saves the institution (admins); settings not sent keep their value. */
   save(body: InstitutionInput): Promise<Institution> {
     return api<Institution>('/institution', { method: 'PUT', body });

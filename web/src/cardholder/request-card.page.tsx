@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import { ApiError } from '../api/api-client.ts';
 import { apiUrl } from '../api/api-client.ts';
 import { cardsApi } from '../api/cards.api.ts';
+import { institutionApi } from '../api/institution.api.ts';
 import { institutionsApi, type PersonTypeResource } from '../api/institutions.api.ts';
 import { peopleApi } from '../api/people.api.ts';
 import type { ConsentKind } from '../api/api-types.ts';
@@ -75,10 +76,13 @@ export function RequestCardPage() {
   // One enrolment needs no choice; several need the person's.
   const target = enrolments.length === 1 ? enrolments[0]?.institution ?? null : chosenInstitution;
   const enrolment = enrolments.find((candidate) => candidate.institution === target);
-  // Office roles read the chosen institution; a cardholder reads the public branding, which names
-  // the person types and their request rules of the institution it is about.
+  // Office roles read the chosen institution; a cardholder reads its public branding (the header
+  // names it), which lists its person types and their request rules.
   const office = isOffice(principal);
-  const targetInstitution = useApi((signal) => (target && office ? institutionsApi.get(target, signal) : Promise.resolve(null)), [target, office]);
+  const targetInstitution = useApi((signal): Promise<PublicBranding | null> => {
+    if (!target) return Promise.resolve(null);
+    return office ? institutionsApi.get(target, signal) : institutionApi.branding(target, signal);
+  }, [target, office]);
   const branding: PublicBranding | null | undefined = institution;
   const source = targetInstitution.data ?? (branding && (!target || branding.code === target) ? branding : undefined);
   const personType = enrolment?.personType ?? person.data?.personType ?? 'student';
