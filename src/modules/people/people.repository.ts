@@ -176,6 +176,8 @@ export interface PersonListFilter {
   terms?: readonly string[] | undefined;
   /** Student number prefixes (as typed, upper and lower case): an enrolment whose number starts so matches too. */
   studentNumberPrefixes?: readonly string[] | undefined;
+  /** The persons matching `terms`, from {@link collectSearchMatches}; null or absent: test the terms row by row. */
+  matched?: readonly string[] | null | undefined;
   sort: PersonSort;
   order: 'asc' | 'desc';
   after?: PersonKeyset | undefined;
@@ -195,12 +197,41 @@ function sortColumns(sort: PersonSort): Array<RawBuilder<unknown>> {
   return sort === 'last_name' ? [sql`persons.last_name`, sql`persons.first_name`] : [sql.ref(`persons.${sort}`)];
 }
 
+/** Shortest term the trigram index can serve. */
+const TRIGRAM_LENGTH = 3;
+
+/**
+ * Most persons a search collects through the trigram index. Under the cap, the list reads just
+ * those persons' enrolments, by key; over it, the terms match at least one person in a thousand,
+ * so walking the sort index and testing the terms row by row meets a page of them soon.
+ */
+export const SEARCH_COLLECT_CAP = 1000;
+
+/**
+ * The persons whose identity holds every term, collected through the trigram index: their ids
+ * when there are at most {@link SEARCH_COLLECT_CAP}, or null when there are more (or no term is
+ * long enough for the index): the list then tests the terms row by row.
+ */
+export async function collectSearchMatches(db: Executor, terms: readonly string[]): Promise<string[] | null> {
+  if (!terms.some((term) => term.length >= TRIGRAM_LENGTH)) return null;
+  const rows = await db.selectFrom('persons').select('persons.id').where(identityMatch(terms))
+    .limit(SEARCH_COLLECT_CAP + 1).execute();
+  return rows.length > SEARCH_COLLECT_CAP ? null : rows.map((row) => row.id);
+}
+
+/** Every term occurs in the person's identity. One LIKE per term: the trigram index serves `LIKE`, not `LIKE ALL`. */
+function identityMatch(terms: readonly string[]): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.join(terms.map((term) => sql`persons.search_text LIKE ${`%${escapeLike(term)}%`}`), sql` AND `)})`;
+}
+
 /**
  * The conditions of a list or count, all in SQL: the caller's scope over the enrolment, the
  * filters, and the search. A search matches an enrolment row when every term occurs in the
- * person's identity (trigram index on persons.search_text) or when that very enrolment's student
- * number starts with the typed text (b-tree on enrolments.student_number): a student number
- * recorded by one institution never makes another institution's row match.
+ * person's identity or when that very enrolment's student number starts with the typed text: a
+ * student number recorded by one institution never makes another institution's row match. With
+ * the matching persons collected beforehand (`matched`), both halves are conditions on
+ * enrolments the planner answers from indexes (primary key, student number); without, the terms
+ * are tested row by row while it walks the sort order.
  */
 function listConditions(filter: PersonListFilter): Array<RawBuilder<SqlBool>> {
   const conditions: Array<RawBuilder<SqlBool>> = [inScope(filter.scope, ENROLMENT_SCOPE)];
@@ -213,18 +244,15 @@ function listConditions(filter: PersonListFilter): Array<RawBuilder<SqlBool>> {
   if (filter.rightsEndAfter) conditions.push(sql<SqlBool>`enrolments.rights_end > ${filter.rightsEndAfter}::date`);
   const terms = filter.terms ?? [];
   if (terms.length > 0) {
-    const identity = sql<SqlBool>`persons.search_text LIKE ALL (ARRAY[${sql.join(terms.map((term) => sql.val(`%${escapeLike(term)}%`)))}])`;
+    const identity = filter.matched === undefined || filter.matched === null
+      ? identityMatch(terms)
+      : filter.matched.length === 0
+        ? sql<SqlBool>`false`
+        : sql<SqlBool>`enrolments.person_id = ANY (${sql.val(`{${filter.matched.join(',')}}`)}::uuid[])`;
     const prefixes = filter.studentNumberPrefixes ?? [];
-    if (prefixes.length === 0) {
-      conditions.push(identity);
-    } else {
-      // Two index-driven halves, joined by key: an OR across both tables would scan them.
-      const byNumber = sql.join(prefixes.map((prefix) => sql`student_number LIKE ${`${escapeLike(prefix)}%`}`), sql` OR `);
-      conditions.push(sql<SqlBool>`(enrolments.person_id, enrolments.institution_id) IN (
-        SELECT e.person_id, e.institution_id FROM persons JOIN enrolments e ON e.person_id = persons.id WHERE ${identity}
-        UNION
-        SELECT person_id, institution_id FROM enrolments WHERE student_number IS NOT NULL AND (${byNumber}))`);
-    }
+    conditions.push(prefixes.length === 0
+      ? identity
+      : sql<SqlBool>`(${identity} OR ${sql.join(prefixes.map((prefix) => sql`enrolments.student_number LIKE ${`${escapeLike(prefix)}%`}`), sql` OR `)})`);
   }
   return conditions;
 }

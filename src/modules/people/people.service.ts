@@ -956,13 +956,15 @@ export function createPeopleService(deps: PeopleServiceDeps) {
       const sort = query.sort ?? 'last_name';
       const order = query.order ?? 'asc';
       const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
+      const terms = searchTerms(query.q);
       const filter = {
         scope: reader.scope,
         personTypes: query.personTypes && query.personTypes.length > 0 ? query.personTypes : undefined,
         rightsEndBefore: query.rightsEndBefore,
         rightsEndAfter: query.rightsEndAfter,
-        terms: searchTerms(query.q),
+        terms,
         studentNumberPrefixes: studentNumberPrefixes(query.q),
+        matched: terms.length > 0 ? await repo.collectSearchMatches(db, terms) : undefined,
       };
       const rows = await repo.listPersons(db, {
         ...filter, sort, order, after: query.cursor ? decodePersonCursor(query.cursor, sort, order) : undefined, limit: limit + 1,
