@@ -219,6 +219,23 @@ export async function collectSearchMatches(db: Executor, terms: readonly string[
   return rows.length > SEARCH_COLLECT_CAP ? null : rows.map((row) => row.id);
 }
 
+/**
+ * The persons a dense search (more than {@link SEARCH_COLLECT_CAP} matches) can list in name
+ * order: those whose identity holds every term, gathered once through the trigram index together
+ * with their names, and those with an enrolment whose student number starts with the typed text.
+ * The list then sorts these few tens of thousands and reads the enrolments of the first ones by
+ * key. Walking the name index and testing each person instead reads every person sorted before
+ * the matches, and names cluster ("mart…": 570,000 rows read for 66,666 matches at 1M persons,
+ * 5 to 7 s on the development machine, against about 0.5 s this way).
+ */
+function denseSource(db: Executor, terms: readonly string[], prefixes: readonly string[]) {
+  const byIdentity = db.selectFrom('persons').selectAll().where(identityMatch(terms));
+  if (prefixes.length === 0) return byIdentity;
+  return byIdentity.unionAll(db.selectFrom('persons').selectAll()
+    .where(sql<SqlBool>`persons.id IN (SELECT e.person_id FROM enrolments e WHERE ${sql.join(prefixes.map((prefix) => sql`e.student_number LIKE ${`${escapeLike(prefix)}%`}`), sql` OR `)})`)
+    .where(sql<SqlBool>`NOT ${identityMatch(terms)}`));
+}
+
 /** Every term occurs in the person's identity. One LIKE per term: the trigram index serves `LIKE`, not `LIKE ALL`. */
 function identityMatch(terms: readonly string[]): RawBuilder<SqlBool> {
   return sql<SqlBool>`(${sql.join(terms.map((term) => sql`persons.search_text LIKE ${`%${escapeLike(term)}%`}`), sql` AND `)})`;
@@ -265,10 +282,18 @@ function listConditions(filter: PersonListFilter): Array<RawBuilder<SqlBool>> {
  */
 export async function listPersons(db: Executor, filter: PersonListFilter): Promise<ListedPersonRow[]> {
   const keyColumns = sortColumns(filter.sort);
+  // In date order a dense search meets a page of matches soon walking the date index; in name
+  // order matches cluster, so they are gathered first.
+  const dense = filter.sort === 'last_name' && filter.matched === null && (filter.terms ?? []).some((term) => term.length >= TRIGRAM_LENGTH);
   const keyTexts = filter.sort === 'last_name'
     ? sql<string[]>`ARRAY[persons.last_name, persons.first_name]`
     : sql<string[]>`ARRAY[${sql.ref(`persons.${filter.sort}`)}::text]`;
-  let query = db.selectFrom('enrolments').innerJoin('persons', 'persons.id', 'enrolments.personId')
+  // The dense source has exactly the persons table's columns under the same alias; typed as the
+  // table so that one query builder serves both cases.
+  const persons = dense
+    ? denseSource(db, filter.terms ?? [], filter.studentNumberPrefixes ?? []).as('persons') as unknown as 'persons'
+    : 'persons';
+  let query = db.selectFrom('enrolments').innerJoin(persons, 'persons.id', 'enrolments.personId')
     .select(PERSON_COLUMNS).select(ENROLMENT_COLUMNS).select(keyTexts.as('sortKeys'));
   for (const condition of listConditions(filter)) query = query.where(condition);
   if (filter.after) {
