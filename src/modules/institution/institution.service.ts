@@ -4,7 +4,6 @@ import { inTransaction, type ActorContext, type Executor } from '../../platform/
 import { notFound, unprocessable } from '../../platform/http/problem.ts';
 import { withDefaults, type InstitutionColors, type InstitutionSettings } from './domain/institution-settings.ts';
 import * as repo from './institution.repository.ts';
-import { processLogo, type StoredLogoMime } from './logo-processing.ts';
 import { isValidUai } from '../people/domain/french-identifiers.ts';
 
 export interface InstitutionView {
@@ -46,17 +45,6 @@ function validate(input: InstitutionInput): void {
     throw unprocessable('invalid_schac_home_organization', 'The SCHAC home organization is a domain name', { field: '/schacHomeOrganization' });
   }
 }
-
-/** A logo as it is served. */
-export interface InstitutionLogo {
-  bytes: Buffer;
-  mime: StoredLogoMime;
-}
-
-const isStoredLogoMime = (mime: string): mime is StoredLogoMime => mime === 'image/png' || mime === 'image/jpeg';
-
-/** Logo conversions of old rows are written by the system, not by whoever happened to read. */
-const LOGO_CONVERSION_CONTEXT: ActorContext = { actor: 'system' };
 
 /**
  * What other contexts need to know of an institution: who it is, where it sits, and which group
@@ -133,15 +121,6 @@ export function createInstitutionService(db: Kysely<Database>) {
       hasLogo: row.logoMime !== null,
       updatedAt: row.updatedAt.toISOString(),
     };
-  }
-
-  let legacyConversion: Promise<void> | undefined;
-
-  /** Draws a logo stored as SVG by an older version into a PNG and stores it back, or removes it. */
-  async function convertLegacyLogo(stored: Buffer): Promise<void> {
-    const converted = await processLogo(stored).catch(() => undefined);
-    await inTransaction(db, LOGO_CONVERSION_CONTEXT, (trx) =>
-      repo.replaceLogoIfUnchanged(trx, stored, converted?.bytes ?? null, converted?.mime ?? null));
   }
 
   async function refs(executor: Executor): Promise<InstitutionRef[]> {
@@ -242,34 +221,6 @@ export function createInstitutionService(db: Kysely<Database>) {
         });
         return (await read(trx)) as InstitutionView;
       });
-    },
-
-    /**
-     * Replaces the logo with an upload (PNG, JPEG, SVG or SVGZ, judged by content): it is decoded
-     * and re-encoded, an SVG drawn into a PNG, and only the result is stored. Throws the problems
-     * of {@link processLogo}, or 404 before the institution is set up.
-     */
-    async setLogo(upload: Buffer, context: ActorContext): Promise<void> {
-      if (!(await read(db))) throw notFound('institution_not_configured', 'The institution is not configured yet');
-      const logo = await processLogo(upload);
-      await inTransaction(db, context, (trx) => repo.updateLogo(trx, logo.bytes, logo.mime));
-    },
-
-    /**
-     * The logo to serve, always a PNG or a JPEG. A logo stored before logos were rasterised (an
-     * SVG) is converted on first read and stored back; one that cannot be converted is removed,
-     * never served as it is.
-     */
-    async logo(): Promise<InstitutionLogo | undefined> {
-      const row = await repo.findLogo(db);
-      if (!row?.logo || !row.logoMime) return undefined;
-      if (isStoredLogoMime(row.logoMime)) return { bytes: row.logo, mime: row.logoMime };
-      // Readers arriving during the conversion wait for it rather than start one each.
-      legacyConversion ??= convertLegacyLogo(row.logo).finally(() => { legacyConversion = undefined; });
-      await legacyConversion;
-      // Whatever won a race with another upload or conversion is what is served.
-      const now = await repo.findLogo(db);
-      return now?.logo && now.logoMime && isStoredLogoMime(now.logoMime) ? { bytes: now.logo, mime: now.logoMime } : undefined;
     },
 
     /** Claims the one-time demo seeding, inside the seeding transaction. */
