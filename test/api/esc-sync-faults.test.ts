@@ -96,7 +96,8 @@ test('answers slower than the timeout: retried; the calls that landed late cause
   await assertRouterMatches(w.t, w.sim);
   const counts = callCounts(w.sim);
   assert.equal(counts['POST /api/v2/persons 201'], ids.length, 'each person created once (by the timed-out POSTs)');
-  assert.equal(counts['POST /api/v2/persons 409'], ids.length, 'the retry found them and updated instead');
+  // At least once per person: on a loaded machine a retry may time out again and be retried.
+  assert.ok((counts['POST /api/v2/persons 409'] ?? 0) >= ids.length, `the retry found them and updated instead: ${JSON.stringify(counts)}`);
   log('timeouts', counts);
 });
 
