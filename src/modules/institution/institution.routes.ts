@@ -1,10 +1,10 @@
-import { Type, type Static, type TOptional, type TSchema } from '@sinclair/typebox';
+import { Type, type TOptional, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps, AppInstance } from '../../app/app-types.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import { notFound, ProblemError, unprocessable } from '../../platform/http/problem.ts';
-import { actorOf, errorResponses, Nullable } from '../../platform/http/schemas.ts';
+import { actorOf, errorResponses, Nullable, NullableInput } from '../../platform/http/schemas.ts';
 import { OFFICE_READ_ROLES, type Principal } from '../auth/domain/roles.ts';
 import { INSTITUTION_HEADER } from '../auth/auth.routes.ts';
 import { createInstitutionAdminService, type InstitutionLogo } from './institution-admin.service.ts';
@@ -14,12 +14,6 @@ import { LOGO_MAX_BYTES, LOGO_MAX_SIDE } from './logo-processing.ts';
 const LOGO_UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/svg+xml'] as const;
 const TAGS = ['institution'];
 
-/**
- * A request field that may be null. Not `Nullable` (an anyOf): under Ajv's type coercion its first
- * branch turns null into "" for a string and 0 into null for an integer with a minimum, before
- * the null branch is tried. `nullable` makes null a value of the type itself (OpenAPI 3.0).
- */
-const OrNull = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
 const HexColor = Type.String({ pattern: '^#[0-9a-fA-F]{6}$' });
 const ColorsSchema = Type.Object({ primary: HexColor, secondary: HexColor }, { additionalProperties: false });
@@ -100,10 +94,10 @@ const PublicInstitutionSchema = Type.Object({
 const identityFields = {
   name: Type.String({ minLength: 1, maxLength: 300 }),
   kind: KindSchema,
-  parent: OrNull(Type.String({ maxLength: 64, description: 'Code of the parent; null: top level (admins granted on every institution only)' })),
-  pic: OrNull(Type.String({ maxLength: 20, description: '9 digits; null until known (the ESC sync waits for it)' })),
-  uai: OrNull(Type.String({ maxLength: 20, description: '7 digits and the check letter' })),
-  schacHomeOrganization: OrNull(Type.String({ maxLength: 253 })),
+  parent: NullableInput(Type.String({ maxLength: 64, description: 'Code of the parent; null: top level (admins granted on every institution only)' })),
+  pic: NullableInput(Type.String({ maxLength: 20, description: '9 digits; null until known (the ESC sync waits for it)' })),
+  uai: NullableInput(Type.String({ maxLength: 20, description: '7 digits and the check letter' })),
+  schacHomeOrganization: NullableInput(Type.String({ maxLength: 253 })),
   country: Type.String({ maxLength: 2, description: 'ISO 3166-1 alpha-2' }),
   esiScope: EsiScopeSchema,
   colors: ColorsSchema,
@@ -125,7 +119,7 @@ const RequestRuleSchema = Type.Object({ selfRequest: Type.Boolean(), deliveryAdd
 const LegacyInstitutionBody = Type.Object({
   name: identityFields.name,
   pic: Type.String({ maxLength: 20 }),
-  uai: Type.Optional(OrNull(Type.String({ maxLength: 20 }))),
+  uai: Type.Optional(NullableInput(Type.String({ maxLength: 20 }))),
   schacHomeOrganization: Type.String({ minLength: 1, maxLength: 253 }),
   country: Type.String({ maxLength: 2 }),
   esiScope: EsiScopeSchema,
@@ -144,7 +138,7 @@ const PersonTypeBody = Type.Object({
   cardKinds: Type.Optional(CardKindsSchema),
   selfRequest: Type.Optional(Type.Boolean()),
   deliveryAddress: Type.Optional(Type.Boolean()),
-  validityMonths: Type.Optional(OrNull(Type.Integer({ minimum: 1, maximum: 120 }))),
+  validityMonths: Type.Optional(NullableInput(Type.Integer({ minimum: 1, maximum: 120 }))),
   affiliations: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9-]{0,63}$' }), { uniqueItems: true, maxItems: 20 })),
   position: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
   disabled: Type.Optional(Type.Boolean()),
