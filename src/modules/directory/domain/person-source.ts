@@ -1,0 +1,113 @@
+/**
+ * The one contract every person source (LDAP, SQL, REST/JSON, CSV) implements. A source only
+ * reads: it turns the external system's entries into {@link SourceRecord}s with raw attribute
+ * values. Mapping those attributes to person fields, the institution and the person type is shared
+ * code of the directory context (`person-mapping.ts`), never the source's business, so every source
+ * maps the same way and the admin edits one mapping editor.
+ */
+
+/**
+ * One entry of the source, as the source stores it.
+ *
+ * Invariants: `key` is stable for the life of the entry and unique within the source (the LDAP DN
+ * or `entryUUID`, the SQL row key, the REST record id, the CSV eppn); the sync diffs on it.
+ * Attribute names are the source's own (e.g. `supannEtuId`, a SQL column, a dotted JSON path as
+ * configured); values are always arrays of strings, empty arrays meaning "absent".
+ */
+export interface SourceRecord {
+  /** Stable, unique key of the entry within the source. */
+  key: string;
+  /** Attribute name → values (multi-valued attributes such as `eduPersonAffiliation`, `isMemberOf`). */
+  attributes: Record<string, string[]>;
+  /** The entry's photo (e.g. LDAP `jpegPhoto`), raw bytes, when the source has one and was asked for it. */
+  photo?: Uint8Array;
+  /** When the entry last changed at the source (ISO 8601 or LDAP GeneralizedTime), when known. */
+  modifiedAt?: string;
+}
+
+/**
+ * A page of records. Pages keep memory bounded: the sync maps, diffs and applies page by page
+ * (a source should yield pages of a few hundred to a few thousand records).
+ */
+export interface SourcePage {
+  records: SourceRecord[];
+}
+
+/** What {@link PersonSource.records} is asked for. */
+export interface SourceReadOptions {
+  /**
+   * Incremental read: only entries changed since this watermark (the value a previous read
+   * returned in {@link SourceRead.watermark}). Absent (or null): a full read of every entry.
+   * A source that cannot read incrementally reads everything (the sync then only applies changes).
+   */
+  since?: string | null;
+  /** Stop after about this many records (the preview asks for 10); absent: no limit. */
+  limit?: number;
+  /** Cancels the read (a cancelled job, a closed preview request). */
+  signal?: AbortSignal;
+}
+
+/** The result of {@link PersonSource.records}. */
+export interface SourceRead {
+  /** The pages, streamed; the source's connection is released when the iteration ends or breaks. */
+  pages: AsyncIterable<SourcePage>;
+  /**
+   * The watermark to store once every page was consumed, for the next incremental read
+   * (e.g. the highest LDAP `modifyTimestamp` seen, or the server time when the read began).
+   * Known only after the pages are consumed: call it then. Returns null when the source has none.
+   */
+  watermark(): string | null;
+}
+
+/** Outcome of {@link PersonSource.test}: a connection check shown to the admin. */
+export type SourceTestResult =
+  | { ok: true; message: string }
+  | { ok: false; code: string; message: string };
+
+/**
+ * A person source plug-in. Implementations are built from a `person_sources` row (settings with
+ * secrets resolved from the environment by name) by a factory registered in the directory service.
+ */
+export interface PersonSource {
+  /** Reads entries, full or incremental (see {@link SourceReadOptions.since}). */
+  records(options: SourceReadOptions): Promise<SourceRead>;
+  /** Checks the connection and credentials (and that the query/base answers) without reading everything. */
+  test(): Promise<SourceTestResult>;
+}
+
+/** Which kinds of sources exist (`person_sources.kind`). */
+export type PersonSourceKind = 'ldap' | 'sql' | 'rest' | 'csv';
+
+/** All source kinds. */
+export const PERSON_SOURCE_KINDS: readonly PersonSourceKind[] = ['ldap', 'sql', 'rest', 'csv'];
+
+/**
+ * What a source factory receives: the source's kind-specific settings (as stored, validated by
+ * the factory) and a way to read secrets by their environment name (`DIRECTORY_SECRETS`), so no
+ * adapter reads `process.env` and no secret is stored in the database.
+ */
+export interface PersonSourceContext {
+  /** The source's settings jsonb, kind-specific; the factory validates it. */
+  settings: Record<string, unknown>;
+  /** Attribute names the mapping reads, so a source can ask only for those (LDAP attribute list). */
+  attributes: readonly string[];
+  /** Whether photos are wanted (the source allows photo seeding); sources skip photos otherwise. */
+  wantPhotos: boolean;
+  /** The secret named `name` in `DIRECTORY_SECRETS`; throws `SourceSettingsError` when undefined. */
+  secret(name: string): string;
+}
+
+/** Builds a source of one kind from its settings. Throws {@link SourceSettingsError} on bad settings. */
+export type PersonSourceFactory = (context: PersonSourceContext) => PersonSource;
+
+/** Settings a factory refuses: reported to the admin as a 400 with the field. */
+export class SourceSettingsError extends Error {
+  /**
+   * @param field dotted path in the settings (e.g. `url`, `pagination.style`).
+   * @param code stable machine-readable reason.
+   */
+  constructor(readonly field: string, readonly code: string, message: string) {
+    super(message);
+    this.name = 'SourceSettingsError';
+  }
+}
