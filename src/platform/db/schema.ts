@@ -7,6 +7,7 @@ import type { CardsTables } from '../../modules/cards/cards.tables.ts';
 import type { NotificationsTables } from '../../modules/notifications/notifications.tables.ts';
 import type { ImportsTables } from '../../modules/imports/imports.tables.ts';
 import type { EscTables } from '../../modules/esc/esc.tables.ts';
+import type { DirectoryTables } from '../../modules/directory/directory.tables.ts';
 
 /**
  * The whole database as Kysely sees it: the union of the tables each context owns.
@@ -21,4 +22,5 @@ export interface Database
     CardsTables,
     NotificationsTables,
     ImportsTables,
-    EscTables {}
+    EscTables,
+    DirectoryTables {}
