@@ -15,6 +15,8 @@ export interface SupannOptions {
   scope?: string;
   /** A jpegPhoto for entry i, or undefined for none (default none). */
   photo?: (index: number) => Buffer | undefined;
+  /** The entry's modifyTimestamp (GeneralizedTime) for entry i; default: whenever slapadd loads it. */
+  modifyTimestamp?: (index: number) => string;
 }
 
 /** One generated person: its DN, its attributes as the directory returns them, its photo. */
@@ -25,6 +27,8 @@ export interface SupannEntry {
   kind: 'student' | 'staff';
   attributes: Record<string, string[]>;
   photo?: Buffer;
+  /** Set only when the options gave one (slapadd keeps it instead of stamping the load time). */
+  modifyTimestamp?: string;
 }
 
 /** The default suffix of generated entries and of the slapd harness. */
@@ -86,7 +90,11 @@ export function supannEntry(index: number, options: SupannOptions = {}): SupannE
     attributes.isMemberOf = index % 100 === 4 ? ['univ:personnels', 'univ:dsi:cartes-gestionnaires'] : ['univ:personnels'];
   }
   const photo = options.photo?.(index);
-  return { uid, dn: `uid=${uid},ou=people,${suffix}`, eppn, kind: student ? 'student' : 'staff', attributes, ...(photo ? { photo } : {}) };
+  const modifyTimestamp = options.modifyTimestamp?.(index);
+  return {
+    uid, dn: `uid=${uid},ou=people,${suffix}`, eppn, kind: student ? 'student' : 'staff', attributes,
+    ...(photo ? { photo } : {}), ...(modifyTimestamp ? { modifyTimestamp } : {}),
+  };
 }
 
 /** The LDIF of one entry (values that are not plain ASCII are base64, as LDIF requires). */
@@ -96,6 +104,7 @@ export function toLdif(entry: SupannEntry): string {
     for (const value of values) lines.push(ldifLine(name, value));
   }
   if (entry.photo) lines.push(`jpegPhoto:: ${entry.photo.toString('base64')}`);
+  if (entry.modifyTimestamp) lines.push(`modifyTimestamp: ${entry.modifyTimestamp}`);
   return `${lines.join('\n')}\n\n`;
 }
 
@@ -103,6 +112,11 @@ function ldifLine(name: string, value: string): string {
   // SAFE-STRING of RFC 2849: ASCII without NUL/CR/LF, not starting with space, ':' or '<'.
   return /^[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f][\x01-\x09\x0b\x0c\x0e-\x7f]*$/.test(value)
     ? `${name}: ${value}` : `${name}:: ${Buffer.from(value, 'utf8').toString('base64')}`;
+}
+
+/** GeneralizedTime of `date` plus `seconds` (for spread modifyTimestamps). */
+export function generalizedTime(date: Date, seconds = 0): string {
+  return `${new Date(date.getTime() + seconds * 1000).toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
 }
 
 /** LDIF of entries `from`..`to - 1`, in chunks (for slapadd of 100,000 entries without one huge string). */
