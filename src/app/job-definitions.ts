@@ -6,6 +6,7 @@ import { MAIL_SEND_RETRY_LIMIT } from '../modules/notifications/notifications.se
 import { PERSON_IMPORT_JOB_KIND, type PersonImportJobData } from '../modules/imports/imports.service.ts';
 import { ESC_QUEUES } from '../modules/esc/esc-sync.service.ts';
 import { CARD_STATS_QUEUES, CARD_STATS_SNAPSHOT_CRON } from '../modules/cards/card-stats.service.ts';
+import { GROUP_ROLES_CRON, GROUP_ROLES_QUEUE } from '../modules/auth/group-roles.service.ts';
 
 /**
  * Declares every queue and its handler. Web nodes and worker processes declare the same set; only
@@ -54,11 +55,18 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define(CARD_STATS_QUEUES.snapshot, async () => {
     await services.cardStats.snapshot();
   }, { policy: 'short', retryLimit: 2, retryDelaySeconds: 300, expireInSeconds: 3600 });
+  // Group-granted accounts re-evaluated from the stored memberships (a mapping removed, people
+  // gone from groups in a directory sync). Idempotent (each account decided under its row lock),
+  // one at a time (policy short).
+  jobs.define(GROUP_ROLES_QUEUE, async () => {
+    await services.groupRoles.evaluateAll();
+  }, { policy: 'short', retryLimit: 2, retryDelaySeconds: 300, expireInSeconds: 3600 });
   return [
     ...(services.escSync.enabled ? [{ queue: ESC_QUEUES.sweep, cron: '* * * * *' }] : []),
     { queue: QUEUES.sessionPurge, cron: '7 * * * *' },
     { queue: QUEUES.rightsEnd, cron: config.rightsEndCron },
     { queue: CARD_STATS_QUEUES.snapshot, cron: CARD_STATS_SNAPSHOT_CRON },
+    { queue: GROUP_ROLES_QUEUE, cron: GROUP_ROLES_CRON },
   ];
 }
 

@@ -6,6 +6,7 @@ import type { AccessScope } from '../platform/db/scope-filter.ts';
 import type { EmbeddedEscRouter } from '../adapters/esc-router/esc-router.embedded.ts';
 import type { JobQueue } from '../platform/jobs/job-queue.ts';
 import { createAuthService } from '../modules/auth/auth.service.ts';
+import { createGroupRolesService } from '../modules/auth/group-roles.service.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
 import { createJobRunsService } from '../modules/jobs/jobs.service.ts';
 import { createInstitutionService } from '../modules/institution/institution.service.ts';
@@ -47,6 +48,8 @@ export function createServices(context: ServiceContext) {
     institutions: institution,
     ...(context.now ? { now: context.now } : {}),
   });
+  // Office roles from directory / IdP groups: single sign-on calls roleAtLogin, directory syncs recordMemberships.
+  const groupRoles = createGroupRolesService(db, { institutions: institution, ...(context.now ? { now: context.now } : {}) });
   const audit = createAuditService(db);
   const jobRuns = createJobRunsService(db, { logger: context.logger });
   const notifications = createNotificationsService({
@@ -132,7 +135,7 @@ export function createServices(context: ServiceContext) {
     },
     ...(context.now ? { now: context.now } : {}),
   });
-  return { auth, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification };
+  return { auth, groupRoles, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,7 @@
 import type { PlatformTables } from './platform.tables.ts';
 import type { InstitutionTables } from '../../modules/institution/institution.tables.ts';
 import type { AuthTables } from '../../modules/auth/auth.tables.ts';
+import type { GroupRolesTables } from '../../modules/auth/group-roles.tables.ts';
 import type { PeopleTables } from '../../modules/people/people.tables.ts';
 import type { PhotosTables } from '../../modules/photos/photos.tables.ts';
 import type { CardsTables } from '../../modules/cards/cards.tables.ts';
@@ -17,6 +18,7 @@ export interface Database
   extends PlatformTables,
     InstitutionTables,
     AuthTables,
+    GroupRolesTables,
     PeopleTables,
     PhotosTables,
     CardsTables,
