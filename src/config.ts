@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { SsoConfigError, ssoMethodsFromEnv, type SsoMethodConfig } from './sso-methods.config.ts';
 
 /** Validated runtime configuration. Built once at boot by {@link loadConfig}; nothing else reads the environment. */
 export interface Config {
@@ -48,6 +49,11 @@ export interface Config {
   /** Verifier prefix put in front of the ESCN in QR codes. */
   qrPrefix: string;
   verifyRateLimitPerMinute: number;
+  /**
+   * Single sign-on methods (SSO_METHODS JSON, or SSO_METHODS_FILE): how to reach each identity
+   * provider; in demo mode also `cas-demo` and `oidc-demo` (embedded by `serve`). See sso-methods.config.ts.
+   */
+  ssoMethods: SsoMethodConfig[];
 }
 
 /** Raised at boot when the environment is invalid; the message names the variable. */
@@ -124,6 +130,13 @@ export function loadConfig(env: Env = process.env): Config {
   // Both at once would leave it unclear where the cards go: a real router must never be shadowed by the demo one.
   if (escRouterSimulator && escRouterUrl) throw new ConfigError('ESC_ROUTER_SIMULATOR cannot be true when ESC_ROUTER_URL is set');
   const loginWindowMinutes = integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 1440);
+  let ssoMethods: SsoMethodConfig[];
+  try {
+    ssoMethods = ssoMethodsFromEnv(env, { demo, publicUrl });
+  } catch (error) {
+    if (error instanceof SsoConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
   return {
     port,
     host: env.HOST?.trim() || '0.0.0.0',
@@ -156,5 +169,6 @@ export function loadConfig(env: Env = process.env): Config {
     escVirtualCardType: oneOf(env, 'ESC_VIRTUAL_CARD_TYPE', ESC_CARD_TYPES, 'SMART_PASSIVE'),
     qrPrefix: env.QR_PREFIX?.trim() || `${publicUrl}/v/`,
     verifyRateLimitPerMinute: integer(env, 'VERIFY_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000),
+    ssoMethods,
   };
 }

@@ -15,6 +15,7 @@ import { GROUP_ROLES_CRON, GROUP_ROLES_QUEUE } from '../modules/auth/group-roles
 export function defineJobs(jobs: JobQueue, services: Services, config: Config): Array<{ queue: string; cron: string }> {
   jobs.define(QUEUES.sessionPurge, async () => {
     await services.auth.purgeExpiredSessions();
+    await services.sso.purgeExpired();
   }, { retryLimit: 1 });
   // SMTP timeouts (under a minute) keep a send well within the expiry, so a job is never run twice at once.
   jobs.define<{ mailId: string }>(QUEUES.mailSend, async ({ mailId }) => {

@@ -1,5 +1,6 @@
 import type { AppDeps, AppInstance } from './app-types.ts';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
+import { ssoRoutes } from '../modules/sso/sso.routes.ts';
 import { jobsRoutes } from '../modules/jobs/jobs.routes.ts';
 import { notificationsRoutes } from '../modules/notifications/notifications.routes.ts';
 import { mailTemplatesRoutes } from '../modules/notifications/mail-templates.routes.ts';
@@ -17,6 +18,7 @@ import { cardQrRoutes, verificationRoutes } from '../modules/verification/verifi
 export async function registerRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   await app.register(async (api) => {
     await authRoutes(api, deps);
+    await ssoRoutes(api, deps);
     await jobsRoutes(api, deps);
     await notificationsRoutes(api, deps);
     await mailTemplatesRoutes(api, deps);

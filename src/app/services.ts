@@ -8,6 +8,7 @@ import type { JobQueue } from '../platform/jobs/job-queue.ts';
 import { createAuthService } from '../modules/auth/auth.service.ts';
 import { createGroupRolesService } from '../modules/auth/group-roles.service.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
+import { createSsoService } from '../modules/sso/sso.service.ts';
 import { createJobRunsService } from '../modules/jobs/jobs.service.ts';
 import { createInstitutionService } from '../modules/institution/institution.service.ts';
 import { createNotificationsService } from '../modules/notifications/notifications.service.ts';
@@ -68,6 +69,13 @@ export function createServices(context: ServiceContext) {
     },
     ...(context.now ? { now: context.now } : {}),
   });
+  // Single sign-on core (CAS, SAML, OIDC protocol routes build on it); `sso:<id>` actors are named by the method's label.
+  const sso = createSsoService({
+    db, ssoMethods: config.ssoMethods, publicUrl: config.publicUrl, cookieSecure: config.cookieSecure,
+    auth, people, institution, logger: context.logger, groupRoles: () => groupRoles,
+    ...(context.now ? { now: context.now } : {}),
+  });
+  auth.registerActorNames('sso:', (ids) => sso.actorNames(ids));
   const photos = createPhotosService({ db, config });
   people.addExportSection('photos', (executor, personId) => photos.listForPerson(executor, personId));
   const imports = createImportsService({
@@ -135,7 +143,7 @@ export function createServices(context: ServiceContext) {
     },
     ...(context.now ? { now: context.now } : {}),
   });
-  return { auth, groupRoles, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification };
+  return { auth, groupRoles, sso, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification };
 }
 
 export type Services = ReturnType<typeof createServices>;

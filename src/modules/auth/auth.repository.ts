@@ -14,13 +14,15 @@ export interface AccountRow {
   institutionIds: number[] | null;
   currentInstitutionId: number | null;
   personId: string | null;
+  /** The eppn of single sign-on logins (lower case); null: none. */
+  eppn: string | null;
   disabledAt: Date | null;
   lastLoginAt: Date | null;
   createdAt: Date;
 }
 
 const ACCOUNT_COLUMNS = ['id', 'email', 'displayName', 'passwordHash', 'role', 'personTypes', 'institutionIds',
-  'currentInstitutionId', 'personId', 'disabledAt', 'lastLoginAt', 'createdAt'] as const;
+  'currentInstitutionId', 'personId', 'eppn', 'disabledAt', 'lastLoginAt', 'createdAt'] as const;
 
 /**
  * Accounts an admin limited to `within` (expanded institution ids; null: no limit) may see and
@@ -36,6 +38,20 @@ function manageableBy(within: readonly number[] | null) {
 export async function findAccountByEmail(db: Executor, email: string): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').select(ACCOUNT_COLUMNS)
     .where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst() as Promise<AccountRow | undefined>;
+}
+
+/** Finds the account of an eppn, case-insensitively. */
+export async function findAccountByEppn(db: Executor, eppn: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').select(ACCOUNT_COLUMNS)
+    .where(sql<string>`lower(eppn)`, '=', eppn.toLowerCase()).executeTakeFirst() as Promise<AccountRow | undefined>;
+}
+
+/** Which of these e-mails (lower case) an account already uses. */
+export async function findTakenEmails(db: Executor, emails: readonly string[]): Promise<Set<string>> {
+  if (emails.length === 0) return new Set();
+  const rows = await db.selectFrom('accounts').select(sql<string>`lower(email)`.as('email'))
+    .where(sql<string>`lower(email)`, 'in', emails.map((email) => email.toLowerCase())).execute();
+  return new Set(rows.map((row) => row.email));
 }
 
 /** Finds an account by id, among those an admin limited to `within` may manage. */
@@ -64,6 +80,7 @@ export interface NewAccount {
   personTypes: string[] | null;
   institutionIds: number[] | null;
   personId: string | null;
+  eppn?: string | null;
 }
 
 /** Inserts an account; a duplicate e-mail raises the `accounts_email_key` unique violation. */
@@ -77,19 +94,38 @@ export async function updateAccount(
   db: Executor,
   id: string,
   changes: Partial<Pick<AccountRow, 'displayName' | 'passwordHash' | 'role' | 'personTypes' | 'institutionIds' | 'currentInstitutionId'
-    | 'disabledAt' | 'lastLoginAt'>>,
+    | 'disabledAt' | 'lastLoginAt' | 'eppn'>>,
 ): Promise<AccountRow | undefined> {
   return db.updateTable('accounts').set({ ...changes, updatedAt: new Date() }).where('id', '=', id)
     .returning(ACCOUNT_COLUMNS).executeTakeFirst() as Promise<AccountRow | undefined>;
 }
 
-/** Stores a new session (only the token's hash). */
+/** What single sign-on records on a session it opens (see the `sessions` SSO columns). */
+export interface SessionSso {
+  ssoMethodId: string;
+  ssoSessionKey: string | null;
+  ssoLogoutData: Record<string, string> | null;
+}
+
+/** Stores a new session (only the token's hash), with its single sign-on data if it has any. */
 export async function insertSession(
   db: Executor,
   session: { tokenHash: string; accountId: string; ip: string | null; expiresAt: Date },
+  sso?: SessionSso,
 ): Promise<string> {
-  const row = await db.insertInto('sessions').values(session).returning('id').executeTakeFirstOrThrow();
+  const row = await db.insertInto('sessions').values({
+    ...session,
+    ...(sso ? { ssoMethodId: sso.ssoMethodId, ssoSessionKey: sso.ssoSessionKey,
+      ssoLogoutData: sso.ssoLogoutData === null ? null : JSON.stringify(sso.ssoLogoutData) } : {}),
+  }).returning('id').executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** Deletes the sessions a single logout names (method and session key); returns how many. */
+export async function deleteSsoSessions(db: Executor, methodId: string, sessionKey: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('ssoMethodId', '=', methodId).where('ssoSessionKey', '=', sessionKey)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** The live session whose token hashes to `tokenHash`, with its account. */
@@ -103,9 +139,13 @@ export async function findLiveSession(db: Executor, tokenHash: string, now: Date
     .executeTakeFirst();
 }
 
-/** Deletes one session. */
-export async function deleteSession(db: Executor, sessionId: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+/** Deletes one session; returns its single sign-on data (null for a password session), undefined when it was gone. */
+export async function deleteSession(db: Executor, sessionId: string): Promise<SessionSso | null | undefined> {
+  const row = await db.deleteFrom('sessions').where('id', '=', sessionId)
+    .returning(['ssoMethodId', 'ssoSessionKey', 'ssoLogoutData']).executeTakeFirst();
+  if (!row) return undefined;
+  return row.ssoMethodId === null ? null
+    : { ssoMethodId: row.ssoMethodId, ssoSessionKey: row.ssoSessionKey, ssoLogoutData: row.ssoLogoutData };
 }
 
 /** Deletes every session of an account (password change, account disabled). */

@@ -15,6 +15,7 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+const Eppn = Type.String({ minLength: 3, maxLength: 320, pattern: '^[^@\\s]+@[^@\\s]+$', description: 'eduPersonPrincipalName (login@domain), any case' });
 const PersonTypes = Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }), { uniqueItems: true, maxItems: 50 });
 const InstitutionCodes = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' }), {
   uniqueItems: true, maxItems: 200, description: 'Institution codes the role is granted in (a federation covers its members); null: all',
@@ -31,6 +32,7 @@ const AccountSchema = Type.Object({
   personTypes: Nullable(Type.Array(Type.String())),
   institutions: Nullable(Type.Array(Type.String())),
   personId: Nullable(Uuid),
+  eppn: Nullable(Type.String({ description: 'The eppn the account logs in with by single sign-on (an office role granted before the person ever logs in)' })),
   disabled: Type.Boolean(),
   lastLoginAt: Nullable(Type.String()),
   createdAt: Type.String(),
@@ -107,12 +109,16 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
 
   app.post('/auth/logout', {
     config: { access: { roles: 'authenticated' } },
-    schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null(), ...errorResponses(401, 403) } },
+    schema: {
+      tags: ['auth'],
+      summary: 'End the current session; `next` is where the browser goes to end the single sign-on session too (null: nowhere)',
+      response: { 200: Type.Object({ next: Nullable(Type.String()) }), ...errorResponses(401, 403) },
+    },
   }, async (request, reply) => {
     const principal = principalOf(request);
-    if (principal.sessionId) await auth.logout(principal.sessionId, actorOf(request));
+    const ended = principal.sessionId ? await auth.logout(principal.sessionId, actorOf(request)) : null;
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.status(204).send(null);
+    return { next: ended ? await deps.services.sso.logoutUrl(ended) : null };
   });
 
   // Public so that the first question a page asks ("is anyone logged in?") is not an error for a
@@ -188,6 +194,7 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
         personTypes: Type.Optional(Nullable(PersonTypes)),
         institutions: Type.Optional(NullableInput(InstitutionCodes)),
         personId: Type.Optional(Nullable(Uuid)),
+        eppn: Type.Optional(NullableInput(Eppn)),
       }, { additionalProperties: false }),
       response: { 201: AccountSchema, ...errorResponses(400, 401, 403, 409, 422) },
     },
@@ -210,6 +217,7 @@ export async function authRoutes(app: AppInstance, deps: AppDeps): Promise<void>
         institutions: Type.Optional(NullableInput(InstitutionCodes)),
         password: Type.Optional(Type.String({ maxLength: 1024, description: PASSWORD_RULE })),
         disabled: Type.Optional(Type.Boolean()),
+        eppn: Type.Optional(NullableInput(Eppn)),
       }, { additionalProperties: false, minProperties: 1 }),
       response: { 200: AccountSchema, ...errorResponses(400, 401, 403, 404, 409, 422) },
     },

@@ -40,10 +40,30 @@ export interface AccountView {
   /** Codes of the institutions the role is granted in (a federation covers its members); null: all. */
   institutions: string[] | null;
   personId: string | null;
+  /** The eppn the account logs in with by single sign-on; null: none. */
+  eppn: string | null;
   disabled: boolean;
   lastLoginAt: string | null;
   createdAt: string;
 }
+
+/** A session opened for an account (password or single sign-on). */
+export interface OpenedSession {
+  sessionToken: string;
+  csrfToken: string;
+  account: AccountView;
+  expiresAt: Date;
+}
+
+/** What single sign-on records on a session: the method, the key its single logout names, what ending the IdP session needs. */
+export interface SsoSessionData {
+  methodId: string;
+  sessionKey: string | null;
+  logoutData: Record<string, string> | null;
+}
+
+/** Names actors of one prefix (e.g. `sso:` → the login method's label) for {@link AuthService.actorNames}. */
+export type ActorNamer = (ids: readonly string[]) => Promise<ReadonlyMap<string, string>>;
 
 export interface ApiTokenView {
   id: string;
@@ -92,6 +112,7 @@ function viewAccount(row: repo.AccountRow, codes: CodeMap): AccountView {
     personTypes: row.personTypes,
     institutions: codesOf(row.institutionIds, codes),
     personId: row.personId,
+    eppn: row.eppn,
     disabled: row.disabledAt !== null,
     lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
@@ -202,6 +223,18 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
     return { institutionIds: narrowInstitutions(focused, granted), grantedInstitutionIds: granted, focusInstitutionId: focus };
   }
 
+  const actorNamers = new Map<string, ActorNamer>();
+
+  /** A new session for an account, in `trx` (the caller's transaction). */
+  async function openSession(trx: Executor, account: repo.AccountRow, ip: string | null, sso?: SsoSessionData): Promise<OpenedSession> {
+    const sessionToken = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now().getTime() + options.sessionTtlHours * 3_600_000);
+    await repo.insertSession(trx, { tokenHash: hashToken(sessionToken), accountId: account.id, ip, expiresAt },
+      sso ? { ssoMethodId: sso.methodId, ssoSessionKey: sso.sessionKey, ssoLogoutData: sso.logoutData } : undefined);
+    await repo.updateAccount(trx, account.id, { lastLoginAt: now() });
+    return { sessionToken, csrfToken: csrfTokenFor(sessionToken), account: viewAccount(account, await codeMap(trx)), expiresAt };
+  }
+
   function throttleKeys(email: string, ip: string): string[] {
     return [hashToken(`login:email:${email.toLowerCase()}`), hashToken(`login:ip:${ip}`)];
   }
@@ -210,7 +243,7 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
     /** Creates an account. Cardholder accounts must be linked to a person. */
     async createAccount(
       input: { email: string; password?: string | undefined; displayName: string; role: Role; personTypes?: string[] | null;
-        institutions?: string[] | null; personId?: string | null },
+        institutions?: string[] | null; personId?: string | null; eppn?: string | null },
       context: ActorContext,
       within: ManagedWithin = null,
     ): Promise<AccountView> {
@@ -231,6 +264,7 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
           personTypes: input.role === 'manager' || input.role === 'viewer' ? (input.personTypes ?? null) : null,
           institutionIds,
           personId: input.personId ?? null,
+          eppn: input.eppn?.trim().toLowerCase() || null,
         }));
         return viewAccount(row, await codeMap());
       } catch (error) {
@@ -239,6 +273,9 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
         }
         if (isUniqueViolation(error, 'accounts_person_key')) {
           throw conflict('person_has_account', 'This person already has an account', { field: '/personId' });
+        }
+        if (isUniqueViolation(error, 'accounts_eppn_key')) {
+          throw conflict('eppn_taken', 'Another account already logs in with this eppn', { field: '/eppn' });
         }
         throw error;
       }
@@ -283,10 +320,71 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
       const idsOf = (prefix: string) => [...new Set(actors.filter((actor) => actor.startsWith(prefix)).map((actor) => actor.slice(prefix.length)))]
         .filter((id) => UUID.test(id));
       const found = await repo.findActorNames(db, idsOf('account:'), idsOf('token:'));
-      return new Map([
+      const names = new Map([
         ...found.accounts.map((row): [string, string] => [`account:${row.id}`, row.displayName]),
         ...found.tokens.map((row): [string, string] => [`token:${row.id}`, row.name]),
       ]);
+      for (const [prefix, namer] of actorNamers) {
+        const ids = [...new Set(actors.filter((actor) => actor.startsWith(prefix)).map((actor) => actor.slice(prefix.length)))];
+        if (ids.length === 0) continue;
+        for (const [id, name] of await namer(ids)) names.set(`${prefix}${id}`, name);
+      }
+      return names;
+    },
+
+    /**
+     * Lets another context name the actors of one prefix in histories (`sso:` → the login
+     * method's label). For the composition root; a prefix is registered once.
+     */
+    registerActorNames(prefix: string, namer: ActorNamer): void {
+      if (actorNamers.has(prefix) || prefix === 'account:' || prefix === 'token:') throw new Error(`Actor prefix ${prefix} is already named`);
+      actorNamers.set(prefix, namer);
+    },
+
+    /** The account that logs in with this eppn by single sign-on (any case), if any; disabled ones too. */
+    async accountByEppn(eppn: string, executor: Executor = db): Promise<AccountView | undefined> {
+      const row = await repo.findAccountByEppn(executor, eppn);
+      return row ? viewAccount(row, await codeMap(executor)) : undefined;
+    },
+
+    /**
+     * The cardholder account of a person logging in by single sign-on, created on their first
+     * login (no password: they always come through their IdP). Its e-mail is the first of
+     * `emails` no other account uses, else an address under the reserved `.invalid` domain, so
+     * that somebody else's account holding the same e-mail never blocks (nor is ever linked to)
+     * this login. Runs in `executor` (the caller's transaction).
+     */
+    async ensureCardholderAccount(
+      executor: Executor,
+      person: { id: string; displayName: string; eppn: string },
+      emails: readonly string[],
+    ): Promise<AccountView> {
+      const existing = await repo.findAccountByPerson(executor, person.id);
+      if (existing) return viewAccount(existing, await codeMap(executor));
+      const candidates = [...new Set(emails.map((email) => email.trim().toLowerCase()).filter((email) => /^[^@\s]+@[^@\s]+$/.test(email)))];
+      const taken = await repo.findTakenEmails(executor, candidates);
+      const email = candidates.find((candidate) => !taken.has(candidate)) ?? `sso-${person.id}@accounts.invalid`;
+      const row = await repo.insertAccount(executor, {
+        email, displayName: person.displayName.slice(0, 200), passwordHash: null, role: 'cardholder',
+        personTypes: null, institutionIds: null, personId: person.id,
+      });
+      return viewAccount(row, await codeMap(executor));
+    },
+
+    /**
+     * Opens a session for an account that single sign-on identified, exactly like a password
+     * login (same token, cookie, CSRF and expiry) with the SSO columns set. A disabled or unknown
+     * account gets none (undefined). Runs in `executor` (the caller's transaction).
+     */
+    async createSsoSession(executor: Executor, accountId: string, ip: string | null, sso: SsoSessionData): Promise<OpenedSession | undefined> {
+      const account = await repo.findAccountById(executor, accountId);
+      if (!account || account.disabledAt) return undefined;
+      return openSession(executor, account, ip, sso);
+    },
+
+    /** Ends the sessions a single logout message names (method + session key); returns how many. */
+    async endSsoSessions(methodId: string, sessionKey: string, context: ActorContext): Promise<number> {
+      return inTransaction(db, context, (trx) => repo.deleteSsoSessions(trx, methodId, sessionKey));
     },
 
     /** The account with this e-mail (case-insensitive), if any. */
@@ -308,7 +406,8 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
      */
     async updateAccount(
       id: string,
-      changes: { displayName?: string; role?: Role; personTypes?: string[] | null; institutions?: string[] | null; password?: string; disabled?: boolean },
+      changes: { displayName?: string; role?: Role; personTypes?: string[] | null; institutions?: string[] | null; password?: string; disabled?: boolean;
+        eppn?: string | null },
       context: ActorContext,
       within: ManagedWithin = null,
     ): Promise<AccountView> {
@@ -335,6 +434,7 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
           ...(institutionIds !== undefined ? { institutionIds } : {}),
           ...(passwordHash !== undefined ? { passwordHash } : {}),
           ...(changes.disabled !== undefined ? { disabledAt: changes.disabled ? now() : null } : {}),
+          ...(changes.eppn !== undefined ? { eppn: changes.eppn?.trim().toLowerCase() || null } : {}),
         });
         if (!row) throw notFound('account_not_found', 'No such account');
         if (passwordHash !== undefined || changes.disabled || changes.role !== undefined || changes.personTypes !== undefined
@@ -342,6 +442,11 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
           await repo.deleteSessionsOfAccount(trx, id);
         }
         return viewAccount(row, await codeMap(trx));
+      }).catch((error: unknown) => {
+        if (isUniqueViolation(error, 'accounts_eppn_key')) {
+          throw conflict('eppn_taken', 'Another account already logs in with this eppn', { field: '/eppn' });
+        }
+        throw error;
       });
     },
 
@@ -352,7 +457,7 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
      * not even checked. A failure keeps its slot; a success gives the address's slot back and
      * clears the e-mail's count. Returns the session secret (for the cookie) and its CSRF token.
      */
-    async login(email: string, password: string, ip: string): Promise<{ sessionToken: string; csrfToken: string; account: AccountView; expiresAt: Date }> {
+    async login(email: string, password: string, ip: string): Promise<OpenedSession> {
       const keys = throttleKeys(email, ip);
       const at = now();
       const windowMs = options.loginWindowMinutes * 60_000;
@@ -373,20 +478,21 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
         ? await verifyPassword(account.passwordHash, password)
         : await argon2Verify(await dummyHash, password).then(() => false);
       if (!account || !ok || account.disabledAt) throw unauthorized('E-mail or password is wrong', 'invalid_credentials');
-      const sessionToken = randomBytes(32).toString('base64url');
-      const expiresAt = new Date(now().getTime() + options.sessionTtlHours * 3_600_000);
-      await inTransaction(db, { actor: `account:${account.id}`, ip }, async (trx) => {
-        await repo.insertSession(trx, { tokenHash: hashToken(sessionToken), accountId: account.id, ip, expiresAt });
-        await repo.updateAccount(trx, account.id, { lastLoginAt: now() });
+      return inTransaction(db, { actor: `account:${account.id}`, ip }, async (trx) => {
+        const opened = await openSession(trx, account, ip);
         await repo.clearLoginAttempts(trx, keys[0] as string);
         await repo.releaseLoginAttempt(trx, keys[1] as string, at);
+        return opened;
       });
-      return { sessionToken, csrfToken: csrfTokenFor(sessionToken), account: viewAccount(account, await codeMap()), expiresAt };
     },
 
-    /** Ends a session. */
-    async logout(sessionId: string, context: ActorContext): Promise<void> {
-      await inTransaction(db, context, (trx) => repo.deleteSession(trx, sessionId));
+    /**
+     * Ends a session. Returns what single sign-on recorded on it (null for a password session, or
+     * when it was already gone), for the protocol to end the IdP session too.
+     */
+    async logout(sessionId: string, context: ActorContext): Promise<SsoSessionData | null> {
+      const ended = await inTransaction(db, context, (trx) => repo.deleteSession(trx, sessionId));
+      return ended ? { methodId: ended.ssoMethodId, sessionKey: ended.ssoSessionKey, logoutData: ended.ssoLogoutData } : null;
     },
 
     /** Resolves a session cookie to the caller, or null when it is unknown, expired or disabled. */

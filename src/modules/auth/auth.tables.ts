@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { Timestamp } from '../../platform/db/platform.tables.ts';
+import type { JsonDefault, Timestamp } from '../../platform/db/platform.tables.ts';
 import type { Role, TokenRole } from './domain/roles.ts';
 
 export interface AccountsTable {
@@ -14,6 +14,8 @@ export interface AccountsTable {
   /** The institution the console was last switched to; null: all the account covers. */
   currentInstitutionId: number | null;
   personId: string | null;
+  /** The eppn the account logs in with by single sign-on (unique, any case); null: none. */
+  eppn: Generated<string | null>;
   disabledAt: Timestamp | null;
   lastLoginAt: Timestamp | null;
   createdAt: Generated<Date>;
@@ -27,6 +29,10 @@ export interface SessionsTable {
   ip: string | null;
   createdAt: Generated<Date>;
   expiresAt: Timestamp;
+  /** For a session opened by single sign-on: the login method, what its single logout names, and what ending the IdP session needs. */
+  ssoMethodId: Generated<string | null>;
+  ssoSessionKey: Generated<string | null>;
+  ssoLogoutData: JsonDefault<Record<string, string> | null>;
 }
 
 export interface ApiTokensTable {

@@ -3,6 +3,7 @@ import type { InstitutionTables } from '../../modules/institution/institution.ta
 import type { AuthTables } from '../../modules/auth/auth.tables.ts';
 import type { GroupRolesTables } from '../../modules/auth/group-roles.tables.ts';
 import type { PeopleTables } from '../../modules/people/people.tables.ts';
+import type { SsoTables } from '../../modules/sso/sso.tables.ts';
 import type { PhotosTables } from '../../modules/photos/photos.tables.ts';
 import type { CardsTables } from '../../modules/cards/cards.tables.ts';
 import type { NotificationsTables } from '../../modules/notifications/notifications.tables.ts';
@@ -20,6 +21,7 @@ export interface Database
     AuthTables,
     GroupRolesTables,
     PeopleTables,
+    SsoTables,
     PhotosTables,
     CardsTables,
     NotificationsTables,

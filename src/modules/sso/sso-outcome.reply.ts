@@ -1,0 +1,93 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_COOKIE } from '../auth/auth.routes.ts';
+import type { SsoOutcome, SsoRefusalReason } from './sso.service.ts';
+
+/** Languages of the pages single sign-on renders itself. */
+export type SsoLocale = 'fr' | 'en';
+
+/** The language of a browser-facing SSO answer: `?lang=`, else Accept-Language, else French. */
+export function requestLocale(request: FastifyRequest): SsoLocale {
+  const query = request.query as { lang?: unknown } | undefined;
+  if (query?.lang === 'en' || query?.lang === 'fr') return query.lang;
+  const accepted = String(request.headers['accept-language'] ?? '').toLowerCase();
+  const en = accepted.search(/(^|,)\s*en\b/);
+  const fr = accepted.search(/(^|,)\s*fr\b/);
+  return en !== -1 && (fr === -1 || en < fr) ? 'en' : 'fr';
+}
+
+const TEXTS: Record<SsoLocale, { title: string; reasons: Record<SsoRefusalReason, string>; contact: string; institution: string; back: string }> = {
+  fr: {
+    title: 'Connexion impossible',
+    reasons: {
+      unknown_person: 'Votre identité a bien été vérifiée, mais vous n\'êtes pas connu(e) du service des cartes et vous ne pouvez pas demander de carte vous-même.',
+      account_disabled: 'Votre compte campuscard est désactivé.',
+      no_eppn: 'Votre fournisseur d\'identité n\'a pas transmis votre identifiant (eduPersonPrincipalName) : campuscard ne peut pas vous reconnaître.',
+      method_disabled: 'Ce mode de connexion n\'est pas ouvert pour le moment.',
+    },
+    contact: 'Qui contacter',
+    institution: 'Établissement',
+    back: 'Retour à la page de connexion',
+  },
+  en: {
+    title: 'You cannot sign in',
+    reasons: {
+      unknown_person: 'Your identity was verified, but the card office does not know you and you cannot request a card yourself.',
+      account_disabled: 'Your campuscard account is disabled.',
+      no_eppn: 'Your identity provider did not send your identifier (eduPersonPrincipalName): campuscard cannot recognise you.',
+      method_disabled: 'This sign-in method is not open at the moment.',
+    },
+    contact: 'Whom to contact',
+    institution: 'Institution',
+    back: 'Back to the login page',
+  },
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/**
+ * The page of a refused login, in `locale` with the other language below: why, the
+ * institution, and the contact the admin wrote (escaped). A page, not an error (status 403, so
+ * that nothing caches it as a success).
+ */
+export function refusedPage(outcome: Extract<SsoOutcome, { kind: 'refused' }>, locale: SsoLocale): string {
+  const section = (lang: SsoLocale, primary: boolean) => {
+    const text = TEXTS[lang];
+    const heading = primary ? `<h1>${text.title}</h1>` : `<h2>${text.title}</h2>`;
+    return `<section lang="${lang}" class="${primary ? 'primary' : 'secondary'}" data-reason="${outcome.reason}">${heading}
+<p data-testid="sso-refused-reason">${escapeHtml(text.reasons[outcome.reason])}</p>
+${outcome.institutionName ? `<p><strong>${text.institution}</strong> : ${escapeHtml(outcome.institutionName)}</p>` : ''}
+${outcome.contact ? `<p><strong>${text.contact}</strong></p><p data-testid="sso-refused-contact" class="contact">${escapeHtml(outcome.contact)}</p>` : ''}
+<p><a href="/login">${text.back}</a></p></section>`;
+  };
+  const other: SsoLocale = locale === 'fr' ? 'en' : 'fr';
+  return `<!doctype html>
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>campuscard — ${TEXTS[locale].title}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1a1b1e}
+.brand{font-weight:800;color:#1864ab}.contact{white-space:pre-line;background:#f1f3f5;padding:.75rem;border-radius:4px}
+.secondary{margin-top:2.5rem;border-top:1px solid #dee2e6;color:#495057}a{color:#1864ab}</style></head>
+<body><main><p class="brand">campuscard</p>${section(locale, true)}${section(other, false)}</main></body></html>`;
+}
+
+/**
+ * Ends a single sign-on callback: on a session, sets the session cookie exactly as the password
+ * login does (HttpOnly, SameSite=Lax, Secure per COOKIE_SECURE, same expiry) and redirects to
+ * the landing page; on a refusal, renders the refused page (HTML, French and English, naming the
+ * contact), never an error page.
+ */
+export function replyWithOutcome(reply: FastifyReply, outcome: SsoOutcome, locale: SsoLocale): FastifyReply {
+  void reply.header('cache-control', 'no-store');
+  if (outcome.kind === 'session') {
+    void reply.setCookie(SESSION_COOKIE, outcome.sessionToken, {
+      httpOnly: true,
+      secure: outcome.cookieSecure,
+      sameSite: 'lax',
+      path: '/',
+      expires: outcome.expiresAt,
+    });
+    return reply.redirect(outcome.landing, 303);
+  }
+  return reply.status(403).type('text/html; charset=utf-8').send(refusedPage(outcome, locale));
+}
