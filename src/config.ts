@@ -50,6 +50,12 @@ export interface Config {
   qrPrefix: string;
   verifyRateLimitPerMinute: number;
   /**
+   * Secrets of the person sources (bind passwords, database URLs, API keys), by name
+   * (DIRECTORY_SECRETS, a JSON object name → value). A source's settings name the secret
+   * (`secretEnv`), so no secret is stored in the database or shown back by the API.
+   */
+  directorySecrets: Readonly<Record<string, string>>;
+  /**
    * Single sign-on methods (SSO_METHODS JSON, or SSO_METHODS_FILE): how to reach each identity
    * provider; in demo mode also `cas-demo` and `oidc-demo` (embedded by `serve`). See sso-methods.config.ts.
    */
@@ -108,6 +114,28 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
     throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   }
   return raw as T;
+}
+
+/** DIRECTORY_SECRETS: a JSON object of secret name → non-empty string value. */
+function directorySecrets(env: Env): Record<string, string> {
+  const raw = env.DIRECTORY_SECRETS?.trim();
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('DIRECTORY_SECRETS must be a JSON object of secret name → value');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('DIRECTORY_SECRETS must be a JSON object of secret name → value');
+  }
+  const secrets: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) throw new ConfigError(`DIRECTORY_SECRETS: "${name}" is not a valid secret name (letters, digits, _)`);
+    if (typeof value !== 'string' || value === '') throw new ConfigError(`DIRECTORY_SECRETS: the secret ${name} must be a non-empty string`);
+    secrets[name] = value;
+  }
+  return secrets;
 }
 
 /**
@@ -169,6 +197,7 @@ export function loadConfig(env: Env = process.env): Config {
     escVirtualCardType: oneOf(env, 'ESC_VIRTUAL_CARD_TYPE', ESC_CARD_TYPES, 'SMART_PASSIVE'),
     qrPrefix: env.QR_PREFIX?.trim() || `${publicUrl}/v/`,
     verifyRateLimitPerMinute: integer(env, 'VERIFY_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000),
+    directorySecrets: directorySecrets(env),
     ssoMethods,
   };
 }

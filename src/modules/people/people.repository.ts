@@ -110,6 +110,20 @@ export async function countEnrolments(db: Executor, personId: string): Promise<n
   return Number(row.count);
 }
 
+/**
+ * Brings the rights end of these persons' enrolments at `institutionId` forward to `rightsEnd`:
+ * only enrolments without one or with a later one change (an earlier end stays). One statement;
+ * returns the persons whose enrolment changed.
+ */
+export async function endRights(db: Executor, institutionId: number, personIds: readonly string[], rightsEnd: string): Promise<string[]> {
+  if (personIds.length === 0) return [];
+  const rows = await db.updateTable('enrolments').set({ rightsEnd, updatedAt: sql<Date>`now()` })
+    .where('institutionId', '=', institutionId).where('personId', 'in', personIds)
+    .where((eb) => eb.or([eb('rightsEnd', 'is', null), eb('rightsEnd', '>', rightsEnd)]))
+    .returning('personId').execute();
+  return rows.map((row) => row.personId);
+}
+
 /** The type of the enrolment at `institutionId` of each existing person among these eppns. */
 export async function findEnrolmentTypesByEppns(db: Executor, eppns: readonly string[], institutionId: number): Promise<Array<{ eppn: string; personType: PersonType }>> {
   if (eppns.length === 0) return [];

@@ -1010,6 +1010,29 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     },
 
     /**
+     * Ends the rights of many persons at one institution on `rightsEnd` (persons a directory no
+     * longer returns): set-based, within the caller's transaction when given, never deleting
+     * anyone. An enrolment already ending earlier keeps its date. Change listeners hear of the
+     * changed persons (`rightsEnd`), so their cards follow the rights-end rules. Returns the ids
+     * of the persons whose enrolment changed.
+     */
+    async endRights(executor: Executor, institutionId: number, personIds: readonly string[], rightsEnd: string,
+      context: ActorContext): Promise<string[]> {
+      return withTransaction(executor, context, async (trx) => {
+        const changed: string[] = [];
+        for (let start = 0; start < personIds.length; start += UPSERT_CHUNK_SIZE) {
+          const ids = await repo.endRights(trx, institutionId, personIds.slice(start, start + UPSERT_CHUNK_SIZE), rightsEnd);
+          changed.push(...ids);
+          if (ids.length > 0 && hasPersonListeners()) {
+            const views = await loadViews(trx, ids, SYSTEM_READER, institutionId);
+            await notify(trx, [...views.values()].map((person) => ({ person, changedFields: ['rightsEnd'] as PersonField[], created: false })), 'import');
+          }
+        }
+        return changed;
+      });
+    },
+
+    /**
      * The JSON batch of the API: each item may name its institution (`institution`, a code; else
      * the writer's focused or only one). Validates every item (types against its institution's),
      * refuses duplicates (the later occurrence of an eppn for the same institution) and, alike,
