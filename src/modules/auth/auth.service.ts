@@ -8,6 +8,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { checkPasswordRule, normalizePassword } from './domain/password-rule.ts';
 import { effectiveTokenRole, narrowInstitutions, narrowPersonTypes, type Principal, type Role, type TokenRole } from './domain/roles.ts';
 import * as repo from './auth.repository.ts';
+import * as groupRepo from './group-roles.repository.ts';
 
 export interface AuthServiceOptions {
   sessionTtlHours: number;
@@ -437,6 +438,11 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
           ...(changes.eppn !== undefined ? { eppn: changes.eppn?.trim().toLowerCase() || null } : {}),
         });
         if (!row) throw notFound('account_not_found', 'No such account');
+        // An admin deciding the role, limits or state of a group-granted account makes its grant
+        // local: groups never change it again (see domain/group-roles.ts).
+        if (changes.role !== undefined || changes.personTypes !== undefined || institutionIds !== undefined || changes.disabled !== undefined) {
+          await groupRepo.dropGrant(trx, id);
+        }
         if (passwordHash !== undefined || changes.disabled || changes.role !== undefined || changes.personTypes !== undefined
           || institutionIds !== undefined) {
           await repo.deleteSessionsOfAccount(trx, id);

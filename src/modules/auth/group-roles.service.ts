@@ -354,14 +354,6 @@ export function createGroupRolesService(db: Kysely<Database>, options: GroupRole
         disabled: row.disabledAt !== null, grantedAt: row.grantedAt.toISOString(), revokedAt: row.revokedAt?.toISOString() ?? null,
       }));
     },
-
-    /**
-     * An admin changed the role, limits or state of this account by hand: from now on its grant is
-     * local and groups leave it alone. For the auth service, in the admin's transaction.
-     */
-    async makeLocal(executor: Executor, accountId: string): Promise<void> {
-      await repo.dropGrant(executor, accountId);
-    },
   };
 }
 
