@@ -113,12 +113,21 @@ export function claimsToAttributes(claims: Readonly<Record<string, unknown>>): S
   return canonicalizeAttributes(raw);
 }
 
-/** The values of an attribute, looked up by its name, else by its canonical name. */
+/**
+ * The values of an attribute, looked up by its name, else under any alias of its canonical name
+ * (so that `eduPersonPrincipalName` finds a raw OID an adapter did not canonicalise).
+ */
 export function valuesOf(attributes: SsoAttributes, name: string): string[] {
   const direct = attributes[name];
   if (direct && direct.length > 0) return direct;
   const canonical = canonicalName(name);
-  return canonical ? (attributes[canonical] ?? []) : [];
+  if (canonical === undefined) return [];
+  const found = attributes[canonical];
+  if (found && found.length > 0) return found;
+  for (const [other, values] of Object.entries(attributes)) {
+    if (values.length > 0 && canonicalName(other) === canonical) return values;
+  }
+  return [];
 }
 
 /** The first non-blank value of an attribute, trimmed. */
