@@ -2,6 +2,7 @@ import type { AppDeps, AppInstance } from './app-types.ts';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
 import { groupRolesRoutes } from '../modules/auth/group-roles.routes.ts';
 import { ssoRoutes } from '../modules/sso/sso.routes.ts';
+import { samlRoutes } from '../modules/sso/saml.routes.ts';
 import { jobsRoutes } from '../modules/jobs/jobs.routes.ts';
 import { notificationsRoutes } from '../modules/notifications/notifications.routes.ts';
 import { mailTemplatesRoutes } from '../modules/notifications/mail-templates.routes.ts';
@@ -35,6 +36,8 @@ export async function registerRoutes(app: AppInstance, deps: AppDeps): Promise<v
   }, { prefix: '/api/v1' });
   // Public verification (API and the page behind the card's QR code), in its own scope for its rate limiter.
   await app.register(async (scope) => verificationRoutes(scope, deps));
+  // SAML service provider (/auth/sso/<id>/login, acs, metadata, slo), in its own scope for its form parser.
+  await app.register(async (scope) => samlRoutes(scope, deps));
   // The web application (web/dist) at the root, in its own scope: last, so every API route wins.
   await app.register(async (web) => webRoutes(web, deps));
 }
