@@ -10,7 +10,10 @@ describe('SSO attributes', () => {
   it('names SAML OIDs (with or without urn:oid:) and OIDC claims canonically', () => {
     assert.equal(canonicalName('urn:oid:1.3.6.1.4.1.5923.1.1.1.6'), 'eduPersonPrincipalName');
     assert.equal(canonicalName('1.3.6.1.4.1.5923.1.1.1.6'), 'eduPersonPrincipalName');
-    assert.equal(canonicalName('urn:oid:1.3.6.1.4.1.7135.1.2.1.26'), 'supannCodeINE');
+    assert.equal(canonicalName('urn:oid:1.3.6.1.4.1.7135.1.2.1.9'), 'supannCodeINE');
+    assert.equal(canonicalName('urn:oid:1.3.6.1.4.1.7135.1.2.1.10'), 'supannEtuId');
+    assert.equal(canonicalName('urn:oid:1.3.6.1.4.1.7135.1.2.1.14'), 'supannEtablissement');
+    assert.equal(canonicalName('urn:oid:1.3.6.1.4.1.7135.1.2.1.26'), undefined, 'supannEtuCursusAnnee is not read');
     assert.equal(canonicalName('family_name'), 'sn');
     assert.equal(canonicalName('EDUPERSONPRINCIPALNAME'), 'eduPersonPrincipalName');
     assert.equal(canonicalName('urn:oid:9.9.9'), undefined);

@@ -22,8 +22,12 @@ export const SAML_OIDS: Readonly<Record<string, CanonicalAttribute>> = {
   'urn:oid:2.16.840.1.113730.3.1.241': 'displayName',
   'urn:oid:1.3.6.1.4.1.5923.1.1.1.1': 'eduPersonAffiliation',
   'urn:oid:1.3.6.1.4.1.5923.1.1.1.5': 'eduPersonPrimaryAffiliation',
-  'urn:oid:1.3.6.1.4.1.7135.1.2.1.14': 'supannEtuId',
-  'urn:oid:1.3.6.1.4.1.7135.1.2.1.26': 'supannCodeINE',
+  // SupAnn (RENATER) OIDs, as in src/adapters/ldap/schema/supann-eduperson.schema: .1.14 is
+  // supannEtablissement and .1.26 supannEtuCursusAnnee, not a student number or an INE.
+  'urn:oid:1.3.6.1.4.1.7135.1.2.1.9': 'supannCodeINE',
+  'urn:oid:1.3.6.1.4.1.7135.1.2.1.10': 'supannEtuId',
+  'urn:oid:1.3.6.1.4.1.7135.1.2.1.11': 'supannEmpId',
+  'urn:oid:1.3.6.1.4.1.7135.1.2.1.14': 'supannEtablissement',
   'urn:oid:1.3.6.1.4.1.25178.1.2.14': 'schacPersonalUniqueCode',
   'urn:oid:1.3.6.1.4.1.5923.1.5.1.1': 'isMemberOf',
 };
