@@ -6,6 +6,7 @@ import { MAIL_SEND_RETRY_LIMIT } from '../modules/notifications/notifications.se
 import { PERSON_IMPORT_JOB_KIND, type PersonImportJobData } from '../modules/imports/imports.service.ts';
 import { ESC_QUEUES } from '../modules/esc/esc-sync.service.ts';
 import { CARD_STATS_QUEUES, CARD_STATS_SNAPSHOT_CRON } from '../modules/cards/card-stats.service.ts';
+import { DIRECTORY_QUEUES, DIRECTORY_SYNC_JOB_KIND } from '../modules/directory/directory-sync.service.ts';
 import { GROUP_ROLES_CRON, GROUP_ROLES_QUEUE } from '../modules/auth/group-roles.service.ts';
 
 /**
@@ -62,11 +63,22 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define(GROUP_ROLES_QUEUE, async () => {
     await services.groupRoles.evaluateAll();
   }, { policy: 'short', retryLimit: 2, retryDelaySeconds: 300, expireInSeconds: 3600 });
+  // Directory syncs: runJob records every outcome itself; a retry follows only a lost worker and
+  // re-reads the source (upserts by eppn and entries by key make it safe, see directory-sync.service.ts).
+  jobs.define<{ runId: string }>(DIRECTORY_QUEUES.sync, async ({ runId }, job) => {
+    await services.directory.sync.runJob(runId, { queue: DIRECTORY_QUEUES.sync, jobId: job.id });
+  }, { retryLimit: 1, expireInSeconds: 6 * 3600 });
+  // The scheduler tick: claims due sources under row locks (SKIP LOCKED), so a tick running on two
+  // nodes at once, or twice, starts each scheduled run once. Queued once at a time (policy short).
+  jobs.define(DIRECTORY_QUEUES.tick, async () => {
+    await services.directory.sync.tick();
+  }, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
   return [
     ...(services.escSync.enabled ? [{ queue: ESC_QUEUES.sweep, cron: '* * * * *' }] : []),
     { queue: QUEUES.sessionPurge, cron: '7 * * * *' },
     { queue: QUEUES.rightsEnd, cron: config.rightsEndCron },
     { queue: CARD_STATS_QUEUES.snapshot, cron: CARD_STATS_SNAPSHOT_CRON },
+    { queue: DIRECTORY_QUEUES.tick, cron: '* * * * *' },
     { queue: GROUP_ROLES_QUEUE, cron: GROUP_ROLES_CRON },
   ];
 }
@@ -80,6 +92,7 @@ export async function sweepLostRuns(jobs: JobQueue, services: Services): Promise
   const lost = await services.jobRuns.sweep(jobs);
   for (const run of lost) {
     if (run.kind === PERSON_IMPORT_JOB_KIND && !run.retrying) await services.imports.discardUpload(run.id);
+    if (run.kind === DIRECTORY_SYNC_JOB_KIND && !run.retrying) await services.directory.sync.abandoned(run.id);
   }
   return lost;
 }

@@ -13,6 +13,7 @@ import { importsRoutes } from '../modules/imports/imports.routes.ts';
 import { cardsRoutes } from '../modules/cards/cards.routes.ts';
 import { cardStatsRoutes } from '../modules/cards/card-stats.routes.ts';
 import { webRoutes } from '../modules/web/web.routes.ts';
+import { directoryRoutes } from '../modules/directory/directory.routes.ts';
 import { escSyncRoutes } from '../modules/esc/esc-sync.routes.ts';
 import { cardQrRoutes, verificationRoutes } from '../modules/verification/verification.routes.ts';
 
@@ -32,6 +33,7 @@ export async function registerRoutes(app: AppInstance, deps: AppDeps): Promise<v
     await cardsRoutes(api, deps);
     await cardStatsRoutes(api, deps);
     await escSyncRoutes(api, deps);
+    await directoryRoutes(api, deps);
     await cardQrRoutes(api, deps);
   }, { prefix: '/api/v1' });
   // Public verification (API and the page behind the card's QR code), in its own scope for its rate limiter.

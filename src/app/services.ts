@@ -24,6 +24,11 @@ import { CARD_STATS_QUEUES, createCardStatsService } from '../modules/cards/card
 import { createEscnGenerator, type EscnGenerator } from '../modules/esc/domain/escn.ts';
 import { createEscSyncService } from '../modules/esc/esc-sync.service.ts';
 import { createVerificationService } from '../modules/verification/verification.service.ts';
+import { createDirectoryService } from '../modules/directory/directory.service.ts';
+import { createLdapSource } from '../adapters/ldap/ldap.source.ts';
+import { createSqlSource } from '../adapters/sql-source/sql.source.ts';
+import { createRestSource } from '../adapters/rest-source/rest.source.ts';
+import { CSV_MAPPING, createCsvSource } from '../adapters/csv-source/csv.source.ts';
 
 export interface ServiceContext {
   config: Config;
@@ -81,6 +86,13 @@ export function createServices(context: ServiceContext) {
   const imports = createImportsService({
     db, people, jobRuns, jobs: context.jobs, logger: context.logger,
     singleConnection: config.databaseUrl === undefined,
+    ...(context.now ? { now: context.now } : {}),
+  });
+  // People from directories (LDAP, SQL, REST, CSV), synced as jobs; group memberships go to the group roles.
+  const directory = createDirectoryService({
+    db, institution, people, photos, jobRuns, jobs: context.jobs, logger: context.logger, secrets: config.directorySecrets,
+    groupRoles: () => groupRoles,
+    kinds: { ldap: { factory: createLdapSource }, sql: { factory: createSqlSource }, rest: { factory: createRestSource }, csv: { factory: createCsvSource, defaultMapping: CSV_MAPPING } },
     ...(context.now ? { now: context.now } : {}),
   });
   // One ESCN generator per PIC: its per-millisecond counter keeps the numbers of this process distinct.
@@ -143,7 +155,7 @@ export function createServices(context: ServiceContext) {
     },
     ...(context.now ? { now: context.now } : {}),
   });
-  return { auth, groupRoles, sso, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification };
+  return { auth, groupRoles, sso, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification, directory };
 }
 
 export type Services = ReturnType<typeof createServices>;

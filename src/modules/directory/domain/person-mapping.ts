@@ -28,10 +28,15 @@ export interface SourceMapping {
   fields: Partial<Record<MappableField, string>>;
   /**
    * Attributes holding directory affiliations, in priority order (primary affiliation first).
-   * The person type is the first enabled type of the institution whose `affiliations` hold one
-   * of these values, tried in this order.
+   * The person type is, for the first attribute giving one, the first enabled type of the
+   * institution (in its display order) whose `affiliations` hold one of the attribute's values.
    */
   affiliationAttributes: string[];
+  /**
+   * Attribute holding a person type code directly (a CSV `person_type` column, an SIS view's
+   * type column); tried before the affiliations. Null: none.
+   */
+  personTypeAttribute: string | null;
   /** Person type code used when no affiliation makes one; null: such a record is an error. */
   personType: string | null;
   /**
@@ -58,6 +63,7 @@ export const SUPANN_MAPPING: SourceMapping = {
     affiliation: 'eduPersonPrimaryAffiliation',
   },
   affiliationAttributes: ['eduPersonPrimaryAffiliation', 'eduPersonAffiliation'],
+  personTypeAttribute: null,
   personType: null,
   institution: null,
   groupsAttribute: 'isMemberOf',
@@ -106,7 +112,7 @@ export interface MappingContext {
 
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_.;:-]{1,200}$/;
 const PERSON_TYPE_CODE = /^[a-z][a-z0-9_-]{0,31}$/;
-const MAPPING_KEYS = new Set(['fields', 'affiliationAttributes', 'personType', 'institution', 'groupsAttribute']);
+const MAPPING_KEYS = new Set(['fields', 'affiliationAttributes', 'personTypeAttribute', 'personType', 'institution', 'groupsAttribute']);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -169,8 +175,12 @@ export function parseSourceMapping(raw: unknown): { ok: true; value: SourceMappi
       personType = raw.personType;
     }
   }
-  if (affiliationAttributes.length === 0 && personType === null && errors.length === 0) {
-    errors.push({ field: '/affiliationAttributes', code: 'required', message: 'map an affiliation attribute or give a fixed person type' });
+  let personTypeAttribute: string | null = null;
+  if (raw.personTypeAttribute !== undefined && raw.personTypeAttribute !== null && raw.personTypeAttribute !== '') {
+    personTypeAttribute = attribute('/personTypeAttribute', raw.personTypeAttribute) ?? null;
+  }
+  if (affiliationAttributes.length === 0 && personType === null && personTypeAttribute === null && errors.length === 0) {
+    errors.push({ field: '/affiliationAttributes', code: 'required', message: 'map an affiliation attribute, a person type attribute, or give a fixed person type' });
   }
   let institution: SourceMapping['institution'] = null;
   if (raw.institution !== undefined && raw.institution !== null) {
@@ -194,7 +204,7 @@ export function parseSourceMapping(raw: unknown): { ok: true; value: SourceMappi
     groupsAttribute = attribute('/groupsAttribute', raw.groupsAttribute) ?? null;
   }
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, value: { fields, affiliationAttributes, personType, institution, groupsAttribute } };
+  return { ok: true, value: { fields, affiliationAttributes, personTypeAttribute, personType, institution, groupsAttribute } };
 }
 
 /** Every attribute a mapping reads (so an LDAP source asks for those only). */
@@ -202,6 +212,7 @@ export function mappedAttributes(mapping: SourceMapping): string[] {
   const names = new Set<string>([
     ...Object.values(mapping.fields).filter((name): name is string => typeof name === 'string'),
     ...mapping.affiliationAttributes,
+    ...(mapping.personTypeAttribute ? [mapping.personTypeAttribute] : []),
     ...(mapping.institution ? [mapping.institution.attribute] : []),
     ...(mapping.groupsAttribute ? [mapping.groupsAttribute] : []),
   ]);
@@ -282,14 +293,18 @@ export function mapRecord(record: SourceRecord, mapping: SourceMapping, context:
   let types: readonly MappingPersonType[] = [];
   if (institutionId !== undefined) {
     types = (context.personTypes.get(institutionId) ?? []).filter((type) => !type.disabled);
-    const affiliations = [...new Set(mapping.affiliationAttributes.flatMap((name) => record.attributes[name] ?? [])
-      .map((value) => value.trim().toLowerCase()).filter((value) => value !== ''))];
-    const byAffiliation = affiliations.map((affiliation) => types.find((type) => type.affiliations.includes(affiliation)))
+    // Attribute by attribute (the primary affiliation first); within one (eduPersonAffiliation
+    // is an unordered set, `member` next to `staff`), the first type in the institution's order.
+    const valuesOf = (name: string) => (record.attributes[name] ?? []).map((value) => value.trim().toLowerCase()).filter((value) => value !== '');
+    const affiliations = [...new Set(mapping.affiliationAttributes.flatMap(valuesOf))];
+    const byAffiliation = mapping.affiliationAttributes
+      .map((name) => { const values = valuesOf(name); return types.find((type) => type.affiliations.some((affiliation) => values.includes(affiliation))); })
       .find((type) => type !== undefined);
-    const personType = byAffiliation?.code ?? mapping.personType ?? undefined;
+    const direct = first(record, mapping.personTypeAttribute ?? undefined)?.trim().toLowerCase();
+    const personType = direct ?? byAffiliation?.code ?? mapping.personType ?? undefined;
     if (personType === undefined) {
       fail('personType', 'no_person_type', affiliations.length === 0
-        ? 'the record has no affiliation and the mapping gives no fixed person type'
+        ? 'the record has no person type or affiliation and the mapping gives no fixed person type'
         : `no person type of the institution takes the affiliations ${affiliations.join(', ')}`);
     } else {
       raw.personType = personType;

@@ -31,6 +31,12 @@ export interface SourceRecord {
  */
 export interface SourcePage {
   records: SourceRecord[];
+  /**
+   * Entries the source itself could not read (a malformed CSV line…), reported as record errors.
+   * Optional. One without a `key` cannot be told apart from a person gone from the source, so a
+   * full sync whose read had such an entry ends nobody's rights (it says so in its outcome).
+   */
+  rejected?: Array<{ key?: string; field: string; code: string; message: string }>;
 }
 
 /** What {@link PersonSource.records} is asked for. */

@@ -1,0 +1,118 @@
+/**
+ * The CSV person source: the file the person import reads (same parser, same columns, same
+ * checks: `src/modules/imports/domain/csv-person-parser.ts`), taken from a path on the server
+ * (e.g. where a student information system drops its nightly export) and synced like any other
+ * source. Records are keyed by eppn; their attributes are the canonical column names, so the
+ * default mapping ({@link CSV_MAPPING}) maps each column to its person field.
+ */
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import {
+  PERSON_CSV_COLUMNS, parsePersonCsvStream, personToCsvRecord,
+  type CsvDelimiter, type CsvEncodingOption, type PersonCsvColumn,
+} from '../../modules/imports/domain/csv-person-parser.ts';
+import type { SourceMapping } from '../../modules/directory/domain/person-mapping.ts';
+import {
+  SourceSettingsError,
+  type PersonSource, type PersonSourceContext, type PersonSourceFactory, type SourcePage, type SourceRecord,
+} from '../../modules/directory/domain/person-source.ts';
+
+/** Settings of a CSV source. */
+export interface CsvSourceSettings {
+  /** Absolute path of the file on the server. */
+  path: string;
+  encoding: CsvEncodingOption;
+  delimiter: CsvDelimiter | 'auto';
+  /** Header as written → canonical column (null: ignore), as in the import. */
+  columnMapping: Record<string, PersonCsvColumn | null>;
+}
+
+/** Records per page. */
+const PAGE_SIZE = 1000;
+
+/** The mapping of a CSV source: every canonical column to its field, the type from `person_type`. */
+export const CSV_MAPPING: SourceMapping = {
+  fields: {
+    eppn: 'eppn', lastName: 'last_name', firstName: 'first_name', email: 'email', birthDate: 'birth_date',
+    studentNumber: 'student_number', ine: 'ine', academicLevel: 'academic_level', rightsEnd: 'rights_end', esi: 'esi',
+    affiliation: 'affiliation', locale: 'locale',
+    'freeFields.free1': 'free1', 'freeFields.free2': 'free2', 'freeFields.free3': 'free3', 'freeFields.free4': 'free4',
+    'freeFields.free5': 'free5', 'freeFields.free6': 'free6', 'freeFields.free7': 'free7',
+  },
+  affiliationAttributes: [],
+  personTypeAttribute: 'person_type',
+  personType: null,
+  institution: null,
+  groupsAttribute: null,
+};
+
+/** Checks the settings of a CSV source (throws {@link SourceSettingsError}). */
+export function csvSourceSettings(raw: Record<string, unknown>): CsvSourceSettings {
+  for (const key of Object.keys(raw)) {
+    if (!['path', 'encoding', 'delimiter', 'columnMapping'].includes(key)) throw new SourceSettingsError(key, 'unknown_setting', `unknown setting ${key}`);
+  }
+  if (typeof raw.path !== 'string' || !isAbsolute(raw.path) || raw.path.length > 1000) {
+    throw new SourceSettingsError('path', 'invalid_path', 'the absolute path of the CSV file on the server');
+  }
+  const encoding = raw.encoding ?? 'auto';
+  if (encoding !== 'auto' && encoding !== 'utf-8' && encoding !== 'iso-8859-1') throw new SourceSettingsError('encoding', 'invalid_encoding', 'auto, utf-8 or iso-8859-1');
+  const delimiter = raw.delimiter ?? 'auto';
+  if (delimiter !== 'auto' && delimiter !== ';' && delimiter !== ',') throw new SourceSettingsError('delimiter', 'invalid_delimiter', 'auto, ; or ,');
+  const columnMapping = raw.columnMapping ?? {};
+  if (typeof columnMapping !== 'object' || columnMapping === null || Array.isArray(columnMapping)) {
+    throw new SourceSettingsError('columnMapping', 'invalid_type', 'an object: header → canonical column or null');
+  }
+  for (const [header, column] of Object.entries(columnMapping)) {
+    if (column !== null && !(PERSON_CSV_COLUMNS as readonly unknown[]).includes(column)) {
+      throw new SourceSettingsError(`columnMapping.${header}`, 'unknown_column', `not a column of the person CSV: ${String(column)}`);
+    }
+  }
+  return { path: raw.path, encoding, delimiter, columnMapping: columnMapping as Record<string, PersonCsvColumn | null> };
+}
+
+/** Builds a CSV source. */
+export const createCsvSource: PersonSourceFactory = (context: PersonSourceContext): PersonSource => {
+  const settings = csvSourceSettings(context.settings);
+  return {
+    async test() {
+      try {
+        await access(settings.path);
+        return { ok: true, message: `${settings.path} is readable` };
+      } catch {
+        return { ok: false, code: 'file_unreadable', message: `${settings.path} cannot be read` };
+      }
+    },
+    async records(options) {
+      const events = parsePersonCsvStream(createReadStream(settings.path, { highWaterMark: 256 * 1024 }), {
+        encoding: settings.encoding, delimiter: settings.delimiter, columnMapping: settings.columnMapping, ignoreUnknownColumns: true,
+      });
+      async function* pages(): AsyncGenerator<SourcePage> {
+        let page: SourcePage = { records: [], rejected: [] };
+        let count = 0;
+        for await (const event of events) {
+          if (options.signal?.aborted) return;
+          if (event.type === 'row') {
+            const record: SourceRecord = { key: event.row.value.eppn, attributes: {} };
+            for (const [column, value] of Object.entries(personToCsvRecord(event.row.value))) {
+              if (value !== '') record.attributes[column] = [value];
+            }
+            page.records.push(record);
+            count += 1;
+          } else if (event.type === 'error') {
+            page.rejected?.push({ field: event.error.field ?? 'line', code: event.error.code, message: `line ${event.error.line}: ${event.error.message}` });
+          } else if (event.type === 'file_error') {
+            throw new Error(`the CSV file is unusable: ${event.error.message}`);
+          }
+          if (page.records.length + (page.rejected?.length ?? 0) >= PAGE_SIZE) {
+            yield page;
+            page = { records: [], rejected: [] };
+          }
+          if (options.limit !== undefined && count >= options.limit) break;
+        }
+        if (page.records.length > 0 || (page.rejected?.length ?? 0) > 0) yield page;
+      }
+      return { pages: pages(), watermark: () => null };
+    },
+  };
+};

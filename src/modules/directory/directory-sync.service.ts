@@ -1,0 +1,568 @@
+/**
+ * Directory sync: reads a person source page by page, diffs each mapped record against what the
+ * source gave last time (fingerprints in `person_source_entries`), and applies only the
+ * differences, set-based, one transaction per chunk:
+ * - new and changed records go through `people.upsertMany` (the same path as the CSV import);
+ * - records a full read no longer returns are "gone": their rights end on the source's gone
+ *   policy date through `people.endRights` (their cards then follow the rights-end rules); nobody
+ *   is deleted;
+ * - a record that cannot be mapped is reported (key, field, code) and changes nothing; its
+ *   person is not taken for gone either.
+ * A no-change resync reads and compares, and writes nothing but its run record.
+ *
+ * Safety stop: a full read returning fewer than `min_ratio` (default 90%) of the last full count
+ * writes nothing and waits in `awaiting_confirmation`; an admin confirms (the run reads the
+ * source again and applies whatever it returns) or cancels it. To stop before ANY write, such a
+ * guarded run keeps its diff (not the unchanged records) in memory until the end of the read.
+ *
+ * Dry runs compute the same diff and counts and a sample of the first changes with their field
+ * names, and write no person and no entry.
+ *
+ * Runs are jobs (queue `directory-sync`) with progress in `job_runs`, so a killed process is
+ * recovered by the sweeper: the retry reads again, and since writes are upserts by eppn and
+ * entries by key, whatever the dead attempt committed is simply found unchanged.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../../platform/db/schema.ts';
+import { inTransaction, isUniqueViolation, type ActorContext, type Executor } from '../../platform/db/database.ts';
+import { ProblemError, conflict, notFound } from '../../platform/http/problem.ts';
+import type { JobQueue, QueueJobRef } from '../../platform/jobs/job-queue.ts';
+import type { JobRunsService, ProgressReporter } from '../jobs/jobs.service.ts';
+import type { PeopleService, PersonView } from '../people/people.service.ts';
+import type { PersonInput } from '../people/domain/person.ts';
+import type { PhotosService, PreparedPhoto } from '../photos/photos.service.ts';
+import { fingerprintOf, goneRightsEnd, type MappedRecord, type RecordError } from './domain/person-mapping.ts';
+import { nextCronRun, type BuiltSource, type PersonSourcesService, type SourceManager } from './person-sources.service.ts';
+import type { SourceRunStatus } from './directory.tables.ts';
+import * as repo from './directory.repository.ts';
+
+/** Queues of the directory context. */
+export const DIRECTORY_QUEUES = {
+  /** One sync run: `{ runId }` (a person_source_runs id). */
+  sync: 'directory-sync',
+  /** Every minute: starts the scheduled runs that are due. */
+  tick: 'directory-tick',
+} as const;
+
+/** `kind` of the job runs of directory syncs. */
+export const DIRECTORY_SYNC_JOB_KIND = 'directory-sync';
+
+/** Records written per transaction (the people service's own chunk size). */
+export const SYNC_CHUNK_SIZE = 1000;
+/** Changes kept in a run's sample (the first ones, with their field names). */
+export const SAMPLE_SIZE = 50;
+/** Record errors kept in a run (the counts stay exact beyond it). */
+export const MAX_RUN_ERRORS = 200;
+/** Sources a scheduler tick starts at most (the others wait for the next minute). */
+const TICK_LIMIT = 20;
+
+/** One change shown in a run's sample. */
+export interface SampleChange {
+  kind: 'new' | 'changed' | 'gone';
+  key: string;
+  eppn: string | null;
+  institution: string | null;
+  /** Person fields that change (for gone persons: `rightsEnd`). */
+  fields: string[];
+}
+
+/** A run as the API shows it. */
+export interface SourceRunView {
+  id: string;
+  sourceId: string;
+  mode: 'full' | 'incremental';
+  dryRun: boolean;
+  status: SourceRunStatus;
+  trigger: 'manual' | 'schedule';
+  counts: { read: number; new: number; changed: number; gone: number; unchanged: number; errors: number };
+  sample: SampleChange[];
+  errors: RecordError[];
+  outcome: Record<string, unknown> | null;
+  jobId: string | null;
+  progress: { current: number; total: number | null; percent: number | null } | null;
+  createdBy: string;
+  confirmedBy: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** What to run. */
+export interface SyncRequest {
+  /** Absent: the source's own (incremental when it is, else full). */
+  mode?: 'full' | 'incremental';
+  dryRun?: boolean;
+}
+
+/** The group-role service's part the sync feeds (optional: present once that context has it). */
+export interface MembershipRecorder {
+  recordMemberships(executor: Executor, sourceId: string, memberships: ReadonlyArray<{ eppn: string; groups: readonly string[] }>): Promise<number>;
+}
+
+export interface DirectorySyncServiceDeps {
+  db: Kysely<Database>;
+  sources: PersonSourcesService;
+  people: Pick<PeopleService, 'upsertMany' | 'endRights' | 'getByEppn'>;
+  photos: Pick<PhotosService, 'prepare' | 'save' | 'listForPerson'>;
+  /** Read at each run, so it may be wired after this service is built. */
+  groupRoles?: () => MembershipRecorder | undefined;
+  jobRuns: JobRunsService;
+  jobs: Pick<JobQueue, 'send'>;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+interface PendingChange {
+  key: string;
+  kind: 'new' | 'changed';
+  mapped: Extract<MappedRecord, { ok: true }>;
+  fingerprint: string;
+  photo: Uint8Array | undefined;
+}
+
+interface Tally {
+  read: number;
+  new: number;
+  changed: number;
+  gone: number;
+  unchanged: number;
+  errors: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PERSON_FIELDS_COMPARED = ['eppn', 'firstName', 'lastName', 'birthDate', 'email', 'personType', 'studentNumber', 'ine', 'esi',
+  'academicLevel', 'rightsEnd', 'affiliation', 'locale'] as const;
+
+function runNotFound(): Error {
+  return notFound('sync_run_not_found', 'No such sync run');
+}
+
+/** The person fields on which `input` differs from the stored `person` (for the sample). */
+function changedFields(input: PersonInput, person: PersonView | undefined): string[] {
+  if (!person) return Object.keys(input).sort();
+  const fields: string[] = PERSON_FIELDS_COMPARED.filter((field) => (input[field] ?? null) !== (person[field] ?? null));
+  const free = input.freeFields ?? {};
+  for (const key of new Set([...Object.keys(free), ...Object.keys(person.freeFields)]) as Set<keyof typeof free>) {
+    if ((free[key] ?? null) !== (person.freeFields[key] ?? null)) fields.push(`freeFields.${key}`);
+  }
+  return fields;
+}
+
+/** Syncs, their runs, their confirmation and their schedule. */
+export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
+  const { db, sources, people, jobRuns } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  function view(row: repo.RunRow, progress: SourceRunView['progress'] = null): SourceRunView {
+    return {
+      id: row.id,
+      sourceId: row.sourceId,
+      mode: row.mode,
+      dryRun: row.dryRun,
+      status: row.status,
+      trigger: row.trigger,
+      counts: { read: row.readCount, new: row.newCount, changed: row.changedCount, gone: row.goneCount, unchanged: row.unchangedCount, errors: row.errorCount },
+      sample: row.sample as SampleChange[],
+      errors: row.errors as RecordError[],
+      outcome: row.outcome,
+      jobId: row.jobRunId,
+      progress,
+      createdBy: row.createdBy,
+      confirmedBy: row.confirmedBy,
+      createdAt: row.createdAt.toISOString(),
+      startedAt: row.startedAt?.toISOString() ?? null,
+      finishedAt: row.finishedAt?.toISOString() ?? null,
+    };
+  }
+
+  async function withProgress(row: repo.RunRow): Promise<SourceRunView> {
+    if (!row.jobRunId || !repo.ACTIVE_RUN_STATUSES.includes(row.status)) return view(row);
+    const job = await jobRuns.get(row.jobRunId).catch(() => undefined);
+    return view(row, job ? job.progress : null);
+  }
+
+  /**
+   * Records a queued run of `source` and its job run (queued in `trx` unless `enqueue` is false:
+   * the CLI runs it in process). Refuses a second active run of a source: 409 `sync_already_active`.
+   */
+  async function createRun(trx: Transaction<Database>, source: repo.SourceRow, request: SyncRequest,
+    trigger: 'manual' | 'schedule', actor: string, enqueue: boolean): Promise<repo.RunRow> {
+    const active = (await repo.lastRuns(trx, [source.id]))[0];
+    if (active && repo.ACTIVE_RUN_STATUSES.includes(active.status)) {
+      throw conflict('sync_already_active', active.status === 'awaiting_confirmation'
+        ? 'A sync of this source waits for confirmation: confirm or cancel it first'
+        : 'A sync of this source is already queued or running');
+    }
+    const mode = request.mode ?? (source.incremental ? 'incremental' : 'full');
+    const run = await repo.insertRun(trx, { sourceId: source.id, mode, dryRun: request.dryRun === true, trigger, createdBy: actor, jobRunId: null });
+    const job = await jobRuns.create(trx, DIRECTORY_SYNC_JOB_KIND, { sourceId: source.id, source: source.name, runId: run.id, mode, dryRun: request.dryRun === true },
+      actor, source.institutionId);
+    const updated = await repo.updateRun(trx, run.id, { jobRunId: job.id });
+    if (enqueue) await deps.jobs.send(DIRECTORY_QUEUES.sync, { runId: run.id }, { trx });
+    return updated ?? run;
+  }
+
+  async function finish(runId: string, status: SourceRunStatus, tally: Tally, extra: repo.RunChanges = {}): Promise<void> {
+    await inTransaction(db, { actor: 'system' }, (trx) => repo.updateRun(trx, runId, {
+      status, readCount: tally.read, newCount: tally.new, changedCount: tally.changed, goneCount: tally.gone,
+      unchangedCount: tally.unchanged, errorCount: tally.errors, finishedAt: now(), ...extra,
+    }));
+  }
+
+  /** Prepares photos outside any transaction (decoding is CPU work); refused photos are reported. */
+  async function preparePhotos(changes: readonly PendingChange[], errors: RecordError[]): Promise<Map<string, PreparedPhoto>> {
+    const prepared = new Map<string, PreparedPhoto>();
+    for (const change of changes) {
+      if (!change.photo) continue;
+      try {
+        prepared.set(change.key, await deps.photos.prepare(Buffer.from(change.photo)));
+      } catch (error) {
+        const code = error instanceof ProblemError ? error.code : 'invalid_photo';
+        errors.push({ key: change.key, field: 'photo', code, message: `photo not used: ${(error as Error).message}` });
+      }
+    }
+    return prepared;
+  }
+
+  /** Writes one chunk of new and changed records in one transaction. */
+  async function applyChunk(built: BuiltSource, runId: string, changes: readonly PendingChange[], context: ActorContext, errors: RecordError[]): Promise<void> {
+    if (changes.length === 0) return;
+    const photos = built.row.photosAllowed ? await preparePhotos(changes, errors) : new Map<string, PreparedPhoto>();
+    const recorder = built.mapping.groupsAttribute ? deps.groupRoles?.() : undefined;
+    await inTransaction(db, context, async (trx) => {
+      const byInstitution = new Map<number, PendingChange[]>();
+      for (const change of changes) {
+        const list = byInstitution.get(change.mapped.institutionId) ?? [];
+        list.push(change);
+        byInstitution.set(change.mapped.institutionId, list);
+      }
+      const entries: Array<{ key: string; personId: string | null; institutionId: number; fingerprint: string }> = [];
+      for (const [institutionId, list] of byInstitution) {
+        const result = await people.upsertMany(trx, list.map((change) => change.mapped.person), context, { channel: 'import', institutionId });
+        const ids = new Map(result.results.map((item) => [item.eppn, item.id]));
+        for (const change of list) {
+          const personId = ids.get(change.mapped.person.eppn) ?? null;
+          entries.push({ key: change.key, personId, institutionId, fingerprint: change.fingerprint });
+          const photo = photos.get(change.key);
+          // Seeds the photo only for a person who has none: a photo chosen by the person or the office wins.
+          if (photo && personId && (await deps.photos.listForPerson(trx, personId)).length === 0) await deps.photos.save(trx, personId, photo);
+        }
+      }
+      await repo.upsertEntries(trx, built.row.id, runId, entries);
+      if (recorder) {
+        await recorder.recordMemberships(trx, built.row.id, changes.map((change) => ({ eppn: change.mapped.person.eppn, groups: change.mapped.groups })));
+      }
+    });
+  }
+
+  /** Ends the rights of gone entries, a chunk per transaction, and marks them gone. */
+  async function applyGone(built: BuiltSource, runId: string, gone: ReadonlyArray<{ key: string; personId: string | null; institutionId: number | null }>,
+    rightsEnd: string, context: ActorContext, progress: (done: number) => Promise<void>): Promise<void> {
+    for (let start = 0; start < gone.length; start += SYNC_CHUNK_SIZE) {
+      const chunk = gone.slice(start, start + SYNC_CHUNK_SIZE);
+      await inTransaction(db, context, async (trx) => {
+        const byInstitution = new Map<number, string[]>();
+        for (const entry of chunk) {
+          if (entry.personId === null || entry.institutionId === null) continue;
+          const ids = byInstitution.get(entry.institutionId) ?? [];
+          ids.push(entry.personId);
+          byInstitution.set(entry.institutionId, ids);
+        }
+        for (const [institutionId, ids] of byInstitution) await people.endRights(trx, institutionId, ids, rightsEnd, context);
+        await repo.markGone(trx, built.row.id, runId, chunk.map((entry) => entry.key));
+      });
+      await progress(start + chunk.length);
+    }
+  }
+
+  /** The sample of the first changes, with field names against the stored persons. */
+  async function sampleOf(built: BuiltSource, changes: readonly PendingChange[], gone: ReadonlyArray<{ key: string }>): Promise<SampleChange[]> {
+    const sample: SampleChange[] = [];
+    for (const change of changes.slice(0, SAMPLE_SIZE)) {
+      const person = change.kind === 'new' ? undefined
+        : await people.getByEppn(change.mapped.person.eppn, db, change.mapped.institutionId).catch(() => undefined);
+      sample.push({
+        kind: change.kind, key: change.key, eppn: change.mapped.person.eppn, institution: built.institutionCode(change.mapped.institutionId),
+        fields: changedFields(change.mapped.person, person && person.institutionId === change.mapped.institutionId ? person : undefined),
+      });
+    }
+    for (const entry of gone.slice(0, Math.max(0, SAMPLE_SIZE - sample.length))) {
+      sample.push({ kind: 'gone', key: entry.key, eppn: null, institution: null, fields: ['rightsEnd'] });
+    }
+    return sample;
+  }
+
+  /**
+   * Runs a sync: see the module comment. `reporter` gets the progress (records read, against
+   * the last full count as the expected total). Never throws for bad records or an unreachable
+   * source: the run records why it failed.
+   */
+  async function execute(runId: string, reporter: ProgressReporter): Promise<SourceRunView> {
+    const run = await repo.findRun(db, runId);
+    if (!run) throw runNotFound();
+    const tally: Tally = { read: 0, new: 0, changed: 0, gone: 0, unchanged: 0, errors: 0 };
+    const errors: RecordError[] = [];
+    const reportError = (error: RecordError) => {
+      if (errors.length < MAX_RUN_ERRORS) errors.push(error);
+    };
+    const row = await repo.findSource(db, run.sourceId);
+    if (!row) {
+      await finish(run.id, 'failed', tally, { outcome: { code: 'source_deleted', message: 'The source was deleted' } });
+      await reporter.fail({ code: 'source_deleted', message: 'The source was deleted' });
+      return view((await repo.findRun(db, runId)) as repo.RunRow);
+    }
+    const context: ActorContext = { actor: `directory:${row.name}` };
+    const full = run.mode === 'full' || row.watermark === null;
+    const confirmed = run.confirmedBy !== null;
+    // Guarded: a full run of a source with a previous full count, not confirmed: apply nothing before the count is known.
+    const guarded = full && !run.dryRun && !confirmed && row.lastFullCount !== null && row.lastFullCount > 0;
+    const streaming = !run.dryRun && !guarded;
+    await inTransaction(db, { actor: 'system' }, (trx) => repo.updateRun(trx, run.id, { status: 'running', startedAt: now(), outcome: null }));
+    await reporter.start(row.lastFullCount, 'reading the source');
+    try {
+      const built = await sources.build(row);
+      const pending: PendingChange[] = [];
+      const sampled: PendingChange[] = [];
+      const seen = new Set<string>();
+      const eppns = new Set<string>();
+      let unkeyedRejections = 0;
+      const read = await built.source.records({ since: full ? null : row.watermark });
+      for await (const page of read.pages) {
+        for (const rejected of page.rejected ?? []) {
+          tally.read += 1;
+          tally.errors += 1;
+          if (rejected.key === undefined) unkeyedRejections += 1;
+          else seen.add(rejected.key);
+          reportError({ key: rejected.key ?? '', field: rejected.field, code: rejected.code, message: rejected.message });
+        }
+        const known = await repo.findEntries(db, row.id, page.records.map((record) => record.key));
+        for (const record of page.records) {
+          tally.read += 1;
+          if (seen.has(record.key)) {
+            tally.errors += 1;
+            reportError({ key: record.key, field: 'key', code: 'duplicate_key', message: 'the source returned this key twice; the later record was ignored' });
+            continue;
+          }
+          seen.add(record.key);
+          const mapped = built.map(record);
+          if (!mapped.ok) {
+            tally.errors += 1;
+            mapped.errors.forEach(reportError);
+            continue;
+          }
+          const eppnKey = `${mapped.institutionId}:${mapped.person.eppn}`;
+          if (eppns.has(eppnKey)) {
+            tally.errors += 1;
+            reportError({ key: record.key, field: 'eppn', code: 'duplicate_eppn', message: 'another record of the source has this eppn; this one was ignored' });
+            continue;
+          }
+          eppns.add(eppnKey);
+          const photo = row.photosAllowed ? record.photo : undefined;
+          const fingerprint = fingerprintOf(mapped, photo);
+          const entry = known.get(record.key);
+          if (entry && !entry.gone && entry.fingerprint === fingerprint) {
+            tally.unchanged += 1;
+            continue;
+          }
+          const change: PendingChange = { key: record.key, kind: entry ? 'changed' : 'new', mapped, fingerprint, photo };
+          tally[change.kind] += 1;
+          if (sampled.length < SAMPLE_SIZE) sampled.push(change);
+          pending.push(change);
+          if (streaming && pending.length >= SYNC_CHUNK_SIZE) await applyChunk(built, run.id, pending.splice(0), context, errors);
+        }
+        await reporter.advance(tally.read, `${tally.read} records read`);
+      }
+      const watermark = read.watermark();
+      // An entry the source could not read nor name might be anyone: nobody is taken for gone then.
+      const goneKnown = full && unkeyedRejections === 0;
+      const gone = goneKnown ? (await repo.presentEntries(db, row.id)).filter((entry) => !seen.has(entry.key)) : [];
+      tally.gone = gone.length;
+      const sample = await sampleOf(built, sampled, gone);
+
+      if (guarded && tally.read < row.minRatio * (row.lastFullCount ?? 0)) {
+        const outcome = {
+          code: 'safety_stop',
+          message: `The source returned ${tally.read} records, under ${Math.round(row.minRatio * 100)}% of the last full count (${row.lastFullCount}): nothing was written. Confirm to apply, or cancel.`,
+          read: tally.read, lastFullCount: row.lastFullCount, minRatio: row.minRatio,
+        };
+        await finish(run.id, 'awaiting_confirmation', tally, { sample, errors, outcome, finishedAt: null });
+        await reporter.succeed({ ...tally, total: tally.read, awaitingConfirmation: true });
+        return view((await repo.findRun(db, runId)) as repo.RunRow);
+      }
+      if (!run.dryRun) {
+        for (let start = 0; start < pending.length; start += SYNC_CHUNK_SIZE) {
+          await applyChunk(built, run.id, pending.slice(start, start + SYNC_CHUNK_SIZE), context, errors);
+        }
+        const rightsEnd = goneRightsEnd(row.gonePolicy, now().toISOString().slice(0, 10));
+        if (gone.length > 0 && rightsEnd !== undefined) {
+          await applyGone(built, run.id, gone, rightsEnd, context, (done) => reporter.advance(tally.read, `rights ended for ${done} of ${gone.length} gone persons`));
+        }
+        await inTransaction(db, { actor: 'system' }, (trx) => repo.updateSource(trx, row.id, {
+          ...(watermark !== null ? { watermark } : {}),
+          ...(full ? { lastFullCount: tally.read } : {}),
+        }));
+      }
+      await finish(run.id, 'succeeded', tally, {
+        sample, errors: errors.slice(0, MAX_RUN_ERRORS),
+        ...(full && !goneKnown ? { outcome: { code: 'gone_not_computed', message: `${unkeyedRejections} entries could not be read nor identified: no person was taken for gone` } } : {}),
+      });
+      await reporter.succeed({ ...tally, total: tally.read });
+    } catch (error) {
+      const code = error instanceof ProblemError ? error.code : 'sync_failed';
+      const message = error instanceof ProblemError ? error.message : `The sync stopped: ${(error as Error).message}`;
+      deps.logger?.error({ runId, source: row.name, err: { type: (error as Error).name, code } }, 'directory sync failed');
+      await finish(run.id, 'failed', tally, { errors, outcome: { code, message } });
+      await reporter.fail({ code, message });
+    }
+    return view((await repo.findRun(db, runId)) as repo.RunRow);
+  }
+
+  async function loadRun(manager: SourceManager, runId: string, executor: Executor = db, lock = false): Promise<{ run: repo.RunRow; source: repo.SourceRow }> {
+    const run = UUID.test(runId) ? await repo.findRun(executor, runId, lock) : undefined;
+    const source = run ? await repo.findSource(executor, run.sourceId) : undefined;
+    if (!run || !source || !sources.visible(manager, source)) throw runNotFound();
+    return { run, source };
+  }
+
+  return {
+    /** Queues a sync of a source the manager may see; returns the run (poll it, or its job). */
+    async start(manager: SourceManager, idOrName: string, request: SyncRequest, context: ActorContext): Promise<SourceRunView> {
+      try {
+        return view(await inTransaction(db, context, async (trx) => {
+          const source = await sources.load(manager, idOrName, trx, true);
+          return createRun(trx, source, request, 'manual', context.actor, true);
+        }));
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict('sync_already_active', 'A sync of this source is already queued or running');
+        throw error;
+      }
+    },
+
+    /**
+     * Runs a sync in this process (the CLI), with `onProgress` told of every advance; the run is
+     * recorded like a queued one.
+     */
+    async runInProcess(idOrName: string, request: SyncRequest, actor: string,
+      onProgress: (current: number, total: number | null, message: string) => void): Promise<SourceRunView> {
+      const run = await inTransaction(db, { actor }, async (trx) => {
+        const source = await sources.load({ institutionIds: null }, idOrName, trx, true);
+        return createRun(trx, source, request, 'manual', actor, false);
+      });
+      const inner = jobRuns.reporter(run.jobRunId as string);
+      let total: number | null = null;
+      const reporter: ProgressReporter = {
+        ...inner,
+        async start(expected, message) {
+          total = expected;
+          onProgress(0, total, message ?? '');
+          await inner.start(expected, message);
+        },
+        async advance(current, message) {
+          onProgress(current, total, message ?? '');
+          await inner.advance(current, message);
+        },
+      };
+      try {
+        return await execute(run.id, reporter);
+      } finally {
+        inner.release();
+      }
+    },
+
+    /**
+     * The queue job: runs `runId` unless it is over (done, cancelled, waiting for confirmation).
+     * A run found `running` is a retry after a lost worker: it runs again (see the module comment).
+     */
+    async runJob(runId: string, job?: QueueJobRef): Promise<void> {
+      const run = await repo.findRun(db, runId);
+      if (!run || !run.jobRunId || (run.status !== 'queued' && run.status !== 'running')) return;
+      const reporter = jobRuns.reporter(run.jobRunId, job);
+      try {
+        await execute(run.id, reporter);
+      } finally {
+        reporter.release();
+      }
+    },
+
+    /** Fails the run of a job run whose worker was lost with no attempt left (the sweeper). */
+    async abandoned(jobRunId: string): Promise<void> {
+      await inTransaction(db, { actor: 'system' }, async (trx) => {
+        const run = await repo.findRunByJob(trx, jobRunId);
+        if (run) {
+          await repo.updateRun(trx, run.id, { status: 'failed', finishedAt: now(), outcome: { code: 'worker_lost', message: 'The worker stopped and no attempt is left' } },
+            ['queued', 'running']);
+        }
+      });
+    },
+
+    /** The runs of a source, newest first (with the progress of an active one). */
+    async runs(manager: SourceManager, idOrName: string, limit = 20): Promise<SourceRunView[]> {
+      const source = await sources.load(manager, idOrName);
+      return Promise.all((await repo.listRuns(db, source.id, limit)).map(withProgress));
+    },
+
+    /** The last run of each source (for the list of sources). */
+    async lastRuns(sourceIds: readonly string[]): Promise<Map<string, SourceRunView>> {
+      const rows = await repo.lastRuns(db, sourceIds);
+      return new Map(await Promise.all(rows.map(async (row) => [row.sourceId, await withProgress(row)] as const)));
+    },
+
+    /** One run (404 `sync_run_not_found` outside the manager's scope). */
+    async run(manager: SourceManager, runId: string): Promise<SourceRunView> {
+      return withProgress((await loadRun(manager, runId)).run);
+    },
+
+    /**
+     * Confirms a run stopped by the safety stop: it is queued again and, confirmed, applies what
+     * the source returns then. 409 `sync_not_awaiting_confirmation` for any other run.
+     */
+    async confirm(manager: SourceManager, runId: string, context: ActorContext): Promise<SourceRunView> {
+      return view(await inTransaction(db, context, async (trx) => {
+        const { run, source } = await loadRun(manager, runId, trx, true);
+        if (run.status !== 'awaiting_confirmation') throw conflict('sync_not_awaiting_confirmation', 'This run does not wait for confirmation');
+        const job = await jobRuns.create(trx, DIRECTORY_SYNC_JOB_KIND, { sourceId: source.id, source: source.name, runId: run.id, mode: run.mode, dryRun: false, confirmed: true },
+          context.actor, source.institutionId);
+        const updated = await repo.updateRun(trx, run.id, { status: 'queued', confirmedBy: context.actor, jobRunId: job.id, finishedAt: null });
+        await deps.jobs.send(DIRECTORY_QUEUES.sync, { runId: run.id }, { trx });
+        return updated as repo.RunRow;
+      }));
+    },
+
+    /** Cancels a run waiting for confirmation or still queued. 409 `sync_not_cancellable` otherwise. */
+    async cancel(manager: SourceManager, runId: string, context: ActorContext): Promise<SourceRunView> {
+      return view(await inTransaction(db, context, async (trx) => {
+        const { run } = await loadRun(manager, runId, trx, true);
+        const updated = await repo.updateRun(trx, run.id, { status: 'cancelled', finishedAt: now() }, ['awaiting_confirmation', 'queued']);
+        if (!updated) throw conflict('sync_not_cancellable', 'Only a queued run or one waiting for confirmation can be cancelled');
+        return updated;
+      }));
+    },
+
+    /**
+     * The scheduler's minute tick: claims the sources whose `next_run_at` is due (FOR UPDATE
+     * SKIP LOCKED, so ticks on several nodes never claim one twice), moves `next_run_at` to the
+     * next cron time and queues a run, all in one transaction. A source whose previous run is
+     * still active skips this occurrence. Returns the runs queued.
+     */
+    async tick(): Promise<number> {
+      return inTransaction(db, { actor: 'system' }, async (trx) => {
+        let queued = 0;
+        for (const source of await repo.lockDueSources(trx, now(), TICK_LIMIT)) {
+          const next = source.schedule ? nextCronRun(source.schedule, now()) : undefined;
+          await repo.updateSource(trx, source.id, { nextRunAt: next?.ok ? next.at : null });
+          const last = (await repo.lastRuns(trx, [source.id]))[0];
+          if (last && repo.ACTIVE_RUN_STATUSES.includes(last.status)) {
+            deps.logger?.warn({ source: source.name, run: last.id }, 'scheduled directory sync skipped: the previous run is still active');
+            continue;
+          }
+          await createRun(trx, source, {}, 'schedule', 'system:scheduler', true);
+          queued += 1;
+        }
+        return queued;
+      });
+    },
+  };
+}
+
+export type DirectorySyncService = ReturnType<typeof createDirectorySyncService>;

@@ -1,0 +1,190 @@
+import { Type } from '@sinclair/typebox';
+import type { AppDeps, AppInstance } from '../../app/app-types.ts';
+import { principalOf } from '../../platform/http/access.ts';
+import { actorOf, errorResponses, Nullable, NullableInput, Uuid } from '../../platform/http/schemas.ts';
+import { MAPPABLE_FIELDS } from './domain/person-mapping.ts';
+import { PERSON_SOURCE_KINDS } from './domain/person-source.ts';
+
+const Kind = Type.Union(PERSON_SOURCE_KINDS.map((kind) => Type.Literal(kind)));
+const Json = Type.Record(Type.String(), Type.Unknown());
+const SourceParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 63, description: 'The source id or name' }) }, { additionalProperties: false });
+const RunParams = Type.Object({ runId: Uuid }, { additionalProperties: false });
+
+const Counts = Type.Object({
+  read: Type.Integer(), new: Type.Integer(), changed: Type.Integer(), gone: Type.Integer(), unchanged: Type.Integer(), errors: Type.Integer(),
+});
+const RecordErrorSchema = Type.Object({ key: Type.String(), field: Type.String(), code: Type.String(), message: Type.String() });
+const RunSchema = Type.Object({
+  id: Uuid,
+  sourceId: Uuid,
+  mode: Type.Union([Type.Literal('full'), Type.Literal('incremental')]),
+  dryRun: Type.Boolean(),
+  status: Type.Union(['queued', 'running', 'awaiting_confirmation', 'succeeded', 'failed', 'cancelled'].map((status) => Type.Literal(status))),
+  trigger: Type.Union([Type.Literal('manual'), Type.Literal('schedule')]),
+  counts: Counts,
+  sample: Type.Array(Type.Object({
+    kind: Type.Union([Type.Literal('new'), Type.Literal('changed'), Type.Literal('gone')]),
+    key: Type.String(), eppn: Nullable(Type.String()), institution: Nullable(Type.String()), fields: Type.Array(Type.String()),
+  }), { description: 'The first changes (new, changed with the person fields that change, gone)' }),
+  errors: Type.Array(RecordErrorSchema, { description: 'Records that could not be mapped: key, person field, stable code' }),
+  outcome: Nullable(Json),
+  jobId: Nullable(Uuid),
+  progress: Nullable(Type.Object({ current: Type.Integer(), total: Nullable(Type.Integer()), percent: Nullable(Type.Integer()) })),
+  createdBy: Type.String(),
+  confirmedBy: Nullable(Type.String()),
+  createdAt: Type.String(),
+  startedAt: Nullable(Type.String()),
+  finishedAt: Nullable(Type.String()),
+});
+
+const SourceSchema = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  institution: Nullable(Type.String()),
+  kind: Kind,
+  settings: Json,
+  mapping: Json,
+  schedule: Nullable(Type.String()),
+  nextRunAt: Nullable(Type.String()),
+  incremental: Type.Boolean(),
+  gonePolicy: Type.String(),
+  minRatio: Type.Number(),
+  photosAllowed: Type.Boolean(),
+  watermark: Nullable(Type.String()),
+  lastFullCount: Nullable(Type.Integer()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  lastRun: Type.Optional(Nullable(RunSchema)),
+});
+
+const SourceFields = {
+  name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'Short name (CLI: campuscard directory sync <name>)' }),
+  institution: NullableInput(Type.String({ maxLength: 64, description: 'Institution code the persons are enrolled at; null: from the mapping\'s institution attribute (admins of every institution only)' })),
+  kind: Kind,
+  settings: Type.Record(Type.String(), Type.Unknown(), { description: 'Kind-specific connection settings; secrets only by name (secretEnv, from DIRECTORY_SECRETS)' }),
+  mapping: Type.Record(Type.String(), Type.Unknown(), {
+    description: `{ fields: { <${MAPPABLE_FIELDS.join('|')}>: attribute }, affiliationAttributes: [..], personTypeAttribute, personType, institution: { attribute, codes }, groupsAttribute }`,
+  }),
+  schedule: NullableInput(Type.String({ maxLength: 100, description: 'Cron (5 fields, UTC); null: on demand only' })),
+  incremental: Type.Boolean({ description: 'Scheduled runs read only what changed since the last one' }),
+  gonePolicy: Type.String({ maxLength: 20, description: 'When the rights of persons gone from the source end: today, +N days, or YYYY-MM-DD' }),
+  minRatio: Type.Number({ minimum: 0, maximum: 1, description: 'A full read under this share of the last full count stops for confirmation (default 0.9)' }),
+  photosAllowed: Type.Boolean({ description: 'The source\'s photos may seed the card photo of persons who have none' }),
+};
+
+const SYNC_ERRORS = 'Codes: 404 `person_source_not_found` (also outside your institutions), 409 `sync_already_active`.';
+
+/**
+ * Person sources (admins; an admin limited to some institutions sees and edits only the sources
+ * of those) and their syncs.
+ */
+export async function directoryRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
+  const { sources, sync } = deps.services.directory;
+  const access = { roles: ['admin' as const] };
+  const tags = ['directory'];
+
+  app.get('/admin/person-sources', {
+    config: { access },
+    schema: { tags, summary: 'Person sources, with their last run and next scheduled run', response: { 200: Type.Object({ items: Type.Array(SourceSchema) }), ...errorResponses(401, 403) } },
+  }, async (request) => {
+    const items = await sources.list(principalOf(request));
+    const last = await sync.lastRuns(items.map((item) => item.id));
+    return { items: items.map((item) => ({ ...item, lastRun: last.get(item.id) ?? null })) };
+  });
+
+  app.post('/admin/person-sources', {
+    config: { access },
+    schema: {
+      tags, summary: 'Define a person source',
+      description: 'Codes: 400 `validation_failed` (field: /settings/…, /mapping/…, /schedule invalid_cron…), 404 `institution_not_found`, 409 `person_source_name_taken`.',
+      body: Type.Object({ ...SourceFields, institution: Type.Optional(SourceFields.institution), settings: Type.Optional(SourceFields.settings),
+        mapping: Type.Optional(SourceFields.mapping), schedule: Type.Optional(SourceFields.schedule), incremental: Type.Optional(SourceFields.incremental),
+        gonePolicy: Type.Optional(SourceFields.gonePolicy), minRatio: Type.Optional(SourceFields.minRatio), photosAllowed: Type.Optional(SourceFields.photosAllowed) },
+      { additionalProperties: false }),
+      response: { 201: SourceSchema, ...errorResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => reply.status(201).send(await sources.create(principalOf(request), request.body, actorOf(request))));
+
+  app.get('/admin/person-sources/:id', {
+    config: { access },
+    schema: { tags, summary: 'One person source', params: SourceParams, response: { 200: SourceSchema, ...errorResponses(401, 403, 404) } },
+  }, async (request) => sources.get(principalOf(request), request.params.id));
+
+  app.patch('/admin/person-sources/:id', {
+    config: { access },
+    schema: {
+      tags, summary: 'Change a person source (its kind cannot change)', params: SourceParams,
+      body: Type.Partial(Type.Object(SourceFields), { additionalProperties: false, minProperties: 1 }),
+      response: { 200: SourceSchema, ...errorResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (request) => sources.update(principalOf(request), request.params.id, request.body, actorOf(request)));
+
+  app.delete('/admin/person-sources/:id', {
+    config: { access },
+    schema: { tags, summary: 'Delete a person source (the persons it brought stay)', params: SourceParams, response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) } },
+  }, async (request, reply) => {
+    await sources.remove(principalOf(request), request.params.id, actorOf(request));
+    return reply.status(204).send(null);
+  });
+
+  app.post('/admin/person-sources/:id/test', {
+    config: { access },
+    schema: {
+      tags, summary: 'Check the connection of a source', params: SourceParams,
+      response: { 200: Type.Object({ ok: Type.Boolean(), code: Type.Optional(Type.String()), message: Type.String() }), ...errorResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => sources.test(principalOf(request), request.params.id));
+
+  app.get('/admin/person-sources/:id/preview', {
+    config: { access },
+    schema: {
+      tags, summary: 'The first 10 entries of the source, mapped as a sync would write them (or their errors per field)', params: SourceParams,
+      response: {
+        200: Type.Object({ items: Type.Array(Type.Object({
+          key: Type.String(), ok: Type.Boolean(), institution: Nullable(Type.String()), person: Nullable(Json), groups: Type.Array(Type.String()),
+          hasPhoto: Type.Boolean(), errors: Type.Array(RecordErrorSchema),
+        })) }),
+        ...errorResponses(400, 401, 403, 404, 409),
+      },
+    },
+  }, async (request) => sources.preview(principalOf(request), request.params.id));
+
+  app.post('/admin/person-sources/:id/sync', {
+    config: { access },
+    schema: {
+      tags, summary: 'Sync a source now (a job; poll the run or GET /jobs/:jobId)', description: SYNC_ERRORS, params: SourceParams,
+      body: Type.Optional(Type.Object({
+        mode: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('incremental')], { description: 'Default: the source\'s own' })),
+        dryRun: Type.Optional(Type.Boolean({ description: 'Compute and show the diff, write no person' })),
+      }, { additionalProperties: false })),
+      response: { 202: RunSchema, ...errorResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => reply.status(202).send(await sync.start(principalOf(request), request.params.id, request.body ?? {}, actorOf(request))));
+
+  app.get('/admin/person-sources/:id/runs', {
+    config: { access },
+    schema: { tags, summary: 'The last runs of a source, newest first', params: SourceParams, response: { 200: Type.Object({ items: Type.Array(RunSchema) }), ...errorResponses(401, 403, 404) } },
+  }, async (request) => ({ items: await sync.runs(principalOf(request), request.params.id) }));
+
+  app.get('/admin/person-sources/runs/:runId', {
+    config: { access },
+    schema: { tags, summary: 'One sync run', params: RunParams, response: { 200: RunSchema, ...errorResponses(401, 403, 404) } },
+  }, async (request) => sync.run(principalOf(request), request.params.runId));
+
+  app.post('/admin/person-sources/runs/:runId/confirm', {
+    config: { access },
+    schema: {
+      tags, summary: 'Confirm a run stopped by the safety stop: it reads the source again and applies it',
+      description: 'Codes: 404 `sync_run_not_found`, 409 `sync_not_awaiting_confirmation`.', params: RunParams,
+      response: { 200: RunSchema, ...errorResponses(401, 403, 404, 409) },
+    },
+  }, async (request) => sync.confirm(principalOf(request), request.params.runId, actorOf(request)));
+
+  app.post('/admin/person-sources/runs/:runId/cancel', {
+    config: { access },
+    schema: {
+      tags, summary: 'Cancel a queued run or one waiting for confirmation', description: 'Codes: 404 `sync_run_not_found`, 409 `sync_not_cancellable`.', params: RunParams,
+      response: { 200: RunSchema, ...errorResponses(401, 403, 404, 409) },
+    },
+  }, async (request) => sync.cancel(principalOf(request), request.params.runId, actorOf(request)));
+}
