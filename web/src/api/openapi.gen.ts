@@ -50,6 +50,8 @@ export interface paths {
                                 institutions: string[] | null;
                                 /** Format: uuid */
                                 personId: string | null;
+                                /** @description The eppn the account logs in with by single sign-on (an office role granted before the person ever logs in) */
+                                eppn: string | null;
                                 disabled: boolean;
                                 lastLoginAt: string | null;
                                 createdAt: string;
@@ -151,7 +153,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End the current session */
+        /** End the current session; `next` is where the browser goes to end the single sign-on session too (null: nowhere) */
         post: {
             parameters: {
                 query?: never;
@@ -162,11 +164,15 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                204: {
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            next: string | null;
+                        };
+                    };
                 };
                 /** @description Default Response */
                 401: {
@@ -484,6 +490,8 @@ export interface paths {
                                 institutions: string[] | null;
                                 /** Format: uuid */
                                 personId: string | null;
+                                /** @description The eppn the account logs in with by single sign-on (an office role granted before the person ever logs in) */
+                                eppn: string | null;
                                 disabled: boolean;
                                 lastLoginAt: string | null;
                                 createdAt: string;
@@ -565,6 +573,8 @@ export interface paths {
                         institutions?: string[] | null;
                         /** Format: uuid */
                         personId?: string | null;
+                        /** @description eduPersonPrincipalName (login@domain), any case */
+                        eppn?: string | null;
                     };
                 };
             };
@@ -585,6 +595,8 @@ export interface paths {
                             institutions: string[] | null;
                             /** Format: uuid */
                             personId: string | null;
+                            /** @description The eppn the account logs in with by single sign-on (an office role granted before the person ever logs in) */
+                            eppn: string | null;
                             disabled: boolean;
                             lastLoginAt: string | null;
                             createdAt: string;
@@ -758,6 +770,8 @@ export interface paths {
                             institutions: string[] | null;
                             /** Format: uuid */
                             personId: string | null;
+                            /** @description The eppn the account logs in with by single sign-on (an office role granted before the person ever logs in) */
+                            eppn: string | null;
                             disabled: boolean;
                             lastLoginAt: string | null;
                             createdAt: string;
@@ -866,6 +880,8 @@ export interface paths {
                         /** @description At least 12 characters (after NFKC normalisation), no control characters, not containing the e-mail's local part, and not guessable (zxcvbn score 3 or more) */
                         password?: string;
                         disabled?: boolean;
+                        /** @description eduPersonPrincipalName (login@domain), any case */
+                        eppn?: string | null;
                     };
                 };
             };
@@ -886,6 +902,8 @@ export interface paths {
                             institutions: string[] | null;
                             /** Format: uuid */
                             personId: string | null;
+                            /** @description The eppn the account logs in with by single sign-on (an office role granted before the person ever logs in) */
+                            eppn: string | null;
                             disabled: boolean;
                             lastLoginAt: string | null;
                             createdAt: string;
@@ -1430,6 +1448,1177 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/group-roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Group → role mappings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                group: string;
+                                role: "admin" | "manager" | "station" | "deliverer" | "viewer";
+                                personTypes: string[] | null;
+                                institutions: string[] | null;
+                                createdBy: string;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Map a group to an office role (applied at the members' next login and by the hourly evaluation) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The group as the IdP or the directory gives it: a DN (cn=staff,ou=groups,dc=univ,dc=fr) or a short name; compared without case, and for a DN without spaces around separators */
+                        group: string;
+                        role: "admin" | "manager" | "station" | "deliverer" | "viewer";
+                        /** @description Person types a manager or viewer grant is limited to; null: all */
+                        personTypes?: string[] | null;
+                        /** @description Institution codes the grant covers (a federation covers its members); null: all (an admin of the whole deployment only; a limited admin's own institutions otherwise) */
+                        institutions?: string[] | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            group: string;
+                            role: "admin" | "manager" | "station" | "deliverer" | "viewer";
+                            personTypes: string[] | null;
+                            institutions: string[] | null;
+                            createdBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/group-roles/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts whose role comes from groups (with the groups that gave it), active first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                email: string;
+                                displayName: string;
+                                eppn: string | null;
+                                role: "admin" | "manager" | "station" | "deliverer" | "viewer";
+                                /** @description The account's role now (cardholder once the groups are lost and it turned back) */
+                                accountRole: string;
+                                personTypes: string[] | null;
+                                institutions: string[] | null;
+                                /** @description The mapped groups that gave the role */
+                                groups: string[];
+                                mappingIds: string[];
+                                /** @description login:<method>, source:<id> or job: whose report decided the last change */
+                                origin: string;
+                                wasCardholder: boolean;
+                                disabled: boolean;
+                                grantedAt: string;
+                                /** @description When the last matching group was lost (null: active) */
+                                revokedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/group-roles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The group as the IdP or the directory gives it: a DN (cn=staff,ou=groups,dc=univ,dc=fr) or a short name; compared without case, and for a DN without spaces around separators */
+                        group?: string;
+                        role?: "admin" | "manager" | "station" | "deliverer" | "viewer";
+                        /** @description Person types a manager or viewer grant is limited to; null: all */
+                        personTypes?: string[] | null;
+                        /** @description Institution codes the grant covers (a federation covers its members); null: all (an admin of the whole deployment only; a limited admin's own institutions otherwise) */
+                        institutions?: string[] | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            group: string;
+                            role: "admin" | "manager" | "station" | "deliverer" | "viewer";
+                            personTypes: string[] | null;
+                            institutions: string[] | null;
+                            createdBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/auth/sso/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The single sign-on methods offered on the login page (enabled ones) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                protocol: "cas" | "saml" | "oidc";
+                                label: {
+                                    fr: string;
+                                    en: string;
+                                };
+                                institution: string | null;
+                                /** @description Where the login button leads (add ?returnTo=<path> to come back to a page of this site) */
+                                startUrl: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/login-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Configured login methods (SSO_METHODS) with their settings; an admin limited to institutions sees theirs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                protocol: "cas" | "saml" | "oidc";
+                                /** @description False while the defaults are shown (never saved) */
+                                saved: boolean;
+                                enabled: boolean;
+                                label: {
+                                    fr: string;
+                                    en: string;
+                                };
+                                institution: string | null;
+                                eppnAttribute: string;
+                                fieldAttributes: {
+                                    [key: string]: string;
+                                };
+                                trustedFields: string[];
+                                groupsAttribute: string | null;
+                                createUnknown: boolean;
+                                contact: string;
+                                /** @description The URLs to give the identity provider's admin */
+                                urls: {
+                                    login: string;
+                                    /** @description CAS service URL / OIDC redirect URI */
+                                    callback: string | null;
+                                    /** @description SAML SP metadata URL */
+                                    metadata: string | null;
+                                    acs: string | null;
+                                    singleLogout: string | null;
+                                    /** @description OIDC back-channel logout URI */
+                                    backchannelLogout: string | null;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/login-methods/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            protocol: "cas" | "saml" | "oidc";
+                            /** @description False while the defaults are shown (never saved) */
+                            saved: boolean;
+                            enabled: boolean;
+                            label: {
+                                fr: string;
+                                en: string;
+                            };
+                            institution: string | null;
+                            eppnAttribute: string;
+                            fieldAttributes: {
+                                [key: string]: string;
+                            };
+                            trustedFields: string[];
+                            groupsAttribute: string | null;
+                            createUnknown: boolean;
+                            contact: string;
+                            /** @description The URLs to give the identity provider's admin */
+                            urls: {
+                                login: string;
+                                /** @description CAS service URL / OIDC redirect URI */
+                                callback: string | null;
+                                /** @description SAML SP metadata URL */
+                                metadata: string | null;
+                                acs: string | null;
+                                singleLogout: string | null;
+                                /** @description OIDC back-channel logout URI */
+                                backchannelLogout: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Save the settings of a configured login method */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        /** @description The button's wording on the login page */
+                        label: {
+                            fr: string;
+                            en: string;
+                        };
+                        /** @description Whose persons the method identifies (code); null: federation-wide */
+                        institution: string | null;
+                        eppnAttribute: string;
+                        /** @description Person field → attribute it is read from, where it differs from the default */
+                        fieldAttributes: {
+                            firstName?: string;
+                            lastName?: string;
+                            email?: string;
+                            ine?: string;
+                            studentNumber?: string;
+                            affiliation?: string;
+                            esi?: string;
+                        };
+                        /** @description Person fields a login may update from the attributes */
+                        trustedFields: ("firstName" | "lastName" | "email" | "ine" | "studentNumber" | "affiliation" | "esi")[];
+                        groupsAttribute: string | null;
+                        /** @description Create an unknown person at login when their affiliation maps to a type allowed to request a card */
+                        createUnknown: boolean;
+                        /** @description Whom refused people should contact */
+                        contact: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            protocol: "cas" | "saml" | "oidc";
+                            /** @description False while the defaults are shown (never saved) */
+                            saved: boolean;
+                            enabled: boolean;
+                            label: {
+                                fr: string;
+                                en: string;
+                            };
+                            institution: string | null;
+                            eppnAttribute: string;
+                            fieldAttributes: {
+                                [key: string]: string;
+                            };
+                            trustedFields: string[];
+                            groupsAttribute: string | null;
+                            createUnknown: boolean;
+                            contact: string;
+                            /** @description The URLs to give the identity provider's admin */
+                            urls: {
+                                login: string;
+                                /** @description CAS service URL / OIDC redirect URI */
+                                callback: string | null;
+                                /** @description SAML SP metadata URL */
+                                metadata: string | null;
+                                acs: string | null;
+                                singleLogout: string | null;
+                                /** @description OIDC back-channel logout URI */
+                                backchannelLogout: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
