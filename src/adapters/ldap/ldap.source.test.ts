@@ -138,6 +138,9 @@ describe('LDAP source against slapd', () => {
     await assert.rejects(source.records({}), (error: unknown) => {
       assert.ok(error instanceof LdapSourceError);
       assert.equal(error.code, 'ldap_invalid_credentials');
+      // A problem the API answers as is: 409 naming the setting to fix, never a 5xx.
+      assert.equal(error.status, 409);
+      assert.equal(error.field, '/settings/secretEnv');
       assert.match(error.message, /refused the bind DN cn=campuscard/);
       assert.doesNotMatch(error.message, /not-the-password/);
       return true;

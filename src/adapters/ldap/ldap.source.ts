@@ -23,6 +23,7 @@ import {
   type SourceRecord,
   type SourceTestResult,
 } from '../../modules/directory/domain/person-source.ts';
+import { ProblemError } from '../../platform/http/problem.ts';
 
 /**
  * LDAP person source (SupAnn 2021 directories: OpenLDAP, 389-DS, Active Directory) over ldapts.
@@ -78,15 +79,29 @@ export type LdapFailure =
   | 'ldap_size_limit'
   | 'ldap_error';
 
+/** The setting an admin would change for each failure (the problem's `field`). */
+const FAILURE_FIELDS: Record<LdapFailure, string> = {
+  ldap_invalid_credentials: '/settings/secretEnv',
+  ldap_unreachable: '/settings/url',
+  ldap_tls_failed: '/settings/caCertFile',
+  ldap_base_not_found: '/settings/baseDn',
+  ldap_bad_filter: '/settings/filter',
+  ldap_access_denied: '/settings/bindDn',
+  ldap_size_limit: '/settings/pageSize',
+  ldap_error: '/settings',
+};
+
 /**
- * A failed LDAP operation. `code` is stable; `message` is safe to show an admin (it names the
- * server and DN, never the password). Read failures are the directory's or the settings' fault,
- * so the API answers them with a 4xx (`502`-like server trouble is still the admin's to fix).
+ * A failed LDAP operation, as a 409 problem (the source's settings do not work against the
+ * directory as it is: the admin fixes one or the other; never a 5xx). `code` is stable, `field`
+ * names the setting to look at, and the message is safe to show an admin: it names the server
+ * and DNs, never the password. The sync records it as the run's outcome.
  */
-export class LdapSourceError extends Error {
-  constructor(readonly code: LdapFailure, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+export class LdapSourceError extends ProblemError {
+  constructor(readonly failure: LdapFailure, message: string, options?: { cause?: unknown }) {
+    super(409, failure, message, { field: FAILURE_FIELDS[failure] });
     this.name = 'LdapSourceError';
+    if (options?.cause !== undefined) this.cause = options.cause;
   }
 }
 
