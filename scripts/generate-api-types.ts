@@ -29,13 +29,16 @@ const HEADER = `/**
 
 /**
  * A stand-in for a runtime dependency: any property read gives another stand-in (route modules
- * destructure services when they register), and any call throws, naming what was called.
+ * destructure services when they register), and any call throws, naming what was called, except
+ * `register…` calls: route plugins may plug a handler into a service as they register (the SSO
+ * protocols tell services.sso how to end an IdP session), which reads nothing.
  */
 function unavailable(name: string): never {
   const target: () => void = function standIn() {};
   return new Proxy(target, {
     get: (_target, property) => (typeof property === 'symbol' ? undefined : unavailable(`${name}.${property}`)),
     apply: () => {
+      if (/\.register[A-Z]\w*$/.test(name)) return undefined;
       throw new Error(`${name}() was called while generating the API types; route registration must not use it`);
     },
   }) as never;

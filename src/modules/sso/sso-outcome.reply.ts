@@ -15,17 +15,18 @@ export function requestLocale(request: FastifyRequest): SsoLocale {
   return en !== -1 && (fr === -1 || en < fr) ? 'en' : 'fr';
 }
 
-const TEXTS: Record<SsoLocale, { title: string; reasons: Record<SsoRefusalReason, string>; contact: string; institution: string; back: string }> = {
+const TEXTS: Record<SsoLocale, { title: string; reasons: Record<SsoRefusalReason, string>; contact: string; institution: string; colon: string; back: string }> = {
   fr: {
     title: 'Connexion impossible',
     reasons: {
-      unknown_person: 'Votre identité a bien été vérifiée, mais vous n\'êtes pas connu(e) du service des cartes et vous ne pouvez pas demander de carte vous-même.',
+      unknown_person: 'Votre identité a bien été vérifiée, mais vous n\'êtes pas connu(e) du bureau des cartes et vous ne pouvez pas demander de carte vous-même.',
       account_disabled: 'Votre compte campuscard est désactivé.',
-      no_eppn: 'Votre fournisseur d\'identité n\'a pas transmis votre identifiant (eduPersonPrincipalName) : campuscard ne peut pas vous reconnaître.',
+      no_eppn: 'Votre fournisseur d\'identité n\'a pas transmis votre identifiant (eduPersonPrincipalName) : campuscard ne peut pas vous reconnaître.',
       method_disabled: 'Ce mode de connexion n\'est pas ouvert pour le moment.',
     },
     contact: 'Qui contacter',
     institution: 'Établissement',
+    colon: '\u00a0: ',
     back: 'Retour à la page de connexion',
   },
   en: {
@@ -38,6 +39,7 @@ const TEXTS: Record<SsoLocale, { title: string; reasons: Record<SsoRefusalReason
     },
     contact: 'Whom to contact',
     institution: 'Institution',
+    colon: ': ',
     back: 'Back to the login page',
   },
 };
@@ -57,7 +59,7 @@ export function refusedPage(outcome: Extract<SsoOutcome, { kind: 'refused' }>, l
     const heading = primary ? `<h1>${text.title}</h1>` : `<h2>${text.title}</h2>`;
     return `<section lang="${lang}" class="${primary ? 'primary' : 'secondary'}" data-reason="${outcome.reason}">${heading}
 <p data-testid="sso-refused-reason">${escapeHtml(text.reasons[outcome.reason])}</p>
-${outcome.institutionName ? `<p><strong>${text.institution}</strong> : ${escapeHtml(outcome.institutionName)}</p>` : ''}
+${outcome.institutionName ? `<p><strong>${text.institution}</strong>${text.colon}${escapeHtml(outcome.institutionName)}</p>` : ''}
 ${outcome.contact ? `<p><strong>${text.contact}</strong></p><p data-testid="sso-refused-contact" class="contact">${escapeHtml(outcome.contact)}</p>` : ''}
 <p><a href="/login">${text.back}</a></p></section>`;
   };

@@ -12820,6 +12820,2207 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/person-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Person sources, with their last run and next scheduled run */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                institution: string | null;
+                                kind: "ldap" | "sql" | "rest" | "csv";
+                                settings: {
+                                    [key: string]: unknown;
+                                };
+                                mapping: {
+                                    [key: string]: unknown;
+                                };
+                                schedule: string | null;
+                                nextRunAt: string | null;
+                                incremental: boolean;
+                                gonePolicy: string;
+                                minRatio: number;
+                                photosAllowed: boolean;
+                                watermark: string | null;
+                                lastFullCount: number | null;
+                                createdAt: string;
+                                updatedAt: string;
+                                lastRun?: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: uuid */
+                                    sourceId: string;
+                                    mode: "full" | "incremental";
+                                    dryRun: boolean;
+                                    status: "queued" | "running" | "awaiting_confirmation" | "succeeded" | "failed" | "cancelled";
+                                    trigger: "manual" | "schedule";
+                                    counts: {
+                                        read: number;
+                                        new: number;
+                                        changed: number;
+                                        gone: number;
+                                        unchanged: number;
+                                        errors: number;
+                                    };
+                                    /** @description The first changes (new, changed with the person fields that change, gone) */
+                                    sample: {
+                                        kind: "new" | "changed" | "gone";
+                                        key: string;
+                                        eppn: string | null;
+                                        institution: string | null;
+                                        fields: string[];
+                                    }[];
+                                    /** @description Records that could not be mapped: key, person field, stable code */
+                                    errors: {
+                                        key: string;
+                                        field: string;
+                                        code: string;
+                                        message: string;
+                                    }[];
+                                    outcome: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    /** Format: uuid */
+                                    jobId: string | null;
+                                    progress: {
+                                        current: number;
+                                        total: number | null;
+                                        percent: number | null;
+                                    } | null;
+                                    createdBy: string;
+                                    confirmedBy: string | null;
+                                    createdAt: string;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Define a person source
+         * @description Codes: 400 `validation_failed` (field: /settings/…, /mapping/…, /schedule invalid_cron…), 404 `institution_not_found`, 409 `person_source_name_taken`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Short name (CLI: campuscard directory sync <name>) */
+                        name: string;
+                        /** @description Institution code the persons are enrolled at; null: from the mapping's institution attribute (admins of every institution only) */
+                        institution?: string | null;
+                        kind: "ldap" | "sql" | "rest" | "csv";
+                        /** @description Kind-specific connection settings; secrets only by name (secretEnv, from DIRECTORY_SECRETS) */
+                        settings?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description { fields: { <eppn|lastName|firstName|birthDate|email|studentNumber|ine|esi|academicLevel|rightsEnd|affiliation|locale|freeFields.free1|freeFields.free2|freeFields.free3|freeFields.free4|freeFields.free5|freeFields.free6|freeFields.free7>: attribute }, affiliationAttributes: [..], personTypeAttribute, personType, institution: { attribute, codes }, groupsAttribute } */
+                        mapping?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description Cron (5 fields, UTC); null: on demand only */
+                        schedule?: string | null;
+                        /** @description Scheduled runs read only what changed since the last one */
+                        incremental?: boolean;
+                        /** @description When the rights of persons gone from the source end: today, +N days, or YYYY-MM-DD */
+                        gonePolicy?: string;
+                        /** @description A full read under this share of the last full count stops for confirmation (default 0.9) */
+                        minRatio?: number;
+                        /** @description The source's photos may seed the card photo of persons who have none */
+                        photosAllowed?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            institution: string | null;
+                            kind: "ldap" | "sql" | "rest" | "csv";
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            mapping: {
+                                [key: string]: unknown;
+                            };
+                            schedule: string | null;
+                            nextRunAt: string | null;
+                            incremental: boolean;
+                            gonePolicy: string;
+                            minRatio: number;
+                            photosAllowed: boolean;
+                            watermark: string | null;
+                            lastFullCount: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            lastRun?: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                sourceId: string;
+                                mode: "full" | "incremental";
+                                dryRun: boolean;
+                                status: "queued" | "running" | "awaiting_confirmation" | "succeeded" | "failed" | "cancelled";
+                                trigger: "manual" | "schedule";
+                                counts: {
+                                    read: number;
+                                    new: number;
+                                    changed: number;
+                                    gone: number;
+                                    unchanged: number;
+                                    errors: number;
+                                };
+                                /** @description The first changes (new, changed with the person fields that change, gone) */
+                                sample: {
+                                    kind: "new" | "changed" | "gone";
+                                    key: string;
+                                    eppn: string | null;
+                                    institution: string | null;
+                                    fields: string[];
+                                }[];
+                                /** @description Records that could not be mapped: key, person field, stable code */
+                                errors: {
+                                    key: string;
+                                    field: string;
+                                    code: string;
+                                    message: string;
+                                }[];
+                                outcome: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: uuid */
+                                jobId: string | null;
+                                progress: {
+                                    current: number;
+                                    total: number | null;
+                                    percent: number | null;
+                                } | null;
+                                createdBy: string;
+                                confirmedBy: string | null;
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/person-sources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One person source */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The source id or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            institution: string | null;
+                            kind: "ldap" | "sql" | "rest" | "csv";
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            mapping: {
+                                [key: string]: unknown;
+                            };
+                            schedule: string | null;
+                            nextRunAt: string | null;
+                            incremental: boolean;
+                            gonePolicy: string;
+                            minRatio: number;
+                            photosAllowed: boolean;
+                            watermark: string | null;
+                            lastFullCount: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            lastRun?: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                sourceId: string;
+                                mode: "full" | "incremental";
+                                dryRun: boolean;
+                                status: "queued" | "running" | "awaiting_confirmation" | "succeeded" | "failed" | "cancelled";
+                                trigger: "manual" | "schedule";
+                                counts: {
+                                    read: number;
+                                    new: number;
+                                    changed: number;
+                                    gone: number;
+                                    unchanged: number;
+                                    errors: number;
+                                };
+                                /** @description The first changes (new, changed with the person fields that change, gone) */
+                                sample: {
+                                    kind: "new" | "changed" | "gone";
+                                    key: string;
+                                    eppn: string | null;
+                                    institution: string | null;
+                                    fields: string[];
+                                }[];
+                                /** @description Records that could not be mapped: key, person field, stable code */
+                                errors: {
+                                    key: string;
+                                    field: string;
+                                    code: string;
+                                    message: string;
+                                }[];
+                                outcome: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: uuid */
+                                jobId: string | null;
+                                progress: {
+                                    current: number;
+                                    total: number | null;
+                                    percent: number | null;
+                                } | null;
+                                createdBy: string;
+                                confirmedBy: string | null;
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a person source (the persons it brought stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The source id or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a person source (its kind cannot change) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The source id or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Short name (CLI: campuscard directory sync <name>) */
+                        name?: string;
+                        /** @description Institution code the persons are enrolled at; null: from the mapping's institution attribute (admins of every institution only) */
+                        institution?: string | null;
+                        kind?: "ldap" | "sql" | "rest" | "csv";
+                        /** @description Kind-specific connection settings; secrets only by name (secretEnv, from DIRECTORY_SECRETS) */
+                        settings?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description { fields: { <eppn|lastName|firstName|birthDate|email|studentNumber|ine|esi|academicLevel|rightsEnd|affiliation|locale|freeFields.free1|freeFields.free2|freeFields.free3|freeFields.free4|freeFields.free5|freeFields.free6|freeFields.free7>: attribute }, affiliationAttributes: [..], personTypeAttribute, personType, institution: { attribute, codes }, groupsAttribute } */
+                        mapping?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description Cron (5 fields, UTC); null: on demand only */
+                        schedule?: string | null;
+                        /** @description Scheduled runs read only what changed since the last one */
+                        incremental?: boolean;
+                        /** @description When the rights of persons gone from the source end: today, +N days, or YYYY-MM-DD */
+                        gonePolicy?: string;
+                        /** @description A full read under this share of the last full count stops for confirmation (default 0.9) */
+                        minRatio?: number;
+                        /** @description The source's photos may seed the card photo of persons who have none */
+                        photosAllowed?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            institution: string | null;
+                            kind: "ldap" | "sql" | "rest" | "csv";
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            mapping: {
+                                [key: string]: unknown;
+                            };
+                            schedule: string | null;
+                            nextRunAt: string | null;
+                            incremental: boolean;
+                            gonePolicy: string;
+                            minRatio: number;
+                            photosAllowed: boolean;
+                            watermark: string | null;
+                            lastFullCount: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            lastRun?: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                sourceId: string;
+                                mode: "full" | "incremental";
+                                dryRun: boolean;
+                                status: "queued" | "running" | "awaiting_confirmation" | "succeeded" | "failed" | "cancelled";
+                                trigger: "manual" | "schedule";
+                                counts: {
+                                    read: number;
+                                    new: number;
+                                    changed: number;
+                                    gone: number;
+                                    unchanged: number;
+                                    errors: number;
+                                };
+                                /** @description The first changes (new, changed with the person fields that change, gone) */
+                                sample: {
+                                    kind: "new" | "changed" | "gone";
+                                    key: string;
+                                    eppn: string | null;
+                                    institution: string | null;
+                                    fields: string[];
+                                }[];
+                                /** @description Records that could not be mapped: key, person field, stable code */
+                                errors: {
+                                    key: string;
+                                    field: string;
+                                    code: string;
+                                    message: string;
+                                }[];
+                                outcome: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: uuid */
+                                jobId: string | null;
+                                progress: {
+                                    current: number;
+                                    total: number | null;
+                                    percent: number | null;
+                                } | null;
+                                createdBy: string;
+                                confirmedBy: string | null;
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/admin/person-sources/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check the connection of a source */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The source id or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            code?: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/person-sources/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The first 10 entries of the source, mapped as a sync would write them (or their errors per field) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The source id or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                key: string;
+                                ok: boolean;
+                                institution: string | null;
+                                person: {
+                                    [key: string]: unknown;
+                                } | null;
+                                groups: string[];
+                                hasPhoto: boolean;
+                                errors: {
+                                    key: string;
+                                    field: string;
+                                    code: string;
+                                    message: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/person-sources/{id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync a source now (a job; poll the run or GET /jobs/:jobId)
+         * @description Codes: 404 `person_source_not_found` (also outside your institutions), 409 `sync_already_active`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The source id or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Default: the source's own */
+                        mode?: "full" | "incremental";
+                        /** @description Compute and show the diff, write no person */
+                        dryRun?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            sourceId: string;
+                            mode: "full" | "incremental";
+                            dryRun: boolean;
+                            status: "queued" | "running" | "awaiting_confirmation" | "succeeded" | "failed" | "cancelled";
+                            trigger: "manual" | "schedule";
+                            counts: {
+                                read: number;
+                                new: number;
+                                changed: number;
+                                gone: number;
+                                unchanged: number;
+                                errors: number;
+                            };
+                            /** @description The first changes (new, changed with the person fields that change, gone) */
+                            sample: {
+                                kind: "new" | "changed" | "gone";
+                                key: string;
+                                eppn: string | null;
+                                institution: string | null;
+                                fields: string[];
+                            }[];
+                            /** @description Records that could not be mapped: key, person field, stable code */
+                            errors: {
+                                key: string;
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            outcome: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: uuid */
+                            jobId: string | null;
+                            progress: {
+                                current: number;
+                                total: number | null;
+                                percent: number | null;
+                            } | null;
+                            createdBy: string;
+                            confirmedBy: string | null;
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/person-sources/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last runs of a source, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The source id or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                sourceId: string;
+                                mode: "full" | "incremental";
+                                dryRun: boolean;
+                                status: "queued" | "running" | "awaiting_confirmation" | "succeeded" | "failed" | "cancelled";
+                                trigger: "manual" | "schedule";
+                                counts: {
+                                    read: number;
+                                    new: number;
+                                    changed: number;
+                                    gone: number;
+                                    unchanged: number;
+                                    errors: number;
+                                };
+                                /** @description The first changes (new, changed with the person fields that change, gone) */
+                                sample: {
+                                    kind: "new" | "changed" | "gone";
+                                    key: string;
+                                    eppn: string | null;
+                                    institution: string | null;
+                                    fields: string[];
+                                }[];
+                                /** @description Records that could not be mapped: key, person field, stable code */
+                                errors: {
+                                    key: string;
+                                    field: string;
+                                    code: string;
+                                    message: string;
+                                }[];
+                                outcome: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: uuid */
+                                jobId: string | null;
+                                progress: {
+                                    current: number;
+                                    total: number | null;
+                                    percent: number | null;
+                                } | null;
+                                createdBy: string;
+                                confirmedBy: string | null;
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/person-sources/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One sync run */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    runId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            sourceId: string;
+                            mode: "full" | "incremental";
+                            dryRun: boolean;
+                            status: "queued" | "running" | "awaiting_confirmation" | "succeeded" | "failed" | "cancelled";
+                            trigger: "manual" | "schedule";
+                            counts: {
+                                read: number;
+                                new: number;
+                                changed: number;
+                                gone: number;
+                                unchanged: number;
+                                errors: number;
+                            };
+                            /** @description The first changes (new, changed with the person fields that change, gone) */
+                            sample: {
+                                kind: "new" | "changed" | "gone";
+                                key: string;
+                                eppn: string | null;
+                                institution: string | null;
+                                fields: string[];
+                            }[];
+                            /** @description Records that could not be mapped: key, person field, stable code */
+                            errors: {
+                                key: string;
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            outcome: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: uuid */
+                            jobId: string | null;
+                            progress: {
+                                current: number;
+                                total: number | null;
+                                percent: number | null;
+                            } | null;
+                            createdBy: string;
+                            confirmedBy: string | null;
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/person-sources/runs/{runId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a run stopped by the safety stop: it reads the source again and applies it
+         * @description Codes: 404 `sync_run_not_found`, 409 `sync_not_awaiting_confirmation`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    runId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            sourceId: string;
+                            mode: "full" | "incremental";
+                            dryRun: boolean;
+                            status: "queued" | "running" | "awaiting_confirmation" | "succeeded" | "failed" | "cancelled";
+                            trigger: "manual" | "schedule";
+                            counts: {
+                                read: number;
+                                new: number;
+                                changed: number;
+                                gone: number;
+                                unchanged: number;
+                                errors: number;
+                            };
+                            /** @description The first changes (new, changed with the person fields that change, gone) */
+                            sample: {
+                                kind: "new" | "changed" | "gone";
+                                key: string;
+                                eppn: string | null;
+                                institution: string | null;
+                                fields: string[];
+                            }[];
+                            /** @description Records that could not be mapped: key, person field, stable code */
+                            errors: {
+                                key: string;
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            outcome: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: uuid */
+                            jobId: string | null;
+                            progress: {
+                                current: number;
+                                total: number | null;
+                                percent: number | null;
+                            } | null;
+                            createdBy: string;
+                            confirmedBy: string | null;
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/person-sources/runs/{runId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a queued run or one waiting for confirmation
+         * @description Codes: 404 `sync_run_not_found`, 409 `sync_not_cancellable`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    runId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            sourceId: string;
+                            mode: "full" | "incremental";
+                            dryRun: boolean;
+                            status: "queued" | "running" | "awaiting_confirmation" | "succeeded" | "failed" | "cancelled";
+                            trigger: "manual" | "schedule";
+                            counts: {
+                                read: number;
+                                new: number;
+                                changed: number;
+                                gone: number;
+                                unchanged: number;
+                                errors: number;
+                            };
+                            /** @description The first changes (new, changed with the person fields that change, gone) */
+                            sample: {
+                                kind: "new" | "changed" | "gone";
+                                key: string;
+                                eppn: string | null;
+                                institution: string | null;
+                                fields: string[];
+                            }[];
+                            /** @description Records that could not be mapped: key, person field, stable code */
+                            errors: {
+                                key: string;
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            outcome: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: uuid */
+                            jobId: string | null;
+                            progress: {
+                                current: number;
+                                total: number | null;
+                                percent: number | null;
+                            } | null;
+                            createdBy: string;
+                            confirmedBy: string | null;
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cards/{id}/qr.svg": {
         parameters: {
             query?: never;

@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Center, Divider, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router';
@@ -8,10 +8,21 @@ import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { homeOf } from './home-of.ts';
 import { useSession } from './session.context.tsx';
 import { useInstitution } from '../shared/use-institution.hook.ts';
+import { useApi } from '../shared/use-api.hook.ts';
+import { ssoApi } from '../api/sso.api.ts';
 
-/** The login form: e-mail and password; errors shown next to the field, inputs kept. */
+/** The start URL of a single sign-on button, coming back to `from` (a path of this site) afterwards. */
+function ssoHref(startUrl: string, from: string | undefined): string {
+  return from ? `${startUrl}?returnTo=${encodeURIComponent(from)}` : startUrl;
+}
+
+/**
+ * The login page: one button per single sign-on method (in the current language), then the
+ * e-mail and password form ("Local login" when there are such buttons: break-glass admins, the
+ * demo, small schools); errors shown next to the field, inputs kept.
+ */
 export function LoginPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   usePageTitle(t('login.title'));
   const { principal, login } = useSession();
   const institution = useInstitution();
@@ -21,6 +32,9 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const methods = useApi((signal) => ssoApi.methods(signal).then((answer) => answer.items), []);
+  const ssoMethods = methods.data ?? [];
+  const language = i18n.language === 'en' ? 'en' : 'fr';
 
   const from = (location.state as { from?: string } | null)?.from;
   if (principal) return <Navigate to={from ?? homeOf(principal)} replace />;
@@ -50,6 +64,16 @@ export function LoginPage() {
               <Title order={1} size="h2">{t('login.title')}</Title>
               <Text c="dimmed" size="sm" data-testid="login-institution">{institution?.name ?? t('login.subtitle')}</Text>
             </Stack>
+            {ssoMethods.length > 0 ? (
+              <Stack gap="xs" data-testid="login-sso">
+                {ssoMethods.map((method) => (
+                  <Button key={method.id} component="a" href={ssoHref(method.startUrl, from)} size="md" data-testid={`login-sso-${method.id}`}>
+                    {method.label[language]}
+                  </Button>
+                ))}
+                <Divider mt="xs" label={t('login.localLogin')} labelPosition="center" data-testid="login-local" />
+              </Stack>
+            ) : null}
             {general && <Alert color="red" role="alert" data-testid="login-error">{general}</Alert>}
             <TextInput
               label={t('login.email')}

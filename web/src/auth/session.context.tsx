@@ -124,8 +124,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const logout = useCallback(async () => {
+    let next: string | null = null;
     try {
-      await api('/auth/logout', { method: 'POST', quiet401: true });
+      next = (await api<{ next: string | null }>('/auth/logout', { method: 'POST', quiet401: true })).next;
     } finally {
       setCsrfToken(null);
       setInstitutionFocus(null);
@@ -133,6 +134,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       invalidateInstitution();
       navigator.serviceWorker?.controller?.postMessage({ type: 'logout' });
     }
+    // A single sign-on session: the identity provider's logout ends it there too (and may come back to /login).
+    if (next) window.location.assign(next);
   }, []);
 
   const chooseInstitution = useCallback(async (code: string | null) => {

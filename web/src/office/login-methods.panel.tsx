@@ -1,0 +1,177 @@
+import {
+  Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Paper, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput, Title,
+} from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ssoApi, type LoginMethod, type LoginMethodInput } from '../api/sso.api.ts';
+import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
+import { ProblemAlert } from '../shared/problem-alert.component.tsx';
+import { useApi } from '../shared/use-api.hook.ts';
+import { useInstitutionList } from '../shared/use-institution.hook.ts';
+
+/** Person fields a login can fill, with the attribute each is read from by default (as the server's sso-attributes.ts). */
+const FIELDS = [
+  ['firstName', 'givenName'],
+  ['lastName', 'sn'],
+  ['email', 'mail'],
+  ['ine', 'supannCodeINE'],
+  ['studentNumber', 'supannEtuId'],
+  ['affiliation', 'eduPersonPrimaryAffiliation'],
+  ['esi', 'schacPersonalUniqueCode'],
+] as const;
+type Field = (typeof FIELDS)[number][0];
+/** The form's fields, as problem answers name them (errors about them show next to them). */
+const FIELD_PATHS = ['/label/fr', '/label/en', '/institution', '/eppnAttribute', '/groupsAttribute', '/contact',
+  ...FIELDS.map(([field]) => `/fieldAttributes/${field}`)];
+
+const PROTOCOLS: Record<LoginMethod['protocol'], string> = { cas: 'CAS 3.0', saml: 'SAML 2.0', oidc: 'OpenID Connect' };
+
+/** A URL to hand to the identity provider's admin, with a copy button. */
+function UrlLine({ label, value, testId }: { label: string; value: string | null; testId: string }) {
+  const { t } = useTranslation();
+  if (!value) return null;
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <Text size="sm" w={220} c="dimmed">{label}</Text>
+      <Code data-testid={testId} style={{ wordBreak: 'break-all' }}>{value}</Code>
+      <CopyButton value={value}>
+        {({ copied, copy }) => <Button size="compact-xs" variant="default" onClick={copy}>{copied ? t('admin.sso.copied') : t('admin.sso.copy')}</Button>}
+      </CopyButton>
+    </Group>
+  );
+}
+
+/** The settings form of one method. */
+function MethodEditor({ method, onSaved }: { method: LoginMethod; onSaved: (saved: LoginMethod) => void }) {
+  const { t } = useTranslation();
+  const institutions = useInstitutionList() ?? [];
+  const [form, setForm] = useState<LoginMethodInput>({
+    enabled: method.enabled,
+    label: { ...method.label },
+    institution: method.institution,
+    eppnAttribute: method.eppnAttribute,
+    fieldAttributes: { ...method.fieldAttributes },
+    trustedFields: method.trustedFields as LoginMethodInput['trustedFields'],
+    groupsAttribute: method.groupsAttribute,
+    createUnknown: method.createUnknown,
+    contact: method.contact,
+  });
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const set = (changes: Partial<LoginMethodInput>) => {
+    setSaved(false);
+    setForm((previous) => ({ ...previous, ...changes }));
+  };
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const fieldAttributes = Object.fromEntries(Object.entries(form.fieldAttributes).filter(([, value]) => typeof value === 'string' && value.trim() !== ''));
+      onSaved(await ssoApi.saveLoginMethod(method.id, { ...form, fieldAttributes, groupsAttribute: form.groupsAttribute?.trim() || null }));
+      setSaved(true);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const id = method.id;
+  return (
+    <form onSubmit={(event) => void submit(event)} data-testid={`sso-form-${id}`}>
+      <Stack gap="sm">
+        <Switch label={t('admin.sso.enabled')} checked={form.enabled} onChange={(event) => set({ enabled: event.currentTarget.checked })}
+          data-testid={`sso-enabled-${id}`} />
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <TextInput label={t('admin.sso.labelFr')} value={form.label.fr} onChange={(event) => set({ label: { ...form.label, fr: event.currentTarget.value } })}
+            error={fieldError(t, error, '/label/fr')} required data-testid={`sso-label-fr-${id}`} />
+          <TextInput label={t('admin.sso.labelEn')} value={form.label.en} onChange={(event) => set({ label: { ...form.label, en: event.currentTarget.value } })}
+            error={fieldError(t, error, '/label/en')} required data-testid={`sso-label-en-${id}`} />
+        </SimpleGrid>
+        <Select label={t('admin.sso.institution')} description={t('admin.sso.institutionHelp')}
+          data={[{ value: '', label: t('admin.sso.federationWide') }, ...institutions.map((institution) => ({ value: institution.code, label: institution.name }))]}
+          value={form.institution ?? ''} onChange={(value) => set({ institution: value ? value : null })} allowDeselect={false}
+          error={fieldError(t, error, '/institution')} data-testid={`sso-institution-${id}`} />
+        <TextInput label={t('admin.sso.eppnAttribute')} description={t('admin.sso.eppnAttributeHelp')} value={form.eppnAttribute}
+          onChange={(event) => set({ eppnAttribute: event.currentTarget.value })} error={fieldError(t, error, '/eppnAttribute')} required />
+        <Title order={3} size="h5">{t('admin.sso.fields')}</Title>
+        <Text size="sm" c="dimmed">{t('admin.sso.fieldsHelp')}</Text>
+        {FIELDS.map(([field, fallback]) => (
+          <Group key={field} align="flex-end" wrap="nowrap">
+            <TextInput label={t(`admin.sso.field.${field}`)} placeholder={fallback} w={280} value={form.fieldAttributes[field] ?? ''}
+              onChange={(event) => set({ fieldAttributes: { ...form.fieldAttributes, [field]: event.currentTarget.value } })}
+              error={fieldError(t, error, `/fieldAttributes/${field}`)} data-testid={`sso-attribute-${field}-${id}`} />
+            <Checkbox label={t('admin.sso.trust')} checked={form.trustedFields.includes(field as Field)} mb={8}
+              onChange={(event) => set({
+                trustedFields: event.currentTarget.checked ? [...form.trustedFields, field as Field] : form.trustedFields.filter((item) => item !== field),
+              })} data-testid={`sso-trust-${field}-${id}`} />
+          </Group>
+        ))}
+        <Alert color="blue" variant="light" data-testid={`sso-trust-help-${id}`}>{t('admin.sso.trustHelp')}</Alert>
+        <TextInput label={t('admin.sso.groupsAttribute')} description={t('admin.sso.groupsAttributeHelp')} placeholder="isMemberOf, memberOf, groups"
+          value={form.groupsAttribute ?? ''} onChange={(event) => set({ groupsAttribute: event.currentTarget.value })} error={fieldError(t, error, '/groupsAttribute')} />
+        <Switch label={t('admin.sso.createUnknown')} description={t('admin.sso.createUnknownHelp')} checked={form.createUnknown}
+          onChange={(event) => set({ createUnknown: event.currentTarget.checked })} data-testid={`sso-create-unknown-${id}`} />
+        <Textarea label={t('admin.sso.contact')} description={t('admin.sso.contactHelp')} autosize minRows={2} value={form.contact}
+          onChange={(event) => set({ contact: event.currentTarget.value })} error={fieldError(t, error, '/contact')} data-testid={`sso-contact-${id}`} />
+        <ProblemAlert error={error !== null && !isAboutFields(error, FIELD_PATHS) ? error : null} />
+        <Group>
+          <Button type="submit" loading={busy} data-testid={`sso-save-${id}`}>{t('admin.sso.save')}</Button>
+          {saved ? <Text size="sm" c="green.8" data-testid={`sso-saved-${id}`}>{t('admin.saved')}</Text> : null}
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/**
+ * Sign-in methods (single sign-on): the methods configured by SSO_METHODS, the URLs to give each
+ * identity provider's admin, and what the admin decides (enabled, button wording, institution,
+ * attributes, which ones to trust, groups, unknown persons, contact).
+ */
+export function LoginMethodsPanel() {
+  const { t, i18n } = useTranslation();
+  const methods = useApi((signal) => ssoApi.loginMethods(signal).then((answer) => answer.items), []);
+  const [editing, setEditing] = useState<string | null>(null);
+  const language = i18n.language === 'en' ? 'en' : 'fr';
+  const items = methods.data ?? [];
+
+  return (
+    <Stack>
+      <Text size="sm" c="dimmed">{t('admin.sso.intro')}</Text>
+      <ProblemAlert error={methods.error} />
+      {methods.data && items.length === 0 ? <Alert color="gray" data-testid="sso-none">{t('admin.sso.none')}</Alert> : null}
+      {items.map((method) => (
+        <Paper key={method.id} withBorder p="md" data-testid={`sso-method-${method.id}`}>
+          <Group justify="space-between" mb="xs">
+            <Group gap="xs">
+              <Title order={2} size="h4">{method.label[language]}</Title>
+              <Badge variant="light">{PROTOCOLS[method.protocol]}</Badge>
+              <Badge color={method.enabled ? 'green' : 'gray'} data-testid={`sso-status-${method.id}`}>
+                {method.enabled ? t('admin.sso.on') : t('admin.sso.off')}
+              </Badge>
+            </Group>
+            <Button size="xs" variant="default" onClick={() => setEditing(editing === method.id ? null : method.id)} data-testid={`sso-edit-${method.id}`}>
+              {editing === method.id ? t('admin.sso.close') : t('admin.sso.edit')}
+            </Button>
+          </Group>
+          <Text size="xs" c="dimmed" mb="xs">{t('admin.sso.id', { id: method.id })}</Text>
+          <Stack gap={4} mb={editing === method.id ? 'md' : 0}>
+            <Text size="sm" fw={600}>{t('admin.sso.forIdp')}</Text>
+            {method.protocol === 'cas' ? <UrlLine label={t('admin.sso.casService')} value={method.urls.callback} testId={`sso-url-callback-${method.id}`} /> : null}
+            {method.protocol === 'cas' ? <UrlLine label={t('admin.sso.singleLogout')} value={method.urls.singleLogout} testId={`sso-url-slo-${method.id}`} /> : null}
+            {method.protocol === 'saml' ? <UrlLine label={t('admin.sso.samlMetadata')} value={method.urls.metadata} testId={`sso-url-metadata-${method.id}`} /> : null}
+            {method.protocol === 'saml' ? <UrlLine label={t('admin.sso.samlAcs')} value={method.urls.acs} testId={`sso-url-acs-${method.id}`} /> : null}
+            {method.protocol === 'saml' ? <UrlLine label={t('admin.sso.singleLogout')} value={method.urls.singleLogout} testId={`sso-url-slo-${method.id}`} /> : null}
+            {method.protocol === 'oidc' ? <UrlLine label={t('admin.sso.oidcRedirect')} value={method.urls.callback} testId={`sso-url-callback-${method.id}`} /> : null}
+            {method.protocol === 'oidc' ? <UrlLine label={t('admin.sso.oidcBackchannel')} value={method.urls.backchannelLogout} testId={`sso-url-backchannel-${method.id}`} /> : null}
+          </Stack>
+          {editing === method.id ? <MethodEditor method={method} onSaved={() => methods.reload()} /> : null}
+        </Paper>
+      ))}
+    </Stack>
+  );
+}
