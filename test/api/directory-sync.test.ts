@@ -61,7 +61,7 @@ before(async () => {
   baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/people`;
   t = await startTestApp({ env: { DIRECTORY_SECRETS: JSON.stringify({ HR_TOKEN: 's3cret' }) } });
   admin = await t.loginAs('admin');
-  for (const [code, pic] of [['alpha', '111111111'], ['beta', '222222222']]) {
+  for (const [code, pic] of [['alpha', '111111111'], ['beta', '222222222']] as const) {
     const created = await admin.post('/api/v1/institutions', { code, name: code.toUpperCase(), pic });
     assert.equal(created.status, 201, created.text);
   }
