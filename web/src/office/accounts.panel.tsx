@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Group, Modal, MultiSelect, Paper, PasswordInput, 
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminApi, type Account } from '../api/admin.api.ts';
+import { groupRolesApi } from '../api/group-roles.api.ts';
 import { usePersonTypeOptions } from '../shared/person-types.ts';
 import { useSession, type Role } from '../auth/session.context.tsx';
 import { formatDateTime } from '../shared/format.ts';
@@ -48,13 +49,21 @@ function PasswordDialog({ account, onClose, onSaved }: { account: Account; onClo
   );
 }
 
-/** Accounts and their roles: create, change the role, the institutions granted, type limits or password, disable. */
+/**
+ * Accounts and their roles: create (with a password, or SSO-only by eppn: an office role granted
+ * before the person ever logs in), change the role, the institutions granted, type limits or
+ * password, disable. Each row says whether its role is local (given here) or comes from groups.
+ */
 export function AccountsPanel() {
   const { t } = useTranslation();
   const { principal } = useSession();
   const [passwordFor, setPasswordFor] = useState<Account | null>(null);
   const [passwordSaved, setPasswordSaved] = useState<string | null>(null);
   const accounts = useApi((signal) => adminApi.accounts(signal).then((answer) => answer.items), []);
+  // Accounts whose role comes from groups (active grants): the others hold a local grant.
+  const groupGrants = useApi((signal) => groupRolesApi.accounts(signal)
+    .then((answer) => new Map(answer.items.filter((item) => item.revokedAt === null).map((item) => [item.id, item.groups]))), []);
+  const [eppn, setEppn] = useState('');
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<Role>('manager');
@@ -76,12 +85,13 @@ export function AccountsPanel() {
     setError(null);
     setCreated(null);
     try {
-      const account = await adminApi.createAccount({ email: email.trim(), displayName: displayName.trim(), role, ...(password ? { password } : {}), personTypes: limits.length ? limits : null,
+      const account = await adminApi.createAccount({ email: email.trim(), displayName: displayName.trim(), role, ...(password ? { password } : {}), ...(eppn.trim() ? { eppn: eppn.trim() } : {}), personTypes: limits.length ? limits : null,
         ...(institutionOptions.length > 0 ? { institutions: granted.length ? granted : null } : {}) });
       setCreated(account.email);
       setEmail('');
       setDisplayName('');
       setPassword('');
+      setEppn('');
       setLimits([]);
       setGranted([]);
       accounts.reload();
@@ -101,6 +111,8 @@ export function AccountsPanel() {
     try {
       await adminApi.updateAccount(account.id, changes);
       accounts.reload();
+      // A hand change makes a group grant local.
+      groupGrants.reload();
     } catch (failure) {
       setRowError(failure);
     }
@@ -116,13 +128,15 @@ export function AccountsPanel() {
             <TextInput label={t('admin.accounts.displayName')} value={displayName} onChange={(event) => setDisplayName(event.currentTarget.value)} error={fieldError(t, error, '/displayName')} required />
             <Select label={t('admin.accounts.role')} data={ROLES.map((value) => ({ value, label: t(`roles.${value}`) }))} value={role} onChange={(value) => value && setRole(value as Role)} allowDeselect={false} />
             <PasswordInput label={t('admin.accounts.password')} description={t('admin.accounts.passwordHelp')} value={password} onChange={(event) => setPassword(event.currentTarget.value)} error={fieldError(t, error, '/password')} autoComplete="new-password" />
+            <TextInput label={t('admin.accounts.eppn')} description={t('admin.accounts.eppnHelp')} value={eppn} onChange={(event) => setEppn(event.currentTarget.value)}
+              error={fieldError(t, error, '/eppn')} placeholder="prenom.nom@univ.fr" data-testid="account-eppn" />
             <MultiSelect label={t('admin.accounts.limits')} description={t('admin.accounts.limitsHelp')} data={typeOptions} value={limits} onChange={setLimits} clearable />
             {institutionOptions.length > 0 ? (
               <MultiSelect label={t('admin.accounts.institutions')} description={t('admin.accounts.institutionsHelp')} data={institutionOptions} value={granted}
                 onChange={setGranted} error={fieldError(t, error, '/institutions')} clearable searchable data-testid="account-institutions" />
             ) : null}
           </SimpleGrid>
-          {error && !isAboutFields(error, ['/email', '/displayName', '/password']) ? <ProblemAlert error={error} /> : null}
+          {error && !isAboutFields(error, ['/email', '/displayName', '/password', '/eppn']) ? <ProblemAlert error={error} /> : null}
           {created ? <Alert color="green" mt="sm">{t('admin.accounts.created', { email: created })}</Alert> : null}
           <Button type="submit" mt="sm">{t('admin.accounts.createButton')}</Button>
         </form>
@@ -140,6 +154,7 @@ export function AccountsPanel() {
               <Table.Th>{t('admin.accounts.displayName')}</Table.Th>
               <Table.Th>{t('admin.accounts.email')}</Table.Th>
               <Table.Th>{t('admin.accounts.role')}</Table.Th>
+              <Table.Th>{t('admin.accounts.grant')}</Table.Th>
               <Table.Th>{t('admin.accounts.limits')}</Table.Th>
               {institutionOptions.length > 0 ? <Table.Th>{t('admin.accounts.institutions')}</Table.Th> : null}
               <Table.Th>{t('admin.accounts.lastLogin')}</Table.Th>
@@ -151,10 +166,19 @@ export function AccountsPanel() {
             {(accounts.data ?? []).map((account) => (
               <Table.Tr key={account.id} data-testid="account-row" data-email={account.email}>
                 <Table.Td>{account.displayName}</Table.Td>
-                <Table.Td>{account.email}</Table.Td>
+                <Table.Td>
+                  {account.email}
+                  {account.eppn ? <Text size="xs" c="dimmed" ff="monospace">{t('admin.accounts.eppnShort', { eppn: account.eppn })}</Text> : null}
+                </Table.Td>
                 <Table.Td>
                   <Select size="xs" aria-label={t('admin.accounts.roleOf', { name: account.displayName })} data={ROLES.map((value) => ({ value, label: t(`roles.${value}`) }))}
                     value={account.role} onChange={(value) => value && value !== account.role && void change(account, { role: value as Role })} allowDeselect={false} w={150} />
+                </Table.Td>
+                <Table.Td data-testid="account-grant">
+                  {account.role === 'cardholder' ? <Text size="sm" c="dimmed">—</Text>
+                    : groupGrants.data?.has(account.id)
+                      ? <Badge variant="light" style={{ textTransform: 'none' }}>{t('admin.accounts.grantGroup', { groups: groupGrants.data.get(account.id)?.join(', ') })}</Badge>
+                      : <Badge variant="outline" color="gray">{t('admin.accounts.grantLocal')}</Badge>}
                 </Table.Td>
                 <Table.Td>{account.personTypes ? account.personTypes.map((type) => <Badge key={type} variant="outline" color="gray" mr={4}>{t(`personType.${type}`, { defaultValue: type })}</Badge>) : <Text size="sm" c="dimmed">{t('common.all')}</Text>}</Table.Td>
                 {institutionOptions.length > 0 ? (

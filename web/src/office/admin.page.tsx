@@ -3,15 +3,16 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { AccountsPanel } from './accounts.panel.tsx';
+import { GroupRolesPanel } from './group-roles.panel.tsx';
 import { InstitutionsPanel } from './institutions.panel.tsx';
 import { LoginMethodsPanel } from './login-methods.panel.tsx';
 import { MailTemplatesPanel } from './mail-templates.panel.tsx';
 import { MailsPanel } from './mails.panel.tsx';
 import { TokensPanel } from './tokens.panel.tsx';
 
-const TABS = ['institution', 'accounts', 'sso', 'tokens', 'mails', 'templates'] as const;
+const TABS = ['institution', 'accounts', 'groups', 'sso', 'tokens', 'mails', 'templates'] as const;
 
-/** Administration: institutions (settings, person types, ESC Router keys), accounts and roles, sign-in methods (SSO), API tokens, the mail log, the mail templates. */
+/** Administration: institutions (settings, person types, ESC Router keys), accounts and roles, groups mapped to roles, sign-in methods (SSO), API tokens, the mail log, the mail templates. */
 export function AdminPage() {
   const { t } = useTranslation();
   usePageTitle(t('admin.title'));
@@ -26,6 +27,7 @@ export function AdminPage() {
         </Tabs.List>
         <Tabs.Panel value="institution" pt="md"><InstitutionsPanel /></Tabs.Panel>
         <Tabs.Panel value="accounts" pt="md"><AccountsPanel /></Tabs.Panel>
+        <Tabs.Panel value="groups" pt="md"><GroupRolesPanel /></Tabs.Panel>
         <Tabs.Panel value="sso" pt="md"><LoginMethodsPanel /></Tabs.Panel>
         <Tabs.Panel value="tokens" pt="md"><TokensPanel /></Tabs.Panel>
         <Tabs.Panel value="mails" pt="md"><MailsPanel /></Tabs.Panel>
