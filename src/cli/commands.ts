@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { registerEscnCommands } from '../modules/esc/esc-identifiers.cli.ts';
 import { registerImportCommands } from '../modules/imports/imports.cli.ts';
 import { registerEscSyncCommands } from '../modules/esc/esc.cli.ts';
+import { registerDirectoryCommands } from '../modules/directory/directory.cli.ts';
 
 export type WithRuntime = <T>(command: string, work: (runtime: Runtime) => Promise<T>, options?: { workers?: boolean }) => Promise<T>;
 
@@ -12,4 +13,5 @@ export function registerExtraCommands(program: Command, withRuntime: WithRuntime
   registerEscnCommands(program, { verifierPrefixes: [`${config().publicUrl}/v/`] });
   registerImportCommands(program, withRuntime);
   registerEscSyncCommands(program, withRuntime);
+  registerDirectoryCommands(program, withRuntime);
 }

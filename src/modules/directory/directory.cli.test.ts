@@ -1,0 +1,65 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { runCampuscard, type ProcessRun } from '../../../test/helpers/processes.ts';
+import { createTestDatabase, type TestDatabaseTarget } from '../../../test/helpers/test-database.ts';
+import { openDatabase } from '../../platform/db/database.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+let dir: string;
+let target: TestDatabaseTarget;
+
+function campuscard(args: string[]): Promise<ProcessRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: join(dir, 'data') };
+  delete env.DATABASE_URL;
+  if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
+  return runCampuscard(ROOT, args, env);
+}
+
+describe('directory sync (spawned CLI)', { timeout: 600_000 }, () => {
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'campuscard-cli-directory-'));
+    target = await createTestDatabase(process.env.DATABASE_URL);
+  });
+  after(async () => {
+    await target.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('syncs a CSV source: dry run first, then the writes, with a progress bar; an unknown source fails', async () => {
+    const file = join(dir, 'persons.csv');
+    writeFileSync(file, 'eppn;last_name;first_name;person_type\na@univ.example;Martin;Anne;student\nb@univ.example;Petit;Bob;staff\n');
+    // The first command migrates the database; the source is then defined in it (as the console would).
+    assert.equal((await campuscard(['persons', 'export'])).code, 0);
+    const database = await openDatabase({ databaseUrl: target.databaseUrl, dataDir: join(dir, 'data'), command: 'test' });
+    try {
+      await sql`INSERT INTO person_sources (name, kind, institution_id, settings, mapping)
+        SELECT 'sis', 'csv', min(id), ${JSON.stringify({ path: file })}::jsonb,
+          '{"fields":{"eppn":"eppn","lastName":"last_name","firstName":"first_name"},"personTypeAttribute":"person_type"}'::jsonb
+        FROM institutions WHERE kind = 'institution'`.execute(database.db);
+    } finally {
+      await database.close();
+    }
+
+    const dry = await campuscard(['directory', 'sync', 'sis', '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^sis: full dry run succeeded: 2 read, 2 new, 0 changed, 0 gone, 0 unchanged, 0 errors$/m, `${dry.stdout}\n${dry.stderr}`);
+    const real = await campuscard(['directory', 'sync', 'sis', '--full']);
+    assert.equal(real.code, 0, real.stderr);
+    assert.match(real.stdout, /2 new/, real.stdout);
+    assert.match(real.stderr, /100% 2\/2 done/, real.stderr);
+    const again = await campuscard(['directory', 'sync', 'sis']);
+    assert.match(again.stdout, /0 new, 0 changed, 0 gone, 2 unchanged/, again.stdout);
+    const exported = await campuscard(['persons', 'export']);
+    assert.match(exported.stdout, /^b@univ\.example;Petit;Bob;/m);
+
+    const unknown = await campuscard(['directory', 'sync', 'nope']);
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /No such person source/);
+  });
+});
