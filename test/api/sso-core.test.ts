@@ -135,6 +135,16 @@ describe('single sign-on core', () => {
     assert.ok(account && account.email !== bob.email?.toLowerCase(), account?.email);
   });
 
+  test('two first logins of one person at once open two sessions of one new account', async () => {
+    const hana = await person();
+    const both = await Promise.all([1, 2].map(() => sso.completeLogin(identity('cas-a', { eduPersonPrincipalName: [hana.eppn] }), { ip: null })));
+    const sessions = await Promise.all(both.map(who));
+    assert.equal(sessions[0]?.principal?.personId, hana.id);
+    assert.equal(sessions[0]?.principal?.id, sessions[1]?.principal?.id);
+    const accounts = await sql<{ n: number }>`SELECT count(*)::int AS n FROM accounts WHERE person_id = ${hana.id}`.execute(t.runtime.database.db);
+    assert.equal(Number(accounts.rows[0]?.n), 1);
+  });
+
   test('an office role granted to an eppn before the person ever logged in; a disabled account is refused', async () => {
     const created = await admin.post<{ id: string; eppn: string | null }>('/api/v1/accounts', {
       email: 'carol.office@univ.example.fr', displayName: 'Carol', role: 'manager', eppn: 'Carol@Univ.Example.FR',

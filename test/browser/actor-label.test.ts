@@ -23,3 +23,12 @@ test('the demo data, the system and the command line read as words, in French an
   assert.equal(actorLabel('demo-seed', null, i18n.t), 'Demo data');
   assert.equal(actorLabel('cli', null, i18n.t), 'Command line');
 });
+
+test('a single sign-on method reads as its label (given by the server), else as single sign-on with its id', async () => {
+  const i18n = i18next.createInstance();
+  await i18n.init({ lng: 'fr', resources: { fr: { translation: locale('fr') }, en: { translation: locale('en') } }, showSupportNotice: false });
+  assert.equal(actorLabel('sso:cas-demo', 'Se connecter avec le CAS (démo)', i18n.t), 'Se connecter avec le CAS (démo)');
+  assert.equal(actorLabel('sso:old-cas', null, i18n.t), 'Connexion unique (old-cas)');
+  await i18n.changeLanguage('en');
+  assert.equal(actorLabel('sso:old-cas', null, i18n.t), 'Single sign-on (old-cas)');
+});

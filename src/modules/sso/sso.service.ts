@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { SsoMethodConfig } from '../../sso-methods.config.ts';
 import type { Database } from '../../platform/db/schema.ts';
-import { inTransaction, type ActorContext, type Executor } from '../../platform/db/database.ts';
+import { inTransaction, isUniqueViolation, type ActorContext, type Executor } from '../../platform/db/database.ts';
 import { forbidden, notFound, ProblemError, unprocessable } from '../../platform/http/problem.ts';
 import type { AuthService, SsoSessionData } from '../auth/auth.service.ts';
 import type { InstitutionService } from '../institution/institution.service.ts';
@@ -473,7 +473,7 @@ export function createSsoService(deps: SsoServiceDeps) {
       if (staff === undefined && !person) return refused(found, 'unknown_person');
 
       const sso: SsoSessionData = { methodId: found.id, sessionKey: identity.sessionKey, logoutData: identity.logoutData ?? null };
-      const opened = await inTransaction(db, context, async (trx) => {
+      const open = () => inTransaction(db, context, async (trx) => {
         let accountId = staff;
         if (accountId === undefined && person) {
           const account = await auth.ensureCardholderAccount(trx, { id: person.id, eppn, displayName },
@@ -481,6 +481,12 @@ export function createSsoService(deps: SsoServiceDeps) {
           accountId = account.id;
         }
         return accountId === undefined ? undefined : auth.createSsoSession(trx, accountId, options.ip, sso);
+      });
+      // Two first logins of one person at once (two tabs, a double click): the second to create
+      // the account meets the first's (or its e-mail) and, once again, finds it.
+      const opened = await open().catch((error: unknown) => {
+        if (isUniqueViolation(error)) return open();
+        throw error;
       });
       if (!opened) return refused(found, 'account_disabled');
       const landing = safeReturnTo(options.returnTo) ?? (opened.account.role === 'cardholder' ? '/me' : '/office');

@@ -20,5 +20,8 @@ const TECHNICAL_ACTORS: Readonly<Record<string, string>> = {
 export function actorLabel(actor: string, actorName: string | null | undefined, t: TFunction): string {
   if (actorName) return actorName;
   const key = TECHNICAL_ACTORS[actor];
-  return key ? t(key) : actor;
+  if (key) return t(key);
+  // A single sign-on method no longer configured (a configured one is named by its label).
+  if (actor.startsWith('sso:')) return t('actors.sso', { id: actor.slice('sso:'.length) });
+  return actor;
 }
