@@ -4,6 +4,7 @@ import { runSearchBench } from './search.bench.ts';
 import { runImportBench } from './import.bench.ts';
 import { runVerificationBench } from './verification.bench.ts';
 import { runOutboxBench } from './outbox.bench.ts';
+import { runLdapSyncBench } from './ldap-sync.bench.ts';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks (all by default), prints a table for each and
@@ -15,6 +16,10 @@ const benches: Record<string, () => Promise<void>> = {
   verification: async () => report('verification', await runVerificationBench(), { cards: 1_000_000, database: 'postgresql' }),
   outbox: async () => report('outbox', await runOutboxBench(), { database: 'postgresql', router: 'simulator over HTTP' }),
   search: async () => report('search', await runSearchBench(), { cards: 1_000_000, database: 'postgresql' }),
+  'ldap-sync': async () => {
+    const { rows, context } = await runLdapSyncBench();
+    report('ldap-sync', rows, context);
+  },
 };
 
 const wanted = process.argv.slice(2);
