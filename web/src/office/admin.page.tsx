@@ -8,9 +8,10 @@ import { InstitutionsPanel } from './institutions.panel.tsx';
 import { LoginMethodsPanel } from './login-methods.panel.tsx';
 import { MailTemplatesPanel } from './mail-templates.panel.tsx';
 import { MailsPanel } from './mails.panel.tsx';
+import { PersonSourcesPanel } from './person-sources.panel.tsx';
 import { TokensPanel } from './tokens.panel.tsx';
 
-const TABS = ['institution', 'accounts', 'groups', 'sso', 'tokens', 'mails', 'templates'] as const;
+const TABS = ['institution', 'accounts', 'groups', 'sso', 'sources', 'tokens', 'mails', 'templates'] as const;
 
 /** Administration: institutions (settings, person types, ESC Router keys), accounts and roles, groups mapped to roles, sign-in methods (SSO), API tokens, the mail log, the mail templates. */
 export function AdminPage() {
@@ -29,6 +30,7 @@ export function AdminPage() {
         <Tabs.Panel value="accounts" pt="md"><AccountsPanel /></Tabs.Panel>
         <Tabs.Panel value="groups" pt="md"><GroupRolesPanel /></Tabs.Panel>
         <Tabs.Panel value="sso" pt="md"><LoginMethodsPanel /></Tabs.Panel>
+        <Tabs.Panel value="sources" pt="md"><PersonSourcesPanel /></Tabs.Panel>
         <Tabs.Panel value="tokens" pt="md"><TokensPanel /></Tabs.Panel>
         <Tabs.Panel value="mails" pt="md"><MailsPanel /></Tabs.Panel>
         <Tabs.Panel value="templates" pt="md"><MailTemplatesPanel /></Tabs.Panel>

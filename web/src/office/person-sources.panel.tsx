@@ -1,0 +1,370 @@
+import { Alert, Badge, Button, Checkbox, Group, NumberInput, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { CronExpressionParser } from 'cron-parser';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { directoryApi, type PersonSource, type PreviewEntry, type SourceRun, type SourceTest } from '../api/directory.api.ts';
+import { formatDateTime } from '../shared/format.ts';
+import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
+import { ProblemAlert } from '../shared/problem-alert.component.tsx';
+import { useApi } from '../shared/use-api.hook.ts';
+import { useInstitutionList } from '../shared/use-institution.hook.ts';
+
+type Kind = PersonSource['kind'];
+const KINDS: readonly Kind[] = ['ldap', 'sql', 'rest', 'csv'];
+
+/** What a new source of each kind starts from (secrets by name only: DIRECTORY_SECRETS). */
+const SETTINGS_TEMPLATES: Record<Kind, Record<string, unknown>> = {
+  ldap: { url: 'ldaps://ldap.univ.fr', bindDn: 'cn=campuscard,ou=services,dc=univ,dc=fr', secretEnv: 'LDAP_PASSWORD', baseDn: 'ou=people,dc=univ,dc=fr', filter: '(objectClass=supannPerson)' },
+  sql: { secretEnv: 'SIS_DATABASE_URL', query: 'SELECT * FROM campuscard_persons', keyColumn: 'id', modifiedColumn: 'updated_at' },
+  rest: { url: 'https://api.univ.fr/persons', auth: { type: 'bearer', secretEnv: 'API_TOKEN' }, pagination: { style: 'page', size: 100 }, recordsPath: 'items', keyPath: 'id' },
+  csv: { path: '/var/lib/campuscard/persons.csv' },
+};
+const MAPPING_TEMPLATES: Record<Kind, Record<string, unknown>> = {
+  ldap: {
+    fields: { eppn: 'eduPersonPrincipalName', lastName: 'sn', firstName: 'givenName', email: 'mail', studentNumber: 'supannEtuId', ine: 'supannCodeINE', esi: 'schacPersonalUniqueCode', rightsEnd: 'schacExpiryDate', affiliation: 'eduPersonPrimaryAffiliation' },
+    affiliationAttributes: ['eduPersonPrimaryAffiliation', 'eduPersonAffiliation'], groupsAttribute: 'isMemberOf',
+  },
+  sql: { fields: { eppn: 'eppn', lastName: 'last_name', firstName: 'first_name', email: 'email', studentNumber: 'student_number' }, personTypeAttribute: 'person_type' },
+  rest: { fields: { eppn: 'eppn', lastName: 'name.last', firstName: 'name.first', email: 'mail' }, affiliationAttributes: ['affiliations'] },
+  csv: { fields: { eppn: 'eppn', lastName: 'last_name', firstName: 'first_name', email: 'email', birthDate: 'birth_date', studentNumber: 'student_number', ine: 'ine', rightsEnd: 'rights_end' }, personTypeAttribute: 'person_type' },
+};
+const ACTIVE = ['queued', 'running', 'awaiting_confirmation'];
+const STATUS_COLORS: Record<string, string> = { succeeded: 'green', failed: 'red', awaiting_confirmation: 'orange', cancelled: 'gray', queued: 'blue', running: 'blue' };
+
+/** The next runs of a cron expression (UTC), or the reason it is not one. */
+function nextRuns(expression: string): { ok: true; dates: Date[] } | { ok: false } {
+  if (expression.trim().split(/\s+/).length !== 5) return { ok: false };
+  try {
+    const cron = CronExpressionParser.parse(expression, { tz: 'UTC' });
+    return { ok: true, dates: [cron.next().toDate(), cron.next().toDate(), cron.next().toDate()] };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Draft {
+  name: string;
+  kind: Kind;
+  institution: string | null;
+  settings: string;
+  mapping: string;
+  schedule: string;
+  incremental: boolean;
+  gonePolicy: string;
+  minRatio: number;
+  photosAllowed: boolean;
+}
+
+function draftOf(source: PersonSource | null, kind: Kind = 'ldap'): Draft {
+  if (!source) {
+    return { name: '', kind, institution: null, settings: JSON.stringify(SETTINGS_TEMPLATES[kind], null, 2), mapping: JSON.stringify(MAPPING_TEMPLATES[kind], null, 2),
+      schedule: '', incremental: false, gonePolicy: 'today', minRatio: 0.9, photosAllowed: false };
+  }
+  return { name: source.name, kind: source.kind, institution: source.institution, settings: JSON.stringify(source.settings, null, 2),
+    mapping: JSON.stringify(source.mapping, null, 2), schedule: source.schedule ?? '', incremental: source.incremental, gonePolicy: source.gonePolicy,
+    minRatio: source.minRatio, photosAllowed: source.photosAllowed };
+}
+
+/** Counts of a run on one line. */
+function RunCounts({ run }: { run: SourceRun }) {
+  const { t } = useTranslation();
+  const c = run.counts;
+  return <Text size="sm">{t('admin.sources.counts', { read: c.read, new: c.new, changed: c.changed, gone: c.gone, unchanged: c.unchanged, errors: c.errors })}</Text>;
+}
+
+/** The diff of a run: counts, the first changes with their fields, the record errors. */
+function RunDetail({ run }: { run: SourceRun }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap="xs" data-testid="source-run-detail">
+      <RunCounts run={run} />
+      {run.outcome && typeof run.outcome.message === 'string' ? <Text size="sm" c="dimmed">{run.outcome.message}</Text> : null}
+      {run.sample.length > 0 ? (
+        <Table withTableBorder data-testid="source-run-sample">
+          <Table.Thead><Table.Tr><Table.Th>{t('admin.sources.change')}</Table.Th><Table.Th>{t('admin.sources.key')}</Table.Th><Table.Th>eppn</Table.Th><Table.Th>{t('admin.sources.fields')}</Table.Th></Table.Tr></Table.Thead>
+          <Table.Tbody>
+            {run.sample.map((item) => (
+              <Table.Tr key={`${item.kind}-${item.key}`}>
+                <Table.Td><Badge variant="light" color={item.kind === 'gone' ? 'red' : item.kind === 'new' ? 'green' : 'blue'}>{t(`admin.sources.kinds.${item.kind}`)}</Badge></Table.Td>
+                <Table.Td><Text size="xs" ff="monospace">{item.key}</Text></Table.Td>
+                <Table.Td><Text size="xs" ff="monospace">{item.eppn ?? '—'}</Text></Table.Td>
+                <Table.Td><Text size="xs">{item.fields.map((field) => t(`person.${field}`, { defaultValue: field })).join(', ')}</Text></Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : null}
+      {run.errors.length > 0 ? (
+        <Stack gap={2} data-testid="source-run-errors">
+          <Text size="sm" fw={600}>{t('admin.sources.errors')}</Text>
+          {run.errors.slice(0, 20).map((error, index) => (
+            <Text key={index} size="xs" ff="monospace">{error.key || '—'} · {error.field} · {error.code}: {error.message}</Text>
+          ))}
+        </Stack>
+      ) : null}
+    </Stack>
+  );
+}
+
+/** One source: editor, connection test, preview, run now (dry run first), history and confirmation. */
+function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | null; onSaved: (saved: PersonSource) => void; onClose: () => void }) {
+  const { t } = useTranslation();
+  const institutions = useInstitutionList() ?? [];
+  const [draft, setDraft] = useState<Draft>(() => draftOf(source));
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const [tested, setTested] = useState<SourceTest | null>(null);
+  const [preview, setPreview] = useState<PreviewEntry[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [dryRun, setDryRun] = useState<SourceRun | null>(null);
+  const runs = useApi((signal) => (source ? directoryApi.runs(source.id, signal).then((answer) => answer.items) : Promise.resolve([])), [source?.id]);
+  const active = (runs.data ?? []).find((run) => ACTIVE.includes(run.status));
+  const waiting = (runs.data ?? []).find((run) => run.status === 'awaiting_confirmation');
+
+  // A run in progress: the history refreshes every two seconds until it ends.
+  useEffect(() => {
+    if (!active || active.status === 'awaiting_confirmation') return undefined;
+    const timer = setInterval(() => runs.reload(), 2000);
+    return () => clearInterval(timer);
+  }, [active?.id, active?.status]);
+  // The dry run ends: its diff is shown, with "apply".
+  useEffect(() => {
+    if (!dryRun) return;
+    const done = (runs.data ?? []).find((run) => run.id === dryRun.id);
+    if (done && done.status !== dryRun.status) setDryRun(done);
+  }, [runs.data]);
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
+  const settings = parseJson(draft.settings);
+  const mapping = parseJson(draft.mapping);
+  const schedule = draft.schedule.trim() === '' ? null : nextRuns(draft.schedule);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    if (!settings || !mapping) return;
+    const body = {
+      name: draft.name.trim(), institution: draft.institution, settings, mapping, schedule: draft.schedule.trim() || null,
+      incremental: draft.incremental, gonePolicy: draft.gonePolicy.trim(), minRatio: draft.minRatio, photosAllowed: draft.photosAllowed,
+    };
+    try {
+      const result = source ? await directoryApi.update(source.id, body) : await directoryApi.create({ ...body, kind: draft.kind });
+      setSaved(true);
+      onSaved(result);
+    } catch (failure) {
+      setError(failure);
+    }
+  }
+
+  async function act(work: () => Promise<void>) {
+    setError(null);
+    setBusy(true);
+    try {
+      await work();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const institutionOptions = [{ value: '', label: t('admin.sources.fromAttribute') },
+    ...institutions.filter((institution) => institution.kind !== 'federation').map((institution) => ({ value: institution.code, label: institution.name }))];
+
+  return (
+    <Paper withBorder p="md" data-testid="source-editor">
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h4">{source ? source.name : t('admin.sources.create')}</Title>
+        <Button variant="subtle" size="xs" onClick={onClose}>{t('admin.sources.close')}</Button>
+      </Group>
+      <form onSubmit={(event) => void save(event)} noValidate>
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <TextInput label={t('admin.sources.name')} description={t('admin.sources.nameHelp')} value={draft.name} onChange={(event) => set('name', event.currentTarget.value)}
+            error={fieldError(t, error, '/name')} required data-testid="source-name" />
+          <Select label={t('admin.sources.kind')} data={KINDS.map((value) => ({ value, label: t(`admin.sources.kindNames.${value}`) }))} value={draft.kind} disabled={source !== null}
+            onChange={(value) => value && setDraft((current) => ({ ...draftOf(null, value as Kind), name: current.name, institution: current.institution }))}
+            allowDeselect={false} data-testid="source-kind" />
+          <Select label={t('admin.sources.institution')} description={t('admin.sources.institutionHelp')} data={institutionOptions} value={draft.institution ?? ''}
+            onChange={(value) => set('institution', value ? value : null)} allowDeselect={false} error={fieldError(t, error, '/institution')} data-testid="source-institution" />
+          <TextInput label={t('admin.sources.schedule')} description={t('admin.sources.scheduleHelp')} value={draft.schedule} placeholder="0 3 * * *"
+            onChange={(event) => set('schedule', event.currentTarget.value)} data-testid="source-schedule"
+            error={fieldError(t, error, '/schedule') ?? (schedule && !schedule.ok ? t('admin.sources.badCron') : undefined)} />
+          <TextInput label={t('admin.sources.gonePolicy')} description={t('admin.sources.gonePolicyHelp')} value={draft.gonePolicy}
+            onChange={(event) => set('gonePolicy', event.currentTarget.value)} error={fieldError(t, error, '/gonePolicy')} data-testid="source-gone-policy" />
+          <NumberInput label={t('admin.sources.minRatio')} description={t('admin.sources.minRatioHelp')} value={Math.round(draft.minRatio * 100)} min={0} max={100} suffix=" %"
+            onChange={(value) => set('minRatio', typeof value === 'number' ? value / 100 : 0.9)} data-testid="source-min-ratio" />
+        </SimpleGrid>
+        {schedule?.ok ? (
+          <Text size="sm" c="dimmed" mt={4} data-testid="source-next-runs">
+            {t('admin.sources.nextRuns', { dates: schedule.dates.map((date) => formatDateTime(date)).join(' · ') })}
+          </Text>
+        ) : null}
+        <Group mt="sm">
+          <Checkbox label={t('admin.sources.incremental')} checked={draft.incremental} onChange={(event) => set('incremental', event.currentTarget.checked)} />
+          <Checkbox label={t('admin.sources.photosAllowed')} checked={draft.photosAllowed} onChange={(event) => set('photosAllowed', event.currentTarget.checked)} />
+        </Group>
+        <SimpleGrid cols={{ base: 1, md: 2 }} mt="sm">
+          <Textarea label={t('admin.sources.settings')} description={t('admin.sources.settingsHelp')} value={draft.settings} autosize minRows={6} ff="monospace"
+            onChange={(event) => set('settings', event.currentTarget.value)} data-testid="source-settings"
+            error={!settings ? t('admin.sources.badJson') : fieldError(t, error, '/settings')} />
+          <Textarea label={t('admin.sources.mapping')} description={t('admin.sources.mappingHelp')} value={draft.mapping} autosize minRows={6} ff="monospace"
+            onChange={(event) => set('mapping', event.currentTarget.value)} data-testid="source-mapping"
+            error={!mapping ? t('admin.sources.badJson') : fieldError(t, error, '/mapping')} />
+        </SimpleGrid>
+        {error && !isAboutFields(error, ['/name', '/institution', '/schedule', '/gonePolicy']) ? <ProblemAlert error={error} /> : null}
+        {saved ? <Alert color="green" mt="sm">{t('admin.sources.saved')}</Alert> : null}
+        <Group mt="sm">
+          <Button type="submit" disabled={!settings || !mapping || !draft.name.trim()} data-testid="source-save">{t('admin.sources.save')}</Button>
+          {source ? (
+            <>
+              <Button variant="default" loading={busy} onClick={() => void act(async () => setTested(await directoryApi.test(source.id)))} data-testid="source-test">{t('admin.sources.test')}</Button>
+              <Button variant="default" loading={busy} onClick={() => void act(async () => setPreview((await directoryApi.preview(source.id)).items))} data-testid="source-preview">{t('admin.sources.preview')}</Button>
+              <Button variant="light" loading={busy} disabled={active !== undefined} data-testid="source-dry-run"
+                onClick={() => void act(async () => { setDryRun(await directoryApi.sync(source.id, { dryRun: true })); runs.reload(); })}>{t('admin.sources.dryRun')}</Button>
+            </>
+          ) : null}
+        </Group>
+      </form>
+
+      {tested ? <Alert mt="sm" color={tested.ok ? 'green' : 'red'} data-testid="source-test-result">{tested.message}</Alert> : null}
+      {preview ? (
+        <Table.ScrollContainer minWidth={700} mt="sm">
+          <Table withTableBorder data-testid="source-preview-table">
+            <Table.Thead><Table.Tr><Table.Th>{t('admin.sources.key')}</Table.Th><Table.Th>{t('admin.sources.person')}</Table.Th><Table.Th>{t('admin.sources.errors')}</Table.Th></Table.Tr></Table.Thead>
+            <Table.Tbody>
+              {preview.map((entry) => (
+                <Table.Tr key={entry.key} data-testid="source-preview-row" data-ok={String(entry.ok)}>
+                  <Table.Td><Text size="xs" ff="monospace">{entry.key}</Text></Table.Td>
+                  <Table.Td>
+                    {entry.person ? <Text size="xs">{Object.entries(entry.person).map(([field, value]) => `${t(`person.${field}`, { defaultValue: field })}: ${String(value)}`).join(' · ')}</Text> : '—'}
+                    {entry.institution ? <Badge size="xs" variant="outline" ml={4}>{entry.institution}</Badge> : null}
+                  </Table.Td>
+                  <Table.Td>{entry.errors.map((problem, index) => <Text key={index} size="xs" c="red">{problem.field}: {problem.message}</Text>)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+
+      {source && dryRun ? (
+        <Paper withBorder p="sm" mt="sm" data-testid="source-dry-run-result">
+          <Title order={3} size="h5">{t('admin.sources.dryRunResult')}</Title>
+          {dryRun.status === 'succeeded' ? (
+            <>
+              <RunDetail run={dryRun} />
+              <Button mt="sm" loading={busy} disabled={active !== undefined} data-testid="source-apply"
+                onClick={() => void act(async () => { await directoryApi.sync(source.id, {}); setDryRun(null); runs.reload(); })}>{t('admin.sources.apply')}</Button>
+            </>
+          ) : <Text size="sm" c="dimmed">{t(`admin.sources.status.${dryRun.status}`)}</Text>}
+        </Paper>
+      ) : null}
+
+      {source && waiting ? (
+        <Alert color="orange" mt="sm" title={t('admin.sources.stoppedTitle')} data-testid="source-confirmation">
+          <Text size="sm">{t('admin.sources.stopped', { read: waiting.counts.read, last: source.lastFullCount ?? 0, gone: waiting.counts.gone })}</Text>
+          <Group mt="xs">
+            <Button color="orange" size="xs" loading={busy} data-testid="source-confirm" onClick={() => void act(async () => { await directoryApi.confirm(waiting.id); runs.reload(); })}>{t('admin.sources.confirm')}</Button>
+            <Button variant="default" size="xs" loading={busy} data-testid="source-cancel" onClick={() => void act(async () => { await directoryApi.cancel(waiting.id); runs.reload(); })}>{t('admin.sources.cancel')}</Button>
+          </Group>
+        </Alert>
+      ) : null}
+
+      {source ? (
+        <Stack mt="md" gap="xs">
+          <Group justify="space-between">
+            <Title order={3} size="h5">{t('admin.sources.runs')}</Title>
+            <Button size="xs" variant="default" onClick={() => runs.reload()}>{t('admin.sources.refresh')}</Button>
+          </Group>
+          <ProblemAlert error={runs.error} />
+          <Table striped data-testid="source-runs">
+            <Table.Thead><Table.Tr><Table.Th>{t('admin.sources.when')}</Table.Th><Table.Th>{t('admin.sources.mode')}</Table.Th><Table.Th>{t('admin.sources.state')}</Table.Th><Table.Th>{t('admin.sources.result')}</Table.Th></Table.Tr></Table.Thead>
+            <Table.Tbody>
+              {(runs.data ?? []).length === 0 && !runs.loading ? <Table.Tr><Table.Td colSpan={4}><Text size="sm" c="dimmed">{t('admin.sources.noRuns')}</Text></Table.Td></Table.Tr> : null}
+              {(runs.data ?? []).map((run) => (
+                <Table.Tr key={run.id} data-testid="source-run-row" data-status={run.status}>
+                  <Table.Td><Text size="sm">{formatDateTime(run.createdAt)}</Text><Text size="xs" c="dimmed">{t(`admin.sources.triggers.${run.trigger}`)}</Text></Table.Td>
+                  <Table.Td>{t(`admin.sources.modes.${run.mode}`)}{run.dryRun ? ` · ${t('admin.sources.dry')}` : ''}</Table.Td>
+                  <Table.Td>
+                    <Badge color={STATUS_COLORS[run.status] ?? 'gray'}>{t(`admin.sources.status.${run.status}`)}</Badge>
+                    {run.status === 'running' && run.progress ? <Progress mt={4} value={run.progress.percent ?? 100} animated={run.progress.percent === null} aria-label={t('admin.sources.progress')} /> : null}
+                  </Table.Td>
+                  <Table.Td><RunCounts run={run} /></Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Stack>
+      ) : null}
+    </Paper>
+  );
+}
+
+/**
+ * Person sources (directories, information systems): the list with each one's last run and next
+ * scheduled run, and the editor of one (settings, mapping with a preview of the first entries,
+ * schedule, dry run then apply, runs history, confirmation of a run stopped by the safety stop).
+ */
+export function PersonSourcesPanel() {
+  const { t } = useTranslation();
+  const sources = useApi((signal) => directoryApi.list(signal).then((answer) => answer.items), []);
+  const [editing, setEditing] = useState<PersonSource | 'new' | null>(null);
+
+  return (
+    <Stack>
+      <Text size="sm" c="dimmed">{t('admin.sources.intro')}</Text>
+      <Group>
+        <Button onClick={() => setEditing('new')} data-testid="source-new">{t('admin.sources.create')}</Button>
+      </Group>
+      {editing ? (
+        <SourceEditor key={editing === 'new' ? 'new' : editing.id} source={editing === 'new' ? null : editing}
+          onSaved={(saved) => { setEditing(saved); sources.reload(); }} onClose={() => { setEditing(null); sources.reload(); }} />
+      ) : null}
+      <ProblemAlert error={sources.error} />
+      <Table.ScrollContainer minWidth={800}>
+        <Table striped data-testid="sources-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('admin.sources.name')}</Table.Th>
+              <Table.Th>{t('admin.sources.kind')}</Table.Th>
+              <Table.Th>{t('admin.sources.institution')}</Table.Th>
+              <Table.Th>{t('admin.sources.lastRun')}</Table.Th>
+              <Table.Th>{t('admin.sources.nextRun')}</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(sources.data ?? []).length === 0 && !sources.loading ? <Table.Tr><Table.Td colSpan={6}><Text size="sm" c="dimmed">{t('admin.sources.none')}</Text></Table.Td></Table.Tr> : null}
+            {(sources.data ?? []).map((source) => (
+              <Table.Tr key={source.id} data-testid="source-row" data-name={source.name}>
+                <Table.Td><Text size="sm" ff="monospace">{source.name}</Text></Table.Td>
+                <Table.Td>{t(`admin.sources.kindNames.${source.kind}`)}</Table.Td>
+                <Table.Td>{source.institution ?? t('admin.sources.fromAttribute')}</Table.Td>
+                <Table.Td>
+                  {source.lastRun ? (
+                    <>
+                      <Badge color={STATUS_COLORS[source.lastRun.status] ?? 'gray'}>{t(`admin.sources.status.${source.lastRun.status}`)}</Badge>
+                      <Text size="xs" c="dimmed">{formatDateTime(source.lastRun.createdAt)}</Text>
+                    </>
+                  ) : <Text size="sm" c="dimmed">—</Text>}
+                </Table.Td>
+                <Table.Td>{source.nextRunAt ? formatDateTime(source.nextRunAt) : <Text size="sm" c="dimmed">{t('admin.sources.onDemand')}</Text>}</Table.Td>
+                <Table.Td><Button size="xs" variant="default" onClick={() => setEditing(source)} data-testid="source-open">{t('admin.sources.open')}</Button></Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Stack>
+  );
+}
