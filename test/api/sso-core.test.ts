@@ -135,6 +135,21 @@ describe('single sign-on core', () => {
     assert.ok(account && account.email !== bob.email?.toLowerCase(), account?.email);
   });
 
+  test('trusted enrolment fields change the enrolment at the method\'s institution only', async () => {
+    const ivy = await person({ studentNumber: 'A-1' });
+    await t.runtime.services.people.update(ivy.id, { institution: 'second', personType: 'student', studentNumber: 'B-OLD' }, { actor: 'test' });
+    await t.runtime.services.sso.save('oidc-b', {
+      enabled: true, label: { fr: 'OpenID B', en: 'OpenID B' }, institution: 'second', eppnAttribute: 'eduPersonPrincipalName',
+      fieldAttributes: { studentNumber: 'studentId' }, trustedFields: ['studentNumber', 'affiliation'], groupsAttribute: null, createUnknown: true,
+      contact: 'Scolarité B',
+    }, null, { actor: 'test' });
+    sessionOf(await sso.completeLogin(identity('oidc-b', { eduPersonPrincipalName: [ivy.eppn], studentId: ['B-NEW'], supannEtuId: ['ignored'],
+      eduPersonPrimaryAffiliation: ['student'] }), { ip: null }));
+    const enrolments = await t.runtime.services.people.enrolmentsOf(ivy.id);
+    assert.deepEqual(enrolments.map((enrolment) => [enrolment.institution, enrolment.studentNumber]).sort(), [[first, 'A-1'], ['second', 'B-NEW']].sort());
+    assert.equal(enrolments.find((enrolment) => enrolment.institution === 'second')?.affiliation, 'student');
+  });
+
   test('two first logins of one person at once open two sessions of one new account', async () => {
     const hana = await person();
     const both = await Promise.all([1, 2].map(() => sso.completeLogin(identity('cas-a', { eduPersonPrincipalName: [hana.eppn] }), { ip: null })));

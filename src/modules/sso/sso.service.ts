@@ -237,34 +237,37 @@ export function createSsoService(deps: SsoServiceDeps) {
    * than failing the login. Enrolment fields go to the enrolment at the method's institution (or
    * the person's only one); a login never enrols anybody anywhere.
    */
-  async function applyTrusted(found: SsoMethod, person: PersonView, values: Partial<Record<SsoPersonField, string>>, context: ActorContext): Promise<void> {
+  async function applyTrusted(found: SsoMethod, person: PersonView, values: Partial<Record<SsoPersonField, string>>, context: ActorContext): Promise<boolean> {
     const enrolmentAt = found.settings.institution ?? (person.enrolments.length === 1 ? person.enrolments[0]?.institution ?? null : null);
-    const enrolled = enrolmentAt !== null && person.enrolments.some((enrolment) => enrolment.institution === enrolmentAt);
-    const current = enrolled ? await people.get(person.id, db, person.enrolments.find((e) => e.institution === enrolmentAt)?.institutionId) : person;
+    const enrolment = enrolmentAt === null ? undefined : person.enrolments.find((candidate) => candidate.institution === enrolmentAt);
     const patch: Record<string, string> = {};
     for (const field of found.settings.trustedFields) {
       const value = values[field];
       if (value === undefined) continue;
-      if (ENROLMENT_FIELDS.includes(field) && !enrolled) continue;
-      if ((current as unknown as Record<string, unknown>)[field] !== value) patch[field] = value;
+      if (field === 'studentNumber' || field === 'affiliation') {
+        if (enrolment && enrolment[field] !== value) patch[field] = value;
+      } else if (person[field] !== value) {
+        patch[field] = value;
+      }
     }
-    if (Object.keys(patch).length === 0) return;
-    if (enrolled && ENROLMENT_FIELDS.some((field) => field in patch) && enrolmentAt !== null) patch.institution = enrolmentAt;
+    if (Object.keys(patch).length === 0) return false;
+    if (enrolment && ENROLMENT_FIELDS.some((field) => field in patch)) patch.institution = enrolment.institution;
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         await people.update(person.id, patch, context);
-        return;
+        return true;
       } catch (error) {
         const refused = error instanceof ProblemError && error.status === 422 ? (error.errors ?? []).map((item) => item.field?.slice(1)) : [];
         const dropped = refused.filter((field): field is string => field !== undefined && field in patch);
         if (dropped.length === 0) {
           deps.logger.warn({ method: found.id, code: error instanceof ProblemError ? error.code : 'error' }, 'sso: trusted attributes not applied');
-          return;
+          return false;
         }
         for (const field of dropped) delete patch[field];
-        if (Object.keys(patch).filter((field) => field !== 'institution').length === 0) return;
+        if (Object.keys(patch).filter((field) => field !== 'institution').length === 0) return false;
       }
     }
+    return false;
   }
 
   /**
@@ -456,10 +459,7 @@ export function createSsoService(deps: SsoServiceDeps) {
       const groups = groupsOf(identity.attributes, found.settings.groupsAttribute);
 
       let person = await findPerson(eppn);
-      if (person) {
-        await applyTrusted(found, person, values, context);
-        person = await people.get(person.id);
-      }
+      if (person && await applyTrusted(found, person, values, context)) person = await people.get(person.id);
       const displayName = person ? `${person.firstName} ${person.lastName}`
         : [values.firstName, values.lastName].filter(Boolean).join(' ') || eppn;
       const email = person?.email ?? values.email ?? null;
