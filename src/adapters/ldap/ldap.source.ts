@@ -11,6 +11,7 @@ import {
   ProtocolError,
   SizeLimitExceededError,
   type Entry,
+  type SearchResult,
 } from 'ldapts';
 import {
   SourceSettingsError,
@@ -206,18 +207,24 @@ class LdapSource implements PersonSource {
 
   private async *pages(client: Client, filter: string, options: SourceReadOptions, progress: { watermark: string | null }): AsyncGenerator<SourcePage> {
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    const search = client.searchPaginated(this.settings.baseDn, {
+      scope: this.settings.scope ?? 'sub',
+      filter,
+      attributes: this.requested,
+      explicitBufferAttributes: this.wantPhotos ? [PHOTO_ATTRIBUTE] : [],
+      paged: { pageSize: Math.min(this.settings.pageSize ?? DEFAULT_PAGE_SIZE, remaining) },
+    })[Symbol.asyncIterator]();
     try {
-      const search = client.searchPaginated(this.settings.baseDn, {
-        scope: this.settings.scope ?? 'sub',
-        filter,
-        attributes: this.requested,
-        explicitBufferAttributes: this.wantPhotos ? [PHOTO_ATTRIBUTE] : [],
-        paged: { pageSize: Math.min(this.settings.pageSize ?? DEFAULT_PAGE_SIZE, remaining) },
-      });
-      for await (const page of wrapErrors(search, this.settings)) {
+      // One page ahead: the directory sends page n + 1 while the sync diffs and writes page n,
+      // so a sync costs about the slower of the two rather than their sum.
+      let next = this.nextPage(search);
+      for (;;) {
+        const page = await next;
+        if (page.done) break;
         options.signal?.throwIfAborted();
+        next = this.nextPage(search);
         const records: SourceRecord[] = [];
-        for (const entry of page.searchEntries) {
+        for (const entry of page.value.searchEntries) {
           if (remaining <= 0) break;
           remaining--;
           const record = this.toRecord(entry);
@@ -225,11 +232,25 @@ class LdapSource implements PersonSource {
           records.push(record);
         }
         if (records.length > 0) yield { records };
-        if (remaining <= 0) break;
+        if (remaining <= 0) {
+          // The page asked ahead is not wanted: let it settle before the connection closes.
+          await next.catch(() => undefined);
+          break;
+        }
       }
     } finally {
       await client.unbind().catch(() => undefined);
     }
+  }
+
+  /** The next page of the search, its failure as an LdapSourceError (never left unhandled). */
+  private nextPage(search: AsyncIterator<SearchResult>): Promise<IteratorResult<SearchResult>> {
+    const next = search.next().catch((error: unknown) => {
+      throw describeError(error, this.settings);
+    });
+    // A page asked ahead may fail while the consumer is busy or gone: it is awaited (and thrown) when used.
+    next.catch(() => undefined);
+    return next;
   }
 
   async test(): Promise<SourceTestResult> {
@@ -298,15 +319,6 @@ class LdapSource implements PersonSource {
       ...(photo ? { photo } : {}),
       ...(modifiedAt ? { modifiedAt } : {}),
     };
-  }
-}
-
-/** Turns ldapts' pages iterator errors into LdapSourceErrors. */
-async function* wrapErrors<T>(iterable: AsyncIterable<T>, settings: LdapSourceSettings): AsyncGenerator<T> {
-  try {
-    yield* iterable;
-  } catch (error) {
-    throw describeError(error, settings);
   }
 }
 
