@@ -231,6 +231,21 @@ describe('a small school\'s directory (100 entries, StartTLS)', () => {
     for (const i of [0, 39]) assert.notEqual((await enrolmentOf(eppns[i] as string))?.rightsEnd, TODAY);
   });
 
+  test('the preview shows the first 10 entries as the sync would write them', async () => {
+    const preview = await admin.get<{ items: Array<{ key: string; ok: boolean; institution: string; person: Record<string, unknown>; groups: string[] }> }>(
+      '/api/v1/admin/person-sources/petite-ecole/preview');
+    assert.equal(preview.status, 200, preview.text);
+    assert.equal(preview.body.items.length, 10);
+    const first = preview.body.items.find((item) => item.person.eppn === eppns[0]);
+    assert.ok(first?.ok);
+    assert.equal(first.institution, 'paris');
+    assert.equal(first.person.lastName, 'Martin');
+    assert.equal(first.person.firstName, 'Léa');
+    assert.equal(first.person.personType, 'student');
+    assert.equal(first.person.rightsEnd, '2027-08-31');
+    assert.deepEqual(first.groups, ['univ:etudiants', 'univ:etudiants:l1']);
+  });
+
   test('connection problems are named: wrong password, untrusted certificate, missing base', async () => {
     await createSource({ name: 'mauvais-secret', kind: 'ldap', institution: 'paris', settings: { ...settings(), secretEnv: 'WRONG_PASSWORD' }, mapping: { ...MAPPING, institution: null } });
     const tested = await admin.post<{ ok: boolean; code?: string; message?: string }>('/api/v1/admin/person-sources/mauvais-secret/test', {});
@@ -246,9 +261,10 @@ describe('a small school\'s directory (100 entries, StartTLS)', () => {
     assert.deepEqual([untrusted.body.ok, untrusted.body.code], [false, 'ldap_tls_failed']);
 
     await createSource({ name: 'mauvaise-base', kind: 'ldap', institution: 'paris', settings: { ...settings(), baseDn: 'ou=ailleurs,dc=petite-ecole,dc=fr' }, mapping: { ...MAPPING, institution: null } });
-    const missing = await admin.get('/api/v1/admin/person-sources/mauvaise-base/preview');
+    const missing = await admin.get<{ code: string; field: string }>('/api/v1/admin/person-sources/mauvaise-base/preview');
     assert.equal(missing.status, 409, missing.text);
     assert.equal(missing.headers['content-type']?.toString().startsWith('application/problem+json'), true);
+    assert.deepEqual([missing.body.code, missing.body.field], ['ldap_base_not_found', '/settings/baseDn']);
   });
 
   test('bad LDAP settings are a 400 naming the field', async () => {

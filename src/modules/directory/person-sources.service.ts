@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { CronExpressionParser } from 'cron-parser';
 import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, isUniqueViolation, type ActorContext, type Executor } from '../../platform/db/database.ts';
-import { badRequest, conflict, notFound, type ProblemItem } from '../../platform/http/problem.ts';
+import { ProblemError, badRequest, conflict, notFound, type ProblemItem } from '../../platform/http/problem.ts';
 import type { InstitutionService } from '../institution/institution.service.ts';
 import {
   SUPANN_MAPPING, goneRightsEnd, mapRecord, mappedAttributes, parseSourceMapping,
@@ -390,6 +390,8 @@ export function createPersonSourcesService(deps: PersonSourcesServiceDeps) {
         }
       } catch (error) {
         if (error instanceof SourceSettingsError) throw invalid(`/settings/${error.field.split('.').join('/')}`, error.code, error.message);
+        // A source that names its failure (the LDAP source's ldap_* 409s with the setting at fault) is shown as it is.
+        if (error instanceof ProblemError && error.status < 500) throw error;
         throw conflict('source_unreachable', `The source could not be read: ${(error as Error).message}`);
       } finally {
         controller.abort();
