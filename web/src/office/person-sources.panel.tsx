@@ -272,7 +272,7 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
 
       {source && waiting ? (
         <Alert color="orange" mt="sm" title={t('admin.sources.stoppedTitle')} data-testid="source-confirmation">
-          <Text size="sm">{t('admin.sources.stopped', { read: waiting.counts.read, last: source.lastFullCount ?? 0, gone: waiting.counts.gone })}</Text>
+          <Text size="sm">{t('admin.sources.stopped', { read: waiting.counts.read, last: typeof waiting.outcome?.lastFullCount === 'number' ? waiting.outcome.lastFullCount : source.lastFullCount ?? 0, gone: waiting.counts.gone })}</Text>
           <Group mt="xs">
             <Button color="orange" size="xs" loading={busy} data-testid="source-confirm" onClick={() => void act(async () => { await directoryApi.confirm(waiting.id); runs.reload(); })}>{t('admin.sources.confirm')}</Button>
             <Button variant="default" size="xs" loading={busy} data-testid="source-cancel" onClick={() => void act(async () => { await directoryApi.cancel(waiting.id); runs.reload(); })}>{t('admin.sources.cancel')}</Button>
@@ -319,15 +319,21 @@ export function PersonSourcesPanel() {
   const { t } = useTranslation();
   const sources = useApi((signal) => directoryApi.list(signal).then((answer) => answer.items), []);
   const [editing, setEditing] = useState<PersonSource | 'new' | null>(null);
+  // The editor keeps its state (the "saved" notice, a preview) when a new source is saved.
+  const [editorKey, setEditorKey] = useState(0);
+  const open = (source: PersonSource | 'new') => {
+    setEditing(source);
+    setEditorKey((key) => key + 1);
+  };
 
   return (
     <Stack>
       <Text size="sm" c="dimmed">{t('admin.sources.intro')}</Text>
       <Group>
-        <Button onClick={() => setEditing('new')} data-testid="source-new">{t('admin.sources.create')}</Button>
+        <Button onClick={() => open('new')} data-testid="source-new">{t('admin.sources.create')}</Button>
       </Group>
       {editing ? (
-        <SourceEditor key={editing === 'new' ? 'new' : editing.id} source={editing === 'new' ? null : editing}
+        <SourceEditor key={editorKey} source={editing === 'new' ? null : editing}
           onSaved={(saved) => { setEditing(saved); sources.reload(); }} onClose={() => { setEditing(null); sources.reload(); }} />
       ) : null}
       <ProblemAlert error={sources.error} />
@@ -359,7 +365,7 @@ export function PersonSourcesPanel() {
                   ) : <Text size="sm" c="dimmed">—</Text>}
                 </Table.Td>
                 <Table.Td>{source.nextRunAt ? formatDateTime(source.nextRunAt) : <Text size="sm" c="dimmed">{t('admin.sources.onDemand')}</Text>}</Table.Td>
-                <Table.Td><Button size="xs" variant="default" onClick={() => setEditing(source)} data-testid="source-open">{t('admin.sources.open')}</Button></Table.Td>
+                <Table.Td><Button size="xs" variant="default" onClick={() => open(source)} data-testid="source-open">{t('admin.sources.open')}</Button></Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
