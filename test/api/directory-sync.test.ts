@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import sharp from 'sharp';
+import type { SourceRecord } from '../../src/modules/directory/domain/person-source.ts';
 import { startTestApp, type TestApp, type TestClient } from '../helpers/test-app.ts';
 import { DIRECTORY_QUEUES } from '../../src/modules/directory/directory-sync.service.ts';
 
@@ -304,4 +306,38 @@ test('a source whose server refuses the credentials fails its run with the reaso
   assert.equal(run.status, 'failed');
   assert.match(String(run.outcome?.message), /401/);
   assert.equal(run.counts.new, 0);
+});
+
+test('photos seed the card photo of persons without one (when the source allows it); groups go to the group roles', async () => {
+  // A stand-in plug-in for this test only (the LDAP plug-in, which gives jpegPhoto, is tested against slapd).
+  const photo = await sharp({ create: { width: 300, height: 400, channels: 3, background: '#88aacc' } }).jpeg().toBuffer();
+  let entries: SourceRecord[] = [];
+  t.runtime.services.directory.sources.register('ldap', () => ({
+    test: async () => ({ ok: true, message: 'in memory' }),
+    records: async () => ({ pages: (async function* pages() { yield { records: entries }; })(), watermark: () => null }),
+  }));
+  const entry = (uid: string, extra: Partial<SourceRecord> = {}): SourceRecord => ({
+    key: uid, attributes: { eduPersonPrincipalName: [`${uid}@photo.example.fr`], sn: ['Photo'], givenName: [uid], eduPersonAffiliation: ['student'], isMemberOf: ['cn=etudiants,ou=groups'] }, ...extra,
+  });
+  const existing = await t.runtime.services.people.create({ eppn: 'has@photo.example.fr', lastName: 'Photo', firstName: 'Has', personType: 'student', institution: 'alpha' }, { actor: 'test' });
+  const own = await sharp({ create: { width: 300, height: 400, channels: 3, background: '#cc8888' } }).jpeg().toBuffer();
+  const kept = await t.runtime.services.photos.store(t.runtime.database.db, existing.id, own, { actor: 'test' });
+  entries = [entry('seeded', { photo: new Uint8Array(photo) }), entry('has', { photo: new Uint8Array(photo) }), entry('broken', { photo: new Uint8Array([1, 2, 3]) })];
+  await createSource({ name: 'photos', kind: 'ldap', institution: 'alpha', photosAllowed: true, settings: {} });
+  const run = await sync('photos');
+  assert.equal(run.status, 'succeeded', JSON.stringify(run.outcome));
+  assert.deepEqual([run.counts.new, run.counts.changed], [3, 0], 'new to the source, the person known already included');
+  assert.deepEqual(run.errors.map((error) => [error.key, error.field]), [['broken', 'photo']], 'a refused photo is reported; its person is written');
+  const photosOf = async (eppn: string) => (await sql<{ id: string }>`SELECT ph.id FROM photos ph JOIN persons p ON p.id = ph.person_id WHERE p.eppn = ${eppn}`.execute(t.runtime.database.db)).rows.map((row) => row.id);
+  assert.equal((await photosOf('seeded@photo.example.fr')).length, 1, 'seeded through the photo pipeline');
+  assert.deepEqual(await photosOf('has@photo.example.fr'), [kept.id], 'a person with a photo keeps theirs');
+  assert.equal((await photosOf('broken@photo.example.fr')).length, 0);
+  const { rows: memberships } = await sql<{ eppn: string; groups: string[] }>`SELECT eppn, groups FROM group_memberships WHERE origin LIKE 'source:%' AND eppn LIKE '%@photo.example.fr' ORDER BY eppn`.execute(t.runtime.database.db);
+  assert.deepEqual(memberships.map((row) => row.eppn), ['broken@photo.example.fr', 'has@photo.example.fr', 'seeded@photo.example.fr']);
+  assert.deepEqual(memberships[0]?.groups, ['cn=etudiants,ou=groups']);
+
+  await createSource({ name: 'no-photos', kind: 'ldap', institution: 'beta', settings: {} });
+  entries = [entry('other', { photo: new Uint8Array(photo) })];
+  assert.equal((await sync('no-photos')).counts.new, 1);
+  assert.equal((await photosOf('other@photo.example.fr')).length, 0, 'a source not allowed to seed photos seeds none');
 });
