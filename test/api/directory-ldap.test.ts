@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import sharp from 'sharp';
 import { Attribute, Change } from 'ldapts';
 import { startTestApp, type TestApp, type TestClient } from '../helpers/test-app.ts';
 import { startSlapd, type SlapdServer } from '../helpers/slapd-server.ts';
@@ -244,6 +245,27 @@ describe('a small school\'s directory (100 entries, StartTLS)', () => {
     assert.equal(first.person.personType, 'student');
     assert.equal(first.person.rightsEnd, '2027-08-31');
     assert.deepEqual(first.groups, ['univ:etudiants', 'univ:etudiants:l1']);
+  });
+
+  test('a jpegPhoto seeds the card photo through the photo pipeline when the source allows photos', async () => {
+    const entry = supannEntry(5, SMALL_OPTIONS);
+    const ldap = await small.admin();
+    const photo = await sharp({ create: { width: 300, height: 400, channels: 3, background: '#6688aa' } }).jpeg().toBuffer();
+    await ldap.modify(entry.dn, new Change({ operation: 'add', modification: new Attribute({ type: 'jpegPhoto', values: [photo] }) }));
+    await ldap.unbind();
+    await createSource({
+      name: 'photos-annuaire', kind: 'ldap', institution: 'paris', photosAllowed: true,
+      settings: { ...settings(), filter: `(uid=${entry.uid})` }, mapping: { ...MAPPING, institution: null },
+    });
+    const run = await sync('photos-annuaire');
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.outcome));
+    assert.deepEqual(run.errors, []);
+    const photos = await rows(sql<{ id: string }>`SELECT ph.id FROM photos ph JOIN persons p ON p.id = ph.person_id WHERE p.eppn = ${entry.eppn}`);
+    assert.equal(photos.length, 1);
+    // The petite-ecole source does not allow photos: the same directory's other persons have none.
+    const others = await rows(sql<{ count: number }>`SELECT count(*)::int AS count FROM photos ph JOIN persons p ON p.id = ph.person_id
+      WHERE p.eppn LIKE '%@petite-ecole.fr'`);
+    assert.equal(others[0]?.count, 1);
   });
 
   test('connection problems are named: wrong password, untrusted certificate, missing base', async () => {
