@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { Change, Attribute, Client, SizeLimitExceededError } from 'ldapts';
 import { startSlapd, type SlapdServer } from '../../../test/helpers/slapd-server.ts';
 import { generalizedTime, supannEntry, supannLdif } from '../../../test/helpers/supann-entries.ts';
@@ -179,5 +180,18 @@ describe('LDAP source against slapd', () => {
     assert.equal(toGeneralizedTime('20261206002236.5Z'), '20261206002236Z');
     assert.equal(toGeneralizedTime('2026-12-06T00:22:36.123Z'), '20261206002236Z');
     assert.throws(() => toGeneralizedTime('yesterday'), SourceSettingsError);
+  });
+
+  test('property: watermarks compare as strings the way their instants compare (the source keeps the highest)', () => {
+    const instant = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
+    fc.assert(fc.property(instant, instant, (a, b) => {
+      const [ga, gb] = [toGeneralizedTime(a.toISOString()), toGeneralizedTime(b.toISOString())];
+      assert.match(ga, /^\d{14}Z$/);
+      // Second resolution, as GeneralizedTime in directories.
+      const [sa, sb] = [Math.floor(a.getTime() / 1000), Math.floor(b.getTime() / 1000)];
+      assert.equal(Math.sign(ga.localeCompare(gb, 'en')), Math.sign(sa - sb));
+      assert.equal(ga < gb, sa < sb);
+      assert.equal(toGeneralizedTime(ga), ga, 'idempotent');
+    }));
   });
 });
