@@ -32,7 +32,7 @@ import type { JobRunsService, ProgressReporter } from '../jobs/jobs.service.ts';
 import type { PeopleService, PersonView } from '../people/people.service.ts';
 import type { PersonInput } from '../people/domain/person.ts';
 import type { PhotosService, PreparedPhoto } from '../photos/photos.service.ts';
-import { fingerprintOf, goneRightsEnd, type MappedRecord, type RecordError } from './domain/person-mapping.ts';
+import { goneRightsEnd, type MappedRecord, type RecordError } from './domain/person-mapping.ts';
 import { nextCronRun, type BuiltSource, type PersonSourcesService, type SourceManager } from './person-sources.service.ts';
 import type { SourceRunStatus } from './directory.tables.ts';
 import * as repo from './directory.repository.ts';
@@ -327,6 +327,7 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
       const seen = new Set<string>();
       const eppns = new Set<string>();
       let unkeyedRejections = 0;
+      const known = await repo.allEntries(db, row.id);
       const read = await built.source.records({ since: full ? null : row.watermark });
       for await (const page of read.pages) {
         for (const rejected of page.rejected ?? []) {
@@ -336,7 +337,6 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
           else seen.add(rejected.key);
           reportError({ key: rejected.key ?? '', field: rejected.field, code: rejected.code, message: rejected.message });
         }
-        const known = await repo.findEntries(db, row.id, page.records.map((record) => record.key));
         for (const record of page.records) {
           tally.read += 1;
           if (seen.has(record.key)) {
@@ -345,24 +345,27 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
             continue;
           }
           seen.add(record.key);
+          const identity = built.identity(record);
+          if (identity !== undefined) {
+            if (eppns.has(identity)) {
+              tally.errors += 1;
+              reportError({ key: record.key, field: 'eppn', code: 'duplicate_eppn', message: 'another record of the source has this eppn; this one was ignored' });
+              continue;
+            }
+            eppns.add(identity);
+          }
+          const photo = row.photosAllowed ? record.photo : undefined;
+          const fingerprint = built.fingerprint(record, photo);
+          const entry = known.get(record.key);
+          // Unchanged: not even mapped again (the fingerprint covers the mapping's inputs).
+          if (entry && !entry.gone && entry.fingerprint === fingerprint) {
+            tally.unchanged += 1;
+            continue;
+          }
           const mapped = built.map(record);
           if (!mapped.ok) {
             tally.errors += 1;
             mapped.errors.forEach(reportError);
-            continue;
-          }
-          const eppnKey = `${mapped.institutionId}:${mapped.person.eppn}`;
-          if (eppns.has(eppnKey)) {
-            tally.errors += 1;
-            reportError({ key: record.key, field: 'eppn', code: 'duplicate_eppn', message: 'another record of the source has this eppn; this one was ignored' });
-            continue;
-          }
-          eppns.add(eppnKey);
-          const photo = row.photosAllowed ? record.photo : undefined;
-          const fingerprint = fingerprintOf(mapped, photo);
-          const entry = known.get(record.key);
-          if (entry && !entry.gone && entry.fingerprint === fingerprint) {
-            tally.unchanged += 1;
             continue;
           }
           const change: PendingChange = { key: record.key, kind: entry ? 'changed' : 'new', mapped, fingerprint, photo };
@@ -376,7 +379,7 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
       const watermark = read.watermark();
       // An entry the source could not read nor name might be anyone: nobody is taken for gone then.
       const goneKnown = full && unkeyedRejections === 0;
-      const gone = goneKnown ? (await repo.presentEntries(db, row.id)).filter((entry) => !seen.has(entry.key)) : [];
+      const gone = goneKnown ? [...known].filter(([key, entry]) => !entry.gone && !seen.has(key)).map(([key, entry]) => ({ key, ...entry })) : [];
       tally.gone = gone.length;
       const sample = await sampleOf(built, sampled, gone);
 

@@ -11,7 +11,7 @@ import { inTransaction, isUniqueViolation, type ActorContext, type Executor } fr
 import { ProblemError, badRequest, conflict, notFound, type ProblemItem } from '../../platform/http/problem.ts';
 import type { InstitutionService } from '../institution/institution.service.ts';
 import {
-  SUPANN_MAPPING, goneRightsEnd, mapRecord, mappedAttributes, parseSourceMapping,
+  SUPANN_MAPPING, goneRightsEnd, mapRecord, mappedAttributes, mappingVersion, parseSourceMapping, recordFingerprint,
   type MappedRecord, type MappingContext, type RecordError, type SourceMapping,
 } from './domain/person-mapping.ts';
 import {
@@ -90,6 +90,13 @@ export interface BuiltSource {
   mapping: SourceMapping;
   /** Maps a record (institutions and person types read once when built). */
   map(record: SourceRecord): MappedRecord;
+  /** The record's fingerprint: equal to the stored one means nothing to do (see `recordFingerprint`). */
+  fingerprint(record: SourceRecord, photo?: Uint8Array): string;
+  /**
+   * Who the record is, read from the raw attributes without mapping (institution and eppn as
+   * written), to find two records of one person even when one of them is unchanged.
+   */
+  identity(record: SourceRecord): string | undefined;
   /** Institution id → code, for views. */
   institutionCode(id: number): string | null;
 }
@@ -276,9 +283,19 @@ export function createPersonSourcesService(deps: PersonSourcesServiceDeps) {
       throw error;
     }
     const { context, names } = await mappingContext(executor, row, mapping);
+    const version = mappingVersion(mapping, context);
+    const attributes = mappedAttributes(mapping).sort();
+    const eppnAttribute = mapping.fields.eppn;
+    const institutionAttribute = row.institutionId === null ? mapping.institution?.attribute : undefined;
     return {
       row, source, mapping,
       map: (record) => mapRecord(record, mapping, context),
+      fingerprint: (record, photo) => recordFingerprint(record, attributes, version, photo),
+      identity(record) {
+        const eppn = eppnAttribute ? record.attributes[eppnAttribute]?.[0]?.trim().toLowerCase() : undefined;
+        if (!eppn) return undefined;
+        return `${institutionAttribute ? (record.attributes[institutionAttribute] ?? []).join('\u0001') : String(row.institutionId)}\u0000${eppn}`;
+      },
       institutionCode: (id) => names.get(id) ?? null,
     };
   }

@@ -337,14 +337,35 @@ function canonical(value: unknown): string {
 }
 
 /**
- * The fingerprint of a mapped record: equal fingerprints mean nothing campuscard keeps of the
- * record changed (person fields, institution, groups, photo), so the sync skips it. Depends on
- * the mapped values, not on the raw attributes, so an attribute the mapping ignores changing at
- * the source writes nothing.
+ * A hash of everything mapping depends on besides the record: the mapping itself, the source's
+ * institution, the institution codes and the person types with their affiliations. Part of every
+ * record fingerprint, so that editing the mapping or a person type's affiliations makes the next
+ * sync map every record again.
  */
-export function fingerprintOf(mapped: Extract<MappedRecord, { ok: true }>, photo?: Uint8Array): string {
-  const hash = createHash('sha256');
-  hash.update(canonical({ institutionId: mapped.institutionId, person: mapped.person, groups: mapped.groups }));
+export function mappingVersion(mapping: SourceMapping, context: MappingContext): string {
+  return createHash('sha256').update(canonical({
+    mapping,
+    fixedInstitutionId: context.fixedInstitutionId,
+    institutionIds: [...context.institutionIds].sort(),
+    personTypes: [...context.personTypes].sort((a, b) => a[0] - b[0]),
+  })).digest('base64url');
+}
+
+/**
+ * The fingerprint of a record as the mapping sees it: the values of the attributes the mapping
+ * reads (in a fixed order), its photo, and the {@link mappingVersion}. Equal fingerprints mean
+ * the mapped person is equal too, so the sync skips the record without mapping it again (what
+ * keeps a no-change resync close to the source's own read time). An attribute the mapping
+ * ignores changing at the source changes nothing.
+ */
+export function recordFingerprint(record: SourceRecord, attributes: readonly string[], version: string, photo?: Uint8Array): string {
+  // One string, one update: this runs for every record of every sync.
+  let text = version;
+  for (const name of attributes) {
+    text += `\u0000${name}\u0001`;
+    for (const value of record.attributes[name] ?? []) text += `${value}\u0002`;
+  }
+  const hash = createHash('sha256').update(text);
   if (photo) hash.update('\u0000photo\u0000').update(photo);
   return hash.digest('base64url');
 }
