@@ -341,3 +341,30 @@ test('photos seed the card photo of persons without one (when the source allows 
   assert.equal((await sync('no-photos')).counts.new, 1);
   assert.equal((await photosOf('other@photo.example.fr')).length, 0, 'a source not allowed to seed photos seeds none');
 });
+
+test('a run left running by a lost worker runs again to the same end; with no attempt left it fails and frees the source', async () => {
+  records = Array.from({ length: 4 }, (_, index) => person(400 + index));
+  await createSource(restSource('crashy'));
+  const started = await admin.post<Run & { jobId: string }>('/api/v1/admin/person-sources/crashy/sync', {});
+  // The worker died after committing part of the work: the run says running, two persons are written.
+  await sql`UPDATE person_source_runs SET status = 'running' WHERE id = ${started.body.id}`.execute(t.runtime.database.db);
+  await t.runtime.services.people.upsertMany(t.runtime.database.db, records.slice(0, 2).map((record) => ({
+    eppn: String(record.eppn), lastName: (record.name as { last: string }).last, firstName: 'Agent', email: String(record.mail), personType: 'staff',
+  })), { actor: 'test' }, { channel: 'import', institutionId: (await t.runtime.services.institution.byCode(t.runtime.database.db, 'alpha'))?.id as number });
+  assert.equal(await t.runtime.jobs.drain([DIRECTORY_QUEUES.sync]), 1, 'the retry');
+  const retried = (await admin.get<Run>(`/api/v1/admin/person-sources/runs/${started.body.id}`)).body;
+  assert.equal(retried.status, 'succeeded');
+  assert.equal(retried.counts.new, 4);
+  assert.equal(await count(sql<{ count: number }>`SELECT count(*)::int AS count FROM persons WHERE eppn LIKE 'agent40_@hr.example.fr'`), 4, 'each person once');
+  assert.equal((await sync('crashy')).counts.unchanged, 4);
+
+  const lost = await admin.post<Run & { jobId: string }>('/api/v1/admin/person-sources/crashy/sync', {});
+  await sql`UPDATE person_source_runs SET status = 'running' WHERE id = ${lost.body.id}`.execute(t.runtime.database.db);
+  await t.runtime.services.directory.sync.abandoned(lost.body.jobId);
+  const failed = (await admin.get<Run>(`/api/v1/admin/person-sources/runs/${lost.body.id}`)).body;
+  assert.deepEqual([failed.status, failed.outcome?.code], ['failed', 'worker_lost']);
+  await t.runtime.jobs.drain([DIRECTORY_QUEUES.sync]);
+  assert.equal((await admin.get<Run>(`/api/v1/admin/person-sources/runs/${lost.body.id}`)).body.status, 'failed', 'a failed run is not run again');
+  assert.equal((await admin.post('/api/v1/admin/person-sources/crashy/sync', {})).status, 202, 'the source is free again');
+  await t.runtime.jobs.drain([DIRECTORY_QUEUES.sync]);
+});
