@@ -365,6 +365,10 @@ test('a run left running by a lost worker runs again to the same end; with no at
   assert.deepEqual([failed.status, failed.outcome?.code], ['failed', 'worker_lost']);
   await t.runtime.jobs.drain([DIRECTORY_QUEUES.sync]);
   assert.equal((await admin.get<Run>(`/api/v1/admin/person-sources/runs/${lost.body.id}`)).body.status, 'failed', 'a failed run is not run again');
-  assert.equal((await admin.post('/api/v1/admin/person-sources/crashy/sync', {})).status, 202, 'the source is free again');
+  const queued = await admin.post<Run & { jobId: string }>('/api/v1/admin/person-sources/crashy/sync', {});
+  assert.equal(queued.status, 202, 'the source is free again');
+  assert.equal((await admin.post<Run>(`/api/v1/admin/person-sources/runs/${queued.body.id}/cancel`)).body.status, 'cancelled');
   await t.runtime.jobs.drain([DIRECTORY_QUEUES.sync]);
+  const job = await admin.get<{ status: string; error: { code: string } | null }>(`/api/v1/jobs/${queued.body.jobId}`);
+  assert.deepEqual([job.body.status, job.body.error?.code], ['failed', 'sync_cancelled'], 'a cancelled run\'s job does not stay queued');
 });

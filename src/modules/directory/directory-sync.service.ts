@@ -479,8 +479,15 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
      */
     async runJob(runId: string, job?: QueueJobRef): Promise<void> {
       const run = await repo.findRun(db, runId);
-      if (!run || !run.jobRunId || (run.status !== 'queued' && run.status !== 'running')) return;
+      if (!run || !run.jobRunId) return;
       const reporter = jobRuns.reporter(run.jobRunId, job);
+      if (run.status === 'cancelled') {
+        // Cancelled while queued: its job run ends too, instead of staying queued in the jobs list.
+        const jobRun = await jobRuns.get(run.jobRunId).catch(() => undefined);
+        if (jobRun?.status === 'queued') await reporter.fail({ code: 'sync_cancelled', message: 'The sync was cancelled before it ran' });
+        return;
+      }
+      if (run.status !== 'queued' && run.status !== 'running') return;
       try {
         await execute(run.id, reporter);
       } finally {
