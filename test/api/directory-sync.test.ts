@@ -178,6 +178,8 @@ test('a full read under 90% of the last count stops before writing, until an adm
   await createSource(restSource('stop', { gonePolicy: '+30 days' }));
   assert.equal((await sync('stop')).counts.new, 10);
   const kept = records;
+  // An office already ended this person's rights earlier than the policy would: that date stays.
+  await sql`UPDATE enrolments SET rights_end = DATE '2026-01-15' WHERE person_id = (SELECT id FROM persons WHERE eppn = 'agent108@hr.example.fr')`.execute(t.runtime.database.db);
   records = kept.slice(0, 6); // a 60% answer: an outage, not departures
   const stopped = await sync('stop');
   assert.equal(stopped.status, 'awaiting_confirmation');
@@ -200,6 +202,7 @@ test('a full read under 90% of the last count stops before writing, until an adm
   assert.equal(applied.counts.gone, 4);
   const in30 = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   assert.equal((await enrolment('agent109@hr.example.fr'))?.rightsEnd, in30);
+  assert.equal((await enrolment('agent108@hr.example.fr'))?.rightsEnd, '2026-01-15', 'an earlier end is kept');
   assert.equal((await admin.post(`/api/v1/admin/person-sources/runs/${stopped.id}/confirm`)).status, 409, 'confirmed once');
 
   records = kept.slice(0, 1); // 1 of 6 left: stops again, and the admin cancels
