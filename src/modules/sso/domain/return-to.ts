@@ -22,5 +22,7 @@ export function safeReturnTo(raw: unknown): string | null {
   if (parsed.origin !== BASE) return null;
   // The single sign-on routes themselves would loop.
   if (parsed.pathname.startsWith('/auth/sso/')) return null;
-  return `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  // Normalisation can make a protocol-relative URL of a harmless-looking path ("/.//evil" → "//evil").
+  const kept = `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  return kept.startsWith('//') ? null : kept;
 }
