@@ -2,9 +2,12 @@
  * Single sign-on in Chromium: the login page offers one button per enabled method, worded in the
  * interface's language, above the local login (which still works); the admin console's
  * "Connexion (SSO)" tab shows each configured method with the URL to give the identity
- * provider's admin, and saves its settings.
+ * provider's admin, and saves its settings; logging out of a single sign-on session goes on to
+ * the identity provider's logout.
  */
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -14,16 +17,28 @@ const METHODS = [
   { id: 'cas-univ', protocol: 'cas', casUrl: 'https://cas.univ.example/cas' },
   { id: 'oidc-off', protocol: 'oidc', issuer: 'https://op.univ.example', clientId: 'campuscard', clientSecret: 'not-shown-anywhere' },
 ];
+/** The CAS whose logout page the browser reaches: a local page standing for the IdP (only /cas/logout is asked). */
+const LOCAL_CAS_ID = 'cas-local';
 
 describe('single sign-on on the login page and in the admin console', () => {
   let t: TestApp;
   let baseUrl: string;
   let browser: Browser;
+  let idp: Server;
+  const idpRequests: string[] = [];
   const adminEmail = `sso-admin-${process.pid}@univ.example.fr`;
 
   before(async () => {
     ensureWebBuilt();
-    t = await startTestApp({ env: { SSO_METHODS: JSON.stringify(METHODS) } });
+    idp = createServer((request, response) => {
+      idpRequests.push(request.url ?? '');
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>CAS</title><p>Déconnecté du CAS</p>');
+    });
+    await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
+    const casUrl = `http://127.0.0.1:${(idp.address() as AddressInfo).port}/cas`;
+    t = await startTestApp({ env: {
+      SSO_METHODS: JSON.stringify([...METHODS, { id: LOCAL_CAS_ID, protocol: 'cas', casUrl }]), SSO_ALLOW_INSECURE_IDP: 'true',
+    } });
     await t.runtime.services.institution.save({
       name: 'Université Exemple', pic: '999999999', schacHomeOrganization: 'univ.example.fr', country: 'FR', esiScope: 'national', settings: {},
     }, { actor: 'test' });
@@ -33,6 +48,10 @@ describe('single sign-on on the login page and in the admin console', () => {
       eppnAttribute: 'eduPersonPrincipalName', fieldAttributes: {}, trustedFields: ['firstName'], groupsAttribute: null, createUnknown: false,
       contact: 'cartes@univ.example.fr',
     }, null, { actor: 'test' });
+    await t.runtime.services.sso.save(LOCAL_CAS_ID, {
+      enabled: true, label: { fr: 'CAS local', en: 'Local CAS' }, institution: code, eppnAttribute: 'eduPersonPrincipalName', fieldAttributes: {},
+      trustedFields: [], groupsAttribute: null, createUnknown: false, contact: '',
+    }, null, { actor: 'test' });
     await t.runtime.services.auth.createAccount({ email: adminEmail, password: PASSWORD, role: 'admin', displayName: 'SSO admin' }, { actor: 'test' });
     baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
     browser = await launchBrowser();
@@ -41,6 +60,7 @@ describe('single sign-on on the login page and in the admin console', () => {
   after(async () => {
     await browser?.close();
     await t?.close();
+    await new Promise((resolve) => idp?.close(resolve));
   });
 
   test('one button per enabled method, in the interface language, above the local login that still works', async () => {
@@ -111,6 +131,29 @@ describe('single sign-on on the login page and in the admin console', () => {
       await page.getByTestId('sso-label-fr-oidc-off').fill('');
       await page.getByTestId('sso-save-oidc-off').click();
       assert.equal((await t.runtime.services.sso.method('oidc-off')).settings.label.fr, 'Se connecter avec l’ENT', 'an empty label is refused');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('logging out of a single sign-on session goes on to the identity provider\'s logout', async () => {
+    const person = await t.runtime.services.people.create({
+      eppn: `sso-holder-${process.pid}@univ.example.fr`, firstName: 'Lina', lastName: 'Roux', personType: 'student',
+    }, { actor: 'test' });
+    const outcome = await t.runtime.services.sso.completeLogin({ methodId: LOCAL_CAS_ID, attributes: { eduPersonPrincipalName: [person.eppn] },
+      sessionKey: 'ST-browser' }, { ip: null });
+    assert.equal(outcome.kind, 'session');
+    const context = await newContext(browser, baseUrl);
+    try {
+      await context.addCookies([{ name: 'cc_session', value: outcome.kind === 'session' ? outcome.sessionToken : '', url: baseUrl, httpOnly: true, sameSite: 'Lax' }]);
+      const page = await context.newPage();
+      await page.goto('/me');
+      await page.getByTestId('logout').click();
+      await page.waitForURL(/127\.0\.0\.1:\d+\/cas\/logout/);
+      await page.getByText('Déconnecté du CAS').waitFor();
+      assert.ok(idpRequests.some((url) => url.startsWith('/cas/logout')), idpRequests.join(' '));
+      const session = await t.anonymous.request('GET', '/api/v1/auth/session', { headers: { cookie: `cc_session=${outcome.kind === 'session' ? outcome.sessionToken : ''}` } });
+      assert.equal(session.body.authenticated, false, 'the campuscard session is over too');
     } finally {
       await context.close();
     }
