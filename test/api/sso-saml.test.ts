@@ -7,6 +7,7 @@
  * metadata from a federation aggregate whose signature is checked.
  */
 import assert from 'node:assert/strict';
+import { verify } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { sql } from 'kysely';
 import { startTestApp, TestClient, type TestApp, type TestResponse } from '../helpers/test-app.ts';
 import { configureInstitution } from './cards.fixtures.ts';
 import {
-  createTestIdp, generateKeyPair, signedAggregate, tamper, type TestAttribute, type TestIdp, type TestSpSettings,
+  createTestIdp, generateKeyPair, signedAggregate, tamper, type TestAttribute, type TestIdp, type TestKeyPair, type TestSpSettings,
 } from '../helpers/saml-idp.ts';
 import { parseXml, selectElements } from '../../src/adapters/saml/saml-xml.ts';
 
@@ -41,6 +42,7 @@ describe('SAML service provider', () => {
   let t: TestApp;
   let idp: TestIdp;
   let dir: string;
+  let spKeys: TestKeyPair;
   let institution: string;
   let counter = 0;
 
@@ -96,6 +98,7 @@ describe('SAML service provider', () => {
     const otherIdp = createTestIdp({ baseUrl: 'https://idp.other.example/idp', keys: generateKeyPair('other-idp') });
     const federation = generateKeyPair('federation');
     const otherFederation = generateKeyPair('other-federation');
+    spKeys = generateKeyPair('campuscard-sp');
     dir = mkdtempSync(join(tmpdir(), 'campuscard-saml-test-'));
     const aggregate = signedAggregate([otherIdp.metadataXml, idp.metadataXml], federation);
     const file = (name: string, content: string) => {
@@ -111,6 +114,7 @@ describe('SAML service provider', () => {
       { id: 'renater-forged', protocol: 'saml', idpMetadataFile: file('forged.xml', forged), idpMetadataCertFile: join(dir, 'federation.pem'), idpEntityId: idp.entityId },
       { id: 'renater-foreign', protocol: 'saml', idpMetadataFile: join(dir, 'aggregate.xml'), idpMetadataCertFile: file('other.pem', otherFederation.certificate), idpEntityId: idp.entityId },
       { id: 'off', protocol: 'saml', idpMetadataFile: join(dir, 'idp.xml') },
+      { id: 'keyed', protocol: 'saml', idpMetadataFile: join(dir, 'idp.xml'), spPrivateKeyFile: file('sp.key', spKeys.privateKey), spCertFile: file('sp.crt', spKeys.certificate) },
     ];
     t = await startTestApp({ env: { SSO_METHODS: JSON.stringify(methods), PUBLIC_URL } });
     await configureInstitution(t);
@@ -390,6 +394,44 @@ describe('SAML service provider', () => {
     const back = await t.anonymous.get('/auth/sso/univ/slo?SAMLResponse=abc');
     assert.equal(back.status, 303);
     assert.equal(back.headers.location, '/login');
+  });
+
+  test('with an SP key: AuthnRequests and LogoutRequests signed, encrypted assertions read, the certificate in the metadata', async () => {
+    const metadata = (await parseXml((await t.anonymous.get('/auth/sso/keyed/metadata')).text)).documentElement;
+    const descriptor = selectElements(metadata, "./*[local-name()='SPSSODescriptor']")[0];
+    assert.equal(descriptor?.getAttribute('AuthnRequestsSigned'), 'true');
+    const body = spKeys.certificate.replace(/-----[A-Z ]+-----|\s/g, '');
+    const keys = selectElements(metadata, "//*[local-name()='KeyDescriptor']");
+    assert.deepEqual(keys.map((key) => [key.getAttribute('use'), selectElements(key, ".//*[local-name()='X509Certificate']")[0]?.textContent]),
+      [['signing', body], ['encryption', body]]);
+
+    const started = await startLogin('keyed');
+    const raw = new URL(started.location).search.slice(1).split('&');
+    const part = (name: string) => raw.find((pair) => pair.startsWith(`${name}=`)) ?? '';
+    const signature = decodeURIComponent(part('Signature').slice('Signature='.length));
+    assert.equal(decodeURIComponent(part('SigAlg').slice('SigAlg='.length)), 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
+    assert.ok(verify('sha256', Buffer.from(`${part('SAMLRequest')}&${part('RelayState')}&${part('SigAlg')}`), spKeys.certificate, Buffer.from(signature, 'base64')),
+      'the AuthnRequest is signed with the SP key (redirect binding)');
+
+    const olga = await person();
+    const response = await idp.loginResponse({ ...sp('keyed'), certificate: spKeys.certificate }, {
+      encrypt: true, inResponseTo: started.requestId, attributes: byOid(olga.eppn), nameId: '_olga', sessionIndex: '_olga-session',
+    });
+    const xml = Buffer.from(response, 'base64').toString('utf8');
+    assert.match(xml, /EncryptedAssertion/);
+    assert.doesNotMatch(xml, new RegExp(olga.eppn), 'nothing readable on the way');
+    const answer = await postAcs('keyed', response, started.relayState);
+    assert.equal(answer.status, 303, answer.text);
+    const cookieClient = clientFrom(answer);
+    const session = await cookieClient.get<{ csrfToken: string; principal: { personId: string } }>('/api/v1/auth/session');
+    assert.equal(session.body.principal.personId, olga.id);
+
+    const out = await new TestClient(t.app, { cookie: cookieClient.credentials.cookie ?? '', csrfToken: session.body.csrfToken })
+      .post<{ next: string }>('/api/v1/auth/logout');
+    const next = new URL(out.body.next).search.slice(1).split('&');
+    const nextPart = (name: string) => next.find((pair) => pair.startsWith(`${name}=`)) ?? '';
+    assert.ok(verify('sha256', Buffer.from(`${nextPart('SAMLRequest')}&${nextPart('SigAlg')}`), spKeys.certificate,
+      Buffer.from(decodeURIComponent(nextPart('Signature').slice('Signature='.length)), 'base64')), 'the LogoutRequest is signed');
   });
 
   test('unknown or disabled methods, and malformed posts, get pages, never JSON or 5xx', async () => {

@@ -110,6 +110,8 @@ export interface TestResponseOptions {
   lifetimeMs?: number;
   recipient?: string;
   issuer?: string;
+  /** Encrypt the assertion for the SP's certificate (as Shibboleth does when the SP publishes one). */
+  encrypt?: boolean;
 }
 
 /** The SP as the IdP knows it. */
@@ -117,6 +119,8 @@ export interface TestSpSettings {
   entityId: string;
   acsUrl: string;
   sloUrl: string;
+  /** The SP's certificate (PEM), to encrypt assertions for it. */
+  certificate?: string;
 }
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -140,7 +144,7 @@ export function createTestIdp(options: { entityId?: string; baseUrl?: string; ke
   const baseUrl = options.baseUrl ?? 'https://idp.test.example/idp';
   const entityId = options.entityId ?? `${baseUrl}/shibboleth`;
   const keys = options.keys ?? generateKeyPair('test-idp');
-  const idp = samlify.IdentityProvider({
+  const settings = {
     entityID: entityId,
     privateKey: keys.privateKey,
     signingCert: keys.certificate,
@@ -148,6 +152,13 @@ export function createTestIdp(options: { entityId?: string; baseUrl?: string; ke
     singleSignOnService: [{ Binding: REDIRECT, Location: `${baseUrl}/profile/SAML2/Redirect/SSO` }],
     ...(options.singleLogout === false ? {} : { singleLogoutService: [{ Binding: REDIRECT, Location: `${baseUrl}/profile/SAML2/Redirect/SLO` }] }),
     requestSignatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  };
+  const idp = samlify.IdentityProvider(settings);
+  const encryptingIdp = samlify.IdentityProvider({
+    ...settings,
+    isAssertionEncrypted: true,
+    dataEncryptionAlgorithm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+    keyEncryptionAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
   });
   const spFor = (sp: TestSpSettings, signing: TestSigning) => samlify.ServiceProvider({
     entityID: sp.entityId,
@@ -156,6 +167,7 @@ export function createTestIdp(options: { entityId?: string; baseUrl?: string; ke
     wantAssertionsSigned: signing === 'assertion' || signing === 'both',
     wantMessageSigned: signing === 'response' || signing === 'both',
     wantLogoutRequestSigned: true,
+    ...(sp.certificate ? { encryptCert: sp.certificate } : {}),
   });
 
   return {
@@ -202,7 +214,7 @@ export function createTestIdp(options: { entityId?: string; baseUrl?: string; ke
         + (attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : '')
         + '</saml:Assertion></samlp:Response>';
       if (signing === 'none') return Buffer.from(xml, 'utf8').toString('base64');
-      const response = await idp.createLoginResponse(spFor(sp, signing), {}, 'post', {}, {
+      const response = await (responseOptions.encrypt ? encryptingIdp : idp).createLoginResponse(spFor(sp, signing), {}, 'post', {}, {
         customTagReplacement: () => ({ id: '', context: xml }),
       });
       return response.context;
