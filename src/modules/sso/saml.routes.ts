@@ -56,10 +56,10 @@ const PAGE_TEXTS: Record<SsoLocale, { titles: { error: string; done: string }; m
       method_not_found: 'Ce mode de connexion n’existe pas.',
       method_disabled: 'Ce mode de connexion n’est pas ouvert pour le moment.',
       idp_unavailable: 'Le fournisseur d’identité est momentanément injoignable. Réessayez dans quelques minutes.',
-      logged_out: 'Vous êtes déconnecté(e) de campuscard.',
+      logged_out: 'Votre session campuscard est terminée.',
     },
     back: 'Retour à la page de connexion',
-    code: 'Code',
+    code: 'Code\u00a0:',
   },
   en: {
     titles: { error: 'Sign-in refused', done: 'Signed out' },
@@ -80,7 +80,7 @@ const PAGE_TEXTS: Record<SsoLocale, { titles: { error: string; done: string }; m
       logged_out: 'You are signed out of campuscard.',
     },
     back: 'Back to the login page',
-    code: 'Code',
+    code: 'Code:',
   },
 };
 
@@ -92,7 +92,7 @@ function page(reply: FastifyReply, status: number, code: PageCode, locale: SsoLo
     const heading = primary ? `<h1>${text.titles[kind]}</h1>` : `<h2>${text.titles[kind]}</h2>`;
     return `<section lang="${lang}" class="${primary ? 'primary' : 'secondary'}">${heading}
 <p data-testid="saml-message">${text.messages[code]}</p>
-${kind === 'error' ? `<p class="code">${text.code} : <code data-code="${code}">${code}</code></p>` : ''}
+${kind === 'error' ? `<p class="code">${text.code} <code data-code="${code}">${code}</code></p>` : ''}
 <p><a href="/login">${text.back}</a></p></section>`;
   };
   const other: SsoLocale = locale === 'fr' ? 'en' : 'fr';
