@@ -174,6 +174,16 @@ describe('single sign-on core', () => {
     const session = await who(outcome);
     assert.equal(session.principal?.id, created.body.id);
     assert.equal(session.principal?.role, 'manager');
+    // The eppn moves to another person: the old one no longer reaches the office account.
+    const moved = await admin.patch<{ eppn: string | null }>(`/api/v1/accounts/${created.body.id}`, { eppn: 'Carole@Univ.Example.FR' });
+    assert.equal(moved.status, 200, moved.text);
+    assert.equal(moved.body.eppn, 'carole@univ.example.fr');
+    const old = await sso.completeLogin(identity('cas-a', { eduPersonPrincipalName: ['carol@univ.example.fr'] }), { ip: null });
+    assert.equal(old.kind === 'refused' && old.reason, 'unknown_person');
+    assert.equal((await who(await sso.completeLogin(identity('cas-a', { eduPersonPrincipalName: ['carole@univ.example.fr'] }), { ip: null }))).principal?.id,
+      created.body.id);
+    assert.equal((await admin.patch(`/api/v1/accounts/${created.body.id}`, { eppn: 'carol@univ.example.fr' })).status, 200);
+    assert.equal((await admin.patch(`/api/v1/accounts/${created.body.id}`, { eppn: 'not an eppn' })).status, 400);
     assert.equal((await admin.patch(`/api/v1/accounts/${created.body.id}`, { disabled: true })).status, 200);
     assert.equal((await who(outcome)).authenticated, false, 'disabling ended the session');
     const refused = await sso.completeLogin(identity('cas-a', { eduPersonPrincipalName: ['carol@univ.example.fr'] }), { ip: null });
