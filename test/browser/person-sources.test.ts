@@ -55,6 +55,11 @@ describe('person sources in the admin console', () => {
     await page.getByTestId('source-institution').click();
     await page.getByRole('option', { name: 'Université Exemple' }).click();
     await page.getByTestId('source-settings').fill(JSON.stringify({ path: file }));
+    // The mapping form edits the mapping's JSON: the CSV template maps each column to its field.
+    assert.equal(await page.getByTestId('source-map-eppn').inputValue(), 'eppn');
+    await page.getByTestId('source-map-email').fill('');
+    assert.equal(JSON.parse(await page.getByTestId('source-mapping').inputValue()).fields.email, undefined);
+    await page.getByTestId('source-map-email').fill('email');
     await page.getByTestId('source-schedule').fill('30 2 * * 1');
     await page.getByTestId('source-next-runs').waitFor();
     assert.match(await page.getByTestId('source-next-runs').innerText(), /Prochaines exécutions/);

@@ -29,6 +29,69 @@ const MAPPING_TEMPLATES: Record<Kind, Record<string, unknown>> = {
   csv: { fields: { eppn: 'eppn', lastName: 'last_name', firstName: 'first_name', email: 'email', birthDate: 'birth_date', studentNumber: 'student_number', ine: 'ine', rightsEnd: 'rights_end' }, personTypeAttribute: 'person_type' },
 };
 const ACTIVE = ['queued', 'running', 'awaiting_confirmation'];
+/** The person fields a source attribute may fill (as the server's mapping knows them). */
+const MAPPABLE_FIELDS = ['eppn', 'lastName', 'firstName', 'email', 'birthDate', 'studentNumber', 'ine', 'esi', 'academicLevel', 'rightsEnd', 'affiliation', 'locale',
+  'freeFields.free1', 'freeFields.free2', 'freeFields.free3', 'freeFields.free4', 'freeFields.free5', 'freeFields.free6', 'freeFields.free7'] as const;
+const REQUIRED_FIELDS = new Set(['eppn', 'lastName', 'firstName']);
+
+/**
+ * The mapping as a form: one attribute per person field, the affiliation attributes, the person
+ * type attribute or fixed type, the groups attribute and, for a source without an institution,
+ * the institution attribute and its values. Edits the same JSON as the text area below it.
+ */
+function MappingForm({ mapping, onChange, withInstitution }: { mapping: Record<string, unknown>; onChange: (next: Record<string, unknown>) => void; withInstitution: boolean }) {
+  const { t } = useTranslation();
+  const fields = (typeof mapping.fields === 'object' && mapping.fields !== null ? mapping.fields : {}) as Record<string, string>;
+  const text = (key: string) => (typeof mapping[key] === 'string' ? mapping[key] as string : '');
+  const list = (key: string) => (Array.isArray(mapping[key]) ? (mapping[key] as string[]).join(', ') : '');
+  const institution = (typeof mapping.institution === 'object' && mapping.institution !== null ? mapping.institution : null) as { attribute?: string; codes?: Record<string, string> } | null;
+  const set = (key: string, value: unknown) => {
+    const next = { ...mapping };
+    if (value === '' || value === null || (Array.isArray(value) && value.length === 0)) delete next[key];
+    else next[key] = value;
+    onChange(next);
+  };
+  const setField = (field: string, attribute: string) => {
+    const next = { ...fields };
+    if (attribute.trim() === '') delete next[field];
+    else next[field] = attribute.trim();
+    set('fields', next);
+  };
+  const codesText = Object.entries(institution?.codes ?? {}).map(([value, code]) => `${value}=${code}`).join('\n');
+  const setInstitution = (attribute: string, codes: string) => {
+    const parsed: Record<string, string> = {};
+    for (const line of codes.split('\n')) {
+      const at = line.lastIndexOf('=');
+      if (at > 0) parsed[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    }
+    set('institution', attribute.trim() === '' ? null : { attribute: attribute.trim(), codes: parsed });
+  };
+  return (
+    <Stack gap="xs" data-testid="source-mapping-form">
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="xs">
+        {MAPPABLE_FIELDS.map((field) => (
+          <TextInput key={field} size="xs" label={t(`person.${field}`, { defaultValue: field })} value={fields[field] ?? ''} required={REQUIRED_FIELDS.has(field)}
+            placeholder={t('admin.sources.attribute')} onChange={(event) => setField(field, event.currentTarget.value)} data-testid={`source-map-${field}`} />
+        ))}
+      </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
+        <TextInput size="xs" label={t('admin.sources.affiliationAttributes')} description={t('admin.sources.affiliationAttributesHelp')} value={list('affiliationAttributes')}
+          onChange={(event) => set('affiliationAttributes', event.currentTarget.value.split(',').map((name) => name.trim()).filter((name) => name !== ''))} />
+        <TextInput size="xs" label={t('admin.sources.personTypeAttribute')} value={text('personTypeAttribute')} onChange={(event) => set('personTypeAttribute', event.currentTarget.value.trim())} />
+        <TextInput size="xs" label={t('admin.sources.fixedPersonType')} value={text('personType')} onChange={(event) => set('personType', event.currentTarget.value.trim())} />
+        <TextInput size="xs" label={t('admin.sources.groupsAttribute')} value={text('groupsAttribute')} onChange={(event) => set('groupsAttribute', event.currentTarget.value.trim())} />
+        {withInstitution ? (
+          <>
+            <TextInput size="xs" label={t('admin.sources.institutionAttribute')} value={institution?.attribute ?? ''} placeholder="supannEtablissement"
+              onChange={(event) => setInstitution(event.currentTarget.value, codesText)} />
+            <Textarea size="xs" label={t('admin.sources.institutionCodes')} description={t('admin.sources.institutionCodesHelp')} value={codesText} autosize minRows={2} ff="monospace"
+              onChange={(event) => setInstitution(institution?.attribute ?? '', event.currentTarget.value)} />
+          </>
+        ) : null}
+      </SimpleGrid>
+    </Stack>
+  );
+}
 const STATUS_COLORS: Record<string, string> = { succeeded: 'green', failed: 'red', awaiting_confirmation: 'orange', cancelled: 'gray', queued: 'blue', running: 'blue' };
 
 /** The next runs of a cron expression (UTC), or the reason it is not one. */
@@ -217,10 +280,16 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
           <Textarea label={t('admin.sources.settings')} description={t('admin.sources.settingsHelp')} value={draft.settings} autosize minRows={6} ff="monospace"
             onChange={(event) => set('settings', event.currentTarget.value)} data-testid="source-settings"
             error={!settings ? t('admin.sources.badJson') : fieldError(t, error, '/settings')} />
-          <Textarea label={t('admin.sources.mapping')} description={t('admin.sources.mappingHelp')} value={draft.mapping} autosize minRows={6} ff="monospace"
+          <Textarea label={t('admin.sources.mappingJson')} description={t('admin.sources.mappingHelp')} value={draft.mapping} autosize minRows={6} ff="monospace"
             onChange={(event) => set('mapping', event.currentTarget.value)} data-testid="source-mapping"
             error={!mapping ? t('admin.sources.badJson') : fieldError(t, error, '/mapping')} />
         </SimpleGrid>
+        {mapping ? (
+          <Paper withBorder p="sm" mt="sm">
+            <Title order={3} size="h5" mb="xs">{t('admin.sources.mapping')}</Title>
+            <MappingForm mapping={mapping} withInstitution={draft.institution === null} onChange={(next) => set('mapping', JSON.stringify(next, null, 2))} />
+          </Paper>
+        ) : null}
         {error && !isAboutFields(error, ['/name', '/institution', '/schedule', '/gonePolicy']) ? <ProblemAlert error={error} /> : null}
         {saved ? <Alert color="green" mt="sm">{t('admin.sources.saved')}</Alert> : null}
         <Group mt="sm">
