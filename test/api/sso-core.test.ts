@@ -20,6 +20,7 @@ const METHODS = [
   { id: 'cas-a', protocol: 'cas', casUrl: 'https://cas.univ.example/cas' },
   { id: 'oidc-b', protocol: 'oidc', issuer: 'https://op.second.example', clientId: 'campuscard', clientSecret: 'secret-value-never-shown' },
   { id: 'saml-off', protocol: 'saml', idpMetadataUrl: 'https://md.example/idp.xml' },
+  { id: 'cas-never', protocol: 'cas', casUrl: 'https://cas.never.example/cas' },
 ];
 const CONTACT = 'Service des cartes <cartes@univ.example>\nBureau 12';
 
@@ -148,6 +149,32 @@ describe('single sign-on core', () => {
     const enrolments = await t.runtime.services.people.enrolmentsOf(ivy.id);
     assert.deepEqual(enrolments.map((enrolment) => [enrolment.institution, enrolment.studentNumber]).sort(), [[first, 'A-1'], ['second', 'B-NEW']].sort());
     assert.equal(enrolments.find((enrolment) => enrolment.institution === 'second')?.affiliation, 'student');
+  });
+
+  test('a federation-wide method: trusted enrolment fields go to the person\'s only enrolment, and nobody unknown is created', async () => {
+    await sso.save('saml-off', {
+      enabled: true, label: { fr: 'Fédération', en: 'Federation' }, institution: null, eppnAttribute: 'eduPersonPrincipalName',
+      fieldAttributes: {}, trustedFields: ['studentNumber', 'lastName'], groupsAttribute: null, createUnknown: true, contact: 'Fédération',
+    }, null, { actor: 'test' });
+    try {
+      const jo = await person({ studentNumber: 'J-1' });
+      const session = await who(await sso.completeLogin(identity('saml-off', {
+        'urn:oid:1.3.6.1.4.1.5923.1.1.1.6': [jo.eppn], 'urn:oid:1.3.6.1.4.1.7135.1.2.1.10': ['J-2'], 'urn:oid:2.5.4.4': ['Nouveau'],
+      }), { ip: null }));
+      assert.equal(session.principal?.personId, jo.id, 'found by the eppn OID');
+      const updated = await t.runtime.services.people.get(jo.id);
+      assert.equal(updated.studentNumber, 'J-2');
+      assert.equal(updated.lastName, 'Nouveau');
+      const stranger = await sso.completeLogin(identity('saml-off', { eduPersonPrincipalName: ['new@federation.example'], givenName: ['N'], sn: ['W'],
+        eduPersonAffiliation: ['student'] }), { ip: null });
+      assert.deepEqual(stranger, { kind: 'refused', reason: 'unknown_person', contact: 'Fédération', institutionName: null },
+        'without an institution, nobody is created');
+    } finally {
+      await sso.save('saml-off', {
+        enabled: false, label: { fr: 'SAML', en: 'SAML' }, institution: null, eppnAttribute: 'eduPersonPrincipalName', fieldAttributes: {},
+        trustedFields: [], groupsAttribute: null, createUnknown: false, contact: '',
+      }, null, { actor: 'test' });
+    }
   });
 
   test('two first logins of one person at once open two sessions of one new account', async () => {
@@ -345,8 +372,12 @@ describe('single sign-on core', () => {
       assert.equal((await manager.put('/api/v1/admin/login-methods/cas-a', body(first))).status, 403);
       const list = await admin.get<{ items: AdminMethod[] }>('/api/v1/admin/login-methods');
       assert.equal(list.status, 200, list.text);
-      assert.deepEqual(list.body.items.map((item) => [item.id, item.protocol, item.saved]), [['cas-a', 'cas', true], ['oidc-b', 'oidc', true], ['saml-off', 'saml', false]]);
-      const [cas, oidc, saml] = list.body.items;
+      assert.deepEqual(list.body.items.map((item) => [item.id, item.protocol, item.saved]), [
+        ['cas-a', 'cas', true], ['oidc-b', 'oidc', true], ['saml-off', 'saml', true], ['cas-never', 'cas', false],
+      ]);
+      const [cas, oidc, saml, never] = list.body.items;
+      assert.deepEqual([never?.enabled, never?.label.fr, never?.institution, never?.trustedFields], [false, 'Se connecter avec CAS (cas-never)', null, []],
+        'a method never saved shows closed defaults');
       assert.equal(cas?.urls.callback, `${t.config.publicUrl}/auth/sso/cas-a/callback`);
       assert.equal(oidc?.urls.backchannelLogout, `${t.config.publicUrl}/auth/sso/oidc-b/backchannel-logout`);
       assert.equal(saml?.urls.metadata, `${t.config.publicUrl}/auth/sso/saml-off/metadata`);
