@@ -54,7 +54,8 @@ describe('person sources in the admin console', () => {
     await page.getByRole('option', { name: 'Fichier CSV' }).click();
     await page.getByTestId('source-institution').click();
     await page.getByRole('option', { name: 'Université Exemple' }).click();
-    await page.getByTestId('source-settings').fill(JSON.stringify({ path: file }));
+    await page.getByTestId('source-setting-path').fill(file);
+    assert.equal(JSON.parse(await page.getByTestId('source-settings').inputValue()).path, file, 'the settings form writes the JSON');
     // The mapping form edits the mapping's JSON: the CSV template maps each column to its field.
     assert.equal(await page.getByTestId('source-map-eppn').inputValue(), 'eppn');
     await page.getByTestId('source-map-email').fill('');

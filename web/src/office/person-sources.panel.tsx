@@ -34,6 +34,60 @@ const MAPPABLE_FIELDS = ['eppn', 'lastName', 'firstName', 'email', 'birthDate', 
   'freeFields.free1', 'freeFields.free2', 'freeFields.free3', 'freeFields.free4', 'freeFields.free5', 'freeFields.free6', 'freeFields.free7'] as const;
 const REQUIRED_FIELDS = new Set(['eppn', 'lastName', 'firstName']);
 
+/** The main settings of each kind, by dotted path (the rest stays editable in the JSON). */
+const SETTINGS_FIELDS: Record<Kind, ReadonlyArray<{ path: string; choices?: readonly string[]; number?: boolean; multiline?: boolean }>> = {
+  ldap: [{ path: 'url' }, { path: 'bindDn' }, { path: 'secretEnv' }, { path: 'baseDn' }, { path: 'filter' }, { path: 'caCertFile' }],
+  sql: [{ path: 'secretEnv' }, { path: 'keyColumn' }, { path: 'modifiedColumn' }, { path: 'query', multiline: true }],
+  rest: [{ path: 'url' }, { path: 'auth.type', choices: ['none', 'bearer', 'basic', 'apiKey'] }, { path: 'auth.secretEnv' }, { path: 'auth.username' }, { path: 'auth.header' },
+    { path: 'pagination.style', choices: ['none', 'page', 'offset', 'next', 'cursor'] }, { path: 'pagination.size', number: true }, { path: 'recordsPath' }, { path: 'keyPath' },
+    { path: 'sinceParam' }, { path: 'modifiedPath' }],
+  csv: [{ path: 'path' }, { path: 'encoding', choices: ['auto', 'utf-8', 'iso-8859-1'] }, { path: 'delimiter', choices: ['auto', ';', ','] }],
+};
+
+function valueAt(settings: Record<string, unknown>, path: string): unknown {
+  let current: unknown = settings;
+  for (const part of path.split('.')) current = typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[part] : undefined;
+  return current;
+}
+
+function withValue(settings: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const [head = '', ...rest] = path.split('.');
+  const next = { ...settings };
+  if (rest.length > 0) {
+    const child = typeof next[head] === 'object' && next[head] !== null ? next[head] as Record<string, unknown> : {};
+    next[head] = withValue(child, rest.join('.'), value);
+  } else if (value === '' || value === undefined) {
+    delete next[head];
+  } else {
+    next[head] = value;
+  }
+  return next;
+}
+
+/** The main connection settings of a kind as fields, editing the same JSON as the text area. */
+function SettingsForm({ kind, settings, onChange }: { kind: Kind; settings: Record<string, unknown>; onChange: (next: Record<string, unknown>) => void }) {
+  const { t } = useTranslation();
+  return (
+    <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs" data-testid="source-settings-form">
+      {SETTINGS_FIELDS[kind].map(({ path, choices, number, multiline }) => {
+        const label = t(`admin.sources.setting.${path.replace('.', '_')}`, { defaultValue: path });
+        const value = valueAt(settings, path);
+        if (choices) {
+          return <Select key={path} size="xs" label={label} data={[...choices]} value={typeof value === 'string' ? value : null} clearable
+            onChange={(choice) => onChange(withValue(settings, path, choice ?? ''))} />;
+        }
+        if (number) {
+          return <NumberInput key={path} size="xs" label={label} value={typeof value === 'number' ? value : ''} min={1}
+            onChange={(next) => onChange(withValue(settings, path, typeof next === 'number' ? next : ''))} />;
+        }
+        const Input = multiline ? Textarea : TextInput;
+        return <Input key={path} size="xs" label={label} value={typeof value === 'string' ? value : ''} data-testid={`source-setting-${path}`}
+          onChange={(event: { currentTarget: { value: string } }) => onChange(withValue(settings, path, event.currentTarget.value))} />;
+      })}
+    </SimpleGrid>
+  );
+}
+
 /**
  * The mapping as a form: one attribute per person field, the affiliation attributes, the person
  * type attribute or fixed type, the groups attribute and, for a source without an institution,
@@ -277,13 +331,19 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
           <Checkbox label={t('admin.sources.photosAllowed')} checked={draft.photosAllowed} onChange={(event) => set('photosAllowed', event.currentTarget.checked)} />
         </Group>
         <SimpleGrid cols={{ base: 1, md: 2 }} mt="sm">
-          <Textarea label={t('admin.sources.settings')} description={t('admin.sources.settingsHelp')} value={draft.settings} autosize minRows={6} ff="monospace"
+          <Textarea label={t('admin.sources.settingsJson')} description={t('admin.sources.settingsHelp')} value={draft.settings} autosize minRows={6} ff="monospace"
             onChange={(event) => set('settings', event.currentTarget.value)} data-testid="source-settings"
             error={!settings ? t('admin.sources.badJson') : fieldError(t, error, '/settings')} />
           <Textarea label={t('admin.sources.mappingJson')} description={t('admin.sources.mappingHelp')} value={draft.mapping} autosize minRows={6} ff="monospace"
             onChange={(event) => set('mapping', event.currentTarget.value)} data-testid="source-mapping"
             error={!mapping ? t('admin.sources.badJson') : fieldError(t, error, '/mapping')} />
         </SimpleGrid>
+        {settings ? (
+          <Paper withBorder p="sm" mt="sm">
+            <Title order={3} size="h5" mb="xs">{t('admin.sources.settings')}</Title>
+            <SettingsForm kind={draft.kind} settings={settings} onChange={(next) => set('settings', JSON.stringify(next, null, 2))} />
+          </Paper>
+        ) : null}
         {mapping ? (
           <Paper withBorder p="sm" mt="sm">
             <Title order={3} size="h5" mb="xs">{t('admin.sources.mapping')}</Title>
