@@ -16,6 +16,10 @@ import { webRoutes } from '../modules/web/web.routes.ts';
 import { directoryRoutes } from '../modules/directory/directory.routes.ts';
 import { escSyncRoutes } from '../modules/esc/esc-sync.routes.ts';
 import { cardQrRoutes, verificationRoutes } from '../modules/verification/verification.routes.ts';
+import { casRoutes } from '../modules/sso/cas.routes.ts';
+import { oidcRoutes } from '../modules/sso/oidc.routes.ts';
+import { EMBEDDED_OIDC_METHOD_ID, mountEmbeddedOidc } from '../adapters/oidc/oidc.embedded.ts';
+import { EMBEDDED_CAS_METHOD_ID, mountEmbeddedCas } from '../adapters/cas/cas.embedded.ts';
 
 /** Registers every context's routes under /api/v1. */
 export async function registerRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
@@ -40,6 +44,18 @@ export async function registerRoutes(app: AppInstance, deps: AppDeps): Promise<v
   await app.register(async (scope) => verificationRoutes(scope, deps));
   // SAML service provider (/auth/sso/<id>/login, acs, metadata, slo), in its own scope for its form parser.
   await app.register(async (scope) => samlRoutes(scope, deps));
+  // CAS login methods (/auth/sso/<id>/login, callback, slo), one set per configured CAS method, and
+  // in demo mode the demo CAS server at /demo-idp/cas, in their own scope for the form parser.
+  await app.register(async (scope) => {
+    const embedded = await mountEmbeddedCas(scope, deps.config);
+    await casRoutes(scope, deps, embedded ? { [EMBEDDED_CAS_METHOD_ID]: { fetch: embedded.fetch } } : {});
+  });
+  // OpenID Connect login methods (/auth/sso/<id>/login, callback, backchannel-logout), and in demo
+  // mode the demo OpenID provider at /demo-idp/oidc, in their own scope for the form parser.
+  await app.register(async (scope) => {
+    const embedded = await mountEmbeddedOidc(scope, deps.config);
+    await oidcRoutes(scope, deps, embedded ? { [EMBEDDED_OIDC_METHOD_ID]: embedded } : {});
+  });
   // The web application (web/dist) at the root, in its own scope: last, so every API route wins.
   await app.register(async (web) => webRoutes(web, deps));
 }

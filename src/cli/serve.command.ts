@@ -2,6 +2,8 @@ import { networkInterfaces } from 'node:os';
 import type { Config } from '../config.ts';
 import { startRuntime, type Runtime } from '../app/runtime.ts';
 import { seedDemo, type DemoLogin } from '../modules/demo/demo-seed.service.ts';
+import { DEMO_SSO_USERS, demoSsoPassword } from '../modules/demo/demo-sso-users.ts';
+import { embeddedCasMethod, seedEmbeddedCasMethod } from '../adapters/cas/cas.embedded.ts';
 
 /**
  * Job workers start this long after the server listens. Their first poll of every queue, and the
@@ -52,6 +54,8 @@ export async function prepareServing(runtime: Runtime): Promise<DemoLogin[] | un
     ? await seedDemo({ db: runtime.database.db, logger: runtime.logger, ...runtime.services })
     : undefined;
   if (runtime.embeddedEscRouter && !logins) await runtime.services.escSync.startReconcile({ actor: 'embedded-esc-router' });
+  // The demo CAS method's settings (enabled, wording, demo university), on every start: never over an admin's changes.
+  if (embeddedCasMethod(runtime.config)) await seedEmbeddedCasMethod(runtime.services.sso);
   return logins;
 }
 
@@ -114,6 +118,17 @@ export function startupMessage(runtime: Pick<Runtime, 'config' | 'database' | 'e
     }
   } else if (config.demo && config.databaseUrl === undefined) {
     lines.push(`  Demo accounts were printed at the first start; lost them? Stop, delete ${config.dataDir}, start again.`);
+  }
+  if (embeddedCasMethod(config)) {
+    // In memory with this process's passwords: printed at every start, unlike the accounts above.
+    const width = Math.max(...DEMO_SSO_USERS.map((user) => user.uid.length));
+    lines.push('', 'Demo single sign-on users (login page: CAS demo button), passwords valid until the next start · '
+      + 'Utilisateurs de démo de l’authentification unique (page de connexion : « Se connecter avec le CAS (démo) »), mots de passe valables jusqu’au prochain démarrage :');
+    for (const user of DEMO_SSO_USERS) {
+      const password = demoSsoPassword(user.uid);
+      lines.push(`  ${user.uid.padEnd(width)}  ${password}  ${user.purpose.en}`);
+      lines.push(`  ${''.padEnd(width)}  ${''.padEnd(password.length)}  ${user.purpose.fr}`);
+    }
   }
   if (config.demo && config.logLevel === 'warn') {
     lines.push('', 'Demo mode logs only warnings and errors (LOG_LEVEL=info for each request) · En mode démo, seuls les avertissements et erreurs sont journalisés (LOG_LEVEL=info pour chaque requête)');

@@ -234,7 +234,7 @@ export function createCasSimulator(options: CasSimulatorOptions): CasSimulator {
       `<option value="${escapeHtml(user.username)}"${user.username === username ? ' selected' : ''}>${escapeHtml(user.label ?? user.username)}</option>`).join('');
     const serviceField = service ? `<input type="hidden" name="service" value="${escapeHtml(service)}">` : '';
     return page(error ? 401 : 200, 'CAS — simulateur · simulator',
-      `<p class="note">Serveur CAS de démonstration : choisissez une personne et saisissez son mot de passe.<br>`
+      `<p class="note">Serveur CAS de démonstration\u00a0: choisissez une personne et saisissez son mot de passe.<br>`
       + `<span lang="en">Demo CAS server: choose a person and type their password.</span></p>`
       + (error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '')
       + `<form method="post" action="${escapeHtml(`${basePath}/login`)}">${serviceField}`

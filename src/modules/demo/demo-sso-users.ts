@@ -28,7 +28,7 @@ const UNIVERSITY_UAI = '{UAI}0751234J';
 export const DEMO_SSO_USERS: readonly DemoSsoUser[] = [
   {
     uid: 'cmartin',
-    purpose: { fr: 'étudiante connue : arrive sur sa carte', en: 'known student: lands on her card page' },
+    purpose: { fr: 'étudiante connue : arrive sur sa carte', en: 'known student: lands on her card page' },
     attributes: {
       eduPersonPrincipalName: ['camille.martin@univ-demo.fr'],
       mail: ['camille.martin@univ-demo.fr'],
@@ -65,7 +65,7 @@ export const DEMO_SSO_USERS: readonly DemoSsoUser[] = [
   {
     uid: 'pgirard',
     purpose: {
-      fr: `personnel inconnu de campuscard, membre de ${DEMO_MANAGERS_GROUP} : gestionnaire par son groupe`,
+      fr: `personnel inconnu de campuscard, membre de ${DEMO_MANAGERS_GROUP}\u00a0: gestionnaire par son groupe`,
       en: `staff unknown to campuscard, member of ${DEMO_MANAGERS_GROUP}: card office manager through the group`,
     },
     attributes: {
@@ -83,7 +83,7 @@ export const DEMO_SSO_USERS: readonly DemoSsoUser[] = [
   },
   {
     uid: 'apetit',
-    purpose: { fr: 'personne inconnue, sans droit à une carte : page de refus', en: 'unknown person, not entitled to a card: refused page' },
+    purpose: { fr: 'personne inconnue, sans droit à une carte : page de refus', en: 'unknown person, not entitled to a card: refused page' },
     attributes: {
       eduPersonPrincipalName: ['alex.petit@univ-demo.fr'],
       mail: ['alex.petit@univ-demo.fr'],
