@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { startTestApp, TestClient, type TestApp, type TestResponse } from '../helpers/test-app.ts';
 import { startCasSimulator, type RunningCasSimulator } from '../../src/adapters/cas/cas.simulator.ts';
 import { injectFetch, seedEmbeddedCasMethod } from '../../src/adapters/cas/cas.embedded.ts';
-import { demoSsoPassword, DEMO_SSO_USERS } from '../../src/modules/demo/demo-sso-users.ts';
+import { DEMO_MANAGERS_GROUP, demoSsoPassword, DEMO_SSO_USERS } from '../../src/modules/demo/demo-sso-users.ts';
 import { startupMessage } from '../../src/cli/serve.command.ts';
 import type { PersonView } from '../../src/modules/people/people.service.ts';
 
@@ -340,6 +340,32 @@ describe('demo CAS server mounted in the app (demo mode)', () => {
     assert.equal(casLogout.headers.location, `${PUBLIC_URL}/login`);
     const after = await new TestClient(t.app, { cookie }).get<SessionBody>('/api/v1/auth/session');
     assert.equal(after.body.authenticated, false);
+  });
+
+  /** A login through the demo CAS server's form, as the browser does it; the callback's answer. */
+  async function demoLogin(uid: string): Promise<TestResponse> {
+    const start = await t.anonymous.get('/auth/sso/cas-demo/login');
+    const service = new URL(String(start.headers.location)).searchParams.get('service') ?? '';
+    const posted = await t.anonymous.request('POST', '/demo-idp/cas/login', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ username: uid, password: demoSsoPassword(uid), service }).toString(),
+    });
+    assert.equal(posted.status, 303, posted.text);
+    return t.anonymous.request('GET', pathOf(String(posted.headers.location)), { headers: { accept: 'text/html' } });
+  }
+
+  test('the demo staff member in the managers group: refused until an admin maps the group, then a manager', async () => {
+    const before = await demoLogin('pgirard');
+    assert.equal(before.status, 403);
+    assert.equal(cookieOf(before), undefined);
+    const admin = await t.loginAs('admin');
+    const mapping = await admin.post('/api/v1/admin/group-roles', { group: DEMO_MANAGERS_GROUP, role: 'manager', personTypes: null, institutions: null });
+    assert.equal(mapping.status, 201, mapping.text);
+    const answer = await demoLogin('pgirard');
+    assert.equal(answer.status, 303, answer.text);
+    assert.equal(answer.headers.location, '/office');
+    const who = await new TestClient(t.app, { cookie: cookieOf(answer) ?? '' }).get<SessionBody>('/api/v1/auth/session');
+    assert.equal(who.body.principal?.role, 'manager');
   });
 
   test('the demo CAS server gives tickets only to campuscard\'s own URLs', async () => {
