@@ -35,13 +35,13 @@ export function injectFetch(app: AppInstance, publicUrl: string): typeof fetch {
     const path = url.startsWith(`${publicUrl}/`) ? url.slice(publicUrl.length) : `${new URL(url).pathname}${new URL(url).search}`;
     const headers: Record<string, string> = {};
     new Headers(init?.headers).forEach((value, name) => { headers[name] = value; });
-    const method = (init?.method ?? 'GET').toUpperCase() as 'GET' | 'POST';
-    const answer = await app.inject({ method, url: path, headers, ...(typeof init?.body === 'string' ? { payload: init.body } : {}) });
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const answer = await app.inject({ method: method as 'GET', url: path, headers, ...(typeof init?.body === 'string' ? { payload: init.body } : {}) });
     const responseHeaders = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
       for (const item of [value].flat()) if (item !== undefined) responseHeaders.append(name, String(item));
     }
-    const empty = answer.statusCode === 204 || answer.statusCode === 304 || method === 'HEAD' as string;
+    const empty = answer.statusCode === 204 || answer.statusCode === 304 || method === 'HEAD';
     return new Response(empty ? null : answer.rawPayload, { status: answer.statusCode, headers: responseHeaders });
   }) as typeof fetch;
 }

@@ -65,8 +65,9 @@ export const DEMO_SSO_USERS: readonly DemoSsoUser[] = [
   {
     uid: 'pgirard',
     purpose: {
-      fr: `personnel inconnu de campuscard, membre de ${DEMO_MANAGERS_GROUP}\u00a0: gestionnaire par son groupe`,
-      en: `staff unknown to campuscard, member of ${DEMO_MANAGERS_GROUP}: card office manager through the group`,
+      // The group's name is left to the English line: its colon is not punctuation.
+      fr: `personnel inconnu de campuscard, du groupe des gestionnaires de cartes\u00a0: gestionnaire dès qu’un admin associe ce groupe au rôle (refusé avant)`,
+      en: `staff unknown to campuscard, member of ${DEMO_MANAGERS_GROUP}: card office manager once an admin maps this group to the role (refused before)`,
     },
     attributes: {
       eduPersonPrincipalName: ['paul.girard@univ-demo.fr'],
@@ -104,7 +105,8 @@ const PROCESS_SECRET = randomBytes(32);
 
 /** The password of a demo user for this process (printed by `serve` at each start in demo mode). */
 export function demoSsoPassword(uid: string): string {
-  return createHmac('sha256', PROCESS_SECRET).update(`demo-sso:${uid}`).digest('base64url').slice(0, 12);
+  // Letters and digits only: easy to copy from a terminal, never starting with a dash.
+  return createHmac('sha256', PROCESS_SECRET).update(`demo-sso:${uid}`).digest('base64url').replace(/[-_]/g, '').slice(0, 12);
 }
 
 /** The demo user of that login name, if any. */
