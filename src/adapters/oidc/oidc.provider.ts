@@ -30,8 +30,6 @@ export interface OidcProviderClient {
 }
 
 export interface OidcProviderOptions {
-  host?: string;
-  port?: number;
   users: OidcProviderUser[];
   clients: OidcProviderClient[];
   /** Lifetimes in seconds (tests shorten them); defaults: code 60, ID token 3600, session 8 h. */
@@ -43,6 +41,18 @@ export interface OidcProviderOptions {
   claimsInIdToken?: boolean;
   /** Show the usernames and passwords on the login page (the demo, whose users are public). */
   showUsersOnLoginPage?: boolean;
+}
+
+/** A provider answering under its issuer's path, to mount in another HTTP server. */
+export interface OidcProviderHandler {
+  issuer: string;
+  /** The provider's private signing key (JWK), see {@link OidcProviderSimulator.signingKey}. */
+  signingKey: JsonWebKey & { kid: string; alg: string };
+  /**
+   * Answers a request whose URL is the full path the browser asked for (the issuer's path
+   * included). Reads the body itself: the host server must leave it unread.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): void;
 }
 
 /** A running provider. */
@@ -126,7 +136,7 @@ function page(title: string, body: string): string {
     + `<body>${body}</body></html>`;
 }
 
-function loginPage(uid: string, options: { error?: boolean; users?: OidcProviderUser[] }): string {
+function loginPage(mountPath: string, uid: string, options: { error?: boolean; users?: OidcProviderUser[] }): string {
   const users = options.users?.length
     ? `<table><caption>Utilisateurs de démonstration · Demo users</caption>${options.users.map((user) =>
       `<tr><td>${escapeHtml(user.username)}</td><td>${escapeHtml(user.password)}</td></tr>`).join('')}</table>`
@@ -134,7 +144,7 @@ function loginPage(uid: string, options: { error?: boolean; users?: OidcProvider
   return page('Connexion · Sign in', `<h1>Connexion · Sign in</h1>`
     + `<p>Fournisseur d’identité OpenID Connect · OpenID Connect identity provider</p>`
     + (options.error ? `<p class="error" role="alert">Identifiant ou mot de passe incorrect · Wrong username or password</p>` : '')
-    + `<form method="post" action="/interaction/${escapeHtml(uid)}/login" autocomplete="off">`
+    + `<form method="post" action="${escapeHtml(mountPath)}/interaction/${escapeHtml(uid)}/login" autocomplete="off">`
     + `<label for="username">Identifiant · Username</label><input id="username" name="username" required autofocus>`
     + `<label for="password">Mot de passe · Password</label><input id="password" name="password" type="password" required>`
     + `<button type="submit">Se connecter · Sign in</button></form>${users}`);
@@ -158,13 +168,12 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * Starts an OpenID provider on its own HTTP server (127.0.0.1, a free port unless given), with
+ * Starts an OpenID provider on its own HTTP server (127.0.0.1 and a free port unless given), with
  * discovery, the authorization code flow with PKCE, userinfo, RP-initiated logout and
  * back-channel logout. Everything lives in memory and goes with {@link OidcProviderSimulator.close}.
  */
-export async function startOidcProvider(options: OidcProviderOptions): Promise<OidcProviderSimulator> {
+export async function startOidcProvider(options: OidcProviderOptions & { host?: string; port?: number }): Promise<OidcProviderSimulator> {
   const host = options.host ?? '127.0.0.1';
-  const users = new Map(options.users.map((user) => [user.username, user]));
   // The issuer names the port, so the server listens before the provider exists; until then it answers 503.
   const route: { handle?: (req: IncomingMessage, res: ServerResponse) => void } = {};
   const server = createServer((req, res) => {
@@ -175,8 +184,25 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     server.once('error', reject).listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const issuer = `http://${host}:${port}`;
+  const provider = createOidcProvider(`http://${host}:${port}`, options);
+  route.handle = provider.handle;
+  return {
+    issuer: provider.issuer,
+    signingKey: provider.signingKey,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
 
+/**
+ * The provider for `issuer`, as a request handler (see {@link OidcProviderHandler.handle}): the
+ * demo mounts it in campuscard's own server at the issuer's path.
+ */
+export function createOidcProvider(issuer: string, options: OidcProviderOptions): OidcProviderHandler {
+  const users = new Map(options.users.map((user) => [user.username, user]));
+  const mountPath = new URL(issuer).pathname.replace(/\/+$/, '');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' };
   const ttl = options.ttl ?? {};
@@ -250,7 +276,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       await grant.save();
       return grant;
     },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { url: (_ctx, interaction) => `${mountPath}/interaction/${interaction.uid}` },
     async renderError(ctx, out) {
       ctx.type = 'html';
       ctx.body = page('Erreur · Error', `<h1>Erreur · Error</h1><p>${escapeHtml(out.error ?? '')}: ${escapeHtml(out.error_description ?? '')}</p>`);
@@ -259,8 +285,16 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   const callback = provider.callback();
   const showUsers = options.showUsersOnLoginPage ? options.users : undefined;
 
-  route.handle = (req, res) => {
-    const path = new URL(req.url ?? '/', issuer).pathname;
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const full = req.url ?? '/';
+    if (mountPath !== '' && !(full === mountPath || full.startsWith(`${mountPath}/`) || full.startsWith(`${mountPath}?`))) {
+      res.writeHead(404).end();
+      return;
+    }
+    // Mounted the way Express mounts it: the provider reads its routes below the mount path, and
+    // finds the mount path (for the URLs it builds) in originalUrl.
+    Object.assign(req, { originalUrl: full, url: full.slice(mountPath.length) || '/' });
+    const path = new URL(req.url ?? '/', 'http://provider.invalid').pathname;
     const match = /^\/interaction\/([\w-]+)(\/login)?$/.exec(path);
     if (!match) {
       callback(req, res);
@@ -283,24 +317,17 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       return;
     }
     if (!submitted || req.method !== 'POST') {
-      html(200, loginPage(details.uid, showUsers ? { users: showUsers } : {}));
+      html(200, loginPage(mountPath, details.uid, showUsers ? { users: showUsers } : {}));
       return;
     }
     const form = await readForm(req);
     const user = users.get(form.get('username') ?? '');
     if (!user || !sameSecret(user.password, form.get('password') ?? '')) {
-      html(200, loginPage(details.uid, { error: true, ...(showUsers ? { users: showUsers } : {}) }));
+      html(200, loginPage(mountPath, details.uid, { error: true, ...(showUsers ? { users: showUsers } : {}) }));
       return;
     }
     await provider.interactionFinished(req, res, { login: { accountId: user.username } }, { mergeWithLastSubmission: false });
   }
 
-  return {
-    issuer,
-    signingKey,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  return { issuer, signingKey, handle };
 }
