@@ -4,6 +4,7 @@ import { startRuntime, type Runtime } from '../app/runtime.ts';
 import { seedDemo, type DemoLogin } from '../modules/demo/demo-seed.service.ts';
 import { DEMO_SSO_USERS, demoSsoPassword } from '../modules/demo/demo-sso-users.ts';
 import { embeddedCasMethod, seedEmbeddedCasMethod } from '../adapters/cas/cas.embedded.ts';
+import { embeddedOidcMethod, seedEmbeddedOidcMethod } from '../adapters/oidc/oidc.embedded.ts';
 
 /**
  * Job workers start this long after the server listens. Their first poll of every queue, and the
@@ -56,6 +57,8 @@ export async function prepareServing(runtime: Runtime): Promise<DemoLogin[] | un
   if (runtime.embeddedEscRouter && !logins) await runtime.services.escSync.startReconcile({ actor: 'embedded-esc-router' });
   // The demo CAS method's settings (enabled, wording, demo university), on every start: never over an admin's changes.
   if (embeddedCasMethod(runtime.config)) await seedEmbeddedCasMethod(runtime.services.sso);
+  // Likewise the demo OpenID Connect method.
+  if (embeddedOidcMethod(runtime.config)) await seedEmbeddedOidcMethod(runtime.services.sso);
   return logins;
 }
 
