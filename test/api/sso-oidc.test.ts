@@ -13,6 +13,9 @@ import { CookieJar, signInAtProvider, signOutAtProvider } from '../helpers/oidc-
 import { startOidcProvider, type OidcProviderSimulator } from '../../src/adapters/oidc/oidc.provider.ts';
 import { csrfTokenFor } from '../../src/modules/auth/auth.service.ts';
 import type { PersonView } from '../../src/modules/people/people.service.ts';
+import { seedEmbeddedOidcMethod } from '../../src/adapters/oidc/oidc.embedded.ts';
+import { demoSsoPassword } from '../../src/modules/demo/demo-sso-users.ts';
+import { freePort } from '../helpers/processes.ts';
 
 const PUBLIC_URL = 'http://campuscard.test';
 const METHOD = 'oidc-univ';
@@ -164,5 +167,41 @@ describe('OpenID Connect login method against oidc-provider', () => {
       assert.match(String(answer.headers['content-type']), /problem\+json/);
     }
     assert.equal((await session(cookie)).authenticated, true);
+  });
+});
+
+describe('demo OpenID provider mounted in the app (demo mode)', () => {
+  let t: TestApp;
+  let publicUrl: string;
+
+  before(async () => {
+    const port = await freePort();
+    publicUrl = `http://127.0.0.1:${port}`;
+    t = await startTestApp({ env: { DEMO: 'true', PUBLIC_URL: publicUrl, PORT: String(port), ESC_ROUTER_SIMULATOR: 'false' } });
+    await seedEmbeddedOidcMethod(t.runtime.services.sso);
+    await t.runtime.services.people.create({
+      eppn: 'camille.martin@univ-demo.fr', lastName: 'Martin', firstName: 'Camille', personType: 'student', email: 'camille.martin@univ-demo.fr',
+    }, { actor: 'test' });
+    // The browser reaches the provider at PUBLIC_URL, as with `npm start`.
+    await t.app.listen({ port, host: '127.0.0.1' });
+  });
+  after(async () => { await t?.close(); });
+
+  test('the OpenID Connect demo button leads through the demo provider\'s form to the student\'s session', async () => {
+    const methods = await t.anonymous.get<{ items: Array<{ id: string; label: { fr: string }; startUrl: string }> }>('/api/v1/auth/sso/methods');
+    const button = methods.body.items.find((item) => item.id === 'oidc-demo');
+    assert.equal(button?.label.fr, 'Se connecter avec OpenID Connect (démo)');
+    const start = await t.anonymous.get(button?.startUrl ?? '');
+    assert.equal(start.status, 303, start.text);
+    const location = String(start.headers.location);
+    assert.ok(location.startsWith(`${publicUrl}/demo-idp/oidc/auth?`), location);
+    const back = await signInAtProvider(location, { username: 'cmartin', password: demoSsoPassword('cmartin') }, new CookieJar(),
+      `${publicUrl}/demo-idp/oidc/`);
+    assert.equal(back.pathname, '/auth/sso/oidc-demo/callback');
+    const answer = await t.anonymous.get(`${back.pathname}${back.search}`);
+    assert.equal(answer.status, 303, answer.text);
+    assert.equal(answer.headers.location, '/me');
+    const current = (await new TestClient(t.app, { cookie: cookieOf(answer) }).get<SessionBody>('/api/v1/auth/session')).body;
+    assert.equal(current.principal?.role, 'cardholder');
   });
 });

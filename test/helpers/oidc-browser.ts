@@ -46,8 +46,8 @@ async function step(jar: CookieJar, url: URL, init: { method?: string; form?: UR
   return response;
 }
 
-/** Follows provider redirects from `start` until one leaves `providerOrigin`; answers that URL (or the last page). */
-async function follow(jar: CookieJar, providerOrigin: string, start: Response, from: URL): Promise<{ left?: URL; page?: { url: URL; html: string } }> {
+/** Follows provider redirects from `start` until one leaves `provider` (a URL prefix); answers that URL (or the last page). */
+async function follow(jar: CookieJar, provider: string, start: Response, from: URL): Promise<{ left?: URL; page?: { url: URL; html: string } }> {
   let response = start;
   let url = from;
   for (let hops = 0; hops < 10; hops++) {
@@ -57,7 +57,7 @@ async function follow(jar: CookieJar, providerOrigin: string, start: Response, f
     }
     await response.body?.cancel();
     url = new URL(location, url);
-    if (url.origin !== providerOrigin) return { left: url };
+    if (!url.href.startsWith(provider)) return { left: url };
     response = await step(jar, url);
   }
   throw new Error('too many redirects at the provider');
@@ -66,18 +66,19 @@ async function follow(jar: CookieJar, providerOrigin: string, start: Response, f
 /**
  * Opens the authorization URL, signs in with the form when the provider asks, and answers the
  * URL the provider finally sends the browser to (our callback with `code`, `state`, `iss`).
+ * `provider` is the URL prefix of the provider's pages (its origin, or its issuer when mounted).
  * Throws when the provider answers a page instead (wrong password, error page).
  */
 export async function signInAtProvider(authorizationUrl: string, user: { username: string; password: string },
-  jar: CookieJar = new CookieJar()): Promise<URL> {
+  jar: CookieJar = new CookieJar(), provider: string = new URL(authorizationUrl).origin): Promise<URL> {
   const start = new URL(authorizationUrl);
-  let result = await follow(jar, start.origin, await step(jar, start), start);
+  let result = await follow(jar, provider, await step(jar, start), start);
   if (result.page && /name="username"/.test(result.page.html)) {
     const action = /<form method="post" action="([^"]+)"/.exec(result.page.html)?.[1];
     if (!action) throw new Error('no login form');
     const target = new URL(action.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))), result.page.url);
     const form = new URLSearchParams({ username: user.username, password: user.password });
-    result = await follow(jar, start.origin, await step(jar, target, { method: 'POST', form }), target);
+    result = await follow(jar, provider, await step(jar, target, { method: 'POST', form }), target);
   }
   if (!result.left) throw new Error(`the provider answered a page: ${result.page?.html.replace(/<[^>]+>/g, ' ').slice(0, 300)}`);
   return result.left;
