@@ -4,6 +4,7 @@ import { runSearchBench } from './search.bench.ts';
 import { runImportBench } from './import.bench.ts';
 import { runVerificationBench } from './verification.bench.ts';
 import { runOutboxBench } from './outbox.bench.ts';
+import { runSsoLoginBench } from './sso-login.bench.ts';
 import { runLdapSyncBench } from './ldap-sync.bench.ts';
 
 /**
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<void>> = {
   verification: async () => report('verification', await runVerificationBench(), { cards: 1_000_000, database: 'postgresql' }),
   outbox: async () => report('outbox', await runOutboxBench(), { database: 'postgresql', router: 'simulator over HTTP' }),
   search: async () => report('search', await runSearchBench(), { cards: 1_000_000, database: 'postgresql' }),
+  'sso-login': async () => report('sso-login', await runSsoLoginBench(), { protocol: 'oidc', provider: 'oidc-provider 8 on this machine', database: 'pglite' }),
   'ldap-sync': async () => {
     const { rows, context } = await runLdapSyncBench();
     report('ldap-sync', rows, context);
