@@ -98,7 +98,7 @@ export function GroupRolesPanel() {
               value={role} onChange={(value) => value && setRole(value as GroupRole)} allowDeselect={false} data-testid="group-role-role" />
             {TYPED_ROLES.includes(role) ? (
               <MultiSelect label={t('admin.accounts.limits')} description={t('admin.accounts.limitsHelp')} data={typeOptions} value={limits} onChange={setLimits}
-                error={fieldError(t, error, '/personTypes')} clearable />
+                error={fieldError(t, error, '/personTypes')} clearable data-testid="group-role-types" />
             ) : null}
             {institutionOptions.length > 0 ? (
               <MultiSelect label={t('admin.accounts.institutions')} description={t('admin.accounts.institutionsHelp')} data={institutionOptions} value={granted}
@@ -152,7 +152,8 @@ export function GroupRolesPanel() {
       </Group>
       <Text size="sm" c="dimmed">{t('admin.groupRoles.accountsHelp')}</Text>
       <ProblemAlert error={accounts.error} />
-      <Table.ScrollContainer minWidth={800}>
+      {/* Nothing in this table takes the focus: the region does, so that keyboard users can scroll it. */}
+      <Table.ScrollContainer minWidth={800} type="native" tabIndex={0} role="region" aria-label={t('admin.groupRoles.accounts')}>
         <Table striped data-testid="group-accounts-table">
           <Table.Thead>
             <Table.Tr>
