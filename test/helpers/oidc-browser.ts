@@ -63,6 +63,14 @@ async function follow(jar: CookieJar, provider: string, start: Response, from: U
   throw new Error('too many redirects at the provider');
 }
 
+/** Opens the authorization URL and answers the provider's login page as a browser would see it. */
+export async function providerLoginPage(authorizationUrl: string, jar: CookieJar = new CookieJar()): Promise<string> {
+  const start = new URL(authorizationUrl);
+  const result = await follow(jar, start.origin, await step(jar, start), start);
+  if (!result.page) throw new Error(`the provider sent the browser on to ${result.left?.href}`);
+  return result.page.html;
+}
+
 /**
  * Opens the authorization URL, signs in with the form when the provider asks, and answers the
  * URL the provider finally sends the browser to (our callback with `code`, `state`, `iss`).

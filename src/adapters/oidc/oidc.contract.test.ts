@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOidcClient, OidcError, type OidcClient, type OidcErrorCode } from './oidc.client.ts';
 import { startOidcProvider, type OidcProviderSimulator } from './oidc.provider.ts';
-import { CookieJar, signInAtProvider, signOutAtProvider } from '../../../test/helpers/oidc-browser.ts';
+import { CookieJar, providerLoginPage, signInAtProvider, signOutAtProvider } from '../../../test/helpers/oidc-browser.ts';
 
 // The relying party against the real, certified oidc-provider: every check the client makes is
 // exercised by an answer the provider really gives, or by a token signed with the provider's own
@@ -257,5 +257,21 @@ describe('OpenID Connect client against oidc-provider', () => {
     // The same forging with honest claims passes: the refusals above come from the claim each changes.
     const honest = await rp.verifyLogoutToken(forge(logoutClaims({ sid: undefined, sub: 'cmartin' })), remember);
     assert.equal(honest.sub, 'cmartin');
+  });
+
+  test('the demo login page lists the users but never their passwords', async () => {
+    const demo = await startOidcProvider({
+      users: [USER], showUsersOnLoginPage: true,
+      clients: [{ ...CLIENT, redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [POST_LOGOUT_URI] }],
+    });
+    try {
+      const client = createOidcClient({ issuer: demo.issuer, ...CLIENT, redirectUri: REDIRECT_URI, allowInsecureIssuer: true });
+      const html = await providerLoginPage(await client.authorizationUrl(randomUUID(), client.newLoginSecrets()));
+      assert.match(html, /name="password"/);
+      assert.ok(html.includes(`<td>${USER.username}</td>`), 'the demo users are listed');
+      assert.ok(!html.includes(USER.password), 'a password is shown on the login page');
+    } finally {
+      await demo.close();
+    }
   });
 });

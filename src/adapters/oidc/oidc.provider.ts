@@ -39,7 +39,10 @@ export interface OidcProviderOptions {
    * provider's default when an access token is issued): both shapes exist in the wild.
    */
   claimsInIdToken?: boolean;
-  /** Show the usernames and passwords on the login page (the demo, whose users are public). */
+  /**
+   * List the usernames on the login page (the demo). Never their passwords: a demo listening on a
+   * network must not let anybody in; they are printed at the server's start.
+   */
   showUsersOnLoginPage?: boolean;
 }
 
@@ -138,8 +141,9 @@ function page(title: string, body: string): string {
 
 function loginPage(mountPath: string, uid: string, options: { error?: boolean; users?: OidcProviderUser[] }): string {
   const users = options.users?.length
-    ? `<table><caption>Utilisateurs de démonstration · Demo users</caption>${options.users.map((user) =>
-      `<tr><td>${escapeHtml(user.username)}</td><td>${escapeHtml(user.password)}</td></tr>`).join('')}</table>`
+    ? `<table><caption>Utilisateurs de démonstration (mots de passe affichés au démarrage du serveur) · `
+      + `Demo users (passwords printed when the server starts)</caption>${options.users.map((user) =>
+        `<tr><td>${escapeHtml(user.username)}</td></tr>`).join('')}</table>`
     : '';
   return page('Connexion · Sign in', `<h1>Connexion · Sign in</h1>`
     + `<p>Fournisseur d’identité OpenID Connect · OpenID Connect identity provider</p>`
