@@ -14,6 +14,8 @@ import { injectFetch, seedEmbeddedCasMethod } from '../../src/adapters/cas/cas.e
 import { DEMO_MANAGERS_GROUP, demoSsoPassword, DEMO_SSO_USERS } from '../../src/modules/demo/demo-sso-users.ts';
 import { startupMessage } from '../../src/cli/serve.command.ts';
 import type { PersonView } from '../../src/modules/people/people.service.ts';
+import { SSO_BROWSER_COOKIE } from '../../src/modules/sso/sso-browser.binding.ts';
+import { sql } from 'kysely';
 
 const PUBLIC_URL = 'http://campuscard.test';
 const METHOD = 'cas-univ';
@@ -37,6 +39,14 @@ function cookieOf(response: TestResponse): string | undefined {
   return raw?.split(';')[0];
 }
 
+/** The browser-binding cookie a response sets (`name=value`), '' when it clears it, undefined when it leaves it alone. */
+function bindingOf(response: TestResponse): string | undefined {
+  const raw = [response.headers['set-cookie'] ?? []].flat().map(String).find((value) => value.startsWith(`${SSO_BROWSER_COOKIE}=`));
+  if (raw === undefined) return undefined;
+  const pair = raw.split(';')[0] ?? '';
+  return pair === `${SSO_BROWSER_COOKIE}=` ? '' : pair;
+}
+
 function pathOf(url: string): string {
   assert.ok(url.startsWith(`${PUBLIC_URL}/`), url);
   return url.slice(PUBLIC_URL.length);
@@ -48,6 +58,8 @@ describe('CAS login method against the CAS simulator', () => {
   let appFetch: typeof fetch = fetch;
   const clock = { offset: 0 };
   let camille: PersonView;
+  /** The test browser's binding cookie (`name=value`), as a browser keeps it between login and callback. */
+  let browser = '';
 
   before(async () => {
     sim = await startCasSimulator({
@@ -91,8 +103,9 @@ describe('CAS login method against the CAS simulator', () => {
 
   /** GET /auth/sso/<id>/login: the redirect to CAS, and the service URL it carries. */
   async function begin(query = '', method = METHOD): Promise<{ location: string; service: string }> {
-    const response = await t.anonymous.get(`/auth/sso/${method}/login${query}`);
+    const response = await t.anonymous.request('GET', `/auth/sso/${method}/login${query}`, { headers: browser ? { cookie: browser } : {} });
     assert.equal(response.status, 303, response.text);
+    browser = bindingOf(response) ?? browser;
     const location = String(response.headers.location);
     const service = new URL(location).searchParams.get('service') ?? '';
     return { location, service };
@@ -110,8 +123,10 @@ describe('CAS login method against the CAS simulator', () => {
     return String(response.headers.get('location'));
   }
 
-  async function callback(url: string, accept = 'text/html'): Promise<TestResponse> {
-    return t.anonymous.request('GET', pathOf(url), { headers: { accept, 'accept-language': 'fr-FR,fr;q=0.9' } });
+  async function callback(url: string, accept = 'text/html', cookie: string = browser): Promise<TestResponse> {
+    const response = await t.anonymous.request('GET', pathOf(url), { headers: { accept, 'accept-language': 'fr-FR,fr;q=0.9', ...(cookie ? { cookie } : {}) } });
+    if (cookie === browser) browser = bindingOf(response) ?? browser;
+    return response;
   }
 
   async function session(cookie: string): Promise<SessionBody> {
@@ -134,6 +149,67 @@ describe('CAS login method against the CAS simulator', () => {
     assert.match(parsed.searchParams.get('state') ?? '', /^[A-Za-z0-9_-]{40,}$/);
     const form = await fetch(location);
     assert.equal(form.status, 200);
+  });
+
+  test('login binds the pending login to the browser: a short-lived HttpOnly Lax cookie under /auth/sso/, kept across logins', async () => {
+    browser = '';
+    const first = await t.anonymous.get(`/auth/sso/${METHOD}/login`);
+    const set = [first.headers['set-cookie'] ?? []].flat().map(String).find((value) => value.startsWith(`${SSO_BROWSER_COOKIE}=`)) ?? '';
+    assert.match(set, new RegExp(`^${SSO_BROWSER_COOKIE}=[A-Za-z0-9_-]{43};`));
+    assert.match(set, /Max-Age=600/);
+    assert.match(set, /Path=\/auth\/sso\//);
+    assert.match(set, /HttpOnly/);
+    assert.match(set, /SameSite=Lax/);
+    const value = set.split(';')[0] ?? '';
+    const stored = await sql<{ browser_hash: string }>`SELECT browser_hash FROM sso_pending_logins`.execute(t.runtime.database.db);
+    assert.ok(stored.rows.every((row) => !value.includes(row.browser_hash)), 'only its hash is stored');
+    // A second login in the same browser (another tab) keeps the value: the first can still complete.
+    const second = await t.anonymous.request('GET', `/auth/sso/${METHOD}/login`, { headers: { cookie: value } });
+    assert.equal(bindingOf(second), value);
+  });
+
+  test('login CSRF: a callback brought to another browser (no binding cookie, or another) is refused and opens no session', async () => {
+    const sessions = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM sessions WHERE sso_method_id = ${METHOD}`
+      .execute(t.runtime.database.db)).rows[0]?.n);
+    const before = await sessions();
+    // The attacker begins a login in their own browser and stops at CAS's answer: the victim's browser is sent there.
+    browser = '';
+    const attacker = await begin();
+    const attackerCookie = browser;
+    const lure = await casForm(attacker.service);
+    const withoutCookie = await callback(lure, 'text/html', '');
+    assert.equal(withoutCookie.status, 400);
+    assert.match(withoutCookie.text, /data-code="sso_browser_mismatch"/);
+    assert.match(withoutCookie.text, /pas été commencée dans ce navigateur/);
+    assert.match(withoutCookie.text, /not started in this browser/);
+    assert.equal(cookieOf(withoutCookie), undefined);
+    assert.equal(await sessions(), before);
+    // The victim has a binding cookie of their own (a login of theirs begun earlier): still refused, as JSON too.
+    browser = '';
+    await begin();
+    const victimCookie = browser;
+    assert.notEqual(victimCookie, attackerCookie);
+    browser = attackerCookie;
+    const second = await begin();
+    const lure2 = await casForm(second.service);
+    const otherCookie = await callback(lure2, 'application/json', victimCookie);
+    assert.equal(otherCookie.status, 400);
+    assert.equal((otherCookie.body as { code: string }).code, 'sso_browser_mismatch');
+    assert.equal(cookieOf(otherCookie), undefined);
+    assert.equal(await sessions(), before);
+    // Spent all the same: the attacker cannot bring it to anybody else, nor finish it themselves.
+    const again = await callback(lure2, 'text/html', attackerCookie);
+    assert.match(again.text, /sso_login_expired/);
+    assert.equal(await sessions(), before);
+  });
+
+  test('a completed callback clears the binding cookie', async () => {
+    browser = '';
+    const { service } = await begin();
+    const answer = await callback(await casForm(service));
+    assert.equal(answer.status, 303, answer.text);
+    assert.equal(bindingOf(answer), '');
+    assert.equal(browser, '');
   });
 
   test('a full login opens a session for the person; /api/v1/auth/session shows her; trusted first name updated', async () => {
@@ -312,6 +388,7 @@ describe('demo CAS server mounted in the app (demo mode)', () => {
     assert.equal(button?.label.fr, 'Se connecter avec le CAS (démo)');
     const start = await t.anonymous.get(button?.startUrl ?? '');
     assert.equal(start.status, 303);
+    const binding = bindingOf(start) ?? '';
     const location = String(start.headers.location);
     assert.ok(location.startsWith(`${PUBLIC_URL}/demo-idp/cas/login?service=`), location);
     const form = await t.anonymous.request('GET', pathOf(location), { headers: { accept: 'text/html' } });
@@ -327,7 +404,7 @@ describe('demo CAS server mounted in the app (demo mode)', () => {
       payload: new URLSearchParams({ username: 'cmartin', password: demoSsoPassword('cmartin'), service }).toString(),
     });
     assert.equal(posted.status, 303, posted.text);
-    const back = await t.anonymous.request('GET', pathOf(String(posted.headers.location)), { headers: { accept: 'text/html' } });
+    const back = await t.anonymous.request('GET', pathOf(String(posted.headers.location)), { headers: { accept: 'text/html', cookie: binding } });
     assert.equal(back.status, 303, back.text);
     const cookie = cookieOf(back) ?? '';
     const who = await new TestClient(t.app, { cookie }).get<SessionBody>('/api/v1/auth/session');
@@ -351,7 +428,7 @@ describe('demo CAS server mounted in the app (demo mode)', () => {
       payload: new URLSearchParams({ username: uid, password: demoSsoPassword(uid), service }).toString(),
     });
     assert.equal(posted.status, 303, posted.text);
-    return t.anonymous.request('GET', pathOf(String(posted.headers.location)), { headers: { accept: 'text/html' } });
+    return t.anonymous.request('GET', pathOf(String(posted.headers.location)), { headers: { accept: 'text/html', cookie: bindingOf(start) ?? '' } });
   }
 
   test('the demo staff member in the managers group: refused until an admin maps the group, then a manager', async () => {

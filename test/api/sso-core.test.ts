@@ -22,6 +22,8 @@ const METHODS = [
   { id: 'saml-off', protocol: 'saml', idpMetadataUrl: 'https://md.example/idp.xml' },
   { id: 'cas-never', protocol: 'cas', casUrl: 'https://cas.never.example/cas' },
 ];
+/** A browser-binding cookie value (what /login sets). */
+const BROWSER = 'A'.repeat(43);
 const CONTACT = 'Service des cartes <cartes@univ.example>\nBureau 12';
 
 interface AdminMethod {
@@ -259,24 +261,34 @@ describe('single sign-on core', () => {
     for (const evil of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)']) {
       assert.equal(sessionOf(await login(evil)).landing, '/me', evil);
     }
-    const begun = await sso.beginLogin('cas-a', { returnTo: 'https://evil.example/' });
-    assert.deepEqual(await sso.takeLogin('cas-a', begun.state), { returnTo: null, payload: {} });
+    const begun = await sso.beginLogin('cas-a', { returnTo: 'https://evil.example/', browser: BROWSER });
+    assert.deepEqual(await sso.takeLogin('cas-a', begun.state, BROWSER), { returnTo: null, payload: {}, sameBrowser: true });
   });
 
   test('a pending login is taken once, by its own method, before it expires; only its hash is stored', async () => {
-    const begun = await sso.beginLogin('oidc-b', { returnTo: '/me', payload: { codeVerifier: 'v', nonce: 'n' } });
-    const stored = await sql<{ state_hash: string }>`SELECT state_hash FROM sso_pending_logins`.execute(t.runtime.database.db);
-    assert.ok(stored.rows.every((row) => row.state_hash !== begun.state));
-    assert.equal(await sso.takeLogin('cas-a', begun.state), undefined, 'another method cannot take it');
-    assert.deepEqual(await sso.takeLogin('oidc-b', begun.state), { returnTo: '/me', payload: { codeVerifier: 'v', nonce: 'n' } });
-    assert.equal(await sso.takeLogin('oidc-b', begun.state), undefined, 'single use');
-    assert.equal(await sso.takeLogin('oidc-b', 'forged'), undefined);
-    assert.equal(await sso.takeLogin('oidc-b', null), undefined);
-    const late = await sso.beginLogin('oidc-b', {});
+    const begun = await sso.beginLogin('oidc-b', { returnTo: '/me', payload: { codeVerifier: 'v', nonce: 'n' }, browser: BROWSER });
+    const stored = await sql<{ state_hash: string; browser_hash: string }>`SELECT state_hash, browser_hash FROM sso_pending_logins`
+      .execute(t.runtime.database.db);
+    assert.ok(stored.rows.every((row) => row.state_hash !== begun.state && row.browser_hash !== BROWSER));
+    assert.equal(await sso.takeLogin('cas-a', begun.state, BROWSER), undefined, 'another method cannot take it');
+    assert.deepEqual(await sso.takeLogin('oidc-b', begun.state, BROWSER),
+      { returnTo: '/me', payload: { codeVerifier: 'v', nonce: 'n' }, sameBrowser: true });
+    assert.equal(await sso.takeLogin('oidc-b', begun.state, BROWSER), undefined, 'single use');
+    assert.equal(await sso.takeLogin('oidc-b', 'forged', BROWSER), undefined);
+    assert.equal(await sso.takeLogin('oidc-b', null, BROWSER), undefined);
+    const late = await sso.beginLogin('oidc-b', { browser: BROWSER });
     await sql`UPDATE sso_pending_logins SET expires_at = now() - interval '1 second'`.execute(t.runtime.database.db);
-    assert.equal(await sso.takeLogin('oidc-b', late.state), undefined, 'expired');
-    await assert.rejects(sso.beginLogin('nope', {}), (error: { code?: string }) => error.code === 'sso_method_not_found');
+    assert.equal(await sso.takeLogin('oidc-b', late.state, BROWSER), undefined, 'expired');
+    await assert.rejects(sso.beginLogin('nope', { browser: BROWSER }), (error: { code?: string }) => error.code === 'sso_method_not_found');
     assert.ok(await sso.purgeExpired() >= 1);
+  });
+
+  test('a pending login taken with another browser value, or none, is not the same browser (and is spent)', async () => {
+    for (const other of ['B'.repeat(43), '', null, undefined, BROWSER.slice(1)]) {
+      const begun = await sso.beginLogin('cas-a', { returnTo: '/me', browser: BROWSER });
+      assert.equal((await sso.takeLogin('cas-a', begun.state, other))?.sameBrowser, false, String(other));
+      assert.equal(await sso.takeLogin('cas-a', begun.state, BROWSER), undefined, 'spent by the refused attempt');
+    }
   });
 
   test('an id is remembered once per method (replays refused) until it expires', async () => {
@@ -303,6 +315,26 @@ describe('single sign-on core', () => {
       .execute(t.runtime.database.db);
     assert.ok(audit.rows.length > 0 && audit.rows.every((row) => !('sso_session_key' in row.changes) && !('sso_logout_data' in row.changes)
       && !('token_hash' in row.changes)), 'session keys and logout data never reach the audit log');
+  });
+
+  test('a logout naming only the subject ends every session of that subject at that method, and only those', async () => {
+    const gina = await person();
+    const hugo = await person();
+    const login = (who: { eppn: string }, key: string, subject: string, method = 'cas-a') => sso.completeLogin(
+      { methodId: method, attributes: { eduPersonPrincipalName: [who.eppn] }, sessionKey: key, subjectKey: subject }, { ip: null });
+    const a = await login(gina, 'k-1', 'subject-gina');
+    const b = await login(gina, 'k-2', 'subject-gina');
+    const other = await login(hugo, 'k-3', 'subject-hugo');
+    assert.equal(await sso.endSsoSubjectSessions('oidc-b', 'subject-gina'), 0, 'another method names other sessions');
+    assert.equal(await sso.endSsoSubjectSessions('cas-a', ''), 0);
+    assert.equal(await sso.endSsoSessions('cas-a', 'subject-gina'), 0, 'a subject key is no session key');
+    assert.equal(await sso.endSsoSubjectSessions('cas-a', 'subject-gina'), 2);
+    assert.equal((await who(a)).authenticated, false);
+    assert.equal((await who(b)).authenticated, false);
+    assert.equal((await who(other)).authenticated, true);
+    const audit = await sql<{ changes: Record<string, unknown> }>`SELECT changes FROM audit_log WHERE table_name = 'sessions' AND changes ? 'sso_method_id'`
+      .execute(t.runtime.database.db);
+    assert.ok(audit.rows.every((row) => !('sso_subject_key' in row.changes)), 'subject keys never reach the audit log');
   });
 
   test('logout of an SSO session answers where to end the IdP session (the protocol says)', async () => {

@@ -16,6 +16,8 @@ import type { PersonView } from '../../src/modules/people/people.service.ts';
 import { seedEmbeddedOidcMethod } from '../../src/adapters/oidc/oidc.embedded.ts';
 import { demoSsoPassword } from '../../src/modules/demo/demo-sso-users.ts';
 import { freePort } from '../helpers/processes.ts';
+import { SSO_BROWSER_COOKIE } from '../../src/modules/sso/sso-browser.binding.ts';
+import { sql } from 'kysely';
 
 const PUBLIC_URL = 'http://campuscard.test';
 const METHOD = 'oidc-univ';
@@ -33,11 +35,21 @@ function cookieOf(response: TestResponse): string {
   return raw?.split(';')[0] ?? '';
 }
 
+/** The browser-binding cookie a response sets (`name=value`), '' when it clears it, undefined when it leaves it alone. */
+function bindingOf(response: TestResponse): string | undefined {
+  const raw = [response.headers['set-cookie'] ?? []].flat().map(String).find((value) => value.startsWith(`${SSO_BROWSER_COOKIE}=`));
+  if (raw === undefined) return undefined;
+  const pair = raw.split(';')[0] ?? '';
+  return pair === `${SSO_BROWSER_COOKIE}=` ? '' : pair;
+}
+
 describe('OpenID Connect login method against oidc-provider', () => {
   let t: TestApp;
   let provider: OidcProviderSimulator;
   let receiver: Server;
   let camille: PersonView;
+  /** The test browser's binding cookie (`name=value`), kept between login and callback as a browser does. */
+  let browser = '';
 
   before(async () => {
     // The provider's back-channel logout POSTs arrive here and go on into the app under test.
@@ -83,11 +95,25 @@ describe('OpenID Connect login method against oidc-provider', () => {
 
   /** Login up to the provider's redirect back to our callback (a path of campuscard). */
   async function toCallback(jar = new CookieJar(), query = ''): Promise<string> {
-    const start = await t.anonymous.get(`/auth/sso/${METHOD}/login${query}`);
+    const start = await begin(query);
     assert.equal(start.status, 303, start.text);
     const back = await signInAtProvider(String(start.headers.location), USER, jar);
     assert.equal(back.origin, PUBLIC_URL);
     return `${back.pathname}${back.search}`;
+  }
+
+  /** GET /auth/sso/<id>/login from the test browser (keeping its binding cookie). */
+  async function begin(query = ''): Promise<TestResponse> {
+    const start = await t.anonymous.request('GET', `/auth/sso/${METHOD}/login${query}`, { headers: browser ? { cookie: browser } : {} });
+    browser = bindingOf(start) ?? browser;
+    return start;
+  }
+
+  /** The provider's redirect to our callback, followed by a browser holding `cookie` (the test browser's by default). */
+  async function arrive(path: string, cookie: string = browser): Promise<TestResponse> {
+    const answer = await t.anonymous.request('GET', path, { headers: cookie ? { cookie } : {} });
+    if (cookie === browser) browser = bindingOf(answer) ?? browser;
+    return answer;
   }
 
   async function session(cookie: string): Promise<SessionBody> {
@@ -95,12 +121,12 @@ describe('OpenID Connect login method against oidc-provider', () => {
   }
 
   test('full login: PKCE and nonce at the provider, session for the person matched by eppn, trusted name updated', async () => {
-    const start = await t.anonymous.get(`/auth/sso/${METHOD}/login`);
+    const start = await begin();
     const authorize = new URL(String(start.headers.location));
     assert.equal(authorize.origin, provider.issuer);
     assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
     assert.ok(authorize.searchParams.get('nonce'));
-    const answer = await t.anonymous.get(await toCallback(undefined, '?returnTo=/me/card'));
+    const answer = await arrive(await toCallback(undefined, '?returnTo=/me/card'));
     assert.equal(answer.status, 303, answer.text);
     assert.equal(answer.headers.location, '/me/card');
     const cookie = cookieOf(answer);
@@ -113,8 +139,8 @@ describe('OpenID Connect login method against oidc-provider', () => {
 
   test('the provider\'s answer works once: a replayed callback is a 400 page and opens no session', async () => {
     const callback = await toCallback();
-    assert.equal((await t.anonymous.get(callback)).status, 303);
-    const replay = await t.anonymous.get(callback);
+    assert.equal((await arrive(callback)).status, 303);
+    const replay = await arrive(callback);
     assert.equal(replay.status, 400);
     assert.match(replay.text, /data-code="oidc_login_unknown"/);
     assert.equal(cookieOf(replay), '');
@@ -123,25 +149,25 @@ describe('OpenID Connect login method against oidc-provider', () => {
   test('a callback whose state campuscard never issued is refused before any code exchange', async () => {
     const callback = new URL(await toCallback(), PUBLIC_URL);
     callback.searchParams.set('state', 'x'.repeat(43));
-    const answer = await t.anonymous.get(`${callback.pathname}${callback.search}`);
+    const answer = await arrive(`${callback.pathname}${callback.search}`);
     assert.equal(answer.status, 400);
     assert.match(answer.text, /oidc_login_unknown/);
   });
 
   test('a callback carrying the provider\'s error is a 400 page, not an error', async () => {
-    const start = await t.anonymous.get(`/auth/sso/${METHOD}/login`);
+    const start = await begin();
     const state = new URL(String(start.headers.location)).searchParams.get('state') ?? '';
-    const answer = await t.anonymous.get(`/auth/sso/${METHOD}/callback?error=access_denied&state=${state}&iss=${encodeURIComponent(provider.issuer)}`);
+    const answer = await arrive(`/auth/sso/${METHOD}/callback?error=access_denied&state=${state}&iss=${encodeURIComponent(provider.issuer)}`);
     assert.equal(answer.status, 400);
     assert.match(answer.text, /data-code="oidc_provider_error"/);
   });
 
   test('logout answers the provider\'s end-session URL with the ID token hint; its back-channel logout ends the session', async () => {
     const jar = new CookieJar();
-    const cookie = cookieOf(await t.anonymous.get(await toCallback(jar)));
+    const cookie = cookieOf(await arrive(await toCallback(jar)));
     assert.equal((await session(cookie)).authenticated, true);
     // A second session of the same person, ended by the provider's back-channel logout alone.
-    const other = cookieOf(await t.anonymous.get(await toCallback(jar)));
+    const other = cookieOf(await arrive(await toCallback(jar)));
     assert.equal((await session(other)).authenticated, true);
 
     const client = new TestClient(t.app, { cookie, csrfToken: csrfTokenFor(cookie.slice('cc_session='.length)) });
@@ -158,8 +184,36 @@ describe('OpenID Connect login method against oidc-provider', () => {
     assert.equal((await session(other)).authenticated, false, 'the back-channel logout ended the other session');
   });
 
+  test('login CSRF: the provider\'s answer brought to another browser (no binding cookie, or another) is refused; no session, no code exchange', async () => {
+    const sessions = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM sessions WHERE sso_method_id = ${METHOD}`
+      .execute(t.runtime.database.db)).rows[0]?.n);
+    const before = await sessions();
+    const start = await begin();
+    const set = [start.headers['set-cookie'] ?? []].flat().map(String).find((value) => value.startsWith(`${SSO_BROWSER_COOKIE}=`)) ?? '';
+    assert.match(set, /HttpOnly/);
+    assert.match(set, /SameSite=Lax/);
+    assert.match(set, /Path=\/auth\/sso\//);
+    // The attacker signs in at the provider in their own browser and sends the callback URL to the victim.
+    const attacker = browser;
+    for (const victim of ['', `${SSO_BROWSER_COOKIE}=${'v'.repeat(43)}`]) {
+      const lure = await toCallback();
+      const answer = await arrive(lure, victim);
+      assert.equal(answer.status, 400);
+      assert.match(answer.text, /data-code="sso_browser_mismatch"/);
+      assert.match(answer.text, /navigateur/);
+      assert.match(answer.text, /browser/);
+      assert.equal(cookieOf(answer), '');
+      assert.equal(await sessions(), before);
+      // Spent by the refused attempt: a second victim (or the attacker) finds it gone.
+      const lure2 = await toCallback();
+      assert.equal((await arrive(lure2, victim === '' ? `${SSO_BROWSER_COOKIE}=${'w'.repeat(43)}` : '')).status, 400);
+      assert.match((await arrive(lure2, attacker)).text, /oidc_login_unknown/);
+    }
+    assert.equal(await sessions(), before);
+  });
+
   test('a forged or malformed logout token is a 400 problem and ends nothing', async () => {
-    const cookie = cookieOf(await t.anonymous.get(await toCallback()));
+    const cookie = cookieOf(await arrive(await toCallback()));
     for (const payload of ['logout_token=not-a-jwt', 'logout_token=a.b.c', 'other=1']) {
       const answer = await t.anonymous.request('POST', `/auth/sso/${METHOD}/backchannel-logout`,
         { payload, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
@@ -198,7 +252,7 @@ describe('demo OpenID provider mounted in the app (demo mode)', () => {
     const back = await signInAtProvider(location, { username: 'cmartin', password: demoSsoPassword('cmartin') }, new CookieJar(),
       `${publicUrl}/demo-idp/oidc/`);
     assert.equal(back.pathname, '/auth/sso/oidc-demo/callback');
-    const answer = await t.anonymous.get(`${back.pathname}${back.search}`);
+    const answer = await t.anonymous.request('GET', `${back.pathname}${back.search}`, { headers: { cookie: bindingOf(start) ?? '' } });
     assert.equal(answer.status, 303, answer.text);
     assert.equal(answer.headers.location, '/me');
     const current = (await new TestClient(t.app, { cookie: cookieOf(answer) }).get<SessionBody>('/api/v1/auth/session')).body;

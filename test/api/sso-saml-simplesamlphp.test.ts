@@ -12,6 +12,7 @@ import { startTestApp, TestClient, type TestApp, type TestResponse } from '../he
 import { freePort } from '../helpers/processes.ts';
 import { startSimpleSamlPhp, type SimpleSamlPhp } from '../helpers/simplesamlphp.ts';
 import { configureInstitution } from './cards.fixtures.ts';
+import { SSO_BROWSER_POST_COOKIE } from '../../src/modules/sso/sso-browser.binding.ts';
 
 const PUBLIC_URL = 'https://campuscard.test.example';
 
@@ -76,17 +77,26 @@ class IdpBrowser {
 }
 
 /** What the browser would post to campuscard (the auto-submitted form SimpleSAMLphp returns). */
-async function postForm(t: TestApp, action: string, fields: Record<string, string>): Promise<TestResponse> {
+/** The browser's post of the IdP's hand-off form, with the login's browser-binding cookie (`name=value`, '' for none). */
+async function postForm(t: TestApp, action: string, fields: Record<string, string>, cookie = ''): Promise<TestResponse> {
   const url = new URL(action);
   return t.anonymous.request('POST', `${url.pathname}${url.search}`, {
-    payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
   });
+}
+
+/** The `name=value` of a cookie a response sets ('' when none). */
+function setCookieOf(response: TestResponse, name: string): string {
+  return [response.headers['set-cookie'] ?? []].flat().map(String).find((value) => value.startsWith(`${name}=`))?.split(';')[0] ?? '';
 }
 
 describe('SAML against SimpleSAMLphp (Debian, php -S)', () => {
   let t: TestApp;
   let idp: SimpleSamlPhp | undefined;
   let personId: string;
+  /** The binding cookie campuscard set at the last login's start (SameSite=None; Secure: PUBLIC_URL is https). */
+  let binding = '';
 
   before(async () => {
     const port = await freePort();
@@ -148,6 +158,10 @@ describe('SAML against SimpleSAMLphp (Debian, php -S)', () => {
     assert.ok(idp);
     const start = await t.anonymous.get('/auth/sso/univ-idp/login?returnTo=/me');
     assert.equal(start.status, 303, start.text);
+    binding = setCookieOf(start, SSO_BROWSER_POST_COOKIE);
+    const set = String([start.headers['set-cookie']].flat().find((value) => String(value).startsWith(SSO_BROWSER_POST_COOKIE)));
+    assert.match(set, /SameSite=None/i);
+    assert.match(set, /; Secure/i);
     const browser = new IdpBrowser(new URL(idp.baseUrl).origin);
     const loginPage = await browser.go(String(start.headers.location));
     assert.equal(loginPage.status, 200, `${loginPage.html.slice(0, 3000)}\n${idp.output()}`);
@@ -167,11 +181,10 @@ describe('SAML against SimpleSAMLphp (Debian, php -S)', () => {
     assert.match(xml, /Name="urn:oid:1\.3\.6\.1\.4\.1\.5923\.1\.1\.1\.6"/, 'the eppn is sent by OID');
     assert.match(xml, /<ds:Signature/, 'signed');
 
-    const answer = await postForm(t, handOff.action, handOff.fields);
+    const answer = await postForm(t, handOff.action, handOff.fields, binding);
     assert.equal(answer.status, 303, answer.text);
     assert.equal(answer.headers.location, '/me');
-    const setCookie = answer.headers['set-cookie'];
-    const cookie = String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0] ?? '';
+    const cookie = setCookieOf(answer, 'cc_session');
     const session = await new TestClient(t.app, { cookie }).get<{ authenticated: boolean; principal: { personId: string; role: string } }>('/api/v1/auth/session');
     assert.equal(session.body.authenticated, true);
     assert.equal(session.body.principal.personId, personId);
@@ -182,7 +195,7 @@ describe('SAML against SimpleSAMLphp (Debian, php -S)', () => {
     assert.equal((person as unknown as { studentNumber: string }).studentNumber, '22400200', 'supannEtuId (urn:oid:1.3.6.1.4.1.7135.1.2.1.10)');
 
     // The same SAMLResponse posted again is refused.
-    const replay = await postForm(t, handOff.action, handOff.fields);
+    const replay = await postForm(t, handOff.action, handOff.fields, binding);
     assert.equal(replay.status, 400);
   });
 
@@ -195,10 +208,9 @@ describe('SAML against SimpleSAMLphp (Debian, php -S)', () => {
   test('logout from campuscard ends the IdP session too (LogoutRequest, LogoutResponse back to our SLO)', async () => {
     const { posted, browser } = await browserLogin();
     const handOff = formOf(posted.html, posted.url);
-    const answer = await postForm(t, handOff.action, handOff.fields);
+    const answer = await postForm(t, handOff.action, handOff.fields, binding);
     assert.equal(answer.status, 303, answer.text);
-    const setCookie = answer.headers['set-cookie'];
-    const cookie = String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0] ?? '';
+    const cookie = setCookieOf(answer, 'cc_session');
     const csrf = (await new TestClient(t.app, { cookie }).get<{ csrfToken: string }>('/api/v1/auth/session')).body.csrfToken;
     const logout = await new TestClient(t.app, { cookie, csrfToken: csrf }).post<{ next: string | null }>('/api/v1/auth/logout');
     assert.equal(logout.status, 200, logout.text);
@@ -221,9 +233,8 @@ describe('SAML against SimpleSAMLphp (Debian, php -S)', () => {
     assert.ok(idp);
     const { posted, browser } = await browserLogin();
     const handOff = formOf(posted.html, posted.url);
-    const answer = await postForm(t, handOff.action, handOff.fields);
-    const setCookie = answer.headers['set-cookie'];
-    const cookie = String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0] ?? '';
+    const answer = await postForm(t, handOff.action, handOff.fields, binding);
+    const cookie = setCookieOf(answer, 'cc_session');
     const client = new TestClient(t.app, { cookie });
     assert.equal((await client.get<{ authenticated: boolean }>('/api/v1/auth/session')).body.authenticated, true);
 

@@ -16,6 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { startTestApp, TestClient, type TestApp, type TestResponse } from '../helpers/test-app.ts';
 import { configureInstitution } from './cards.fixtures.ts';
+import { SSO_BROWSER_POST_COOKIE } from '../../src/modules/sso/sso-browser.binding.ts';
 import {
   createTestIdp, generateKeyPair, signedAggregate, tamper, type TestAttribute, type TestIdp, type TestKeyPair, type TestSpSettings,
 } from '../helpers/saml-idp.ts';
@@ -45,21 +46,35 @@ describe('SAML service provider', () => {
   let spKeys: TestKeyPair;
   let institution: string;
   let counter = 0;
+  /** The test browser's binding cookie (`name=value`): set at the login, sent with the ACS post (SameSite=None over https). */
+  let browser = '';
+
+  /** The binding cookie a response sets (`name=value`), '' when it clears it, undefined when it leaves it alone. */
+  function bindingOf(response: TestResponse): string | undefined {
+    const raw = [response.headers['set-cookie'] ?? []].flat().map(String).find((value) => value.startsWith(`${SSO_BROWSER_POST_COOKIE}=`));
+    if (raw === undefined) return undefined;
+    const pair = raw.split(';')[0] ?? '';
+    return pair === `${SSO_BROWSER_POST_COOKIE}=` ? '' : pair;
+  }
 
   /** Starts a login at campuscard and reads the AuthnRequest the browser would carry to the IdP. */
   async function startLogin(methodId: string, returnTo?: string) {
-    const response = await t.anonymous.get(`/auth/sso/${methodId}/login${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`);
+    const response = await t.anonymous.request('GET', `/auth/sso/${methodId}/login${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`,
+      { headers: browser ? { cookie: browser } : {} });
     assert.equal(response.status, 303, response.text);
+    browser = bindingOf(response) ?? browser;
     const location = String(response.headers.location);
-    return { location, ...(await idp.readLoginRequest(location)) };
+    return { location, setCookie: [response.headers['set-cookie'] ?? []].flat().map(String), ...(await idp.readLoginRequest(location)) };
   }
 
-  /** What the browser posts to the ACS. */
-  function postAcs(methodId: string, samlResponse: string, relayState?: string) {
+  /** What the browser posts to the ACS (with the test browser's binding cookie unless another is given). */
+  async function postAcs(methodId: string, samlResponse: string, relayState?: string, cookie: string = browser) {
     const form = new URLSearchParams({ SAMLResponse: samlResponse, ...(relayState !== undefined ? { RelayState: relayState } : {}) });
-    return t.anonymous.request('POST', `/auth/sso/${methodId}/acs`, {
-      payload: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    const answer = await t.anonymous.request('POST', `/auth/sso/${methodId}/acs`, {
+      payload: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
     });
+    if (cookie === browser) browser = bindingOf(answer) ?? browser;
+    return answer;
   }
 
   async function sessionCount(): Promise<number> {
@@ -68,8 +83,7 @@ describe('SAML service provider', () => {
   }
 
   function clientFrom(response: TestResponse): TestClient {
-    const setCookie = response.headers['set-cookie'];
-    const cookie = String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0] ?? '';
+    const cookie = [response.headers['set-cookie'] ?? []].flat().map(String).find((value) => value.startsWith('cc_session='))?.split(';')[0] ?? '';
     assert.match(cookie, /^cc_session=.+/, 'a session cookie is set');
     return new TestClient(t.app, { cookie });
   }
@@ -198,7 +212,7 @@ describe('SAML service provider', () => {
     assert.match(String(answer.headers['content-type']), /^text\/html/);
     assert.equal(codeOf(answer), 'saml_signature');
     assert.match(answer.text, /signature/);
-    assert.equal(answer.headers['set-cookie'], undefined);
+    assert.ok([answer.headers['set-cookie'] ?? []].flat().every((value) => !String(value).startsWith('cc_session=')), 'no session cookie');
     assert.equal(await sessionCount(), before);
     assert.equal((await t.runtime.services.people.get(carol.id)).firstName, 'Prénom');
   });
@@ -373,6 +387,59 @@ describe('SAML service provider', () => {
     assert.match(xml, /LogoutResponse/);
     assert.match(xml, /status:Success/);
     assert.equal((await client.get<{ authenticated: boolean }>('/api/v1/auth/session')).body.authenticated, false);
+  });
+
+  test('single logout naming the NameID only (no SessionIndex) ends every session of that NameID at the method, and only those', async () => {
+    const paul = await person();
+    const quinn = await person();
+    const nameId = `_paul${Date.now()}`;
+    const first = clientFrom(await login('univ', byOid(paul.eppn), { nameId, sessionIndex: '_paul-1' }));
+    const second = clientFrom(await login('univ', byOid(paul.eppn), { nameId, sessionIndex: '_paul-2' }));
+    const other = clientFrom(await login('univ', byOid(quinn.eppn), { nameId: `${nameId}-other`, sessionIndex: '_paul-1' }));
+    const alive = async (client: TestClient) => (await client.get<{ authenticated: boolean }>('/api/v1/auth/session')).body.authenticated;
+    assert.equal(await alive(first) && await alive(second) && await alive(other), true);
+    const path = idp.logoutRequest(sp('univ'), nameId);
+    const xml = inflateRawSync(Buffer.from(new URL(path, PUBLIC_URL).searchParams.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
+    assert.doesNotMatch(xml, /SessionIndex/, 'the request names the NameID only');
+    const logout = await t.anonymous.get(path);
+    assert.equal(logout.status, 303, logout.text);
+    const answer = inflateRawSync(Buffer.from(new URL(String(logout.headers.location)).searchParams.get('SAMLResponse') ?? '', 'base64')).toString('utf8');
+    assert.match(answer, /status:Success/);
+    assert.equal(await alive(first), false);
+    assert.equal(await alive(second), false);
+    assert.equal(await alive(other), true, 'another NameID keeps its session');
+  });
+
+  test('login CSRF: a response posted from another browser (no binding cookie, or another) is refused, nothing written', async () => {
+    const rita = await person();
+    browser = '';
+    const started = await startLogin('univ');
+    const set = started.setCookie.find((value) => value.startsWith(`${SSO_BROWSER_POST_COOKIE}=`)) ?? '';
+    // PUBLIC_URL is https here: the cookie must survive the IdP's cross-site POST.
+    assert.match(set, /SameSite=None/);
+    assert.match(set, /Secure/);
+    assert.match(set, /HttpOnly/);
+    assert.match(set, /Path=\/auth\/sso\//);
+    const before = await sessionCount();
+    const seen = async () => Number((await sql<{ count: string }>`SELECT count(*)::text AS count FROM sso_seen_ids`.execute(t.runtime.database.db)).rows[0]?.count);
+    const seenBefore = await seen();
+    const response = await idp.loginResponse(sp('univ'), { inResponseTo: started.requestId, attributes: byOid(rita.eppn) });
+    const noCookie = await postAcs('univ', response, started.relayState, '');
+    assert.equal(noCookie.status, 400);
+    assert.match(noCookie.text, /data-code="sso_browser_mismatch"/);
+    assert.ok([noCookie.headers['set-cookie'] ?? []].flat().every((value) => !String(value).startsWith('cc_session=')));
+    assert.equal(await sessionCount(), before);
+    assert.equal(await seen(), seenBefore, 'the assertion id is not even remembered');
+
+    const again = await startLogin('univ');
+    const response2 = await idp.loginResponse(sp('univ'), { inResponseTo: again.requestId, attributes: byOid(rita.eppn) });
+    const otherCookie = await postAcs('univ', response2, again.relayState, `${SSO_BROWSER_POST_COOKIE}=${'z'.repeat(43)}`);
+    assert.equal(otherCookie.status, 400);
+    assert.match(otherCookie.text, /sso_browser_mismatch/);
+    assert.equal(await sessionCount(), before);
+    // The pending login is spent: the attacker cannot finish it either.
+    assert.equal(codeOf(await postAcs('univ', response2, again.relayState)), 'saml_unsolicited');
+    assert.equal(await sessionCount(), before);
   });
 
   test('logging out of campuscard sends the browser to the IdP with a LogoutRequest naming the session', async () => {

@@ -136,7 +136,8 @@ export interface TestIdp {
   /** A base64 SAMLResponse for the SP. */
   loginResponse(sp: TestSpSettings, options?: TestResponseOptions): Promise<string>;
   /** A redirect URL carrying a signed LogoutRequest to the SP's SLO endpoint (path and query). */
-  logoutRequest(sp: TestSpSettings, nameId: string, sessionIndex: string): string;
+  /** A signed LogoutRequest (redirect binding); without `sessionIndex`, it names the NameID only (all its sessions). */
+  logoutRequest(sp: TestSpSettings, nameId: string, sessionIndex?: string): string;
 }
 
 /** Starts nothing: a samlify IdP whose endpoints live under `baseUrl` (never called over HTTP). */
@@ -221,7 +222,9 @@ export function createTestIdp(options: { entityId?: string; baseUrl?: string; ke
     },
 
     logoutRequest(sp, nameId, sessionIndex) {
-      const { context } = idp.createLogoutRequest(spFor(sp, 'assertion'), 'redirect', { logoutNameID: nameId, sessionIndex }, {});
+      const { context } = idp.createLogoutRequest(spFor(sp, 'assertion'), 'redirect',
+        // samlify's type wants a SessionIndex; left undefined, it leaves the optional element out (saml-core 3.7.1).
+        { logoutNameID: nameId, sessionIndex: sessionIndex as string }, {});
       const url = new URL(context);
       return `${url.pathname}${url.search}`;
     },

@@ -105,6 +105,8 @@ export interface SessionSso {
   ssoMethodId: string;
   ssoSessionKey: string | null;
   ssoLogoutData: Record<string, string> | null;
+  /** What a single logout naming only the subject matches (0029); absent: none. */
+  ssoSubjectKey?: string | null;
 }
 
 /** Stores a new session (only the token's hash), with its single sign-on data if it has any. */
@@ -116,14 +118,15 @@ export async function insertSession(
   const row = await db.insertInto('sessions').values({
     ...session,
     ...(sso ? { ssoMethodId: sso.ssoMethodId, ssoSessionKey: sso.ssoSessionKey,
-      ssoLogoutData: sso.ssoLogoutData === null ? null : JSON.stringify(sso.ssoLogoutData) } : {}),
+      ssoLogoutData: sso.ssoLogoutData === null ? null : JSON.stringify(sso.ssoLogoutData), ssoSubjectKey: sso.ssoSubjectKey ?? null } : {}),
   }).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }
 
-/** Deletes the sessions a single logout names (method and session key); returns how many. */
-export async function deleteSsoSessions(db: Executor, methodId: string, sessionKey: string): Promise<number> {
-  const result = await db.deleteFrom('sessions').where('ssoMethodId', '=', methodId).where('ssoSessionKey', '=', sessionKey)
+/** Deletes the sessions a single logout names (method and session key, or subject key); returns how many. */
+export async function deleteSsoSessions(db: Executor, methodId: string, key: string, by: 'session' | 'subject' = 'session'): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('ssoMethodId', '=', methodId)
+    .where(by === 'subject' ? 'ssoSubjectKey' : 'ssoSessionKey', '=', key)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -61,6 +61,8 @@ export interface SsoSessionData {
   methodId: string;
   sessionKey: string | null;
   logoutData: Record<string, string> | null;
+  /** What a single logout naming only the subject matches (SAML NameID without SessionIndex); absent: none. */
+  subjectKey?: string | null;
 }
 
 /** Names actors of one prefix (e.g. `sso:` → the login method's label) for {@link AuthService.actorNames}. */
@@ -231,7 +233,8 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
     const sessionToken = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now().getTime() + options.sessionTtlHours * 3_600_000);
     await repo.insertSession(trx, { tokenHash: hashToken(sessionToken), accountId: account.id, ip, expiresAt },
-      sso ? { ssoMethodId: sso.methodId, ssoSessionKey: sso.sessionKey, ssoLogoutData: sso.logoutData } : undefined);
+      sso ? { ssoMethodId: sso.methodId, ssoSessionKey: sso.sessionKey, ssoLogoutData: sso.logoutData, ssoSubjectKey: sso.subjectKey ?? null }
+        : undefined);
     await repo.updateAccount(trx, account.id, { lastLoginAt: now() });
     return { sessionToken, csrfToken: csrfTokenFor(sessionToken), account: viewAccount(account, await codeMap(trx)), expiresAt };
   }
@@ -383,9 +386,12 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
       return openSession(executor, account, ip, sso);
     },
 
-    /** Ends the sessions a single logout message names (method + session key); returns how many. */
-    async endSsoSessions(methodId: string, sessionKey: string, context: ActorContext): Promise<number> {
-      return inTransaction(db, context, (trx) => repo.deleteSsoSessions(trx, methodId, sessionKey));
+    /**
+     * Ends the sessions a single logout message names (method + session key, or + subject key
+     * when `by` is 'subject': every session of that subject); returns how many.
+     */
+    async endSsoSessions(methodId: string, key: string, context: ActorContext, by: 'session' | 'subject' = 'session'): Promise<number> {
+      return inTransaction(db, context, (trx) => repo.deleteSsoSessions(trx, methodId, key, by));
     },
 
     /** The account with this e-mail (case-insensitive), if any. */

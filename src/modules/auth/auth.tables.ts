@@ -33,6 +33,8 @@ export interface SessionsTable {
   ssoMethodId: Generated<string | null>;
   ssoSessionKey: Generated<string | null>;
   ssoLogoutData: JsonDefault<Record<string, string> | null>;
+  /** What a single logout naming only the subject matches (SAML NameID without SessionIndex), hashed. */
+  ssoSubjectKey: Generated<string | null>;
 }
 
 export interface ApiTokensTable {

@@ -7,6 +7,7 @@ import { ProblemError } from '../../platform/http/problem.ts';
 import type { CasMethodConfig } from '../../sso-methods.config.ts';
 import { canonicalizeAttributes } from './domain/sso-attributes.ts';
 import { replyWithOutcome, requestLocale, type SsoLocale } from './sso-outcome.reply.ts';
+import { bindBrowser, BROWSER_MISMATCH_CODE, browserBindingOf, clearBrowserBinding, replyBrowserMismatch } from './sso-browser.binding.ts';
 import type { SsoMethod } from './sso.service.ts';
 
 /**
@@ -16,8 +17,9 @@ import type { SsoMethod } from './sso.service.ts';
  *   state parameter: the pending state travels in the service URL itself
  *   (`<PUBLIC_URL>/auth/sso/<id>/callback?state=…`), which CAS gives back unchanged, and the very
  *   same URL is rebuilt for validation (CAS compares it exactly).
- * - `GET callback?state=…&ticket=ST-…`: takes the pending login (single use), validates the
- *   ticket on the back channel, and completes the login (session or refused page).
+ * - `GET callback?state=…&ticket=ST-…`: takes the pending login (single use), checks it comes
+ *   back to the browser that began it (sso-browser.binding.ts; else 400 `sso_browser_mismatch`),
+ *   validates the ticket on the back channel, and completes the login (session or refused page).
  * - `POST slo` and `POST callback` (form field `logoutRequest`): single logout. Apereo CAS POSTs
  *   it to the service URL the ticket was issued for (the callback) unless its service registry
  *   names a `logoutUrl` (then `slo`); both end the sessions opened with that ticket.
@@ -169,6 +171,7 @@ export async function casRoutes(app: AppInstance, deps: AppDeps, transports: Rea
     const base = `/auth/sso/${method.id}`;
     const serviceUrl = (state: string) => `${deps.config.publicUrl}${base}/callback?${new URLSearchParams({ state })}`;
     const loginPath = `${base}/login`;
+    const binding = { crossSitePost: false, secure: deps.config.cookieSecure };
 
     app.get(`${base}/login`, {
       config: { access: { public: true } },
@@ -179,7 +182,8 @@ export async function casRoutes(app: AppInstance, deps: AppDeps, transports: Rea
         return replyWithOutcome(reply, { kind: 'refused', reason: 'method_disabled', contact: found.settings.contact, institutionName: null },
           requestLocale(request));
       }
-      const { state } = await sso.beginLogin(method.id, { returnTo: request.query.returnTo ?? null });
+      const browser = bindBrowser(request, reply, binding);
+      const { state } = await sso.beginLogin(method.id, { returnTo: request.query.returnTo ?? null, browser });
       void reply.header('cache-control', 'no-store');
       return reply.redirect(client.loginUrl(serviceUrl(state)), 303);
     });
@@ -191,8 +195,14 @@ export async function casRoutes(app: AppInstance, deps: AppDeps, transports: Rea
       const { state, ticket } = request.query;
       if (!ticket) return fail(request, reply, 'incomplete', loginPath, 'CAS came back without a ticket');
       // The pending login first: a replayed callback URL finds its state spent and goes no further.
-      const pending = await sso.takeLogin(method.id, state);
+      const pending = await sso.takeLogin(method.id, state, browserBindingOf(request, binding));
       if (!pending) return fail(request, reply, 'expired', loginPath, 'This login expired or was already used');
+      // Somebody else's login brought to this browser (login CSRF): refused before the ticket is even validated.
+      if (!pending.sameBrowser) {
+        request.log.warn({ method: method.id }, 'cas: callback from another browser than the login');
+        if (!wantsHtml(request)) throw new ProblemError(400, BROWSER_MISMATCH_CODE, 'This login was not started in this browser');
+        return replyBrowserMismatch(reply, requestLocale(request));
+      }
       let validation: CasValidation;
       try {
         validation = await client.validate(serviceUrl(state as string), ticket);
@@ -205,6 +215,8 @@ export async function casRoutes(app: AppInstance, deps: AppDeps, transports: Rea
       }
       const attributes = canonicalizeAttributes({ ...validation.attributes, [CAS_USER_ATTRIBUTE]: [validation.user] });
       const outcome = await sso.completeLogin({ methodId: method.id, attributes, sessionKey: ticket }, { ip: request.ip, returnTo: pending.returnTo });
+      // Done with: other logins begun in this browser still complete (the cookie is not cleared on a failure).
+      if (outcome.kind === 'session') clearBrowserBinding(reply, binding);
       return replyWithOutcome(reply, outcome, requestLocale(request));
     });
 

@@ -9,6 +9,7 @@ import { badRequest } from '../../platform/http/problem.ts';
 import { errorResponses } from '../../platform/http/schemas.ts';
 import { claimsToAttributes } from './domain/sso-attributes.ts';
 import { replyWithOutcome, requestLocale, type SsoLocale } from './sso-outcome.reply.ts';
+import { bindBrowser, browserBindingOf, clearBrowserBinding, replyBrowserMismatch } from './sso-browser.binding.ts';
 
 /**
  * OpenID Connect login methods: `/auth/sso/<id>/login` (to the provider), `/callback` (the
@@ -98,6 +99,8 @@ export async function oidcRoutes(app: AppInstance, deps: AppDeps, transports: Re
   for (const method of methods) {
     const client = clients.get(method.id) as OidcClient;
     const base = `/auth/sso/${method.id}`;
+    // The provider comes back with a top-level GET: the Lax binding cookie is sent.
+    const binding = { crossSitePost: false, secure: deps.config.cookieSecure };
 
     app.get(`${base}/login`, {
       config: { access: { public: true } },
@@ -114,7 +117,9 @@ export async function oidcRoutes(app: AppInstance, deps: AppDeps, transports: Re
         return replyWithOutcome(reply, { kind: 'refused', reason: 'method_disabled', contact: found.settings.contact, institutionName }, locale);
       }
       const secrets = client.newLoginSecrets();
+      const browser = bindBrowser(request, reply, binding);
       const { state } = await sso.beginLogin(method.id, {
+        browser,
         returnTo: (request.query as { returnTo?: string }).returnTo ?? null,
         payload: { codeVerifier: secrets.codeVerifier, nonce: secrets.nonce },
       });
@@ -145,8 +150,13 @@ export async function oidcRoutes(app: AppInstance, deps: AppDeps, transports: Re
       const locale = requestLocale(request);
       const query = request.query as { state?: string };
       // The state is single use: a replayed or forged answer finds nothing and goes no further.
-      const pending = await sso.takeLogin(method.id, query.state);
+      const pending = await sso.takeLogin(method.id, query.state, browserBindingOf(request, binding));
       if (!pending?.payload.codeVerifier || !pending.payload.nonce) return fail(reply, 400, 'oidc_login_unknown', locale);
+      // Somebody else's login brought to this browser (login CSRF): the code is not even exchanged.
+      if (!pending.sameBrowser) {
+        request.log.warn({ method: method.id }, 'oidc: callback from another browser than the login');
+        return replyBrowserMismatch(reply, locale);
+      }
       const callbackUrl = new URL(`${deps.config.publicUrl}${base}/callback`);
       callbackUrl.search = new URL(request.url, 'http://callback.invalid').search;
       let login;
@@ -165,6 +175,8 @@ export async function oidcRoutes(app: AppInstance, deps: AppDeps, transports: Re
         sessionKey: sessionKeyFor(login),
         logoutData: { idTokenHint: login.idToken },
       }, { ip: request.ip, returnTo: pending.returnTo });
+      // Done with: other logins begun in this browser still complete (the cookie is not cleared on a failure).
+      if (outcome.kind === 'session') clearBrowserBinding(reply, binding);
       return replyWithOutcome(reply, outcome, locale);
     });
 

@@ -15,6 +15,7 @@ import type { SamlMethodConfig } from '../../sso-methods.config.ts';
 import { SSO_METHOD_ID_PATTERN } from '../../sso-methods.config.ts';
 import { canonicalizeAttributes, CANONICAL_ATTRIBUTES, SAML_OIDS } from './domain/sso-attributes.ts';
 import { replyWithOutcome, requestLocale, type SsoLocale } from './sso-outcome.reply.ts';
+import { bindBrowser, browserBindingOf, clearBrowserBinding, replyBrowserMismatch } from './sso-browser.binding.ts';
 
 /**
  * SAML 2.0 service provider routes, one SP per `saml` login method, under `/auth/sso/<id>/`:
@@ -35,6 +36,14 @@ const REQUESTED_ATTRIBUTES = Object.entries(SAML_OIDS).map(([name, friendlyName]
  */
 export function samlSessionKey(nameId: string, sessionIndex: string | null): string {
   return createHash('sha256').update(`${nameId}\n${sessionIndex ?? ''}`).digest('hex');
+}
+
+/**
+ * What a LogoutRequest naming the NameID only (no SessionIndex) matches: every session of that
+ * subject at this method. Hashed like the session key, and prefixed so it can never equal one.
+ */
+export function samlSubjectKey(nameId: string): string {
+  return createHash('sha256').update(`subject\n${nameId}`).digest('hex');
 }
 
 type PageCode = SamlRefusal | 'method_not_found' | 'method_disabled' | 'idp_unavailable' | 'logged_out';
@@ -175,6 +184,10 @@ export async function samlRoutes(app: AppInstance, deps: AppDeps, options: { met
   // The POST binding posts a form; the parser is needed here only, not by the JSON API.
   await app.register(formbody, { bodyLimit: 2_100_000 });
 
+  // The IdP comes back with a cross-site POST: see sso-browser.binding.ts for the cookie (None
+  // and Secure over https; over plain http only a same-site IdP can bring it back).
+  const binding = { crossSitePost: true, secure: deps.config.cookieSecure };
+
   const unavailable = (request: FastifyRequest, reply: FastifyReply, id: string, error: unknown) => {
     if (!(error instanceof SamlMetadataError)) throw error;
     request.log.warn({ method: id, reason: error.message }, 'saml: identity provider metadata unavailable');
@@ -199,8 +212,9 @@ export async function samlRoutes(app: AppInstance, deps: AppDeps, options: { met
       return unavailable(request, reply, request.params.id, error);
     }
     const requestId = newSamlRequestId();
+    const browser = bindBrowser(request, reply, binding);
     const { state } = await sso.beginLogin(request.params.id, {
-      returnTo: request.query.returnTo, payload: { requestId, issuedAt: new Date().toISOString() },
+      browser, returnTo: request.query.returnTo, payload: { requestId, issuedAt: new Date().toISOString() },
     });
     return reply.header('cache-control', 'no-store').redirect(await sp.loginUrl(requestId, state), 303);
   });
@@ -216,7 +230,13 @@ export async function samlRoutes(app: AppInstance, deps: AppDeps, options: { met
     const method = methods.get(id);
     if (!method) return page(reply, 404, 'method_not_found', locale);
     if (request.validationError) return page(reply, 400, 'saml_invalid', locale);
-    const pending = await sso.takeLogin(id, request.body.RelayState);
+    const pending = await sso.takeLogin(id, request.body.RelayState, browserBindingOf(request, binding));
+    // Somebody else's login brought to this browser (login CSRF): refused before the response is
+    // even checked (its assertion id is not burnt either).
+    if (pending && !pending.sameBrowser) {
+      request.log.warn({ method: id }, 'saml: response posted from another browser than the login');
+      return replyBrowserMismatch(reply, locale);
+    }
     let assertion: SamlAssertion;
     try {
       const { sp } = await serviceProvider(id, method);
@@ -244,8 +264,11 @@ export async function samlRoutes(app: AppInstance, deps: AppDeps, options: { met
       methodId: id,
       attributes: canonicalizeAttributes(assertion.attributes),
       sessionKey: samlSessionKey(assertion.nameId, assertion.sessionIndex),
+      subjectKey: samlSubjectKey(assertion.nameId),
       logoutData,
     }, { ip: request.ip, returnTo: pending?.returnTo ?? null });
+    // Done with: other logins begun in this browser still complete (the cookie is not cleared on a failure).
+    if (outcome.kind === 'session') clearBrowserBinding(reply, binding);
     return replyWithOutcome(reply, outcome, locale);
   });
 
@@ -275,7 +298,11 @@ export async function samlRoutes(app: AppInstance, deps: AppDeps, options: { met
       const logout = await sp.acceptLogoutRequest(request.method === 'GET'
         ? { query: strings, rawQuery: request.url.slice(request.url.indexOf('?') + 1) }
         : { body: strings });
-      const ended = await sso.endSsoSessions(id, samlSessionKey(logout.nameId, logout.sessionIndex));
+      // Without SessionIndex the IdP ends the subject's every session (SAML core 3.7.1), not the one
+      // whose key happens to hash an empty index.
+      const ended = logout.sessionIndex
+        ? await sso.endSsoSessions(id, samlSessionKey(logout.nameId, logout.sessionIndex))
+        : await sso.endSsoSubjectSessions(id, samlSubjectKey(logout.nameId));
       request.log.info({ method: id, ended }, 'saml: single logout');
       const next = await sp.logoutResponseUrl(logout, message.RelayState);
       return next ? reply.header('cache-control', 'no-store').redirect(next, 303) : page(reply, 200, 'logged_out', locale);

@@ -54,7 +54,7 @@ export async function insertLoginMethodsIfMissing(db: Executor, rows: readonly L
 /** Stores a pending login under its state's hash. */
 export async function insertPendingLogin(
   db: Executor,
-  pending: { stateHash: string; methodId: string; returnTo: string | null; payload: Record<string, string>; expiresAt: Date },
+  pending: { stateHash: string; methodId: string; returnTo: string | null; payload: Record<string, string>; expiresAt: Date; browserHash: string },
 ): Promise<void> {
   await db.insertInto('ssoPendingLogins').values({ ...pending, payload: JSON.stringify(pending.payload) }).execute();
 }
@@ -62,7 +62,7 @@ export async function insertPendingLogin(
 /** Takes (deletes and returns) a live pending login: single use, whatever node asks. */
 export async function takePendingLogin(db: Executor, methodId: string, stateHash: string, now: Date) {
   return db.deleteFrom('ssoPendingLogins').where('stateHash', '=', stateHash).where('methodId', '=', methodId).where('expiresAt', '>', now)
-    .returning(['returnTo', 'payload']).executeTakeFirst();
+    .returning(['returnTo', 'payload', 'browserHash']).executeTakeFirst();
 }
 
 /** Records an id as seen until `expiresAt`; true when it was not (still) recorded. */

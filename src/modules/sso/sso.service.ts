@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { SsoMethodConfig } from '../../sso-methods.config.ts';
@@ -25,12 +25,28 @@ export interface SsoIdentity {
    * SAML NameID + SessionIndex, the OIDC `sid` (else `sub`); null when the protocol has none.
    */
   sessionKey: string | null;
+  /**
+   * What a single-logout message naming only the subject matches (SAML: a hash of the NameID,
+   * for a LogoutRequest without SessionIndex); absent when the protocol has none.
+   */
+  subjectKey?: string | null;
   /** What ending the IdP session later needs (OIDC id_token hint, SAML NameID format…). Never logged nor audited. */
   logoutData?: Record<string, string>;
 }
 
 /** Why a login was refused: shown to the person, with whom to contact. */
 export type SsoRefusalReason = 'unknown_person' | 'account_disabled' | 'no_eppn' | 'method_disabled';
+
+/**
+ * A pending login taken back. `sameBrowser` is false when the callback does not come from the
+ * browser that began the login (its binding cookie is missing or another): the caller must then
+ * refuse (`sso_browser_mismatch`), nothing is completed (login CSRF).
+ */
+export interface TakenLogin {
+  returnTo: string | null;
+  payload: Record<string, string>;
+  sameBrowser: boolean;
+}
 
 /** What a completed login leads to: a session (cookie + where to land), or a refusal page. */
 export type SsoOutcome =
@@ -415,21 +431,31 @@ export function createSsoService(deps: SsoServiceDeps) {
      * back (`returnTo`, kept only when it is a path of this site) and the protocol's data.
      * Returns the state to send to the IdP. 404 `sso_method_not_found` for an unknown method.
      */
-    async beginLogin(methodId: string, input: { returnTo?: string | null | undefined; payload?: Record<string, string> }): Promise<{ state: string }> {
+    async beginLogin(methodId: string, input: { returnTo?: string | null | undefined; payload?: Record<string, string>; browser: string }):
+      Promise<{ state: string }> {
       if (!configs.has(methodId)) throw notFound('sso_method_not_found', 'No such login method');
       const state = randomBytes(32).toString('base64url');
       await repo.insertPendingLogin(db, {
         stateHash: sha256(state), methodId, returnTo: safeReturnTo(input.returnTo), payload: input.payload ?? {},
-        expiresAt: new Date(now().getTime() + PENDING_TTL_MS),
+        expiresAt: new Date(now().getTime() + PENDING_TTL_MS), browserHash: sha256(input.browser),
       });
       return { state };
     },
 
-    /** Takes a pending login back (once: a second call, another method, or an expired state get undefined). */
-    async takeLogin(methodId: string, state: string | null | undefined): Promise<{ returnTo: string | null; payload: Record<string, string> } | undefined> {
+    /**
+     * Takes a pending login back (once: a second call, another method, or an expired state get
+     * undefined). `browser` is the binding cookie's value the callback came with; it is compared
+     * (constant time, on hashes) with the one stored at beginLogin: see TakenLogin.sameBrowser.
+     * A login taken from another browser is spent all the same (it was somebody else's).
+     */
+    async takeLogin(methodId: string, state: string | null | undefined, browser: string | null | undefined): Promise<TakenLogin | undefined> {
       if (typeof state !== 'string' || !STATE_PATTERN.test(state)) return undefined;
       const row = await repo.takePendingLogin(db, methodId, sha256(state), now());
-      return row ? { returnTo: row.returnTo, payload: row.payload } : undefined;
+      if (!row) return undefined;
+      const stored = Buffer.from(row.browserHash ?? '', 'utf8');
+      const given = Buffer.from(typeof browser === 'string' && browser !== '' ? sha256(browser) : '', 'utf8');
+      const sameBrowser = given.length > 0 && given.length === stored.length && timingSafeEqual(given, stored);
+      return { returnTo: row.returnTo, payload: row.payload, sameBrowser };
     },
 
     /**
@@ -472,7 +498,9 @@ export function createSsoService(deps: SsoServiceDeps) {
       if (staff === undefined && !person) person = await createFromLogin(found, eppn, identity.attributes, context);
       if (staff === undefined && !person) return refused(found, 'unknown_person');
 
-      const sso: SsoSessionData = { methodId: found.id, sessionKey: identity.sessionKey, logoutData: identity.logoutData ?? null };
+      const sso: SsoSessionData = {
+        methodId: found.id, sessionKey: identity.sessionKey, logoutData: identity.logoutData ?? null, subjectKey: identity.subjectKey ?? null,
+      };
       const open = () => inTransaction(db, context, async (trx) => {
         let accountId = staff;
         if (accountId === undefined && person) {
@@ -497,6 +525,12 @@ export function createSsoService(deps: SsoServiceDeps) {
     async endSsoSessions(methodId: string, sessionKey: string): Promise<number> {
       if (!configs.has(methodId) || sessionKey === '') return 0;
       return auth.endSsoSessions(methodId, sessionKey, { actor: ssoActor(methodId) });
+    },
+
+    /** Ends every session of a subject (SsoIdentity.subjectKey: a SAML LogoutRequest without SessionIndex); returns how many. */
+    async endSsoSubjectSessions(methodId: string, subjectKey: string): Promise<number> {
+      if (!configs.has(methodId) || subjectKey === '') return 0;
+      return auth.endSsoSessions(methodId, subjectKey, { actor: ssoActor(methodId) }, 'subject');
     },
 
     /** Registers how a protocol ends the IdP session (once per protocol). */

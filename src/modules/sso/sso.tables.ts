@@ -26,6 +26,8 @@ export interface SsoPendingLoginsTable {
   returnTo: string | null;
   payload: JsonDefault<Record<string, string>>;
   expiresAt: Timestamp;
+  /** Hash of the browser-binding cookie's value of the browser that began the login (0029). */
+  browserHash: Generated<string | null>;
 }
 
 /** Hashed ids seen once per method (assertion ids, logout-token jti) until they expire. */
