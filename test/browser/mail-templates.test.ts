@@ -106,6 +106,8 @@ describe('mail templates and mail languages in Chromium', () => {
     await body.fill('Votre demande est acceptée, <b>{{firstName}}</b>.\n\nSuivez-la ici : {{link}}');
 
     await page.getByTestId('template-preview-subject').getByText('Bienvenue Camille').waitFor();
+    // The subject's preview already showed before the body was typed: wait for the body's own (debounced) preview.
+    await page.getByTestId('template-preview-text').filter({ hasText: 'acceptée, <b>Camille</b>.' }).waitFor();
     assert.match(await page.getByTestId('template-preview-text').innerText(), /^Bonjour Camille,\n\nVotre demande est acceptée, <b>Camille<\/b>\.\n\nSuivez-la ici : http/);
     const html = await page.getByTestId('template-preview-html').getAttribute('srcdoc') ?? '';
     assert.ok(html.includes('Votre demande est acceptée, &lt;b&gt;Camille&lt;/b&gt;.'), 'the HTML escapes what looks like markup');
