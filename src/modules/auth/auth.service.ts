@@ -9,6 +9,7 @@ import { checkPasswordRule, normalizePassword } from './domain/password-rule.ts'
 import { effectiveTokenRole, narrowInstitutions, narrowPersonTypes, type Principal, type Role, type TokenRole } from './domain/roles.ts';
 import * as repo from './auth.repository.ts';
 import * as groupRepo from './group-roles.repository.ts';
+import { grantedInstitutionIds } from './domain/institution-grants.ts';
 
 export interface AuthServiceOptions {
   sessionTtlHours: number;
@@ -189,15 +190,7 @@ export function createAuthService(db: Kysely<Database>, options: AuthServiceOpti
   async function grantIds(codes: readonly string[] | null | undefined, within: ManagedWithin): Promise<number[] | null | undefined> {
     if (codes === undefined) return within === null ? undefined : [...within];
     if (codes === null) return within === null ? null : [...within];
-    const all = await options.institutions.list(db);
-    const ids: number[] = [];
-    for (const [index, code] of codes.entries()) {
-      const found = all.find((ref) => ref.code === code);
-      if (!found || (within !== null && !within.includes(found.id))) {
-        throw unprocessable('unknown_institution', `Unknown institution: ${code}`, { field: `/institutions/${index}` });
-      }
-      if (!ids.includes(found.id)) ids.push(found.id);
-    }
+    const ids = grantedInstitutionIds(await options.institutions.list(db), codes, within);
     return ids;
   }
 

@@ -11,6 +11,7 @@ import type { GroupGrantChange } from './group-roles.tables.ts';
 import type { InstitutionDirectory, ManagedWithin } from './auth.service.ts';
 import * as authRepo from './auth.repository.ts';
 import * as repo from './group-roles.repository.ts';
+import { grantedInstitutionIds } from './domain/institution-grants.ts';
 
 /** The periodic re-evaluation of group-granted accounts (job-definitions: hourly). */
 export const GROUP_ROLES_QUEUE = 'group-roles-evaluate';
@@ -138,15 +139,7 @@ export function createGroupRolesService(db: Kysely<Database>, options: GroupRole
   /** Institution ids from codes; unknown ones and those outside `within` are one 422. Null stays "all" only without a limit. */
   async function institutionIds(codes: readonly string[] | null | undefined, within: ManagedWithin): Promise<number[] | null> {
     if (codes === undefined || codes === null) return within === null ? null : [...within];
-    const all = await options.institutions.list(db);
-    const ids: number[] = [];
-    for (const [index, code] of codes.entries()) {
-      const found = all.find((ref) => ref.code === code);
-      if (!found || (within !== null && !within.includes(found.id))) {
-        throw unprocessable('unknown_institution', `Unknown institution: ${code}`, { field: `/institutions/${index}` });
-      }
-      if (!ids.includes(found.id)) ids.push(found.id);
-    }
+    const ids = grantedInstitutionIds(await options.institutions.list(db), codes, within);
     if (ids.length === 0) throw unprocessable('institutions_empty', 'Name at least one institution, or none for all', { field: '/institutions' });
     return ids;
   }
