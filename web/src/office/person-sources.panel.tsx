@@ -26,7 +26,16 @@ const MAPPING_TEMPLATES: Record<Kind, Record<string, unknown>> = {
   },
   sql: { fields: { eppn: 'eppn', lastName: 'last_name', firstName: 'first_name', email: 'email', studentNumber: 'student_number' }, personTypeAttribute: 'person_type' },
   rest: { fields: { eppn: 'eppn', lastName: 'name.last', firstName: 'name.first', email: 'mail' }, affiliationAttributes: ['affiliations'] },
-  csv: { fields: { eppn: 'eppn', lastName: 'last_name', firstName: 'first_name', email: 'email', birthDate: 'birth_date', studentNumber: 'student_number', ine: 'ine', rightsEnd: 'rights_end' }, personTypeAttribute: 'person_type' },
+  // Every column of the import format (as the server's CSV_MAPPING): a column left unmapped would be written empty.
+  csv: {
+    fields: {
+      eppn: 'eppn', lastName: 'last_name', firstName: 'first_name', email: 'email', birthDate: 'birth_date', studentNumber: 'student_number',
+      ine: 'ine', academicLevel: 'academic_level', rightsEnd: 'rights_end', esi: 'esi', affiliation: 'affiliation', locale: 'locale',
+      'freeFields.free1': 'free1', 'freeFields.free2': 'free2', 'freeFields.free3': 'free3', 'freeFields.free4': 'free4',
+      'freeFields.free5': 'free5', 'freeFields.free6': 'free6', 'freeFields.free7': 'free7',
+    },
+    personTypeAttribute: 'person_type',
+  },
 };
 const ACTIVE = ['queued', 'running', 'awaiting_confirmation'];
 /** The person fields a source attribute may fill (as the server's mapping knows them). */
