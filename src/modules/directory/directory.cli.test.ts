@@ -1,42 +1,21 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { runCampuscard, type ProcessRun } from '../../../test/helpers/processes.ts';
-import { createTestDatabase, type TestDatabaseTarget } from '../../../test/helpers/test-database.ts';
+import { useCliWorkspace } from '../../../test/helpers/cli-workspace.ts';
 import { openDatabase } from '../../platform/db/database.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-let dir: string;
-let target: TestDatabaseTarget;
-
-function campuscard(args: string[]): Promise<ProcessRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: join(dir, 'data') };
-  delete env.DATABASE_URL;
-  if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
-  return runCampuscard(ROOT, args, env);
-}
-
 describe('directory sync (spawned CLI)', { timeout: 600_000 }, () => {
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'campuscard-cli-directory-'));
-    target = await createTestDatabase(process.env.DATABASE_URL);
-  });
-  after(async () => {
-    await target.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const workspace = useCliWorkspace('campuscard-cli-directory-');
+  const campuscard = (args: string[]) => workspace.campuscard(args);
 
   it('syncs a CSV source: dry run first, then the writes, with a progress bar; an unknown source fails', async () => {
-    const file = join(dir, 'persons.csv');
+    const file = join(workspace.dir, 'persons.csv');
     writeFileSync(file, 'eppn;last_name;first_name;person_type\na@univ.example;Martin;Anne;student\nb@univ.example;Petit;Bob;staff\n');
     // The first command migrates the database; the source is then defined in it (as the console would).
     assert.equal((await campuscard(['persons', 'export'])).code, 0);
-    const database = await openDatabase({ databaseUrl: target.databaseUrl, dataDir: join(dir, 'data'), command: 'test' });
+    const database = await openDatabase({ databaseUrl: workspace.databaseUrl, dataDir: join(workspace.dir, 'data'), command: 'test' });
     try {
       await sql`INSERT INTO person_sources (name, kind, institution_id, settings, mapping)
         SELECT 'sis', 'csv', min(id), ${JSON.stringify({ path: file })}::jsonb,

@@ -1,40 +1,19 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from 'commander';
 import iconv from 'iconv-lite';
-import { runCampuscard, type ProcessRun } from '../../../test/helpers/processes.ts';
-import { createTestDatabase, type TestDatabaseTarget } from '../../../test/helpers/test-database.ts';
+import { useCliWorkspace } from '../../../test/helpers/cli-workspace.ts';
 import { formatImportReport, parseColumnMap } from './imports.cli.ts';
 import type { ImportReport } from './imports.service.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-let dir: string;
-let target: TestDatabaseTarget;
-
-function campuscard(args: string[]): Promise<ProcessRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DEMO: 'false', LOG_LEVEL: 'silent', DATA_DIR: join(dir, 'data') };
-  delete env.DATABASE_URL;
-  if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
-  return runCampuscard(ROOT, args, env);
-}
-
 describe('persons import / export (spawned CLI)', { timeout: 600_000 }, () => {
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'campuscard-cli-import-'));
-    target = await createTestDatabase(process.env.DATABASE_URL);
-  });
-  after(async () => {
-    await target.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const workspace = useCliWorkspace('campuscard-cli-import-');
+  const campuscard = (args: string[]) => workspace.campuscard(args);
 
   it('refuses a file with a bad line: exit 1, `line N, field: message`, nothing written', async () => {
-    const file = join(dir, 'bad.csv');
+    const file = join(workspace.dir, 'bad.csv');
     writeFileSync(file, 'eppn;last_name;first_name;birth_date;person_type\r\na@univ.example;Martin;Anne;17/05/2001;student\r\nb@univ.example;Petit;Bob;31/02/2001;staff\r\n');
     const run = await campuscard(['persons', 'import', file]);
     assert.equal(run.code, 1, run.stderr);
@@ -48,7 +27,7 @@ describe('persons import / export (spawned CLI)', { timeout: 600_000 }, () => {
   });
 
   it('imports ISO-8859-1 with a column map and --partial: valid lines written, exit 1 for the refused one; progress shown', async () => {
-    const file = join(dir, 'latin1.csv');
+    const file = join(workspace.dir, 'latin1.csv');
     writeFileSync(file, iconv.encode('Identifiant,Nom,Prénom,Type\nc@univ.example,=cmd()|calc,Hélène,student\nd@univ.example,Noël,Zoé,teacher\ne@univ.example,Lefèvre,Ève,staff\n', 'latin1'));
     const run = await campuscard(['persons', 'import', file, '--partial', '--encoding', 'iso-8859-1', '--delimiter', ',',
       '--map', 'Identifiant=eppn,Nom=last_name,Prénom=first_name,Type=person_type']);
@@ -60,7 +39,7 @@ describe('persons import / export (spawned CLI)', { timeout: 600_000 }, () => {
   });
 
   it('re-import is idempotent (exit 0) and a dry run reports without writing', async () => {
-    const file = join(dir, 'good.csv');
+    const file = join(workspace.dir, 'good.csv');
     writeFileSync(file, 'eppn;last_name;first_name;person_type\ne@univ.example;Lefèvre;Ève;staff\nf@univ.example;Faure;Paul;guest\n');
     const dry = await campuscard(['persons', 'import', file, '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
@@ -71,7 +50,7 @@ describe('persons import / export (spawned CLI)', { timeout: 600_000 }, () => {
   });
 
   it('exports to a file with formula cells escaped', async () => {
-    const out = join(dir, 'export.csv');
+    const out = join(workspace.dir, 'export.csv');
     const run = await campuscard(['persons', 'export', '--out', out]);
     assert.equal(run.code, 0, run.stderr);
     const text = readFileSync(out, 'utf8');
