@@ -197,6 +197,18 @@ export async function login(page: Page, email: string, landing: RegExp): Promise
 }
 
 /** Saves a full-page screenshot under test-artifacts/screenshots/<name>.png. */
+/**
+ * Chooses a segment of a Mantine SegmentedControl the way a user does: by clicking its visible
+ * label. Its radio input is visually hidden, so checking it directly can fail as "outside of the
+ * viewport" while the page is still laying out. Resolves once the radio is checked.
+ */
+export async function chooseSegment(page: Page, name: string): Promise<void> {
+  const radio = page.getByRole('radio', { name, exact: true });
+  const id = await radio.getAttribute('id');
+  await page.locator(`label[for="${id}"]`).click();
+  await page.waitForFunction((inputId) => (document.getElementById(inputId) as HTMLInputElement | null)?.checked === true, id);
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { enabledCard, ensureWebBuilt, launchBrowser, login, newContext, startWebWorld, type WebWorld } from './browser-harness.ts';
+import { chooseSegment, enabledCard, ensureWebBuilt, launchBrowser, login, newContext, startWebWorld, type WebWorld } from './browser-harness.ts';
 
 describe('the ESC sync page names holders and cards', () => {
   let world: WebWorld;
@@ -40,7 +40,7 @@ describe('the ESC sync page names holders and cards', () => {
 
   test('the row of a card enabling shows the holder\'s name and the ESCN; the card link opens the card page, the holder link their cards', async () => {
     await page.goto('/office/esc');
-    await page.getByRole('radio', { name: 'Tous' }).check({ force: true });
+    await chooseSegment(page, 'Tous');
     const row = page.locator('[data-testid="esc-entry"]', { hasText: 'SYNCHRO Élodie' }).first();
     await row.waitFor();
     const holder = row.getByTestId('esc-entry-holder').getByRole('link');
@@ -63,7 +63,7 @@ describe('the ESC sync page names holders and cards', () => {
     // The deliveries run as jobs: drained, the card's enabling has gone through to the router.
     await world.t.runtime.jobs.drain();
     await page.goto('/office/esc');
-    await page.getByRole('radio', { name: 'Tous' }).check({ force: true });
+    await chooseSegment(page, 'Tous');
     const done = page.locator('[data-testid="esc-entry"][data-status="done"]').first();
     await done.waitFor();
     assert.equal((await done.locator('.mantine-Badge-label').textContent())?.trim(), 'Réussi');
@@ -79,7 +79,7 @@ describe('the ESC sync page names holders and cards', () => {
     assert.match(await englishPage.getByTestId('dashboard-esc-pending').innerText(), /^Pending: \d+$/);
     assert.match(await englishPage.getByTestId('dashboard-esc-failed').innerText(), /^Failed: \d+$/);
     await englishPage.goto('/office/esc');
-    await englishPage.getByRole('radio', { name: 'All' }).check({ force: true });
+    await chooseSegment(englishPage, 'All');
     const englishDone = englishPage.locator('[data-testid="esc-entry"][data-status="done"]').first();
     await englishDone.waitFor();
     assert.equal((await englishDone.locator('.mantine-Badge-label').textContent())?.trim(), 'Succeeded');
