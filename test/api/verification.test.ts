@@ -78,6 +78,20 @@ test('suspended is INACTIVE, rights ended is EXPIRED, past expiry is EXPIRED; ne
   assert.equal((await verify(`/api/v1/verify/${notYet.escn}`)).body.status, 'INACTIVE', 'a card not handed over yet');
 });
 
+test('the page of an INACTIVE card says why: not yet in service, suspended (the API keeps INACTIVE)', async () => {
+  const notYet = await requestCard(w, (await createPerson(w.t)).id);
+  const page = await verify(`/v/${notYet.escn}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<h2>Carte pas encore en service<\/h2>/);
+  assert.doesNotMatch(page.text, /suspendue/);
+  assert.match((await verify(`/v/${notYet.escn}?lang=en`)).text, /<h2>Card not yet in service<\/h2>/);
+
+  const person = await createPerson(w.t);
+  const card = await enabledCard(w, person.id);
+  await move(w.manager, card.id, 'DISABLED', { reason: 'LOST' });
+  assert.match((await verify(`/v/${card.escn}`)).text, /<h2>Carte suspendue<\/h2>/);
+});
+
 test('unknown number 404 card_not_found; malformed 400 invalid_escn', async () => {
   const unknown = await verify('/api/v1/verify/3e506370-826a-103d-bf76-001999999999');
   assert.equal(unknown.status, 404);

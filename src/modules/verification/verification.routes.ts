@@ -135,7 +135,7 @@ export async function verificationRoutes(app: AppInstance, deps: AppDeps): Promi
       } else {
         const { result, holder } = found;
         content = {
-          kind: 'card', status: result.status, escn: result.escn, issuer: result.issuer, federation: result.federation,
+          kind: 'card', status: result.status, inactiveReason: found.inactiveReason, escn: result.escn, issuer: result.issuer, federation: result.federation,
           expiresAt: result.expiresAt, cardType: result.cardType,
           ...(holder ? {
             holder: { name: holder.name, photoDataUri: holder.photo ? `data:image/jpeg;base64,${holder.photo.jpeg.toString('base64')}` : null },

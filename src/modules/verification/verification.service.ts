@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import type { Config } from '../../config.ts';
 import { badRequest, notFound } from '../../platform/http/problem.ts';
 import { ESCN_PATTERN, parseScannedEscn, validateEscn } from '../esc/domain/escn.ts';
-import { verificationStatus, type VerificationStatus } from './domain/verification-status.ts';
+import { inactiveReason, verificationStatus, type InactiveReason, type VerificationStatus } from './domain/verification-status.ts';
 
 /** The card fields verification reads (one indexed lookup by ESCN). */
 export interface VerificationCard {
@@ -144,14 +144,15 @@ export function createVerificationService(deps: VerificationDeps) {
 
     /**
      * What the page shows: the status and, for an ACTIVE card whose holder consented and whose
-     * institution enabled it, the holder's name and photo. Undefined for an unknown number.
+     * institution enabled it, the holder's name and photo; for an INACTIVE one, why (the page's
+     * wording). Undefined for an unknown number.
      */
-    async page(escn: string): Promise<{ result: VerificationResult; holder: PublishedHolder | undefined } | undefined> {
+    async page(escn: string): Promise<{ result: VerificationResult; holder: PublishedHolder | undefined; inactiveReason: InactiveReason | undefined } | undefined> {
       const found = await lookup(escn);
       if (!found) return undefined;
       const show = found.issuer?.showHolderOnVerification === true && found.result.status === 'ACTIVE';
       const holder = show ? await deps.publishedHolder(found.card.personId, found.card.photoId) : undefined;
-      return { result: found.result, holder };
+      return { result: found.result, holder, inactiveReason: found.result.status === 'INACTIVE' ? inactiveReason(found.card.state) : undefined };
     },
 
     /** What a card's QR code encodes: the verifier prefix and the ESCN. */

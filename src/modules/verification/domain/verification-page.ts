@@ -1,4 +1,4 @@
-import type { PageLocale, VerificationStatus } from './verification-status.ts';
+import type { InactiveReason, PageLocale, VerificationStatus } from './verification-status.ts';
 
 /**
  * The public verification page a phone opens after scanning a card's QR code. Server-rendered,
@@ -11,6 +11,8 @@ export type PageContent =
   | {
     kind: 'card';
     status: VerificationStatus;
+    /** For an INACTIVE card, why: the headline says so. */
+    inactiveReason?: InactiveReason | undefined;
     escn: string;
     issuer: { name: string; pic: string };
     /** The federation whose members share the card, if it is shared. */
@@ -30,6 +32,8 @@ const TEXTS = {
     title: 'Vérification de carte étudiante',
     ACTIVE: ['Carte valide', 'Cette carte est active.'],
     INACTIVE: ['Carte suspendue', 'Cette carte n’est pas utilisable actuellement.'],
+    not_yet_in_service: ['Carte pas encore en service', 'Cette carte est en cours de fabrication ou de remise et n’est pas encore utilisable.'],
+    withdrawn: ['Carte hors service', 'Cette carte a été annulée ou détruite et n’est plus utilisable.'],
     EXPIRED: ['Carte expirée', 'Cette carte n’est plus valide.'],
     unknown: ['Carte inconnue', 'Aucune carte de notre établissement ne porte ce numéro.'],
     invalid: ['Numéro invalide', 'Ce code ne contient pas un numéro de carte étudiante européenne.'],
@@ -55,6 +59,8 @@ const TEXTS = {
     title: 'Student card verification',
     ACTIVE: ['Valid card', 'This card is active.'],
     INACTIVE: ['Suspended card', 'This card cannot be used at the moment.'],
+    not_yet_in_service: ['Card not yet in service', 'This card is being produced or handed over and cannot be used yet.'],
+    withdrawn: ['Card withdrawn', 'This card was cancelled or destroyed and can no longer be used.'],
     EXPIRED: ['Expired card', 'This card is no longer valid.'],
     unknown: ['Unknown card', 'No card of our institution has this number.'],
     invalid: ['Invalid number', 'This code does not hold a European Student Card number.'],
@@ -105,7 +111,9 @@ function formatDate(day: string, locale: PageLocale): string {
 export function renderVerificationPage(content: PageContent, locale: PageLocale, selfPath: string): string {
   const t = TEXTS[locale];
   const key = content.kind === 'card' ? content.status : content.kind;
-  const [headline, sentence] = t[key];
+  const wording = content.kind === 'card' && content.status === 'INACTIVE' && content.inactiveReason !== undefined
+    && content.inactiveReason !== 'suspended' ? content.inactiveReason : key;
+  const [headline, sentence] = t[wording];
   const tone = TONES[key] as { fg: string; bg: string; mark: string };
   const rows: string[] = [];
   let holder = '';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { chooseLocale, verificationStatus } from './verification-status.ts';
+import { chooseLocale, inactiveReason, verificationStatus } from './verification-status.ts';
 import { escapeHtml, renderVerificationPage } from './verification-page.ts';
 
 describe('verificationStatus', () => {
@@ -23,6 +23,12 @@ describe('verificationStatus', () => {
     for (const state of ['NEW', 'RENEWED', 'REQUEST_CHECKED', 'IN_PRINT', 'PRINTED', 'IN_ENCODE', 'ENCODED', 'DISABLED', 'DESTROYED', 'REJECTED', 'CANCELED']) {
       assert.equal(verificationStatus({ state, expiresAt: '2027-01-01' }, today), 'INACTIVE', state);
     }
+  });
+
+  it('an INACTIVE card is not yet in service before its first enabling, withdrawn when refused or destroyed, else suspended', () => {
+    for (const state of ['NEW', 'RENEWED', 'REQUEST_CHECKED', 'IN_PRINT', 'PRINTED', 'IN_ENCODE', 'ENCODED']) assert.equal(inactiveReason(state), 'not_yet_in_service', state);
+    for (const state of ['REJECTED', 'CANCELED', 'DESTROYED']) assert.equal(inactiveReason(state), 'withdrawn', state);
+    assert.equal(inactiveReason('DISABLED'), 'suspended');
   });
 
   it('property: ACTIVE only for ENABLED and unexpired', () => {

@@ -26,6 +26,24 @@ export function verificationStatus(card: VerifiableCard, today: string): Verific
   return 'INACTIVE';
 }
 
+/**
+ * Why an INACTIVE card is inactive, for the page's wording only (the API and the router keep the
+ * single INACTIVE status): a card on its way to its holder is "not yet in service", a refused,
+ * cancelled or destroyed one is "withdrawn", any other (DISABLED) is "suspended". Saying
+ * "suspended" of a card still being printed misled holders who scanned it early.
+ */
+export type InactiveReason = 'not_yet_in_service' | 'withdrawn' | 'suspended';
+
+const NOT_YET_IN_SERVICE = new Set(['NEW', 'RENEWED', 'REQUEST_CHECKED', 'IN_PRINT', 'PRINTED', 'IN_ENCODE', 'ENCODED']);
+const WITHDRAWN = new Set(['REJECTED', 'CANCELED', 'DESTROYED']);
+
+/** The reason behind an INACTIVE status for a card in `state` (see {@link InactiveReason}). */
+export function inactiveReason(state: string): InactiveReason {
+  if (NOT_YET_IN_SERVICE.has(state)) return 'not_yet_in_service';
+  if (WITHDRAWN.has(state)) return 'withdrawn';
+  return 'suspended';
+}
+
 /** Languages of the verification page. */
 export type PageLocale = 'fr' | 'en';
 
