@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, parse, resolve } from 'node:path';
 import { SsoConfigError, ssoMethodsFromEnv, type SsoMethodConfig } from './sso-methods.config.ts';
 
 /** Validated runtime configuration. Built once at boot by {@link loadConfig}; nothing else reads the environment. */
@@ -55,6 +55,12 @@ export interface Config {
    * (`secretEnv`), so no secret is stored in the database or shown back by the API.
    */
   directorySecrets: Readonly<Record<string, string>>;
+  /**
+   * The only directory CSV person sources read from (PERSON_SOURCE_DIR, absolute; default
+   * `<DATA_DIR>/sources`): a source names a file relative to it, and the console uploads there.
+   * Nothing outside it is ever read for a source, so a source definition cannot expose a server file.
+   */
+  personSourceDir: string;
   /**
    * Single sign-on methods (SSO_METHODS JSON, or SSO_METHODS_FILE): how to reach each identity
    * provider; in demo mode also `cas-demo` and `oidc-demo` (embedded by `serve`). See sso-methods.config.ts.
@@ -138,6 +144,13 @@ function directorySecrets(env: Env): Record<string, string> {
   return secrets;
 }
 
+/** PERSON_SOURCE_DIR: a folder of its own, never the file system's root (every file would be readable). */
+function personSourceDir(env: Env, dataDir: string): string {
+  const dir = resolve(env.PERSON_SOURCE_DIR?.trim() || join(dataDir, 'sources'));
+  if (dir === parse(dir).root) throw new ConfigError('PERSON_SOURCE_DIR must be a folder of its own, not the root of the file system');
+  return dir;
+}
+
 /**
  * Reads and validates the environment. Throws {@link ConfigError} naming the first bad variable,
  * so that a misconfigured node fails at boot rather than at the first request.
@@ -165,12 +178,13 @@ export function loadConfig(env: Env = process.env): Config {
     if (error instanceof SsoConfigError) throw new ConfigError(error.message);
     throw error;
   }
+  const dataDir = resolve(env.DATA_DIR?.trim() || './data');
   return {
     port,
     host: env.HOST?.trim() || '0.0.0.0',
     publicUrl,
     databaseUrl,
-    dataDir: resolve(env.DATA_DIR?.trim() || './data'),
+    dataDir,
     demo,
     // A demo on the embedded database (`npm start` to try it) runs in a terminal where the demo
     // logins were just printed: two request lines per request at info would scroll them away at
@@ -198,6 +212,7 @@ export function loadConfig(env: Env = process.env): Config {
     qrPrefix: env.QR_PREFIX?.trim() || `${publicUrl}/v/`,
     verifyRateLimitPerMinute: integer(env, 'VERIFY_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000),
     directorySecrets: directorySecrets(env),
+    personSourceDir: personSourceDir(env, dataDir),
     ssoMethods,
   };
 }
