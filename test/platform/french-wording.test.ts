@@ -7,7 +7,8 @@
  *   inside « »; a narrow no-break space (U+202F) before ; ! ?; never an ordinary space there;
  * - real plurals (i18next `_one`/`_other` with `count`), never "(s)", in French and in English.
  * Checked over every French string of the web app (fr.json), the built-in French mails, the
- * French verification page and the French lines of the start message.
+ * French verification page, the pages single sign-on renders itself (refusals, failures of CAS,
+ * SAML and OpenID Connect, another browser's callback) and the French lines of the start message.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -17,6 +18,12 @@ import { startupMessage } from '../../src/cli/serve.command.ts';
 import { loadConfig } from '../../src/config.ts';
 import { defaultMailTemplate, MAIL_TEMPLATES, renderMail, sampleMailData } from '../../src/modules/notifications/domain/mail-templates.ts';
 import { renderVerificationPage } from '../../src/modules/verification/domain/verification-page.ts';
+import { CAS_FAILURE_KINDS, casFailurePage } from '../../src/modules/sso/cas.routes.ts';
+import { OIDC_FAILURE_CODES, oidcFailurePage } from '../../src/modules/sso/oidc.routes.ts';
+import { samlPage, samlPageCodes } from '../../src/modules/sso/saml.routes.ts';
+import { browserMismatchPage } from '../../src/modules/sso/sso-browser.binding.ts';
+import { refusedPage } from '../../src/modules/sso/sso-outcome.reply.ts';
+import type { SsoRefusalReason } from '../../src/modules/sso/sso.service.ts';
 
 const LOCALES = fileURLToPath(new URL('../../web/src/i18n/locales/', import.meta.url));
 type Tree = { [key: string]: string | Tree };
@@ -26,11 +33,21 @@ function strings(tree: Tree, prefix = ''): Array<[string, string]> {
     (typeof value === 'string' ? [[`${prefix}${key}`, value]] : strings(value, `${prefix}${key}.`)));
 }
 
+/** The French text of a bilingual server page: its title and `lang="fr"` sections, tags removed, entities decoded. */
+function frenchTextOfPage(html: string): string {
+  const title = /<html lang="fr"[\s\S]*?<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '';
+  const sections = [...html.matchAll(/<section lang="fr"[^>]*>([\s\S]*?)<\/section>/g)].map((match) => match[1] ?? '');
+  assert.ok(sections.length > 0, `no French section in ${html.slice(0, 200)}`);
+  return [title, ...sections].join('\n').replace(/<[^>]*>/g, ' ')
+    .replace(/&#(\d+);/g, (_entity, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
+}
+
 /** What is wrong with a French text, one line per fault (empty when it is right). */
 export function frenchFaults(text: string): string[] {
   const faults: string[] = [];
   const around = (index: number) => JSON.stringify(text.slice(Math.max(0, index - 15), index + 10));
-  for (const match of text.matchAll(/\w'\w/g)) faults.push(`straight apostrophe in ${around(match.index)}`);
+  // Letters with accents too ("n'êtes"): \w alone would not see them.
+  for (const match of text.matchAll(/[\p{L}\p{N}]'[\p{L}\p{N}]/gu)) faults.push(`straight apostrophe in ${around(match.index)}`);
   for (const match of text.matchAll(/(.)([:;!?»])/gu)) {
     const [, before = '', mark = ''] = match;
     const index = match.index + 1;
@@ -58,6 +75,11 @@ describe('French wording', () => {
     assert.equal(frenchFaults('{{ok}} réussie(s)').length, 1);
     assert.equal(frenchFaults('Langue des courriels').length, 1);
     assert.equal(frenchFaults('Carte désactivée').length, 1);
+    // The SSO refused page before the fix (straight apostrophes, "(e)", a plain space before ":").
+    assert.equal(frenchFaults('Votre identité a bien été vérifiée, mais vous n\'êtes pas connu(e) du bureau des cartes').length, 2);
+    assert.equal(frenchFaults('Votre fournisseur d\'identité n\'a pas transmis votre identifiant (eduPersonPrincipalName)\u00a0 : campuscard').length, 3);
+    assert.equal(frenchFaults(frenchTextOfPage('<section lang="fr"><p>Ce mode de connexion n&#39;est pas ouvert.</p></section>')).length, 1,
+      'an apostrophe escaped in the HTML is still found');
     assert.deepEqual(frenchFaults('Voir https://u.example à 10:30, «\u00a0Mes cartes\u00a0»\u00a0: c’est fait\u202f!'), []);
   });
 
@@ -80,6 +102,21 @@ describe('French wording', () => {
       return [source.subject, source.body, sent.subject, sent.text].flatMap((text) => frenchFaults(text).map((fault) => `${template}: ${fault}`));
     });
     assert.deepEqual(faults, []);
+  });
+
+  it('the pages single sign-on renders itself, in French', () => {
+    const refusals: SsoRefusalReason[] = ['unknown_person', 'account_disabled', 'no_eppn', 'method_disabled'];
+    const pages = [
+      ...refusals.map((reason) => [`refused ${reason}`, refusedPage({ kind: 'refused', reason, institutionName: 'Université Exemple', contact: 'bureau.cartes@u.example' }, 'fr')]),
+      ...CAS_FAILURE_KINDS.map((kind) => [`cas ${kind}`, casFailurePage(kind, 'fr', '/auth/sso/cas/login')]),
+      ...[...OIDC_FAILURE_CODES, 'oidc_state_mismatch'].map((code) => [`oidc ${code}`, oidcFailurePage(code, 'fr')]),
+      ...samlPageCodes().map((code) => [`saml ${code}`, samlPage(code, 'fr')]),
+      ['browser mismatch', browserMismatchPage('fr')],
+      // The English page carries the French version below it.
+      ['refused (English first)', refusedPage({ kind: 'refused', reason: 'no_eppn', institutionName: null, contact: '' }, 'en')],
+    ] as const;
+    assert.ok(pages.length > 25);
+    assert.deepEqual(pages.flatMap(([name, html]) => frenchFaults(frenchTextOfPage(html)).map((fault) => `${name}: ${fault}`)), []);
   });
 
   it('the French verification page and start message', () => {

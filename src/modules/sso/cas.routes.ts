@@ -43,7 +43,10 @@ export interface CasTransport {
 
 type PageText = { title: string; message: string; retry: string };
 
-const PAGES: Record<'rejected' | 'expired' | 'incomplete' | 'unreachable', Record<SsoLocale, PageText>> = {
+/** Kinds of CAS failure page (each one rendered in French and English). */
+export const CAS_FAILURE_KINDS = ['rejected', 'expired', 'incomplete', 'unreachable'] as const;
+
+const PAGES: Record<(typeof CAS_FAILURE_KINDS)[number], Record<SsoLocale, PageText>> = {
   rejected: {
     fr: {
       title: 'Connexion non confirmée',
@@ -111,7 +114,7 @@ function wantsHtml(request: FastifyRequest): boolean {
 }
 
 /** An error page, French and English, with a link back to the start of the login. */
-function failurePage(kind: keyof typeof PAGES, locale: SsoLocale, retryUrl: string): string {
+export function casFailurePage(kind: keyof typeof PAGES, locale: SsoLocale, retryUrl: string): string {
   const other: SsoLocale = locale === 'fr' ? 'en' : 'fr';
   const section = (lang: SsoLocale, primary: boolean) => {
     const text = PAGES[kind][lang];
@@ -131,7 +134,7 @@ function fail(request: FastifyRequest, reply: FastifyReply, kind: keyof typeof P
   void reply.header('cache-control', 'no-store');
   if (kind === 'unreachable') void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   if (!wantsHtml(request)) throw new ProblemError(status, PROBLEM_CODES[kind], detail);
-  return reply.status(status).type('text/html; charset=utf-8').send(failurePage(kind, requestLocale(request), retryUrl));
+  return reply.status(status).type('text/html; charset=utf-8').send(casFailurePage(kind, requestLocale(request), retryUrl));
 }
 
 const LoginQuery = Type.Object({

@@ -27,6 +27,9 @@ function sessionKeyFor(login: { sid: string | undefined; sub: string }): string 
   return login.sid ? `sid:${login.sid}` : `sub:${login.sub}`;
 }
 
+/** Codes with their own wording on the failure page (others get the default one). */
+export const OIDC_FAILURE_CODES = ['oidc_login_unknown', 'oidc_provider_error', 'oidc_discovery_failed', 'oidc_id_token_invalid'] as const;
+
 const FAILURES: Record<'fr' | 'en', { title: string; again: string; reasons: Record<string, string> }> = {
   fr: {
     title: 'La connexion n’a pas abouti',
@@ -51,7 +54,7 @@ const FAILURES: Record<'fr' | 'en', { title: string; again: string; reasons: Rec
 };
 
 /** The page of a failed sign-in, in `locale` then the other language; `code` is stable (tests, support). */
-function failurePage(code: string, locale: SsoLocale): string {
+export function oidcFailurePage(code: string, locale: SsoLocale): string {
   const section = (lang: SsoLocale, primary: boolean) => {
     const text = FAILURES[lang];
     const reason = text.reasons[code] ?? text.reasons.default ?? '';
@@ -64,7 +67,7 @@ function failurePage(code: string, locale: SsoLocale): string {
 }
 
 function fail(reply: FastifyReply, status: number, code: string, locale: SsoLocale): FastifyReply {
-  return reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(failurePage(code, locale));
+  return reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(oidcFailurePage(code, locale));
 }
 
 const LOGOUT_ERRORS: ReadonlySet<OidcErrorCode> = new Set(['oidc_logout_token_invalid', 'oidc_logout_token_replayed']);

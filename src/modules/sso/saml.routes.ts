@@ -46,9 +46,10 @@ export function samlSubjectKey(nameId: string): string {
   return createHash('sha256').update(`subject\n${nameId}`).digest('hex');
 }
 
-type PageCode = SamlRefusal | 'method_not_found' | 'method_disabled' | 'idp_unavailable' | 'logged_out';
+/** What a SAML page says: a refusal of the response, a method problem, or a finished logout. */
+export type SamlPageCode = SamlRefusal | 'method_not_found' | 'method_disabled' | 'idp_unavailable' | 'logged_out';
 
-const PAGE_TEXTS: Record<SsoLocale, { titles: { error: string; done: string }; messages: Record<PageCode, string>; back: string; code: string }> = {
+const PAGE_TEXTS: Record<SsoLocale, { titles: { error: string; done: string }; messages: Record<SamlPageCode, string>; back: string; code: string }> = {
   fr: {
     titles: { error: 'Connexion refusée', done: 'Déconnexion' },
     messages: {
@@ -94,7 +95,7 @@ const PAGE_TEXTS: Record<SsoLocale, { titles: { error: string; done: string }; m
 };
 
 /** The page of a refused SAML message (or of a finished logout), in both languages, the code stated. */
-function page(reply: FastifyReply, status: number, code: PageCode, locale: SsoLocale): FastifyReply {
+export function samlPage(code: SamlPageCode, locale: SsoLocale): string {
   const kind = code === 'logged_out' ? 'done' : 'error';
   const section = (lang: SsoLocale, primary: boolean) => {
     const text = PAGE_TEXTS[lang];
@@ -105,13 +106,22 @@ ${kind === 'error' ? `<p class="code">${text.code} <code data-code="${code}">${c
 <p><a href="/login">${text.back}</a></p></section>`;
   };
   const other: SsoLocale = locale === 'fr' ? 'en' : 'fr';
-  return reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(`<!doctype html>
+  return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>campuscard — ${PAGE_TEXTS[locale].titles[kind]}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1a1b1e}
 .brand{font-weight:800;color:#1864ab}.code{color:#495057;font-size:.9em}
 .secondary{margin-top:2.5rem;border-top:1px solid #dee2e6;color:#495057}a{color:#1864ab}</style></head>
-<body><main><p class="brand">campuscard</p>${section(locale, true)}${section(other, false)}</main></body></html>`);
+<body><main><p class="brand">campuscard</p>${section(locale, true)}${section(other, false)}</main></body></html>`;
+}
+
+/** Every code a SAML page may show. */
+export function samlPageCodes(): SamlPageCode[] {
+  return Object.keys(PAGE_TEXTS.fr.messages) as SamlPageCode[];
+}
+
+function page(reply: FastifyReply, status: number, code: SamlPageCode, locale: SsoLocale): FastifyReply {
+  return reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(samlPage(code, locale));
 }
 
 const Params = Type.Object({ id: Type.String({ pattern: SSO_METHOD_ID_PATTERN }) }, { additionalProperties: false });

@@ -78,7 +78,7 @@ const TEXTS: Record<SsoLocale, { title: string; message: string; again: string }
   fr: {
     title: 'Connexion refusée',
     message: 'Cette connexion n’a pas été commencée dans ce navigateur (ou ses cookies ont été effacés entre-temps). '
-      + 'Par sécurité, elle n’est pas terminée ici : recommencez depuis la page de connexion, dans ce navigateur.',
+      + 'Par sécurité, elle n’est pas terminée ici\u00a0: recommencez depuis la page de connexion, dans ce navigateur.',
     again: 'Retour à la page de connexion',
   },
   en: {
@@ -89,15 +89,19 @@ const TEXTS: Record<SsoLocale, { title: string; message: string; again: string }
   },
 };
 
-/** The 400 page of a callback from another browser, in `locale` then the other language; nothing was written. */
-export function replyBrowserMismatch(reply: FastifyReply, locale: SsoLocale): FastifyReply {
+/** The page of a callback from another browser, in `locale` then the other language. */
+export function browserMismatchPage(locale: SsoLocale): string {
   const section = (lang: SsoLocale, primary: boolean) => {
     const text = TEXTS[lang];
     return `<section lang="${lang}">${primary ? `<h1>${text.title}</h1>` : `<h2>${text.title}</h2>`}<p>${text.message}</p>`
       + `<p><a href="/login">${text.again}</a></p></section>`;
   };
-  const html = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
     + `<title>campuscard — ${TEXTS[locale].title}</title></head><body><main data-code="${BROWSER_MISMATCH_CODE}"><p>campuscard</p>`
     + `${section(locale, true)}${section(locale === 'fr' ? 'en' : 'fr', false)}</main></body></html>`;
-  return reply.status(400).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+}
+
+/** The 400 page of a callback from another browser; nothing was written. */
+export function replyBrowserMismatch(reply: FastifyReply, locale: SsoLocale): FastifyReply {
+  return reply.status(400).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(browserMismatchPage(locale));
 }

@@ -19,10 +19,10 @@ const TEXTS: Record<SsoLocale, { title: string; reasons: Record<SsoRefusalReason
   fr: {
     title: 'Connexion impossible',
     reasons: {
-      unknown_person: 'Votre identité a bien été vérifiée, mais vous n\'êtes pas connu(e) du bureau des cartes et vous ne pouvez pas demander de carte vous-même.',
+      unknown_person: 'Votre identité a bien été vérifiée, mais le bureau des cartes ne vous connaît pas et vous ne pouvez pas demander de carte vous-même.',
       account_disabled: 'Votre compte campuscard est désactivé.',
-      no_eppn: 'Votre fournisseur d\'identité n\'a pas transmis votre identifiant (eduPersonPrincipalName) : campuscard ne peut pas vous reconnaître.',
-      method_disabled: 'Ce mode de connexion n\'est pas ouvert pour le moment.',
+      no_eppn: 'Votre fournisseur d’identité n’a pas transmis votre identifiant (eduPersonPrincipalName)\u00a0: campuscard ne peut pas vous reconnaître.',
+      method_disabled: 'Ce mode de connexion n’est pas ouvert pour le moment.',
     },
     contact: 'Qui contacter',
     institution: 'Établissement',
