@@ -48,14 +48,16 @@ export interface OidcLoginSecrets {
   nonce: string;
 }
 
-/** A verified login: the ID token's claims merged with userinfo's, and what logout needs later. */
+/**
+ * A verified login: the ID token's claims merged with userinfo's. The ID token itself is not
+ * returned: logout names the client (`client_id`) instead of the token, so that no copy of it (a
+ * signed list of personal claims) is kept for the session's lifetime.
+ */
 export interface OidcLoginResult {
   sub: string;
   /** Session id at the provider (`sid`), when it sends one: what back-channel logout names. */
   sid: string | undefined;
   claims: Record<string, unknown>;
-  /** For the end-session request's `id_token_hint`. */
-  idToken: string;
 }
 
 /** A verified back-channel logout token: the session (`sid`) or subject (`sub`) to end. */
@@ -99,8 +101,12 @@ export interface OidcClient {
    * the userinfo claims. Throws {@link OidcError}.
    */
   completeLogin(callbackUrl: URL, expected: { state: string } & OidcLoginSecrets): Promise<OidcLoginResult>;
-  /** The provider's end-session URL for this ID token, or null when the provider has none. */
-  endSessionUrl(idTokenHint: string | undefined, postLogoutRedirectUri: string): Promise<string | null>;
+  /**
+   * The provider's end-session URL, or null when the provider has none. It names the client
+   * (`client_id`, RP-Initiated Logout 1.0) rather than an `id_token_hint`: the provider then asks
+   * the user to confirm, which oidc-provider, Keycloak and Entra ID do in any case.
+   */
+  endSessionUrl(postLogoutRedirectUri: string): Promise<string | null>;
   /**
    * Verifies a back-channel logout token: signature by one of the provider's keys, iss, aud,
    * iat/exp, the back-channel logout event, no nonce, a sid or sub, and a jti never seen before
@@ -276,7 +282,7 @@ export function createOidcClient(settings: OidcClientSettings): OidcClient {
             .catch((error: unknown) => fail('oidc_userinfo_failed', `userinfo: ${(error as Error).message}`));
           claims = { ...info, ...claims };
         }
-        return { sub: idClaims.sub, sid: typeof idClaims.sid === 'string' ? idClaims.sid : undefined, claims, idToken: tokens.id_token };
+        return { sub: idClaims.sub, sid: typeof idClaims.sid === 'string' ? idClaims.sid : undefined, claims };
       } catch (error) {
         const translated = translate(error);
         forgetOn(translated);
@@ -284,13 +290,12 @@ export function createOidcClient(settings: OidcClientSettings): OidcClient {
       }
     },
 
-    async endSessionUrl(idTokenHint, postLogoutRedirectUri) {
+    async endSessionUrl(postLogoutRedirectUri) {
       const config = await configuration();
       if (!config.serverMetadata().end_session_endpoint) return null;
       return client.buildEndSessionUrl(config, {
         post_logout_redirect_uri: postLogoutRedirectUri,
         client_id: settings.clientId,
-        ...(idTokenHint ? { id_token_hint: idTokenHint } : {}),
       }).href;
     },
 

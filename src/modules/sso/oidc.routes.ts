@@ -89,10 +89,10 @@ export async function oidcRoutes(app: AppInstance, deps: AppDeps, transports: Re
   })]));
 
   sso.registerProtocol('oidc', {
-    // RP-initiated logout: the provider's end-session endpoint with the ID token as hint, back to our login page.
+    // RP-initiated logout: the provider's end-session endpoint naming our client, back to our login page.
     logoutUrl: async (method, session) => {
       const client = clients.get(method.id);
-      return client ? client.endSessionUrl(session.logoutData?.idTokenHint, session.returnUrl) : null;
+      return client ? client.endSessionUrl(session.returnUrl) : null;
     },
   });
 
@@ -175,8 +175,8 @@ export async function oidcRoutes(app: AppInstance, deps: AppDeps, transports: Re
       const outcome = await sso.completeLogin({
         methodId: method.id,
         attributes: claimsToAttributes(login.claims),
+        // Nothing more is kept for logout: the end-session request names the client, not the ID token.
         sessionKey: sessionKeyFor(login),
-        logoutData: { idTokenHint: login.idToken },
       }, { ip: request.ip, returnTo: pending.returnTo });
       // Done with: other logins begun in this browser still complete (the cookie is not cleared on a failure).
       if (outcome.kind === 'session') clearBrowserBinding(reply, binding);
