@@ -28,7 +28,8 @@ import { createDirectoryService } from '../modules/directory/directory.service.t
 import { createLdapSource } from '../adapters/ldap/ldap.source.ts';
 import { createSqlSource } from '../adapters/sql-source/sql.source.ts';
 import { createRestSource } from '../adapters/rest-source/rest.source.ts';
-import { CSV_MAPPING, createCsvSource } from '../adapters/csv-source/csv.source.ts';
+import { CSV_MAPPING, createCsvSourceFactory } from '../adapters/csv-source/csv.source.ts';
+import { createSourceFilesService } from '../modules/directory/source-files.service.ts';
 
 export interface ServiceContext {
   config: Config;
@@ -89,10 +90,14 @@ export function createServices(context: ServiceContext) {
     ...(context.now ? { now: context.now } : {}),
   });
   // People from directories (LDAP, SQL, REST, CSV), synced as jobs; group memberships go to the group roles.
+  const sourceFiles = createSourceFilesService({ directory: config.personSourceDir });
   const directory = createDirectoryService({
-    db, institution, people, photos, jobRuns, jobs: context.jobs, logger: context.logger, secrets: config.directorySecrets,
+    db, institution, people, photos, jobRuns, jobs: context.jobs, logger: context.logger, secrets: config.directorySecrets, sourceFiles,
     groupRoles: () => groupRoles,
-    kinds: { ldap: { factory: createLdapSource }, sql: { factory: createSqlSource }, rest: { factory: createRestSource }, csv: { factory: createCsvSource, defaultMapping: CSV_MAPPING } },
+    kinds: {
+      ldap: { factory: createLdapSource }, sql: { factory: createSqlSource }, rest: { factory: createRestSource },
+      csv: { factory: createCsvSourceFactory((path) => sourceFiles.resolve(path)), defaultMapping: CSV_MAPPING },
+    },
     ...(context.now ? { now: context.now } : {}),
   });
   // One ESCN generator per PIC: its per-millisecond counter keeps the numbers of this process distinct.

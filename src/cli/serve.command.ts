@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import type { Config } from '../config.ts';
 import { startRuntime, type Runtime } from '../app/runtime.ts';
@@ -54,6 +55,8 @@ export async function prepareServing(runtime: Runtime): Promise<DemoLogin[] | un
   const logins = runtime.config.demo
     ? await seedDemo({ db: runtime.database.db, logger: runtime.logger, ...runtime.services })
     : undefined;
+  // The demo's CSV person sources have their folder ready (a database in memory has no data folder to put it in).
+  if (runtime.config.demo && !runtime.config.dataDir.startsWith('memory://')) await mkdir(runtime.config.personSourceDir, { recursive: true });
   if (runtime.embeddedEscRouter && !logins) await runtime.services.escSync.startReconcile({ actor: 'embedded-esc-router' });
   // The demo CAS method's settings (enabled, wording, demo university), on every start: never over an admin's changes.
   if (embeddedCasMethod(runtime.config)) await seedEmbeddedCasMethod(runtime.services.sso);

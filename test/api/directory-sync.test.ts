@@ -61,7 +61,7 @@ before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/people`;
-  t = await startTestApp({ env: { DIRECTORY_SECRETS: JSON.stringify({ HR_TOKEN: 's3cret' }) } });
+  t = await startTestApp({ env: { DIRECTORY_SECRETS: JSON.stringify({ HR_TOKEN: 's3cret' }), PERSON_SOURCE_DIR: tmp } });
   admin = await t.loginAs('admin');
   for (const [code, pic] of [['alpha', '111111111'], ['beta', '222222222']] as const) {
     const created = await admin.post('/api/v1/institutions', { code, name: code.toUpperCase(), pic });
@@ -217,7 +217,7 @@ test('a full read under 90% of the last count stops before writing, until an adm
 test('a CSV file is a source too, read by the import\'s parser; an unreadable line ends nobody\'s rights', async () => {
   const path = join(tmp, 'persons.csv');
   writeFileSync(path, 'eppn;last_name;first_name;person_type\ncsv1@csv.example.fr;Un;Anne;student\ncsv2@csv.example.fr;Deux;Paul;staff\n');
-  await createSource({ name: 'csv', kind: 'csv', institution: 'alpha', settings: { path } });
+  await createSource({ name: 'csv', kind: 'csv', institution: 'alpha', settings: { path: 'persons.csv' } });
   const first = await sync('csv');
   assert.deepEqual(first.counts, { read: 2, new: 2, changed: 0, gone: 0, unchanged: 0, errors: 0 });
   assert.equal((await enrolment('csv2@csv.example.fr'))?.personType, 'staff');

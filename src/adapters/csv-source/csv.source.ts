@@ -1,13 +1,13 @@
 /**
  * The CSV person source: the file the person import reads (same parser, same columns, same
- * checks: `src/modules/imports/domain/csv-person-parser.ts`), taken from a path on the server
- * (e.g. where a student information system drops its nightly export) and synced like any other
- * source. Records are keyed by eppn; their attributes are the canonical column names, so the
- * default mapping ({@link CSV_MAPPING}) maps each column to its person field.
+ * checks: `src/modules/imports/domain/csv-person-parser.ts`), taken from PERSON_SOURCE_DIR on the
+ * server (where a student information system drops its nightly export, or where the console
+ * uploads it) and synced like any other source. The path is relative to that folder and resolved
+ * by the composition root's `resolveFile` before every read, so nothing outside it is read.
+ * Records are keyed by eppn; their attributes are the canonical column names, so the default
+ * mapping ({@link CSV_MAPPING}) maps each column to its person field.
  */
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
 import {
   PERSON_CSV_COLUMNS, parsePersonCsvStream, personToCsvRecord,
   type CsvDelimiter, type CsvEncodingOption, type PersonCsvColumn,
@@ -17,10 +17,11 @@ import {
   SourceSettingsError,
   type PersonSource, type PersonSourceContext, type PersonSourceFactory, type SourcePage, type SourceRecord,
 } from '../../modules/directory/domain/person-source.ts';
+import { checkRelativePath } from '../../modules/directory/domain/source-path.ts';
 
 /** Settings of a CSV source. */
 export interface CsvSourceSettings {
-  /** Absolute path of the file on the server. */
+  /** Path of the file relative to PERSON_SOURCE_DIR. */
   path: string;
   encoding: CsvEncodingOption;
   delimiter: CsvDelimiter | 'auto';
@@ -52,9 +53,7 @@ export function csvSourceSettings(raw: Record<string, unknown>): CsvSourceSettin
   for (const key of Object.keys(raw)) {
     if (!['path', 'encoding', 'delimiter', 'columnMapping'].includes(key)) throw new SourceSettingsError(key, 'unknown_setting', `unknown setting ${key}`);
   }
-  if (typeof raw.path !== 'string' || !isAbsolute(raw.path) || raw.path.length > 1000) {
-    throw new SourceSettingsError('path', 'invalid_path', 'the absolute path of the CSV file on the server');
-  }
+  const path = checkRelativePath(raw.path);
   const encoding = raw.encoding ?? 'auto';
   if (encoding !== 'auto' && encoding !== 'utf-8' && encoding !== 'iso-8859-1') throw new SourceSettingsError('encoding', 'invalid_encoding', 'auto, utf-8 or iso-8859-1');
   const delimiter = raw.delimiter ?? 'auto';
@@ -68,23 +67,37 @@ export function csvSourceSettings(raw: Record<string, unknown>): CsvSourceSettin
       throw new SourceSettingsError(`columnMapping.${header}`, 'unknown_column', `not a column of the person CSV: ${String(column)}`);
     }
   }
-  return { path: raw.path, encoding, delimiter, columnMapping: columnMapping as Record<string, PersonCsvColumn | null> };
+  return { path, encoding, delimiter, columnMapping: columnMapping as Record<string, PersonCsvColumn | null> };
 }
 
-/** Builds a CSV source. */
-export const createCsvSource: PersonSourceFactory = (context: PersonSourceContext): PersonSource => {
+/**
+ * Builds the CSV source factory. `resolveFile` turns a source's relative path into the real path
+ * of a regular file inside PERSON_SOURCE_DIR, or throws {@link SourceSettingsError} (see
+ * `source-files.service.ts`); it is called at every check and read, so a file swapped for a link
+ * after the source was saved is still refused.
+ */
+export function createCsvSourceFactory(resolveFile: (path: string) => Promise<string>): PersonSourceFactory {
+  return (context: PersonSourceContext): PersonSource => createCsvSource(context, resolveFile);
+}
+
+function createCsvSource(context: PersonSourceContext, resolveFile: (path: string) => Promise<string>): PersonSource {
   const settings = csvSourceSettings(context.settings);
   return {
+    async check() {
+      await resolveFile(settings.path);
+    },
     async test() {
       try {
-        await access(settings.path);
+        await resolveFile(settings.path);
         return { ok: true, message: `${settings.path} is readable` };
-      } catch {
+      } catch (error) {
+        if (error instanceof SourceSettingsError) return { ok: false, code: error.code, message: error.message };
         return { ok: false, code: 'file_unreadable', message: `${settings.path} cannot be read` };
       }
     },
     async records(options) {
-      const events = parsePersonCsvStream(createReadStream(settings.path, { highWaterMark: 256 * 1024 }), {
+      const file = await resolveFile(settings.path);
+      const events = parsePersonCsvStream(createReadStream(file, { highWaterMark: 256 * 1024 }), {
         encoding: settings.encoding, delimiter: settings.delimiter, columnMapping: settings.columnMapping, ignoreUnknownColumns: true,
       });
       async function* pages(): AsyncGenerator<SourcePage> {
@@ -115,4 +128,4 @@ export const createCsvSource: PersonSourceFactory = (context: PersonSourceContex
       return { pages: pages(), watermark: () => null };
     },
   };
-};
+}

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { useCliWorkspace } from '../../../test/helpers/cli-workspace.ts';
@@ -11,14 +11,15 @@ describe('directory sync (spawned CLI)', { timeout: 600_000 }, () => {
   const campuscard = (args: string[]) => workspace.campuscard(args);
 
   it('syncs a CSV source: dry run first, then the writes, with a progress bar; an unknown source fails', async () => {
-    const file = join(workspace.dir, 'persons.csv');
-    writeFileSync(file, 'eppn;last_name;first_name;person_type\na@univ.example;Martin;Anne;student\nb@univ.example;Petit;Bob;staff\n');
+    // PERSON_SOURCE_DIR by default: <DATA_DIR>/sources; the source names its file relative to it.
+    mkdirSync(join(workspace.dir, 'data', 'sources'), { recursive: true });
+    writeFileSync(join(workspace.dir, 'data', 'sources', 'persons.csv'), 'eppn;last_name;first_name;person_type\na@univ.example;Martin;Anne;student\nb@univ.example;Petit;Bob;staff\n');
     // The first command migrates the database; the source is then defined in it (as the console would).
     assert.equal((await campuscard(['persons', 'export'])).code, 0);
     const database = await openDatabase({ databaseUrl: workspace.databaseUrl, dataDir: join(workspace.dir, 'data'), command: 'test' });
     try {
       await sql`INSERT INTO person_sources (name, kind, institution_id, settings, mapping)
-        SELECT 'sis', 'csv', min(id), ${JSON.stringify({ path: file })}::jsonb,
+        SELECT 'sis', 'csv', min(id), ${JSON.stringify({ path: 'persons.csv' })}::jsonb,
           '{"fields":{"eppn":"eppn","lastName":"last_name","firstName":"first_name"},"personTypeAttribute":"person_type"}'::jsonb
         FROM institutions WHERE kind = 'institution'`.execute(database.db);
     } finally {

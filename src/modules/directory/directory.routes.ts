@@ -1,6 +1,10 @@
 import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps, AppInstance } from '../../app/app-types.ts';
 import { principalOf } from '../../platform/http/access.ts';
+import { badRequest, ProblemError } from '../../platform/http/problem.ts';
+import { IMPORT_MAX_BYTES, sniffUpload } from '../imports/imports.service.ts';
+import { SourceSettingsError } from './domain/person-source.ts';
 import { actorOf, errorResponses, Nullable, NullableInput, Uuid } from '../../platform/http/schemas.ts';
 import { MAPPABLE_FIELDS } from './domain/person-mapping.ts';
 import { PERSON_SOURCE_KINDS } from './domain/person-source.ts';
@@ -72,6 +76,9 @@ const SourceFields = {
   photosAllowed: Type.Boolean({ description: 'The source\'s photos may seed the card photo of persons who have none' }),
 };
 
+/** Raw bodies the source file upload takes (browsers and spreadsheets label CSV in all these ways). */
+const CSV_MEDIA_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream'];
+
 const SYNC_ERRORS = 'Codes: 404 `person_source_not_found` (also outside your institutions), 409 `sync_already_active`.';
 
 /**
@@ -79,7 +86,7 @@ const SYNC_ERRORS = 'Codes: 404 `person_source_not_found` (also outside your ins
  * of those) and their syncs.
  */
 export async function directoryRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
-  const { sources, sync } = deps.services.directory;
+  const { sources, sync, files } = deps.services.directory;
   const access = { roles: ['admin' as const] };
   const tags = ['directory'];
 
@@ -104,6 +111,43 @@ export async function directoryRoutes(app: AppInstance, deps: AppDeps): Promise<
       response: { 201: SourceSchema, ...errorResponses(400, 401, 403, 404, 409) },
     },
   }, async (request, reply) => reply.status(201).send(await sources.create(principalOf(request), request.body, actorOf(request))));
+
+  // A CSV source's file uploaded from the console, into PERSON_SOURCE_DIR (raw body, the import's size limit and checks).
+  await app.register(async (plugin) => {
+    const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    for (const type of CSV_MEDIA_TYPES) {
+      if (scope.hasContentTypeParser(type)) scope.removeContentTypeParser(type);
+      scope.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES }, (_request, body, done) => done(null, body));
+    }
+    scope.put('/admin/person-source-files', {
+      bodyLimit: IMPORT_MAX_BYTES,
+      config: { access },
+      schema: {
+        tags, summary: 'Upload the CSV file of a person source into PERSON_SOURCE_DIR (raw text/csv body, at most 50 MB; replaces a file of that name)',
+        description: 'The `path` is relative to PERSON_SOURCE_DIR, as a CSV source\'s `settings.path` names it. An admin limited to some institutions '
+          + 'uploads only under the folder named after one of their institution codes (`<code>/persons.csv`). Codes: 400 `validation_failed` '
+          + '(field /path: path_not_relative, path_outside_directory, path_outside_institution_folder, invalid_path, not_a_file, source_dir_missing), '
+          + '400 `empty_file`, 413, 415 `not_csv` / `unsupported_encoding`.',
+        querystring: Type.Object({ path: Type.String({ minLength: 1, maxLength: 500, description: 'Relative path of the file, e.g. persons.csv or univ-exemple/persons.csv' }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ path: Type.String(), size: Type.Integer() }), ...errorResponses(400, 401, 403, 413, 415) },
+      },
+    }, async (request, reply) => {
+      const bytes = request.body;
+      if (!(bytes instanceof Buffer)) throw new ProblemError(415, 'unsupported_media_type', 'Send the CSV file as a text/csv body');
+      const sniffed = sniffUpload(bytes);
+      if (sniffed) throw sniffed.code === 'empty_file' ? badRequest(sniffed.code, sniffed.message) : new ProblemError(415, sniffed.code, sniffed.message);
+      const principal = principalOf(request);
+      try {
+        const codes = principal.institutionIds === null ? null : await sources.institutionCodes(principal.institutionIds);
+        return reply.status(201).send(await files.save({ institutionCodes: codes }, request.query.path, bytes));
+      } catch (error) {
+        if (error instanceof SourceSettingsError) {
+          throw badRequest('validation_failed', `/path: ${error.message}`, { field: '/path', errors: [{ field: '/path', code: error.code, message: error.message }] });
+        }
+        throw error;
+      }
+    });
+  });
 
   app.get('/admin/person-sources/:id', {
     config: { access },

@@ -14,6 +14,7 @@ import type { SourceMapping } from './domain/person-mapping.ts';
 import type { PersonSourceFactory, PersonSourceKind } from './domain/person-source.ts';
 import { createDirectorySyncService, type MembershipRecorder } from './directory-sync.service.ts';
 import { createPersonSourcesService } from './person-sources.service.ts';
+import type { SourceFilesService } from './source-files.service.ts';
 
 export interface DirectoryServiceDeps {
   db: Kysely<Database>;
@@ -25,15 +26,17 @@ export interface DirectoryServiceDeps {
   jobs: Pick<JobQueue, 'send'>;
   /** DIRECTORY_SECRETS. */
   secrets: Readonly<Record<string, string>>;
+  /** PERSON_SOURCE_DIR, where CSV sources are read from and uploaded to. */
+  sourceFiles: SourceFilesService;
   /** The plug-ins: kind → factory and the mapping a new source of that kind starts from. */
   kinds: Partial<Record<PersonSourceKind, { factory: PersonSourceFactory; defaultMapping?: SourceMapping }>>;
   logger?: Logger;
   now?: () => Date;
 }
 
-/** Builds `{ sources, sync }`. */
+/** Builds `{ sources, sync, files }`. */
 export function createDirectoryService(deps: DirectoryServiceDeps) {
-  const sources = createPersonSourcesService({ db: deps.db, institution: deps.institution, secrets: deps.secrets, ...(deps.now ? { now: deps.now } : {}) });
+  const sources = createPersonSourcesService({ db: deps.db, institution: deps.institution, secrets: deps.secrets, sourceFiles: deps.sourceFiles, ...(deps.now ? { now: deps.now } : {}) });
   for (const [kind, plugin] of Object.entries(deps.kinds)) sources.register(kind as PersonSourceKind, plugin.factory, plugin.defaultMapping);
   const sync = createDirectorySyncService({
     db: deps.db, sources, people: deps.people, photos: deps.photos, jobRuns: deps.jobRuns, jobs: deps.jobs,
@@ -41,7 +44,7 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(deps.now ? { now: deps.now } : {}),
   });
-  return { sources, sync };
+  return { sources, sync, files: deps.sourceFiles };
 }
 
 export type DirectoryService = ReturnType<typeof createDirectoryService>;

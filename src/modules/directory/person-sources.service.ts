@@ -19,6 +19,7 @@ import {
   type PersonSource, type PersonSourceFactory, type PersonSourceKind, type SourceRecord, type SourceTestResult,
 } from './domain/person-source.ts';
 import * as repo from './directory.repository.ts';
+import type { SourceFilesService } from './source-files.service.ts';
 
 /**
  * The share of the last full count under which a full read stops for confirmation (per source,
@@ -106,6 +107,8 @@ export interface PersonSourcesServiceDeps {
   institution: Pick<InstitutionService, 'list' | 'personTypesOf'>;
   /** DIRECTORY_SECRETS. */
   secrets: Readonly<Record<string, string>>;
+  /** PERSON_SOURCE_DIR: which CSV files a caller may name (see source-files.service.ts). */
+  sourceFiles?: Pick<SourceFilesService, 'checkScope'>;
   now?: () => Date;
 }
 
@@ -241,7 +244,13 @@ export function createPersonSourcesService(deps: PersonSourcesServiceDeps) {
       nextRunAt: current && current.schedule === schedule ? current.nextRunAt : nextRunAt,
     };
     try {
-      instantiate(values, mapping.value);
+      const source = instantiate(values, mapping.value);
+      // A file of the server named anew is checked against the caller's institutions (a limited admin reads only their folders).
+      if (kind === 'csv' && deps.sourceFiles && settings.path !== current?.settings.path) {
+        const names = await codes(executor);
+        deps.sourceFiles.checkScope({ institutionCodes: manager.institutionIds?.map((id) => names.get(id) ?? '') ?? null }, String(settings.path));
+      }
+      await source.check?.();
     } catch (error) {
       if (error instanceof SourceSettingsError) throw invalid(`/settings/${error.field.split('.').join('/')}`, error.code, error.message);
       throw error;
@@ -311,6 +320,12 @@ export function createPersonSourcesService(deps: PersonSourcesServiceDeps) {
 
     /** The mapping a new source of a kind starts from (for the editor). */
     defaultMapping: (kind: PersonSourceKind): SourceMapping => factories.get(kind)?.defaultMapping ?? SUPANN_MAPPING,
+
+    /** The codes of institutions, by id (a limited admin's folders in PERSON_SOURCE_DIR). */
+    async institutionCodes(ids: readonly number[]): Promise<string[]> {
+      const names = await codes(db);
+      return ids.map((id) => names.get(id)).filter((code): code is string => code !== undefined);
+    },
 
     /** Whether a kind of source can be used. */
     available: (kind: PersonSourceKind) => factories.has(kind),

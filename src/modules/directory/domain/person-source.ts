@@ -79,6 +79,11 @@ export interface PersonSource {
   records(options: SourceReadOptions): Promise<SourceRead>;
   /** Checks the connection and credentials (and that the query/base answers) without reading everything. */
   test(): Promise<SourceTestResult>;
+  /**
+   * Optional checks of the settings that need the disk (the CSV file exists inside
+   * PERSON_SOURCE_DIR), run when the source is saved; throws {@link SourceSettingsError}.
+   */
+  check?(): Promise<void>;
 }
 
 /** Which kinds of sources exist (`person_sources.kind`). */
