@@ -9,6 +9,9 @@
  * - a record that cannot be mapped is reported (key, field, code) and changes nothing; its
  *   person is not taken for gone either.
  * A no-change resync reads and compares, and writes nothing but its run record.
+ * Chunks are written behind the read, in order, one transaction at a time: the source sends its
+ * next pages while a chunk is written, at most two chunks ahead of the writer (then the read
+ * waits). A failed write stops the read; a failed read waits for the chunk being written.
  *
  * Safety stop: a full read returning fewer than `min_ratio` (default 90%) of the last full count
  * writes nothing and waits in `awaiting_confirmation`; an admin confirms (the run reads the
@@ -28,6 +31,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, isUniqueViolation, type ActorContext, type Executor } from '../../platform/db/database.ts';
 import { ProblemError, conflict, notFound } from '../../platform/http/problem.ts';
 import type { JobQueue, QueueJobRef } from '../../platform/jobs/job-queue.ts';
+import { createWriteBehind, type WriteBehind } from '../../platform/concurrency/write-behind.ts';
 import type { JobRunsService, ProgressReporter } from '../jobs/jobs.service.ts';
 import type { PeopleService, PersonView } from '../people/people.service.ts';
 import type { PersonInput } from '../people/domain/person.ts';
@@ -50,6 +54,11 @@ export const DIRECTORY_SYNC_JOB_KIND = 'directory-sync';
 
 /** Records written per transaction (the people service's own chunk size). */
 export const SYNC_CHUNK_SIZE = 1000;
+/**
+ * Chunks a sync may hold ahead of its writer (queued or being written): the read goes on while
+ * one is written and the next waits, and a source faster than the database is paused there.
+ */
+const WRITES_AHEAD = 2;
 /** Changes kept in a run's sample (the first ones, with their field names). */
 export const SAMPLE_SIZE = 50;
 /** Record errors kept in a run (the counts stay exact beyond it). */
@@ -320,8 +329,11 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
     const streaming = !run.dryRun && !guarded;
     await inTransaction(db, { actor: 'system' }, (trx) => repo.updateRun(trx, run.id, { status: 'running', startedAt: now(), outcome: null }));
     await reporter.start(row.lastFullCount, 'reading the source');
+    // Chunks are written behind the read (see createWriteBehind); a failed run waits for them to stop.
+    let writes: WriteBehind<PendingChange[]> | undefined;
     try {
       const built = await sources.build(row);
+      writes = createWriteBehind((changes) => applyChunk(built, run.id, changes, context, errors), WRITES_AHEAD);
       const pending: PendingChange[] = [];
       const sampled: PendingChange[] = [];
       const seen = new Set<string>();
@@ -372,10 +384,11 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
           tally[change.kind] += 1;
           if (sampled.length < SAMPLE_SIZE) sampled.push(change);
           pending.push(change);
-          if (streaming && pending.length >= SYNC_CHUNK_SIZE) await applyChunk(built, run.id, pending.splice(0), context, errors);
+          if (streaming && pending.length >= SYNC_CHUNK_SIZE) await writes.push(pending.splice(0));
         }
         await reporter.advance(tally.read, `${tally.read} records read`);
       }
+      await writes.drain();
       const watermark = read.watermark();
       // An entry the source could not read nor name might be anyone: nobody is taken for gone then.
       const goneKnown = full && unkeyedRejections === 0;
@@ -412,6 +425,8 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
       });
       await reporter.succeed({ ...tally, total: tally.read });
     } catch (error) {
+      // No chunk may still be writing once the run says it failed.
+      await writes?.drain().catch(() => undefined);
       const code = error instanceof ProblemError ? error.code : 'sync_failed';
       const message = error instanceof ProblemError ? error.message : `The sync stopped: ${(error as Error).message}`;
       deps.logger?.error({ runId, source: row.name, err: { type: (error as Error).name, code } }, 'directory sync failed');
