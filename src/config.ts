@@ -49,6 +49,8 @@ export interface Config {
   /** Verifier prefix put in front of the ESCN in QR codes. */
   qrPrefix: string;
   verifyRateLimitPerMinute: number;
+  /** Single sign-on login starts and callbacks per client address and minute (SSO_RATE_LIMIT_PER_MINUTE, default 300). */
+  ssoRateLimitPerMinute: number;
   /**
    * Secrets of the person sources (bind passwords, database URLs, API keys), by name
    * (DIRECTORY_SECRETS, a JSON object name → value). A source's settings name the secret
@@ -211,6 +213,7 @@ export function loadConfig(env: Env = process.env): Config {
     escVirtualCardType: oneOf(env, 'ESC_VIRTUAL_CARD_TYPE', ESC_CARD_TYPES, 'SMART_PASSIVE'),
     qrPrefix: env.QR_PREFIX?.trim() || `${publicUrl}/v/`,
     verifyRateLimitPerMinute: integer(env, 'VERIFY_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000),
+    ssoRateLimitPerMinute: integer(env, 'SSO_RATE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
     directorySecrets: directorySecrets(env),
     personSourceDir: personSourceDir(env, dataDir),
     ssoMethods,

@@ -18,6 +18,8 @@ import { escSyncRoutes } from '../modules/esc/esc-sync.routes.ts';
 import { cardQrRoutes, verificationRoutes } from '../modules/verification/verification.routes.ts';
 import { casRoutes } from '../modules/sso/cas.routes.ts';
 import { oidcRoutes } from '../modules/sso/oidc.routes.ts';
+import { eventsRoutes } from '../platform/events/events.routes.ts';
+import { limitSsoRate } from '../modules/sso/sso-rate-limit.hook.ts';
 import { EMBEDDED_OIDC_METHOD_ID, mountEmbeddedOidc } from '../adapters/oidc/oidc.embedded.ts';
 import { EMBEDDED_CAS_METHOD_ID, mountEmbeddedCas } from '../adapters/cas/cas.embedded.ts';
 
@@ -39,22 +41,27 @@ export async function registerRoutes(app: AppInstance, deps: AppDeps): Promise<v
     await escSyncRoutes(api, deps);
     await directoryRoutes(api, deps);
     await cardQrRoutes(api, deps);
+    await eventsRoutes(api, deps);
   }, { prefix: '/api/v1' });
   // Public verification (API and the page behind the card's QR code), in its own scope for its rate limiter.
   await app.register(async (scope) => verificationRoutes(scope, deps));
-  // SAML service provider (/auth/sso/<id>/login, acs, metadata, slo), in its own scope for its form parser.
-  await app.register(async (scope) => samlRoutes(scope, deps));
-  // CAS login methods (/auth/sso/<id>/login, callback, slo), one set per configured CAS method, and
-  // in demo mode the demo CAS server at /demo-idp/cas, in their own scope for the form parser.
-  await app.register(async (scope) => {
-    const embedded = await mountEmbeddedCas(scope, deps.config);
-    await casRoutes(scope, deps, embedded ? { [EMBEDDED_CAS_METHOD_ID]: { fetch: embedded.fetch } } : {});
-  });
-  // OpenID Connect login methods (/auth/sso/<id>/login, callback, backchannel-logout), and in demo
-  // mode the demo OpenID provider at /demo-idp/oidc, in their own scope for the form parser.
-  await app.register(async (scope) => {
-    const embedded = await mountEmbeddedOidc(scope, deps.config);
-    await oidcRoutes(scope, deps, embedded ? { [EMBEDDED_OIDC_METHOD_ID]: embedded } : {});
+  // Single sign-on, in one scope for its rate limit on login starts and callbacks (sso-rate-limit.hook.ts).
+  await app.register(async (sso) => {
+    limitSsoRate(sso, deps);
+    // SAML service provider (/auth/sso/<id>/login, acs, metadata, slo), in its own scope for its form parser.
+    await sso.register(async (scope) => samlRoutes(scope, deps));
+    // CAS login methods (/auth/sso/<id>/login, callback, slo), one set per configured CAS method, and
+    // in demo mode the demo CAS server at /demo-idp/cas, in their own scope for the form parser.
+    await sso.register(async (scope) => {
+      const embedded = await mountEmbeddedCas(scope, deps.config);
+      await casRoutes(scope, deps, embedded ? { [EMBEDDED_CAS_METHOD_ID]: { fetch: embedded.fetch } } : {});
+    });
+    // OpenID Connect login methods (/auth/sso/<id>/login, callback, backchannel-logout), and in demo
+    // mode the demo OpenID provider at /demo-idp/oidc, in their own scope for the form parser.
+    await sso.register(async (scope) => {
+      const embedded = await mountEmbeddedOidc(scope, deps.config);
+      await oidcRoutes(scope, deps, embedded ? { [EMBEDDED_OIDC_METHOD_ID]: embedded } : {});
+    });
   });
   // The web application (web/dist) at the root, in its own scope: last, so every API route wins.
   await app.register(async (web) => webRoutes(web, deps));
