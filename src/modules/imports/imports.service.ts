@@ -21,7 +21,7 @@ import { QUEUES, type JobQueue, type QueueJobRef } from '../../platform/jobs/job
 import type { JobRunsService, JobRunView, ProgressReporter } from '../jobs/jobs.service.ts';
 import type { PersonInput } from '../people/domain/person.ts';
 import type { PersonReader, PersonWriter } from '../people/people.policy.ts';
-import { UPSERT_CHUNK_SIZE, type PeopleService, type PersonView } from '../people/people.service.ts';
+import { UPSERT_CHUNK_SIZE, type PeopleService, type PersonView, type UpsertField } from '../people/people.service.ts';
 import {
   PERSON_CSV_COLUMNS,
   parsePersonCsvStream,
@@ -161,6 +161,31 @@ interface Checked {
   fileErrors: PersonCsvFileError[];
   encoding: CsvEncoding;
   delimiter: CsvDelimiter;
+  /** The person fields the file's header holds: the only ones the import writes. */
+  fields: Set<UpsertField>;
+}
+
+/** The optional person field each column gives (null: always written, or not a person field of its own). */
+const PERSON_CSV_FIELDS: Readonly<Record<PersonCsvColumn, UpsertField | null>> = {
+  eppn: null, last_name: null, first_name: null, person_type: null,
+  email: 'email', birth_date: 'birthDate', student_number: 'studentNumber', ine: 'ine', academic_level: 'academicLevel',
+  rights_end: 'rightsEnd', esi: 'esi', affiliation: 'affiliation', locale: 'locale',
+  free1: 'freeFields.free1', free2: 'freeFields.free2', free3: 'freeFields.free3', free4: 'freeFields.free4',
+  free5: 'freeFields.free5', free6: 'freeFields.free6', free7: 'freeFields.free7',
+};
+
+/**
+ * The person fields a file's columns provide. A column the file lacks leaves that field as it
+ * is (the office or a person source may have recorded it); an empty cell of a column the file
+ * has clears it.
+ */
+function importedFields(columns: readonly PersonCsvColumn[]): Set<UpsertField> {
+  const fields = new Set<UpsertField>();
+  for (const column of columns) {
+    const field = PERSON_CSV_FIELDS[column];
+    if (field !== null) fields.add(field);
+  }
+  return fields;
 }
 
 /**
@@ -287,7 +312,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
         await nextTurn();
       }
     }
-    const checked: Checked = { rows: [], errors: [], fileErrors: [], encoding: 'utf-8', delimiter: ';' };
+    const checked: Checked = { rows: [], errors: [], fileErrors: [], encoding: 'utf-8', delimiter: ';', fields: new Set() };
     const events = parsePersonCsvStream(chunks(), {
       ...(options.encoding ? { encoding: options.encoding } : {}),
       ...(options.delimiter ? { delimiter: options.delimiter } : {}),
@@ -297,12 +322,18 @@ export function createImportsService(deps: ImportsServiceDeps) {
       personTypes,
     });
     for await (const event of events) {
-      if (event.type === 'row') checked.rows.push(event.row);
-      else if (event.type === 'error') checked.errors.push(event.error);
-      else if (event.type === 'file_error') checked.fileErrors.push(event.error);
-      else {
+      if (event.type === 'row') {
+        checked.rows.push(event.row);
+      } else if (event.type === 'error') {
+        // The report names lines, not eppns (what a person source's errors need).
+        const { eppn: _eppn, ...error } = event.error;
+        checked.errors.push(error);
+      } else if (event.type === 'file_error') {
+        checked.fileErrors.push(event.error);
+      } else {
         checked.encoding = event.encoding;
         checked.delimiter = event.delimiter;
+        checked.fields = importedFields(event.columns);
       }
     }
     if (checked.fileErrors.length > 0) checked.rows = [];
@@ -355,7 +386,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
           const sum: Counts = { created: 0, updated: 0, unchanged: 0 };
           for (let start = 0; start < rows.length; start += UPSERT_CHUNK_SIZE) {
             const chunk = rows.slice(start, start + UPSERT_CHUNK_SIZE).map((row) => row.value);
-            const result = await people.upsertMany(trx, chunk, target.actor, { channel: 'import', institutionId: target.institutionId });
+            const result = await people.upsertMany(trx, chunk, target.actor, { channel: 'import', institutionId: target.institutionId, fields: checked.fields });
             sum.created += result.created;
             sum.updated += result.updated;
             sum.unchanged += result.unchanged;

@@ -73,6 +73,12 @@ export async function findPersonByEppn(db: Executor, eppn: string, forUpdate = f
   return query.executeTakeFirst() as Promise<PersonRow | undefined>;
 }
 
+/** The ids of the persons with these eppns (unknown eppns are left out). */
+export async function findPersonIdsByEppns(db: Executor, eppns: readonly string[]): Promise<string[]> {
+  if (eppns.length === 0) return [];
+  return (await db.selectFrom('persons').select('id').where('eppn', 'in', eppns).execute()).map((row) => row.id);
+}
+
 /**
  * These persons, when `reader` may see them: their own record (`selfId`), or a person with an
  * enrolment inside `scope`. Decided in the query, so a person out of sight is simply missing.
@@ -343,21 +349,51 @@ export type UpsertedDetailedRow = UpsertedRow & { changedFields: string[] };
 
 type RawUpserted = { eppn: string; id: string | null; status: UpsertedRow['status']; changedFields?: string[] };
 
-function upsertSql(institutionId: number, values: readonly PersonValues[], detailed: boolean) {
+/**
+ * What an upsert that does not carry whole records writes: `kept` columns (camelCase keys of
+ * {@link PersonValues}) keep an existing person's stored value (identity) or the stored value of
+ * the enrolment at the target institution; `freeFieldKeys`, when given, are the only free
+ * fields written (the others keep theirs). A new person or enrolment gets the line's values.
+ */
+export interface PartialUpsert {
+  kept: ReadonlySet<string>;
+  freeFieldKeys: readonly string[] | null;
+}
+
+function upsertSql(institutionId: number, values: readonly PersonValues[], detailed: boolean, partial?: PartialUpsert) {
   const all = [...IDENTITY_UPSERT, ...ENROLMENT_UPSERT];
+  const keptIdentity = new Set(IDENTITY_UPSERT.filter(([key]) => partial?.kept.has(key) === true).map(([, column]) => column));
+  const keptEnrolment = ENROLMENT_UPSERT.filter(([key]) => partial?.kept.has(key) === true).map(([, column]) => column);
+  // Free field keys are trusted constants (FREE_FIELD_KEYS), checked again here since they become SQL text.
+  const freeKeys = partial?.freeFieldKeys?.filter((key) => /^free[1-7]$/.test(key)) ?? null;
+  const oldNeeded = new Set([...SHARED_KEEP, ...keptIdentity, ...(freeKeys !== null ? ['free_fields'] : [])]);
   const payload = JSON.stringify(values.map((value) => Object.fromEntries(all.map(([key, column]) => [column, value[key] ?? null]))));
   const definitions = sql.raw(all.map(([, column, type]) => `${column} ${type}`).join(', '));
   const inst = sql.val(institutionId);
   // Identity values as they will be written: an optional field the line leaves empty keeps the
   // stored value when another institution enrols the person too (see SHARED_KEEP).
+  // A kept column takes the stored value (the line's for a new person: only a derived ESI is
+  // ever there). Provided free fields replace those keys only: removed when the line has none.
   const merged = sql.raw(IDENTITY_UPSERT.map(([, column]) => {
+    if (keptIdentity.has(column)) return `coalesce(f.old_${column}, f.${column}) AS ${column}`;
+    if (column === 'free_fields' && freeKeys !== null) {
+      const removed = freeKeys.length > 0 ? ` - ARRAY[${freeKeys.map((key) => `'${key}'`).join(', ')}]::text[]` : '';
+      return `CASE WHEN f.old_id IS NULL THEN coalesce(f.free_fields, '{}'::jsonb) WHEN f.shared THEN f.old_free_fields || coalesce(f.free_fields, '{}'::jsonb)
+        ELSE (f.old_free_fields${removed}) || coalesce(f.free_fields, '{}'::jsonb) END AS free_fields`;
+    }
     if (column === 'free_fields') {
       return `CASE WHEN f.shared AND coalesce(f.free_fields, '{}'::jsonb) = '{}'::jsonb THEN f.old_free_fields ELSE coalesce(f.free_fields, '{}'::jsonb) END AS free_fields`;
     }
     return SHARED_KEEP.has(column) ? `CASE WHEN f.shared THEN coalesce(f.${column}, f.old_${column}) ELSE f.${column} END AS ${column}` : `f.${column}`;
   }).join(', '));
-  const oldIdentity = sql.raw(IDENTITY_UPSERT.filter(([, column]) => SHARED_KEEP.has(column)).map(([, column]) => `old.${column} AS old_${column}`).join(', '));
-  const enrolmentColumns = sql.raw(ENROLMENT_UPSERT.map(([, column]) => `f.${column}`).join(', '));
+  const oldIdentity = sql.raw([
+    ...IDENTITY_UPSERT.filter(([, column]) => oldNeeded.has(column)).map(([, column]) => `old.${column} AS old_${column}`),
+    ...(keptEnrolment.length > 0 ? ['here.person_id AS here_id', ...keptEnrolment.map((column) => `here.${column} AS here_${column}`)] : []),
+  ].join(', '));
+  const hereJoin = keptEnrolment.length > 0 ? sql`LEFT JOIN enrolments here ON here.person_id = old.id AND here.institution_id = ${sql.val(institutionId)}` : sql``;
+  const enrolmentColumns = sql.raw(ENROLMENT_UPSERT.map(([, column]) => (keptEnrolment.includes(column)
+    ? `CASE WHEN f.here_id IS NULL THEN f.${column} ELSE f.here_${column} END AS ${column}`
+    : `f.${column}`)).join(', '));
   const identityColumns = sql.raw(IDENTITY_UPSERT.map(([, column]) => column).join(', '));
   const updatable = IDENTITY_UPSERT.filter(([, column]) => column !== 'eppn');
   // An ESI the line does not carry (and the institution's scope cannot derive) keeps its stored
@@ -394,7 +430,7 @@ function upsertSql(institutionId: number, values: readonly PersonValues[], detai
       SELECT i.*, old.id AS old_id, ${oldIdentity},
              (old.id IS NOT NULL AND EXISTS (
                SELECT 1 FROM enrolments x WHERE x.person_id = old.id AND x.institution_id <> ${inst})) AS shared
-      FROM input i LEFT JOIN persons old ON old.eppn = i.eppn
+      FROM input i LEFT JOIN persons old ON old.eppn = i.eppn ${hereJoin}
     ),
     m AS (
       SELECT f.old_id, ${merged}, ${enrolmentColumns} FROM flagged f
@@ -438,18 +474,20 @@ function upsertSql(institutionId: number, values: readonly PersonValues[], detai
  * not written (no version bump, no audit entry); a person whose enrolment alone changed gets a new
  * version. A person enrolled elsewhere keeps their other enrolments untouched and gains this one.
  * The eppns must be distinct. `detailed` also returns the names of the fields that changed, for
- * change listeners. Every type must exist at the institution (the foreign key says so).
+ * change listeners. Every type must exist at the institution (the foreign key says so). With
+ * `partial`, the fields it keeps are neither compared nor written (see {@link PartialUpsert}).
  */
-export async function upsertPersons(db: Executor, institutionId: number, values: readonly PersonValues[], detailed: false): Promise<UpsertedRow[]>;
-export async function upsertPersons(db: Executor, institutionId: number, values: readonly PersonValues[], detailed: true): Promise<UpsertedDetailedRow[]>;
-export async function upsertPersons(db: Executor, institutionId: number, values: readonly PersonValues[], detailed: boolean): Promise<UpsertedDetailedRow[] | UpsertedRow[]> {
+export async function upsertPersons(db: Executor, institutionId: number, values: readonly PersonValues[], detailed: false, partial?: PartialUpsert): Promise<UpsertedRow[]>;
+export async function upsertPersons(db: Executor, institutionId: number, values: readonly PersonValues[], detailed: true, partial?: PartialUpsert): Promise<UpsertedDetailedRow[]>;
+export async function upsertPersons(db: Executor, institutionId: number, values: readonly PersonValues[], detailed: boolean,
+  partial?: PartialUpsert): Promise<UpsertedDetailedRow[] | UpsertedRow[]> {
   if (values.length === 0) return [];
-  const { rows } = await upsertSql(institutionId, values, detailed).execute(db);
+  const { rows } = await upsertSql(institutionId, values, detailed, partial).execute(db);
   // A row a concurrent transaction inserted after this statement's snapshot was neither visible
   // nor written (its eppn conflicted): a second statement, with a new snapshot, writes it.
   const late = new Set(rows.filter((row) => row.id === null).map((row) => row.eppn));
   const retried = late.size > 0
-    ? new Map((await upsertSql(institutionId, values.filter((value) => late.has(value.eppn)), detailed).execute(db)).rows.map((row) => [row.eppn, row]))
+    ? new Map((await upsertSql(institutionId, values.filter((value) => late.has(value.eppn)), detailed, partial).execute(db)).rows.map((row) => [row.eppn, row]))
     : new Map<string, RawUpserted>();
   return rows.map((first) => {
     const row = retried.get(first.eppn) ?? first;

@@ -89,6 +89,8 @@ export interface PersonCsvFileError {
 /** A problem with one line. `field` is the canonical column (`birth_date`) when one is at fault. */
 export interface PersonCsvLineError {
   line: number;
+  /** The line's eppn when it is one (a person source keys CSV records by it); absent otherwise. */
+  eppn?: string;
   field?: string;
   code: PersonCsvLineErrorCode;
   message: string;
@@ -117,7 +119,8 @@ export type PersonCsvEvent =
   | { type: 'row'; row: PersonCsvRow }
   | { type: 'error'; error: PersonCsvLineError }
   | { type: 'file_error'; error: PersonCsvFileError }
-  | { type: 'end'; encoding: CsvEncoding; delimiter: CsvDelimiter };
+  /** `columns`: the canonical columns the header holds (a column it lacks is left alone by an import). */
+  | { type: 'end'; encoding: CsvEncoding; delimiter: CsvDelimiter; columns: PersonCsvColumn[] };
 
 const COLUMN_TO_FIELD: Readonly<Record<PersonCsvColumn, string>> = {
   eppn: 'eppn',
@@ -571,6 +574,11 @@ class PersonCsvSession {
     this.columns = columns;
   }
 
+  /** The canonical columns of the header (none before it is read). */
+  headerColumns(): PersonCsvColumn[] {
+    return (this.columns ?? []).filter((column): column is PersonCsvColumn => column !== null);
+  }
+
   private readPerson(fields: string[], line: number): void {
     const columns = this.columns ?? [];
     if (fields.length !== columns.length) {
@@ -608,11 +616,13 @@ class PersonCsvSession {
         this.seenEppns.set(eppn, line);
       } else {
         duplicate = true;
-        this.lineError({ line, field: 'eppn', code: 'duplicate_eppn', message: `eppn ${eppn} already appears on line ${firstLine}` });
+        this.lineError({ line, eppn, field: 'eppn', code: 'duplicate_eppn', message: `eppn ${eppn} already appears on line ${firstLine}` });
       }
     }
     if (!result.ok) {
-      for (const error of result.errors) this.lineError(this.toLineError(error, line, cells));
+      for (const error of result.errors) {
+        this.lineError({ ...this.toLineError(error, line, cells), ...(isValidEppn(eppn) ? { eppn } : {}) });
+      }
     } else if (!duplicate) {
       this.events.push({ type: 'row', row: { line, value: result.value } });
     }
@@ -790,5 +800,5 @@ export async function* parsePersonCsvStream(
   else if (parserError !== undefined) session.malformed(parserError);
   else session.finish();
   yield* session.drain();
-  yield { type: 'end', encoding: decoder.encoding, delimiter };
+  yield { type: 'end', encoding: decoder.encoding, delimiter, columns: session.headerColumns() };
 }
