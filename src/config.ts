@@ -68,6 +68,8 @@ export interface Config {
    * provider; in demo mode also `cas-demo` and `oidc-demo` (embedded by `serve`). See sso-methods.config.ts.
    */
   ssoMethods: SsoMethodConfig[];
+  /** Days the event log keeps an event for pull consumers (EVENT_RETENTION_DAYS, 1 to 3650, default 30); a daily job deletes older ones. */
+  eventRetentionDays: number;
 }
 
 /** Raised at boot when the environment is invalid; the message names the variable. */
@@ -217,5 +219,6 @@ export function loadConfig(env: Env = process.env): Config {
     directorySecrets: directorySecrets(env),
     personSourceDir: personSourceDir(env, dataDir),
     ssoMethods,
+    eventRetentionDays: integer(env, 'EVENT_RETENTION_DAYS', 30, 1, 3650),
   };
 }

@@ -8,6 +8,7 @@ import { ESC_QUEUES } from '../modules/esc/esc-sync.service.ts';
 import { CARD_STATS_QUEUES, CARD_STATS_SNAPSHOT_CRON } from '../modules/cards/card-stats.service.ts';
 import { DIRECTORY_QUEUES, DIRECTORY_SYNC_JOB_KIND } from '../modules/directory/directory-sync.service.ts';
 import { GROUP_ROLES_CRON, GROUP_ROLES_QUEUE } from '../modules/auth/group-roles.service.ts';
+import { EVENTS_PURGE_CRON, EVENTS_QUEUES } from '../platform/events/events.service.ts';
 
 /**
  * Declares every queue and its handler. Web nodes and worker processes declare the same set; only
@@ -73,6 +74,10 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define(DIRECTORY_QUEUES.tick, async () => {
     await services.directory.sync.tick();
   }, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
+  // Event log retention (EVENT_RETENTION_DAYS): one DELETE by age; running it twice deletes nothing more.
+  jobs.define(EVENTS_QUEUES.purge, async () => {
+    await services.events.purge();
+  }, { policy: 'short', retryLimit: 2, retryDelaySeconds: 300, expireInSeconds: 3600 });
   return [
     ...(services.escSync.enabled ? [{ queue: ESC_QUEUES.sweep, cron: '* * * * *' }] : []),
     { queue: QUEUES.sessionPurge, cron: '7 * * * *' },
@@ -80,6 +85,7 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
     { queue: CARD_STATS_QUEUES.snapshot, cron: CARD_STATS_SNAPSHOT_CRON },
     { queue: DIRECTORY_QUEUES.tick, cron: '* * * * *' },
     { queue: GROUP_ROLES_QUEUE, cron: GROUP_ROLES_CRON },
+    { queue: EVENTS_QUEUES.purge, cron: EVENTS_PURGE_CRON },
   ];
 }
 

@@ -25,6 +25,7 @@ import { createEscnGenerator, type EscnGenerator } from '../modules/esc/domain/e
 import { createEscSyncService } from '../modules/esc/esc-sync.service.ts';
 import { createVerificationService } from '../modules/verification/verification.service.ts';
 import { createDirectoryService } from '../modules/directory/directory.service.ts';
+import { createEventsService } from '../platform/events/events.service.ts';
 import { createLdapSource } from '../adapters/ldap/ldap.source.ts';
 import { createSqlSource } from '../adapters/sql-source/sql.source.ts';
 import { createRestSource } from '../adapters/rest-source/rest.source.ts';
@@ -132,6 +133,17 @@ export function createServices(context: ServiceContext) {
   cards.onCardMoved((executor, card, from, to) => escSync.onCardMoved(executor, card, from, to));
   people.onPeopleChanged((executor, changes) => escSync.onPeopleChanged(executor, changes));
   people.onConsentChanged((executor, personId, kind, granted) => escSync.onConsentChanged(executor, personId, kind, granted));
+  // The event log (pull API, webhooks later): each change's events are written in its transaction,
+  // a bulk import's chunk in one statement.
+  const events = createEventsService({
+    db, retentionDays: config.eventRetentionDays,
+    institutionCode: async (executor, id) => (await institution.byId(executor, id))?.code,
+    ...(context.now ? { now: context.now } : {}),
+  });
+  cards.onCardMoved((executor, card, from, to) => events.recordCardMove(executor, card, from, to));
+  people.onPeopleChanged((executor, changes) => events.recordPeopleChanges(executor, changes));
+  people.onConsentChanged(async (executor, personId, kind, granted) =>
+    events.recordConsent(executor, await people.get(personId, executor), kind, granted));
   const cardStats = createCardStatsService({
     db,
     // The dashboard may pass the caller's scope (a Principal is an AccessScope); none: the whole deployment.
@@ -160,7 +172,7 @@ export function createServices(context: ServiceContext) {
     },
     ...(context.now ? { now: context.now } : {}),
   });
-  return { auth, groupRoles, sso, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification, directory };
+  return { auth, groupRoles, sso, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification, directory, events };
 }
 
 export type Services = ReturnType<typeof createServices>;

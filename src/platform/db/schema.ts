@@ -10,6 +10,7 @@ import type { NotificationsTables } from '../../modules/notifications/notificati
 import type { ImportsTables } from '../../modules/imports/imports.tables.ts';
 import type { EscTables } from '../../modules/esc/esc.tables.ts';
 import type { DirectoryTables } from '../../modules/directory/directory.tables.ts';
+import type { EventsTables } from '../events/events.tables.ts';
 
 /**
  * The whole database as Kysely sees it: the union of the tables each context owns.
@@ -27,4 +28,5 @@ export interface Database
     NotificationsTables,
     ImportsTables,
     EscTables,
-    DirectoryTables {}
+    DirectoryTables,
+    EventsTables {}

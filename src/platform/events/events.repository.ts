@@ -1,0 +1,72 @@
+/**
+ * The event log's SQL (table `events`, migration 0034). Writes run in the caller's transaction;
+ * reads page in the order (tx_id, id) over finished transactions only, see the migration.
+ */
+import { sql } from 'kysely';
+import type { Executor } from '../db/database.ts';
+import { inScope, type AccessScope } from '../db/scope-filter.ts';
+
+/** An event to append. */
+export interface NewEventRow {
+  name: string;
+  institutionId: number;
+  personType: string;
+  personId: string;
+  cardId: string | null;
+  payload: Record<string, unknown>;
+  granted: Record<string, unknown> | null;
+}
+
+/** An event as read back. */
+export interface EventRow extends NewEventRow {
+  id: string;
+  txId: string;
+  occurredAt: Date;
+}
+
+/** A position in the log: after the event (txId, id). */
+export interface EventPosition {
+  txId: string;
+  id: string;
+}
+
+/**
+ * Appends events in ONE statement whatever their number (one parameter: the rows as a JSON
+ * array), so a chunk of a bulk import costs one round trip.
+ */
+export async function insertEvents(executor: Executor, rows: readonly NewEventRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    INSERT INTO events (name, institution_id, person_type, person_id, card_id, payload, granted)
+    SELECT r.name, r.institution_id, r.person_type, r.person_id, r.card_id, r.payload, r.granted
+    FROM jsonb_to_recordset(${JSON.stringify(rows.map((row) => ({
+      name: row.name, institution_id: row.institutionId, person_type: row.personType, person_id: row.personId,
+      card_id: row.cardId, payload: row.payload, granted: row.granted,
+    })))}::jsonb) AS r(name text, institution_id smallint, person_type text, person_id uuid, card_id uuid, payload jsonb, granted jsonb)`
+    .execute(executor);
+}
+
+/**
+ * Up to `limit` events after `after` (from the oldest kept when null) inside `scope`, oldest
+ * first, from transactions that finished before this read began: a transaction still running
+ * holds back every event after its own, so no event can ever appear behind a position already
+ * handed out.
+ */
+export async function eventsAfter(executor: Executor, scope: AccessScope, after: EventPosition | null, limit: number): Promise<EventRow[]> {
+  const result = await sql<EventRow>`
+    SELECT id::text AS id, tx_id::text AS "txId", name, institution_id AS "institutionId", person_type AS "personType",
+      person_id AS "personId", card_id AS "cardId", payload, granted, occurred_at AS "occurredAt"
+    FROM events
+    WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
+      ${after ? sql`AND (tx_id, id) > (${after.txId}::xid8, ${after.id}::bigint)` : sql``}
+      AND ${inScope(scope, { institution: 'institution_id', personType: 'person_type' })}
+    ORDER BY tx_id, id
+    LIMIT ${limit}`.execute(executor);
+  return result.rows;
+}
+
+/** Deletes the events that occurred before `before`; returns how many. */
+export async function deleteEventsBefore(executor: Executor, before: Date): Promise<number> {
+  const result = await executor.deleteFrom('events').where('occurredAt', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
