@@ -29,7 +29,7 @@ const CONTACT = 'Service des cartes <cartes@univ.example>\nBureau 12';
 interface AdminMethod {
   id: string; protocol: string; saved: boolean; enabled: boolean; label: { fr: string; en: string }; institution: string | null;
   trustedFields: string[]; createUnknown: boolean; contact: string; fieldAttributes: Record<string, string>;
-  urls: { login: string; callback: string | null; metadata: string | null; backchannelLogout: string | null };
+  urls: { login: string; callback: string | null; metadata: string | null; backchannelLogout: string | null; postLogoutRedirect: string | null };
 }
 
 function identity(methodId: string, attributes: Record<string, string[]>, sessionKey: string | null = null): SsoIdentity {
@@ -412,6 +412,8 @@ describe('single sign-on core', () => {
         'a method never saved shows closed defaults');
       assert.equal(cas?.urls.callback, `${t.config.publicUrl}/auth/sso/cas-a/callback`);
       assert.equal(oidc?.urls.backchannelLogout, `${t.config.publicUrl}/auth/sso/oidc-b/backchannel-logout`);
+      assert.equal(oidc?.urls.postLogoutRedirect, `${t.config.publicUrl}/login`, 'the post-logout redirect URI to register at the provider');
+      assert.equal(cas?.urls.postLogoutRedirect, null);
       assert.equal(saml?.urls.metadata, `${t.config.publicUrl}/auth/sso/saml-off/metadata`);
       assert.equal(saml?.enabled, false);
       assert.ok(!list.text.includes('secret-value-never-shown'));

@@ -109,6 +109,7 @@ describe('single sign-on on the login page and in the admin console', () => {
       await page.getByTestId('sso-method-cas-univ').waitFor();
       assert.equal(await page.getByTestId('sso-url-callback-cas-univ').textContent(), `${t.config.publicUrl}/auth/sso/cas-univ/callback`);
       assert.equal(await page.getByTestId('sso-url-backchannel-oidc-off').textContent(), `${t.config.publicUrl}/auth/sso/oidc-off/backchannel-logout`);
+      assert.equal(await page.getByTestId('sso-url-post-logout-oidc-off').textContent(), `${t.config.publicUrl}/login`);
       assert.equal(await page.getByTestId('sso-status-oidc-off').textContent(), 'Fermé');
       assert.ok(!(await page.content()).includes('not-shown-anywhere'), 'the client secret is never shown');
 

@@ -57,6 +57,7 @@ const AdminMethodSchema = Type.Object({
     acs: Nullable(Type.String()),
     singleLogout: Nullable(Type.String()),
     backchannelLogout: Nullable(Type.String({ description: 'OIDC back-channel logout URI' })),
+    postLogoutRedirect: Nullable(Type.String({ description: 'OIDC post-logout redirect URI (to register as the client\'s post_logout_redirect_uri)' })),
   }, { description: 'The URLs to give the identity provider\'s admin' }),
 });
 

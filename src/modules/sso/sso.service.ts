@@ -105,6 +105,8 @@ export interface LoginMethodAdminView extends LoginMethodSettings {
     singleLogout: string | null;
     /** OIDC back-channel logout URI. */
     backchannelLogout: string | null;
+    /** OIDC post-logout redirect URI (where the provider sends the browser back after logout): to register with the client. */
+    postLogoutRedirect: string | null;
   };
 }
 
@@ -226,6 +228,11 @@ export function createSsoService(deps: SsoServiceDeps) {
     return toMethod(executor, config, await repo.findLoginMethod(executor, id));
   }
 
+  /** Where the IdP's logout brings the browser back (every protocol's `returnUrl`). */
+  function loginPageUrl(): string {
+    return `${deps.publicUrl}/login`;
+  }
+
   function urlsOf(config: SsoMethodConfig): LoginMethodAdminView['urls'] {
     const base = `${deps.publicUrl}/auth/sso/${config.id}`;
     return {
@@ -235,6 +242,7 @@ export function createSsoService(deps: SsoServiceDeps) {
       acs: config.protocol === 'saml' ? `${base}/acs` : null,
       singleLogout: config.protocol === 'saml' || config.protocol === 'cas' ? `${base}/slo` : null,
       backchannelLogout: config.protocol === 'oidc' ? `${base}/backchannel-logout` : null,
+      postLogoutRedirect: config.protocol === 'oidc' ? loginPageUrl() : null,
     };
   }
 
@@ -550,7 +558,7 @@ export function createSsoService(deps: SsoServiceDeps) {
       if (!config || !handler) return null;
       try {
         const found = await method(config.id);
-        return await handler.logoutUrl(found, { sessionKey: ended.sessionKey, logoutData: ended.logoutData, returnUrl: `${deps.publicUrl}/login` });
+        return await handler.logoutUrl(found, { sessionKey: ended.sessionKey, logoutData: ended.logoutData, returnUrl: loginPageUrl() });
       } catch (error) {
         deps.logger.warn({ method: config.id, err: error instanceof Error ? error.message : 'error' }, 'sso: no IdP logout URL');
         return null;

@@ -168,6 +168,7 @@ export function LoginMethodsPanel() {
             {method.protocol === 'saml' ? <UrlLine label={t('admin.sso.singleLogout')} value={method.urls.singleLogout} testId={`sso-url-slo-${method.id}`} /> : null}
             {method.protocol === 'oidc' ? <UrlLine label={t('admin.sso.oidcRedirect')} value={method.urls.callback} testId={`sso-url-callback-${method.id}`} /> : null}
             {method.protocol === 'oidc' ? <UrlLine label={t('admin.sso.oidcBackchannel')} value={method.urls.backchannelLogout} testId={`sso-url-backchannel-${method.id}`} /> : null}
+            {method.protocol === 'oidc' ? <UrlLine label={t('admin.sso.oidcPostLogout')} value={method.urls.postLogoutRedirect} testId={`sso-url-post-logout-${method.id}`} /> : null}
           </Stack>
           {editing === method.id ? <MethodEditor method={method} onSaved={() => methods.reload()} /> : null}
         </Paper>
