@@ -2,6 +2,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { CrousRightHolder } from '../../modules/crous/domain/crous-account.ts';
+import { CROUS_DATA_FIELDS, CROUS_FIXED_PROPERTIES } from '../../modules/crous/domain/crous-data-fields.ts';
 import { CrousApiError, createCrousClient } from './crous.client.ts';
 import type { CrousCallEvent, CrousClient, CrousClientOptions, CrousSmartCard } from './crous.client.ts';
 import { startEmbeddedCrous } from './crous.embedded.ts';
@@ -222,6 +223,15 @@ for (const authCase of CASES) {
         assert.equal(tokenCall?.requestBody, `grant_type=client_credentials&env=${authCase.environment === 'production' ? 'PRD' : 'PPD'}`);
       }
       assert.equal(new Set(sim.requestLog.map((e) => e.connection)).size, 1, 'one kept-alive connection for the whole sequence');
+      // Every property sent is declared in the cardholder's data summary (CROUS_DATA_FIELDS) or fixed.
+      const declared = new Set([...Object.values(CROUS_DATA_FIELDS).flat(), ...CROUS_FIXED_PROPERTIES]);
+      for (const entry of api.filter((e) => e.requestBody !== undefined)) {
+        const prefix = template(entry).includes('smartcard') ? 'smartCard' : 'rightHolder';
+        for (const key of Object.keys(entry.requestBody as object)) {
+          const property = key === 'currentIdentifier' || key === 'newIdentifier' ? 'rightHolder.identifier' : `${prefix}.${key}`;
+          assert.ok(declared.has(property), `${template(entry)} sends ${property}, not declared in CROUS_DATA_FIELDS`);
+        }
+      }
       assert.ok(events.length === sim.requestLog.length && events.every((e) => e.durationMs >= 0));
     });
 

@@ -54,8 +54,25 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+// Zones change offset on quarter-hour boundaries of UTC (every transition of the rules in force
+// since the 1970s; older local-mean-time changes are not), so one lookup serves a whole quarter
+// hour; Intl.formatToParts costs tens of microseconds and every date read or written needs several.
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
+const OFFSET_CACHE_LIMIT = 20_000;
+const offsets = new Map<string, number>();
+
 /** Offset of `timeZone` from UTC at `instantMs`, in milliseconds (Paris: +3600000 or +7200000). */
 export function zoneOffsetMs(instantMs: number, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(instantMs / QUARTER_HOUR_MS)}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  const offset = computeZoneOffsetMs(Math.floor(instantMs / QUARTER_HOUR_MS) * QUARTER_HOUR_MS, timeZone);
+  if (offsets.size >= OFFSET_CACHE_LIMIT) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
+}
+
+function computeZoneOffsetMs(instantMs: number, timeZone: string): number {
   const seconds = Math.floor(instantMs / 1000) * 1000;
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(seconds))) {
