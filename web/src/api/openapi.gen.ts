@@ -2182,8 +2182,6 @@ export interface paths {
                                     singleLogout: string | null;
                                     /** @description OIDC back-channel logout URI */
                                     backchannelLogout: string | null;
-                                    /** @description OIDC post-logout redirect URI (to register as the client's post_logout_redirect_uri) */
-                                    postLogoutRedirect: string | null;
                                 };
                             }[];
                         };
@@ -2303,8 +2301,6 @@ export interface paths {
                                 singleLogout: string | null;
                                 /** @description OIDC back-channel logout URI */
                                 backchannelLogout: string | null;
-                                /** @description OIDC post-logout redirect URI (to register as the client's post_logout_redirect_uri) */
-                                postLogoutRedirect: string | null;
                             };
                         };
                     };
@@ -2490,8 +2486,6 @@ export interface paths {
                                 singleLogout: string | null;
                                 /** @description OIDC back-channel logout URI */
                                 backchannelLogout: string | null;
-                                /** @description OIDC post-logout redirect URI (to register as the client's post_logout_redirect_uri) */
-                                postLogoutRedirect: string | null;
                             };
                         };
                     };
@@ -15425,6 +15419,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Events after a cursor (card moves, person changes, consents), oldest first, within the caller's institutions and person types; kept EVENT_RETENTION_DAYS days. Poll with after = nextCursor: no event is skipped or repeated, even while changes commit concurrently */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The cursor of the last event read (nextCursor); absent: from the oldest event kept */
+                    after?: string;
+                    limit: number;
+                    /** @description Granted parts to add to each event's data, comma-separated: holder, csn (holder: names and eppn; csn: the chip number). Absent: ids and states only */
+                    include?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-2"][];
+                            /** @description Pass it as `after` next time (the last item's cursor, else the `after` given); null: no event yet */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/verify/{escn}": {
         parameters: {
             query?: never;
@@ -15763,6 +15878,27 @@ export interface components {
                 id: string;
                 escn: string;
             } | null;
+        };
+        /** Event */
+        "def-2": {
+            /** @description Unique id of the event */
+            id: string;
+            /** @description Opaque position of the event in the log: pass it as `after` to read what follows */
+            cursor: string;
+            type: "card.created" | "card.enabled" | "card.disabled" | "card.state_changed" | "person.created" | "person.updated" | "person.rights_ended" | "consent.given" | "consent.withdrawn";
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            timestamp: string;
+            /** @description Code of the institution the event is about (the card's, or the enrolment's) */
+            institution: string;
+            /** @description The person's type at that institution */
+            personType: string;
+            /** @description The event's data as schemas/events/v1/<type>.json describes it: ids and states, plus the granted parts asked for with `include` */
+            data: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;
