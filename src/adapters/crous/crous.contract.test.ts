@@ -233,6 +233,7 @@ for (const authCase of CASES) {
         }
       }
       assert.ok(events.length === sim.requestLog.length && events.every((e) => e.durationMs >= 0));
+      assert.doesNotMatch(JSON.stringify(sim.requestLog), /"access_token":"(?!\(issued\))/, 'no token value in the log');
     });
 
     it('406: another institution has priority; extending the due date takes it over; adding a card still works', async () => {
@@ -472,6 +473,7 @@ describe('CROUS simulator, driven directly', () => {
       ['POST', '/rightholders', { ...wire, idRate: '99' }, {}, 400, 'SIM-VALIDATION'],
       ['POST', '/rightholders', wire, { authorization: 'Bearer nope' }, 401, 'SIM-TOKEN'],
       ['POST', '/rightholders', wire, { accept: 'text/html' }, 400, 'SIM-VALIDATION'],
+      ['POST', '/rightholders', wire, { 'user-agent': ' ' }, 400, 'SIM-VALIDATION'],
       ['POST', '/rightholders', wire, {}, 201, undefined],
       ['PUT', '/rightholders/other@u.example', wire, {}, 400, 'SIM-VALIDATION'],
       ['PUT', '/rightholders/a@u.example', { ...wire, idCompanyRate: 10 }, {}, 200, undefined],

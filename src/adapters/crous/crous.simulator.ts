@@ -574,6 +574,8 @@ export async function startCrousSimulator(options: CrousSimulatorOptions = {}): 
         entry.rne = credential.rne;
         const token = issueToken(credential.rne, lifetimeMs);
         send({ status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: Math.floor(lifetimeMs / 1000) } });
+        // Tokens are credentials: the log keeps that one was issued, not its value.
+        entry.responseBody = { access_token: '(issued)', token_type: 'Bearer', expires_in: Math.floor(lifetimeMs / 1000) };
         return;
       }
 
@@ -607,6 +609,7 @@ export async function startCrousSimulator(options: CrousSimulatorOptions = {}): 
       if (token.expiresAt <= now().getTime()) throw new SimError(faults.expiredTokenStatus ?? 401, 'SIM-TOKEN', 'Token expired');
       entry.rne = token.rne;
       if (req.headers.accept !== 'application/json') throw validation('Accept must be application/json');
+      if ((req.headers['user-agent'] ?? '').trim() === '') throw validation('a User-Agent is required');
       if (entry.requestBody !== undefined && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
         throw validation('Content-Type must be application/json');
       }
