@@ -2182,6 +2182,8 @@ export interface paths {
                                     singleLogout: string | null;
                                     /** @description OIDC back-channel logout URI */
                                     backchannelLogout: string | null;
+                                    /** @description OIDC post-logout redirect URI (to register as the client's post_logout_redirect_uri) */
+                                    postLogoutRedirect: string | null;
                                 };
                             }[];
                         };
@@ -2301,6 +2303,8 @@ export interface paths {
                                 singleLogout: string | null;
                                 /** @description OIDC back-channel logout URI */
                                 backchannelLogout: string | null;
+                                /** @description OIDC post-logout redirect URI (to register as the client's post_logout_redirect_uri) */
+                                postLogoutRedirect: string | null;
                             };
                         };
                     };
@@ -2486,6 +2490,8 @@ export interface paths {
                                 singleLogout: string | null;
                                 /** @description OIDC back-channel logout URI */
                                 backchannelLogout: string | null;
+                                /** @description OIDC post-logout redirect URI (to register as the client's post_logout_redirect_uri) */
+                                postLogoutRedirect: string | null;
                             };
                         };
                     };
