@@ -114,6 +114,15 @@ describe('CROUS account write plan', () => {
     assert.equal(planAccountWrite(account({ dueDate: new Date(NOW.getTime() - 2 * DAY), lastName: 'Autre' }), lapsed, NOW).action, 'none');
   });
 
+  it('reopens a closed account before writing to it, only when there is something to write', () => {
+    const closed = account({ accountStatus: 'CLOTURE' });
+    const extended = planAccountWrite(account({ dueDate: new Date(closed.dueDate.getTime() + 300 * DAY) }), closed, NOW);
+    assert.ok(extended.action === 'update' && extended.reopenFirst === true);
+    assert.equal(planAccountWrite(account(), closed, NOW).action, 'none');
+    const open = planAccountWrite(account({ lastName: 'Autre' }), account({ accountStatus: 'ACTIF' }), NOW);
+    assert.ok(open.action === 'update' && open.reopenFirst === undefined);
+  });
+
   it('changes the identifier with a PATCH when the CROUS holds another one', () => {
     const plan = planAccountWrite(account({ identifier: '123456789AB', ine: '123456789AB' }), account({ identifier: 'old@u.example' }), NOW);
     assert.ok(plan.action === 'update');

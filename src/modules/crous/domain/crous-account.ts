@@ -123,6 +123,8 @@ export type AccountPlan =
   | {
     action: 'update';
     body: CrousRightHolder;
+    /** DELETE /closed-rightholders first: the account is closed (or closing) and has something new to hold. */
+    reopenFirst?: true;
     /** PATCH the identifier first when the CROUS holds the account under another one. */
     changeIdentifier?: { currentIdentifier: string; email: string; newIdentifier: string };
     differences: ComparedField[];
@@ -144,7 +146,8 @@ export type AccountAdjustment =
  * - an account exists: a student's category (10) is kept whatever campuscard computes, as is the
  *   rate the CROUS set for a student (98 scholarship holder, …); the due date is only extended
  *   (rights ending shorten nothing: the account lapses at its due date) and never sent earlier
- *   than now + 3 h; nothing is written when both due dates have passed or nothing differs.
+ *   than now + 3 h; nothing is written when both due dates have passed or nothing differs;
+ * - a closed account with something to write is reopened first (a new enrolment brings it back).
  */
 export function planAccountWrite(wanted: CrousRightHolder, current: CrousRightHolder | undefined, now: Date): AccountPlan {
   const minimum = now.getTime() + MIN_DUE_DATE_AHEAD_MS;
@@ -181,6 +184,7 @@ export function planAccountWrite(wanted: CrousRightHolder, current: CrousRightHo
     adjustments.push('due_date_raised_to_minimum');
   }
   const plan: AccountPlan = { action: 'update', body, differences, adjustments };
+  if (current.accountStatus === 'CLOTURE' || current.accountStatus === 'CLOTURE_EN_COURS') plan.reopenFirst = true;
   if (differences.includes('identifier')) {
     plan.changeIdentifier = { currentIdentifier: current.identifier, email: current.email, newIdentifier: body.identifier };
   }
