@@ -158,6 +158,29 @@ function changedFields(input: PersonInput, person: PersonView | undefined): stri
   return fields;
 }
 
+/**
+ * The read's progress reports, written beside the read rather than in its way: a report made while
+ * the previous one is still being written is skipped (the next one says more). Under load one
+ * progress write took some 50 ms, every 250 ms, a fifth of a no-change resync. `settle` waits for
+ * the report in flight and throws if any report failed.
+ */
+function progressBeside(reporter: ProgressReporter) {
+  let inFlight: Promise<void> | undefined;
+  let failure: { error: unknown } | undefined;
+  return {
+    report(current: number, message: string): void {
+      if (inFlight !== undefined) return;
+      inFlight = reporter.advance(current, message)
+        .catch((error: unknown) => { failure ??= { error }; })
+        .finally(() => { inFlight = undefined; });
+    },
+    async settle(): Promise<void> {
+      await inFlight;
+      if (failure) throw failure.error;
+    },
+  };
+}
+
 /** Syncs, their runs, their confirmation and their schedule. */
 export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
   const { db, sources, people, jobRuns } = deps;
@@ -331,6 +354,7 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
     await reporter.start(row.lastFullCount, 'reading the source');
     // Chunks are written behind the read (see createWriteBehind); a failed run waits for them to stop.
     let writes: WriteBehind<PendingChange[]> | undefined;
+    const progress = progressBeside(reporter);
     try {
       const built = await sources.build(row);
       writes = createWriteBehind((changes) => applyChunk(built, run.id, changes, context, errors), WRITES_AHEAD);
@@ -386,9 +410,10 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
           pending.push(change);
           if (streaming && pending.length >= SYNC_CHUNK_SIZE) await writes.push(pending.splice(0));
         }
-        await reporter.advance(tally.read, `${tally.read} records read`);
+        progress.report(tally.read, `${tally.read} records read`);
       }
       await writes.drain();
+      await progress.settle();
       const watermark = read.watermark();
       // An entry the source could not read nor name might be anyone: nobody is taken for gone then.
       const goneKnown = full && unkeyedRejections === 0;
@@ -427,6 +452,7 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
     } catch (error) {
       // No chunk may still be writing once the run says it failed.
       await writes?.drain().catch(() => undefined);
+      await progress.settle().catch(() => undefined);
       const code = error instanceof ProblemError ? error.code : 'sync_failed';
       const message = error instanceof ProblemError ? error.message : `The sync stopped: ${(error as Error).message}`;
       deps.logger?.error({ runId, source: row.name, err: { type: (error as Error).name, code } }, 'directory sync failed');
