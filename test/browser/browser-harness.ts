@@ -108,9 +108,9 @@ let counter = 0;
  * Starts the application (optionally wired to an ESC Router simulator), sets the institution up
  * and listens on 127.0.0.1 on a free port.
  */
-export async function startWebWorld(options: { esc?: boolean; settings?: Record<string, unknown> } = {}): Promise<WebWorld> {
+export async function startWebWorld(options: { esc?: boolean; settings?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<WebWorld> {
   const sim = options.esc ? await startEscRouterSimulator({ apiKeys: { [ROUTER_KEY]: { pic: PIC, name: 'Université Exemple' } } }) : null;
-  const t = await startTestApp({ env: sim ? { ESC_ROUTER_URL: sim.url, ESC_ROUTER_API_KEY: ROUTER_KEY } : {} });
+  const t = await startTestApp({ env: { ...(sim ? { ESC_ROUTER_URL: sim.url, ESC_ROUTER_API_KEY: ROUTER_KEY } : {}), ...(options.env ?? {}) } });
   await t.runtime.services.institution.save({
     name: 'Université Exemple', pic: PIC, schacHomeOrganization: 'univ.example.fr', country: 'FR', esiScope: 'national',
     colors: { primary: '#1d4f91', secondary: '#eef3fa' },

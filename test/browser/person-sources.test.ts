@@ -1,10 +1,12 @@
 /**
- * Person sources in the admin console, in Chromium: an admin defines a CSV source, previews its
+ * Person sources in the admin console, in Chromium: an admin defines a CSV source, uploads its
+ * file to the server's sources folder (a path outside it is refused, in French), previews its
  * first mapped entries, simulates a sync (the diff shows, nothing is written), applies it, and
- * confirms a sync the safety stop held back when the file suddenly lost half its persons.
+ * confirms a sync the safety stop held back when the file suddenly lost half its persons. The
+ * panel speaks French throughout: codes of the server in words, free fields named, plurals.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,8 +16,8 @@ import { assertAccessible, ensureWebBuilt, launchBrowser, login, newContext, sta
 import { DIRECTORY_QUEUES } from '../../src/modules/directory/directory-sync.service.ts';
 
 function csv(count: number): string {
-  const lines = ['eppn;last_name;first_name;person_type'];
-  for (let index = 1; index <= count; index += 1) lines.push(`sis${index}@univ.example.fr;Nom${index};Prénom;${index % 2 ? 'student' : 'staff'}`);
+  const lines = ['eppn;last_name;first_name;person_type;free1'];
+  for (let index = 1; index <= count; index += 1) lines.push(`sis${index}@univ.example.fr;Nom${index};Prénom;${index % 2 ? 'student' : 'staff'};Option${index}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -25,11 +27,15 @@ describe('person sources in the admin console', () => {
   let context: BrowserContext;
   let page: Page;
   const dir = mkdtempSync(join(tmpdir(), 'campuscard-sources-browser-'));
-  const file = join(dir, 'persons.csv');
+  // PERSON_SOURCE_DIR; the admin's own copy of the export is outside it, on their computer.
+  const sources = join(dir, 'sources');
+  const file = join(sources, 'persons.csv');
+  const local = join(dir, 'export.csv');
 
   before(async () => {
     ensureWebBuilt();
-    world = await startWebWorld();
+    mkdirSync(sources);
+    world = await startWebWorld({ env: { PERSON_SOURCE_DIR: sources } });
     browser = await launchBrowser();
     const { email } = await world.createStaff('admin');
     context = await newContext(browser, world.baseUrl);
@@ -46,16 +52,35 @@ describe('person sources in the admin console', () => {
 
   const drain = () => world.t.runtime.jobs.drain([DIRECTORY_QUEUES.sync]);
 
-  test('define a CSV source, preview it, simulate then apply a sync; confirm a run held by the safety stop', async () => {
-    writeFileSync(file, csv(10));
+  test('define a CSV source, upload its file, preview it, simulate then apply a sync; confirm a run held by the safety stop', async () => {
+    writeFileSync(local, csv(10));
     await page.getByTestId('source-new').click();
     await page.getByTestId('source-name').fill('scolarite');
     await page.getByTestId('source-kind').click();
     await page.getByRole('option', { name: 'Fichier CSV' }).click();
     await page.getByTestId('source-institution').click();
     await page.getByRole('option', { name: 'Université Exemple' }).click();
-    await page.getByTestId('source-setting-path').fill(file);
-    assert.equal(JSON.parse(await page.getByTestId('source-settings').inputValue()).path, file, 'the settings form writes the JSON');
+    // A path out of the sources folder is refused, in French, under the field.
+    await page.getByTestId('source-setting-path').fill('../secret.csv');
+    await page.getByTestId('source-name').fill('scolarite');
+    await page.getByTestId('source-save').click();
+    await page.getByText('Le fichier doit se trouver dans le dossier des sources', { exact: false }).first().waitFor();
+    assert.doesNotMatch(await page.getByTestId('source-editor').innerText(), /must be|inside PERSON_SOURCE_DIR/, 'no English message of the server');
+    await page.getByTestId('source-setting-path').fill('persons.csv');
+    assert.equal(JSON.parse(await page.getByTestId('source-settings').inputValue()).path, 'persons.csv', 'the settings form writes the JSON');
+    // The file comes from the admin's computer: uploaded into the server's sources folder.
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('source-upload').click();
+    await (await chooser).setFiles(local);
+    await page.getByTestId('source-upload-done').waitFor();
+    assert.match(await page.getByTestId('source-upload-done').innerText(), /Fichier déposé\u00a0: persons\.csv/);
+    assert.equal(readFileSync(file, 'utf8'), csv(10), 'the upload landed in PERSON_SOURCE_DIR');
+    // The encoding and delimiter show what applies: detected.
+    assert.equal(await page.getByTestId('source-setting-encoding').inputValue(), 'auto');
+    assert.equal(await page.getByTestId('source-setting-delimiter').inputValue(), 'auto');
+    // Free fields are named in French in the mapping form.
+    assert.match(await page.getByTestId('source-mapping-form').innerText(), /Champ libre 1/);
+    assert.doesNotMatch(await page.getByTestId('source-mapping-form').innerText(), /freeFields/);
     // The mapping form edits the mapping's JSON: the CSV template maps each column to its field.
     assert.equal(await page.getByTestId('source-map-eppn').inputValue(), 'eppn');
     await page.getByTestId('source-map-email').fill('');
@@ -67,11 +92,22 @@ describe('person sources in the admin console', () => {
     await page.getByTestId('source-save').click();
     await page.getByText('Source enregistrée.').waitFor();
     await page.getByTestId('source-row').filter({ hasText: 'scolarite' }).waitFor();
+    // The list names the institution, not its code.
+    const { rows: codes } = await sql<{ code: string }>`SELECT code FROM institutions`.execute(world.t.runtime.database.db);
+    const row = await page.getByTestId('source-row').filter({ hasText: 'scolarite' }).innerText();
+    assert.match(row, /Université Exemple/);
+    assert.ok(codes.every(({ code }) => !row.includes(code)), row);
+
+    await page.getByTestId('source-test').click();
+    assert.equal(await page.getByTestId('source-test-result').innerText(), 'Connexion réussie.');
 
     await page.getByTestId('source-preview').click();
     await page.getByTestId('source-preview-table').waitFor();
     assert.equal(await page.getByTestId('source-preview-row').count(), 10);
     assert.equal(await page.locator('[data-testid="source-preview-row"][data-ok="true"]').count(), 10);
+    const first = await page.getByTestId('source-preview-row').first().innerText();
+    assert.match(first, /Champ libre 1\u00a0: Option1/, first);
+    assert.doesNotMatch(first, /freeFields|\[object Object\]/, first);
     await assertAccessible(page, 'person sources editor');
 
     await page.getByTestId('source-dry-run').click();
@@ -79,6 +115,8 @@ describe('person sources in the admin console', () => {
     assert.equal(await drain(), 1);
     const result = page.getByTestId('source-dry-run-result');
     await result.getByText('10 nouvelles', { exact: false }).waitFor({ timeout: 15_000 });
+    // Plurals as French has them: 0 and 1 take the singular.
+    assert.match(await result.innerText(), /10 lues · 10 nouvelles · 0 modifiée · 0 disparue · 0 inchangée · 0 erreur(?!s)/);
     const persons = async () => (await sql<{ count: number }>`SELECT count(*)::int AS count FROM persons WHERE eppn LIKE 'sis%'`.execute(world.t.runtime.database.db)).rows[0]?.count;
     assert.equal(await persons(), 0, 'the simulation wrote nobody');
     await page.getByTestId('source-apply').click();
@@ -103,5 +141,24 @@ describe('person sources in the admin console', () => {
     const { rows } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM enrolments e JOIN persons p ON p.id = e.person_id
       WHERE p.eppn LIKE 'sis%' AND e.rights_end = current_date`.execute(world.t.runtime.database.db);
     assert.equal(rows[0]?.count, 5, 'confirmed: the five persons gone have their rights end today');
+  });
+
+  test('a source saved without encoding nor delimiter shows them detected; one person read is « 1 lue »', async () => {
+    writeFileSync(join(sources, 'one.csv'), 'eppn;last_name;first_name;person_type\nsolo@univ.example.fr;Seul;Sam;student\n');
+    const { rows } = await sql<{ code: string }>`SELECT code FROM institutions WHERE kind = 'institution' LIMIT 1`.execute(world.t.runtime.database.db);
+    await world.t.runtime.services.directory.sources.create({ institutionIds: null },
+      { name: 'unique', kind: 'csv', institution: rows[0]?.code ?? null, settings: { path: 'one.csv' } }, { actor: 'test' });
+    await page.goto('/office/admin?tab=sources');
+    await page.getByTestId('source-row').filter({ hasText: 'unique' }).getByTestId('source-open').click();
+    await page.getByTestId('source-editor').waitFor();
+    assert.equal(await page.getByTestId('source-setting-encoding').inputValue(), 'auto');
+    assert.equal(await page.getByTestId('source-setting-delimiter').inputValue(), 'auto');
+    await page.getByTestId('source-dry-run').click();
+    await page.getByTestId('source-run-row').first().waitFor();
+    assert.equal(await drain(), 1);
+    const result = page.getByTestId('source-dry-run-result');
+    await result.getByText('1 lue', { exact: false }).waitFor({ timeout: 15_000 });
+    assert.match(await result.innerText(), /1 lue · \d+ nouvelles? · 0 modifiée/);
+    assert.ok(existsSync(join(sources, 'one.csv')));
   });
 });

@@ -65,7 +65,7 @@ export function onUnauthorized(listener: () => void): () => void {
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Sent as JSON, unless it is FormData (multipart upload). */
+  /** Sent as JSON, unless it is FormData (multipart upload) or a Blob (raw upload, with its type). */
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined | null | readonly string[]>;
   signal?: AbortSignal;
@@ -121,6 +121,10 @@ export async function apiFetch(path: string, options: RequestOptions = {}): Prom
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) {
     body = options.body;
+  } else if (options.body instanceof Blob) {
+    // A file sent as it is (raw upload), with its own media type.
+    body = options.body;
+    headers['content-type'] = options.body.type || 'application/octet-stream';
   } else if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers['content-type'] = 'application/json';

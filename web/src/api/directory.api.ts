@@ -39,6 +39,11 @@ export const directoryApi = {
   runs(id: string, signal?: AbortSignal): Promise<{ items: SourceRun[] }> {
     return api<{ items: SourceRun[] }>(`${path(id)}/runs`, signal ? { signal } : {});
   },
+  /** Uploads a CSV source's file to PERSON_SOURCE_DIR at `path` (relative), replacing a file of that name. */
+  uploadFile(filePath: string, file: Blob): Promise<{ path: string; size: number }> {
+    // Sent as text/csv whatever the browser calls the file (Windows says application/vnd.ms-excel).
+    return api<{ path: string; size: number }>('/admin/person-source-files', { method: 'PUT', query: { path: filePath }, body: new Blob([file], { type: 'text/csv' }) });
+  },
   confirm(runId: string): Promise<SourceRun> {
     return api<SourceRun>(`/admin/person-sources/runs/${encodeURIComponent(runId)}/confirm`, { method: 'POST' });
   },

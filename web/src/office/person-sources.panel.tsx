@@ -1,11 +1,12 @@
-import { Alert, Badge, Button, Checkbox, Group, NumberInput, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, FileButton, Group, NumberInput, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { CronExpressionParser } from 'cron-parser';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { directoryApi, type PersonSource, type PreviewEntry, type SourceRun, type SourceTest } from '../api/directory.api.ts';
 import { formatDateTime } from '../shared/format.ts';
-import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
+import { isAboutFields } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
+import { sourceFieldError, sourceMessage, sourceProblemMessage } from './person-source-messages.ts';
 import { useApi } from '../shared/use-api.hook.ts';
 import { useInstitutionList } from '../shared/use-institution.hook.ts';
 
@@ -17,7 +18,7 @@ const SETTINGS_TEMPLATES: Record<Kind, Record<string, unknown>> = {
   ldap: { url: 'ldaps://ldap.univ.fr', bindDn: 'cn=campuscard,ou=services,dc=univ,dc=fr', secretEnv: 'LDAP_PASSWORD', baseDn: 'ou=people,dc=univ,dc=fr', filter: '(objectClass=supannPerson)' },
   sql: { secretEnv: 'SIS_DATABASE_URL', query: 'SELECT * FROM campuscard_persons', keyColumn: 'id', modifiedColumn: 'updated_at' },
   rest: { url: 'https://api.univ.fr/persons', auth: { type: 'bearer', secretEnv: 'API_TOKEN' }, pagination: { style: 'page', size: 100 }, recordsPath: 'items', keyPath: 'id' },
-  csv: { path: '/var/lib/campuscard/persons.csv' },
+  csv: { path: 'persons.csv', encoding: 'auto', delimiter: 'auto' },
 };
 const MAPPING_TEMPLATES: Record<Kind, Record<string, unknown>> = {
   ldap: {
@@ -44,13 +45,14 @@ const MAPPABLE_FIELDS = ['eppn', 'lastName', 'firstName', 'email', 'birthDate', 
 const REQUIRED_FIELDS = new Set(['eppn', 'lastName', 'firstName']);
 
 /** The main settings of each kind, by dotted path (the rest stays editable in the JSON). */
-const SETTINGS_FIELDS: Record<Kind, ReadonlyArray<{ path: string; choices?: readonly string[]; number?: boolean; multiline?: boolean }>> = {
+const SETTINGS_FIELDS: Record<Kind, ReadonlyArray<{ path: string; choices?: readonly string[]; fallback?: string; number?: boolean; multiline?: boolean }>> = {
   ldap: [{ path: 'url' }, { path: 'bindDn' }, { path: 'secretEnv' }, { path: 'baseDn' }, { path: 'filter' }, { path: 'caCertFile' }],
   sql: [{ path: 'secretEnv' }, { path: 'keyColumn' }, { path: 'modifiedColumn' }, { path: 'query', multiline: true }],
   rest: [{ path: 'url' }, { path: 'auth.type', choices: ['none', 'bearer', 'basic', 'apiKey'] }, { path: 'auth.secretEnv' }, { path: 'auth.username' }, { path: 'auth.header' },
     { path: 'pagination.style', choices: ['none', 'page', 'offset', 'next', 'cursor'] }, { path: 'pagination.size', number: true }, { path: 'recordsPath' }, { path: 'keyPath' },
     { path: 'sinceParam' }, { path: 'modifiedPath' }],
-  csv: [{ path: 'path' }, { path: 'encoding', choices: ['auto', 'utf-8', 'iso-8859-1'] }, { path: 'delimiter', choices: ['auto', ';', ','] }],
+  // Absent, encoding and delimiter are detected (the server's default): the select shows so.
+  csv: [{ path: 'path' }, { path: 'encoding', choices: ['auto', 'utf-8', 'iso-8859-1'], fallback: 'auto' }, { path: 'delimiter', choices: ['auto', ';', ','], fallback: 'auto' }],
 };
 
 function valueAt(settings: Record<string, unknown>, path: string): unknown {
@@ -74,23 +76,25 @@ function withValue(settings: Record<string, unknown>, path: string, value: unkno
 }
 
 /** The main connection settings of a kind as fields, editing the same JSON as the text area. */
-function SettingsForm({ kind, settings, onChange }: { kind: Kind; settings: Record<string, unknown>; onChange: (next: Record<string, unknown>) => void }) {
+function SettingsForm({ kind, settings, onChange, error }: { kind: Kind; settings: Record<string, unknown>; onChange: (next: Record<string, unknown>) => void; error: unknown }) {
   const { t } = useTranslation();
   return (
     <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs" data-testid="source-settings-form">
-      {SETTINGS_FIELDS[kind].map(({ path, choices, number, multiline }) => {
+      {SETTINGS_FIELDS[kind].map(({ path, choices, fallback, number, multiline }) => {
         const label = t(`admin.sources.setting.${path.replace('.', '_')}`, { defaultValue: path });
         const value = valueAt(settings, path);
+        const problem = sourceFieldError(t, error, `/settings/${path.replace('.', '/')}`);
         if (choices) {
-          return <Select key={path} size="xs" label={label} data={[...choices]} value={typeof value === 'string' ? value : null} clearable
-            onChange={(choice) => onChange(withValue(settings, path, choice ?? ''))} />;
+          return <Select key={path} size="xs" label={label} data={[...choices]} value={typeof value === 'string' ? value : fallback ?? null} clearable={fallback === undefined}
+            allowDeselect={fallback === undefined} onChange={(choice) => onChange(withValue(settings, path, choice ?? ''))} error={problem} data-testid={`source-setting-${path}`} />;
         }
         if (number) {
           return <NumberInput key={path} size="xs" label={label} value={typeof value === 'number' ? value : ''} min={1}
             onChange={(next) => onChange(withValue(settings, path, typeof next === 'number' ? next : ''))} />;
         }
         const Input = multiline ? Textarea : TextInput;
-        return <Input key={path} size="xs" label={label} value={typeof value === 'string' ? value : ''} data-testid={`source-setting-${path}`}
+        return <Input key={path} size="xs" label={label} value={typeof value === 'string' ? value : ''} data-testid={`source-setting-${path}`} error={problem}
+          description={kind === 'csv' && path === 'path' ? t('admin.sources.pathHelp') : undefined}
           onChange={(event: { currentTarget: { value: string } }) => onChange(withValue(settings, path, event.currentTarget.value))} />;
       })}
     </SimpleGrid>
@@ -200,11 +204,61 @@ function draftOf(source: PersonSource | null, kind: Kind = 'ldap'): Draft {
     minRatio: source.minRatio, photosAllowed: source.photosAllowed };
 }
 
+/** A previewed person's fields as [field, text], free fields one by one (`freeFields.free1`). */
+function personFields(person: Record<string, unknown>): Array<[string, string]> {
+  const fields: Array<[string, string]> = [];
+  for (const [field, value] of Object.entries(person)) {
+    if (field === 'freeFields' && typeof value === 'object' && value !== null) {
+      for (const [free, text] of Object.entries(value as Record<string, unknown>)) fields.push([`freeFields.${free}`, String(text)]);
+    } else if (value !== null && value !== undefined) {
+      fields.push([field, String(value)]);
+    }
+  }
+  return fields;
+}
+
+/**
+ * Uploads a CSV source's file to the server's sources folder at the path of the settings, so a
+ * card office without shell access on the server can use a CSV source.
+ */
+function SourceFileUpload({ path }: { path: string }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<{ path: string; size: number } | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  async function send(file: File | null) {
+    if (!file) return;
+    setBusy(true);
+    setFailure(null);
+    setDone(null);
+    try {
+      setDone(await directoryApi.uploadFile(path, file));
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Stack gap={4} mt="xs">
+      <Group gap="xs">
+        <FileButton onChange={(file) => void send(file)} accept=".csv,text/csv,text/plain">
+          {(props) => <Button {...props} size="xs" variant="default" loading={busy} disabled={path.trim() === ''} data-testid="source-upload">{t('admin.sources.upload')}</Button>}
+        </FileButton>
+        <Text size="xs" c="dimmed">{t('admin.sources.uploadHelp')}</Text>
+      </Group>
+      {done ? <Text size="sm" c="green" data-testid="source-upload-done">{t('admin.sources.uploaded', { path: done.path, size: done.size })}</Text> : null}
+      {failure ? <Text size="sm" c="red" role="alert" data-testid="source-upload-error">{sourceProblemMessage(t, failure)}</Text> : null}
+    </Stack>
+  );
+}
+
 /** Counts of a run on one line. */
 function RunCounts({ run }: { run: SourceRun }) {
   const { t } = useTranslation();
   const c = run.counts;
-  return <Text size="sm">{t('admin.sources.counts', { read: c.read, new: c.new, changed: c.changed, gone: c.gone, unchanged: c.unchanged, errors: c.errors })}</Text>;
+  const parts = (['read', 'new', 'changed', 'gone', 'unchanged', 'errors'] as const).map((key) => t(`admin.sources.countParts.${key}`, { count: c[key] }));
+  return <Text size="sm">{parts.join(' · ')}</Text>;
 }
 
 /** The diff of a run: counts, the first changes with their fields, the record errors. */
@@ -213,7 +267,8 @@ function RunDetail({ run }: { run: SourceRun }) {
   return (
     <Stack gap="xs" data-testid="source-run-detail">
       <RunCounts run={run} />
-      {run.outcome && typeof run.outcome.message === 'string' ? <Text size="sm" c="dimmed">{run.outcome.message}</Text> : null}
+      {run.outcome && typeof run.outcome.message === 'string'
+        ? <Text size="sm" c="dimmed">{sourceMessage(t, typeof run.outcome.code === 'string' ? run.outcome.code : undefined, run.outcome.message)}</Text> : null}
       {run.sample.length > 0 ? (
         <Table withTableBorder data-testid="source-run-sample">
           <Table.Thead><Table.Tr><Table.Th>{t('admin.sources.change')}</Table.Th><Table.Th>{t('admin.sources.key')}</Table.Th><Table.Th>eppn</Table.Th><Table.Th>{t('admin.sources.fields')}</Table.Th></Table.Tr></Table.Thead>
@@ -233,7 +288,7 @@ function RunDetail({ run }: { run: SourceRun }) {
         <Stack gap={2} data-testid="source-run-errors">
           <Text size="sm" fw={600}>{t('admin.sources.errors')}</Text>
           {run.errors.slice(0, 20).map((error, index) => (
-            <Text key={index} size="xs" ff="monospace">{error.key || '—'} · {error.field} · {error.code}: {error.message}</Text>
+            <Text key={index} size="xs" ff="monospace">{error.key || '—'} · {t(`person.${error.field}`, { defaultValue: error.field })} · {sourceMessage(t, error.code, error.message)}</Text>
           ))}
         </Stack>
       ) : null}
@@ -316,17 +371,17 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
       <form onSubmit={(event) => void save(event)} noValidate>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label={t('admin.sources.name')} description={t('admin.sources.nameHelp')} value={draft.name} onChange={(event) => set('name', event.currentTarget.value)}
-            error={fieldError(t, error, '/name')} required data-testid="source-name" />
+            error={sourceFieldError(t, error, '/name')} required data-testid="source-name" />
           <Select label={t('admin.sources.kind')} data={KINDS.map((value) => ({ value, label: t(`admin.sources.kindNames.${value}`) }))} value={draft.kind} disabled={source !== null}
             onChange={(value) => value && setDraft((current) => ({ ...draftOf(null, value as Kind), name: current.name, institution: current.institution }))}
             allowDeselect={false} data-testid="source-kind" />
           <Select label={t('admin.sources.institution')} description={t('admin.sources.institutionHelp')} data={institutionOptions} value={draft.institution ?? ''}
-            onChange={(value) => set('institution', value ? value : null)} allowDeselect={false} error={fieldError(t, error, '/institution')} data-testid="source-institution" />
+            onChange={(value) => set('institution', value ? value : null)} allowDeselect={false} error={sourceFieldError(t, error, '/institution')} data-testid="source-institution" />
           <TextInput label={t('admin.sources.schedule')} description={t('admin.sources.scheduleHelp')} value={draft.schedule} placeholder="0 3 * * *"
             onChange={(event) => set('schedule', event.currentTarget.value)} data-testid="source-schedule"
-            error={fieldError(t, error, '/schedule') ?? (schedule && !schedule.ok ? t('admin.sources.badCron') : undefined)} />
+            error={sourceFieldError(t, error, '/schedule') ?? (schedule && !schedule.ok ? t('admin.sources.badCron') : undefined)} />
           <TextInput label={t('admin.sources.gonePolicy')} description={t('admin.sources.gonePolicyHelp')} value={draft.gonePolicy}
-            onChange={(event) => set('gonePolicy', event.currentTarget.value)} error={fieldError(t, error, '/gonePolicy')} data-testid="source-gone-policy" />
+            onChange={(event) => set('gonePolicy', event.currentTarget.value)} error={sourceFieldError(t, error, '/gonePolicy')} data-testid="source-gone-policy" />
           <NumberInput label={t('admin.sources.minRatio')} description={t('admin.sources.minRatioHelp')} value={Math.round(draft.minRatio * 100)} min={0} max={100} suffix=" %"
             onChange={(value) => set('minRatio', typeof value === 'number' ? value / 100 : 0.9)} data-testid="source-min-ratio" />
         </SimpleGrid>
@@ -342,15 +397,16 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
         <SimpleGrid cols={{ base: 1, md: 2 }} mt="sm">
           <Textarea label={t('admin.sources.settingsJson')} description={t('admin.sources.settingsHelp')} value={draft.settings} autosize minRows={6} ff="monospace"
             onChange={(event) => set('settings', event.currentTarget.value)} data-testid="source-settings"
-            error={!settings ? t('admin.sources.badJson') : fieldError(t, error, '/settings')} />
+            error={!settings ? t('admin.sources.badJson') : sourceFieldError(t, error, '/settings')} />
           <Textarea label={t('admin.sources.mappingJson')} description={t('admin.sources.mappingHelp')} value={draft.mapping} autosize minRows={6} ff="monospace"
             onChange={(event) => set('mapping', event.currentTarget.value)} data-testid="source-mapping"
-            error={!mapping ? t('admin.sources.badJson') : fieldError(t, error, '/mapping')} />
+            error={!mapping ? t('admin.sources.badJson') : sourceFieldError(t, error, '/mapping')} />
         </SimpleGrid>
         {settings ? (
           <Paper withBorder p="sm" mt="sm">
             <Title order={3} size="h5" mb="xs">{t('admin.sources.settings')}</Title>
-            <SettingsForm kind={draft.kind} settings={settings} onChange={(next) => set('settings', JSON.stringify(next, null, 2))} />
+            <SettingsForm kind={draft.kind} settings={settings} error={error} onChange={(next) => set('settings', JSON.stringify(next, null, 2))} />
+            {draft.kind === 'csv' ? <SourceFileUpload path={typeof settings.path === 'string' ? settings.path : ''} /> : null}
           </Paper>
         ) : null}
         {mapping ? (
@@ -359,7 +415,8 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
             <MappingForm mapping={mapping} withInstitution={draft.institution === null} onChange={(next) => set('mapping', JSON.stringify(next, null, 2))} />
           </Paper>
         ) : null}
-        {error && !isAboutFields(error, ['/name', '/institution', '/schedule', '/gonePolicy']) ? <ProblemAlert error={error} /> : null}
+        {error && !isAboutFields(error, ['/name', '/institution', '/schedule', '/gonePolicy'])
+          ? <Alert color="red" variant="light" mt="sm" title={t('common.errorTitle')} role="alert" data-testid="problem-alert">{sourceProblemMessage(t, error)}</Alert> : null}
         {saved ? <Alert color="green" mt="sm">{t('admin.sources.saved')}</Alert> : null}
         <Group mt="sm">
           <Button type="submit" disabled={!settings || !mapping || !draft.name.trim()} data-testid="source-save">{t('admin.sources.save')}</Button>
@@ -374,7 +431,7 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
         </Group>
       </form>
 
-      {tested ? <Alert mt="sm" color={tested.ok ? 'green' : 'red'} data-testid="source-test-result">{tested.message}</Alert> : null}
+      {tested ? <Alert mt="sm" color={tested.ok ? 'green' : 'red'} data-testid="source-test-result">{tested.ok ? t('admin.sources.testOk') : sourceMessage(t, tested.code, tested.message)}</Alert> : null}
       {preview ? (
         <Table.ScrollContainer minWidth={700} mt="sm">
           <Table withTableBorder data-testid="source-preview-table">
@@ -384,10 +441,10 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
                 <Table.Tr key={entry.key} data-testid="source-preview-row" data-ok={String(entry.ok)}>
                   <Table.Td><Text size="xs" ff="monospace">{entry.key}</Text></Table.Td>
                   <Table.Td>
-                    {entry.person ? <Text size="xs">{Object.entries(entry.person).map(([field, value]) => `${t(`person.${field}`, { defaultValue: field })}: ${String(value)}`).join(' · ')}</Text> : '—'}
+                    {entry.person ? <Text size="xs">{personFields(entry.person).map(([field, value]) => t('admin.sources.personField', { field: t(`person.${field}`, { defaultValue: field }), value })).join(' · ')}</Text> : '—'}
                     {entry.institution ? <Badge size="xs" variant="outline" ml={4}>{entry.institution}</Badge> : null}
                   </Table.Td>
-                  <Table.Td>{entry.errors.map((problem, index) => <Text key={index} size="xs" c="red">{problem.field}: {problem.message}</Text>)}</Table.Td>
+                  <Table.Td>{entry.errors.map((problem, index) => <Text key={index} size="xs" c="red">{t(`person.${problem.field}`, { defaultValue: problem.field })} · {sourceMessage(t, problem.code, problem.message)}</Text>)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -410,7 +467,7 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
 
       {source && waiting ? (
         <Alert color="orange" mt="sm" title={t('admin.sources.stoppedTitle')} data-testid="source-confirmation">
-          <Text size="sm">{t('admin.sources.stopped', { read: waiting.counts.read, last: typeof waiting.outcome?.lastFullCount === 'number' ? waiting.outcome.lastFullCount : source.lastFullCount ?? 0, gone: waiting.counts.gone })}</Text>
+          <Text size="sm">{t('admin.sources.stopped', { count: waiting.counts.read, last: typeof waiting.outcome?.lastFullCount === 'number' ? waiting.outcome.lastFullCount : source.lastFullCount ?? 0, gone: waiting.counts.gone })}</Text>
           <Group mt="xs">
             <Button color="orange" size="xs" loading={busy} data-testid="source-confirm" onClick={() => void act(async () => { await directoryApi.confirm(waiting.id); runs.reload(); })}>{t('admin.sources.confirm')}</Button>
             <Button variant="default" size="xs" loading={busy} data-testid="source-cancel" onClick={() => void act(async () => { await directoryApi.cancel(waiting.id); runs.reload(); })}>{t('admin.sources.cancel')}</Button>
@@ -456,6 +513,8 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
 export function PersonSourcesPanel() {
   const { t } = useTranslation();
   const sources = useApi((signal) => directoryApi.list(signal).then((answer) => answer.items), []);
+  const institutions = useInstitutionList() ?? [];
+  const institutionName = (code: string) => institutions.find((institution) => institution.code === code)?.name ?? code;
   const [editing, setEditing] = useState<PersonSource | 'new' | null>(null);
   // The editor keeps its state (the "saved" notice, a preview) when a new source is saved.
   const [editorKey, setEditorKey] = useState(0);
@@ -493,7 +552,7 @@ export function PersonSourcesPanel() {
               <Table.Tr key={source.id} data-testid="source-row" data-name={source.name}>
                 <Table.Td><Text size="sm" ff="monospace">{source.name}</Text></Table.Td>
                 <Table.Td>{t(`admin.sources.kindNames.${source.kind}`)}</Table.Td>
-                <Table.Td>{source.institution ?? t('admin.sources.fromAttribute')}</Table.Td>
+                <Table.Td>{source.institution ? institutionName(source.institution) : t('admin.sources.fromAttribute')}</Table.Td>
                 <Table.Td>
                   {source.lastRun ? (
                     <>
