@@ -281,3 +281,29 @@ test('verification names the issuing institution, and the federation of a shared
   assert.equal(single.body.federation, null);
   assert.doesNotMatch((await w.t.anonymous.get(`/v/${own.escn}`)).text, /Fédération/);
 });
+
+test('a pending request holds back the renewal of a card of its own card group only: GET /me/cards offers RENEWED at B while A has a request, not at A', async () => {
+  const person = await enrolledAt([codeA, 'ecole-b']);
+  const holder = await holderClient(w.t, person.id);
+  const cardA = await enabledCard(w, person.id, codeA);
+  const cardB = await enabledCard(w, person.id, 'ecole-b');
+  const movesOf = async (): Promise<Map<string, CardView['allowedMoves']>> => {
+    const mine = await holder.get<{ items: CardView[] }>('/api/v1/me/cards');
+    assert.equal(mine.status, 200, mine.text);
+    return new Map(mine.body.items.map((card) => [card.id, card.allowedMoves]));
+  };
+  assert.ok((await movesOf()).get(cardA.id)?.includes('RENEWED'), 'nothing pending: A\'s card may be renewed');
+
+  const pendingAtA = await holder.post<CardDetailView>(`/api/v1/cards/${cardA.id}/renew`);
+  assert.equal(pendingAtA.status, 201, pendingAtA.text);
+  const moves = await movesOf();
+  assert.ok(!moves.get(cardA.id)?.includes('RENEWED'), 'A\'s renewal is pending: A\'s card is not offered another one');
+  assert.ok(moves.get(cardB.id)?.includes('RENEWED'), 'A\'s pending request does not hold back B\'s card');
+  assert.ok(moves.get(cardB.id)?.includes('DISABLED'));
+  const again = await holder.post(`/api/v1/cards/${cardA.id}/renew`);
+  assert.equal(again.status, 409);
+  assert.equal(again.body.code, 'request_pending', 'the server refuses what is not offered');
+  const renewedB = await holder.post<CardDetailView>(`/api/v1/cards/${cardB.id}/renew`);
+  assert.equal(renewedB.status, 201, renewedB.text);
+  assert.equal(renewedB.body.institution, 'ecole-b');
+});

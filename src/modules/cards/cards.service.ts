@@ -408,10 +408,17 @@ function factsOf(row: CardRow, personCards: readonly CardRow[]): CardFacts {
   return { personId: row.personId, state: view.state, lockOwner: row.lockedBy, disable: view.disable, newerCards };
 }
 
-/** What `principal` may do with this card now; none when they may make no move at all. */
+/**
+ * What `principal` may do with this card now; none when they may make no move at all. A renewal
+ * is not offered while a request of the same card group is pending (the renewal would answer 409
+ * `request_pending`); a request in another card group does not hold it back.
+ */
 function allowedMovesOf(row: CardRow, personCards: readonly CardRow[], principal: Principal, settings: InstitutionCardSettings): CardState[] {
   const actor = moveActorFor(principal, row);
-  return actor === null ? [] : openMoves(factsOf(row, personCards), actor, settings);
+  if (actor === null) return [];
+  const moves = openMoves(factsOf(row, personCards), actor, settings);
+  const pending = pendingRequests(sameGroup(row, personCards).map((other) => ({ ...other, state: stateOf(other) })));
+  return pending.length > 0 ? moves.filter((to) => to !== 'RENEWED') : moves;
 }
 
 function cardSettings(settings: InstitutionSettings): InstitutionCardSettings {

@@ -136,7 +136,8 @@ export function MyCardsPage() {
                   {t('myCards.reenable')}
                 </Button>
               ) : null}
-              {allows(card, 'RENEWED') && !hasPending ? (
+              {/* The server leaves RENEWED out while a request of the card's own card group is pending. */}
+              {allows(card, 'RENEWED') ? (
                 <Button variant="default" loading={busy === `renew-${card.id}`} onClick={() => setConfirming({ card, action: 'renew' })} data-testid="renew">
                   {t('myCards.renew')}
                 </Button>
