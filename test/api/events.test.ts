@@ -143,6 +143,21 @@ test('rights ended by a directory or an import are person.rights_ended at that i
   ]);
 });
 
+test('events are written in the transaction of the change: a change rolled back leaves none', async () => {
+  const start = await end();
+  const eppn = `rolledback${process.pid}@univ.example.fr`;
+  await assert.rejects(w.t.runtime.database.db.transaction().execute(async (trx) => {
+    await w.t.runtime.services.people.upsertMany(trx, [{ eppn, lastName: 'Annulé', firstName: 'Paul', personType: 'student' }],
+      { actor: 'test' }, { channel: 'import', institutionId: 1 });
+    const written = await sql<{ n: number }>`SELECT count(*)::int AS n FROM events WHERE name = 'person.created' AND granted->'holder'->>'eppn' = ${eppn}`.execute(trx);
+    assert.equal(Number(written.rows[0]?.n), 1, 'written inside the transaction');
+    throw new Error('the import fails later');
+  }), /the import fails later/);
+  assert.deepEqual((await readAll(w.admin, start)).items, []);
+  const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM events WHERE granted->'holder'->>'eppn' = ${eppn}`.execute(w.t.runtime.database.db);
+  assert.equal(Number(stored.rows[0]?.n), 0);
+});
+
 test('a bad cursor, include or limit is a 400 problem naming the field', async () => {
   for (const after of ['abc', '12', '1.0', '01.5', '-1.5', '1.5.6', `${2n ** 64n}.1`, `1.${2n ** 63n}`, 'eyJhIjoxfQ']) {
     const response = await w.admin.get<{ code: string; errors?: Array<{ field: string }>; field?: string }>(`/api/v1/events?after=${encodeURIComponent(after)}`);
