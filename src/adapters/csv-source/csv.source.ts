@@ -15,7 +15,7 @@ import {
 import type { SourceMapping } from '../../modules/directory/domain/person-mapping.ts';
 import {
   SourceSettingsError,
-  type PersonSource, type PersonSourceContext, type PersonSourceFactory, type SourcePage, type SourceRecord,
+  type PersonSource, type PersonSourceContext, type PersonSourceFactory, type RejectedEntry, type SourcePage, type SourceRecord,
 } from '../../modules/directory/domain/person-source.ts';
 import { checkRelativePath } from '../../modules/directory/domain/source-path.ts';
 
@@ -103,6 +103,8 @@ function createCsvSource(context: PersonSourceContext, resolveFile: (path: strin
       async function* pages(): AsyncGenerator<SourcePage> {
         let page: SourcePage = { records: [], rejected: [] };
         let count = 0;
+        let rejectedEntry: RejectedEntry | undefined;
+        let lastRejectedLine = 0;
         for await (const event of events) {
           if (options.signal?.aborted) return;
           if (event.type === 'row') {
@@ -113,7 +115,15 @@ function createCsvSource(context: PersonSourceContext, resolveFile: (path: strin
             page.records.push(record);
             count += 1;
           } else if (event.type === 'error') {
-            page.rejected?.push({ field: event.error.field ?? 'line', code: event.error.code, message: `line ${event.error.line}: ${event.error.message}` });
+            // The parser reports each fault of a line apart, line after line: one entry per line.
+            const error = { field: event.error.field ?? 'line', code: event.error.code, message: `line ${event.error.line}: ${event.error.message}` };
+            if (lastRejectedLine === event.error.line && rejectedEntry && page.rejected?.at(-1) === rejectedEntry) {
+              rejectedEntry.errors.push(error);
+              continue;
+            }
+            rejectedEntry = { ...(event.error.eppn !== undefined ? { key: event.error.eppn } : {}), errors: [error] };
+            lastRejectedLine = event.error.line;
+            page.rejected?.push(rejectedEntry);
           } else if (event.type === 'file_error') {
             throw new Error(`the CSV file is unusable: ${event.error.message}`);
           }

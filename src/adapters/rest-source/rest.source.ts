@@ -208,7 +208,7 @@ export const createRestSource: PersonSourceFactory = (context: PersonSourceConte
           for (const item of items) {
             const key = atPath(item, settings.keyPath);
             if (key === undefined || key === null || key === '' || typeof key === 'object') {
-              page.rejected?.push({ field: settings.keyPath, code: 'key_missing', message: `a record has no ${settings.keyPath}` });
+              page.rejected?.push({ errors: [{ field: settings.keyPath, code: 'key_missing', message: `a record has no ${settings.keyPath}` }] });
               continue;
             }
             const record: SourceRecord = { key: String(key), attributes: flatten(item) };

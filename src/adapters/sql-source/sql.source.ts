@@ -132,7 +132,7 @@ export const createSqlSource: PersonSourceFactory = (context: PersonSourceContex
             for (const row of result.rows as Array<Record<string, unknown>>) {
               const key = text(row[settings.keyColumn])[0];
               if (key === undefined || key === '') {
-                page.rejected?.push({ field: settings.keyColumn, code: 'key_missing', message: `a row has no ${settings.keyColumn}` });
+                page.rejected?.push({ errors: [{ field: settings.keyColumn, code: 'key_missing', message: `a row has no ${settings.keyColumn}` }] });
                 continue;
               }
               const record: SourceRecord = { key, attributes: {} };

@@ -34,9 +34,9 @@ import type { JobQueue, QueueJobRef } from '../../platform/jobs/job-queue.ts';
 import { createWriteBehind, type WriteBehind } from '../../platform/concurrency/write-behind.ts';
 import type { JobRunsService, ProgressReporter } from '../jobs/jobs.service.ts';
 import type { PeopleService, PersonView } from '../people/people.service.ts';
-import type { PersonInput } from '../people/domain/person.ts';
 import type { PhotosService, PreparedPhoto } from '../photos/photos.service.ts';
-import { goneRightsEnd, type MappedRecord, type RecordError } from './domain/person-mapping.ts';
+import { diffPerson, type FieldChange } from './domain/person-changes.ts';
+import { goneRightsEnd, providedFields, type MappedRecord, type ProvidedField, type RecordError } from './domain/person-mapping.ts';
 import { nextCronRun, type BuiltSource, type PersonSourcesService, type SourceManager } from './person-sources.service.ts';
 import type { SourceRunStatus } from './directory.tables.ts';
 import * as repo from './directory.repository.ts';
@@ -68,12 +68,17 @@ const TICK_LIMIT = 20;
 
 /** One change shown in a run's sample. */
 export interface SampleChange {
+  /** Against the persons as they were: `new` person, `changed` person (or a new enrolment of one), `gone` from the source. */
   kind: 'new' | 'changed' | 'gone';
   key: string;
   eppn: string | null;
   institution: string | null;
   /** Person fields that change (for gone persons: `rightsEnd`). */
   fields: string[];
+  /** Those fields' stored and written values (empty for gone persons). */
+  changes: FieldChange[];
+  /** The person was enrolled at other institutions only: enrolled here by the sync, their stored values not shown. */
+  enrolledElsewhere: boolean;
 }
 
 /** A run as the API shows it. */
@@ -84,7 +89,15 @@ export interface SourceRunView {
   dryRun: boolean;
   status: SourceRunStatus;
   trigger: 'manual' | 'schedule';
+  /**
+   * Records read (a bad record counts once, however many errors it has) and what they gave, against
+   * the persons as they were (as written, or as a dry run would write them).
+   */
   counts: { read: number; new: number; changed: number; gone: number; unchanged: number; errors: number };
+  /** Bad records whose key could not be read (among `counts.errors`). */
+  unkeyedRecords: number;
+  /** A full run that took nobody for gone because of {@link unkeyedRecords}: persons no longer returned keep their rights. */
+  goneHeldBack: boolean;
   sample: SampleChange[];
   errors: RecordError[];
   outcome: Record<string, unknown> | null;
@@ -112,7 +125,7 @@ export interface MembershipRecorder {
 export interface DirectorySyncServiceDeps {
   db: Kysely<Database>;
   sources: PersonSourcesService;
-  people: Pick<PeopleService, 'upsertMany' | 'endRights' | 'getByEppn'>;
+  people: Pick<PeopleService, 'upsertMany' | 'endRights' | 'viewsByEppn'>;
   photos: Pick<PhotosService, 'prepare' | 'save' | 'listForPerson'>;
   /** Read at each run, so it may be wired after this service is built. */
   groupRoles?: () => MembershipRecorder | undefined;
@@ -124,7 +137,6 @@ export interface DirectorySyncServiceDeps {
 
 interface PendingChange {
   key: string;
-  kind: 'new' | 'changed';
   mapped: Extract<MappedRecord, { ok: true }>;
   fingerprint: string;
   photo: Uint8Array | undefined;
@@ -137,25 +149,21 @@ interface Tally {
   gone: number;
   unchanged: number;
   errors: number;
+  unkeyed: number;
 }
+
+/** What the writes of a run add up to: counts against the persons, and the sample of the first changes. */
+interface Written {
+  tally: Tally;
+  sample: SampleChange[];
+}
+
+/** Thrown at the end of a dry run's chunk: its writes roll back, their outcome is kept. */
+class DryRunRollback extends Error {}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PERSON_FIELDS_COMPARED = ['eppn', 'firstName', 'lastName', 'birthDate', 'email', 'personType', 'studentNumber', 'ine', 'esi',
-  'academicLevel', 'rightsEnd', 'affiliation', 'locale'] as const;
-
 function runNotFound(): Error {
   return notFound('sync_run_not_found', 'No such sync run');
-}
-
-/** The person fields on which `input` differs from the stored `person` (for the sample). */
-function changedFields(input: PersonInput, person: PersonView | undefined): string[] {
-  if (!person) return Object.keys(input).sort();
-  const fields: string[] = PERSON_FIELDS_COMPARED.filter((field) => (input[field] ?? null) !== (person[field] ?? null));
-  const free = input.freeFields ?? {};
-  for (const key of new Set([...Object.keys(free), ...Object.keys(person.freeFields)]) as Set<keyof typeof free>) {
-    if ((free[key] ?? null) !== (person.freeFields[key] ?? null)) fields.push(`freeFields.${key}`);
-  }
-  return fields;
 }
 
 /**
@@ -195,6 +203,8 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
       status: row.status,
       trigger: row.trigger,
       counts: { read: row.readCount, new: row.newCount, changed: row.changedCount, gone: row.goneCount, unchanged: row.unchangedCount, errors: row.errorCount },
+      unkeyedRecords: row.unkeyedCount,
+      goneHeldBack: row.outcome?.goneHeldBack === true,
       sample: row.sample as SampleChange[],
       errors: row.errors as RecordError[],
       outcome: row.outcome,
@@ -238,7 +248,7 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
   async function finish(runId: string, status: SourceRunStatus, tally: Tally, extra: repo.RunChanges = {}): Promise<void> {
     await inTransaction(db, { actor: 'system' }, (trx) => repo.updateRun(trx, runId, {
       status, readCount: tally.read, newCount: tally.new, changedCount: tally.changed, goneCount: tally.gone,
-      unchangedCount: tally.unchanged, errorCount: tally.errors, finishedAt: now(), ...extra,
+      unchangedCount: tally.unchanged, errorCount: tally.errors, unkeyedCount: tally.unkeyed, finishedAt: now(), ...extra,
     }));
   }
 
@@ -257,35 +267,68 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
     return prepared;
   }
 
-  /** Writes one chunk of new and changed records in one transaction. */
-  async function applyChunk(built: BuiltSource, runId: string, changes: readonly PendingChange[], context: ActorContext, errors: RecordError[]): Promise<void> {
+  /**
+   * Writes one chunk of mapped records in one transaction and counts what it did to the persons
+   * (created, changed, unchanged) into `written`, sampling the first changes with their stored
+   * values, read in that transaction just before the write. A dry run does the same writes and
+   * rolls them back (so its counts are the real run's), without photos, entries or groups.
+   */
+  async function applyChunk(built: BuiltSource, runId: string, changes: readonly PendingChange[], context: ActorContext, errors: RecordError[],
+    written: Written, dryRun: boolean): Promise<void> {
     if (changes.length === 0) return;
-    const photos = built.row.photosAllowed ? await preparePhotos(changes, errors) : new Map<string, PreparedPhoto>();
-    const recorder = built.mapping.groupsAttribute ? deps.groupRoles?.() : undefined;
-    await inTransaction(db, context, async (trx) => {
-      const byInstitution = new Map<number, PendingChange[]>();
-      for (const change of changes) {
-        const list = byInstitution.get(change.mapped.institutionId) ?? [];
-        list.push(change);
-        byInstitution.set(change.mapped.institutionId, list);
-      }
-      const entries: Array<{ key: string; personId: string | null; institutionId: number; fingerprint: string }> = [];
-      for (const [institutionId, list] of byInstitution) {
-        const result = await people.upsertMany(trx, list.map((change) => change.mapped.person), context, { channel: 'import', institutionId });
-        const ids = new Map(result.results.map((item) => [item.eppn, item.id]));
-        for (const change of list) {
-          const personId = ids.get(change.mapped.person.eppn) ?? null;
-          entries.push({ key: change.key, personId, institutionId, fingerprint: change.fingerprint });
-          const photo = photos.get(change.key);
-          // Seeds the photo only for a person who has none: a photo chosen by the person or the office wins.
-          if (photo && personId && (await deps.photos.listForPerson(trx, personId)).length === 0) await deps.photos.save(trx, personId, photo);
+    const photos = built.row.photosAllowed && !dryRun ? await preparePhotos(changes, errors) : new Map<string, PreparedPhoto>();
+    const recorder = built.mapping.groupsAttribute && !dryRun ? deps.groupRoles?.() : undefined;
+    const fields: ReadonlySet<ProvidedField> = providedFields(built.mapping);
+    const counted: Tally = { ...written.tally, new: 0, changed: 0, unchanged: 0 };
+    const sampled: SampleChange[] = [];
+    try {
+      await inTransaction(db, context, async (trx) => {
+        const byInstitution = new Map<number, PendingChange[]>();
+        for (const change of changes) {
+          const list = byInstitution.get(change.mapped.institutionId) ?? [];
+          list.push(change);
+          byInstitution.set(change.mapped.institutionId, list);
         }
-      }
-      await repo.upsertEntries(trx, built.row.id, runId, entries);
-      if (recorder) {
-        await recorder.recordMemberships(trx, built.row.id, changes.map((change) => ({ eppn: change.mapped.person.eppn, groups: change.mapped.groups })));
-      }
-    });
+        const entries: Array<{ key: string; personId: string | null; institutionId: number; fingerprint: string }> = [];
+        for (const [institutionId, list] of byInstitution) {
+          const inputs = list.map((change) => change.mapped.person);
+          const before = written.sample.length + sampled.length < SAMPLE_SIZE
+            ? await people.viewsByEppn(inputs.map((input) => input.eppn), trx, institutionId)
+            : new Map<string, PersonView>();
+          const result = await people.upsertMany(trx, inputs, context, { channel: 'import', institutionId, fields });
+          const items = new Map(result.results.map((item) => [item.eppn, item]));
+          for (const change of list) {
+            const item = items.get(change.mapped.person.eppn);
+            const kind = item?.status === 'created' ? 'new' : item?.status === 'updated' ? 'changed' : 'unchanged';
+            counted[kind] += 1;
+            if (kind !== 'unchanged' && written.sample.length + sampled.length < SAMPLE_SIZE) {
+              const diff = diffPerson(change.mapped.person, fields, before.get(change.mapped.person.eppn), institutionId);
+              sampled.push({
+                kind, key: change.key, eppn: change.mapped.person.eppn, institution: built.institutionCode(institutionId),
+                fields: diff.changes.map((fieldChange) => fieldChange.field), changes: diff.changes, enrolledElsewhere: diff.enrolledElsewhere,
+              });
+            }
+            const personId = item?.id ?? null;
+            entries.push({ key: change.key, personId, institutionId, fingerprint: change.fingerprint });
+            const photo = photos.get(change.key);
+            // Seeds the photo only for a person who has none: a photo chosen by the person or the office wins.
+            if (photo && personId && (await deps.photos.listForPerson(trx, personId)).length === 0) await deps.photos.save(trx, personId, photo);
+          }
+        }
+        if (dryRun) throw new DryRunRollback();
+        await repo.upsertEntries(trx, built.row.id, runId, entries);
+        if (recorder) {
+          await recorder.recordMemberships(trx, built.row.id, changes.map((change) => ({ eppn: change.mapped.person.eppn, groups: change.mapped.groups })));
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof DryRunRollback)) throw error;
+    }
+    // Counted once the chunk is committed (or, dry, rolled back as planned): a failed chunk adds nothing.
+    written.tally.new += counted.new;
+    written.tally.changed += counted.changed;
+    written.tally.unchanged += counted.unchanged;
+    written.sample.push(...sampled);
   }
 
   /** Ends the rights of gone entries, a chunk per transaction, and marks them gone. */
@@ -308,23 +351,6 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
     }
   }
 
-  /** The sample of the first changes, with field names against the stored persons. */
-  async function sampleOf(built: BuiltSource, changes: readonly PendingChange[], gone: ReadonlyArray<{ key: string }>): Promise<SampleChange[]> {
-    const sample: SampleChange[] = [];
-    for (const change of changes.slice(0, SAMPLE_SIZE)) {
-      const person = change.kind === 'new' ? undefined
-        : await people.getByEppn(change.mapped.person.eppn, db, change.mapped.institutionId).catch(() => undefined);
-      sample.push({
-        kind: change.kind, key: change.key, eppn: change.mapped.person.eppn, institution: built.institutionCode(change.mapped.institutionId),
-        fields: changedFields(change.mapped.person, person && person.institutionId === change.mapped.institutionId ? person : undefined),
-      });
-    }
-    for (const entry of gone.slice(0, Math.max(0, SAMPLE_SIZE - sample.length))) {
-      sample.push({ kind: 'gone', key: entry.key, eppn: null, institution: null, fields: ['rightsEnd'] });
-    }
-    return sample;
-  }
-
   /**
    * Runs a sync: see the module comment. `reporter` gets the progress (records read, against
    * the last full count as the expected total). Never throws for bad records or an unreachable
@@ -333,7 +359,8 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
   async function execute(runId: string, reporter: ProgressReporter): Promise<SourceRunView> {
     const run = await repo.findRun(db, runId);
     if (!run) throw runNotFound();
-    const tally: Tally = { read: 0, new: 0, changed: 0, gone: 0, unchanged: 0, errors: 0 };
+    const tally: Tally = { read: 0, new: 0, changed: 0, gone: 0, unchanged: 0, errors: 0, unkeyed: 0 };
+    const written: Written = { tally, sample: [] };
     const errors: RecordError[] = [];
     const reportError = (error: RecordError) => {
       if (errors.length < MAX_RUN_ERRORS) errors.push(error);
@@ -349,7 +376,8 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
     const confirmed = run.confirmedBy !== null;
     // Guarded: a full run of a source with a previous full count, not confirmed: apply nothing before the count is known.
     const guarded = full && !run.dryRun && !confirmed && row.lastFullCount !== null && row.lastFullCount > 0;
-    const streaming = !run.dryRun && !guarded;
+    // A dry run writes (and rolls back) as it reads, like a real one; a guarded run waits for its count.
+    const streaming = !guarded;
     await inTransaction(db, { actor: 'system' }, (trx) => repo.updateRun(trx, run.id, { status: 'running', startedAt: now(), outcome: null }));
     await reporter.start(row.lastFullCount, 'reading the source');
     // Chunks are written behind the read (see createWriteBehind); a failed run waits for them to stop.
@@ -357,21 +385,20 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
     const progress = progressBeside(reporter);
     try {
       const built = await sources.build(row);
-      writes = createWriteBehind((changes) => applyChunk(built, run.id, changes, context, errors), WRITES_AHEAD);
+      writes = createWriteBehind((changes) => applyChunk(built, run.id, changes, context, errors, written, run.dryRun), WRITES_AHEAD);
       const pending: PendingChange[] = [];
-      const sampled: PendingChange[] = [];
       const seen = new Set<string>();
       const eppns = new Set<string>();
-      let unkeyedRejections = 0;
       const known = await repo.allEntries(db, row.id);
       const read = await built.source.records({ since: full ? null : row.watermark });
       for await (const page of read.pages) {
+        // One bad entry is one record, whatever its number of errors; read with its key, its person is not gone.
         for (const rejected of page.rejected ?? []) {
           tally.read += 1;
           tally.errors += 1;
-          if (rejected.key === undefined) unkeyedRejections += 1;
+          if (rejected.key === undefined) tally.unkeyed += 1;
           else seen.add(rejected.key);
-          reportError({ key: rejected.key ?? '', field: rejected.field, code: rejected.code, message: rejected.message });
+          for (const problem of rejected.errors) reportError({ key: rejected.key ?? null, ...problem });
         }
         for (const record of page.records) {
           tally.read += 1;
@@ -404,37 +431,47 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
             mapped.errors.forEach(reportError);
             continue;
           }
-          const change: PendingChange = { key: record.key, kind: entry ? 'changed' : 'new', mapped, fingerprint, photo };
-          tally[change.kind] += 1;
-          if (sampled.length < SAMPLE_SIZE) sampled.push(change);
-          pending.push(change);
+          // New, changed or unchanged is told by the write, against the person (who may predate this source).
+          pending.push({ key: record.key, mapped, fingerprint, photo });
           if (streaming && pending.length >= SYNC_CHUNK_SIZE) await writes.push(pending.splice(0));
         }
         progress.report(tally.read, `${tally.read} records read`);
       }
+      if (streaming) await writes.push(pending.splice(0));
       await writes.drain();
       await progress.settle();
       const watermark = read.watermark();
       // An entry the source could not read nor name might be anyone: nobody is taken for gone then.
-      const goneKnown = full && unkeyedRejections === 0;
+      const goneKnown = full && tally.unkeyed === 0;
       const gone = goneKnown ? [...known].filter(([key, entry]) => !entry.gone && !seen.has(key)).map(([key, entry]) => ({ key, ...entry })) : [];
       tally.gone = gone.length;
-      const sample = await sampleOf(built, sampled, gone);
+      const heldBack = full && !goneKnown
+        ? { goneHeldBack: true, unkeyedRecords: tally.unkeyed }
+        : {};
+      const stopped = guarded && tally.read < row.minRatio * (row.lastFullCount ?? 0);
+      if (guarded) {
+        // Stopped: the writes are tried and rolled back, so the admin confirms counts as the real run would give them.
+        for (let start = 0; start < pending.length; start += SYNC_CHUNK_SIZE) {
+          await applyChunk(built, run.id, pending.slice(start, start + SYNC_CHUNK_SIZE), context, errors, written, run.dryRun || stopped);
+        }
+      }
+      const sample = [
+        ...written.sample,
+        ...gone.slice(0, Math.max(0, SAMPLE_SIZE - written.sample.length))
+          .map((entry): SampleChange => ({ kind: 'gone', key: entry.key, eppn: null, institution: null, fields: ['rightsEnd'], changes: [], enrolledElsewhere: false })),
+      ];
 
-      if (guarded && tally.read < row.minRatio * (row.lastFullCount ?? 0)) {
+      if (stopped) {
         const outcome = {
           code: 'safety_stop',
           message: `The source returned ${tally.read} records, under ${Math.round(row.minRatio * 100)}% of the last full count (${row.lastFullCount}): nothing was written. Confirm to apply, or cancel.`,
-          read: tally.read, lastFullCount: row.lastFullCount, minRatio: row.minRatio,
+          read: tally.read, lastFullCount: row.lastFullCount, minRatio: row.minRatio, ...heldBack,
         };
         await finish(run.id, 'awaiting_confirmation', tally, { sample, errors, outcome, finishedAt: null });
         await reporter.succeed({ ...tally, total: tally.read, awaitingConfirmation: true });
         return view((await repo.findRun(db, runId)) as repo.RunRow);
       }
       if (!run.dryRun) {
-        for (let start = 0; start < pending.length; start += SYNC_CHUNK_SIZE) {
-          await applyChunk(built, run.id, pending.slice(start, start + SYNC_CHUNK_SIZE), context, errors);
-        }
         const rightsEnd = goneRightsEnd(row.gonePolicy, now().toISOString().slice(0, 10));
         if (gone.length > 0 && rightsEnd !== undefined) {
           await applyGone(built, run.id, gone, rightsEnd, context, (done) => reporter.advance(tally.read, `rights ended for ${done} of ${gone.length} gone persons`));
@@ -446,7 +483,12 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
       }
       await finish(run.id, 'succeeded', tally, {
         sample, errors: errors.slice(0, MAX_RUN_ERRORS),
-        ...(full && !goneKnown ? { outcome: { code: 'gone_not_computed', message: `${unkeyedRejections} entries could not be read nor identified: no person was taken for gone` } } : {}),
+        ...(full && !goneKnown ? {
+          outcome: {
+            code: 'gone_not_computed', ...heldBack,
+            message: `${tally.unkeyed} ${tally.unkeyed === 1 ? 'record' : 'records'} could not be read nor identified: no person was taken for gone, persons no longer returned keep their rights`,
+          },
+        } : {}),
       });
       await reporter.succeed({ ...tally, total: tally.read });
     } catch (error) {

@@ -101,7 +101,7 @@ export async function insertRun(db: Executor, values: {
 
 /** The changes a run may receive. */
 export type RunChanges = Partial<Pick<RunRow, 'status' | 'readCount' | 'newCount' | 'changedCount' | 'goneCount' | 'unchangedCount' |
-  'errorCount' | 'confirmedBy' | 'jobRunId'>> & {
+  'errorCount' | 'unkeyedCount' | 'confirmedBy' | 'jobRunId'>> & {
   sample?: unknown[]; errors?: unknown[]; outcome?: Record<string, unknown> | null; startedAt?: Date | null; finishedAt?: Date | null;
 };
 

@@ -17,7 +17,11 @@ const RunParams = Type.Object({ runId: Uuid }, { additionalProperties: false });
 const Counts = Type.Object({
   read: Type.Integer(), new: Type.Integer(), changed: Type.Integer(), gone: Type.Integer(), unchanged: Type.Integer(), errors: Type.Integer(),
 });
-const RecordErrorSchema = Type.Object({ key: Type.String(), field: Type.String(), code: Type.String(), message: Type.String() });
+const RecordErrorSchema = Type.Object({
+  key: Nullable(Type.String({ description: 'The record\'s key; null when the source could not read it' })), field: Type.String(), code: Type.String(), message: Type.String(),
+});
+const FieldValue = Nullable(Type.Union([Type.String(), Type.Number()]));
+const FieldChangeSchema = Type.Object({ field: Type.String(), before: FieldValue, after: FieldValue });
 const RunSchema = Type.Object({
   id: Uuid,
   sourceId: Uuid,
@@ -26,10 +30,14 @@ const RunSchema = Type.Object({
   status: Type.Union(['queued', 'running', 'awaiting_confirmation', 'succeeded', 'failed', 'cancelled'].map((status) => Type.Literal(status))),
   trigger: Type.Union([Type.Literal('manual'), Type.Literal('schedule')]),
   counts: Counts,
+  unkeyedRecords: Type.Integer({ description: 'Bad records whose key could not be read (among counts.errors)' }),
+  goneHeldBack: Type.Boolean({ description: 'A full run took nobody for gone because some records had no readable key: persons no longer returned keep their rights' }),
   sample: Type.Array(Type.Object({
     kind: Type.Union([Type.Literal('new'), Type.Literal('changed'), Type.Literal('gone')]),
     key: Type.String(), eppn: Nullable(Type.String()), institution: Nullable(Type.String()), fields: Type.Array(Type.String()),
-  }), { description: 'The first changes (new, changed with the person fields that change, gone)' }),
+    changes: Type.Array(FieldChangeSchema, { description: 'Stored → written value of each field that changes' }),
+    enrolledElsewhere: Type.Boolean({ description: 'The person was enrolled at other institutions only: enrolled here, stored values not shown' }),
+  }), { description: 'The first changes against the persons as they were (new, changed with the fields that change, gone)' }),
   errors: Type.Array(RecordErrorSchema, { description: 'Records that could not be mapped: key, person field, stable code' }),
   outcome: Nullable(Json),
   jobId: Nullable(Uuid),
@@ -185,8 +193,10 @@ export async function directoryRoutes(app: AppInstance, deps: AppDeps): Promise<
       tags, summary: 'The first 10 entries of the source, mapped as a sync would write them (or their errors per field)', params: SourceParams,
       response: {
         200: Type.Object({ items: Type.Array(Type.Object({
-          key: Type.String(), ok: Type.Boolean(), institution: Nullable(Type.String()), person: Nullable(Json), groups: Type.Array(Type.String()),
+          key: Nullable(Type.String()), ok: Type.Boolean(), institution: Nullable(Type.String()), person: Nullable(Json), groups: Type.Array(Type.String()),
           hasPhoto: Type.Boolean(), errors: Type.Array(RecordErrorSchema),
+          status: Nullable(Type.Union([Type.Literal('new'), Type.Literal('changed'), Type.Literal('unchanged')], { description: 'Against the persons as they are (null for a bad record)' })),
+          changes: Type.Array(FieldChangeSchema), enrolledElsewhere: Type.Boolean(),
         })) }),
         ...errorResponses(400, 401, 403, 404, 409),
       },

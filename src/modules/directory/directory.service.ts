@@ -19,7 +19,7 @@ import type { SourceFilesService } from './source-files.service.ts';
 export interface DirectoryServiceDeps {
   db: Kysely<Database>;
   institution: Pick<InstitutionService, 'list' | 'personTypesOf'>;
-  people: Pick<PeopleService, 'upsertMany' | 'endRights' | 'getByEppn'>;
+  people: Pick<PeopleService, 'upsertMany' | 'endRights' | 'viewsByEppn'>;
   photos: Pick<PhotosService, 'prepare' | 'save' | 'listForPerson'>;
   groupRoles?: () => MembershipRecorder | undefined;
   jobRuns: JobRunsService;
@@ -36,7 +36,9 @@ export interface DirectoryServiceDeps {
 
 /** Builds `{ sources, sync, files }`. */
 export function createDirectoryService(deps: DirectoryServiceDeps) {
-  const sources = createPersonSourcesService({ db: deps.db, institution: deps.institution, secrets: deps.secrets, sourceFiles: deps.sourceFiles, ...(deps.now ? { now: deps.now } : {}) });
+  const sources = createPersonSourcesService({
+    db: deps.db, institution: deps.institution, people: deps.people, secrets: deps.secrets, sourceFiles: deps.sourceFiles, ...(deps.now ? { now: deps.now } : {}),
+  });
   for (const [kind, plugin] of Object.entries(deps.kinds)) sources.register(kind as PersonSourceKind, plugin.factory, plugin.defaultMapping);
   const sync = createDirectorySyncService({
     db: deps.db, sources, people: deps.people, photos: deps.photos, jobRuns: deps.jobRuns, jobs: deps.jobs,

@@ -49,6 +49,8 @@ export interface PersonSourceRunsTable {
   goneCount: Generated<number>;
   unchangedCount: Generated<number>;
   errorCount: Generated<number>;
+  /** Bad records whose key could not be read: while any, a full run takes nobody for gone. */
+  unkeyedCount: Generated<number>;
   sample: JsonDefault<unknown[]>;
   errors: JsonDefault<unknown[]>;
   outcome: Json<Record<string, unknown>> | null;

@@ -10,8 +10,10 @@ import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, isUniqueViolation, type ActorContext, type Executor } from '../../platform/db/database.ts';
 import { ProblemError, badRequest, conflict, notFound, type ProblemItem } from '../../platform/http/problem.ts';
 import type { InstitutionService } from '../institution/institution.service.ts';
+import type { PeopleService, PersonView } from '../people/people.service.ts';
+import { diffPerson, type FieldChange, type PersonDiff } from './domain/person-changes.ts';
 import {
-  SUPANN_MAPPING, goneRightsEnd, mapRecord, mappedAttributes, mappingVersion, parseSourceMapping, recordFingerprint,
+  SUPANN_MAPPING, goneRightsEnd, mapRecord, mappedAttributes, mappingVersion, parseSourceMapping, providedFields, recordFingerprint,
   type MappedRecord, type MappingContext, type RecordError, type SourceMapping,
 } from './domain/person-mapping.ts';
 import {
@@ -75,13 +77,19 @@ export interface PersonSourceInput {
 
 /** One previewed entry: its person as a sync would write it, or its errors. */
 export interface PreviewEntry {
-  key: string;
+  /** Null: an entry the source could not read, key included. */
+  key: string | null;
   ok: boolean;
   institution: string | null;
   person: Record<string, unknown> | null;
   groups: string[];
   hasPhoto: boolean;
   errors: RecordError[];
+  /** Against the persons as they are (see `diffPerson`); null for a bad entry. */
+  status: PersonDiff['status'] | null;
+  /** The fields a sync would change (stored → written). */
+  changes: FieldChange[];
+  enrolledElsewhere: boolean;
 }
 
 /** A source ready to read: the plug-in, its parsed mapping, and how to map records. */
@@ -105,6 +113,8 @@ export interface BuiltSource {
 export interface PersonSourcesServiceDeps {
   db: Kysely<Database>;
   institution: Pick<InstitutionService, 'list' | 'personTypesOf'>;
+  /** For the preview: the persons the previewed records would change. */
+  people?: Pick<PeopleService, 'viewsByEppn'>;
   /** DIRECTORY_SECRETS. */
   secrets: Readonly<Record<string, string>>;
   /** PERSON_SOURCE_DIR: which CSV files a caller may name (see source-files.service.ts). */
@@ -407,16 +417,33 @@ export function createPersonSourcesService(deps: PersonSourcesServiceDeps) {
     async preview(manager: SourceManager, idOrName: string): Promise<{ items: PreviewEntry[] }> {
       const built = await build(await load(manager, idOrName));
       const items: PreviewEntry[] = [];
+      const mappedItems: Array<{ item: PreviewEntry; mapped: Extract<MappedRecord, { ok: true }> }> = [];
       const controller = new AbortController();
+      const bad = (key: string | null, hasPhoto: boolean, errors: RecordError[]): PreviewEntry => ({
+        key, ok: false, institution: null, person: null, groups: [], hasPhoto, errors, status: null, changes: [], enrolledElsewhere: false,
+      });
       try {
         const read = await built.source.records({ limit: PREVIEW_SIZE, signal: controller.signal });
         for await (const page of read.pages) {
-          for (const record of page.records) {
-            const mapped = built.map(record);
-            items.push(mapped.ok
-              ? { key: record.key, ok: true, institution: built.institutionCode(mapped.institutionId), person: { ...mapped.person }, groups: mapped.groups, hasPhoto: record.photo !== undefined, errors: [] }
-              : { key: record.key, ok: false, institution: null, person: null, groups: [], hasPhoto: record.photo !== undefined, errors: mapped.errors });
+          // Entries the source could not read are shown too, with their reasons: they are what the admin must fix.
+          for (const rejected of page.rejected ?? []) {
             if (items.length >= PREVIEW_SIZE) break;
+            const key = rejected.key ?? null;
+            items.push(bad(key, false, rejected.errors.map((problem) => ({ key, ...problem }))));
+          }
+          for (const record of page.records) {
+            if (items.length >= PREVIEW_SIZE) break;
+            const mapped = built.map(record);
+            if (mapped.ok) {
+              const item: PreviewEntry = {
+                key: record.key, ok: true, institution: built.institutionCode(mapped.institutionId), person: { ...mapped.person }, groups: mapped.groups,
+                hasPhoto: record.photo !== undefined, errors: [], status: 'new', changes: [], enrolledElsewhere: false,
+              };
+              items.push(item);
+              mappedItems.push({ item, mapped });
+            } else {
+              items.push(bad(record.key, record.photo !== undefined, mapped.errors));
+            }
           }
           if (items.length >= PREVIEW_SIZE) break;
         }
@@ -427,6 +454,16 @@ export function createPersonSourcesService(deps: PersonSourcesServiceDeps) {
         throw conflict('source_unreachable', `The source could not be read: ${(error as Error).message}`);
       } finally {
         controller.abort();
+      }
+      // What a sync would do to each person, compared as the sync compares (the mapped fields only).
+      const fields = providedFields(built.mapping);
+      for (const institutionId of new Set(mappedItems.map(({ mapped }) => mapped.institutionId))) {
+        const here = mappedItems.filter(({ mapped }) => mapped.institutionId === institutionId);
+        const stored = deps.people ? await deps.people.viewsByEppn(here.map(({ mapped }) => mapped.person.eppn), db, institutionId) : new Map<string, PersonView>();
+        for (const { item, mapped } of here) {
+          const diff = diffPerson(mapped.person, fields, stored.get(mapped.person.eppn), institutionId);
+          Object.assign(item, { status: diff.status, changes: diff.changes, enrolledElsewhere: diff.enrolledElsewhere });
+        }
       }
       return { items };
     },

@@ -79,7 +79,8 @@ export interface MappingDefinitionError {
 
 /** One record that could not be mapped, or one of its fields. */
 export interface RecordError {
-  key: string;
+  /** The record's key; null when the source could not even read it. */
+  key: string | null;
   /** The person field at fault (`eppn`, `personType`, `institution`, `freeFields.free2`…). */
   field: string;
   code: string;
@@ -205,6 +206,18 @@ export function parseSourceMapping(raw: unknown): { ok: true; value: SourceMappi
   }
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, value: { fields, affiliationAttributes, personTypeAttribute, personType, institution, groupsAttribute } };
+}
+
+/** A mappable field other than those every record must give (eppn and names). */
+export type ProvidedField = Exclude<MappableField, 'eppn' | 'lastName' | 'firstName'>;
+
+/**
+ * The optional person fields a mapping provides. A sync compares and writes those only (and the
+ * eppn, names and type): a field the source does not map keeps what the office, an import or
+ * another source recorded.
+ */
+export function providedFields(mapping: SourceMapping): Set<ProvidedField> {
+  return new Set(Object.keys(mapping.fields).filter((field): field is ProvidedField => !['eppn', 'lastName', 'firstName'].includes(field)));
 }
 
 /** Every attribute a mapping reads (so an LDAP source asks for those only). */

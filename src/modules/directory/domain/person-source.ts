@@ -32,11 +32,19 @@ export interface SourceRecord {
 export interface SourcePage {
   records: SourceRecord[];
   /**
-   * Entries the source itself could not read (a malformed CSV line…), reported as record errors.
-   * Optional. One without a `key` cannot be told apart from a person gone from the source, so a
-   * full sync whose read had such an entry ends nobody's rights (it says so in its outcome).
+   * Entries the source itself could not read (a malformed CSV line…), ONE item per entry with all
+   * its problems, reported as record errors. Optional. `key`: the entry's key when it could still
+   * be read (that person is then not taken for gone). One without a `key` cannot be told apart
+   * from a person gone from the source, so a full sync whose read had such an entry ends nobody's
+   * rights (it says so, with the count).
    */
-  rejected?: Array<{ key?: string; field: string; code: string; message: string }>;
+  rejected?: RejectedEntry[];
+}
+
+/** An entry the source could not read: its key when readable, and every problem it has. */
+export interface RejectedEntry {
+  key?: string;
+  errors: Array<{ field: string; code: string; message: string }>;
 }
 
 /** What {@link PersonSource.records} is asked for. */
