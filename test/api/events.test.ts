@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { startTestApp, type TestClient } from '../helpers/test-app.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { EVENTS_QUEUES } from '../../src/platform/events/events.service.ts';
@@ -225,6 +226,22 @@ test('an event of a transaction still running holds back the later ones until it
   const items = (await readAll(w.admin, during.body.nextCursor)).items;
   assert.deepEqual(items.map((item) => item.type), ['person.created', 'person.created']);
   assert.equal(items[1]?.data.personId, fast.id, 'the held event comes first: its transaction began first');
+});
+
+test('a long transaction in another database of the server does not hold the log back', { skip: !onPostgres && 'PostgreSQL only' }, async () => {
+  const other = new pg.Client({ connectionString: loadConfig().databaseUrl });
+  await other.connect();
+  try {
+    await other.query('BEGIN');
+    await other.query('SELECT pg_current_xact_id()');
+    const start = await end();
+    const person = await createPerson(w.t, { institution: codeA });
+    const items = (await readAll(w.admin, start)).items;
+    assert.deepEqual(items.map((item) => [item.type, item.data.personId]), [['person.created', person.id]]);
+  } finally {
+    await other.query('ROLLBACK');
+    await other.end();
+  }
 });
 
 test('events older than EVENT_RETENTION_DAYS are deleted by the scheduled purge job', async () => {
