@@ -47,17 +47,42 @@ export async function insertEvents(executor: Executor, rows: readonly NewEventRo
 }
 
 /**
+ * The log position below which no transaction can still add an event: the smallest transaction id
+ * still running in THIS database (of the application's role: other roles' sessions show no
+ * transaction id, and never write events), else the next id to be assigned. Transaction ids are
+ * shared by every database of a PostgreSQL server, so the server-wide `pg_snapshot_xmin` would let
+ * any long transaction elsewhere on the server (another application, a test) hold the log back.
+ * pg_stat_activity shows 32-bit ids: each is widened to the epoch of the snapshot's xmax, or the
+ * previous one when it lies more than 2^31 above (an id assigned after the snapshot lies a little
+ * above xmax, and is then left above it: `least` keeps xmax).
+ * Must run in its own statement BEFORE the read: every transaction below the bound has then
+ * finished, and the read's later snapshot sees all it committed.
+ */
+async function finishedBelow(executor: Executor): Promise<string> {
+  const result = await sql<{ bound: string }>`
+    WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax)
+    SELECT least(s.xmax, min(
+      CASE WHEN ((s.xmax >> 32) << 32) + a.backend_xid::text::bigint > s.xmax + 2147483648
+        THEN ((s.xmax >> 32) << 32) + a.backend_xid::text::bigint - 4294967296
+        ELSE ((s.xmax >> 32) << 32) + a.backend_xid::text::bigint END))::text AS bound
+    FROM s LEFT JOIN pg_stat_activity a ON a.datname = current_database() AND a.backend_xid IS NOT NULL
+    GROUP BY s.xmax`.execute(executor);
+  return (result.rows[0] as { bound: string }).bound;
+}
+
+/**
  * Up to `limit` events after `after` (from the oldest kept when null) inside `scope`, oldest
- * first, from transactions that finished before this read began: a transaction still running
- * holds back every event after its own, so no event can ever appear behind a position already
- * handed out.
+ * first, from transactions that had finished when the read began (see {@link finishedBelow}): a
+ * transaction still running holds back every event after its own, so no event can ever appear
+ * behind a position already handed out. Outside any transaction (two statements).
  */
 export async function eventsAfter(executor: Executor, scope: AccessScope, after: EventPosition | null, limit: number): Promise<EventRow[]> {
+  const bound = await finishedBelow(executor);
   const result = await sql<EventRow>`
     SELECT id::text AS id, tx_id::text AS "txId", name, institution_id AS "institutionId", person_type AS "personType",
       person_id AS "personId", card_id AS "cardId", payload, granted, occurred_at AS "occurredAt"
     FROM events
-    WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
+    WHERE tx_id < ${bound}::xid8
       ${after ? sql`AND (tx_id, id) > (${after.txId}::xid8, ${after.id}::bigint)` : sql``}
       AND ${inScope(scope, { institution: 'institution_id', personType: 'person_type' })}
     ORDER BY tx_id, id
