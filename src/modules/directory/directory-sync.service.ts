@@ -2,12 +2,17 @@
  * Directory sync: reads a person source page by page, diffs each mapped record against what the
  * source gave last time (fingerprints in `person_source_entries`), and applies only the
  * differences, set-based, one transaction per chunk:
- * - new and changed records go through `people.upsertMany` (the same path as the CSV import);
+ * - new and changed records go through `people.upsertMany` (the same path as the CSV import),
+ *   limited to the fields the mapping provides: a field the source does not map keeps its value;
+ *   whether a record creates, changes or leaves a person unchanged is what that write says, so a
+ *   person already in campuscard is never counted as new because this source is;
  * - records a full read no longer returns are "gone": their rights end on the source's gone
  *   policy date through `people.endRights` (their cards then follow the rights-end rules); nobody
  *   is deleted;
- * - a record that cannot be mapped is reported (key, field, code) and changes nothing; its
- *   person is not taken for gone either.
+ * - a record that cannot be mapped or read is reported (key, field, code), counted once, and
+ *   changes nothing; its person is not taken for gone either. One whose key could not be read
+ *   might be anyone: a full run with such records takes nobody for gone and says so
+ *   (`goneHeldBack`, with their number).
  * A no-change resync reads and compares, and writes nothing but its run record.
  * Chunks are written behind the read, in order, one transaction at a time: the source sends its
  * next pages while a chunk is written, at most two chunks ahead of the writer (then the read
@@ -16,10 +21,12 @@
  * Safety stop: a full read returning fewer than `min_ratio` (default 90%) of the last full count
  * writes nothing and waits in `awaiting_confirmation`; an admin confirms (the run reads the
  * source again and applies whatever it returns) or cancels it. To stop before ANY write, such a
- * guarded run keeps its diff (not the unchanged records) in memory until the end of the read.
+ * guarded run keeps its diff (not the unchanged records) in memory until the end of the read; a
+ * stopped run tries its writes and rolls them back, for the counts the admin confirms.
  *
- * Dry runs compute the same diff and counts and a sample of the first changes with their field
- * names, and write no person and no entry.
+ * Dry runs do the same writes, chunk by chunk, and roll each back: the same counts as the real
+ * run and a sample of the first changes with each field's stored and written values; no person,
+ * entry, photo or group membership is left written.
  *
  * Runs are jobs (queue `directory-sync`) with progress in `job_runs`, so a killed process is
  * recovered by the sweeper: the retry reads again, and since writes are upserts by eppn and
