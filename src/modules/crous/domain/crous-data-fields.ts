@@ -13,7 +13,8 @@ export const CROUS_DATA_FIELDS = {
   fullName: ['rightHolder.firstName', 'rightHolder.lastName'],
   birthDate: ['rightHolder.simpleBirthDate'],
   email: ['rightHolder.email'],
-  // The account identifier is the INE when the person has one, else the eppn.
+  // The account identifier: the INE when the institution chooses it and the person has one, else the
+  // identifier the CROUS already holds, else the eppn (see chooseCrousIdentifier).
   eppn: ['rightHolder.identifier'],
   ine: ['rightHolder.ine', 'rightHolder.identifier'],
   rightsEnd: ['rightHolder.dueDate'],
