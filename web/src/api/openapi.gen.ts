@@ -12889,17 +12889,30 @@ export interface paths {
                                         unchanged: number;
                                         errors: number;
                                     };
-                                    /** @description The first changes (new, changed with the person fields that change, gone) */
+                                    /** @description Bad records whose key could not be read (among counts.errors) */
+                                    unkeyedRecords: number;
+                                    /** @description A full run took nobody for gone because some records had no readable key: persons no longer returned keep their rights */
+                                    goneHeldBack: boolean;
+                                    /** @description The first changes against the persons as they were (new, changed with the fields that change, gone) */
                                     sample: {
                                         kind: "new" | "changed" | "gone";
                                         key: string;
                                         eppn: string | null;
                                         institution: string | null;
                                         fields: string[];
+                                        /** @description Stored → written value of each field that changes */
+                                        changes: {
+                                            field: string;
+                                            before: (string | number) | (never | null);
+                                            after: (string | number) | (never | null);
+                                        }[];
+                                        /** @description The person was enrolled at other institutions only: enrolled here, stored values not shown */
+                                        enrolledElsewhere: boolean;
                                     }[];
                                     /** @description Records that could not be mapped: key, person field, stable code */
                                     errors: {
-                                        key: string;
+                                        /** @description The record's key; null when the source could not read it */
+                                        key: string | null;
                                         field: string;
                                         code: string;
                                         message: string;
@@ -13063,17 +13076,30 @@ export interface paths {
                                     unchanged: number;
                                     errors: number;
                                 };
-                                /** @description The first changes (new, changed with the person fields that change, gone) */
+                                /** @description Bad records whose key could not be read (among counts.errors) */
+                                unkeyedRecords: number;
+                                /** @description A full run took nobody for gone because some records had no readable key: persons no longer returned keep their rights */
+                                goneHeldBack: boolean;
+                                /** @description The first changes against the persons as they were (new, changed with the fields that change, gone) */
                                 sample: {
                                     kind: "new" | "changed" | "gone";
                                     key: string;
                                     eppn: string | null;
                                     institution: string | null;
                                     fields: string[];
+                                    /** @description Stored → written value of each field that changes */
+                                    changes: {
+                                        field: string;
+                                        before: (string | number) | (never | null);
+                                        after: (string | number) | (never | null);
+                                    }[];
+                                    /** @description The person was enrolled at other institutions only: enrolled here, stored values not shown */
+                                    enrolledElsewhere: boolean;
                                 }[];
                                 /** @description Records that could not be mapped: key, person field, stable code */
                                 errors: {
-                                    key: string;
+                                    /** @description The record's key; null when the source could not read it */
+                                    key: string | null;
                                     field: string;
                                     code: string;
                                     message: string;
@@ -13465,17 +13491,30 @@ export interface paths {
                                     unchanged: number;
                                     errors: number;
                                 };
-                                /** @description The first changes (new, changed with the person fields that change, gone) */
+                                /** @description Bad records whose key could not be read (among counts.errors) */
+                                unkeyedRecords: number;
+                                /** @description A full run took nobody for gone because some records had no readable key: persons no longer returned keep their rights */
+                                goneHeldBack: boolean;
+                                /** @description The first changes against the persons as they were (new, changed with the fields that change, gone) */
                                 sample: {
                                     kind: "new" | "changed" | "gone";
                                     key: string;
                                     eppn: string | null;
                                     institution: string | null;
                                     fields: string[];
+                                    /** @description Stored → written value of each field that changes */
+                                    changes: {
+                                        field: string;
+                                        before: (string | number) | (never | null);
+                                        after: (string | number) | (never | null);
+                                    }[];
+                                    /** @description The person was enrolled at other institutions only: enrolled here, stored values not shown */
+                                    enrolledElsewhere: boolean;
                                 }[];
                                 /** @description Records that could not be mapped: key, person field, stable code */
                                 errors: {
-                                    key: string;
+                                    /** @description The record's key; null when the source could not read it */
+                                    key: string | null;
                                     field: string;
                                     code: string;
                                     message: string;
@@ -13788,17 +13827,30 @@ export interface paths {
                                     unchanged: number;
                                     errors: number;
                                 };
-                                /** @description The first changes (new, changed with the person fields that change, gone) */
+                                /** @description Bad records whose key could not be read (among counts.errors) */
+                                unkeyedRecords: number;
+                                /** @description A full run took nobody for gone because some records had no readable key: persons no longer returned keep their rights */
+                                goneHeldBack: boolean;
+                                /** @description The first changes against the persons as they were (new, changed with the fields that change, gone) */
                                 sample: {
                                     kind: "new" | "changed" | "gone";
                                     key: string;
                                     eppn: string | null;
                                     institution: string | null;
                                     fields: string[];
+                                    /** @description Stored → written value of each field that changes */
+                                    changes: {
+                                        field: string;
+                                        before: (string | number) | (never | null);
+                                        after: (string | number) | (never | null);
+                                    }[];
+                                    /** @description The person was enrolled at other institutions only: enrolled here, stored values not shown */
+                                    enrolledElsewhere: boolean;
                                 }[];
                                 /** @description Records that could not be mapped: key, person field, stable code */
                                 errors: {
-                                    key: string;
+                                    /** @description The record's key; null when the source could not read it */
+                                    key: string | null;
                                     field: string;
                                     code: string;
                                     message: string;
@@ -14122,7 +14174,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                key: string;
+                                key: string | null;
                                 ok: boolean;
                                 institution: string | null;
                                 person: {
@@ -14131,11 +14183,19 @@ export interface paths {
                                 groups: string[];
                                 hasPhoto: boolean;
                                 errors: {
-                                    key: string;
+                                    /** @description The record's key; null when the source could not read it */
+                                    key: string | null;
                                     field: string;
                                     code: string;
                                     message: string;
                                 }[];
+                                status: ("new" | "changed" | "unchanged") | (never | null);
+                                changes: {
+                                    field: string;
+                                    before: (string | number) | (never | null);
+                                    after: (string | number) | (never | null);
+                                }[];
+                                enrolledElsewhere: boolean;
                             }[];
                         };
                     };
@@ -14332,17 +14392,30 @@ export interface paths {
                                 unchanged: number;
                                 errors: number;
                             };
-                            /** @description The first changes (new, changed with the person fields that change, gone) */
+                            /** @description Bad records whose key could not be read (among counts.errors) */
+                            unkeyedRecords: number;
+                            /** @description A full run took nobody for gone because some records had no readable key: persons no longer returned keep their rights */
+                            goneHeldBack: boolean;
+                            /** @description The first changes against the persons as they were (new, changed with the fields that change, gone) */
                             sample: {
                                 kind: "new" | "changed" | "gone";
                                 key: string;
                                 eppn: string | null;
                                 institution: string | null;
                                 fields: string[];
+                                /** @description Stored → written value of each field that changes */
+                                changes: {
+                                    field: string;
+                                    before: (string | number) | (never | null);
+                                    after: (string | number) | (never | null);
+                                }[];
+                                /** @description The person was enrolled at other institutions only: enrolled here, stored values not shown */
+                                enrolledElsewhere: boolean;
                             }[];
                             /** @description Records that could not be mapped: key, person field, stable code */
                             errors: {
-                                key: string;
+                                /** @description The record's key; null when the source could not read it */
+                                key: string | null;
                                 field: string;
                                 code: string;
                                 message: string;
@@ -14542,17 +14615,30 @@ export interface paths {
                                     unchanged: number;
                                     errors: number;
                                 };
-                                /** @description The first changes (new, changed with the person fields that change, gone) */
+                                /** @description Bad records whose key could not be read (among counts.errors) */
+                                unkeyedRecords: number;
+                                /** @description A full run took nobody for gone because some records had no readable key: persons no longer returned keep their rights */
+                                goneHeldBack: boolean;
+                                /** @description The first changes against the persons as they were (new, changed with the fields that change, gone) */
                                 sample: {
                                     kind: "new" | "changed" | "gone";
                                     key: string;
                                     eppn: string | null;
                                     institution: string | null;
                                     fields: string[];
+                                    /** @description Stored → written value of each field that changes */
+                                    changes: {
+                                        field: string;
+                                        before: (string | number) | (never | null);
+                                        after: (string | number) | (never | null);
+                                    }[];
+                                    /** @description The person was enrolled at other institutions only: enrolled here, stored values not shown */
+                                    enrolledElsewhere: boolean;
                                 }[];
                                 /** @description Records that could not be mapped: key, person field, stable code */
                                 errors: {
-                                    key: string;
+                                    /** @description The record's key; null when the source could not read it */
+                                    key: string | null;
                                     field: string;
                                     code: string;
                                     message: string;
@@ -14703,17 +14789,30 @@ export interface paths {
                                 unchanged: number;
                                 errors: number;
                             };
-                            /** @description The first changes (new, changed with the person fields that change, gone) */
+                            /** @description Bad records whose key could not be read (among counts.errors) */
+                            unkeyedRecords: number;
+                            /** @description A full run took nobody for gone because some records had no readable key: persons no longer returned keep their rights */
+                            goneHeldBack: boolean;
+                            /** @description The first changes against the persons as they were (new, changed with the fields that change, gone) */
                             sample: {
                                 kind: "new" | "changed" | "gone";
                                 key: string;
                                 eppn: string | null;
                                 institution: string | null;
                                 fields: string[];
+                                /** @description Stored → written value of each field that changes */
+                                changes: {
+                                    field: string;
+                                    before: (string | number) | (never | null);
+                                    after: (string | number) | (never | null);
+                                }[];
+                                /** @description The person was enrolled at other institutions only: enrolled here, stored values not shown */
+                                enrolledElsewhere: boolean;
                             }[];
                             /** @description Records that could not be mapped: key, person field, stable code */
                             errors: {
-                                key: string;
+                                /** @description The record's key; null when the source could not read it */
+                                key: string | null;
                                 field: string;
                                 code: string;
                                 message: string;
@@ -14868,17 +14967,30 @@ export interface paths {
                                 unchanged: number;
                                 errors: number;
                             };
-                            /** @description The first changes (new, changed with the person fields that change, gone) */
+                            /** @description Bad records whose key could not be read (among counts.errors) */
+                            unkeyedRecords: number;
+                            /** @description A full run took nobody for gone because some records had no readable key: persons no longer returned keep their rights */
+                            goneHeldBack: boolean;
+                            /** @description The first changes against the persons as they were (new, changed with the fields that change, gone) */
                             sample: {
                                 kind: "new" | "changed" | "gone";
                                 key: string;
                                 eppn: string | null;
                                 institution: string | null;
                                 fields: string[];
+                                /** @description Stored → written value of each field that changes */
+                                changes: {
+                                    field: string;
+                                    before: (string | number) | (never | null);
+                                    after: (string | number) | (never | null);
+                                }[];
+                                /** @description The person was enrolled at other institutions only: enrolled here, stored values not shown */
+                                enrolledElsewhere: boolean;
                             }[];
                             /** @description Records that could not be mapped: key, person field, stable code */
                             errors: {
-                                key: string;
+                                /** @description The record's key; null when the source could not read it */
+                                key: string | null;
                                 field: string;
                                 code: string;
                                 message: string;
@@ -15056,17 +15168,30 @@ export interface paths {
                                 unchanged: number;
                                 errors: number;
                             };
-                            /** @description The first changes (new, changed with the person fields that change, gone) */
+                            /** @description Bad records whose key could not be read (among counts.errors) */
+                            unkeyedRecords: number;
+                            /** @description A full run took nobody for gone because some records had no readable key: persons no longer returned keep their rights */
+                            goneHeldBack: boolean;
+                            /** @description The first changes against the persons as they were (new, changed with the fields that change, gone) */
                             sample: {
                                 kind: "new" | "changed" | "gone";
                                 key: string;
                                 eppn: string | null;
                                 institution: string | null;
                                 fields: string[];
+                                /** @description Stored → written value of each field that changes */
+                                changes: {
+                                    field: string;
+                                    before: (string | number) | (never | null);
+                                    after: (string | number) | (never | null);
+                                }[];
+                                /** @description The person was enrolled at other institutions only: enrolled here, stored values not shown */
+                                enrolledElsewhere: boolean;
                             }[];
                             /** @description Records that could not be mapped: key, person field, stable code */
                             errors: {
-                                key: string;
+                                /** @description The record's key; null when the source could not read it */
+                                key: string | null;
                                 field: string;
                                 code: string;
                                 message: string;
