@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Checkbox, FileButton, Group, NumberInput, Paper, 
 import { CronExpressionParser } from 'cron-parser';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { directoryApi, type PersonSource, type PreviewEntry, type SourceRun, type SourceTest } from '../api/directory.api.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { isAboutFields } from '../shared/problem-messages.ts';
@@ -261,6 +262,26 @@ function RunCounts({ run }: { run: SourceRun }) {
   return <Text size="sm">{parts.join(' · ')}</Text>;
 }
 
+/** A field's value in a change (`(empty)` for none). */
+function changeValue(t: TFunction, value: string | number | null): string {
+  return value === null ? t('admin.sources.emptyValue') : String(value);
+}
+
+/** The changes of a person field by field, stored → written (for a person enrolled elsewhere only, the written values and why). */
+function FieldChanges({ changes, enrolledElsewhere }: { changes: ReadonlyArray<{ field: string; before: string | number | null; after: string | number | null }>; enrolledElsewhere: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap={0} data-testid="source-field-changes">
+      {changes.map((change) => (
+        <Text key={change.field} size="xs">{t('admin.sources.changeValue', {
+          field: t(`person.${change.field}`, { defaultValue: change.field }), before: changeValue(t, change.before), after: changeValue(t, change.after),
+        })}</Text>
+      ))}
+      {enrolledElsewhere ? <Text size="xs" c="dimmed">{t('admin.sources.enrolledElsewhere')}</Text> : null}
+    </Stack>
+  );
+}
+
 /** The diff of a run: counts, the first changes with their fields, the record errors. */
 function RunDetail({ run }: { run: SourceRun }) {
   const { t } = useTranslation();
@@ -269,6 +290,7 @@ function RunDetail({ run }: { run: SourceRun }) {
       <RunCounts run={run} />
       {run.outcome && typeof run.outcome.message === 'string'
         ? <Text size="sm" c="dimmed">{sourceMessage(t, typeof run.outcome.code === 'string' ? run.outcome.code : undefined, run.outcome.message)}</Text> : null}
+      {run.goneHeldBack ? <Alert color="orange" data-testid="source-run-gone-held-back">{t('admin.sources.goneHeldBack', { count: run.unkeyedRecords })}</Alert> : null}
       {run.sample.length > 0 ? (
         <Table withTableBorder data-testid="source-run-sample">
           <Table.Thead><Table.Tr><Table.Th>{t('admin.sources.change')}</Table.Th><Table.Th>{t('admin.sources.key')}</Table.Th><Table.Th>eppn</Table.Th><Table.Th>{t('admin.sources.fields')}</Table.Th></Table.Tr></Table.Thead>
@@ -278,7 +300,9 @@ function RunDetail({ run }: { run: SourceRun }) {
                 <Table.Td><Badge variant="light" color={item.kind === 'gone' ? 'red' : item.kind === 'new' ? 'green' : 'blue'}>{t(`admin.sources.kinds.${item.kind}`)}</Badge></Table.Td>
                 <Table.Td><Text size="xs" ff="monospace">{item.key}</Text></Table.Td>
                 <Table.Td><Text size="xs" ff="monospace">{item.eppn ?? '—'}</Text></Table.Td>
-                <Table.Td><Text size="xs">{item.fields.map((field) => t(`person.${field}`, { defaultValue: field })).join(', ')}</Text></Table.Td>
+                <Table.Td>{item.changes.length > 0
+                  ? <FieldChanges changes={item.changes} enrolledElsewhere={item.enrolledElsewhere} />
+                  : <Text size="xs">{item.fields.map((field) => t(`person.${field}`, { defaultValue: field })).join(', ')}</Text>}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -437,12 +461,16 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
           <Table withTableBorder data-testid="source-preview-table">
             <Table.Thead><Table.Tr><Table.Th>{t('admin.sources.key')}</Table.Th><Table.Th>{t('admin.sources.person')}</Table.Th><Table.Th>{t('admin.sources.errors')}</Table.Th></Table.Tr></Table.Thead>
             <Table.Tbody>
-              {preview.map((entry) => (
-                <Table.Tr key={entry.key} data-testid="source-preview-row" data-ok={String(entry.ok)}>
-                  <Table.Td><Text size="xs" ff="monospace">{entry.key}</Text></Table.Td>
+              {preview.map((entry, index) => (
+                <Table.Tr key={`${index}-${entry.key ?? ''}`} data-testid="source-preview-row" data-ok={String(entry.ok)} data-status={entry.status ?? 'error'}>
+                  <Table.Td>
+                    <Text size="xs" ff="monospace">{entry.key ?? '—'}</Text>
+                    {entry.status ? <Badge size="xs" variant="light" color={entry.status === 'new' ? 'green' : entry.status === 'changed' ? 'blue' : 'gray'}>{t(`admin.sources.kinds.${entry.status}`)}</Badge> : null}
+                  </Table.Td>
                   <Table.Td>
                     {entry.person ? <Text size="xs">{personFields(entry.person).map(([field, value]) => t('admin.sources.personField', { field: t(`person.${field}`, { defaultValue: field }), value })).join(' · ')}</Text> : '—'}
                     {entry.institution ? <Badge size="xs" variant="outline" ml={4}>{entry.institution}</Badge> : null}
+                    {entry.status === 'changed' ? <FieldChanges changes={entry.changes} enrolledElsewhere={entry.enrolledElsewhere} /> : null}
                   </Table.Td>
                   <Table.Td>{entry.errors.map((problem, index) => <Text key={index} size="xs" c="red">{t(`person.${problem.field}`, { defaultValue: problem.field })} · {sourceMessage(t, problem.code, problem.message)}</Text>)}</Table.Td>
                 </Table.Tr>
