@@ -47,8 +47,9 @@ async function whoAmI(client: TestClient) {
   return response.body.principal;
 }
 
+/** Maps a group; every institution unless `body` names some (the admin of these tests covers the whole deployment). */
 async function map(client: TestClient, body: Record<string, unknown>) {
-  const response = await client.post<Mapping>('/api/v1/admin/group-roles', body);
+  const response = await client.post<Mapping>('/api/v1/admin/group-roles', { ...(body.institutions === undefined ? { everyInstitution: true } : {}), ...body });
   assert.equal(response.status, 201, response.text);
   return response.body;
 }
@@ -242,10 +243,24 @@ test('a limited admin maps only within their institutions and never reaches anot
   assert.equal(outside.body.field, '/institutions/0');
   const mixed = await alphaAdmin.post('/api/v1/admin/group-roles', { group: 'x', role: 'manager', institutions: ['alpha', 'beta'] });
   assert.equal(mixed.status, 422);
-  const everywhere = await alphaAdmin.post<Mapping>('/api/v1/admin/group-roles', { group: 'alpha-admins', role: 'admin', institutions: null });
+  // Naming no institution is refused (it meant every one before); "all" is for an admin of the whole deployment only.
+  for (const institutions of [null, [], undefined]) {
+    const none = await alphaAdmin.post('/api/v1/admin/group-roles', { group: 'alpha-admins', role: 'admin', ...(institutions === undefined ? {} : { institutions }) });
+    assert.equal(none.status, 422, JSON.stringify(institutions));
+    assert.deepEqual([none.body.code, none.body.field], ['institutions_required', '/institutions']);
+  }
+  const all = await alphaAdmin.post('/api/v1/admin/group-roles', { group: 'alpha-admins', role: 'admin', everyInstitution: true });
+  assert.equal(all.status, 403);
+  assert.match(String(all.headers['content-type']), /application\/problem\+json/);
+  assert.deepEqual([all.body.code, all.body.field], ['all_institutions_forbidden', '/everyInstitution']);
+  const listed = await alphaAdmin.get<{ items: Mapping[]; mayMapAll: boolean }>('/api/v1/admin/group-roles');
+  assert.equal(listed.body.mayMapAll, false);
+  assert.equal((await admin.get<{ mayMapAll: boolean }>('/api/v1/admin/group-roles')).body.mayMapAll, true);
+  const everywhere = await alphaAdmin.post<Mapping>('/api/v1/admin/group-roles', { group: 'alpha-admins', role: 'admin', institutions: ['alpha'] });
   assert.equal(everywhere.status, 201);
-  // "All" from a limited admin means their own institutions, never more.
   assert.deepEqual(everywhere.body.institutions, ['alpha']);
+  assert.equal((await alphaAdmin.patch(`/api/v1/admin/group-roles/${everywhere.body.id}`, { everyInstitution: true })).status, 403);
+  assert.equal((await alphaAdmin.patch(`/api/v1/admin/group-roles/${everywhere.body.id}`, { institutions: null })).status, 422);
 
   const seen = (await alphaAdmin.get<{ items: Mapping[] }>('/api/v1/admin/group-roles')).body.items.map((m) => m.id);
   assert.ok(seen.includes(everywhere.body.id));
@@ -292,7 +307,11 @@ test('bad input is a 4xx problem naming the field, and writes nothing', async ()
     [{ group: 'g', role: 'manager', personTypes: ['Not A Type'] }, 400, undefined],
     [{ group: 'g', role: 'station', personTypes: ['student'] }, 422, 'person_types_not_applicable'],
     [{ group: 'g', role: 'manager', institutions: ['nowhere'] }, 422, 'unknown_institution'],
-    [{ group: 'g', role: 'manager', institutions: [] }, 400, undefined],
+    [{ group: 'g', role: 'manager', institutions: [] }, 422, 'institutions_required'],
+    [{ group: 'g', role: 'manager', institutions: null }, 422, 'institutions_required'],
+    [{ group: 'g', role: 'manager' }, 422, 'institutions_required'],
+    [{ group: 'g', role: 'manager', everyInstitution: false }, 422, 'institutions_required'],
+    [{ group: 'g', role: 'manager', institutions: ['nowhere'], everyInstitution: true }, 422, 'institutions_conflict'],
     [{ group: 'x'.repeat(1001), role: 'manager' }, 400, undefined],
   ];
   for (const [body, status, code] of cases) {
@@ -304,6 +323,7 @@ test('bad input is a 4xx problem naming the field, and writes nothing', async ()
   assert.equal((await admin.patch('/api/v1/admin/group-roles/not-a-uuid', { role: 'viewer' })).status, 400);
   assert.equal((await admin.patch('/api/v1/admin/group-roles/00000000-0000-4000-8000-000000000000', { role: 'viewer' })).status, 404);
   const mapping = await map(admin, { group: 'patch-me', role: 'viewer', personTypes: ['student'] });
+  assert.equal(mapping.institutions, null, '"all" chosen explicitly by an admin of the whole deployment');
   assert.equal((await admin.patch(`/api/v1/admin/group-roles/${mapping.id}`, {})).status, 400);
   const changed = await admin.patch<Mapping>(`/api/v1/admin/group-roles/${mapping.id}`, { role: 'station' });
   assert.equal(changed.status, 200);

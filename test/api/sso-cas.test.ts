@@ -436,7 +436,7 @@ describe('demo CAS server mounted in the app (demo mode)', () => {
     assert.equal(before.status, 403);
     assert.equal(cookieOf(before), undefined);
     const admin = await t.loginAs('admin');
-    const mapping = await admin.post('/api/v1/admin/group-roles', { group: DEMO_MANAGERS_GROUP, role: 'manager', personTypes: null, institutions: null });
+    const mapping = await admin.post('/api/v1/admin/group-roles', { group: DEMO_MANAGERS_GROUP, role: 'manager', personTypes: null, everyInstitution: true });
     assert.equal(mapping.status, 201, mapping.text);
     const answer = await demoLogin('pgirard');
     assert.equal(answer.status, 303, answer.text);

@@ -3,7 +3,8 @@
  * manager role (limited to students), a member of the group logs in (single sign-on hands the
  * login's groups to services.groupRoles), the resulting account is listed with the group that gave
  * it, and the accounts list tells local grants and group grants apart. An SSO-only staff account
- * is created by eppn, without a password.
+ * is created by eppn, without a password. A mapping names its institutions (the form starts from
+ * the admin's), and changing a mapping's role in the list asks for confirmation first.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -48,6 +49,10 @@ describe('groups and roles in the admin console', () => {
     const [mapping] = await world.t.runtime.services.groupRoles.listMappings();
     assert.equal(mapping?.role, 'manager');
     assert.deepEqual(mapping?.personTypes, ['student']);
+    // The form named the institution by default, never "every institution" by omission.
+    const institutions = (await world.t.runtime.services.institution.list(world.t.runtime.database.db)).map((ref) => ref.code);
+    assert.equal(institutions.length, 1);
+    assert.deepEqual(mapping?.institutions, institutions);
 
     // A member logs in: the IdP sends the group in another case, with spaces after the commas.
     const db = world.t.runtime.database.db;
@@ -85,5 +90,32 @@ describe('groups and roles in the admin console', () => {
     // No password: it opens only by single sign-on.
     const refused = await world.t.anonymous.post('/api/v1/auth/login', { email: 'paul.martin@univ.example.fr', password: 'anything at all 123' });
     assert.equal(refused.status, 401);
+  });
+
+  test('changing a mapping\'s role in the list asks first, naming the group, both roles and the accounts it affects', async () => {
+    await page.getByTestId('admin-tab-groups').click();
+    const row = page.getByTestId('group-role-row').filter({ hasText: GROUP });
+    await row.waitFor();
+    const choose = async (role: string) => {
+      await row.getByTestId('group-role-row-role').click();
+      await page.getByRole('option', { name: role, exact: true }).click();
+    };
+    await choose('Consultation');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('group-role-confirm').waitFor();
+    const text = await dialog.textContent() ?? '';
+    assert.ok(text.includes(GROUP) && text.includes('«\u00a0Gestionnaire\u00a0»') && text.includes('«\u00a0Consultation\u00a0»'), text);
+    assert.equal(await dialog.getByTestId('group-role-confirm-affected').textContent(), '1 compte tient aujourd’hui son rôle de ce groupe.');
+    await assertAccessible(page, 'role change confirmation');
+    // Cancelled: nothing saved.
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal((await world.t.runtime.services.groupRoles.listMappings())[0]?.role, 'manager');
+
+    await choose('Consultation');
+    await page.getByTestId('group-role-confirm-button').click();
+    await dialog.waitFor({ state: 'hidden' });
+    for (let i = 0; i < 50 && (await world.t.runtime.services.groupRoles.listMappings())[0]?.role !== 'viewer'; i += 1) await page.waitForTimeout(100);
+    assert.equal((await world.t.runtime.services.groupRoles.listMappings())[0]?.role, 'viewer');
   });
 });

@@ -13,8 +13,11 @@ const PersonTypes = Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' 
   uniqueItems: true, maxItems: 50, description: 'Person types a manager or viewer grant is limited to; null: all',
 });
 const InstitutionCodes = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' }), {
-  uniqueItems: true, minItems: 1, maxItems: 200,
-  description: 'Institution codes the grant covers (a federation covers its members); null: all (an admin of the whole deployment only; a limited admin\'s own institutions otherwise)',
+  uniqueItems: true, maxItems: 200,
+  description: 'Institution codes the grant covers (a federation covers its members). Required unless everyInstitution: none (null, [] or missing) is 422 institutions_required',
+});
+const EveryInstitution = Type.Boolean({
+  description: 'true: the grant covers every institution, chosen explicitly instead of naming them (an admin of the whole deployment only: 403 all_institutions_forbidden otherwise)',
 });
 
 const MappingSchema = Type.Object({
@@ -22,7 +25,7 @@ const MappingSchema = Type.Object({
   group: Type.String(),
   role: GroupRole,
   personTypes: Nullable(Type.Array(Type.String())),
-  institutions: Nullable(Type.Array(Type.String())),
+  institutions: Nullable(Type.Array(Type.String(), { description: 'Institution codes; null: every institution (chosen explicitly)' })),
   createdBy: Type.String(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
@@ -53,8 +56,21 @@ export async function groupRolesRoutes(app: AppInstance, deps: AppDeps): Promise
 
   app.get('/admin/group-roles', {
     config: { access },
-    schema: { tags: ['accounts'], summary: 'Group → role mappings', response: { 200: Type.Object({ items: Type.Array(MappingSchema) }), ...errorResponses(401, 403) } },
-  }, async (request) => ({ items: await groupRoles.listMappings(principalOf(request).grantedInstitutionIds) }));
+    schema: {
+      tags: ['accounts'],
+      summary: 'Group → role mappings',
+      response: {
+        200: Type.Object({
+          items: Type.Array(MappingSchema),
+          mayMapAll: Type.Boolean({ description: 'Whether the caller may map a group for every institution (an admin of the whole deployment)' }),
+        }),
+        ...errorResponses(401, 403),
+      },
+    },
+  }, async (request) => {
+    const within = principalOf(request).grantedInstitutionIds;
+    return { items: await groupRoles.listMappings(within), mayMapAll: within === null };
+  });
 
   app.post('/admin/group-roles', {
     config: { access },
@@ -66,6 +82,7 @@ export async function groupRolesRoutes(app: AppInstance, deps: AppDeps): Promise
         role: GroupRole,
         personTypes: Type.Optional(NullableInput(PersonTypes)),
         institutions: Type.Optional(NullableInput(InstitutionCodes)),
+        everyInstitution: Type.Optional(EveryInstitution),
       }, { additionalProperties: false }),
       response: { 201: MappingSchema, ...errorResponses(400, 401, 403, 422) },
     },
@@ -91,6 +108,7 @@ export async function groupRolesRoutes(app: AppInstance, deps: AppDeps): Promise
         role: Type.Optional(GroupRole),
         personTypes: Type.Optional(NullableInput(PersonTypes)),
         institutions: Type.Optional(NullableInput(InstitutionCodes)),
+        everyInstitution: Type.Optional(EveryInstitution),
       }, { additionalProperties: false, minProperties: 1 }),
       response: { 200: MappingSchema, ...errorResponses(400, 401, 403, 404, 422) },
     },

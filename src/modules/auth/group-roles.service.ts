@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, type ActorContext, type Executor } from '../../platform/db/database.ts';
-import { forbidden, notFound, unprocessable } from '../../platform/http/problem.ts';
+import { forbidden, notFound, ProblemError, unprocessable } from '../../platform/http/problem.ts';
 import {
   decideGrant, grantFromGroups, mayMap, normalizeGroup,
   type AccountState, type GrantDecision, type GroupMapping, type GroupRole,
@@ -26,20 +26,31 @@ export interface GroupRoleMappingView {
   group: string;
   role: GroupRole;
   personTypes: string[] | null;
-  /** Institution codes the grant covers; null: all. */
+  /** Institution codes the grant covers; null: every institution (an explicit choice of an admin of the whole deployment). */
   institutions: string[] | null;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
 }
 
-/** Input of a mapping (create; every field optional on update). */
+/**
+ * Input of a mapping (create; every field optional on update). A mapping names the institutions
+ * it covers (`institutions`, codes; a federation covers its members), or says `everyInstitution`,
+ * which only an admin of the whole deployment may choose. Naming none is refused: a mapping that
+ * forgot its institutions must not grant the role across the federation.
+ */
 export interface GroupRoleMappingInput {
   group: string;
   role: GroupRole;
   personTypes?: string[] | null;
   institutions?: string[] | null;
+  everyInstitution?: boolean;
 }
+
+/** The stable code of a mapping naming no institution. */
+export const INSTITUTIONS_REQUIRED_CODE = 'institutions_required';
+/** The stable code of every institution asked by an admin limited to some institutions. */
+export const ALL_INSTITUTIONS_FORBIDDEN_CODE = 'all_institutions_forbidden';
 
 /** An account whose role comes from groups, as listed for admins. */
 export interface GroupAccountView {
@@ -136,12 +147,27 @@ export function createGroupRolesService(db: Kysely<Database>, options: GroupRole
     return new Map((await options.institutions.list(executor)).map((ref) => [ref.id, ref.code]));
   }
 
-  /** Institution ids from codes; unknown ones and those outside `within` are one 422. Null stays "all" only without a limit. */
-  async function institutionIds(codes: readonly string[] | null | undefined, within: ManagedWithin): Promise<number[] | null> {
-    if (codes === undefined || codes === null) return within === null ? null : [...within];
-    const ids = grantedInstitutionIds(await options.institutions.list(db), codes, within);
-    if (ids.length === 0) throw unprocessable('institutions_empty', 'Name at least one institution, or none for all', { field: '/institutions' });
-    return ids;
+  /**
+   * Institution ids from what the admin wrote (null: every institution). Nothing named is 422
+   * `institutions_required`; codes and everyInstitution together are 422 `institutions_conflict`;
+   * everyInstitution from an admin limited to institutions is 403 `all_institutions_forbidden`;
+   * unknown codes and those outside `within` are one 422.
+   */
+  async function institutionIds(input: Pick<GroupRoleMappingInput, 'institutions' | 'everyInstitution'>, within: ManagedWithin): Promise<number[] | null> {
+    const codes = input.institutions ?? [];
+    if (input.everyInstitution === true) {
+      if (codes.length > 0) {
+        throw unprocessable('institutions_conflict', 'Name institutions or choose every institution, not both', { field: '/institutions' });
+      }
+      if (within !== null) {
+        throw new ProblemError(403, ALL_INSTITUTIONS_FORBIDDEN_CODE, 'Only an admin of the whole deployment may map a group for every institution', { field: '/everyInstitution' });
+      }
+      return null;
+    }
+    if (codes.length === 0) {
+      throw unprocessable(INSTITUTIONS_REQUIRED_CODE, 'Name the institutions the mapping covers (or choose every institution)', { field: '/institutions' });
+    }
+    return grantedInstitutionIds(await options.institutions.list(db), codes, within);
   }
 
   function checkGroup(group: string): string {
@@ -297,13 +323,14 @@ export function createGroupRolesService(db: Kysely<Database>, options: GroupRole
     },
 
     /**
-     * Creates a mapping. A limited admin maps only within their institutions (naming none means
-     * theirs; naming another is 422 `unknown_institution`, as if it did not exist).
+     * Creates a mapping for the institutions it names (see {@link GroupRoleMappingInput}). A
+     * limited admin maps only within their institutions (naming another is 422
+     * `unknown_institution`, as if it did not exist).
      */
     async createMapping(input: GroupRoleMappingInput, context: ActorContext, within: ManagedWithin = null): Promise<GroupRoleMappingView> {
       const groupKey = checkGroup(input.group);
       const personTypes = checkPersonTypes(input.role, input.personTypes);
-      const ids = await institutionIds(input.institutions, within);
+      const ids = await institutionIds(input, within);
       if (!mayMap(within, ids)) throw forbidden('A mapping may grant only within your institutions');
       const row = await inTransaction(db, context, (trx) => repo.insertMapping(trx, {
         groupName: input.group.trim(), groupKey, role: input.role, personTypes, institutionIds: ids, createdBy: context.actor,
@@ -321,7 +348,8 @@ export function createGroupRolesService(db: Kysely<Database>, options: GroupRole
       // A role without person types drops them; otherwise unchanged unless given.
       const personTypes = changes.personTypes !== undefined ? checkPersonTypes(role, changes.personTypes)
         : (role === 'manager' || role === 'viewer' ? current.personTypes : null);
-      const ids = changes.institutions !== undefined ? await institutionIds(changes.institutions, within) : current.institutionIds;
+      const ids = changes.institutions !== undefined || changes.everyInstitution !== undefined
+        ? await institutionIds(changes, within) : current.institutionIds;
       if (!mayMap(within, ids)) throw forbidden('A mapping may grant only within your institutions');
       const row = await inTransaction(db, context, (trx) => repo.updateMapping(trx, id, {
         groupName: group.trim(), groupKey, role, personTypes, institutionIds: ids,

@@ -10,8 +10,9 @@ export type GroupAccount = ItemOf<ResponseOf<'/api/v1/admin/group-roles/accounts
 
 /** Group → role mappings and the accounts they give (admin). */
 export const groupRolesApi = {
-  mappings(signal?: AbortSignal): Promise<{ items: GroupRoleMapping[] }> {
-    return api<{ items: GroupRoleMapping[] }>('/admin/group-roles', signal ? { signal } : {});
+  /** The mappings the admin may see, and whether they may map a group for every institution. */
+  mappings(signal?: AbortSignal): Promise<ResponseOf<'/api/v1/admin/group-roles', 'get'>> {
+    return api<ResponseOf<'/api/v1/admin/group-roles', 'get'>>('/admin/group-roles', signal ? { signal } : {});
   },
   create(body: GroupRoleMappingInput): Promise<GroupRoleMapping> {
     return api<GroupRoleMapping>('/admin/group-roles', { method: 'POST', body });

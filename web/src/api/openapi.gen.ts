@@ -1483,11 +1483,14 @@ export interface paths {
                                 group: string;
                                 role: "admin" | "manager" | "station" | "deliverer" | "viewer";
                                 personTypes: string[] | null;
+                                /** @description Institution codes; null: every institution (chosen explicitly) */
                                 institutions: string[] | null;
                                 createdBy: string;
                                 createdAt: string;
                                 updatedAt: string;
                             }[];
+                            /** @description Whether the caller may map a group for every institution (an admin of the whole deployment) */
+                            mayMapAll: boolean;
                         };
                     };
                 };
@@ -1560,8 +1563,10 @@ export interface paths {
                         role: "admin" | "manager" | "station" | "deliverer" | "viewer";
                         /** @description Person types a manager or viewer grant is limited to; null: all */
                         personTypes?: string[] | null;
-                        /** @description Institution codes the grant covers (a federation covers its members); null: all (an admin of the whole deployment only; a limited admin's own institutions otherwise) */
+                        /** @description Institution codes the grant covers (a federation covers its members). Required unless everyInstitution: none (null, [] or missing) is 422 institutions_required */
                         institutions?: string[] | null;
+                        /** @description true: the grant covers every institution, chosen explicitly instead of naming them (an admin of the whole deployment only: 403 all_institutions_forbidden otherwise) */
+                        everyInstitution?: boolean;
                     };
                 };
             };
@@ -1578,6 +1583,7 @@ export interface paths {
                             group: string;
                             role: "admin" | "manager" | "station" | "deliverer" | "viewer";
                             personTypes: string[] | null;
+                            /** @description Institution codes; null: every institution (chosen explicitly) */
                             institutions: string[] | null;
                             createdBy: string;
                             createdAt: string;
@@ -1926,8 +1932,10 @@ export interface paths {
                         role?: "admin" | "manager" | "station" | "deliverer" | "viewer";
                         /** @description Person types a manager or viewer grant is limited to; null: all */
                         personTypes?: string[] | null;
-                        /** @description Institution codes the grant covers (a federation covers its members); null: all (an admin of the whole deployment only; a limited admin's own institutions otherwise) */
+                        /** @description Institution codes the grant covers (a federation covers its members). Required unless everyInstitution: none (null, [] or missing) is 422 institutions_required */
                         institutions?: string[] | null;
+                        /** @description true: the grant covers every institution, chosen explicitly instead of naming them (an admin of the whole deployment only: 403 all_institutions_forbidden otherwise) */
+                        everyInstitution?: boolean;
                     };
                 };
             };
@@ -1944,6 +1952,7 @@ export interface paths {
                             group: string;
                             role: "admin" | "manager" | "station" | "deliverer" | "viewer";
                             personTypes: string[] | null;
+                            /** @description Institution codes; null: every institution (chosen explicitly) */
                             institutions: string[] | null;
                             createdBy: string;
                             createdAt: string;

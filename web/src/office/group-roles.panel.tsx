@@ -1,7 +1,9 @@
-import { Alert, Badge, Button, Group, MultiSelect, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, Modal, MultiSelect, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { groupRolesApi, type GroupRoleMapping } from '../api/group-roles.api.ts';
+import { groupRolesApi, type GroupAccount, type GroupRoleMapping } from '../api/group-roles.api.ts';
+import { ssoApi } from '../api/sso.api.ts';
+import { useSession } from '../auth/session.context.tsx';
 import { usePersonTypeOptions } from '../shared/person-types.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
@@ -14,28 +16,58 @@ type GroupRole = GroupRoleMapping['role'];
 const GROUP_ROLES: readonly GroupRole[] = ['admin', 'manager', 'station', 'deliverer', 'viewer'];
 const TYPED_ROLES: readonly GroupRole[] = ['manager', 'viewer'];
 
+/** A role change waiting for the admin's confirmation, with the accounts it affects now. */
+interface PendingRoleChange {
+  mapping: GroupRoleMapping;
+  to: GroupRole;
+  affected: number;
+}
+
+/** Accounts whose active grant comes (at least partly) from this mapping. */
+function affectedBy(mapping: GroupRoleMapping, accounts: readonly GroupAccount[] | undefined): number {
+  return (accounts ?? []).filter((account) => account.revokedAt === null && account.mappingIds.includes(mapping.id)).length;
+}
+
 /**
  * Groups and roles: the mappings "directory / IdP group → office role" (person types for managers
  * and viewers, institutions covered), and the accounts that result, with the groups that gave
- * each its role. Applied at each login of a member and by the hourly evaluation.
+ * each its role. Applied at each login of a member and by the hourly evaluation. A mapping names
+ * its institutions: the form starts from the login methods' institutions (else the one the admin
+ * works in), and "every institution" is an explicit box that only an admin of the whole
+ * deployment is offered. Changing a mapping's role asks for confirmation first.
  */
 export function GroupRolesPanel() {
   const { t } = useTranslation();
-  const mappings = useApi((signal) => groupRolesApi.mappings(signal).then((answer) => answer.items), []);
+  const { principal } = useSession();
+  const mappingList = useApi((signal) => groupRolesApi.mappings(signal), []);
+  const mappings = { ...mappingList, data: mappingList.data?.items };
+  const mayMapAll = mappingList.data?.mayMapAll === true;
   const accounts = useApi((signal) => groupRolesApi.accounts(signal).then((answer) => answer.items), []);
+  const methods = useApi((signal) => ssoApi.loginMethods(signal).then((answer) => answer.items).catch(() => []), []);
   const [group, setGroup] = useState('');
   const [role, setRole] = useState<GroupRole>('manager');
   const [limits, setLimits] = useState<string[]>([]);
   const typeOptions = usePersonTypeOptions(limits);
-  const [granted, setGranted] = useState<string[]>([]);
+  // Null until the admin touches the field: the defaults below apply.
+  const [chosen, setChosen] = useState<string[] | null>(null);
+  const [everyInstitution, setEveryInstitution] = useState(false);
   const institutions = useInstitutionList() ?? [];
   const institutionOptions = [...institutions]
     .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'federation' ? -1 : 1))
     .map((institution) => ({ value: institution.code, label: institution.name }));
   const institutionName = (code: string) => institutions.find((institution) => institution.code === code)?.name ?? code;
+  const offered = new Set(institutionOptions.map((option) => option.value));
+  const fromMethods = [...new Set((methods.data ?? []).map((method) => method.institution))]
+    .filter((code): code is string => code !== null && offered.has(code));
+  const current = principal?.currentInstitution ?? null;
+  const defaults = fromMethods.length > 0 ? fromMethods
+    : current !== null && offered.has(current) ? [current]
+      : institutionOptions.length === 1 ? institutionOptions.map((option) => option.value) : [];
+  const granted = chosen ?? defaults;
   const [error, setError] = useState<unknown>(null);
   const [rowError, setRowError] = useState<unknown>(null);
   const [created, setCreated] = useState<string | null>(null);
+  const [pending, setPending] = useState<PendingRoleChange | null>(null);
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -45,12 +77,13 @@ export function GroupRolesPanel() {
       const mapping = await groupRolesApi.create({
         group: group.trim(), role,
         personTypes: TYPED_ROLES.includes(role) && limits.length ? limits : null,
-        ...(institutionOptions.length > 0 ? { institutions: granted.length ? granted : null } : {}),
+        ...(everyInstitution && mayMapAll ? { everyInstitution: true } : { institutions: granted }),
       });
       setCreated(mapping.group);
       setGroup('');
       setLimits([]);
-      setGranted([]);
+      setChosen(null);
+      setEveryInstitution(false);
       mappings.reload();
     } catch (failure) {
       setError(failure);
@@ -67,6 +100,14 @@ export function GroupRolesPanel() {
     }
   }
 
+  async function confirmRoleChange() {
+    if (!pending) return;
+    const { mapping, to } = pending;
+    setPending(null);
+    await change(mapping, { role: to });
+    accounts.reload();
+  }
+
   async function remove(mapping: GroupRoleMapping) {
     if (!window.confirm(t('admin.groupRoles.confirmRemove', { group: mapping.group }))) return;
     setRowError(null);
@@ -80,7 +121,7 @@ export function GroupRolesPanel() {
 
   const institutionsCell = (codes: readonly string[] | null) => (codes
     ? codes.map((code) => <Badge key={code} variant="outline" mr={4}>{institutionName(code)}</Badge>)
-    : <Text size="sm" c="dimmed">{t('admin.accounts.allInstitutions')}</Text>);
+    : <Badge color="orange" variant="light" style={{ textTransform: 'none' }}>{t('admin.groupRoles.everywhere')}</Badge>);
   const typesCell = (types: readonly string[] | null, forRole: string) => (!TYPED_ROLES.includes(forRole as GroupRole) ? <Text size="sm" c="dimmed">—</Text>
     : types ? types.map((type) => <Badge key={type} variant="outline" color="gray" mr={4}>{t(`personType.${type}`, { defaultValue: type })}</Badge>)
       : <Text size="sm" c="dimmed">{t('common.all')}</Text>);
@@ -100,12 +141,17 @@ export function GroupRolesPanel() {
               <MultiSelect label={t('admin.accounts.limits')} description={t('admin.accounts.limitsHelp')} data={typeOptions} value={limits} onChange={setLimits}
                 error={fieldError(t, error, '/personTypes')} clearable data-testid="group-role-types" />
             ) : null}
-            {institutionOptions.length > 0 ? (
-              <MultiSelect label={t('admin.accounts.institutions')} description={t('admin.accounts.institutionsHelp')} data={institutionOptions} value={granted}
-                onChange={setGranted} error={fieldError(t, error, '/institutions')} clearable searchable data-testid="group-role-institutions" />
-            ) : null}
+            <Stack gap={6}>
+              <MultiSelect label={t('admin.accounts.institutions')} description={t('admin.groupRoles.institutionsHelp')} data={institutionOptions}
+                value={everyInstitution ? [] : granted} onChange={setChosen} disabled={everyInstitution} required
+                error={fieldError(t, error, '/institutions') ?? fieldError(t, error, '/everyInstitution')} clearable searchable data-testid="group-role-institutions" />
+              {mayMapAll ? (
+                <Checkbox label={t('admin.groupRoles.everyInstitution')} description={t('admin.groupRoles.everyInstitutionHelp')}
+                  checked={everyInstitution} onChange={(event) => setEveryInstitution(event.currentTarget.checked)} data-testid="group-role-every-institution" />
+              ) : null}
+            </Stack>
           </SimpleGrid>
-          {error && !isAboutFields(error, ['/group', '/personTypes', '/institutions']) ? <ProblemAlert error={error} /> : null}
+          {error && !isAboutFields(error, ['/group', '/personTypes', '/institutions', '/everyInstitution']) ? <ProblemAlert error={error} /> : null}
           {created ? <Alert color="green" mt="sm">{t('admin.groupRoles.created', { group: created })}</Alert> : null}
           <Button type="submit" mt="sm" disabled={!group.trim()} data-testid="group-role-create">{t('admin.groupRoles.createButton')}</Button>
         </form>
@@ -132,7 +178,8 @@ export function GroupRolesPanel() {
                 <Table.Td><Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>{mapping.group}</Text></Table.Td>
                 <Table.Td>
                   <Select size="xs" w={190} aria-label={t('admin.groupRoles.roleOf', { group: mapping.group })} data={GROUP_ROLES.map((value) => ({ value, label: t(`roles.${value}`) }))}
-                    value={mapping.role} onChange={(value) => value && value !== mapping.role && void change(mapping, { role: value as GroupRole })} allowDeselect={false} />
+                    value={mapping.role} allowDeselect={false} data-testid="group-role-row-role"
+                    onChange={(value) => value && value !== mapping.role && setPending({ mapping, to: value as GroupRole, affected: affectedBy(mapping, accounts.data) })} />
                 </Table.Td>
                 <Table.Td>{typesCell(mapping.personTypes, mapping.role)}</Table.Td>
                 {institutionOptions.length > 0 ? <Table.Td>{institutionsCell(mapping.institutions)}</Table.Td> : null}
@@ -145,6 +192,19 @@ export function GroupRolesPanel() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
+
+      <Modal opened={pending !== null} onClose={() => setPending(null)} title={t('admin.groupRoles.confirmRoleTitle')}>
+        {pending ? (
+          <Stack data-testid="group-role-confirm">
+            <Text size="sm">{t('admin.groupRoles.confirmRole', { group: pending.mapping.group, from: t(`roles.${pending.mapping.role}`), to: t(`roles.${pending.to}`) })}</Text>
+            <Text size="sm" data-testid="group-role-confirm-affected">{t('admin.groupRoles.confirmAffected', { count: pending.affected })}</Text>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setPending(null)}>{t('common.cancel')}</Button>
+              <Button onClick={() => void confirmRoleChange()} data-testid="group-role-confirm-button">{t('admin.groupRoles.confirmRoleButton')}</Button>
+            </Group>
+          </Stack>
+        ) : null}
+      </Modal>
 
       <Group justify="space-between" mt="md">
         <Title order={2} size="h4">{t('admin.groupRoles.accounts')}</Title>
