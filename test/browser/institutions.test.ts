@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
-  assertAccessible, ensureWebBuilt, launchBrowser, login, newContext, PASSWORD, portraitJpeg, screenshot, startWebWorld, type WebWorld,
+  assertAccessible, ensureWebBuilt, launchBrowser, login, newContext, PASSWORD, portraitJpeg, screenshot, startWebWorld, stationEncode, type WebWorld,
 } from './browser-harness.ts';
 
 type Client = Awaited<ReturnType<WebWorld['t']['loginAs']>>;
@@ -19,6 +19,7 @@ describe('several institutions in the web application', () => {
   let browser: Browser;
   let api: Client;
   let firstCode: string;
+  let firstName: string;
   const contexts: BrowserContext[] = [];
 
   async function pageOf(email: string, landing: RegExp): Promise<Page> {
@@ -52,9 +53,10 @@ describe('several institutions in the web application', () => {
     world = await startWebWorld();
     browser = await launchBrowser();
     api = await world.t.loginAs('admin');
-    const first = await api.get<{ code: string }>('/api/v1/institution');
+    const first = await api.get<{ code: string; name: string }>('/api/v1/institution');
     assert.equal(first.status, 200, first.text);
     firstCode = first.body.code;
+    firstName = first.body.name;
   });
 
   after(async () => {
@@ -185,11 +187,17 @@ describe('several institutions in the web application', () => {
     const rows = page.locator('[data-testid="my-enrolments"] [data-testid="enrolment"]');
     assert.equal(await rows.count(), 2);
     assert.match(await page.getByTestId('my-enrolments').innerText(), /École Exemple[\s\S]*E2026-17/);
+    assert.equal(await page.getByRole('heading', { level: 2 }).filter({ hasText: 'inscription' }).innerText(), 'Mes 2 inscriptions', 'a real plural');
     await assertAccessible(page, 'my enrolments');
 
     await page.goto('/me/request');
     await page.getByTestId('request-institution').waitFor();
     assert.equal(await page.getByTestId('request-institution-choice').count(), 2);
+    // Nothing chosen yet: the preview names no institution and shows no logo.
+    const preview = page.getByTestId('card-preview');
+    assert.match(await preview.innerText(), /Établissement à choisir/);
+    assert.ok(!(await preview.innerText()).includes(firstName), 'not the deployment\'s institution before the choice');
+    assert.equal(await preview.locator('.card-face__logo').count(), 0);
     await page.getByTestId('photo-file').setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: await portraitJpeg() });
     await page.getByTestId('photo-canvas').waitFor();
     await page.getByTestId('consent-esc-checkbox').check();
@@ -199,6 +207,8 @@ describe('several institutions in the web application', () => {
     await page.getByText('Choisissez l’établissement.').waitFor();
     assert.equal(await page.getByTestId('delivery-address').count(), 0);
     await page.getByRole('radio', { name: /École Exemple/ }).check();
+    await page.waitForFunction('/École Exemple/.test(document.querySelector(\'[data-testid="card-preview"]\')?.textContent ?? "")');
+    assert.ok(!(await preview.innerText()).includes('Établissement à choisir'));
     // The chosen institution's rules apply before anything is sent: its students give an address.
     await page.getByTestId('delivery-address').waitFor();
     await page.getByTestId('delivery-address').fill('12 rue de l’École, 14000 Caen');
@@ -207,12 +217,30 @@ describe('several institutions in the web application', () => {
     await page.getByTestId('request-submit').click();
     await page.waitForURL(/\/me$/);
 
-    const cards = await api.get<{ items: Array<{ institution: string; state: string }> }>(`/api/v1/cards?personId=${person.id}`);
+    const cards = await api.get<{ items: Array<{ id: string; institution: string; state: string }> }>(`/api/v1/cards?personId=${person.id}`);
     assert.equal(cards.status, 200, cards.text);
     assert.deepEqual(cards.body.items.map((card) => [card.institution, card.state]), [['ecole', 'NEW']]);
     await page.getByTestId('my-card-institution').waitFor();
     assert.equal(await page.getByTestId('my-card-institution').innerText(), 'École Exemple');
     // The other institution is still free: another request can be made for it.
     await page.getByTestId('request-card-link').waitFor();
+
+    // Once the school's card works, a new request for the school says it would replace it; one for the other institution does not.
+    const schoolCard = cards.body.items[0]?.id ?? '';
+    const checked = await api.post(`/api/v1/cards/${schoolCard}/moves`, { to: 'REQUEST_CHECKED' });
+    assert.equal(checked.status, 200, checked.text);
+    await stationEncode(world, schoolCard, '04A1B2C3D4E5F6');
+    const enabled = await api.post(`/api/v1/cards/${schoolCard}/moves`, { to: 'ENABLED' });
+    assert.equal(enabled.status, 200, enabled.text);
+    await page.goto('/me/request');
+    await page.getByTestId('request-institution').waitFor();
+    assert.equal(await page.getByTestId('request-active-card').count(), 0, 'nothing chosen, nothing to warn about');
+    await page.getByRole('radio', { name: /École Exemple/ }).check();
+    const warning = page.getByTestId('request-active-card');
+    await warning.waitFor();
+    assert.match(await warning.innerText(), /Vous avez déjà une carte active pour École Exemple[\s\S]*suspendue \(remplacée\)/);
+    await assertAccessible(page, 'request beside an active card');
+    await page.getByRole('radio', { name: firstName }).check();
+    await page.waitForFunction('!document.querySelector(\'[data-testid="request-active-card"]\')');
   });
 });

@@ -91,7 +91,7 @@ export function MyDataPage() {
           </Table>
         </Paper>
       ) : null}
-      {enrolments.length > 0 ? <Enrolments enrolments={enrolments} title={t('myData.enrolments')} testId="my-enrolments" /> : null}
+      {enrolments.length > 0 ? <Enrolments enrolments={enrolments} title={t('myData.enrolments', { count: enrolments.length })} testId="my-enrolments" /> : null}
       <Text size="xs" c="dimmed">{t('myData.localeHelp')}</Text>
       <Text size="xs" c="dimmed">{t('myData.correction')}</Text>
     </Stack>

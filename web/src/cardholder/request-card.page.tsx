@@ -92,12 +92,19 @@ export function RequestCardPage() {
   const asksAddress = rule?.deliveryAddress ?? addressAsked;
   // A request in progress at the chosen institution (before the choice: at any).
   const pending = cards.data?.find((card) => isPending(card.state) && (!target || card.institution === target));
-  const face = source?.code && source.name
-    ? { name: source.name, colors: source.colors, logo: source.hasLogo ? apiUrl(`/institutions/${encodeURIComponent(source.code)}/logo`) : null }
-    : {
-      name: enrolment?.institutionName ?? institution?.name ?? 'campuscard', colors: institution?.colors,
-      logo: institution?.hasLogo ? '/api/v1/institution/logo' : null,
-    };
+  // An active card of the chosen institution: a new card would replace it (the holder is told before sending).
+  const active = !pending && target ? cards.data?.find((card) => card.state === 'ENABLED' && card.institution === target) : undefined;
+  // Enrolled at several and not chosen yet: the preview names no institution rather than the wrong one.
+  const undecided = enrolments.length > 1 && !target;
+  const face = undecided
+    ? { name: t('request.previewNoInstitution'), colors: undefined, logo: null }
+    : source?.code && source.name
+      ? { name: source.name, colors: source.colors, logo: source.hasLogo ? apiUrl(`/institutions/${encodeURIComponent(source.code)}/logo`) : null }
+      : {
+        // The chosen institution's branding is still loading: its name, without another institution's logo.
+        name: enrolment?.institutionName ?? institution?.name ?? 'campuscard', colors: target ? undefined : institution?.colors,
+        logo: !target && institution?.hasLogo ? '/api/v1/institution/logo' : null,
+      };
   // A request whose photo may still change: this form then (re)sends its photo.
   const mode: 'new' | 'complete' | 'replace' = !pending ? 'new' : pending.photoId ? 'replace' : 'complete';
   const textOf = useMemo(() => new Map((texts.data ?? []).map((text) => [text.kind, text])), [texts.data]);
@@ -185,6 +192,11 @@ export function RequestCardPage() {
       {pending ? (
         <Alert color="blue" data-testid="request-pending">
           {t(mode === 'complete' ? 'request.completePending' : 'request.alreadyPending', { state: t(`state.${pending.state}`) })}
+        </Alert>
+      ) : null}
+      {active ? (
+        <Alert color="orange" title={t('request.activeCardTitle', { institution: active.institutionName })} data-testid="request-active-card">
+          {t('request.activeCard')}
         </Alert>
       ) : null}
       <ProblemAlert error={person.error} />
