@@ -206,7 +206,8 @@ export async function chooseSegment(page: Page, name: string): Promise<void> {
   const radio = page.getByRole('radio', { name, exact: true });
   const id = await radio.getAttribute('id');
   await page.locator(`label[for="${id}"]`).click();
-  await page.waitForFunction((inputId) => (document.getElementById(inputId) as HTMLInputElement | null)?.checked === true, id);
+  // A string expression: the test project compiles without the DOM library.
+  await page.waitForFunction(`document.getElementById(${JSON.stringify(id)})?.checked === true`);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
