@@ -242,5 +242,12 @@ describe('several institutions in the web application', () => {
     await assertAccessible(page, 'request beside an active card');
     await page.getByRole('radio', { name: firstName }).check();
     await page.waitForFunction('!document.querySelector(\'[data-testid="request-active-card"]\')');
+
+    // A request pending at the other institution does not hold back the renewal of the school's card.
+    const elsewhere = await api.post('/api/v1/cards', { personId: person.id, cardKind: 'physical', institution: firstCode });
+    assert.equal(elsewhere.status, 201, elsewhere.text);
+    await page.goto('/me');
+    await page.locator('[data-testid="my-card"][data-state="NEW"]').waitFor();
+    await page.locator(`[data-testid="my-card"][data-card-id="${schoolCard}"] [data-testid="renew"]`).waitFor();
   });
 });
