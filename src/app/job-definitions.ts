@@ -9,6 +9,7 @@ import { CARD_STATS_QUEUES, CARD_STATS_SNAPSHOT_CRON } from '../modules/cards/ca
 import { DIRECTORY_QUEUES, DIRECTORY_SYNC_JOB_KIND } from '../modules/directory/directory-sync.service.ts';
 import { GROUP_ROLES_CRON, GROUP_ROLES_QUEUE } from '../modules/auth/group-roles.service.ts';
 import { EVENTS_PURGE_CRON, EVENTS_QUEUES } from '../platform/events/events.service.ts';
+import { SAML_METADATA_CRON, SAML_METADATA_QUEUE } from '../modules/sso/saml-metadata.service.ts';
 
 /**
  * Declares every queue and its handler. Web nodes and worker processes declare the same set; only
@@ -78,6 +79,11 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define(EVENTS_QUEUES.purge, async () => {
     await services.events.purge();
   }, { policy: 'short', retryLimit: 2, retryDelaySeconds: 300, expireInSeconds: 3600 });
+  // SAML IdP metadata: a failure is recorded per method and never thrown (the previous copy stays),
+  // so no retry; running it twice or on two nodes stores the same verified copy. One at a time.
+  jobs.define(SAML_METADATA_QUEUE, async () => {
+    await services.samlMetadata.refreshAll();
+  }, { policy: 'short', retryLimit: 0, expireInSeconds: 1800 });
   return [
     ...(services.escSync.enabled ? [{ queue: ESC_QUEUES.sweep, cron: '* * * * *' }] : []),
     { queue: QUEUES.sessionPurge, cron: '7 * * * *' },
@@ -86,6 +92,7 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
     { queue: DIRECTORY_QUEUES.tick, cron: '* * * * *' },
     { queue: GROUP_ROLES_QUEUE, cron: GROUP_ROLES_CRON },
     { queue: EVENTS_QUEUES.purge, cron: EVENTS_PURGE_CRON },
+    ...(services.samlMetadata.methodIds.length > 0 ? [{ queue: SAML_METADATA_QUEUE, cron: SAML_METADATA_CRON }] : []),
   ];
 }
 

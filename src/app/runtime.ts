@@ -99,6 +99,8 @@ export async function startRuntime(configured: Config, options: RuntimeOptions):
     const startWorkers = async () => {
       if (sweeper) return;
       for (const { queue, cron } of schedules) await jobs.schedule(queue, cron);
+      // A SAML method without stored IdP metadata gets it now rather than at the daily run.
+      await services.samlMetadata.queueIfMissing();
       await sweep();
       sweeper = setInterval(() => void sweep(), SWEEP_INTERVAL_MS).unref();
       await jobs.startWorkers();

@@ -9,6 +9,7 @@ import { createAuthService } from '../modules/auth/auth.service.ts';
 import { createGroupRolesService } from '../modules/auth/group-roles.service.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
 import { createSsoService } from '../modules/sso/sso.service.ts';
+import { createSamlMetadataService } from '../modules/sso/saml-metadata.service.ts';
 import { createJobRunsService } from '../modules/jobs/jobs.service.ts';
 import { createInstitutionService } from '../modules/institution/institution.service.ts';
 import { createNotificationsService } from '../modules/notifications/notifications.service.ts';
@@ -83,6 +84,11 @@ export function createServices(context: ServiceContext) {
     ...(context.now ? { now: context.now } : {}),
   });
   auth.registerActorNames('sso:', (ids) => sso.actorNames(ids));
+  // SAML IdP metadata: refreshed by a job, stored once for every node, read by logins.
+  const samlMetadata = createSamlMetadataService({
+    db, ssoMethods: config.ssoMethods, jobs: context.jobs, logger: context.logger,
+    ...(context.now ? { now: context.now } : {}),
+  });
   const photos = createPhotosService({ db, config });
   people.addExportSection('photos', (executor, personId) => photos.listForPerson(executor, personId));
   const imports = createImportsService({
@@ -172,7 +178,7 @@ export function createServices(context: ServiceContext) {
     },
     ...(context.now ? { now: context.now } : {}),
   });
-  return { auth, groupRoles, sso, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification, directory, events };
+  return { auth, groupRoles, sso, samlMetadata, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification, directory, events };
 }
 
 export type Services = ReturnType<typeof createServices>;

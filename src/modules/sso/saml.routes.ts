@@ -4,7 +4,6 @@ import formbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps, AppInstance } from '../../app/app-types.ts';
-import { createSamlMetadataCache, type IdpMetadataSource, type SamlMetadataCache } from '../../adapters/saml/saml-metadata.cache.ts';
 import { SamlMetadataError, type IdpMetadata } from '../../adapters/saml/saml-idp-metadata.ts';
 import { buildSpMetadata } from '../../adapters/saml/saml-sp-metadata.ts';
 import {
@@ -140,10 +139,9 @@ const SloMessage = Type.Object({
   lang: Type.Optional(Type.String()),
 });
 
-/** One configured SAML method: its SP settings (keys read once at boot) and where its IdP metadata comes from. */
+/** One configured SAML method: its SP settings (keys read once at boot); its IdP metadata is the stored copy (saml-metadata.service.ts). */
 interface SamlMethod {
   sp: SamlSpSettings;
-  source: IdpMetadataSource;
 }
 
 function readPem(path: string | undefined): string | undefined {
@@ -151,8 +149,8 @@ function readPem(path: string | undefined): string | undefined {
 }
 
 /** The SAML routes and the `saml` logout handler. Registers nothing when no SAML method is configured. */
-export async function samlRoutes(app: AppInstance, deps: AppDeps, options: { metadataCache?: SamlMetadataCache } = {}): Promise<void> {
-  const { sso } = deps.services;
+export async function samlRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
+  const { sso, samlMetadata } = deps.services;
   const methods = new Map<string, SamlMethod>();
   for (const config of deps.config.ssoMethods) {
     if (config.protocol !== 'saml') continue;
@@ -163,18 +161,13 @@ export async function samlRoutes(app: AppInstance, deps: AppDeps, options: { met
         entityId: `${base}/metadata`, acsUrl: `${base}/acs`, sloUrl: `${base}/slo`,
         privateKey: readPem(saml.spPrivateKeyFile), certificate: readPem(saml.spCertFile),
       },
-      source: {
-        url: saml.idpMetadataUrl, file: saml.idpMetadataFile,
-        federationCertificate: readPem(saml.idpMetadataCertFile), idpEntityId: saml.idpEntityId,
-      },
     });
   }
   if (methods.size === 0) return;
-  const cache = options.metadataCache ?? createSamlMetadataCache({ logger: deps.logger });
 
   /** The method's SP facing its IdP as the metadata currently says; SamlMetadataError when it cannot be had. */
   async function serviceProvider(id: string, method: SamlMethod): Promise<{ sp: SamlServiceProvider; idp: IdpMetadata }> {
-    const idp = await cache.get(id, method.source);
+    const idp = await samlMetadata.get(id);
     return { sp: createSamlServiceProvider(method.sp, idp), idp };
   }
 

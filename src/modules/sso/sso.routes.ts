@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { AppDeps, AppInstance } from '../../app/app-types.ts';
 import { principalOf } from '../../platform/http/access.ts';
+import { notFound } from '../../platform/http/problem.ts';
+import type { SamlMetadataStatus } from './saml-metadata.service.ts';
 import { actorOf, errorResponses, Nullable, NullableInput } from '../../platform/http/schemas.ts';
 import { SSO_METHOD_ID_PATTERN } from '../../sso-methods.config.ts';
 import { SSO_PERSON_FIELDS } from './domain/sso-attributes.ts';
@@ -59,11 +61,30 @@ const AdminMethodSchema = Type.Object({
     backchannelLogout: Nullable(Type.String({ description: 'OIDC back-channel logout URI' })),
     postLogoutRedirect: Nullable(Type.String({ description: 'OIDC post-logout redirect URI (to register as the client\'s post_logout_redirect_uri)' })),
   }, { description: 'The URLs to give the identity provider\'s admin' }),
+  samlMetadata: Type.Optional(Type.Ref('SamlMetadataStatus')),
 });
+
+const SamlMetadataStatusSchema = Type.Object({
+  idpEntityId: Nullable(Type.String({ description: 'The IdP the stored copy describes' })),
+  fetchedAt: Nullable(Type.String({ format: 'date-time', description: 'When the stored copy was fetched and verified' })),
+  validUntil: Nullable(Type.String({ format: 'date-time', description: 'Past it, the stored copy is not used' })),
+  lastAttemptAt: Nullable(Type.String({ format: 'date-time' })),
+  lastError: Nullable(Type.String({ description: 'Why the last refresh failed (the previous copy is kept); null after a success' })),
+}, { $id: 'SamlMetadataStatus', description: 'SAML methods: the stored IdP metadata, refreshed daily by a job' });
 
 /** The login page's methods, and the admin's settings of each configured method. */
 export async function ssoRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
-  const { sso } = deps.services;
+  const { sso, samlMetadata } = deps.services;
+  app.addSchema(SamlMetadataStatusSchema);
+
+  /** Adds each SAML method's metadata status to its admin view. */
+  async function withMetadata<T extends { id: string }>(views: T[]): Promise<Array<T & { samlMetadata?: SamlMetadataStatus }>> {
+    const statuses = await samlMetadata.statuses(views.map((view) => view.id));
+    return views.map((view) => {
+      const status = statuses.get(view.id);
+      return status ? { ...view, samlMetadata: status } : view;
+    });
+  }
 
   app.get('/auth/sso/methods', {
     config: { access: { public: true } },
@@ -81,12 +102,12 @@ export async function ssoRoutes(app: AppInstance, deps: AppDeps): Promise<void> 
       summary: 'Configured login methods (SSO_METHODS) with their settings; an admin limited to institutions sees theirs',
       response: { 200: Type.Object({ items: Type.Array(AdminMethodSchema) }), ...errorResponses(401, 403) },
     },
-  }, async (request) => ({ items: await sso.adminList(principalOf(request).grantedInstitutionIds) }));
+  }, async (request) => ({ items: await withMetadata(await sso.adminList(principalOf(request).grantedInstitutionIds)) }));
 
   app.get('/admin/login-methods/:id', {
     config: { access: { roles: ['admin'] } },
     schema: { tags: ['admin'], params: MethodParams, response: { 200: AdminMethodSchema, ...errorResponses(400, 401, 403, 404) } },
-  }, async (request) => sso.adminGet(request.params.id, principalOf(request).grantedInstitutionIds));
+  }, async (request) => (await withMetadata([await sso.adminGet(request.params.id, principalOf(request).grantedInstitutionIds)]))[0]);
 
   app.put('/admin/login-methods/:id', {
     config: { access: { roles: ['admin'] } },
@@ -99,9 +120,24 @@ export async function ssoRoutes(app: AppInstance, deps: AppDeps): Promise<void> 
     },
   }, async (request) => {
     const body = request.body;
-    return sso.save(request.params.id, {
+    return (await withMetadata([await sso.save(request.params.id, {
       ...body,
       fieldAttributes: body.fieldAttributes as Partial<Record<(typeof SSO_PERSON_FIELDS)[number], string>>,
-    }, principalOf(request).grantedInstitutionIds, actorOf(request));
+    }, principalOf(request).grantedInstitutionIds, actorOf(request))]))[0];
+  });
+
+  app.post('/admin/login-methods/:id/saml-metadata/refresh', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags: ['admin'],
+      summary: 'Fetch, verify and store a SAML method\'s IdP metadata now (a failure is recorded and the previous copy kept)',
+      params: MethodParams,
+      response: { 200: Type.Ref('SamlMetadataStatus'), ...errorResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    // The same reach as the method's settings: an admin limited to institutions refreshes only theirs (404 otherwise).
+    const method = await sso.adminGet(request.params.id, principalOf(request).grantedInstitutionIds);
+    if (method.protocol !== 'saml') throw notFound('sso_method_not_found', 'No such SAML login method');
+    return samlMetadata.refresh(method.id);
   });
 }

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { JsonDefault, Timestamp } from '../../platform/db/platform.tables.ts';
 
 /** What an admin decided about a configured login method (id = the SSO_METHODS id). */
@@ -37,8 +37,20 @@ export interface SsoSeenIdsTable {
   expiresAt: Timestamp;
 }
 
+/** The stored IdP metadata of a SAML method (0035): the last verified copy and the last attempt. */
+export interface SamlMetadataTable {
+  methodId: string;
+  /** The verified IdP's part of the document (see StoredIdpMetadata); null until a refresh succeeds. */
+  metadata: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  fetchedAt: Timestamp | null;
+  validUntil: Timestamp | null;
+  lastAttemptAt: Timestamp;
+  lastError: string | null;
+}
+
 export interface SsoTables {
   loginMethods: LoginMethodsTable;
   ssoPendingLogins: SsoPendingLoginsTable;
   ssoSeenIds: SsoSeenIdsTable;
+  samlMetadata: SamlMetadataTable;
 }
