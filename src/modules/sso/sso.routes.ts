@@ -39,6 +39,14 @@ const SettingsProperties = {
   contact: Type.String({ maxLength: 1000, description: 'Whom refused people should contact' }),
 };
 
+const SamlMetadataStatusSchema = Type.Object({
+  idpEntityId: Nullable(Type.String({ description: 'The IdP the stored copy describes' })),
+  fetchedAt: Nullable(Type.String({ format: 'date-time', description: 'When the stored copy was fetched and verified' })),
+  validUntil: Nullable(Type.String({ format: 'date-time', description: 'Past it, the stored copy is not used' })),
+  lastAttemptAt: Nullable(Type.String({ format: 'date-time' })),
+  lastError: Nullable(Type.String({ description: 'Why the last refresh failed (the previous copy is kept); null after a success' })),
+}, { description: 'SAML methods: the stored IdP metadata, refreshed daily by a job' });
+
 const AdminMethodSchema = Type.Object({
   id: Type.String(),
   protocol: Protocol,
@@ -61,21 +69,13 @@ const AdminMethodSchema = Type.Object({
     backchannelLogout: Nullable(Type.String({ description: 'OIDC back-channel logout URI' })),
     postLogoutRedirect: Nullable(Type.String({ description: 'OIDC post-logout redirect URI (to register as the client\'s post_logout_redirect_uri)' })),
   }, { description: 'The URLs to give the identity provider\'s admin' }),
-  samlMetadata: Type.Optional(Type.Ref('SamlMetadataStatus')),
+  samlMetadata: Type.Optional(SamlMetadataStatusSchema),
 });
 
-const SamlMetadataStatusSchema = Type.Object({
-  idpEntityId: Nullable(Type.String({ description: 'The IdP the stored copy describes' })),
-  fetchedAt: Nullable(Type.String({ format: 'date-time', description: 'When the stored copy was fetched and verified' })),
-  validUntil: Nullable(Type.String({ format: 'date-time', description: 'Past it, the stored copy is not used' })),
-  lastAttemptAt: Nullable(Type.String({ format: 'date-time' })),
-  lastError: Nullable(Type.String({ description: 'Why the last refresh failed (the previous copy is kept); null after a success' })),
-}, { $id: 'SamlMetadataStatus', description: 'SAML methods: the stored IdP metadata, refreshed daily by a job' });
 
 /** The login page's methods, and the admin's settings of each configured method. */
 export async function ssoRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { sso, samlMetadata } = deps.services;
-  app.addSchema(SamlMetadataStatusSchema);
 
   /** Adds each SAML method's metadata status to its admin view. */
   async function withMetadata<T extends { id: string }>(views: T[]): Promise<Array<T & { samlMetadata?: SamlMetadataStatus }>> {
@@ -132,7 +132,7 @@ export async function ssoRoutes(app: AppInstance, deps: AppDeps): Promise<void> 
       tags: ['admin'],
       summary: 'Fetch, verify and store a SAML method\'s IdP metadata now (a failure is recorded and the previous copy kept)',
       params: MethodParams,
-      response: { 200: Type.Ref('SamlMetadataStatus'), ...errorResponses(400, 401, 403, 404) },
+      response: { 200: SamlMetadataStatusSchema, ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
     // The same reach as the method's settings: an admin limited to institutions refreshes only theirs (404 otherwise).

@@ -2194,6 +2194,25 @@ export interface paths {
                                     /** @description OIDC post-logout redirect URI (to register as the client's post_logout_redirect_uri) */
                                     postLogoutRedirect: string | null;
                                 };
+                                /** @description SAML methods: the stored IdP metadata, refreshed daily by a job */
+                                samlMetadata?: {
+                                    /** @description The IdP the stored copy describes */
+                                    idpEntityId: string | null;
+                                    /**
+                                     * Format: date-time
+                                     * @description When the stored copy was fetched and verified
+                                     */
+                                    fetchedAt: string | null;
+                                    /**
+                                     * Format: date-time
+                                     * @description Past it, the stored copy is not used
+                                     */
+                                    validUntil: string | null;
+                                    /** Format: date-time */
+                                    lastAttemptAt: string | null;
+                                    /** @description Why the last refresh failed (the previous copy is kept); null after a success */
+                                    lastError: string | null;
+                                };
                             }[];
                         };
                     };
@@ -2314,6 +2333,25 @@ export interface paths {
                                 backchannelLogout: string | null;
                                 /** @description OIDC post-logout redirect URI (to register as the client's post_logout_redirect_uri) */
                                 postLogoutRedirect: string | null;
+                            };
+                            /** @description SAML methods: the stored IdP metadata, refreshed daily by a job */
+                            samlMetadata?: {
+                                /** @description The IdP the stored copy describes */
+                                idpEntityId: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description When the stored copy was fetched and verified
+                                 */
+                                fetchedAt: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description Past it, the stored copy is not used
+                                 */
+                                validUntil: string | null;
+                                /** Format: date-time */
+                                lastAttemptAt: string | null;
+                                /** @description Why the last refresh failed (the previous copy is kept); null after a success */
+                                lastError: string | null;
                             };
                         };
                     };
@@ -2502,6 +2540,25 @@ export interface paths {
                                 /** @description OIDC post-logout redirect URI (to register as the client's post_logout_redirect_uri) */
                                 postLogoutRedirect: string | null;
                             };
+                            /** @description SAML methods: the stored IdP metadata, refreshed daily by a job */
+                            samlMetadata?: {
+                                /** @description The IdP the stored copy describes */
+                                idpEntityId: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description When the stored copy was fetched and verified
+                                 */
+                                fetchedAt: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description Past it, the stored copy is not used
+                                 */
+                                validUntil: string | null;
+                                /** Format: date-time */
+                                lastAttemptAt: string | null;
+                                /** @description Why the last refresh failed (the previous copy is kept); null after a success */
+                                lastError: string | null;
+                            };
                         };
                     };
                 };
@@ -2633,6 +2690,161 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/login-methods/{id}/saml-metadata/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fetch, verify and store a SAML method's IdP metadata now (a failure is recorded and the previous copy kept) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SAML methods: the stored IdP metadata, refreshed daily by a job */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The IdP the stored copy describes */
+                            idpEntityId: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When the stored copy was fetched and verified
+                             */
+                            fetchedAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description Past it, the stored copy is not used
+                             */
+                            validUntil: string | null;
+                            /** Format: date-time */
+                            lastAttemptAt: string | null;
+                            /** @description Why the last refresh failed (the previous copy is kept); null after a success */
+                            lastError: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
