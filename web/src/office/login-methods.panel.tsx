@@ -3,7 +3,8 @@ import {
 } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ssoApi, type LoginMethod, type LoginMethodInput } from '../api/sso.api.ts';
+import { ssoApi, type LoginMethod, type LoginMethodInput, type SamlMetadataStatus } from '../api/sso.api.ts';
+import { formatDateTime } from '../shared/format.ts';
 import { fieldError, isAboutFields } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
@@ -128,6 +129,48 @@ function MethodEditor({ method, onSaved }: { method: LoginMethod; onSaved: (save
 }
 
 /**
+ * A SAML method's IdP metadata as stored by the daily refresh job: when it was fetched, until when
+ * it is valid, the last error (the previous copy is kept), and a refresh on demand.
+ */
+function SamlMetadataLine({ methodId, status, onRefreshed }: { methodId: string; status: SamlMetadataStatus; onRefreshed: () => void }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const refresh = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await ssoApi.refreshSamlMetadata(methodId);
+      onRefreshed();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Stack gap={4} mt="xs" data-testid={`sso-saml-metadata-${methodId}`}>
+      <Group justify="space-between">
+        <Text size="sm" fw={600}>{t('admin.sso.idpMetadata')}</Text>
+        <Button size="compact-xs" variant="default" loading={busy} onClick={() => void refresh()} data-testid={`sso-saml-refresh-${methodId}`}>
+          {t('admin.sso.refreshNow')}
+        </Button>
+      </Group>
+      <Text size="sm" data-testid={`sso-saml-fetched-${methodId}`}>
+        {status.fetchedAt ? t('admin.sso.metadataFetched', { date: formatDateTime(status.fetchedAt) }) : t('admin.sso.metadataNone')}
+      </Text>
+      {status.validUntil ? <Text size="sm" data-testid={`sso-saml-valid-${methodId}`}>{t('admin.sso.metadataValidUntil', { date: formatDateTime(status.validUntil) })}</Text> : null}
+      {status.lastError && status.lastAttemptAt ? (
+        <Alert color="red" variant="light" data-testid={`sso-saml-error-${methodId}`}>
+          {t(status.fetchedAt ? 'admin.sso.metadataErrorKept' : 'admin.sso.metadataError', { date: formatDateTime(status.lastAttemptAt), error: status.lastError })}
+        </Alert>
+      ) : null}
+      <ProblemAlert error={error} />
+    </Stack>
+  );
+}
+
+/**
  * Sign-in methods (single sign-on): the methods configured by SSO_METHODS, the URLs to give each
  * identity provider's admin, and what the admin decides (enabled, button wording, institution,
  * attributes, which ones to trust, groups, unknown persons, contact).
@@ -170,6 +213,7 @@ export function LoginMethodsPanel() {
             {method.protocol === 'oidc' ? <UrlLine label={t('admin.sso.oidcBackchannel')} value={method.urls.backchannelLogout} testId={`sso-url-backchannel-${method.id}`} /> : null}
             {method.protocol === 'oidc' ? <UrlLine label={t('admin.sso.oidcPostLogout')} value={method.urls.postLogoutRedirect} testId={`sso-url-post-logout-${method.id}`} /> : null}
           </Stack>
+          {method.samlMetadata ? <SamlMetadataLine methodId={method.id} status={method.samlMetadata} onRefreshed={() => methods.reload()} /> : null}
           {editing === method.id ? <MethodEditor method={method} onSaved={() => methods.reload()} /> : null}
         </Paper>
       ))}
