@@ -390,7 +390,9 @@ function upsertSql(institutionId: number, values: readonly PersonValues[], detai
     ...IDENTITY_UPSERT.filter(([, column]) => oldNeeded.has(column)).map(([, column]) => `old.${column} AS old_${column}`),
     ...(keptEnrolment.length > 0 ? ['here.person_id AS here_id', ...keptEnrolment.map((column) => `here.${column} AS here_${column}`)] : []),
   ].join(', '));
-  const hereJoin = keptEnrolment.length > 0 ? sql`LEFT JOIN enrolments here ON here.person_id = old.id AND here.institution_id = ${sql.val(institutionId)}` : sql``;
+  const hereJoin = keptEnrolment.length > 0
+    ? sql`LEFT JOIN LATERAL (SELECT * FROM enrolments h WHERE h.person_id = old.id AND h.institution_id = ${sql.val(institutionId)} LIMIT 1) here ON true`
+    : sql``;
   const enrolmentColumns = sql.raw(ENROLMENT_UPSERT.map(([, column]) => (keptEnrolment.includes(column)
     ? `CASE WHEN f.here_id IS NULL THEN f.${column} ELSE f.here_${column} END AS ${column}`
     : `f.${column}`)).join(', '));
@@ -409,6 +411,10 @@ function upsertSql(institutionId: number, values: readonly PersonValues[], detai
   const enrolmentNew = sql.raw(ENROLMENT_UPSERT.map(([, column]) => `EXCLUDED.${column}`).join(', '));
   // The outer query reads `persons` and `enrolments` in the snapshot from before this statement:
   // `old` and `olde` are the rows as they were, which gives what changed.
+  // Stored rows are looked up one key at a time (LATERAL … LIMIT 1, which the planner cannot turn
+  // into a join): a directory sync writes 100,000 persons in one transaction, where the statistics
+  // still describe the tables as they were before it, so a plain join was planned as a hash join over
+  // a sequential scan of every person and enrolment, per chunk — quadratic over the run.
   const changed = detailed
     ? sql.raw(`, array_remove(ARRAY[${[
       ...IDENTITY_UPSERT.map(([key, column]) => {
@@ -420,7 +426,8 @@ function upsertSql(institutionId: number, values: readonly PersonValues[], detai
     ].join(', ')}], NULL) AS changed_fields`)
     : sql.raw('');
   const detailJoins = detailed
-    ? sql`LEFT JOIN persons old ON old.id = m.old_id LEFT JOIN enrolments olde ON olde.person_id = m.old_id AND olde.institution_id = ${inst}`
+    ? sql`LEFT JOIN LATERAL (SELECT * FROM persons o WHERE o.id = m.old_id LIMIT 1) old ON true
+          LEFT JOIN LATERAL (SELECT * FROM enrolments oe WHERE oe.person_id = m.old_id AND oe.institution_id = ${inst} LIMIT 1) olde ON true`
     : sql``;
   return sql<RawUpserted>`
     WITH input AS (
@@ -430,7 +437,7 @@ function upsertSql(institutionId: number, values: readonly PersonValues[], detai
       SELECT i.*, old.id AS old_id, ${oldIdentity},
              (old.id IS NOT NULL AND EXISTS (
                SELECT 1 FROM enrolments x WHERE x.person_id = old.id AND x.institution_id <> ${inst})) AS shared
-      FROM input i LEFT JOIN persons old ON old.eppn = i.eppn ${hereJoin}
+      FROM input i LEFT JOIN LATERAL (SELECT * FROM persons o WHERE o.eppn = i.eppn LIMIT 1) old ON true ${hereJoin}
     ),
     m AS (
       SELECT f.old_id, ${merged}, ${enrolmentColumns} FROM flagged f
