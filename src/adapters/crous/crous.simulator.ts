@@ -7,6 +7,7 @@ import { CROUS_ACCOUNT_STATUSES, CROUS_BLOCKING_STATUSES, STUDENT_COMPANY_RATE }
 import { DEFAULT_CROUS_TIME_ZONE, parseCrousDateTime } from '../../modules/crous/domain/crous-dates.ts';
 import type { CrousEnvironment, CrousErrorBody, RightHolderWire, SmartCardReadWire, SmartCardWire, TariffRuleWire } from './crous.types.ts';
 import { CROUS_API_PREFIX, CROUS_LEGACY_ENV, CROUS_TOKEN_PATHS } from './crous.types.ts';
+import { readLimitedBody } from '../../platform/http/read-limited-body.ts';
 
 /**
  * An in-memory API CROUS speaking real HTTP, for tests, benchmarks and (later) the demo.
@@ -210,24 +211,6 @@ function integer(body: Record<string, unknown>, field: string): number {
   const value = body[field];
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw validation(`${field} must be an integer`, field);
   return value;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(validation('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** Starts the simulator and resolves once it listens. */
@@ -550,7 +533,7 @@ export async function startCrousSimulator(options: CrousSimulatorOptions = {}): 
     }
 
     try {
-      const raw = await readBody(req);
+      const raw = await readLimitedBody(req, MAX_BODY_BYTES, () => validation('request body too large'));
       if (faults.delayMs !== undefined && faults.delayMs > 0) await delay(faults.delayMs);
       if (faults.failRate !== undefined && faults.failRate > 0 && draw() < faults.failRate) {
         entry.fault = 'failure';

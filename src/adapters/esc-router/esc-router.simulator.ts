@@ -22,6 +22,7 @@ import type {
   PersonView,
 } from './esc-router.types.ts';
 import { ESC_CARD_TYPES, ESC_ROUTER_ERROR_CODES } from './esc-router.types.ts';
+import { readLimitedBody } from '../../platform/http/read-limited-body.ts';
 
 /**
  * An in-memory ESC Router v2 speaking real HTTP, for tests and local development.
@@ -217,24 +218,6 @@ function requiredEsi(value: string, field: string): string {
   const parsed = parseEsi(value);
   if (!parsed.valid) throw validation(`${field} is not a valid European Student Identifier: ${parsed.reason}`);
   return value;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(validation('Request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /**
@@ -705,7 +688,7 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
     }
 
     try {
-      const text = await readBody(req);
+      const text = await readLimitedBody(req, MAX_BODY_BYTES, () => validation('Request body too large'));
       if (text.length > 0) {
         try {
           entry.requestBody = JSON.parse(text);
