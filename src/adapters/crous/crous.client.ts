@@ -23,6 +23,7 @@ import type {
   TariffRuleWire,
 } from './crous.types.ts';
 import { CROUS_API_PREFIX, CROUS_LEGACY_ENV, CROUS_TOKEN_PATHS } from './crous.types.ts';
+import { isRecord } from '../http-kit.ts';
 
 /**
  * Typed client of the API CROUS (`/beforeizly/v1`, shared/domain/crous-izly.md).
@@ -255,10 +256,6 @@ interface ApiCall {
   path: string;
   body?: unknown;
   extraHeaders?: Record<string, string>;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isTimeout(error: unknown): boolean {

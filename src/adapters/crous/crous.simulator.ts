@@ -7,7 +7,7 @@ import { CROUS_ACCOUNT_STATUSES, CROUS_BLOCKING_STATUSES, STUDENT_COMPANY_RATE }
 import { DEFAULT_CROUS_TIME_ZONE, parseCrousDateTime } from '../../modules/crous/domain/crous-dates.ts';
 import type { CrousEnvironment, CrousErrorBody, RightHolderWire, SmartCardReadWire, SmartCardWire, TariffRuleWire } from './crous.types.ts';
 import { CROUS_API_PREFIX, CROUS_LEGACY_ENV, CROUS_TOKEN_PATHS } from './crous.types.ts';
-import { readLimitedBody } from '../../platform/http/read-limited-body.ts';
+import { isRecord, readLimitedBody, seededRandom } from '../http-kit.ts';
 
 /**
  * An in-memory API CROUS speaking real HTTP, for tests, benchmarks and (later) the demo.
@@ -174,21 +174,6 @@ interface IssuedToken {
   expiresAt: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function exactFields(body: unknown, allowed: readonly string[], where: string): Record<string, unknown> {
   if (!isRecord(body)) throw validation(`${where} must be a JSON object`);
   for (const key of Object.keys(body)) {
@@ -238,7 +223,7 @@ export async function startCrousSimulator(options: CrousSimulatorOptions = {}): 
   let connectionCount = 0;
   let issued = 0;
   let faults: CrousSimulatorFaults = {};
-  let draw = mulberry32(Date.now());
+  let draw = seededRandom(Date.now());
 
   function issueToken(rne: string, lifetime: number): string {
     const token = randomBytes(18).toString('base64url');
@@ -634,7 +619,7 @@ export async function startCrousSimulator(options: CrousSimulatorOptions = {}): 
     setFaults(next) {
       if (next.failRate !== undefined && (next.failRate < 0 || next.failRate > 1)) throw new RangeError('failRate must be between 0 and 1');
       faults = { ...next };
-      draw = mulberry32(next.seed ?? Date.now());
+      draw = seededRandom(next.seed ?? Date.now());
     },
     registerCredential,
     setTariffRules(crousNumber, rne, rules) {

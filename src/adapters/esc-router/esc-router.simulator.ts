@@ -22,7 +22,7 @@ import type {
   PersonView,
 } from './esc-router.types.ts';
 import { ESC_CARD_TYPES, ESC_ROUTER_ERROR_CODES } from './esc-router.types.ts';
-import { readLimitedBody } from '../../platform/http/read-limited-body.ts';
+import { isRecord, readLimitedBody, seededRandom } from '../http-kit.ts';
 
 /**
  * An in-memory ESC Router v2 speaking real HTTP, for tests and local development.
@@ -178,21 +178,6 @@ interface RequestContext {
   callerPic: () => string;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isCalendarDate(value: string): boolean {
   const match = DATE_PATTERN.exec(value);
   if (!match) return false;
@@ -246,7 +231,7 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
   const generators = new Map<string, EscnGenerator>();
   const pendingDelays = new Set<NodeJS.Timeout>();
   let faults: SimulatorFaults = {};
-  let draw = mulberry32(Date.now());
+  let draw = seededRandom(Date.now());
 
   function generatorFor(prefix: number, pic: string): EscnGenerator {
     const key = `${prefix}:${pic}`;
@@ -755,7 +740,7 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
         throw new RangeError('failRate must be between 0 and 1');
       }
       faults = { ...next };
-      draw = mulberry32(next.seed ?? Date.now());
+      draw = seededRandom(next.seed ?? Date.now());
     },
     registerApiKey,
     reset(): void {

@@ -1,5 +1,29 @@
 import type { IncomingMessage } from 'node:http';
 
+/*
+ * Small pieces shared by the HTTP clients and simulators of external systems (ESC Router, CROUS…).
+ */
+
+/** True for a JSON object (not null, not an array): what a parsed body must be before reading its fields. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A seeded pseudo-random generator (mulberry32) in [0, 1): simulators inject faults "at random"
+ * yet reproducibly, so a failing test replays the same faults.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /**
  * Reads a bare `node:http` request body as UTF-8 text, for the simulators of external systems
  * (they run on `node:http`, not Fastify, to speak exactly the other side's protocol). Past
