@@ -159,6 +159,34 @@ test('a CSV import leaves the columns its file lacks alone, and clears the empty
   }
 });
 
+test('a CSV source leaves the fields whose columns its file lacks alone (default mapping of every column), in the preview, the dry run and the run', async () => {
+  const created = await admin.post<Person>('/api/v1/persons', {
+    eppn: 'csvsource@hr.example.fr', lastName: 'Dubois', firstName: 'Hugo', personType: 'student', email: 'hugo@hr.example.fr', institution: 'alpha',
+    ...FULL, rightsEnd: '2027-08-31',
+  });
+  assert.equal(created.status, 201, created.text);
+  writeFileSync(join(tmp, 'few-columns.csv'), 'eppn;last_name;first_name;email;person_type\ncsvsource@hr.example.fr;Dubois;Hugues;hugo@hr.example.fr;student\n');
+  const response = await admin.post('/api/v1/admin/person-sources', { name: 'fewcolumns', kind: 'csv', institution: 'alpha', gonePolicy: 'today', settings: { path: 'few-columns.csv' } });
+  assert.equal(response.status, 201, response.text);
+
+  const preview = await admin.get<{ items: Array<{ key: string | null; status: string | null; changes: Change[] }> }>('/api/v1/admin/person-sources/fewcolumns/preview');
+  assert.equal(preview.status, 200, preview.text);
+  assert.deepEqual(preview.body.items.map((item) => [item.status, item.changes.map((change) => change.field)]), [['changed', ['firstName']]],
+    'only the first name changes: the columns the file lacks are not compared');
+  const dry = await sync('fewcolumns', { dryRun: true });
+  assert.deepEqual(dry.sample.map((item) => (item.changes ?? []).map((change) => change.field)), [['firstName']]);
+
+  const run = await sync('fewcolumns');
+  assert.equal(run.status, 'succeeded', JSON.stringify(run.outcome));
+  assert.equal(run.counts.changed, 1);
+  const person = await byEppn('csvsource@hr.example.fr');
+  assert.equal(person.firstName, 'Hugues');
+  for (const field of ['birthDate', 'ine', 'studentNumber', 'academicLevel', 'affiliation', 'locale', 'rightsEnd'] as const) {
+    assert.equal(person[field], created.body[field], `${field}: a column the file lacks is left alone`);
+  }
+  assert.deepEqual(person.freeFields, created.body.freeFields);
+});
+
 const HEADER = 'eppn;last_name;first_name;person_type;email;birth_date';
 const line = (n: number) => `bad${n}@csv.example.fr;Nom${n};Prénom${n};student;bad${n}@csv.example.fr;2001-01-0${n}`;
 

@@ -97,8 +97,11 @@ function createCsvSource(context: PersonSourceContext, resolveFile: (path: strin
     },
     async records(options) {
       const file = await resolveFile(settings.path);
+      // The file's columns: a column it lacks is not provided (its field is left alone, as by an import).
+      let present: ReadonlySet<string> | null = null;
       const events = parsePersonCsvStream(createReadStream(file, { highWaterMark: 256 * 1024 }), {
         encoding: settings.encoding, delimiter: settings.delimiter, columnMapping: settings.columnMapping, ignoreUnknownColumns: true,
+        onHeader: (columns) => { present = new Set(columns); },
       });
       async function* pages(): AsyncGenerator<SourcePage> {
         let page: SourcePage = { records: [], rejected: [] };
@@ -135,7 +138,7 @@ function createCsvSource(context: PersonSourceContext, resolveFile: (path: strin
         }
         if (page.records.length > 0 || (page.rejected?.length ?? 0) > 0) yield page;
       }
-      return { pages: pages(), watermark: () => null };
+      return { pages: pages(), watermark: () => null, presentAttributes: () => present };
     },
   };
 }

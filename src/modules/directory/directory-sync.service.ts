@@ -281,11 +281,11 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
    * rolls them back (so its counts are the real run's), without photos, entries or groups.
    */
   async function applyChunk(built: BuiltSource, runId: string, changes: readonly PendingChange[], context: ActorContext, errors: RecordError[],
-    written: Written, dryRun: boolean): Promise<void> {
+    written: Written, dryRun: boolean, present: ReadonlySet<string> | null): Promise<void> {
     if (changes.length === 0) return;
     const photos = built.row.photosAllowed && !dryRun ? await preparePhotos(changes, errors) : new Map<string, PreparedPhoto>();
     const recorder = built.mapping.groupsAttribute && !dryRun ? deps.groupRoles?.() : undefined;
-    const fields: ReadonlySet<ProvidedField> = providedFields(built.mapping);
+    const fields: ReadonlySet<ProvidedField> = providedFields(built.mapping, present);
     const counted: Tally = { ...written.tally, new: 0, changed: 0, unchanged: 0 };
     const sampled: SampleChange[] = [];
     try {
@@ -392,13 +392,16 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
     const progress = progressBeside(reporter);
     try {
       const built = await sources.build(row);
-      writes = createWriteBehind((changes) => applyChunk(built, run.id, changes, context, errors, written, run.dryRun), WRITES_AHEAD);
+      // The attributes the source carries at all (a CSV file's columns), known from its first page on.
+      let present: ReadonlySet<string> | null = null;
+      writes = createWriteBehind((changes) => applyChunk(built, run.id, changes, context, errors, written, run.dryRun, present), WRITES_AHEAD);
       const pending: PendingChange[] = [];
       const seen = new Set<string>();
       const eppns = new Set<string>();
       const known = await repo.allEntries(db, row.id);
       const read = await built.source.records({ since: full ? null : row.watermark });
       for await (const page of read.pages) {
+        present = read.presentAttributes?.() ?? null;
         // One bad entry is one record, whatever its number of errors; read with its key, its person is not gone.
         for (const rejected of page.rejected ?? []) {
           tally.read += 1;
@@ -459,7 +462,7 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
       if (guarded) {
         // Stopped: the writes are tried and rolled back, so the admin confirms counts as the real run would give them.
         for (let start = 0; start < pending.length; start += SYNC_CHUNK_SIZE) {
-          await applyChunk(built, run.id, pending.slice(start, start + SYNC_CHUNK_SIZE), context, errors, written, run.dryRun || stopped);
+          await applyChunk(built, run.id, pending.slice(start, start + SYNC_CHUNK_SIZE), context, errors, written, run.dryRun || stopped, present);
         }
       }
       const sample = [

@@ -419,12 +419,15 @@ export function createPersonSourcesService(deps: PersonSourcesServiceDeps) {
       const items: PreviewEntry[] = [];
       const mappedItems: Array<{ item: PreviewEntry; mapped: Extract<MappedRecord, { ok: true }> }> = [];
       const controller = new AbortController();
+      // The attributes the source carries at all (a CSV file's columns): the rest is left alone, as by a sync.
+      let present: ReadonlySet<string> | null = null;
       const bad = (key: string | null, hasPhoto: boolean, errors: RecordError[]): PreviewEntry => ({
         key, ok: false, institution: null, person: null, groups: [], hasPhoto, errors, status: null, changes: [], enrolledElsewhere: false,
       });
       try {
         const read = await built.source.records({ limit: PREVIEW_SIZE, signal: controller.signal });
         for await (const page of read.pages) {
+          present = read.presentAttributes?.() ?? null;
           // Entries the source could not read are shown too, with their reasons: they are what the admin must fix.
           for (const rejected of page.rejected ?? []) {
             if (items.length >= PREVIEW_SIZE) break;
@@ -456,7 +459,7 @@ export function createPersonSourcesService(deps: PersonSourcesServiceDeps) {
         controller.abort();
       }
       // What a sync would do to each person, compared as the sync compares (the mapped fields only).
-      const fields = providedFields(built.mapping);
+      const fields = providedFields(built.mapping, present);
       for (const institutionId of new Set(mappedItems.map(({ mapped }) => mapped.institutionId))) {
         const here = mappedItems.filter(({ mapped }) => mapped.institutionId === institutionId);
         const stored = deps.people ? await deps.people.viewsByEppn(here.map(({ mapped }) => mapped.person.eppn), db, institutionId) : new Map<string, PersonView>();

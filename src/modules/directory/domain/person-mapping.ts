@@ -214,10 +214,14 @@ export type ProvidedField = Exclude<MappableField, 'eppn' | 'lastName' | 'firstN
 /**
  * The optional person fields a mapping provides. A sync compares and writes those only (and the
  * eppn, names and type): a field the source does not map keeps what the office, an import or
- * another source recorded.
+ * another source recorded. With `present` (the attributes the source carries at all, e.g. a CSV
+ * file's columns), a field mapped to an attribute the source lacks is not provided either.
  */
-export function providedFields(mapping: SourceMapping): Set<ProvidedField> {
-  return new Set(Object.keys(mapping.fields).filter((field): field is ProvidedField => !['eppn', 'lastName', 'firstName'].includes(field)));
+export function providedFields(mapping: SourceMapping, present?: ReadonlySet<string> | null): Set<ProvidedField> {
+  return new Set(Object.entries(mapping.fields)
+    .filter(([, attribute]) => present === undefined || present === null || typeof attribute !== 'string' || present.has(attribute))
+    .map(([field]) => field)
+    .filter((field): field is ProvidedField => !['eppn', 'lastName', 'firstName'].includes(field)));
 }
 
 /** Every attribute a mapping reads (so an LDAP source asks for those only). */

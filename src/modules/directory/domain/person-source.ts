@@ -71,6 +71,13 @@ export interface SourceRead {
    * Known only after the pages are consumed: call it then. Returns null when the source has none.
    */
   watermark(): string | null;
+  /**
+   * The attributes the source carries at all, once the first page was read (a CSV file's columns):
+   * a mapped attribute outside them is not provided, so its field keeps its value instead of being
+   * cleared. Absent, or null: every mapped attribute is carried (LDAP, SQL, REST, where a missing
+   * attribute on an entry means an empty value).
+   */
+  presentAttributes?(): ReadonlySet<string> | null;
 }
 
 /** Outcome of {@link PersonSource.test}: a connection check shown to the admin. */

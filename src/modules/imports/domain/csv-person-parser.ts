@@ -62,6 +62,12 @@ export interface PersonCsvOptions {
    * is refused (`unknown_person_type`). Absent: only the spelling of the code is checked.
    */
   personTypes?: readonly string[];
+  /**
+   * Called once the header is read, with the canonical columns it holds, before any line: a
+   * reader that acts on lines as they come (a person source writing behind its read) learns which
+   * fields the file carries at all — a column the file lacks is left alone, not cleared.
+   */
+  onHeader?: (columns: readonly PersonCsvColumn[]) => void;
 }
 
 /** Why a whole file is refused. */
@@ -572,6 +578,7 @@ class PersonCsvSession {
       }
     }
     this.columns = columns;
+    if (!this.failed) this.options.onHeader?.(this.headerColumns());
   }
 
   /** The canonical columns of the header (none before it is read). */
