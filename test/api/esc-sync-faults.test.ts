@@ -107,8 +107,8 @@ test('every delivery made twice, and duplicate entries: no duplicate call, no du
   // Three more entries per person on top of the one the card move wrote.
   for (let i = 0; i < 3; i += 1) await w.escSync.requestSync(w.t.runtime.database.db, ids, 'duplicate');
   assert.equal((await w.escSync.status()).counts.pending >= 120, true);
-  const report = await w.escSync.deliverPending();
-  assert.equal(report.done, 30);
+  // Drained, whoever delivers: the app's own sync workers may take some persons while this pass runs.
+  await drain(w.escSync);
   const afterFirst = w.sim.requestLog.length;
   assert.equal(afterFirst, 60, 'one person and one card call per person, whatever the number of entries');
   for (const personId of ids.slice(0, 10)) {
