@@ -47,3 +47,26 @@ export function readLimitedBody(req: IncomingMessage, maxBytes: number, tooLarge
     req.on('error', reject);
   });
 }
+
+/**
+ * Delays a simulator injects ("slow answers"), all cancelled at once when it closes, so a closed
+ * simulator leaves no timer holding the process open.
+ */
+export function cancellableDelays(): { delay(ms: number): Promise<void>; cancelAll(): void } {
+  const pending = new Set<NodeJS.Timeout>();
+  return {
+    delay(ms) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          pending.delete(timer);
+          resolve();
+        }, ms);
+        pending.add(timer);
+      });
+    },
+    cancelAll() {
+      for (const timer of pending) clearTimeout(timer);
+      pending.clear();
+    },
+  };
+}

@@ -7,7 +7,7 @@ import { CROUS_ACCOUNT_STATUSES, CROUS_BLOCKING_STATUSES, STUDENT_COMPANY_RATE }
 import { DEFAULT_CROUS_TIME_ZONE, parseCrousDateTime } from '../../modules/crous/domain/crous-dates.ts';
 import type { CrousEnvironment, CrousErrorBody, RightHolderWire, SmartCardReadWire, SmartCardWire, TariffRuleWire } from './crous.types.ts';
 import { CROUS_API_PREFIX, CROUS_LEGACY_ENV, CROUS_TOKEN_PATHS } from './crous.types.ts';
-import { isRecord, readLimitedBody, seededRandom } from '../http-kit.ts';
+import { cancellableDelays, isRecord, readLimitedBody, seededRandom } from '../http-kit.ts';
 
 /**
  * An in-memory API CROUS speaking real HTTP, for tests, benchmarks and (later) the demo.
@@ -218,7 +218,7 @@ export async function startCrousSimulator(options: CrousSimulatorOptions = {}): 
   const tariffs = new Map<string, TariffRuleWire[]>();
   const tokens = new Map<string, IssuedToken>();
   const requestLog: CrousSimulatorLogEntry[] = [];
-  const pendingDelays = new Set<NodeJS.Timeout>();
+  const { delay, cancelAll: cancelDelays } = cancellableDelays();
   const connections = new WeakMap<object, number>();
   let connectionCount = 0;
   let issued = 0;
@@ -457,16 +457,6 @@ export async function startCrousSimulator(options: CrousSimulatorOptions = {}): 
     throw new SimError(404, 'SIM-NOT-FOUND', 'No such endpoint');
   }
 
-  function delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        pendingDelays.delete(timer);
-        resolve();
-      }, ms);
-      pendingDelays.add(timer);
-    });
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const method = req.method ?? 'GET';
@@ -659,8 +649,7 @@ export async function startCrousSimulator(options: CrousSimulatorOptions = {}): 
       faults = {};
     },
     async close() {
-      for (const timer of pendingDelays) clearTimeout(timer);
-      pendingDelays.clear();
+      cancelDelays();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();

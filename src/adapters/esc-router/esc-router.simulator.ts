@@ -22,7 +22,7 @@ import type {
   PersonView,
 } from './esc-router.types.ts';
 import { ESC_CARD_TYPES, ESC_ROUTER_ERROR_CODES } from './esc-router.types.ts';
-import { isRecord, readLimitedBody, seededRandom } from '../http-kit.ts';
+import { cancellableDelays, isRecord, readLimitedBody, seededRandom } from '../http-kit.ts';
 
 /**
  * An in-memory ESC Router v2 speaking real HTTP, for tests and local development.
@@ -229,7 +229,7 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
   const cards = new Map<string, SimulatedCard>();
   const requestLog: SimulatorLogEntry[] = [];
   const generators = new Map<string, EscnGenerator>();
-  const pendingDelays = new Set<NodeJS.Timeout>();
+  const { delay, cancelAll: cancelDelays } = cancellableDelays();
   let faults: SimulatorFaults = {};
   let draw = seededRandom(Date.now());
 
@@ -612,16 +612,6 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
     throw new SimError(known ? 405 : 404, 'SIM-NO-ROUTE', known ? 'Method not allowed' : 'No such endpoint');
   }
 
-  function delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        pendingDelays.delete(timer);
-        resolve();
-      }, ms);
-      pendingDelays.add(timer);
-    });
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const fullPath = url.pathname;
@@ -751,8 +741,7 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
       faults = {};
     },
     async close(): Promise<void> {
-      for (const timer of pendingDelays) clearTimeout(timer);
-      pendingDelays.clear();
+      cancelDelays();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
