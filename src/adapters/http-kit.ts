@@ -70,3 +70,11 @@ export function cancellableDelays(): { delay(ms: number): Promise<void>; cancelA
     },
   };
 }
+
+/**
+ * Whether another try may succeed: server-side errors, a request timeout and throttling. Any other
+ * answer is the remote system refusing the data, final until someone changes it.
+ */
+export function isRetryableHttpStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}

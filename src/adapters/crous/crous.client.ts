@@ -23,7 +23,7 @@ import type {
   TariffRuleWire,
 } from './crous.types.ts';
 import { CROUS_API_PREFIX, CROUS_LEGACY_ENV, CROUS_TOKEN_PATHS } from './crous.types.ts';
-import { isRecord } from '../http-kit.ts';
+import { isRecord, isRetryableHttpStatus } from '../http-kit.ts';
 
 /**
  * Typed client of the API CROUS (`/beforeizly/v1`, shared/domain/crous-izly.md).
@@ -130,7 +130,7 @@ export function isCrousApiError(error: unknown): error is CrousApiError {
 
 /** Server-side and throttling answers are retryable; anything else the CROUS refused is final until something changes. */
 export function classifyCrousStatus(status: number): CrousErrorKind {
-  return status >= 500 || status === 408 || status === 429 ? 'retryable' : 'failed';
+  return isRetryableHttpStatus(status) ? 'retryable' : 'failed';
 }
 
 /** One finished HTTP call, for metrics; carries no header, body, identifier or secret. */

@@ -12,6 +12,7 @@ import type {
   QrOptions,
 } from './esc-router.types.ts';
 import { ESC_ROUTER_ERROR_CODES } from './esc-router.types.ts';
+import { isRetryableHttpStatus } from '../http-kit.ts';
 
 /**
  * Typed client of the ESC Router v2 API over the global `fetch`.
@@ -110,7 +111,7 @@ export function isEscRouterError(error: unknown): error is EscRouterError {
  * the router refused is final until someone changes the data.
  */
 export function classifyHttpStatus(status: number): EscRouterErrorKind {
-  return status >= 500 || status === 408 || status === 429 ? 'retryable' : 'failed';
+  return isRetryableHttpStatus(status) ? 'retryable' : 'failed';
 }
 
 /** One finished call, for metrics and logs; carries no header, body or key. */
