@@ -36,8 +36,8 @@ export async function runOutboxBench(options: { persons?: number } = {}): Promis
     await pool.query(`UPDATE enrolments SET academic_level = 6, rights_end = current_date + 365`);
     await pool.query(`INSERT INTO person_consents (person_id, kind, granted, text_version, channel, decided_at)
       SELECT id, 'esc', true, '2026-01', 'office', now() FROM persons`);
-    const queued = await pool.query(`INSERT INTO esc_outbox (institution_id, person_id, reason)
-      SELECT DISTINCT institution_id, person_id, 'bench' FROM cards WHERE state IN ('ENABLED', 'DISABLED')`);
+    const queued = await pool.query(`INSERT INTO sync_outbox (connector, institution_id, person_id, reason)
+      SELECT DISTINCT 'esc', institution_id, person_id, 'bench' FROM cards WHERE state IN ('ENABLED', 'DISABLED')`);
     const entries = queued.rowCount ?? 0;
 
     const started = performance.now();

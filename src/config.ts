@@ -43,6 +43,24 @@ export interface Config {
    * refused together with a real router URL.
    */
   escRouterSimulator: boolean;
+  /**
+   * Secret from which the key encrypting the connectors' secrets stored in the database (a CROUS
+   * client secret…) is derived (CONNECTOR_SECRETS_KEY, at least 32 characters; when unset,
+   * ESC_KEY_ENCRYPTION_KEY: one secret may serve both, each use derives its own key). Without
+   * either, connector secrets can only come from CONNECTOR_SECRETS. Changing it makes stored
+   * connector secrets unreadable (they must be entered again).
+   */
+  connectorSecretsKey: string | undefined;
+  /**
+   * Connector secrets by name (CONNECTOR_SECRETS, a JSON object name → value), for deployments
+   * that keep secrets out of the database: a connector's settings then name the secret.
+   */
+  connectorSecrets: Readonly<Record<string, string>>;
+  /**
+   * `serve` starts an in-process CROUS API simulator (CROUS_SIMULATOR; on by default in demo
+   * mode) that institutions whose CROUS settings say `environment: simulator` are connected to.
+   */
+  crousSimulator: boolean;
   escEscnPrefix: number;
   escCardType: string;
   escVirtualCardType: string;
@@ -70,6 +88,12 @@ export interface Config {
   ssoMethods: SsoMethodConfig[];
   /** Days the event log keeps an event for pull consumers (EVENT_RETENTION_DAYS, 1 to 3650, default 30); a daily job deletes older ones. */
   eventRetentionDays: number;
+  /**
+   * Accept webhook endpoints at `http://` loopback URLs (127.0.0.1, localhost, [::1]) besides
+   * https (WEBHOOK_ALLOW_HTTP_LOOPBACK; default true only for a demo on the embedded database):
+   * for tests and for trying webhooks with a receiver on one's own machine.
+   */
+  webhookAllowHttpLoopback: boolean;
 }
 
 /** Raised at boot when the environment is invalid; the message names the variable. */
@@ -126,23 +150,23 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
-/** DIRECTORY_SECRETS: a JSON object of secret name → non-empty string value. */
-function directorySecrets(env: Env): Record<string, string> {
-  const raw = env.DIRECTORY_SECRETS?.trim();
+/** DIRECTORY_SECRETS, CONNECTOR_SECRETS: a JSON object of secret name → non-empty string value. */
+function namedSecrets(env: Env, variable: 'DIRECTORY_SECRETS' | 'CONNECTOR_SECRETS'): Record<string, string> {
+  const raw = env[variable]?.trim();
   if (!raw) return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new ConfigError('DIRECTORY_SECRETS must be a JSON object of secret name → value');
+    throw new ConfigError(`${variable} must be a JSON object of secret name → value`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError('DIRECTORY_SECRETS must be a JSON object of secret name → value');
+    throw new ConfigError(`${variable} must be a JSON object of secret name → value`);
   }
   const secrets: Record<string, string> = {};
   for (const [name, value] of Object.entries(parsed)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) throw new ConfigError(`DIRECTORY_SECRETS: "${name}" is not a valid secret name (letters, digits, _)`);
-    if (typeof value !== 'string' || value === '') throw new ConfigError(`DIRECTORY_SECRETS: the secret ${name} must be a non-empty string`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) throw new ConfigError(`${variable}: "${name}" is not a valid secret name (letters, digits, _)`);
+    if (typeof value !== 'string' || value === '') throw new ConfigError(`${variable}: the secret ${name} must be a non-empty string`);
     secrets[name] = value;
   }
   return secrets;
@@ -169,6 +193,10 @@ export function loadConfig(env: Env = process.env): Config {
   const escKeyEncryptionKey = env.ESC_KEY_ENCRYPTION_KEY?.trim() || undefined;
   if (escKeyEncryptionKey !== undefined && escKeyEncryptionKey.length < 32) {
     throw new ConfigError('ESC_KEY_ENCRYPTION_KEY must be at least 32 characters (e.g. openssl rand -base64 32)');
+  }
+  const connectorSecretsKey = env.CONNECTOR_SECRETS_KEY?.trim() || escKeyEncryptionKey;
+  if (connectorSecretsKey !== undefined && connectorSecretsKey.length < 32) {
+    throw new ConfigError('CONNECTOR_SECRETS_KEY must be at least 32 characters (e.g. openssl rand -base64 32)');
   }
   const demo = boolean(env, 'DEMO', true);
   const escRouterSimulator = boolean(env, 'ESC_ROUTER_SIMULATOR', demo && !escRouterUrl);
@@ -210,15 +238,19 @@ export function loadConfig(env: Env = process.env): Config {
     escRouterApiKey,
     escKeyEncryptionKey,
     escRouterSimulator,
+    connectorSecretsKey,
+    connectorSecrets: namedSecrets(env, 'CONNECTOR_SECRETS'),
+    crousSimulator: boolean(env, 'CROUS_SIMULATOR', demo),
     escEscnPrefix: integer(env, 'ESC_ESCN_PREFIX', 1, 0, 999),
     escCardType: oneOf(env, 'ESC_CARD_TYPE', ESC_CARD_TYPES, 'SMART_NO_CDZ'),
     escVirtualCardType: oneOf(env, 'ESC_VIRTUAL_CARD_TYPE', ESC_CARD_TYPES, 'SMART_PASSIVE'),
     qrPrefix: env.QR_PREFIX?.trim() || `${publicUrl}/v/`,
     verifyRateLimitPerMinute: integer(env, 'VERIFY_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000),
     ssoRateLimitPerMinute: integer(env, 'SSO_RATE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
-    directorySecrets: directorySecrets(env),
+    directorySecrets: namedSecrets(env, 'DIRECTORY_SECRETS'),
     personSourceDir: personSourceDir(env, dataDir),
     ssoMethods,
     eventRetentionDays: integer(env, 'EVENT_RETENTION_DAYS', 30, 1, 3650),
+    webhookAllowHttpLoopback: boolean(env, 'WEBHOOK_ALLOW_HTTP_LOOPBACK', demo && !databaseUrl),
   };
 }

@@ -1,17 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { precompressPlugin } from '../scripts/web-precompress.plugin.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 /**
  * The web application: built into web/dist and served by the Fastify server (src/modules/web).
  * During development `vite --config web/vite.config.ts` proxies the API to a running server.
+ * The build also writes brotli and gzip copies of its text files (scripts/web-precompress.plugin.ts).
  */
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), precompressPlugin()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

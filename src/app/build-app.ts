@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installAccessControl } from '../platform/http/access.ts';
+import { installCompression } from '../platform/http/compression.ts';
 import { frameworkErrorHandler, installProblemHandlers } from '../platform/http/error-handler.ts';
 import { installInputGuard } from '../platform/http/input-guard.ts';
 import { apiDocsCsp, installSecurityHeaders } from '../platform/http/security-headers.ts';
@@ -46,6 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   installProblemHandlers(app);
   installSecurityHeaders(app, { publicUrl: deps.config.publicUrl });
   installInputGuard(app);
+  await installCompression(app);
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: Math.max(deps.config.photoMaxBytes, 64 * 1024 * 1024), files: 1, fields: 20 } });
   installAccessControl(app, {

@@ -10,6 +10,11 @@ import { DIRECTORY_QUEUES, DIRECTORY_SYNC_JOB_KIND } from '../modules/directory/
 import { GROUP_ROLES_CRON, GROUP_ROLES_QUEUE } from '../modules/auth/group-roles.service.ts';
 import { EVENTS_PURGE_CRON, EVENTS_QUEUES } from '../platform/events/events.service.ts';
 import { SAML_METADATA_CRON, SAML_METADATA_QUEUE } from '../modules/sso/saml-metadata.service.ts';
+import { CROUS_TARIFF_CRON, CROUS_TARIFF_QUEUE } from '../modules/crous/crous-tariff.service.ts';
+import { CROUS_QUEUES } from '../modules/crous/crous-sync.service.ts';
+import { WEBHOOK_QUEUES } from '../modules/webhooks/webhook-sync.service.ts';
+import { CROUS_RECONCILE_QUEUE } from '../modules/crous/crous-reconcile.service.ts';
+import { CROUS_FILE_QUEUES, type CrousFileJobData } from '../modules/crous/crous-files.service.ts';
 
 /**
  * Declares every queue and its handler. Web nodes and worker processes declare the same set; only
@@ -84,15 +89,57 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define(SAML_METADATA_QUEUE, async () => {
     await services.samlMetadata.refreshAll();
   }, { policy: 'short', retryLimit: 0, expireInSeconds: 1800 });
+  // CROUS tariff rules: a failure is recorded per institution and never thrown (the previous rules
+  // stay), so no retry; running it twice stores the same rules. One at a time.
+  jobs.define(CROUS_TARIFF_QUEUE, async () => {
+    await services.crousTariff.refreshAll();
+  }, { policy: 'short', retryLimit: 0, expireInSeconds: 1800 });
+  // CROUS account files: runJob records every outcome itself (a failure is the run's, not retried);
+  // a retry after a lost worker makes the file again from the current data. The tick claims due
+  // schedules under row locks (SKIP LOCKED), so two nodes never queue one twice.
+  jobs.define<CrousFileJobData>(CROUS_FILE_QUEUES.generate, async ({ runId }, job) => {
+    await services.crousFiles.runJob(runId, { queue: CROUS_FILE_QUEUES.generate, jobId: job.id });
+  }, { retryLimit: 1, expireInSeconds: 3600 });
+  jobs.define(CROUS_FILE_QUEUES.tick, async () => {
+    await services.crousFiles.tick();
+  }, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
+  // CROUS sync through the API: as the ESC Router's (per-person job, singleton while queued,
+  // deliveries under a per-subject lease; the sweep delivers retries and bulk changes).
+  jobs.define<{ personId: string }>(CROUS_QUEUES.sync, async ({ personId }) => {
+    const outcome = await services.crousSync.deliverPerson(personId);
+    if (outcome.outcome === 'busy') throw new Error('CROUS sync: person is being delivered by another worker');
+  }, { policy: 'short', retryLimit: 5, retryDelaySeconds: 10, retryBackoff: true, expireInSeconds: 600 });
+  jobs.define(CROUS_QUEUES.sweep, async () => {
+    await services.crousSync.sweep();
+  }, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
+  // The CROUS reconcile, as the ESC Router's: the institutions of whoever started it (null: all);
+  // it only reads and queues entries, so a second run finds nothing more to queue.
+  jobs.define<{ runId: string; institutionIds?: number[] | null }>(CROUS_RECONCILE_QUEUE, async ({ runId, institutionIds }, job) => {
+    const reporter = services.jobRuns.reporter(runId, { queue: CROUS_RECONCILE_QUEUE, jobId: job.id });
+    try {
+      await services.crousReconcile.reconcile(reporter, institutionIds ?? null);
+    } finally {
+      reporter.release();
+    }
+  }, { retryLimit: 0, expireInSeconds: 6 * 3600 });
+  // Webhook deliveries: one sweep (singleton while queued) woken by each transaction that files
+  // entries, and every minute for retries; in order per endpoint, under its lease.
+  jobs.define(WEBHOOK_QUEUES.sweep, async () => {
+    await services.webhookSync.sweep();
+  }, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
   return [
+    { queue: CROUS_QUEUES.sweep, cron: '* * * * *' },
+    { queue: WEBHOOK_QUEUES.sweep, cron: '* * * * *' },
     ...(services.escSync.enabled ? [{ queue: ESC_QUEUES.sweep, cron: '* * * * *' }] : []),
     { queue: QUEUES.sessionPurge, cron: '7 * * * *' },
     { queue: QUEUES.rightsEnd, cron: config.rightsEndCron },
     { queue: CARD_STATS_QUEUES.snapshot, cron: CARD_STATS_SNAPSHOT_CRON },
     { queue: DIRECTORY_QUEUES.tick, cron: '* * * * *' },
+    { queue: CROUS_FILE_QUEUES.tick, cron: '* * * * *' },
     { queue: GROUP_ROLES_QUEUE, cron: GROUP_ROLES_CRON },
     { queue: EVENTS_QUEUES.purge, cron: EVENTS_PURGE_CRON },
     ...(services.samlMetadata.methodIds.length > 0 ? [{ queue: SAML_METADATA_QUEUE, cron: SAML_METADATA_CRON }] : []),
+    { queue: CROUS_TARIFF_QUEUE, cron: CROUS_TARIFF_CRON },
   ];
 }
 

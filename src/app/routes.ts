@@ -19,6 +19,12 @@ import { cardQrRoutes, verificationRoutes } from '../modules/verification/verifi
 import { casRoutes } from '../modules/sso/cas.routes.ts';
 import { oidcRoutes } from '../modules/sso/oidc.routes.ts';
 import { eventsRoutes } from '../platform/events/events.routes.ts';
+import { webhooksRoutes } from '../modules/webhooks/webhooks.routes.ts';
+import { connectorSettingsRoutes } from '../platform/connectors/connector-settings.routes.ts';
+import { syncOperationsRoutes } from '../platform/sync/sync-operations.routes.ts';
+import { crousTariffRoutes } from '../modules/crous/crous-tariff.routes.ts';
+import { crousFilesRoutes } from '../modules/crous/crous-files.routes.ts';
+import { crousSyncRoutes } from '../modules/crous/crous-sync.routes.ts';
 import { limitSsoRate } from '../modules/sso/sso-rate-limit.hook.ts';
 import { EMBEDDED_OIDC_METHOD_ID, mountEmbeddedOidc } from '../adapters/oidc/oidc.embedded.ts';
 import { EMBEDDED_CAS_METHOD_ID, mountEmbeddedCas } from '../adapters/cas/cas.embedded.ts';
@@ -42,6 +48,12 @@ export async function registerRoutes(app: AppInstance, deps: AppDeps): Promise<v
     await directoryRoutes(api, deps);
     await cardQrRoutes(api, deps);
     await eventsRoutes(api, deps);
+    await webhooksRoutes(api, deps);
+    await connectorSettingsRoutes(api, deps);
+    await syncOperationsRoutes(api, deps);
+    await crousTariffRoutes(api, deps);
+    await crousFilesRoutes(api, deps);
+    await crousSyncRoutes(api, deps);
   }, { prefix: '/api/v1' });
   // Public verification (API and the page behind the card's QR code), in its own scope for its rate limiter.
   await app.register(async (scope) => verificationRoutes(scope, deps));

@@ -5,11 +5,13 @@ import { migrate } from '../platform/db/migrator.ts';
 import { JobQueue } from '../platform/jobs/job-queue.ts';
 import { createLogger } from '../platform/observability/logger.ts';
 import { startEmbeddedEscRouter, type EmbeddedEscRouter } from '../adapters/esc-router/esc-router.embedded.ts';
+import { startEmbeddedCrous, type EmbeddedCrous } from '../adapters/crous/crous.embedded.ts';
 import { createMetrics } from '../platform/observability/metrics.ts';
 import type { AppDeps, AppInstance } from './app-types.ts';
 import { buildApp } from './build-app.ts';
 import { defineJobs, sweepLostRuns } from './job-definitions.ts';
 import { SWEEP_INTERVAL_MS } from '../modules/jobs/jobs.service.ts';
+import { demoSecretsKey } from '../platform/crypto/demo-secrets-key.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface RuntimeOptions {
@@ -28,6 +30,11 @@ export interface RuntimeOptions {
    * (ESC_ROUTER_SIMULATOR). Only the serving process does: it alone shows the sync to a visitor.
    */
   embeddedEscRouter?: boolean;
+  /**
+   * Start the embedded CROUS simulator when the configuration asks for it (CROUS_SIMULATOR):
+   * institutions whose CROUS settings say `environment: simulator` call it. Only `serve` does.
+   */
+  embeddedCrous?: boolean;
 }
 
 export interface Runtime {
@@ -40,6 +47,8 @@ export interface Runtime {
   deps: AppDeps;
   /** The demo ESC Router inside this process, when started (`config.escRouterUrl` then points at it). */
   embeddedEscRouter: EmbeddedEscRouter | undefined;
+  /** The demo CROUS inside this process, when started. */
+  embeddedCrous: EmbeddedCrous | undefined;
   /** The recurring jobs (queue and cron), for `jobs run-once`. */
   schedules: Array<{ queue: string; cron: string }>;
   /**
@@ -58,11 +67,21 @@ export interface Runtime {
  */
 export async function startRuntime(configured: Config, options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? createLogger(configured.logLevel);
+  // A demo on the embedded database without a key gets one of its own (see demoSecretsKey).
+  const connectorSecretsKey = configured.demo && configured.databaseUrl === undefined && configured.connectorSecretsKey === undefined
+    ? await demoSecretsKey(configured.dataDir)
+    : configured.connectorSecretsKey;
   const embeddedEscRouter = options.embeddedEscRouter && configured.escRouterSimulator ? await startEmbeddedEscRouter() : undefined;
   // The sync reaches the embedded router like any other: through its URL and key.
   const config: Config = embeddedEscRouter
-    ? { ...configured, escRouterUrl: embeddedEscRouter.url, escRouterApiKey: embeddedEscRouter.apiKey }
-    : configured;
+    ? { ...configured, connectorSecretsKey, escRouterUrl: embeddedEscRouter.url, escRouterApiKey: embeddedEscRouter.apiKey }
+    : { ...configured, connectorSecretsKey };
+  const embeddedCrous = options.embeddedCrous && configured.crousSimulator
+    ? await startEmbeddedCrous().catch(async (error: unknown) => {
+      await embeddedEscRouter?.close();
+      throw error;
+    })
+    : undefined;
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -70,6 +89,7 @@ export async function startRuntime(configured: Config, options: RuntimeOptions):
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   }).catch(async (error: unknown) => {
     await embeddedEscRouter?.close();
+    await embeddedCrous?.close();
     throw error;
   });
   let ready = false;
@@ -81,6 +101,7 @@ export async function startRuntime(configured: Config, options: RuntimeOptions):
       config, db: database.db, jobs, logger,
       ...(options.now ? { now: options.now } : {}),
       ...(embeddedEscRouter ? { embeddedEscRouter } : {}),
+      ...(embeddedCrous ? { embeddedCrous } : {}),
     });
     const schedules = defineJobs(jobs, services, config);
     await jobs.start();
@@ -101,6 +122,8 @@ export async function startRuntime(configured: Config, options: RuntimeOptions):
       for (const { queue, cron } of schedules) await jobs.schedule(queue, cron);
       // A SAML method without stored IdP metadata gets it now rather than at the daily run.
       await services.samlMetadata.queueIfMissing();
+      // Likewise the CROUS tariff rules of an institution whose connector was enabled since the last daily run.
+      await services.crousTariff.queueIfMissing();
       await sweep();
       sweeper = setInterval(() => void sweep(), SWEEP_INTERVAL_MS).unref();
       await jobs.startWorkers();
@@ -110,13 +133,24 @@ export async function startRuntime(configured: Config, options: RuntimeOptions):
     metrics.addGauge('campuscard_job_queue_depth', 'Jobs waiting per queue', 'queue', () => jobs.queueDepths());
     metrics.addGauge('campuscard_esc_outbox_backlog', 'ESC Router outbox entries waiting (pending) or needing an operator (failed)',
       'status', () => services.escSync.backlog());
+    // Every connector's backlog and the age of its oldest waiting entry, from the shared database:
+    // one query per scrape, shared by both gauges (collected together).
+    let backlogRead: ReturnType<typeof services.syncOperations.backlog> | undefined;
+    const connectorBacklog = () => (backlogRead ??= services.syncOperations.backlog().finally(() => { backlogRead = undefined; }));
+    metrics.addGaugeSeries('campuscard_connector_backlog', 'Connector outbox entries waiting (pending) or needing an operator (failed)',
+      ['connector', 'status'], async () => (await connectorBacklog()).flatMap((row) => [
+        { labels: { connector: row.connector, status: 'pending' }, value: row.pending },
+        { labels: { connector: row.connector, status: 'failed' }, value: row.failed },
+      ]));
+    metrics.addGaugeSeries('campuscard_connector_oldest_pending_seconds', 'Age in seconds of each connector\'s oldest pending outbox entry (0: none)',
+      ['connector'], async () => (await connectorBacklog()).map((row) => ({ labels: { connector: row.connector }, value: row.oldestPendingSeconds })));
     const deps: AppDeps = { config, logger, database, jobs, metrics, services, isReady: () => ready };
     const app = options.http ? await buildApp(deps) : undefined;
     if (app) await app.ready();
     ready = true;
     let closing: Promise<void> | undefined;
     return {
-      config, logger, database, jobs, services, app, deps, schedules, embeddedEscRouter, startWorkers,
+      config, logger, database, jobs, services, app, deps, schedules, embeddedEscRouter, embeddedCrous, startWorkers,
       close() {
         closing ??= (async () => {
           ready = false;
@@ -126,6 +160,7 @@ export async function startRuntime(configured: Config, options: RuntimeOptions):
           await jobs.stop();
           // After the workers: a delivery in flight finishes against the router it started with.
           await embeddedEscRouter?.close();
+          await embeddedCrous?.close();
           await database.close();
         })();
         return closing;
@@ -134,6 +169,7 @@ export async function startRuntime(configured: Config, options: RuntimeOptions):
   } catch (error) {
     await database.close().catch(() => undefined);
     await embeddedEscRouter?.close();
+    await embeddedCrous?.close();
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../platform/db/schema.ts';
@@ -23,15 +23,29 @@ import { createImportsService } from '../modules/imports/imports.service.ts';
 import { createCardsService } from '../modules/cards/cards.service.ts';
 import { CARD_STATS_QUEUES, createCardStatsService } from '../modules/cards/card-stats.service.ts';
 import { createEscnGenerator, type EscnGenerator } from '../modules/esc/domain/escn.ts';
-import { createEscSyncService } from '../modules/esc/esc-sync.service.ts';
+import { createEscSyncService, ESC_CONNECTOR } from '../modules/esc/esc-sync.service.ts';
+import { escConnectorDefinition } from '../modules/esc/esc-connector-settings.ts';
 import { createVerificationService } from '../modules/verification/verification.service.ts';
 import { createDirectoryService } from '../modules/directory/directory.service.ts';
 import { createEventsService } from '../platform/events/events.service.ts';
+import { createWebhooksService } from '../modules/webhooks/webhooks.service.ts';
+import { createWebhookSyncService, WEBHOOK_CONNECTOR, WEBHOOK_QUEUES } from '../modules/webhooks/webhook-sync.service.ts';
 import { createLdapSource } from '../adapters/ldap/ldap.source.ts';
 import { createSqlSource } from '../adapters/sql-source/sql.source.ts';
 import { createRestSource } from '../adapters/rest-source/rest.source.ts';
 import { CSV_MAPPING, createCsvSourceFactory } from '../adapters/csv-source/csv.source.ts';
 import { createSourceFilesService } from '../modules/directory/source-files.service.ts';
+import { createConnectorRegistry } from '../platform/connectors/connector-registry.ts';
+import { createConnectorSettingsService } from '../platform/connectors/connector-settings.service.ts';
+import { crousConnectorDefinition, type EmbeddedCrousEndpoint } from '../modules/crous/crous-connector-settings.ts';
+import { createCrousTariffService } from '../modules/crous/crous-tariff.service.ts';
+import { createCrousFilesService, tariffsByPersonType } from '../modules/crous/crous-files.service.ts';
+import { createCrousCardImportService, preEncodedCardFor } from '../modules/crous/crous-card-file-import.service.ts';
+import { createCrousSyncService, CROUS_QUEUES } from '../modules/crous/crous-sync.service.ts';
+import { createCrousLiveStateService } from '../modules/crous/crous-live-state.service.ts';
+import { createCrousReconcileService } from '../modules/crous/crous-reconcile.service.ts';
+import { createSyncOperationsService } from '../platform/sync/sync-operations.service.ts';
+import { ESC_QUEUES } from '../modules/esc/esc-sync.service.ts';
 
 export interface ServiceContext {
   config: Config;
@@ -41,6 +55,8 @@ export interface ServiceContext {
   now?: () => Date;
   /** The demo router started by `serve` (ESC_ROUTER_SIMULATOR), which binds each institution's key to its PIC. */
   embeddedEscRouter?: Pick<EmbeddedEscRouter, 'keyFor'>;
+  /** The demo CROUS started by `serve` (CROUS_SIMULATOR): institutions set to `environment: simulator` call it. */
+  embeddedCrous?: EmbeddedCrousEndpoint;
 }
 
 /**
@@ -134,6 +150,8 @@ export function createServices(context: ServiceContext) {
   const escSync = createEscSyncService({
     db, config, logger: context.logger, jobs: context.jobs, jobRuns,
     settingsOf: (executor, institutionId) => institution.settingsOf(executor, institutionId),
+    // Read at each pass: the connector settings service is built below.
+    pausedInstitutions: () => connectorSettings.pausedInstitutions(db, ESC_CONNECTOR),
     ...(context.embeddedEscRouter ? { embeddedRouter: context.embeddedEscRouter } : {}),
   });
   cards.onCardMoved((executor, card, from, to) => escSync.onCardMoved(executor, card, from, to));
@@ -150,6 +168,31 @@ export function createServices(context: ServiceContext) {
   people.onPeopleChanged((executor, changes) => events.recordPeopleChanges(executor, changes));
   people.onConsentChanged(async (executor, personId, kind, granted) =>
     events.recordConsent(executor, await people.get(personId, executor), kind, granted));
+  // Webhook endpoints (secrets encrypted with CONNECTOR_SECRETS_KEY), and their connector: the
+  // event log's listener files one outbox entry per event and endpoint in the transaction of the
+  // change; the sweep job delivers them, signed, in order per endpoint.
+  const webhooks = createWebhooksService({
+    db, institution, secretsKey: config.connectorSecretsKey, allowHttpLoopback: config.webhookAllowHttpLoopback,
+    // Built just below; called only once an admin resumes an endpoint.
+    onActivated: (executor, endpointId) => webhookSync.onEndpointActivated(executor, endpointId),
+    ...(context.now ? { now: context.now } : {}),
+  });
+  const webhookSync = createWebhookSyncService({
+    db, logger: context.logger, jobs: context.jobs, webhooks, events,
+    institutionCode: async (executor, id) => (await institution.byId(executor, id))?.code,
+    ...(context.now ? { now: context.now } : {}),
+  });
+  events.onEventsWritten((executor, written) => webhookSync.onEventsWritten(executor, written));
+  // CROUS/Izly through files: account files per institution and kind (jobs, schedule, history) and the
+  // CROUS's pre-encoded card file.
+  const crousFiles = createCrousFilesService({
+    db, institution, jobRuns, jobs: context.jobs, logger: context.logger,
+    // The CROUS's tariff rules (crousTariff, below: only called once a file is made).
+    tariffs: tariffsByPersonType((executor, id) => institution.personTypesOf(executor, id),
+      (executor, id, person) => crousTariff.tariffFor(executor, id, person)),
+    ...(context.now ? { now: context.now } : {}),
+  });
+  const crousCards = createCrousCardImportService({ db, institution });
   const cardStats = createCardStatsService({
     db,
     // The dashboard may pass the caller's scope (a Principal is an AccessScope); none: the whole deployment.
@@ -178,7 +221,80 @@ export function createServices(context: ServiceContext) {
     },
     ...(context.now ? { now: context.now } : {}),
   });
-  return { auth, groupRoles, sso, samlMetadata, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification, directory, events };
+  // Connectors configured per institution (settings validated against each connector's schema,
+  // secrets encrypted with CONNECTOR_SECRETS_KEY or named in CONNECTOR_SECRETS, pause/resume).
+  const connectorRegistry = createConnectorRegistry();
+  connectorRegistry.register(escConnectorDefinition(escSync));
+  connectorRegistry.register(crousConnectorDefinition);
+  const connectorSettings = createConnectorSettingsService({
+    db, registry: connectorRegistry, institutions: institution, secretsKey: config.connectorSecretsKey,
+    envSecrets: config.connectorSecrets, logger: context.logger,
+    ...(context.now ? { now: context.now } : {}),
+  });
+  // CROUS tariff rules per institution: fetched daily and on demand, used to compute tariffs.
+  const crousTariff = createCrousTariffService({
+    db, connectors: connectorSettings, institutions: institution, logger: context.logger, jobs: context.jobs,
+    ...(context.embeddedCrous ? { embedded: context.embeddedCrous } : {}),
+    ...(context.now ? { now: context.now } : {}),
+  });
+  // The generic operator surfaces of the connectors (figures, entries, replays): ESC always, the
+  // registry's connectors, and any other connector found in the outbox.
+  const syncOperations = createSyncOperationsService({
+    db, institutions: institution,
+    connectors: [{
+      id: 'esc', labels: { fr: 'Routeur ESC', en: 'ESC Router' },
+      // A replay wakes the sweep (deduplicated while queued), which delivers everything due.
+      wake: async (executor) => {
+        await context.jobs.send(ESC_QUEUES.sweep, {}, { singletonKey: 'sweep', ...(executor.isTransaction ? { trx: executor as Transaction<Database> } : {}) });
+      },
+    }, {
+      id: 'crous', labels: crousConnectorDefinition.labels,
+      wake: async (executor) => {
+        await context.jobs.send(CROUS_QUEUES.sweep, {}, { singletonKey: 'sweep', ...(executor.isTransaction ? { trx: executor as Transaction<Database> } : {}) });
+      },
+    }, {
+      id: WEBHOOK_CONNECTOR, labels: { fr: 'Webhooks', en: 'Webhooks' },
+      // Its subjects are endpoints (the outbox's person column holds the endpoint's id).
+      subjects: { kind: 'endpoint', describe: (ids, scope) => webhooks.describeEndpoints(ids, scope) },
+      wake: async (executor) => {
+        await context.jobs.send(WEBHOOK_QUEUES.sweep, {}, { singletonKey: 'sweep', ...(executor.isTransaction ? { trx: executor as Transaction<Database> } : {}) });
+      },
+    }],
+    registered: () => connectorRegistry.list(),
+    paused: async (scope) => (await connectorSettings.list(scope)).filter((line) => line.paused)
+      .map((line) => ({ connector: line.connector, institution: line.institution })),
+  });
+  // CROUS/Izly through the API, per institution (connector engine): outbox entries are written in
+  // the transaction of each change (card moves, the person's account fields, CROUS consent) for
+  // institutions whose CROUS connector is set up for the API; workers deliver them (job-definitions).
+  const crousSync = createCrousSyncService({
+    db, logger: context.logger, jobs: context.jobs, connectors: connectorSettings,
+    institutionUai: async (executor, id) => (await institution.find(executor, id))?.uai ?? null,
+    tariffFor: (executor, id, person) => crousTariff.tariffFor(executor, id, person),
+    preEncodedCardFor,
+    ...(context.embeddedCrous ? { embedded: context.embeddedCrous } : {}),
+    ...(context.now ? { now: context.now } : {}),
+  });
+  cards.onCardMoved((executor, card, from, to) => crousSync.onCardMoved(executor, card, from, to));
+  people.onPeopleChanged((executor, changes) => crousSync.onPeopleChanged(executor, changes));
+  people.onConsentChanged((executor, personId, kind, granted) => crousSync.onConsentChanged(executor, personId, kind, granted));
+  // The CROUS account and cards read live for the card and person pages (30 s cache per node), and
+  // the reconcile comparing campuscard with the CROUS (a job; differences go back through the outbox).
+  const crousLiveState = createCrousLiveStateService({
+    db, logger: context.logger, connectors: connectorSettings,
+    institutionUai: async (executor, id) => (await institution.find(executor, id))?.uai ?? null,
+    loadFacts: (subjects) => crousSync.loadFacts(subjects),
+    ...(context.embeddedCrous ? { embedded: context.embeddedCrous } : {}),
+    ...(context.now ? { now: context.now } : {}),
+  });
+  const crousReconcile = createCrousReconcileService({
+    db, logger: context.logger, jobs: context.jobs, jobRuns, connectors: connectorSettings, crousSync,
+    ...(context.now ? { now: context.now } : {}),
+  });
+  return {
+    auth, groupRoles, sso, samlMetadata, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification, directory, events, webhooks, webhookSync, crousFiles, crousCards,
+    connectorRegistry, connectorSettings, crousTariff, syncOperations, crousSync, crousLiveState, crousReconcile,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

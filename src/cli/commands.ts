@@ -5,6 +5,8 @@ import { registerEscnCommands } from '../modules/esc/esc-identifiers.cli.ts';
 import { registerImportCommands } from '../modules/imports/imports.cli.ts';
 import { registerEscSyncCommands } from '../modules/esc/esc.cli.ts';
 import { registerDirectoryCommands } from '../modules/directory/directory.cli.ts';
+import { registerConnectorsCommands } from '../platform/sync/sync-operations.cli.ts';
+import { registerCrousCommands } from '../modules/crous/crous.cli.ts';
 
 export type WithRuntime = <T>(command: string, work: (runtime: Runtime) => Promise<T>, options?: { workers?: boolean }) => Promise<T>;
 
@@ -14,4 +16,6 @@ export function registerExtraCommands(program: Command, withRuntime: WithRuntime
   registerImportCommands(program, withRuntime);
   registerEscSyncCommands(program, withRuntime);
   registerDirectoryCommands(program, withRuntime);
+  registerConnectorsCommands(program, withRuntime);
+  registerCrousCommands(program, withRuntime);
 }

@@ -6,6 +6,7 @@ import { seedDemo, type DemoLogin } from '../modules/demo/demo-seed.service.ts';
 import { DEMO_SSO_USERS, demoSsoPassword } from '../modules/demo/demo-sso-users.ts';
 import { embeddedCasMethod, seedEmbeddedCasMethod } from '../adapters/cas/cas.embedded.ts';
 import { embeddedOidcMethod, seedEmbeddedOidcMethod } from '../adapters/oidc/oidc.embedded.ts';
+import { seedEmbeddedCrous } from '../modules/crous/crous-demo.ts';
 
 /**
  * Job workers start this long after the server listens. Their first poll of every queue, and the
@@ -21,7 +22,7 @@ const WORKERS_START_DELAY_MS = 1_000;
  */
 export async function serve(config: Config): Promise<void> {
   const started = Date.now();
-  const runtime = await startRuntime(config, { command: 'serve', http: true, workers: false, embeddedEscRouter: true });
+  const runtime = await startRuntime(config, { command: 'serve', http: true, workers: false, embeddedEscRouter: true, embeddedCrous: true });
   const app = runtime.app;
   if (!app) throw new Error('HTTP app missing');
   const logins = await prepareServing(runtime);
@@ -47,13 +48,24 @@ export async function serve(config: Config): Promise<void> {
 
 /**
  * What `serve` does between boot and listening: the demo data on the first start of an empty
- * database (DEMO), and, when the embedded ESC Router runs, a reconcile on every later start: that
- * router starts empty each time, so what campuscard sent it before must be sent again. Answers
+ * database (DEMO), and, when the embedded ESC Router or CROUS runs, a reconcile on every later
+ * start: they start empty each time, so what campuscard sent them before must be sent again. Answers
  * the demo logins when they were just created. Tests call it to start the way `npm start` does.
  */
 export async function prepareServing(runtime: Runtime): Promise<DemoLogin[] | undefined> {
+  // The demo institutions' CROUS settings point at the embedded CROUS, whose tariff rules are
+  // fetched now: on the first start as soon as the demo institutions exist (so the demo's
+  // consents and enabled cards write CROUS entries like any change, delivered by the workers),
+  // on later starts here.
+  const embeddedCrous = runtime.config.demo ? runtime.embeddedCrous : undefined;
+  let crousSeeded = false;
+  const seedCrous = async () => {
+    if (!embeddedCrous || crousSeeded) return;
+    await seedDemoCrous(runtime, embeddedCrous);
+    crousSeeded = true;
+  };
   const logins = runtime.config.demo
-    ? await seedDemo({ db: runtime.database.db, logger: runtime.logger, ...runtime.services })
+    ? await seedDemo({ db: runtime.database.db, logger: runtime.logger, ...runtime.services, institutionsReady: seedCrous })
     : undefined;
   // The demo's CSV person sources have their folder ready (a database in memory has no data folder to put it in).
   if (runtime.config.demo && !runtime.config.dataDir.startsWith('memory://')) await mkdir(runtime.config.personSourceDir, { recursive: true });
@@ -62,7 +74,19 @@ export async function prepareServing(runtime: Runtime): Promise<DemoLogin[] | un
   if (embeddedCasMethod(runtime.config)) await seedEmbeddedCasMethod(runtime.services.sso);
   // Likewise the demo OpenID Connect method.
   if (embeddedOidcMethod(runtime.config)) await seedEmbeddedOidcMethod(runtime.services.sso);
+  await seedCrous();
+  // The embedded CROUS starts empty each time too: a later start compares with it (a job), and
+  // every person it lost is synced again by the normal delivery.
+  if (embeddedCrous && !logins) await runtime.services.crousReconcile.start({ actor: 'embedded-crous' });
   return logins;
+}
+
+async function seedDemoCrous(runtime: Runtime, embedded: NonNullable<Runtime['embeddedCrous']>): Promise<void> {
+  const { institution, connectorSettings, crousTariff } = runtime.services;
+  const db = runtime.database.db;
+  const institutions = [];
+  for (const ref of await institution.list(db)) institutions.push({ ...ref, uai: (await institution.find(db, ref.id))?.uai ?? null });
+  await seedEmbeddedCrous({ simulator: embedded.simulator, institutions, connectorSettings, crousTariff });
 }
 
 /**
@@ -91,7 +115,7 @@ function isLoopbackUrl(url: string): boolean {
  * demo accounts (with what each is for, in English and French) when they were just created. Demo
  * passwords are printed because they are demo data, public by design; no other password ever is.
  */
-export function startupMessage(runtime: Pick<Runtime, 'config' | 'database' | 'embeddedEscRouter'>,
+export function startupMessage(runtime: Pick<Runtime, 'config' | 'database' | 'embeddedEscRouter'> & Partial<Pick<Runtime, 'embeddedCrous'>>,
   start: { url: string; seconds: string; logins: DemoLogin[] | undefined; lanAddress?: string | undefined }): string {
   const { config } = runtime;
   const lines = [
@@ -103,6 +127,9 @@ export function startupMessage(runtime: Pick<Runtime, 'config' | 'database' | 'e
       ? '  ESC Router: embedded simulator (demo, in memory) · Routeur ESC : simulateur intégré (démo, en mémoire)'
       : config.escRouterUrl ? `  ESC Router: ${config.escRouterUrl}` : '  ESC Router: off (ESC_ROUTER_URL is not set)',
   ];
+  if (runtime.embeddedCrous) {
+    lines.push('  CROUS/Izly: embedded simulator (demo, in memory) · CROUS/Izly : simulateur intégré (démo, en mémoire)');
+  }
   if (isLoopbackUrl(start.url)) {
     const port = new URL(start.url).port || String(config.port);
     const host = start.lanAddress ?? '<this-machine-address>';

@@ -23,6 +23,7 @@ let federationAdmin: TestClient;
 /** What `beta` owns, by the route parameter that names it. */
 const beta = {
   personId: '', eppn: '', lastName: '', cardId: '', escn: '', photoId: '', jobId: '', mailId: '', entryId: '', accountId: '', tokenId: '',
+  webhookId: '',
 };
 /** A card of `alpha`'s, so that the federation's lists have something of both. */
 let alphaCardId = '';
@@ -62,15 +63,20 @@ before(async () => {
 
   const db = t.runtime.database.db;
   // No router is configured in this app, so nothing queued a sync: file one as the sync would.
-  await sql`INSERT INTO esc_outbox (person_id, institution_id, reason)
-    SELECT ${beta.personId}::uuid, id, 'card_moved' FROM institutions WHERE code = 'beta'`.execute(db);
+  await sql`INSERT INTO sync_outbox (connector, person_id, institution_id, reason)
+    SELECT 'esc', ${beta.personId}::uuid, id, 'card_moved' FROM institutions WHERE code = 'beta'`.execute(db);
   const ids = await sql<{ photo: string | null; mail: string | null; entry: string | null }>`SELECT
       (SELECT photo_id::text FROM cards WHERE id = ${beta.cardId}) AS photo,
       (SELECT id::text FROM mails WHERE person_id = ${beta.personId} LIMIT 1) AS mail,
-      (SELECT id::text FROM esc_outbox WHERE person_id = ${beta.personId} LIMIT 1) AS entry`.execute(db);
+      (SELECT id::text FROM sync_outbox WHERE person_id = ${beta.personId} LIMIT 1) AS entry`.execute(db);
   const row = ids.rows[0];
   assert.ok(row?.photo && row.mail && row.entry, `beta's photo, mail and sync entry exist: ${JSON.stringify(row)}`);
   Object.assign(beta, { photoId: row.photo, mailId: row.mail, entryId: row.entry });
+  // A webhook endpoint of beta's (written directly: this app has no key to encrypt a real secret with).
+  const webhook = await sql<{ id: string }>`INSERT INTO webhook_endpoints (institution_id, url, event_names, secret_encrypted, secret_hint, created_by, updated_by)
+    SELECT id, 'https://beta.example/campuscard-hook', ARRAY['card.*'], 'v1.unreadable', 'abcd', 'test', 'test' FROM institutions WHERE code = 'beta'
+    RETURNING id::text AS id`.execute(db);
+  beta.webhookId = String(webhook.rows[0]?.id);
 
   const form = new FormData();
   form.append('file', new Blob(['eppn;lastName;firstName;personType\nimported.beta@beta.example;Importee;Ida;student\n']), 'beta.csv');
@@ -95,7 +101,7 @@ function betaUrl(url: string): string | undefined {
   const idFor: Array<[string, string]> = [
     ['/api/v1/accounts/', beta.accountId], ['/api/v1/cards/', beta.cardId], ['/api/v1/jobs/', beta.jobId],
     ['/api/v1/mails/', beta.mailId], ['/api/v1/me/mails/', beta.mailId], ['/api/v1/persons/', beta.personId],
-    ['/api/v1/photos/', beta.photoId], ['/api/v1/tokens/', beta.tokenId],
+    ['/api/v1/photos/', beta.photoId], ['/api/v1/tokens/', beta.tokenId], ['/api/v1/admin/webhook-endpoints/', beta.webhookId],
   ];
   const id = idFor.find(([prefix]) => url.startsWith(prefix))?.[1];
   return url
@@ -126,10 +132,11 @@ test('an admin of alpha reading any of beta\'s data gets 404, never 403', async 
 
 test('an admin of alpha writing to beta\'s data is refused without a 2xx or a 403, and nothing of beta changes', async () => {
   const snapshot = async () => {
-    const rows = await sql<{ state: string; version: number; person: unknown; enrolment: unknown; photos: number }>`SELECT c.state, c.version,
+    const rows = await sql<{ state: string; version: number; person: unknown; enrolment: unknown; photos: number; webhook: unknown }>`SELECT c.state, c.version,
         (SELECT row_to_json(p) FROM (SELECT first_name, last_name, email, birth_date, updated_at FROM persons WHERE id = ${beta.personId}) p) AS person,
         (SELECT row_to_json(e) FROM (SELECT * FROM enrolments WHERE person_id = ${beta.personId}) e) AS enrolment,
-        (SELECT count(*)::int FROM photos WHERE person_id = ${beta.personId}) AS photos
+        (SELECT count(*)::int FROM photos WHERE person_id = ${beta.personId}) AS photos,
+        (SELECT row_to_json(w) FROM (SELECT url, status, secret_encrypted, updated_at FROM webhook_endpoints WHERE id = ${beta.webhookId}::uuid) w) AS webhook
       FROM cards c WHERE c.id = ${beta.cardId}`.execute(t.runtime.database.db);
     return JSON.stringify(rows.rows);
   };
@@ -145,6 +152,7 @@ test('an admin of alpha writing to beta\'s data is refused without a 2xx or a 40
     '/api/v1/institutions/:code/person-types/:type': { labelFr: 'X', labelEn: 'X' },
     '/api/v1/institutions/:code/esc-api-key': { apiKey: 'stolen-key-0123456789' },
     '/api/v1/accounts/:id': { displayName: 'Hijacked' },
+    '/api/v1/admin/webhook-endpoints/:id': { url: 'https://alpha.example/stolen', status: 'disabled' },
   };
   const routes = dataRoutes(['POST', 'PUT', 'PATCH', 'DELETE']);
   assert.ok(routes.length >= 15, `expected the write routes, found ${routes.length}`);
@@ -167,7 +175,8 @@ test('nothing alpha\'s admin lists, exports or counts contains beta\'s identifie
   const lists = t.app.accessRules.filter((rule) => !('public' in rule.access) && rule.method === 'GET' && !rule.url.includes(':')
     && rule.url.startsWith('/api/v1/'));
   assert.ok(lists.length >= 10);
-  const secrets = [beta.personId, beta.cardId, beta.eppn, beta.lastName, beta.escn, beta.mailId, beta.accountId, beta.tokenId, 'beta robot'];
+  const secrets = [beta.personId, beta.cardId, beta.eppn, beta.lastName, beta.escn, beta.mailId, beta.accountId, beta.tokenId, 'beta robot',
+    beta.webhookId, 'beta.example/campuscard-hook'];
   for (const rule of lists) {
     const response = await alphaAdmin.get(`${rule.url}${rule.url.includes('stats') ? '?days=30' : ''}`);
     assert.ok(response.status < 500, `${rule.url}: ${response.status}`);

@@ -164,6 +164,26 @@ test('a card locked by one station cannot be moved by another (423), an admin ma
   await move(w.admin, card.id, 'PRINTED');
 });
 
+test('the office reads who holds a card in print by name, never by a bare id: an account, a station token', async () => {
+  const byManager = await requestCard(w, (await createPerson(w.t)).id);
+  await move(w.manager, byManager.id, 'REQUEST_CHECKED');
+  const taken = await move(w.manager, byManager.id, 'IN_PRINT');
+  type Named = Omit<CardDetailView, 'lock' | 'history'> & { lock: { owner: string; ownerName?: string | null } | null; history: Array<{ to: string; actorName: string | null }> };
+  const read = await w.viewer.get<Named>(`/api/v1/cards/${byManager.id}`);
+  assert.equal(read.status, 200, read.text);
+  assert.equal(read.body.lock?.owner, taken.lock?.owner);
+  const managerName = read.body.history.find((m) => m.to === 'IN_PRINT')?.actorName;
+  assert.ok(managerName, 'the manager is named in the history');
+  assert.equal(read.body.lock?.ownerName, managerName);
+
+  const byStation = await requestCard(w, (await createPerson(w.t)).id);
+  await move(w.manager, byStation.id, 'REQUEST_CHECKED');
+  await move(w.station, byStation.id, 'IN_PRINT');
+  const station = await w.viewer.get<Named>(`/api/v1/cards/${byStation.id}`);
+  assert.equal(station.body.lock?.ownerName, station.body.history.find((m) => m.to === 'IN_PRINT')?.actorName);
+  assert.ok(station.body.lock?.ownerName);
+});
+
 test('CSN: four forms stored and searchable, taken by a live card is 409, unknown form 400, invalid 422', async () => {
   const csn = '04A1B2C3D4E5F6';
   const forms = csnForms(csn);

@@ -97,6 +97,23 @@ test('a file becoming a link after the source was saved is refused at preview, t
   assert.doesNotMatch(run.text, /secret@elsewhere/);
 });
 
+test('a CSV file the parser cannot use names why: the preview is 422 and the run fails with the parser\'s code', async () => {
+  // No person_type column: a required column of the person CSV format.
+  writeFileSync(join(dir, 'columns.csv'), 'eppn;last_name;first_name\nc1@alpha.example;Un;Ana\n');
+  const created = await admin.post('/api/v1/admin/person-sources', csvSource('columns', 'columns.csv'));
+  assert.equal(created.status, 201, created.text);
+  const preview = await admin.get<Problem>('/api/v1/admin/person-sources/columns/preview');
+  assert.equal(preview.status, 422, preview.text);
+  assert.equal(preview.body.code, 'missing_column');
+  const started = await admin.post<{ id: string }>('/api/v1/admin/person-sources/columns/sync', {});
+  assert.equal(started.status, 202, started.text);
+  await t.runtime.jobs.drain([DIRECTORY_QUEUES.sync]);
+  const run = await admin.get<{ status: string; outcome: { code: string; message: string } | null }>(`/api/v1/admin/person-sources/runs/${started.body.id}`);
+  assert.equal(run.body.status, 'failed', run.text);
+  assert.equal(run.body.outcome?.code, 'missing_column', run.text);
+  assert.match(run.body.outcome?.message ?? '', /person_type/);
+});
+
 test('upload round trip: the file lands in PERSON_SOURCE_DIR, a source reads it, a new upload replaces it', async () => {
   const content = 'eppn;last_name;first_name;person_type\nu1@alpha.example;Un;Ana;student\n';
   const first = await upload(admin, 'sis/persons.csv', content);

@@ -195,6 +195,41 @@ describe('a SupAnn directory of 10,000 entries', () => {
     assert.equal((await enrolmentOf(supannEntry(3, BIG_OPTIONS).eppn))?.rightsEnd, '2027-08-31');
     assert.equal(await personWrites() - writes, 1, 'one enrolment written: the gone one');
   });
+  test('a resync decodes only what changed: each entry\'s raw digest stored, blind to changes the sync does not read, refreshed by real runs only', async () => {
+    const digests = async () => new Map((await rows(sql<{ eppn: string; raw: string | null; identity: string | null }>`
+      SELECT p.eppn, e.raw_digest AS raw, e.identity FROM person_source_entries e JOIN person_sources s ON s.id = e.source_id
+      JOIN persons p ON p.id = e.person_id WHERE s.name = 'annuaire' AND e.gone_at IS NULL`)).map((row) => [row.eppn, row]));
+    const stored = await digests();
+    assert.equal(stored.size, BIG - 1);
+    assert.ok([...stored.values()].every((row) => row.raw !== null && row.identity !== null), 'every entry has its raw digest and identity');
+    assert.equal(new Set([...stored.values()].map((row) => row.raw)).size, BIG - 1);
+
+    // An attribute the sync does not even request changes: only the entry's modifyTimestamp differs in
+    // what the directory sends, and that is left out of the raw digest (the mapping does not read it).
+    const touched = supannEntry(20, BIG_OPTIONS);
+    const ldap = await big.admin();
+    await ldap.modify(touched.dn, new Change({ operation: 'replace', modification: new Attribute({ type: 'description', values: ['bureau 12'] }) }));
+    await ldap.unbind();
+    // Entries stored before raw digests existed: a hundred of them have none.
+    const unstored = [...stored.keys()].filter((eppn) => eppn !== touched.eppn).slice(0, 100);
+    await sql`UPDATE person_source_entries SET raw_digest = NULL, identity = NULL
+      WHERE person_id IN (SELECT id FROM persons WHERE eppn IN (${sql.join(unstored)}))`.execute(t.runtime.database.db);
+
+    const dry = await sync('annuaire', { mode: 'full', dryRun: true });
+    assert.deepEqual(dry.counts, { read: BIG - 1, new: 0, changed: 0, gone: 0, unchanged: BIG - 1, errors: 0 });
+    const afterDry = await digests();
+    assert.ok(unstored.every((eppn) => afterDry.get(eppn)?.raw === null), 'a dry run stores nothing');
+    assert.equal(afterDry.get(touched.eppn)?.raw, stored.get(touched.eppn)?.raw);
+
+    const writes = await personWrites();
+    const run = await sync('annuaire', { mode: 'full' });
+    assert.deepEqual(run.counts, { read: BIG - 1, new: 0, changed: 0, gone: 0, unchanged: BIG - 1, errors: 0 });
+    assert.equal(await personWrites(), writes, 'no person written');
+    const refreshed = await digests();
+    const moved = [...refreshed].filter(([eppn, row]) => row.raw !== stored.get(eppn)?.raw).map(([eppn]) => eppn);
+    assert.deepEqual(moved, [], 'the touched entry keeps its digest; the hundred get back the digest they had');
+    assert.ok([...refreshed].every(([eppn, row]) => row.raw !== null && row.identity === stored.get(eppn)?.identity), 'identities stored again as they were');
+  });
 });
 
 describe('a small school\'s directory (100 entries, StartTLS)', () => {

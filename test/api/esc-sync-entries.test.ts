@@ -38,7 +38,7 @@ test('a manager limited to staff gets full pages of staff entries even when 250 
   await entriesFor(staff.map((person) => person.id), 26);
   await entriesFor(students.map((person) => person.id), 25);
   const staffIds = new Set(staff.map((person) => person.id));
-  const { rows } = await sql<{ id: string }>`SELECT o.id FROM esc_outbox o
+  const { rows } = await sql<{ id: string }>`SELECT o.id FROM sync_outbox o
     JOIN enrolments e ON e.person_id = o.person_id AND e.institution_id = o.institution_id
     WHERE e.person_type = 'staff' ORDER BY o.id DESC`.execute(w.t.runtime.database.db);
   const expected = rows.map((row) => Number(row.id));

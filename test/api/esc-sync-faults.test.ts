@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeliveryAbortedError } from '../../src/modules/esc/esc-sync.service.ts';
+import { DeliveryAbortedError } from '../../src/platform/sync/sync-engine.ts';
 import {
   assertRouterMatches, bulkEnabledCards, callCounts, drain, startEscWorld, type EscWorld,
 } from './esc-sync.fixtures.ts';

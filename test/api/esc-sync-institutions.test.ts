@@ -142,7 +142,7 @@ test('a manager of the university sees none of the school\'s entries, persons or
   // A refusal at the school: an e-mail our validation accepts but the router does not.
   await w.t.runtime.database.db.updateTable('persons').set({ email: 'not-an-address' }).where('id', '=', student.id).execute();
   await w.escSync.deliverPending();
-  const { rows } = await sql<{ id: string; institutionId: number; status: string }>`SELECT id, institution_id AS "institutionId", status FROM esc_outbox
+  const { rows } = await sql<{ id: string; institutionId: number; status: string }>`SELECT id, institution_id AS "institutionId", status FROM sync_outbox
     WHERE person_id = ${student.id} ORDER BY id DESC`.execute(w.t.runtime.database.db);
   // The newest failure: its delivery, once replayed, resolves the older ones.
   const failed = rows.find((row) => row.status === 'failed');
@@ -161,7 +161,7 @@ test('a manager of the university sees none of the school\'s entries, persons or
   assert.ok(schoolPage.body.items.some((item) => item.personId === student.id));
   assert.ok(schoolPage.body.items.every((item) => item.institution === SCHOOL.code));
 
-  const counts = await sql<{ institutionId: number; n: number }>`SELECT institution_id AS "institutionId", count(*) AS n FROM esc_outbox GROUP BY 1`
+  const counts = await sql<{ institutionId: number; n: number }>`SELECT institution_id AS "institutionId", count(*) AS n FROM sync_outbox GROUP BY 1`
     .execute(w.t.runtime.database.db);
   const countOf = (id: number) => Number(counts.rows.find((row) => Number(row.institutionId) === id)?.n ?? 0);
   const status = await universityManager.get<{ counts: { pending: number; failed: number; done: number }; recentFailures: Array<{ id: number }> }>('/api/v1/esc/sync/status');
@@ -183,7 +183,7 @@ test('a manager of the university sees none of the school\'s entries, persons or
   assert.equal(replay.body.code, 'esc_entry_not_found');
   const replayAll = await universityAdmin.post<{ count: number }>('/api/v1/esc/sync/replay-failed');
   assert.equal(replayAll.status, 200, replayAll.text);
-  const still = await sql<{ status: string }>`SELECT status FROM esc_outbox WHERE id = ${failed.id}`.execute(w.t.runtime.database.db);
+  const still = await sql<{ status: string }>`SELECT status FROM sync_outbox WHERE id = ${failed.id}`.execute(w.t.runtime.database.db);
   assert.equal(still.rows[0]?.status, 'failed', 'replay-failed of the university leaves the school\'s failures');
 
   await w.t.runtime.database.db.updateTable('persons').set({ email: 'fixed@mail.example.org' }).where('id', '=', student.id).execute();
@@ -254,10 +254,10 @@ test('API keys: stored encrypted, shown by their last four characters, within th
   await enabledAt(person.id, SCHOOL.code);
   const outcome = await w.escSync.deliverPerson(person.id);
   assert.equal(outcome.outcome, 'failed');
-  assert.equal(outcome.error?.routerStatus, 401);
+  assert.equal(outcome.error?.remoteStatus, 401);
   const back = await w.admin.put<{ last4: string }>(`/api/v1/institutions/${SCHOOL.code}/esc-api-key`, { apiKey: SCHOOL_KEY });
   assert.equal(back.body.last4, '0042');
-  const failed = await sql<{ id: string }>`SELECT id FROM esc_outbox WHERE person_id = ${person.id} AND status = 'failed'`.execute(w.t.runtime.database.db);
+  const failed = await sql<{ id: string }>`SELECT id FROM sync_outbox WHERE person_id = ${person.id} AND status = 'failed'`.execute(w.t.runtime.database.db);
   for (const entry of failed.rows) assert.equal((await w.admin.post(`/api/v1/esc/sync/replay/${entry.id}`)).status, 200);
   assert.equal((await w.escSync.deliverPerson(person.id)).outcome, 'done');
   await assertRouterMatches(w.t, w.sim);
@@ -274,11 +274,11 @@ test('an institution without a PIC waits (institution_not_configured) without ho
   await setEscConsent(w.t, person.id, true);
   const card = await enabledAt(person.id, university.code);
   // An entry of the PIC-less institution about someone (as after a data change there).
-  await w.t.runtime.database.db.insertInto('escOutbox').values({ institutionId: noPic, personId: person.id, reason: 'person_changed' }).execute();
+  await w.t.runtime.database.db.insertInto('syncOutbox').values({ connector: 'esc', institutionId: noPic, personId: person.id, reason: 'person_changed' }).execute();
   const report = await w.escSync.withOptions({ breakerThreshold: 1 }).deliverPending();
   assert.equal(report.stoppedEarly, false, 'a local wait does not trip the circuit breaker');
   assert.equal(w.sim.state.cards.get(card.escn as string)?.cardStatusType, 'ACTIVE');
-  const waiting = await sql<{ status: string; code: string }>`SELECT status, last_error_code AS code FROM esc_outbox
+  const waiting = await sql<{ status: string; code: string }>`SELECT status, last_error_code AS code FROM sync_outbox
     WHERE institution_id = ${noPic}`.execute(w.t.runtime.database.db);
   assert.deepEqual(waiting.rows, [{ status: 'pending', code: 'institution_not_configured' }]);
 });
@@ -305,8 +305,46 @@ test('a card shared by a federation\'s members is registered by its issuing memb
   assert.deepEqual([...(w.sim.state.persons.get(esiKey(person.esi as string))?.organisations.keys() ?? [])], [members[0]?.pic],
     'member B registers nothing: it issued no card');
   assert.ok(w.sim.requestLog.length > 0 && w.sim.requestLog.every((entry) => entry.pic === members[0]?.pic));
-  const entries = await sql<{ institutionId: number; status: string }>`SELECT institution_id AS "institutionId", status FROM esc_outbox
+  const entries = await sql<{ institutionId: number; status: string }>`SELECT institution_id AS "institutionId", status FROM sync_outbox
     WHERE person_id = ${person.id}`.execute(w.t.runtime.database.db);
   assert.ok(entries.rows.every((row) => row.status === 'done'), JSON.stringify(entries.rows));
   await assertRouterMatches(w.t, w.sim);
+});
+
+test('the « Connecteurs » overview shows the ESC Router as the deployment configures it: on where the institution has its PIC and key, not configured where it has no PIC', async () => {
+  const overview = await w.admin.get<{ items: Array<{ connector: string; institution: string; configured: boolean; enabled: boolean; configuredBy: string }> }>('/api/v1/admin/connectors');
+  assert.equal(overview.status, 200, overview.text);
+  const esc = (code: string) => overview.body.items.find((item) => item.connector === 'esc' && item.institution === code);
+  const school = esc(SCHOOL.code);
+  assert.deepEqual(school && [school.configured, school.enabled, school.configuredBy], [true, true, 'deployment'], overview.text);
+  assert.equal(esc(university.code)?.enabled, true, overview.text);
+  const withoutPic = overview.body.items.filter((item) => item.connector === 'esc' && item.configured === false);
+  assert.ok(withoutPic.length > 0 && withoutPic.every((item) => item.enabled === false && item.configuredBy === 'deployment'), overview.text);
+  const settings = await w.admin.get<{ configured: boolean; enabled: boolean; configuredBy: string }>(`/api/v1/admin/connectors/esc/institutions/${SCHOOL.code}/settings`);
+  assert.deepEqual([settings.body.configured, settings.body.enabled, settings.body.configuredBy], [true, true, 'deployment'], settings.text);
+});
+
+test('paused at the school, the ESC connector leaves the school\'s entries waiting untouched while the university\'s go; resumed, they drain', async () => {
+  const paused = await w.admin.post<{ paused: boolean }>(`/api/v1/admin/connectors/esc/institutions/${SCHOOL.code}/pause`, { reason: 'router maintenance' });
+  assert.equal(paused.status, 200, paused.text);
+  assert.equal(paused.body.paused, true);
+  const atSchool = await createPerson(w.t, { ine: ine(), institution: SCHOOL.code });
+  await setEscConsent(w.t, atSchool.id, true);
+  const schoolCard = await enabledAt(atSchool.id, SCHOOL.code);
+  const atUniversity = await createPerson(w.t, { ine: ine(), institution: university.code });
+  await setEscConsent(w.t, atUniversity.id, true);
+  const universityCard = await enabledAt(atUniversity.id, university.code);
+
+  await w.escSync.deliverPending();
+  assert.equal(w.sim.state.cards.get(universityCard.escn as string)?.cardStatusType, 'ACTIVE', 'the university is not held back');
+  assert.equal(w.sim.state.cards.get(schoolCard.escn as string), undefined, 'nothing of the paused school was sent');
+  assert.equal((await w.escSync.deliverPerson(atSchool.id)).outcome, 'idle', 'a person\'s own job does not deliver it either');
+  const waiting = await sql<{ status: string; attempts: number }>`SELECT status, attempts FROM sync_outbox
+    WHERE connector = 'esc' AND person_id = ${atSchool.id}`.execute(w.t.runtime.database.db);
+  assert.ok(waiting.rows.length > 0);
+  assert.ok(waiting.rows.every((row) => row.status === 'pending' && Number(row.attempts) === 0), JSON.stringify(waiting.rows));
+
+  assert.equal((await w.admin.post(`/api/v1/admin/connectors/esc/institutions/${SCHOOL.code}/resume`, {})).status, 200);
+  await w.escSync.deliverPending();
+  assert.equal(w.sim.state.cards.get(schoolCard.escn as string)?.cardStatusType, 'ACTIVE', 'resumed, the waiting entries drain');
 });

@@ -122,6 +122,29 @@ test('no consent: nothing is sent at all, not even a delete', async () => {
   assert.equal(sync.body.state, 'not_registered');
 });
 
+test('a card not registered says why: no ESC consent, a card not yet enabled; none once registered', async () => {
+  type CardEsc = { sync: { state: string; reason: string | null } };
+  const person = await createPerson(w.t, { ine: '666666666AB' });
+  const card = await enabledCard(w, person.id);
+  await w.escSync.deliverPending();
+  const noConsent = await w.manager.get<CardEsc>(`/api/v1/cards/${card.id}/esc`);
+  assert.equal(noConsent.status, 200, noConsent.text);
+  assert.deepEqual(noConsent.body.sync, { ...noConsent.body.sync, state: 'not_registered', reason: 'no_consent' });
+
+  const student = await consentingStudent();
+  const requested = await requestCard(w, student.id);
+  await w.escSync.deliverPending();
+  const notEnabled = await w.manager.get<CardEsc>(`/api/v1/cards/${requested.id}/esc`);
+  assert.equal(notEnabled.body.sync.state, 'not_registered');
+  assert.ok(['card_state', 'no_escn'].includes(notEnabled.body.sync.reason ?? ''), String(notEnabled.body.sync.reason));
+
+  const enabled = await enabledCard(w, (await consentingStudent()).id);
+  await w.escSync.deliverPending();
+  const registered = await w.manager.get<CardEsc>(`/api/v1/cards/${enabled.id}/esc`);
+  assert.equal(registered.body.sync.state, 'registered');
+  assert.equal(registered.body.sync.reason, null);
+});
+
 test('person data changes (name, e-mail, level) are upserted again; other fields are not', async () => {
   w.sim.requestLog.length = 0;
   const person = await consentingStudent();

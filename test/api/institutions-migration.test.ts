@@ -27,6 +27,12 @@ type Query = (text: string, values?: unknown[]) => Promise<Row[]>;
 const MOVED_PERSON_COLUMNS = ['person_type', 'student_number', 'rights_end', 'academic_level', 'affiliation'];
 /** Tables whose rows the migrations may change by design, compared by hand below. */
 const COMPARED_BY_HAND = new Set(['institution', 'schema_migrations', 'audit_log']);
+/** Tables a later migration renamed (0039: the ESC Router's outbox became every connector's), with their renamed columns. */
+const RENAMED_TABLES = new Map<string, { to: string; columns: Record<string, string> }>([
+  ['esc_outbox', { to: 'sync_outbox', columns: { router_status: 'remote_status' } }],
+  ['esc_router_records', { to: 'sync_records', columns: { router_status: 'remote_status' } }],
+  ['esc_sync_leases', { to: 'sync_leases', columns: {} }],
+]);
 /**
  * New `institution_id` columns of existing tables that are null for existing rows, null meaning
  * "the whole deployment": overrides become deployment-wide defaults, and job runs stay visible to
@@ -74,9 +80,10 @@ async function storedColumns(query: Query): Promise<Map<string, string[]>> {
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Every row of a table, as JSON objects of these columns, in a stable order. */
-async function rowsOf(query: Query, table: string, columns: string[]): Promise<Row[]> {
+async function rowsOf(query: Query, table: string, columns: string[], renamed: Record<string, string> = {}): Promise<Row[]> {
+  const select = columns.map((column) => (renamed[column] ? `${quoted(renamed[column])} AS ${quoted(column)}` : quoted(column)));
   const [result] = await query(`SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY to_jsonb(x)::text), '[]') AS rows
-    FROM (SELECT ${columns.map(quoted).join(', ')} FROM ${quoted(table)}) x`);
+    FROM (SELECT ${select.join(', ')} FROM ${quoted(table)}) x`);
   return result?.rows as Row[];
 }
 
@@ -320,21 +327,27 @@ test('migration to several institutions: a database filled at 0018 reads back id
     //    (apart from those that moved by design, compared below).
     for (const [table, columns] of tablesBefore) {
       if (COMPARED_BY_HAND.has(table)) continue;
-      const now = tablesAfter.get(table);
+      const renamed = RENAMED_TABLES.get(table);
+      const now = tablesAfter.get(renamed?.to ?? table);
       assert.ok(now, `table ${table} still exists`);
       const kept = table === 'persons' ? columns.filter((column) => !MOVED_PERSON_COLUMNS.includes(column)) : columns;
-      const lost = kept.filter((column) => !now.includes(column));
+      const lost = kept.filter((column) => !now.includes(renamed?.columns[column] ?? column));
       assert.deepEqual(lost, [], `no column of ${table} disappeared`);
       const expected = (before.get(table) ?? []).map((row) => Object.fromEntries(kept.map((column) => [column, row[column]])));
-      const actual = await rowsOf(query, table, kept);
+      const actual = await rowsOf(query, renamed?.to ?? table, kept, renamed?.columns);
       assert.deepEqual(difference(actual, expected), { missing: [], unexpected: [] }, `rows of ${table} read back identical`);
       // 2. An institution_id a later migration added to an existing table says the first
       //    institution for every existing row (or null where null means deployment-wide).
       for (const column of now.filter((name) => !columns.includes(name) && /^institution_id$|^card_group$/.test(name))) {
-        const values = (await query(`SELECT DISTINCT ${quoted(column)} AS v FROM ${quoted(table)}`)).map((row) => row.v);
+        const values = (await query(`SELECT DISTINCT ${quoted(column)} AS v FROM ${quoted(renamed?.to ?? table)}`)).map((row) => row.v);
         const wanted = NULL_INSTITUTION_COLUMNS.has(`${table}.${column}`) ? null : 1;
         if ((before.get(table) ?? []).length > 0) assert.deepEqual(values, [wanted], `${table}.${column} of existing rows`);
       }
+    }
+
+    // The ESC Router's rows are the 'esc' connector's.
+    for (const table of ['sync_outbox', 'sync_records', 'sync_leases']) {
+      assert.deepEqual((await query(`SELECT DISTINCT connector FROM ${table}`)).map((row) => row.connector), ['esc'], `${table}.connector`);
     }
 
     // 3. The institution: every column it had, its code from the SCHAC home organisation, the

@@ -346,6 +346,9 @@ describe('CAS login method against the CAS simulator', () => {
     assert.equal(answer.status, 403);
     assert.equal(cookieOf(answer), undefined);
     assert.match(answer.text, /Bureau des cartes, bâtiment A/);
+    assert.match(answer.text, /data-reason="unknown_person"/);
+    assert.match(answer.text, /le bureau des cartes ne vous connaît pas et vous ne pouvez pas demander de carte/);
+    assert.doesNotMatch(answer.text, /aucun de vos groupes/);
   });
 
   test('a disabled method does not send anybody to CAS', async () => {
@@ -435,6 +438,11 @@ describe('demo CAS server mounted in the app (demo mode)', () => {
     const before = await demoLogin('pgirard');
     assert.equal(before.status, 403);
     assert.equal(cookieOf(before), undefined);
+    // Not the page of a person nobody knows: the groups the IdP sent give no role yet, and the page lists them.
+    assert.match(before.text, /data-reason="unmapped_groups"/);
+    assert.match(before.text, /aucun de vos groupes ne donne encore accès à campuscard/);
+    assert.match(before.text, /none of your groups gives access to campuscard yet/);
+    assert.ok(before.text.includes(`<code>${DEMO_MANAGERS_GROUP}</code>`), before.text);
     const admin = await t.loginAs('admin');
     const mapping = await admin.post('/api/v1/admin/group-roles', { group: DEMO_MANAGERS_GROUP, role: 'manager', personTypes: null, everyInstitution: true });
     assert.equal(mapping.status, 201, mapping.text);

@@ -154,6 +154,26 @@ test('the page: French by default, English by Accept-Language or ?lang=en, nothi
   assert.doesNotMatch(invalid.text, /<script>/);
 });
 
+test('the page from the scanned text: /v?qr= takes an ESC verifier URL, ours or a bare ESCN', async () => {
+  const escn = String(active.escn);
+  for (const qr of [`https://s.esc-r.eu/${escn}`, `${w.t.config.qrPrefix}${escn}`, escn.toUpperCase()]) {
+    const response = await verify(`/v?qr=${encodeURIComponent(qr)}`);
+    assert.equal(response.status, 200, qr);
+    assert.match(response.text, /Carte valide/);
+    // The language switch points at the canonical page of the number.
+    assert.match(response.text, new RegExp(`href="/v/${escn}\\?lang=en"`));
+    assert.equal(response.text, (await verify(`/v/${escn}`)).text, 'the same page as /v/<escn>');
+  }
+  assert.match(String((await verify(`/v?qr=${escn}`)).headers['content-security-policy']), /default-src 'none'/);
+  const unknown = await verify(`/v?qr=${encodeURIComponent('https://s.esc-r.eu/3e506370-826a-103d-bf76-001999999999')}`);
+  assert.equal(unknown.status, 404);
+  assert.match(unknown.text, /Carte inconnue/);
+  const elsewhere = await verify(`/v?qr=${encodeURIComponent(`https://evil.example/${escn}`)}&lang=en`);
+  assert.equal(elsewhere.status, 400);
+  assert.match(elsewhere.text, /Invalid number/);
+  assert.equal((await verify('/v')).status, 400);
+});
+
 test('the page shows name and photo only with the holder\'s consent AND the institution\'s setting', async () => {
   const page = () => verify(`/v/${active.escn}`);
   await setEscConsent(w.t, holderPhotoPerson, true, 'photo_publication');
@@ -210,7 +230,7 @@ test('QR code of a card: SVG and PNG (error correction M) for its holder and the
   assert.equal((await staffManager.get(`/api/v1/cards/${active.id}/qr.svg`)).status, 404);
   const esc = await holder.get<{ escn: string; qrContent: string; sync: { enabled: boolean; state: string } }>(`/api/v1/cards/${active.id}/esc`);
   assert.equal(esc.body.qrContent, `${w.t.config.qrPrefix}${active.escn}`);
-  assert.deepEqual(esc.body.sync, { enabled: false, state: 'disabled', routerStatus: null, confirmedAt: null, lastError: null });
+  assert.deepEqual(esc.body.sync, { enabled: false, state: 'disabled', reason: null, routerStatus: null, confirmedAt: null, lastError: null });
 });
 
 test('without ESC_ROUTER_URL the sync is off: nothing is written, the API says so, actions answer 409', async () => {

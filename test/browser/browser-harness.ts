@@ -42,9 +42,11 @@ function sleep(ms: number): void {
 }
 
 function distIsFresh(): boolean {
-  if (!existsSync(DIST_INDEX)) return false;
+  // A build from before precompression has no index.html.br: the server would compress on the fly.
+  if (!existsSync(DIST_INDEX) || !existsSync(`${DIST_INDEX}.br`)) return false;
   const sources = Math.max(newestMtime(join(ROOT, 'web/src')), newestMtime(join(ROOT, 'web/public')),
-    statSync(join(ROOT, 'web/index.html')).mtimeMs, statSync(join(ROOT, 'web/vite.config.ts')).mtimeMs);
+    statSync(join(ROOT, 'web/index.html')).mtimeMs, statSync(join(ROOT, 'web/vite.config.ts')).mtimeMs,
+    statSync(join(ROOT, 'scripts/web-precompress.plugin.ts')).mtimeMs);
   return statSync(DIST_INDEX).mtimeMs >= sources;
 }
 
@@ -105,12 +107,16 @@ export interface WebWorld {
 let counter = 0;
 
 /**
- * Starts the application (optionally wired to an ESC Router simulator), sets the institution up
- * and listens on 127.0.0.1 on a free port.
+ * Starts the application (optionally wired to an ESC Router simulator, and with the embedded CROUS
+ * simulator), sets the institution up and listens on 127.0.0.1 on a free port.
  */
-export async function startWebWorld(options: { esc?: boolean; settings?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<WebWorld> {
+export async function startWebWorld(options: { esc?: boolean; crous?: boolean; settings?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<WebWorld> {
   const sim = options.esc ? await startEscRouterSimulator({ apiKeys: { [ROUTER_KEY]: { pic: PIC, name: 'Université Exemple' } } }) : null;
-  const t = await startTestApp({ env: { ...(sim ? { ESC_ROUTER_URL: sim.url, ESC_ROUTER_API_KEY: ROUTER_KEY } : {}), ...(options.env ?? {}) } });
+  const t = await startTestApp({
+    env: { ...(sim ? { ESC_ROUTER_URL: sim.url, ESC_ROUTER_API_KEY: ROUTER_KEY } : {}), ...(options.crous ? { CROUS_SIMULATOR: 'true' } : {}), ...(options.env ?? {}) },
+    // The CROUS simulator `npm start` embeds in demo mode (t.runtime.embeddedCrous).
+    ...(options.crous ? { embeddedCrous: true } : {}),
+  });
   await t.runtime.services.institution.save({
     name: 'Université Exemple', pic: PIC, schacHomeOrganization: 'univ.example.fr', country: 'FR', esiScope: 'national',
     colors: { primary: '#1d4f91', secondary: '#eef3fa' },
@@ -196,7 +202,19 @@ export async function login(page: Page, email: string, landing: RegExp): Promise
   await page.waitForURL(landing);
 }
 
-/** Saves a full-page screenshot under test-artifacts/screenshots/<name>.png. */
+/** A new context (French, desktop) with a page signed in as `email`, on its landing page. */
+export async function signedInPage(browser: Browser, baseUrl: string, email: string, landing: RegExp): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newContext(browser, baseUrl);
+  const page = await context.newPage();
+  await login(page, email, landing);
+  return { context, page };
+}
+
+/** Closes what a browser test file opened, in order (context, browser, world), skipping what never started. */
+export async function closeAll(...opened: Array<{ close(): Promise<unknown> } | undefined>): Promise<void> {
+  for (const item of opened) await item?.close();
+}
+
 /**
  * Chooses a segment of a Mantine SegmentedControl the way a user does: by clicking its visible
  * label. Its radio input is visually hidden, so checking it directly can fail as "outside of the
@@ -225,6 +243,14 @@ interface AxeViolation {
 /** Runs axe-core (WCAG 2.1 A/AA rules) on the page and fails on any serious or critical violation. */
 export async function assertAccessible(page: Page, label: string): Promise<void> {
   // Browser-side code as text: this file is type-checked without the DOM library.
+  // A dialog still fading in has a translucent button whose contrast axe measures mid-way: wait for every
+  // running transition to end, as a reader would.
+  // Endless animations (the validity indicator's sweep) are left out: they never finish.
+  // Two frames first: a transition Mantine starts on the next frame is not yet listed.
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+  await page.evaluate(`Promise.all(document.getAnimations()
+    .filter((animation) => animation.effect && animation.effect.getComputedTiming().endTime !== Infinity)
+    .map((animation) => animation.finished.catch(() => undefined)))`);
   const loaded = await page.evaluate('typeof window.axe !== "undefined"');
   if (!loaded) await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   const violations = await page.evaluate(`window.axe.run(document, {

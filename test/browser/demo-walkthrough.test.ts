@@ -183,13 +183,13 @@ describe('the newcomer walkthrough with the demo accounts (English)', () => {
     assert.ok(actors.includes('Camille Martin') && actors.includes('Gestionnaire démo'), `history actors: ${actors.join(', ')}`);
     await assertAccessible(office, 'card detail');
     await screenshot(office, 'walkthrough-13-card-detail');
-    await office.getByRole('link', { name: 'ESC sync' }).click();
+    await office.getByRole('link', { name: 'ESC Router', exact: true }).click();
     await office.getByText(/^ESC Router: embedded simulator \(demo\)/).waitFor();
     await office.getByTestId('esc-count-done').waitFor();
     assert.notEqual(await office.getByTestId('esc-count-done').innerText(), '0');
     assert.equal(await office.getByTestId('esc-count-failed').innerText(), '0');
     // With no failure, the deliveries themselves are listed: the disabling went through.
-    await office.locator('[data-testid="esc-entry"][data-status="done"]', { hasText: 'Card disabled' }).first().waitFor();
+    await office.locator('[data-testid="esc-entry"][data-status="done"]', { hasText: 'Card suspended' }).first().waitFor();
     await assertAccessible(office, 'ESC sync');
     await screenshot(office, 'walkthrough-14-esc-sync');
     const routerCard = world.t.runtime.embeddedEscRouter?.simulator.state.cards.get(escn.toLowerCase());

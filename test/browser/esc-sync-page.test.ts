@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chooseSegment, enabledCard, ensureWebBuilt, launchBrowser, login, newContext, startWebWorld, type WebWorld } from './browser-harness.ts';
+import { chooseSegment, closeAll, enabledCard, ensureWebBuilt, launchBrowser, login, newContext, signedInPage, startWebWorld, type WebWorld } from './browser-harness.ts';
 
 describe('the ESC sync page names holders and cards', () => {
   let world: WebWorld;
@@ -27,16 +27,10 @@ describe('the ESC sync page names holders and cards', () => {
     const admin = await world.t.loginAs('admin');
     escn = (await admin.get<{ escn: string }>(`/api/v1/cards/${cardId}`)).body.escn;
     const { email } = await world.createStaff('manager');
-    context = await newContext(browser, world.baseUrl);
-    page = await context.newPage();
-    await login(page, email, /\/office$/);
+    ({ context, page } = await signedInPage(browser, world.baseUrl, email, /\/office$/));
   });
 
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await world?.close();
-  });
+  after(() => closeAll(context, browser, world));
 
   test('the row of a card enabling shows the holder\'s name and the ESCN; the card link opens the card page, the holder link their cards', async () => {
     await page.goto('/office/esc');
@@ -84,5 +78,16 @@ describe('the ESC sync page names holders and cards', () => {
     await englishDone.waitFor();
     assert.equal((await englishDone.locator('.mantine-Badge-label').textContent())?.trim(), 'Succeeded');
     await english.close();
+  });
+
+  test('the card page says why a card is not registered: no ESC consent', async () => {
+    await world.t.runtime.services.escSync.deliverPending();
+    await page.goto(`/office/cards/${cardId}`);
+    const section = page.getByTestId('esc-sync');
+    const reason = section.getByTestId('esc-not-registered-reason');
+    await reason.waitFor();
+    assert.equal(await section.getByTestId('esc-state').getAttribute('data-esc-state'), 'not_registered');
+    assert.equal(await reason.getAttribute('data-reason'), 'no_consent');
+    assert.equal(await reason.innerText(), 'Pas de consentement ESC\u00a0: rien n’est envoyé au routeur.');
   });
 });

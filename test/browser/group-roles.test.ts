@@ -8,26 +8,23 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { assertAccessible, ensureWebBuilt, launchBrowser, login, newContext, startWebWorld, type WebWorld } from './browser-harness.ts';
+import type { Browser, Page } from 'playwright-core';
+import { assertAccessible, ensureWebBuilt, launchBrowser, signedInPage, startWebWorld, type WebWorld } from './browser-harness.ts';
 
 const GROUP = 'cn=gestionnaires-scolarite,ou=groups,dc=univ,dc=example,dc=fr';
 
 describe('groups and roles in the admin console', () => {
   let world: WebWorld;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let adminEmail: string;
 
   before(async () => {
     ensureWebBuilt();
-    world = await startWebWorld();
+    world = await startWebWorld({ env: { SSO_METHODS: JSON.stringify([{ id: 'cas-univ', protocol: 'cas', casUrl: 'https://cas.univ.example/cas' }]) } });
     browser = await launchBrowser();
     adminEmail = (await world.createStaff('admin')).email;
-    context = await newContext(browser, world.baseUrl);
-    page = await context.newPage();
-    await login(page, adminEmail, /\/office$/);
+    ({ page } = await signedInPage(browser, world.baseUrl, adminEmail, /\/office$/));
     await page.goto('/office/admin?tab=groups');
     await page.getByTestId('group-roles-table').waitFor();
   });
@@ -65,8 +62,14 @@ describe('groups and roles in the admin console', () => {
     const row = page.getByTestId('group-account-row').filter({ hasText: 'claire.durand@univ.example.fr' });
     await row.waitFor();
     await row.getByText(GROUP).waitFor();
-    await row.getByText('selon login:cas-univ').waitFor();
+    // Who reported the groups, in words (not `login:cas-univ`); the state badge is not in capitals.
+    await row.getByText('selon la connexion CAS (cas-univ)').waitFor();
     await row.getByText(/actif depuis le/).waitFor();
+    // Browser-side code as text: this file is type-checked without the DOM library.
+    assert.equal(await page.evaluate(`getComputedStyle(document.querySelector('[data-testid="group-account-row"][data-eppn="claire.durand@univ.example.fr"] [data-testid="group-account-state"]')).textTransform`), 'none');
+    // Person types: « Toutes » (les catégories), never « Tous ».
+    const mappingRow = page.getByTestId('group-role-row').filter({ hasText: GROUP });
+    assert.doesNotMatch(await mappingRow.innerText(), /\bTous\b/);
     await assertAccessible(page, 'groups and roles panel');
   });
 
@@ -115,7 +118,48 @@ describe('groups and roles in the admin console', () => {
     await choose('Consultation');
     await page.getByTestId('group-role-confirm-button').click();
     await dialog.waitFor({ state: 'hidden' });
+    // The change is said once saved.
+    await page.getByTestId('group-role-done').getByText(/Rôle enregistré\u00a0: les membres de .* auront le rôle «\u00a0Consultation\u00a0»/).waitFor();
     for (let i = 0; i < 50 && (await world.t.runtime.services.groupRoles.listMappings())[0]?.role !== 'viewer'; i += 1) await page.waitForTimeout(100);
     assert.equal((await world.t.runtime.services.groupRoles.listMappings())[0]?.role, 'viewer');
+  });
+
+  test('« Retirer » and group names never break inside a word; the person types of a mapping for every type say « Toutes »', async () => {
+    const long = 'cn=gestionnaires-cartes-etudiantes-et-personnels,ou=groupes-applicatifs,ou=groups,dc=universite-exemple,dc=fr';
+    await world.t.runtime.services.groupRoles.createMapping({ group: long, role: 'viewer', personTypes: null,
+      institutions: (await world.t.runtime.services.institution.list(world.t.runtime.database.db)).map((ref) => ref.code) }, { actor: 'test' });
+    // A narrow window: the table is squeezed to its minimum width.
+    await page.setViewportSize({ width: 820, height: 900 });
+    await page.reload();
+    const row = page.getByTestId('group-role-row').filter({ hasText: 'universite-exemple' });
+    await row.waitFor();
+    await row.getByText('Toutes', { exact: true }).waitFor();
+    // Each line of a text ends at a word boundary: between two letters or digits is never a line end.
+    const breaks = (selector: string) => page.evaluate(`(() => {
+      const element = document.querySelector(${JSON.stringify(`[data-testid="group-role-row"][data-group="${long}"] ${selector}`)});
+      const range = document.createRange();
+      const text = element.textContent;
+      const cuts = [];
+      let top = null;
+      let at = 0;
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let index = 0; index < node.length; index += 1, at += 1) {
+          range.setStart(node, index);
+          range.setEnd(node, index + 1);
+          const rect = range.getBoundingClientRect();
+          if (rect.width === 0) continue;
+          if (top !== null && rect.top > top + 2) cuts.push(text.slice(Math.max(0, at - 3), at) + '|' + text.slice(at, at + 3));
+          top = rect.top;
+        }
+      }
+      return cuts;
+    })()`) as Promise<string[]>;
+    const inWord = (cuts: string[]) => cuts.filter((cut) => /[\p{L}\p{N}]\|[\p{L}\p{N}]/u.test(cut));
+    assert.deepEqual(inWord(await breaks('[data-testid="group-role-remove"] .mantine-Button-label')), [], 'Retirer on one piece');
+    const nameCuts = await breaks('[data-testid="group-role-name"]');
+    assert.ok(nameCuts.length > 0, 'the long name wraps in the narrow window');
+    assert.deepEqual(inWord(nameCuts), [], `the name wraps between its parts: ${nameCuts.join(' ; ')}`);
+    await page.setViewportSize({ width: 1366, height: 900 });
   });
 });

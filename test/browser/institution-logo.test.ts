@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureWebBuilt, launchBrowser, login, newContext, portraitJpeg, startWebWorld, type WebWorld } from './browser-harness.ts';
+import { closeAll, ensureWebBuilt, launchBrowser, portraitJpeg, signedInPage, startWebWorld, type WebWorld } from './browser-harness.ts';
 
 const LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" onload="document.title='pwned'">
   <script>document.title = 'pwned';</script>
@@ -30,16 +30,10 @@ describe('the institution logo in Chromium', () => {
     world = await startWebWorld();
     browser = await launchBrowser();
     const admin = await world.createStaff('admin');
-    context = await newContext(browser, world.baseUrl);
-    page = await context.newPage();
-    await login(page, admin.email, /\/office$/);
+    ({ context, page } = await signedInPage(browser, world.baseUrl, admin.email, /\/office$/));
   });
 
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await world?.close();
-  });
+  after(() => closeAll(context, browser, world));
 
   test('an SVG uploaded in the administration is shown as a 512 px PNG there and on the card preview', async () => {
     await page.goto('/office/admin');

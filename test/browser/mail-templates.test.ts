@@ -9,9 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MailTemplateView, MailView } from '../../src/modules/notifications/notifications.service.ts';
 import { WHOLE_DEPLOYMENT } from '../../src/platform/db/scope-filter.ts';
-import {
-  assertAccessible, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, screenshot, startWebWorld, type WebWorld,
-} from './browser-harness.ts';
+import { assertAccessible, closeAll, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, screenshot, signedInPage, startWebWorld, type WebWorld } from './browser-harness.ts';
 
 describe('mail templates and mail languages in Chromium', () => {
   let world: WebWorld;
@@ -24,16 +22,10 @@ describe('mail templates and mail languages in Chromium', () => {
     world = await startWebWorld();
     browser = await launchBrowser();
     const admin = await world.createStaff('admin');
-    context = await newContext(browser, world.baseUrl);
-    page = await context.newPage();
-    await login(page, admin.email, /\/office$/);
+    ({ context, page } = await signedInPage(browser, world.baseUrl, admin.email, /\/office$/));
   });
 
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await world?.close();
-  });
+  after(() => closeAll(context, browser, world));
 
   async function mailsOf(personId: string): Promise<MailView[]> {
     return world.t.runtime.services.notifications.list({ scope: WHOLE_DEPLOYMENT, personId, limit: 10 });

@@ -5,13 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureWebBuilt, launchBrowser, login, newContext, startWebWorld, type WebWorld } from './browser-harness.ts';
+import type { Browser, Page } from 'playwright-core';
+import { ensureWebBuilt, launchBrowser, signedInPage, startWebWorld, type WebWorld } from './browser-harness.ts';
 
 describe('accounts and tokens in the admin console', () => {
   let world: WebWorld;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let adminEmail: string;
 
@@ -20,9 +19,7 @@ describe('accounts and tokens in the admin console', () => {
     world = await startWebWorld();
     browser = await launchBrowser();
     adminEmail = (await world.createStaff('admin')).email;
-    context = await newContext(browser, world.baseUrl);
-    page = await context.newPage();
-    await login(page, adminEmail, /\/office$/);
+    ({ page } = await signedInPage(browser, world.baseUrl, adminEmail, /\/office$/));
     await page.goto('/office/admin');
     await page.getByTestId('admin-tab-accounts').click();
     await page.getByTestId('accounts-table').waitFor();
@@ -63,6 +60,18 @@ describe('accounts and tokens in the admin console', () => {
     const account = await world.t.runtime.services.auth.accountByEmail(adminEmail);
     assert.equal(account?.role, 'admin');
     assert.equal(account?.disabled, false);
+  });
+
+  test('changing another account\'s role says it is saved', async () => {
+    const { email } = await world.createStaff('viewer');
+    await page.reload();
+    await page.getByTestId('admin-tab-accounts').click();
+    await page.getByTestId('accounts-table').getByRole('row').filter({ hasText: email }).waitFor();
+    const row = page.getByTestId('accounts-table').getByRole('row').filter({ hasText: email });
+    await row.getByRole('textbox', { name: /^Rôle de / }).click();
+    await page.getByRole('option', { name: 'Gestionnaire' }).click();
+    await page.getByTestId('account-changed').getByText(/^Rôle de viewer \d+ enregistré\u00a0: «\u00a0Gestionnaire\u00a0»\.$/).waitFor();
+    assert.equal((await world.t.runtime.services.auth.accountByEmail(email))?.role, 'manager');
   });
 
   test("an admin sets another account's password in a dialog that states the rule", async () => {

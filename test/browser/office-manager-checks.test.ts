@@ -9,9 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  enabledCard, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, screenshot, startWebWorld, type WebWorld,
-} from './browser-harness.ts';
+import { closeAll, enabledCard, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, screenshot, signedInPage, startWebWorld, type WebWorld } from './browser-harness.ts';
 
 const UNKNOWN_CARD = '00000000-0000-4000-8000-000000000000';
 
@@ -96,16 +94,10 @@ describe('what a manager checks at a glance', () => {
     lostEscn = lostView.body.escn;
     managerEmail = (await world.createStaff('manager')).email;
     adminEmail = (await world.createStaff('admin')).email;
-    context = await newContext(browser, world.baseUrl);
-    page = await context.newPage();
-    await login(page, managerEmail, /\/office$/);
+    ({ context, page } = await signedInPage(browser, world.baseUrl, managerEmail, /\/office$/));
   });
 
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await world?.close();
-  });
+  after(() => closeAll(context, browser, world));
 
   async function queueShows(cardId: string): Promise<void> {
     await page.waitForFunction(`document.querySelector('[data-testid=queue-current]')?.getAttribute('data-card-id') === ${JSON.stringify(cardId)}`);

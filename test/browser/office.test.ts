@@ -8,10 +8,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sql } from 'kysely';
-import {
-  assertAccessible, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, portraitJpeg, screenshot, startWebWorld,
-  stationEncode, type WebWorld,
-} from './browser-harness.ts';
+import { assertAccessible, closeAll, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, portraitJpeg, screenshot, signedInPage, startWebWorld, stationEncode, type WebWorld } from './browser-harness.ts';
 
 describe('the card office console in Chromium', () => {
   let world: WebWorld;
@@ -34,16 +31,10 @@ describe('the card office console in Chromium', () => {
       cardIds.push(await officeRequest(world, person.id));
     }
     const manager = await world.createStaff('admin');
-    context = await newContext(browser, world.baseUrl);
-    page = await context.newPage();
-    await login(page, manager.email, /\/office$/);
+    ({ context, page } = await signedInPage(browser, world.baseUrl, manager.email, /\/office$/));
   });
 
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await world?.close();
-  });
+  after(() => closeAll(context, browser, world));
 
   test('the card list searches, sorts, pages, chooses columns, moves in bulk and exports CSV', async () => {
     await page.goto('/office/cards?size=25');

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { assertAccessible, ensureWebBuilt, launchBrowser, login, newContext, startWebWorld, type WebWorld } from './browser-harness.ts';
+import type { Browser, Page } from 'playwright-core';
+import { assertAccessible, ensureWebBuilt, launchBrowser, signedInPage, startWebWorld, type WebWorld } from './browser-harness.ts';
 import { DIRECTORY_QUEUES } from '../../src/modules/directory/directory-sync.service.ts';
 
 function csv(count: number): string {
@@ -24,7 +24,6 @@ function csv(count: number): string {
 describe('person sources in the admin console', () => {
   let world: WebWorld;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const dir = mkdtempSync(join(tmpdir(), 'campuscard-sources-browser-'));
   // PERSON_SOURCE_DIR; the admin's own copy of the export is outside it, on their computer.
@@ -38,9 +37,7 @@ describe('person sources in the admin console', () => {
     world = await startWebWorld({ env: { PERSON_SOURCE_DIR: sources } });
     browser = await launchBrowser();
     const { email } = await world.createStaff('admin');
-    context = await newContext(browser, world.baseUrl);
-    page = await context.newPage();
-    await login(page, email, /\/office$/);
+    ({ page } = await signedInPage(browser, world.baseUrl, email, /\/office$/));
     await page.goto('/office/admin?tab=sources');
     await page.getByTestId('sources-table').waitFor();
   });
@@ -67,6 +64,13 @@ describe('person sources in the admin console', () => {
     await page.getByText('Le fichier doit se trouver dans le dossier des sources', { exact: false }).first().waitFor();
     assert.doesNotMatch(await page.getByTestId('source-editor').innerText(), /must be|inside PERSON_SOURCE_DIR/, 'no English message of the server');
     await page.getByTestId('source-setting-path').fill('persons.csv');
+    // Edited, the path's error is stale: it goes at once, not at the next save.
+    assert.equal(await page.getByText('Le fichier doit se trouver dans le dossier des sources', { exact: false }).count(), 0, 'the stale path error is gone');
+    assert.equal(await page.getByTestId('problem-alert').count(), 0);
+    // The JSON is an explicit advanced mode: hidden until asked for.
+    assert.equal(await page.getByTestId('source-settings').isVisible(), false, 'no JSON editor next to the forms');
+    await page.getByTestId('source-advanced').check();
+    await page.getByTestId('source-settings').waitFor({ state: 'visible' });
     assert.equal(JSON.parse(await page.getByTestId('source-settings').inputValue()).path, 'persons.csv', 'the settings form writes the JSON');
     // The file comes from the admin's computer: uploaded into the server's sources folder.
     const chooser = page.waitForEvent('filechooser');
@@ -86,11 +90,17 @@ describe('person sources in the admin console', () => {
     await page.getByTestId('source-map-email').fill('');
     assert.equal(JSON.parse(await page.getByTestId('source-mapping').inputValue()).fields.email, undefined);
     await page.getByTestId('source-map-email').fill('email');
+    // The end of the rights of the persons gone: a choice, then a number of days (not "+45 days" typed by hand).
+    await page.getByTestId('source-gone-policy').click();
+    await page.getByRole('option', { name: 'Un nombre de jours après' }).click();
+    await page.getByTestId('source-gone-days').fill('45');
     await page.getByTestId('source-schedule').fill('30 2 * * 1');
     await page.getByTestId('source-next-runs').waitFor();
     assert.match(await page.getByTestId('source-next-runs').innerText(), /Prochaines exécutions/);
     await page.getByTestId('source-save').click();
     await page.getByText('Source enregistrée.').waitFor();
+    const { rows: policies } = await sql<{ policy: string }>`SELECT gone_policy AS policy FROM person_sources WHERE name = 'scolarite'`.execute(world.t.runtime.database.db);
+    assert.equal(policies[0]?.policy, '+45 days');
     await page.getByTestId('source-row').filter({ hasText: 'scolarite' }).waitFor();
     // The list names the institution, not its code.
     const { rows: codes } = await sql<{ code: string }>`SELECT code FROM institutions`.execute(world.t.runtime.database.db);
@@ -119,7 +129,22 @@ describe('person sources in the admin console', () => {
     assert.match(await result.innerText(), /10 lues · 10 nouvelles · 0 modifiée · 0 disparue · 0 inchangée · 0 erreur(?!s)/);
     const persons = async () => (await sql<{ count: number }>`SELECT count(*)::int AS count FROM persons WHERE eppn LIKE 'sis%'`.execute(world.t.runtime.database.db)).rows[0]?.count;
     assert.equal(await persons(), 0, 'the simulation wrote nobody');
+    // Closed and reopened, the source still shows its preview and its simulation.
+    await page.getByTestId('source-editor').getByRole('button', { name: 'Fermer', exact: true }).click();
+    await page.getByTestId('source-editor').waitFor({ state: 'detached' });
+    await page.getByTestId('source-row').filter({ hasText: 'scolarite' }).getByTestId('source-open').click();
+    await result.getByText('10 nouvelles', { exact: false }).waitFor();
+    assert.equal(await page.getByTestId('source-preview-row').count(), 10, 'the preview is kept too');
+    // Applying asks first, with what the simulation found; cancelling writes nothing.
     await page.getByTestId('source-apply').click();
+    const modal = page.getByTestId('source-apply-modal');
+    await modal.waitFor();
+    assert.match(await modal.innerText(), /10 nouvelles/);
+    await modal.getByRole('button', { name: 'Annuler' }).click();
+    await modal.waitFor({ state: 'detached' });
+    assert.equal(await page.locator('[data-testid="source-run-row"][data-status="queued"]').count(), 0, 'cancelled: no run queued');
+    await page.getByTestId('source-apply').click();
+    await page.getByTestId('source-apply-confirm').click();
     await page.locator('[data-testid="source-run-row"][data-status="queued"]').waitFor();
     assert.equal(await drain(), 1);
     await page.locator('[data-testid="source-run-row"][data-status="succeeded"]').nth(1).waitFor({ timeout: 15_000 });
@@ -134,13 +159,17 @@ describe('person sources in the admin console', () => {
     await banner.waitFor();
     assert.match(await banner.innerText(), /5 personnes contre 10/);
     await banner.getByTestId('source-confirm').click();
+    const confirmModal = page.getByTestId('source-confirm-modal');
+    await confirmModal.waitFor();
+    assert.match(await confirmModal.innerText(), /5 personnes absentes de la source verront leurs droits prendre fin/);
+    await page.getByTestId('source-confirm-apply').click();
     await page.locator('[data-testid="source-run-row"][data-status="queued"]').waitFor();
     assert.equal(await drain(), 1);
     await page.getByRole('button', { name: 'Actualiser' }).click();
     await banner.waitFor({ state: 'detached' });
     const { rows } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM enrolments e JOIN persons p ON p.id = e.person_id
-      WHERE p.eppn LIKE 'sis%' AND e.rights_end = current_date`.execute(world.t.runtime.database.db);
-    assert.equal(rows[0]?.count, 5, 'confirmed: the five persons gone have their rights end today');
+      WHERE p.eppn LIKE 'sis%' AND e.rights_end = current_date + 45`.execute(world.t.runtime.database.db);
+    assert.equal(rows[0]?.count, 5, 'confirmed: the five persons gone have their rights end in 45 days, as the form set');
   });
 
   test('a source saved without encoding nor delimiter shows them detected; one person read is « 1 lue »', async () => {
@@ -160,5 +189,36 @@ describe('person sources in the admin console', () => {
     await result.getByText('1 lue', { exact: false }).waitFor({ timeout: 15_000 });
     assert.match(await result.innerText(), /1 lue · \d+ nouvelles? · 0 modifiée/);
     assert.ok(existsSync(join(sources, 'one.csv')));
+  });
+
+  test('faulty CSV lines and an unusable file are explained in French, with the line', async () => {
+    writeFileSync(join(sources, 'faults.csv'), ['eppn;last_name;first_name;person_type;email', 'ok@univ.example.fr;Bon;Ali;student;ali@mail.example.org',
+      'bad@univ.example.fr;Mal;Bea;student;pas-un-email', 'short@univ.example.fr;Court', ''].join('\n'));
+    writeFileSync(join(sources, 'columns.csv'), 'eppn;last_name;first_name\ncol@univ.example.fr;Sans;Type\n');
+    const { rows } = await sql<{ code: string }>`SELECT code FROM institutions WHERE kind = 'institution' LIMIT 1`.execute(world.t.runtime.database.db);
+    for (const [name, path] of [['fautes', 'faults.csv'], ['colonnes', 'columns.csv']]) {
+      await world.t.runtime.services.directory.sources.create({ institutionIds: null },
+        { name, kind: 'csv', institution: rows[0]?.code ?? null, settings: { path } }, { actor: 'test' });
+    }
+    await page.goto('/office/admin?tab=sources');
+    await page.getByTestId('source-row').filter({ hasText: 'fautes' }).getByTestId('source-open').click();
+    await page.getByTestId('source-preview').click();
+    await page.getByTestId('source-preview-table').waitFor();
+    const errors = (await page.getByTestId('source-preview-error').allInnerTexts()).join('\n');
+    assert.match(errors, /E-mail · ligne 3\u00a0: Adresse e-mail invalide\./, errors);
+    assert.match(errors, /ligne 4\u00a0: Nombre de colonnes incorrect sur cette ligne\./, errors);
+    assert.doesNotMatch(errors, /line \d|must|expected/, 'no English message of the server');
+
+    // A file missing a required column cannot be read at all: the failed run says which reason, in French.
+    await page.goto('/office/admin?tab=sources');
+    await page.getByTestId('source-row').filter({ hasText: 'colonnes' }).getByTestId('source-open').click();
+    await page.getByTestId('source-dry-run').click();
+    await page.getByTestId('source-run-row').first().waitFor();
+    await drain();
+    await page.getByRole('button', { name: 'Actualiser' }).click();
+    const failed = page.locator('[data-testid="source-run-row"][data-status="failed"]');
+    await failed.waitFor({ timeout: 15_000 });
+    assert.match(await failed.innerText(), /Colonne obligatoire absente\./);
+    assert.doesNotMatch(await failed.innerText(), /unusable|required column/);
   });
 });

@@ -110,6 +110,20 @@ describe('single sign-on on the login page and in the admin console', () => {
       assert.equal(await page.getByTestId('sso-url-callback-cas-univ').textContent(), `${t.config.publicUrl}/auth/sso/cas-univ/callback`);
       assert.equal(await page.getByTestId('sso-url-backchannel-oidc-off').textContent(), `${t.config.publicUrl}/auth/sso/oidc-off/backchannel-logout`);
       assert.equal(await page.getByTestId('sso-url-post-logout-oidc-off').textContent(), `${t.config.publicUrl}/login`);
+      // What the IdP's admin needs besides the URLs: the CAS service prefix as a pattern and the attributes to release
+      // (from the method's settings), the OpenID client's authentication, PKCE and scopes.
+      assert.equal(await page.getByTestId('sso-cas-pattern-cas-univ').textContent(),
+        `^${`${t.config.publicUrl}/auth/sso/cas-univ/callback`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*`);
+      const released = (await page.getByTestId('sso-attributes-cas-univ').textContent() ?? '').split(', ');
+      for (const name of ['eduPersonPrincipalName', 'mail', 'givenName', 'sn', 'supannEtuId', 'supannCodeINE', 'eduPersonPrimaryAffiliation', 'isMemberOf']) {
+        assert.ok(released.includes(name), `${name} in ${released.join(', ')}`);
+      }
+      assert.equal(await page.getByTestId('sso-oidc-auth-oidc-off').textContent(), 'client_secret_basic');
+      assert.equal(await page.getByTestId('sso-oidc-pkce-oidc-off').textContent(), 'S256');
+      assert.equal(await page.getByTestId('sso-oidc-scopes-oidc-off').textContent(), 'openid email profile');
+      // Each value is copyable.
+      const card = page.getByTestId('sso-method-oidc-off');
+      assert.ok(await card.getByRole('button', { name: 'Copier' }).count() >= 6);
       assert.equal(await page.getByTestId('sso-status-oidc-off').textContent(), 'Fermé');
       assert.ok(!(await page.content()).includes('not-shown-anywhere'), 'the client secret is never shown');
 

@@ -74,6 +74,11 @@ describe('SAML IdP metadata in the admin console', () => {
     try {
       const fetched = page.getByTestId(`sso-saml-fetched-${METHOD}`);
       assert.match((await fetched.textContent()) ?? '', /^Pas encore de copie/);
+      // For the IdP's admin: the entity ID (the metadata URL), the ACS and the attributes with their OIDs.
+      const base = `${t.config.publicUrl}/auth/sso/${METHOD}`;
+      assert.equal(await page.getByTestId(`sso-entity-id-${METHOD}`).textContent(), `${base}/metadata`);
+      assert.equal(await page.getByTestId(`sso-url-acs-${METHOD}`).textContent(), `${base}/acs`);
+      assert.match((await page.getByTestId(`sso-attributes-${METHOD}`).textContent()) ?? '', /^eduPersonPrincipalName \(urn:oid:1\.3\.6\.1\.4\.1\.5923\.1\.1\.1\.6\), /);
       await page.getByTestId(`sso-saml-refresh-${METHOD}`).click();
       await fetched.filter({ hasText: 'Dernier rafraîchissement\u00a0:' }).waitFor();
       const firstFetch = await fetched.textContent();

@@ -8,11 +8,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { PERSONAL_DATA_FIELDS } from '../../src/modules/people/domain/personal-data-fields.ts';
 import { CONSENT_KINDS } from '../../src/modules/people/people.service.ts';
+import { type LocaleTree, readLocale, readLocalePart } from '../helpers/web-locales.ts';
 import { REPO_ROOT } from './browser-harness.ts';
 
-type Tree = { [key: string]: string | Tree };
-
-const LOCALES = join(REPO_ROOT, 'web/src/i18n/locales');
+type Tree = LocaleTree;
 
 function flatten(tree: Tree, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [`${prefix}${key}`] : flatten(value, `${prefix}${key}.`)));
@@ -26,8 +25,17 @@ function sources(dir: string): string[] {
   });
 }
 
-const fr = flatten(JSON.parse(readFileSync(join(LOCALES, 'fr.json'), 'utf8')) as Tree);
-const en = flatten(JSON.parse(readFileSync(join(LOCALES, 'en.json'), 'utf8')) as Tree);
+const fr = flatten(readLocale('fr'));
+const en = flatten(readLocale('en'));
+
+/** The literal keys `t('…')` asks for in the given source files. */
+function usedKeys(files: string[]): Set<string> {
+  const used = new Set<string>();
+  for (const file of files) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/\bt\(\s*'([A-Za-z0-9_.]+)'/g)) used.add(match[1] ?? '');
+  }
+  return used;
+}
 
 test('French and English have exactly the same keys', () => {
   assert.deepEqual(fr.filter((key) => !en.includes(key)), [], 'keys missing in English');
@@ -36,18 +44,29 @@ test('French and English have exactly the same keys', () => {
 
 test('every literal translation key used by the code exists', () => {
   const known = new Set(fr.map((key) => key.replace(/_(one|other)$/, '')));
-  const used = new Set<string>();
-  for (const file of sources(join(REPO_ROOT, 'web/src'))) {
-    const code = readFileSync(file, 'utf8');
-    for (const match of code.matchAll(/\bt\(\s*'([A-Za-z0-9_.]+)'/g)) used.add(match[1] ?? '');
-  }
+  const used = usedKeys(sources(join(REPO_ROOT, 'web/src')));
   assert.ok(used.size > 200, `found ${used.size} keys`);
   assert.deepEqual([...used].filter((key) => !known.has(key)).sort(), []);
 });
 
+test('the pages outside the office console only ask for strings of the shared resource file', () => {
+  // The console's strings arrive with its chunk: a cardholder page asking for one would show the key.
+  const shared = new Set(flatten(readLocalePart('fr', '')).map((key) => key.replace(/_(one|other)$/, '')));
+  const outside = sources(join(REPO_ROOT, 'web/src')).filter((file) => !file.includes('/web/src/office/'));
+  const used = usedKeys(outside);
+  assert.ok(used.size > 100, `found ${used.size} keys`);
+  assert.deepEqual([...used].filter((key) => !shared.has(key)).sort(), []);
+  const officeNamespaces = Object.keys(readLocalePart('fr', 'office/'));
+  assert.ok(officeNamespaces.includes('admin'), 'the console has its own strings');
+  for (const file of outside) {
+    const code = readFileSync(file, 'utf8');
+    for (const namespace of officeNamespaces) assert.ok(!new RegExp(`[\`'"]${namespace}\\.`).test(code), `${file} uses ${namespace}.*`);
+  }
+});
+
 test('no translation is left empty or identical to its key', () => {
   for (const [name, keys] of [['fr', fr], ['en', en]] as const) {
-    const tree = JSON.parse(readFileSync(join(LOCALES, `${name}.json`), 'utf8')) as Tree;
+    const tree = readLocale(name);
     for (const key of keys) {
       const value = key.split('.').reduce<string | Tree | undefined>((node, part) => (typeof node === 'object' ? node[part] : undefined), tree);
       assert.ok(typeof value === 'string' && value.trim() !== '' && value !== key, `${name}: ${key}`);

@@ -73,6 +73,8 @@ export async function startTestApp(options: {
   now?: () => Date;
   /** Start the embedded ESC Router simulator as `serve` does (needs ESC_ROUTER_SIMULATOR, e.g. DEMO: 'true' in `env`). */
   embeddedEscRouter?: boolean;
+  /** Start the embedded CROUS simulator as `serve` does (needs CROUS_SIMULATOR, on with DEMO: 'true'). */
+  embeddedCrous?: boolean;
 } = {}): Promise<TestApp> {
   const base = loadConfig();
   const target = await createTestDatabase(base.databaseUrl);
@@ -92,6 +94,7 @@ export async function startTestApp(options: {
     ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.embeddedEscRouter ? { embeddedEscRouter: true } : {}),
+    ...(options.embeddedCrous ? { embeddedCrous: true } : {}),
   });
   const app = runtime.app as AppInstance;
   const anonymous = new TestClient(app);

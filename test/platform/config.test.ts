@@ -41,3 +41,11 @@ test('the simulator is refused next to a real router URL, and must be a boolean'
     (e: unknown) => e instanceof ConfigError && /ESC_ROUTER_SIMULATOR cannot be true when ESC_ROUTER_URL is set/.test(e.message));
   assert.throws(() => loadConfig({ ESC_ROUTER_SIMULATOR: 'sometimes' }), /ESC_ROUTER_SIMULATOR must be true or false/);
 });
+
+test('webhooks to http loopback URLs are allowed by default only for a demo on the embedded database', () => {
+  assert.equal(loadConfig({}).webhookAllowHttpLoopback, true);
+  assert.equal(loadConfig({ DEMO: 'false' }).webhookAllowHttpLoopback, false);
+  assert.equal(loadConfig({ DATABASE_URL: 'postgres://db.example/campuscard' }).webhookAllowHttpLoopback, false, 'a deployment on PostgreSQL, even with DEMO on');
+  assert.equal(loadConfig({ DEMO: 'false', WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' }).webhookAllowHttpLoopback, true);
+  assert.throws(() => loadConfig({ WEBHOOK_ALLOW_HTTP_LOOPBACK: 'maybe' }), /WEBHOOK_ALLOW_HTTP_LOOPBACK must be true or false/);
+});

@@ -11,9 +11,7 @@
  * SAML and OpenID Connect, another browser's callback) and the French lines of the start message.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startupMessage } from '../../src/cli/serve.command.ts';
 import { loadConfig } from '../../src/config.ts';
 import { defaultMailTemplate, MAIL_TEMPLATES, renderMail, sampleMailData } from '../../src/modules/notifications/domain/mail-templates.ts';
@@ -24,11 +22,10 @@ import { samlPage, samlPageCodes } from '../../src/modules/sso/saml.routes.ts';
 import { browserMismatchPage } from '../../src/modules/sso/sso-browser.binding.ts';
 import { refusedPage } from '../../src/modules/sso/sso-outcome.reply.ts';
 import type { SsoRefusalReason } from '../../src/modules/sso/sso.service.ts';
+import { type LocaleTree, readLocale } from '../helpers/web-locales.ts';
 
-const LOCALES = fileURLToPath(new URL('../../web/src/i18n/locales/', import.meta.url));
-type Tree = { [key: string]: string | Tree };
 
-function strings(tree: Tree, prefix = ''): Array<[string, string]> {
+function strings(tree: LocaleTree, prefix = ''): Array<[string, string]> {
   return Object.entries(tree).flatMap(([key, value]): Array<[string, string]> =>
     (typeof value === 'string' ? [[`${prefix}${key}`, value]] : strings(value, `${prefix}${key}.`)));
 }
@@ -84,14 +81,14 @@ describe('French wording', () => {
   });
 
   it('every French string of the web app', () => {
-    const fr = strings(JSON.parse(readFileSync(`${LOCALES}fr.json`, 'utf8')) as Tree);
+    const fr = strings(readLocale('fr'));
     assert.ok(fr.length > 500);
     const faults = fr.flatMap(([key, value]) => frenchFaults(value).map((fault) => `${key}: ${fault}`));
     assert.deepEqual(faults, []);
   });
 
   it('English has real plurals too', () => {
-    const en = strings(JSON.parse(readFileSync(`${LOCALES}en.json`, 'utf8')) as Tree);
+    const en = strings(readLocale('en'));
     assert.deepEqual(en.filter(([, value]) => /\w\(s\)/.test(value)).map(([key]) => key), []);
   });
 
@@ -105,13 +102,14 @@ describe('French wording', () => {
   });
 
   it('the pages single sign-on renders itself, in French', () => {
-    const refusals: SsoRefusalReason[] = ['unknown_person', 'account_disabled', 'no_eppn', 'method_disabled'];
+    const refusals: SsoRefusalReason[] = ['unknown_person', 'unmapped_groups', 'account_disabled', 'no_eppn', 'method_disabled'];
     const pages = [
       ...refusals.map((reason) => [`refused ${reason}`, refusedPage({ kind: 'refused', reason, institutionName: 'Université Exemple', contact: 'bureau.cartes@u.example' }, 'fr')]),
       ...CAS_FAILURE_KINDS.map((kind) => [`cas ${kind}`, casFailurePage(kind, 'fr', '/auth/sso/cas/login')]),
       ...[...OIDC_FAILURE_CODES, 'oidc_state_mismatch'].map((code) => [`oidc ${code}`, oidcFailurePage(code, 'fr')]),
       ...samlPageCodes().map((code) => [`saml ${code}`, samlPage(code, 'fr')]),
       ['browser mismatch', browserMismatchPage('fr')],
+      ['refused with groups', refusedPage({ kind: 'refused', reason: 'unmapped_groups', institutionName: null, contact: '', groups: Array.from({ length: 12 }, (_, index) => `g${index}`) }, 'fr')],
       // The English page carries the French version below it.
       ['refused (English first)', refusedPage({ kind: 'refused', reason: 'no_eppn', institutionName: null, contact: '' }, 'en')],
     ] as const;

@@ -18,6 +18,7 @@ import {
   type PersonSource, type PersonSourceContext, type PersonSourceFactory, type RejectedEntry, type SourcePage, type SourceRecord,
 } from '../../modules/directory/domain/person-source.ts';
 import { checkRelativePath } from '../../modules/directory/domain/source-path.ts';
+import { unprocessable } from '../../platform/http/problem.ts';
 
 /** Settings of a CSV source. */
 export interface CsvSourceSettings {
@@ -128,7 +129,10 @@ function createCsvSource(context: PersonSourceContext, resolveFile: (path: strin
             lastRejectedLine = event.error.line;
             page.rejected?.push(rejectedEntry);
           } else if (event.type === 'file_error') {
-            throw new Error(`the CSV file is unusable: ${event.error.message}`);
+            // The parser's own code (missing_column, empty_file, malformed_csv…), so the run's
+            // outcome and the preview's problem say why in the console's language.
+            throw unprocessable(event.error.code, `the CSV file is unusable: ${event.error.message}`,
+              event.error.line !== undefined ? { line: event.error.line } : {});
           }
           if (page.records.length + (page.rejected?.length ?? 0) >= PAGE_SIZE) {
             yield page;

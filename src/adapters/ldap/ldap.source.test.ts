@@ -1,10 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { hash } from 'node:crypto';
 import fc from 'fast-check';
 import { Change, Attribute, Client, SizeLimitExceededError } from 'ldapts';
 import { startSlapd, type SlapdServer } from '../../../test/helpers/slapd-server.ts';
 import { generalizedTime, supannEntry, supannLdif } from '../../../test/helpers/supann-entries.ts';
-import { SourceSettingsError, type PersonSourceContext, type SourceRecord } from '../../modules/directory/domain/person-source.ts';
+import { SourceSettingsError, type DigestedPage, type PersonSourceContext, type SourceRecord } from '../../modules/directory/domain/person-source.ts';
+import { digestRecords, type RecordDigestSpec } from '../../modules/directory/domain/record-digest.ts';
 import { createLdapSource, LdapSourceError, toGeneralizedTime } from './ldap.source.ts';
 
 // Against Debian's slapd (never a mock of the protocol): 1,200 SupAnn entries, a server size limit
@@ -158,6 +160,122 @@ describe('LDAP source against slapd', () => {
       error instanceof LdapSourceError && error.code === 'ldap_base_not_found');
     const none = await createLdapSource(context({ filter: '(uid=nobody-here)' })).test();
     assert.equal(!none.ok && none.code, 'ldap_no_entries');
+  });
+
+  describe('a sync\'s read in a worker thread', () => {
+    const DIGEST: RecordDigestSpec = {
+      attributes: [...MAPPED].sort(), version: 'test-version', photos: true, fixedInstitutionId: null,
+      eppnAttribute: 'eduPersonPrincipalName', institutionAttribute: 'supannEtablissement',
+    };
+
+    /** Every page's columns, and the records asked for (every third entry, photos included). */
+    async function collect(pages: AsyncIterable<DigestedPage>) {
+      const columns: Array<{ keys: string[]; fingerprints: string[]; identities: Array<string | null> }> = [];
+      const asked: SourceRecord[] = [];
+      for await (const page of pages) {
+        columns.push({ keys: page.keys, fingerprints: page.fingerprints, identities: page.identities });
+        asked.push(...await page.records(page.keys.map((_, i) => i).filter((i) => i % 3 === 0)));
+      }
+      return { columns, asked };
+    }
+
+    test('gives the same pages, fingerprints, identities and records as a read on this thread (so stored fingerprints still match)', async () => {
+      const settings = { pageSize: 200, filter: '(uid=lmartin*)' };
+      const more = { wantPhotos: true };
+      const inWorker = await createLdapSource(context(settings, more)).digestedRecords?.({}, DIGEST);
+      assert.ok(inWorker, 'the LDAP source reads syncs in a worker');
+      const here = digestRecords(await createLdapSource(context(settings, more)).records({}), DIGEST);
+      const [fromWorker, fromHere] = [await collect(inWorker.pages), await collect(here.pages)];
+      assert.ok(fromHere.asked.some((record) => record.photo !== undefined), 'photos are part of the comparison');
+      assert.deepEqual(fromWorker, fromHere);
+      assert.equal(inWorker.watermark(), here.watermark());
+      const first = fromHere.asked[0];
+      assert.equal(fromWorker.columns[0]?.identities[0],
+        hash('sha256', `${first?.attributes.supannEtablissement?.join('\u0001')}\u0000${first?.attributes.eduPersonPrincipalName?.[0]?.toLowerCase()}`, 'base64url'));
+    });
+
+    test('entries sent as the last sync stored them are not decoded: their columns come from what was stored, their records still on demand', async () => {
+      const settings = { pageSize: 200 };
+      const more = { wantPhotos: true };
+      const first = await createLdapSource(context(settings, more)).digestedRecords?.({}, DIGEST);
+      assert.ok(first);
+      const stored = new Map<string, { key: string; fingerprint: string; identity: string | null }>();
+      const firstColumns: Array<{ key: string; fingerprint: string; raw: string }> = [];
+      for await (const page of first.pages) {
+        assert.equal(page.rawDigests?.length, page.keys.length, 'every entry has a raw digest');
+        page.keys.forEach((key, i) => firstColumns.push({ key, fingerprint: page.fingerprints[i] as string, raw: page.rawDigests?.[i] as string }));
+      }
+      assert.equal(firstColumns.length, COUNT);
+      assert.equal(new Set(firstColumns.map((column) => column.raw)).size, firstColumns.length, 'one raw digest per entry');
+      // Stored values planted for every entry but the first: the worker cannot have computed them, so
+      // seeing them back proves those entries were taken as known, not decoded and digested again.
+      for (const [i, column] of firstColumns.entries()) {
+        if (i > 0) stored.set(column.raw, { key: column.key, fingerprint: `planted-${i}`, identity: `identity-${i}` });
+      }
+      const second = await createLdapSource(context(settings, more)).digestedRecords?.({}, DIGEST, Promise.resolve(stored));
+      assert.ok(second);
+      const again: Array<{ key: string; fingerprint: string; identity: string | null }> = [];
+      const decoded: SourceRecord[] = [];
+      for await (const page of second.pages) {
+        page.keys.forEach((key, i) => again.push({ key, fingerprint: page.fingerprints[i] as string, identity: page.identities[i] ?? null }));
+        decoded.push(...await page.records([0, page.keys.length - 1]));
+      }
+      assert.deepEqual(again.map((column) => column.key), firstColumns.map((column) => column.key));
+      assert.equal(again[0]?.fingerprint, firstColumns[0]?.fingerprint, 'the entry not known is digested');
+      assert.ok(again.slice(1).every((column, i) => column.fingerprint === `planted-${i + 1}` && column.identity === `identity-${i + 1}`));
+      // A known entry's record is still there when asked for (decoded then), and is the real one.
+      const here = await createLdapSource(context(settings, more)).records({});
+      const records: SourceRecord[] = [];
+      for await (const page of here.pages) records.push(page.records[0] as SourceRecord, page.records.at(-1) as SourceRecord);
+      assert.deepEqual(decoded, records);
+
+      // Another mapping version: the stored digests stand for other settings and are ignored.
+      const other = await createLdapSource(context(settings, more)).digestedRecords?.({}, { ...DIGEST, version: 'other' }, Promise.resolve(stored));
+      assert.ok(other);
+      for await (const page of other.pages) {
+        assert.ok(page.fingerprints.every((fingerprint) => !fingerprint.startsWith('planted-')));
+        assert.ok(page.rawDigests?.every((raw) => !stored.has(raw)));
+      }
+    });
+
+    test('LDAP failures come out of the worker as the same errors; TLS settings cross to it', async () => {
+      const digested = (settings: Record<string, unknown>, more: Partial<PersonSourceContext> = {}) =>
+        createLdapSource(context(settings, more)).digestedRecords?.({}, DIGEST) ?? Promise.reject(new Error('no worker read'));
+      await assert.rejects(digested({ secretEnv: 'WRONG' }), (error: unknown) => {
+        assert.ok(error instanceof LdapSourceError);
+        assert.equal(error.code, 'ldap_invalid_credentials');
+        assert.equal(error.status, 409);
+        assert.equal(error.field, '/settings/secretEnv');
+        assert.doesNotMatch(error.message, /not-the-password/);
+        return true;
+      });
+      await assert.rejects(async () => collect((await digested({ baseDn: `ou=nowhere,${slapd.suffix}` })).pages),
+        (error: unknown) => error instanceof LdapSourceError && error.code === 'ldap_base_not_found' && error.field === '/settings/baseDn');
+      await assert.rejects(digested({ url: slapd.ldapsUrl }), (error: unknown) => error instanceof LdapSourceError && error.code === 'ldap_tls_failed');
+      const ldaps = await collect((await digested({ url: slapd.ldapsUrl, caCertFile: slapd.caCertFile, filter: '(uid=lmartin0)' })).pages);
+      assert.deepEqual(ldaps.asked.map((record) => record.attributes.eduPersonPrincipalName?.[0]), [supannEntry(0).eppn]);
+    });
+
+    test('stopping early or aborting ends the read at once', async () => {
+      const read = await createLdapSource(context({ pageSize: 100 })).digestedRecords?.({}, DIGEST);
+      assert.ok(read);
+      let pages = 0;
+      for await (const page of read.pages) {
+        pages += 1;
+        assert.equal(page.keys.length, 100);
+        break;
+      }
+      assert.equal(pages, 1);
+      const controller = new AbortController();
+      const aborted = await createLdapSource(context({ pageSize: 100 })).digestedRecords?.({ signal: controller.signal }, DIGEST);
+      assert.ok(aborted);
+      await assert.rejects(async () => {
+        for await (const page of aborted.pages) {
+          assert.ok(page.keys.length > 0);
+          controller.abort();
+        }
+      }, (error: unknown) => (error as Error).name === 'AbortError');
+    });
   });
 
   test('bad settings are refused by the factory with the field', () => {

@@ -60,7 +60,11 @@ export const CardSchema = Type.Object({
   deliveryAddress: Nullable(Type.String()),
   deliveredAt: Nullable(Type.String()),
   dueDate: Nullable(Type.String()),
-  lock: Nullable(Type.Object({ owner: Type.String(), at: Nullable(Type.String()) })),
+  lock: Nullable(Type.Object({
+    owner: Type.String(),
+    at: Nullable(Type.String()),
+    ownerName: Type.Optional(Nullable(Type.String({ description: 'The account or token holding the card, by name (a card read by the office); null: no longer known' }))),
+  })),
   enabledAt: Nullable(Type.String()),
   expiresAt: Nullable(Type.String()),
   renewalOf: Nullable(Uuid),
@@ -234,8 +238,11 @@ export async function cardsRoutes(app: AppInstance, deps: AppDeps): Promise<void
     const card = await cards.get(request.params.id, principal);
     // The office reads who did what; a holder is not told the names of the staff.
     if (principal.role === 'cardholder') return card;
-    const names = await deps.services.auth.actorNames(card.history.map((move) => move.actor));
-    return { ...card, history: card.history.map((move) => ({ ...move, actorName: names.get(move.actor) ?? null })) };
+    // The lock's owner is a bare account or token id (lockOwnerOf): named like the actors of the history.
+    const lockActors = card.lock ? [`account:${card.lock.owner}`, `token:${card.lock.owner}`] : [];
+    const names = await deps.services.auth.actorNames([...card.history.map((move) => move.actor), ...lockActors]);
+    const lock = card.lock ? { ...card.lock, ownerName: lockActors.map((actor) => names.get(actor)).find((name) => name !== undefined) ?? null } : null;
+    return { ...card, lock, history: card.history.map((move) => ({ ...move, actorName: names.get(move.actor) ?? null })) };
   });
 
   app.get('/me/cards', {

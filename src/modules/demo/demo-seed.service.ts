@@ -12,6 +12,7 @@ import { createInstitutionAdminService } from '../institution/institution-admin.
 import type { PeopleService } from '../people/people.service.ts';
 import type { PhotosService } from '../photos/photos.service.ts';
 import type { CardsService } from '../cards/cards.service.ts';
+import { seedDemoCrousFiles } from '../crous/crous-files.demo.ts';
 
 export interface DemoLogin {
   role: Role;
@@ -108,12 +109,19 @@ export async function seedDemo(deps: {
   people: PeopleService;
   photos: PhotosService;
   cards: CardsService;
+  /**
+   * Called once the demo institutions exist, before any person: what configures connectors for
+   * them (the embedded CROUS) runs here, so that the people, consents and cards made next write
+   * their outbox entries in their own transactions, as every later change does.
+   */
+  institutionsReady?: () => Promise<void>;
   now?: () => Date;
 }): Promise<DemoLogin[] | undefined> {
   const now = deps.now ?? (() => new Date());
   const claimed = await inTransaction(deps.db, DEMO_CONTEXT, (trx) => deps.institution.claimDemoSeed(trx, now()));
   if (!claimed) return undefined;
   await setUpInstitutions(deps.db, deps.institution);
+  await deps.institutionsReady?.();
   const universityCode = (await deps.institution.byId(deps.db, FIRST_INSTITUTION_ID))?.code ?? U;
   const codeOf = (code: string) => (code === U ? universityCode : code);
 
@@ -123,6 +131,8 @@ export async function seedDemo(deps: {
   }
   const byEppn = new Map(persons.map((person) => [person.eppn, person]));
   const idOf = (eppn: string) => (byEppn.get(eppn) as { id: string }).id;
+  // CROUS consents and continuing students' enrolments, so the CROUS files have something to show.
+  await seedDemoCrousFiles({ db: deps.db, people: deps.people, personIdOf: (eppn) => byEppn.get(eppn)?.id, context: DEMO_CONTEXT, now: now() });
 
   const requestWithPhoto = async (eppn: string, hue: number, institutionCode: string) => {
     const person = byEppn.get(eppn) as { id: string; firstName: string; lastName: string };

@@ -44,6 +44,8 @@ import type { PeopleService, PersonView } from '../people/people.service.ts';
 import type { PhotosService, PreparedPhoto } from '../photos/photos.service.ts';
 import { diffPerson, type FieldChange } from './domain/person-changes.ts';
 import { goneRightsEnd, providedFields, type MappedRecord, type ProvidedField, type RecordError } from './domain/person-mapping.ts';
+import type { KnownRawEntries, SourceRecord } from './domain/person-source.ts';
+import { digestRecords } from './domain/record-digest.ts';
 import { nextCronRun, type BuiltSource, type PersonSourcesService, type SourceManager } from './person-sources.service.ts';
 import type { SourceRunStatus } from './directory.tables.ts';
 import * as repo from './directory.repository.ts';
@@ -142,10 +144,25 @@ export interface DirectorySyncServiceDeps {
   now?: () => Date;
 }
 
+/**
+ * The stored entries a source may skip when it sends them byte for byte as before, by raw digest;
+ * gone ones left out (a person back in the source is mapped again).
+ */
+function knownRawEntries(entries: ReadonlyMap<string, repo.EntryState>): KnownRawEntries {
+  const known = new Map<string, { key: string; fingerprint: string; identity: string | null }>();
+  for (const [key, entry] of entries) {
+    if (!entry.gone && entry.rawDigest !== null) known.set(entry.rawDigest, { key, fingerprint: entry.fingerprint, identity: entry.identity });
+  }
+  return known;
+}
+
 interface PendingChange {
   key: string;
   mapped: Extract<MappedRecord, { ok: true }>;
   fingerprint: string;
+  /** The source's digest of the entry as sent, and the entry's identity: stored for the next read (see KnownRawEntries). */
+  rawDigest: string | null;
+  identity: string | null;
   photo: Uint8Array | undefined;
 }
 
@@ -296,7 +313,7 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
           list.push(change);
           byInstitution.set(change.mapped.institutionId, list);
         }
-        const entries: Array<{ key: string; personId: string | null; institutionId: number; fingerprint: string }> = [];
+        const entries: repo.EntryWrite[] = [];
         for (const [institutionId, list] of byInstitution) {
           const inputs = list.map((change) => change.mapped.person);
           const before = written.sample.length + sampled.length < SAMPLE_SIZE
@@ -316,7 +333,7 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
               });
             }
             const personId = item?.id ?? null;
-            entries.push({ key: change.key, personId, institutionId, fingerprint: change.fingerprint });
+            entries.push({ key: change.key, personId, institutionId, fingerprint: change.fingerprint, rawDigest: change.rawDigest, identity: change.identity });
             const photo = photos.get(change.key);
             // Seeds the photo only for a person who has none: a photo chosen by the person or the office wins.
             if (photo && personId && (await deps.photos.listForPerson(trx, personId)).length === 0) await deps.photos.save(trx, personId, photo);
@@ -396,10 +413,40 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
       let present: ReadonlySet<string> | null = null;
       writes = createWriteBehind((changes) => applyChunk(built, run.id, changes, context, errors, written, run.dryRun, present), WRITES_AHEAD);
       const pending: PendingChange[] = [];
-      const seen = new Set<string>();
+      // Keys read this run: a mark on a stored entry, this set for the others (see markSeen).
+      const seenNew = new Set<string>();
       const eppns = new Set<string>();
-      const known = await repo.allEntries(db, row.id);
-      const read = await built.source.records({ since: full ? null : row.watermark });
+      // The stored entries load while the source connects and sends its first page.
+      const loading = repo.allEntries(db, row.id);
+      loading.catch(() => undefined);
+      // Sources that can digest their entries off this thread do (LDAP: a worker decodes and
+      // fingerprints); this thread then only compares, and maps the entries that changed. Given
+      // the entries stored by raw digest, such a source does not even decode those sent as they were.
+      const readOptions = { since: full ? null : row.watermark };
+      const knownRaw = loading.then(knownRawEntries);
+      knownRaw.catch(() => undefined);
+      const read = built.source.digestedRecords
+        ? await built.source.digestedRecords(readOptions, built.digest, knownRaw)
+        : digestRecords(await built.source.records(readOptions), built.digest);
+      // Unchanged entries whose raw digest or identity was not stored as read now (stored before
+      // raw digests, or an attribute the mapping ignores changed): refreshed once the run succeeds.
+      const refreshed: repo.RawDigestWrite[] = [];
+      const known = await loading.catch(async (error: unknown) => {
+        // The read will not be consumed: release its connection (or thread) now.
+        await read.pages[Symbol.asyncIterator]().return?.();
+        throw error;
+      });
+      /** Marks a key read; false if it was already read this run. */
+      const markSeen = (key: string, entry = known.get(key)): boolean => {
+        if (entry) {
+          if (entry.seen) return false;
+          entry.seen = true;
+          return true;
+        }
+        if (seenNew.has(key)) return false;
+        seenNew.add(key);
+        return true;
+      };
       for await (const page of read.pages) {
         present = read.presentAttributes?.() ?? null;
         // One bad entry is one record, whatever its number of errors; read with its key, its person is not gone.
@@ -407,34 +454,50 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
           tally.read += 1;
           tally.errors += 1;
           if (rejected.key === undefined) tally.unkeyed += 1;
-          else seen.add(rejected.key);
+          else markSeen(rejected.key);
           for (const problem of rejected.errors) reportError({ key: rejected.key ?? null, ...problem });
         }
-        for (const record of page.records) {
+        const { keys, fingerprints, identities, rawDigests } = page;
+        // Positions of the entries to map (new or changed), and the errors found on the way, in the source's order.
+        const toMap: number[] = [];
+        const refused = new Map<number, RecordError>();
+        for (let i = 0; i < keys.length; i++) {
+          const key = keys[i] as string;
           tally.read += 1;
-          if (seen.has(record.key)) {
+          const entry = known.get(key);
+          if (!markSeen(key, entry)) {
             tally.errors += 1;
-            reportError({ key: record.key, field: 'key', code: 'duplicate_key', message: 'the source returned this key twice; the later record was ignored' });
+            refused.set(i, { key, field: 'key', code: 'duplicate_key', message: 'the source returned this key twice; the later record was ignored' });
             continue;
           }
-          seen.add(record.key);
-          const identity = built.identity(record);
-          if (identity !== undefined) {
+          const identity = identities[i];
+          if (identity !== null && identity !== undefined) {
             if (eppns.has(identity)) {
               tally.errors += 1;
-              reportError({ key: record.key, field: 'eppn', code: 'duplicate_eppn', message: 'another record of the source has this eppn; this one was ignored' });
+              refused.set(i, { key, field: 'eppn', code: 'duplicate_eppn', message: 'another record of the source has this eppn; this one was ignored' });
               continue;
             }
             eppns.add(identity);
           }
-          const photo = row.photosAllowed ? record.photo : undefined;
-          const fingerprint = built.fingerprint(record, photo);
-          const entry = known.get(record.key);
           // Unchanged: not even mapped again (the fingerprint covers the mapping's inputs).
-          if (entry && !entry.gone && entry.fingerprint === fingerprint) {
+          if (entry && !entry.gone && entry.fingerprint === fingerprints[i]) {
             tally.unchanged += 1;
+            const rawDigest = rawDigests?.[i] ?? null;
+            if (rawDigest !== null && (entry.rawDigest !== rawDigest || entry.identity !== (identity ?? null))) {
+              refreshed.push({ key, rawDigest, identity: identity ?? null });
+            }
             continue;
           }
+          toMap.push(i);
+        }
+        const records = toMap.length > 0 ? await page.records(toMap) : [];
+        let next = 0;
+        for (let i = 0; (toMap.length > 0 || refused.size > 0) && i < keys.length; i++) {
+          const error = refused.get(i);
+          if (error) reportError(error);
+          if (toMap[next] !== i) continue;
+          const record = records[next] as SourceRecord;
+          next += 1;
           const mapped = built.map(record);
           if (!mapped.ok) {
             tally.errors += 1;
@@ -442,7 +505,10 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
             continue;
           }
           // New, changed or unchanged is told by the write, against the person (who may predate this source).
-          pending.push({ key: record.key, mapped, fingerprint, photo });
+          pending.push({
+            key: record.key, mapped, fingerprint: fingerprints[i] as string, rawDigest: rawDigests?.[i] ?? null, identity: identities[i] ?? null,
+            photo: row.photosAllowed ? record.photo : undefined,
+          });
           if (streaming && pending.length >= SYNC_CHUNK_SIZE) await writes.push(pending.splice(0));
         }
         progress.report(tally.read, `${tally.read} records read`);
@@ -453,7 +519,7 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
       const watermark = read.watermark();
       // An entry the source could not read nor name might be anyone: nobody is taken for gone then.
       const goneKnown = full && tally.unkeyed === 0;
-      const gone = goneKnown ? [...known].filter(([key, entry]) => !entry.gone && !seen.has(key)).map(([key, entry]) => ({ key, ...entry })) : [];
+      const gone = goneKnown ? [...known].filter(([, entry]) => !entry.gone && !entry.seen).map(([key, entry]) => ({ key, ...entry })) : [];
       tally.gone = gone.length;
       const heldBack = full && !goneKnown
         ? { goneHeldBack: true, unkeyedRecords: tally.unkeyed }
@@ -486,10 +552,13 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
         if (gone.length > 0 && rightsEnd !== undefined) {
           await applyGone(built, run.id, gone, rightsEnd, context, (done) => reporter.advance(tally.read, `rights ended for ${done} of ${gone.length} gone persons`));
         }
-        await inTransaction(db, { actor: 'system' }, (trx) => repo.updateSource(trx, row.id, {
-          ...(watermark !== null ? { watermark } : {}),
-          ...(full ? { lastFullCount: tally.read } : {}),
-        }));
+        await inTransaction(db, { actor: 'system' }, async (trx) => {
+          await repo.refreshRawDigests(trx, row.id, refreshed);
+          await repo.updateSource(trx, row.id, {
+            ...(watermark !== null ? { watermark } : {}),
+            ...(full ? { lastFullCount: tally.read } : {}),
+          });
+        });
       }
       await finish(run.id, 'succeeded', tally, {
         sample, errors: errors.slice(0, MAX_RUN_ERRORS),

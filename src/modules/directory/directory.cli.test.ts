@@ -4,7 +4,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { useCliWorkspace } from '../../../test/helpers/cli-workspace.ts';
+import { startSlapd } from '../../../test/helpers/slapd-server.ts';
+import { supannLdif } from '../../../test/helpers/supann-entries.ts';
 import { openDatabase } from '../../platform/db/database.ts';
+import { SUPANN_MAPPING } from './domain/person-mapping.ts';
 
 describe('directory sync (spawned CLI)', { timeout: 600_000 }, () => {
   const workspace = useCliWorkspace('campuscard-cli-directory-');
@@ -41,5 +44,33 @@ describe('directory sync (spawned CLI)', { timeout: 600_000 }, () => {
     const unknown = await campuscard(['directory', 'sync', 'nope']);
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /No such person source/);
+  });
+
+  it('syncs an LDAP source as `npm start` runs (the server bundle), its read in a worker thread; a resync finds everything unchanged', async () => {
+    const slapd = await startSlapd({ entries: supannLdif(0, 120) });
+    const secrets = process.env.DIRECTORY_SECRETS;
+    // The spawned CLI reads its secrets from the environment, as in production.
+    process.env.DIRECTORY_SECRETS = JSON.stringify({ LDAP_CLI: slapd.readerPassword });
+    try {
+      const database = await openDatabase({ databaseUrl: workspace.databaseUrl, dataDir: join(workspace.dir, 'data'), command: 'test' });
+      try {
+        const settings = { url: slapd.url, bindDn: slapd.readerDn, secretEnv: 'LDAP_CLI', baseDn: slapd.peopleBase, pageSize: 50 };
+        await sql`INSERT INTO person_sources (name, kind, institution_id, settings, mapping)
+          SELECT 'annuaire', 'ldap', min(id), ${JSON.stringify(settings)}::jsonb, ${JSON.stringify(SUPANN_MAPPING)}::jsonb
+          FROM institutions WHERE kind = 'institution'`.execute(database.db);
+      } finally {
+        await database.close();
+      }
+      const first = await campuscard(['directory', 'sync', 'annuaire', '--full']);
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /120 read, 120 new, 0 changed, 0 gone, 0 unchanged, 0 errors/, `${first.stdout}\n${first.stderr}`);
+      const again = await campuscard(['directory', 'sync', 'annuaire', '--full']);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /120 read, 0 new, 0 changed, 0 gone, 120 unchanged, 0 errors/, `${again.stdout}\n${again.stderr}`);
+    } finally {
+      if (secrets === undefined) delete process.env.DIRECTORY_SECRETS;
+      else process.env.DIRECTORY_SECRETS = secrets;
+      await slapd.stop();
+    }
   });
 });

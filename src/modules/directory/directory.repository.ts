@@ -137,9 +137,18 @@ export async function listRuns(db: Executor, sourceId: string, limit: number): P
 /** What the last sync kept of one record. */
 export interface EntryState {
   fingerprint: string;
+  /** The source's digest of the entry as it was sent (null: none stored). */
+  rawDigest: string | null;
+  /** The entry's identity (`recordIdentity`) stored with the raw digest. */
+  identity: string | null;
   personId: string | null;
   institutionId: number | null;
   gone: boolean;
+  /**
+   * False as loaded; the sync reading the source marks each key it meets, so that telling the
+   * gone and the duplicate keys costs no set of 100,000 strings kept alive for the whole run.
+   */
+  seen: boolean;
 }
 
 /**
@@ -148,14 +157,31 @@ export interface EntryState {
  */
 export async function allEntries(db: Executor, sourceId: string): Promise<Map<string, EntryState>> {
   const rows = await db.selectFrom('personSourceEntries')
-    .select(['key', 'fingerprint', 'personId', 'institutionId', 'goneAt'])
+    // A boolean rather than the timestamp: no Date parsed per row.
+    .select((eb) => ['key', 'fingerprint', 'rawDigest', 'identity', 'personId', 'institutionId', eb('goneAt', 'is not', null).as('gone')])
     .where('sourceId', '=', sourceId).execute();
-  return new Map(rows.map((row) => [row.key, { fingerprint: row.fingerprint, personId: row.personId, institutionId: row.institutionId, gone: row.goneAt !== null }]));
+  const entries = new Map<string, EntryState>();
+  for (const row of rows) {
+    entries.set(row.key, {
+      fingerprint: row.fingerprint, rawDigest: row.rawDigest, identity: row.identity,
+      personId: row.personId, institutionId: row.institutionId, gone: row.gone === true, seen: false,
+    });
+  }
+  return entries;
+}
+
+/** An entry as a sync writes it. */
+export interface EntryWrite {
+  key: string;
+  personId: string | null;
+  institutionId: number;
+  fingerprint: string;
+  rawDigest: string | null;
+  identity: string | null;
 }
 
 /** Writes entries after their persons were written (one statement). */
-export async function upsertEntries(db: Executor, sourceId: string, runId: string,
-  entries: ReadonlyArray<{ key: string; personId: string | null; institutionId: number; fingerprint: string }>): Promise<void> {
+export async function upsertEntries(db: Executor, sourceId: string, runId: string, entries: readonly EntryWrite[]): Promise<void> {
   if (entries.length === 0) return;
   await db.insertInto('personSourceEntries')
     .values(entries.map((entry) => ({ sourceId, ...entry, lastSeenRun: runId, goneAt: null })))
@@ -163,10 +189,34 @@ export async function upsertEntries(db: Executor, sourceId: string, runId: strin
       personId: eb.ref('excluded.personId'),
       institutionId: eb.ref('excluded.institutionId'),
       fingerprint: eb.ref('excluded.fingerprint'),
+      rawDigest: eb.ref('excluded.rawDigest'),
+      identity: eb.ref('excluded.identity'),
       lastSeenRun: eb.ref('excluded.lastSeenRun'),
       goneAt: null,
     })))
     .execute();
+}
+
+/** A new raw digest and identity for an entry whose fingerprint did not change. */
+export interface RawDigestWrite {
+  key: string;
+  rawDigest: string;
+  identity: string | null;
+}
+
+/** Rows per statement of {@link refreshRawDigests} (three parameters each). */
+const REFRESH_CHUNK = 5_000;
+
+/** Stores new raw digests and identities of unchanged entries (a statement per few thousand). */
+export async function refreshRawDigests(db: Executor, sourceId: string, rows: readonly RawDigestWrite[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += REFRESH_CHUNK) {
+    const chunk = rows.slice(start, start + REFRESH_CHUNK);
+    const values = sql.join(chunk.map((row) => sql`(${row.key}, ${row.rawDigest}, ${row.identity})`));
+    await sql`
+      UPDATE person_source_entries AS e SET raw_digest = v.raw_digest, identity = v.identity
+      FROM (VALUES ${values}) AS v (key, raw_digest, identity)
+      WHERE e.source_id = ${sourceId} AND e.key = v.key`.execute(db);
+  }
 }
 
 /** Marks entries gone (their rights were ended by `runId`). */

@@ -32,6 +32,8 @@ export interface PersonSourceEntriesTable {
   personId: string | null;
   institutionId: number | null;
   fingerprint: string;
+  rawDigest: string | null;
+  identity: string | null;
   lastSeenRun: string | null;
   goneAt: Timestamp | null;
 }

@@ -13,13 +13,14 @@ import type { InstitutionService } from '../institution/institution.service.ts';
 import type { PeopleService, PersonView } from '../people/people.service.ts';
 import { diffPerson, type FieldChange, type PersonDiff } from './domain/person-changes.ts';
 import {
-  SUPANN_MAPPING, goneRightsEnd, mapRecord, mappedAttributes, mappingVersion, parseSourceMapping, providedFields, recordFingerprint,
+  SUPANN_MAPPING, goneRightsEnd, mapRecord, mappedAttributes, mappingVersion, parseSourceMapping, providedFields,
   type MappedRecord, type MappingContext, type RecordError, type SourceMapping,
 } from './domain/person-mapping.ts';
 import {
   PERSON_SOURCE_KINDS, SourceSettingsError,
   type PersonSource, type PersonSourceFactory, type PersonSourceKind, type SourceRecord, type SourceTestResult,
 } from './domain/person-source.ts';
+import type { RecordDigestSpec } from './domain/record-digest.ts';
 import * as repo from './directory.repository.ts';
 import type { SourceFilesService } from './source-files.service.ts';
 
@@ -99,13 +100,11 @@ export interface BuiltSource {
   mapping: SourceMapping;
   /** Maps a record (institutions and person types read once when built). */
   map(record: SourceRecord): MappedRecord;
-  /** The record's fingerprint: equal to the stored one means nothing to do (see `recordFingerprint`). */
-  fingerprint(record: SourceRecord, photo?: Uint8Array): string;
   /**
-   * Who the record is, read from the raw attributes without mapping (institution and eppn as
-   * written), to find two records of one person even when one of them is unchanged.
+   * How to fingerprint and identify its records (`recordFingerprint`, `recordIdentity`): a
+   * fingerprint equal to the stored one means nothing to do.
    */
-  identity(record: SourceRecord): string | undefined;
+  digest: RecordDigestSpec;
   /** Institution id → code, for views. */
   institutionCode(id: number): string | null;
 }
@@ -302,19 +301,18 @@ export function createPersonSourcesService(deps: PersonSourcesServiceDeps) {
       throw error;
     }
     const { context, names } = await mappingContext(executor, row, mapping);
-    const version = mappingVersion(mapping, context);
-    const attributes = mappedAttributes(mapping).sort();
-    const eppnAttribute = mapping.fields.eppn;
     const institutionAttribute = row.institutionId === null ? mapping.institution?.attribute : undefined;
+    const digest: RecordDigestSpec = {
+      attributes: mappedAttributes(mapping).sort(),
+      version: mappingVersion(mapping, context),
+      photos: row.photosAllowed,
+      fixedInstitutionId: row.institutionId,
+      ...(mapping.fields.eppn ? { eppnAttribute: mapping.fields.eppn } : {}),
+      ...(institutionAttribute ? { institutionAttribute } : {}),
+    };
     return {
-      row, source, mapping,
+      row, source, mapping, digest,
       map: (record) => mapRecord(record, mapping, context),
-      fingerprint: (record, photo) => recordFingerprint(record, attributes, version, photo),
-      identity(record) {
-        const eppn = eppnAttribute ? record.attributes[eppnAttribute]?.[0]?.trim().toLowerCase() : undefined;
-        if (!eppn) return undefined;
-        return `${institutionAttribute ? (record.attributes[institutionAttribute] ?? []).join('\u0001') : String(row.institutionId)}\u0000${eppn}`;
-      },
       institutionCode: (id) => names.get(id) ?? null,
     };
   }

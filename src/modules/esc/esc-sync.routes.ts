@@ -92,6 +92,9 @@ export const CardEscSchema = Type.Object({
   sync: Type.Object({
     enabled: Type.Boolean(),
     state: literals(['disabled', 'registered', 'pending', 'failed', 'not_registered'] as const),
+    // With not_registered: why, when known (EscNotRegisteredReason).
+    reason: Nullable(literals(['no_escn', 'institution_no_pic', 'institution_no_key', 'not_enrolled', 'no_consent', 'card_state',
+      'disabled_deleted', 'missing_esi', 'invalid_esi', 'missing_expiry'] as const)),
     routerStatus: Nullable(Type.String()),
     confirmedAt: Nullable(Type.String()),
     lastError: ErrorSchema,

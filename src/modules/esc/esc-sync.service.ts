@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
@@ -11,14 +10,20 @@ import { conflict, notFound, unprocessable } from '../../platform/http/problem.t
 import type { JobQueue } from '../../platform/jobs/job-queue.ts';
 import type { JobRunView, ProgressReporter } from '../jobs/jobs.service.ts';
 import {
-  cardMatches, DEFAULT_BACKOFF, desiredRouterState, personMatches, planRouterOperations, retryDelayMs, ROUTER_PERSON_FIELDS,
-  ROUTER_VISIBLE_STATES, type BackoffPolicy, type DesiredRouterState, type RouterOperation, type RouterRecord, type SyncPersonFacts,
+  cardMatches, desiredRouterState, personMatches, planRouterOperations, ROUTER_PERSON_FIELDS,
+  ROUTER_VISIBLE_STATES, type DesiredRouterState, type RouterOperation, type RouterRecord, type SyncPersonFacts,
   type SyncSettings,
 } from './domain/esc-sync-rules.ts';
 import { createEscApiKeyCipher, keyHint } from './esc-api-key.cipher.ts';
 import * as repo from './esc-sync.repository.ts';
-import { subjectKey, type OutboxError, type OutboxRow, type RecordRow, type Settlement, type Subject } from './esc-sync.repository.ts';
-import type { EscOutboxStatus } from './esc.tables.ts';
+import * as outbox from '../../platform/sync/sync-outbox.repository.ts';
+import { subjectKey, type OutboxError, type OutboxRow, type RecordRow, type Subject } from '../../platform/sync/sync-outbox.repository.ts';
+import type { SyncOutboxStatus as EscOutboxStatus } from '../../platform/sync/sync.tables.ts';
+import { createWrittenSubjects } from '../../platform/sync/written-subjects.ts';
+import {
+  createSyncEngine, DEFAULT_SYNC_OPTIONS, LocalRetry, type Connector, type DeliveryReport, type Lease, type RecordChange, type RecordKey,
+  type SyncEngineOptions, type TargetCache,
+} from '../../platform/sync/sync-engine.ts';
 
 /** pg-boss queues of the ESC sync (declared in job-definitions). */
 export const ESC_QUEUES = {
@@ -30,37 +35,14 @@ export const ESC_QUEUES = {
   reconcile: 'esc-reconcile',
 } as const;
 
+/** The ESC Router's name in the connector engine's tables. */
+export const ESC_CONNECTOR = 'esc';
+
 /** Kind of the job_runs record of a reconcile run. */
 export const RECONCILE_JOB_KIND = 'esc-reconcile';
 
-/** Tunables of delivery; defaults suit production, tests shorten them. */
-export interface EscSyncOptions {
-  /** Deadline of one router call. */
-  timeoutMs: number;
-  /** How long a worker owns a person; no call starts unless it can finish inside the lease. */
-  leaseMs: number;
-  /**
-   * Persons delivered in parallel by one `deliverPending` (their router calls overlap); a pass
-   * claims and reads eight times as many at once, in a few statements.
-   */
-  concurrency: number;
-  backoff: BackoffPolicy;
-  /** Consecutive retryable failures after which a pass stops early: the router is down, do not hammer it. */
-  breakerThreshold: number;
-  /** Days done entries are kept. */
-  retentionDays: number;
-  random: () => number;
-}
-
-const DEFAULT_OPTIONS: EscSyncOptions = {
-  timeoutMs: 15_000,
-  leaseMs: 5 * 60_000,
-  concurrency: 8,
-  backoff: DEFAULT_BACKOFF,
-  breakerThreshold: 5,
-  retentionDays: 30,
-  random: Math.random,
-};
+/** Tunables of delivery (the connector engine's). */
+export type EscSyncOptions = SyncEngineOptions;
 
 /**
  * The demo router embedded in `serve` (ESC_ROUTER_SIMULATOR): it plays the router's onboarding,
@@ -85,6 +67,8 @@ export interface EscSyncDeps {
   settingsOf(executor: Executor, institutionId: number): Promise<{ escDeleteDisabledCards: boolean }>;
   /** The embedded demo router, when `serve` runs one. */
   embeddedRouter?: EmbeddedRouterKeys;
+  /** The institutions where an operator paused the ESC connector (their entries wait). */
+  pausedInstitutions?: () => Promise<readonly number[]>;
   /** Makes the HTTP client of one API key (tests may replace it). */
   createClient?: (apiKey: string) => EscRouterClient;
 }
@@ -179,6 +163,16 @@ export interface EscApiKeyStatus {
   source: 'institution' | 'deployment' | null;
 }
 
+/**
+ * Why a card is not registered at the ESC Router, when campuscard knows: the card has no ESCN;
+ * its institution has no PIC or no key; the holder is not enrolled there any more or gave no ESC
+ * consent (nothing of theirs is sent); the card is not in a state the router shows (only ENABLED
+ * and DISABLED are); the institution deletes suspended cards; data is missing (ESI, expiry).
+ */
+export type EscNotRegisteredReason =
+  | 'no_escn' | 'institution_no_pic' | 'institution_no_key' | 'not_enrolled' | 'no_consent' | 'card_state'
+  | 'disabled_deleted' | 'missing_esi' | 'invalid_esi' | 'missing_expiry';
+
 /** A card's ESC data, for the card pages. */
 export interface CardEscView {
   cardId: string;
@@ -188,32 +182,12 @@ export interface CardEscView {
   sync: {
     enabled: boolean;
     state: 'disabled' | 'registered' | 'pending' | 'failed' | 'not_registered';
+    /** With `not_registered`: why, when known; else null. */
+    reason: EscNotRegisteredReason | null;
     routerStatus: string | null;
     confirmedAt: string | null;
     lastError: OutboxEntryView['lastError'];
   };
-}
-
-/** What one delivery did for one person (at one institution, or at each with something pending). */
-export interface DeliveryOutcome {
-  personId: string;
-  /** The institution delivered; absent when the outcome sums up several. */
-  institutionId?: number;
-  outcome: 'done' | 'retry' | 'failed' | 'busy' | 'idle' | 'lost';
-  operations: string[];
-  error?: OutboxError;
-}
-
-/** What one `deliverPending` pass did. */
-export interface DeliveryReport {
-  enabled: boolean;
-  persons: number;
-  done: number;
-  retry: number;
-  failed: number;
-  busy: number;
-  /** The pass stopped early: too many consecutive retryable failures, the budget, or an abort. */
-  stoppedEarly: boolean;
 }
 
 /** Outcome of a reconcile run. */
@@ -228,16 +202,6 @@ export interface ReconcileReport {
   errors: Array<{ personId: string; code: string; message: string }>;
 }
 
-/** Thrown between two router calls when the caller aborted: like a killed process, it leaves everything as is. */
-export class DeliveryAbortedError extends Error {
-  constructor() {
-    super('ESC delivery aborted');
-    this.name = 'DeliveryAbortedError';
-  }
-}
-
-class LeaseRunningOutError extends Error {}
-
 const RECENT_FAILURES = 20;
 const PERSON_ENTRIES = 20;
 
@@ -250,13 +214,13 @@ function entryView(row: OutboxRow): OutboxEntryView {
     id: row.id,
     institution: row.institution,
     personId: row.personId,
-    operation: row.operation,
+    operation: 'sync_person',
     reason: row.reason,
     target: row.target,
     status: row.status,
     attempts: row.attempts,
     nextAttemptAt: row.status === 'pending' ? iso(row.nextAttemptAt) : null,
-    lastError: row.lastErrorCode === null ? null : { code: row.lastErrorCode, message: row.lastErrorMessage ?? '', routerStatus: row.routerStatus },
+    lastError: row.lastErrorCode === null ? null : { code: row.lastErrorCode, message: row.lastErrorMessage ?? '', routerStatus: row.remoteStatus },
     result: row.result,
     supersededBy: row.supersededBy,
     createdBy: row.createdBy,
@@ -292,7 +256,7 @@ function listedEntryView(row: OutboxRow, holder: EntryHolderFacts | undefined): 
 /** The error columns for a router failure: the router's own code and message when it sent them. */
 function routerError(error: EscRouterError): OutboxError {
   const code = error.code ?? (error.failure === 'http' ? `http_${error.status ?? 0}` : error.failure);
-  return { code, message: (error.routerMessage ?? error.message).slice(0, 1000), routerStatus: error.status ?? null };
+  return { code, message: (error.routerMessage ?? error.message).slice(0, 1000), remoteStatus: error.status ?? null };
 }
 
 function describe(operation: RouterOperation): string {
@@ -304,18 +268,12 @@ function describe(operation: RouterOperation): string {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** An institution ready to sync: its settings and the client bound to its key. */
 interface SyncInstitution {
   settings: SyncSettings;
   router: EscRouterClient;
 }
 
-/** Per pass: what each institution resolved to, read once (settings do not change between two persons). */
-type InstitutionCache = Map<number, Promise<SyncInstitution | LocalRetry>>;
 
 /** The API keys the sync accepts: printable ASCII without spaces, as the router issues them. */
 const API_KEY_PATTERN = /^[\x21-\x7e]{8,512}$/;
@@ -346,16 +304,14 @@ const API_KEY_PATTERN = /^[\x21-\x7e]{8,512}$/;
  */
 export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSyncOptions> = {}) {
   const { db, logger, config } = deps;
-  const options: EscSyncOptions = { ...DEFAULT_OPTIONS, ...overrides };
+  const options: EscSyncOptions = { ...DEFAULT_SYNC_OPTIONS, ...overrides };
   const enabled = Boolean(config.escRouterUrl && config.escRouterApiKey);
   const cipher = config.escKeyEncryptionKey ? createEscApiKeyCipher(config.escKeyEncryptionKey) : undefined;
   const clients = new Map<string, EscRouterClient>();
   const createClient = deps.createClient
     ?? ((apiKey: string) => createEscRouterClient({ baseUrl: config.escRouterUrl as string, apiKey, timeoutMs: options.timeoutMs }));
-  // Subjects written per transaction: one entry per subject is enough (enabling a card disables
-  // the previous one: two moves, one subject); later changes in the same transaction are covered
-  // by state-based delivery. `everyInstitution` holds persons written for all their institutions.
-  const writtenIn = new WeakMap<object, { subjects: Subject[]; everyInstitution: Set<string> }>();
+  // Subjects written per transaction (see createWrittenSubjects).
+  const written = createWrittenSubjects();
 
   function clientFor(apiKey: string): EscRouterClient {
     let client = clients.get(apiKey);
@@ -366,22 +322,12 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     return client;
   }
 
-  function written(executor: Executor): { subjects: Subject[]; everyInstitution: Set<string> } | undefined {
-    if (!executor.isTransaction) return undefined;
-    let seen = writtenIn.get(executor);
-    if (!seen) {
-      seen = { subjects: [], everyInstitution: new Set() };
-      writtenIn.set(executor, seen);
-    }
-    return seen;
-  }
-
   /** Entries about this person for every institution concerned, and a worker woken once the transaction commits. */
   async function writePersonEntries(executor: Executor, personId: string, reason: string): Promise<void> {
     if (!enabled) return;
     const seen = written(executor);
     if (seen?.everyInstitution.has(personId)) return;
-    const subjects = await repo.insertEntriesForPersons(executor, [personId], reason, seen?.subjects ?? []);
+    const subjects = await outbox.insertEntriesForPersons(executor, ESC_CONNECTOR, [personId], reason, seen?.subjects ?? []);
     seen?.subjects.push(...subjects);
     seen?.everyInstitution.add(personId);
     if (subjects.length > 0) await kick(executor, personId);
@@ -407,17 +353,17 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       `The ESC Router API key of institution ${row.code} cannot be decrypted (ESC_KEY_ENCRYPTION_KEY missing or changed); set it again`);
   }
 
-  /** Reads what an institution syncs with: its PIC, settings and key, or why it cannot yet. */
-  async function resolveInstitution(executor: Executor, institutionId: number): Promise<SyncInstitution | LocalRetry> {
-    const [row] = await repo.findSyncInstitutions(executor, [institutionId]);
+  /** Reads what an institution syncs with: its PIC, settings and key; a LocalRetry thrown when it cannot yet. */
+  async function resolveInstitution(institutionId: number): Promise<SyncInstitution> {
+    const [row] = await repo.findSyncInstitutions(db, [institutionId]);
     if (!row || row.kind !== 'institution' || row.pic === null) {
-      return new LocalRetry('institution_not_configured', `The institution${row ? ` ${row.code}` : ''} (PIC) is not configured yet`);
+      throw new LocalRetry('institution_not_configured', `The institution${row ? ` ${row.code}` : ''} (PIC) is not configured yet`);
     }
     const own = ownKey(row);
-    if (own instanceof LocalRetry) return own;
+    if (own instanceof LocalRetry) throw own;
     const apiKey = deps.embeddedRouter ? deps.embeddedRouter.keyFor(row.pic, own) : own ?? config.escRouterApiKey;
-    if (apiKey === undefined) return new LocalRetry('esc_api_key_missing', `The institution ${row.code} has no ESC Router API key`);
-    const settings = await deps.settingsOf(executor, institutionId);
+    if (apiKey === undefined) throw new LocalRetry('esc_api_key_missing', `The institution ${row.code} has no ESC Router API key`);
+    const settings = await deps.settingsOf(db, institutionId);
     return {
       settings: {
         pic: row.pic,
@@ -429,19 +375,29 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     };
   }
 
-  function institutionOf(cache: InstitutionCache, institutionId: number): Promise<SyncInstitution | LocalRetry> {
-    let found = cache.get(institutionId);
-    if (!found) {
-      found = resolveInstitution(db, institutionId);
-      cache.set(institutionId, found);
-    }
-    return found;
-  }
-
-  async function institutionOrThrow(cache: InstitutionCache, institutionId: number): Promise<SyncInstitution> {
-    const found = await institutionOf(cache, institutionId);
-    if (found instanceof LocalRetry) throw found;
-    return found;
+  /**
+   * Why a delivery leaves a card out of the router, with the delivery's own rules
+   * (desiredRouterState): what the card page says under « non enregistrée ». Null when nothing
+   * explains it (a delivery not made yet, a card the router deleted).
+   */
+  async function notRegisteredReason(cardId: string, personId: string, institutionId: number): Promise<EscNotRegisteredReason | null> {
+    const [row] = await repo.findSyncInstitutions(db, [institutionId]);
+    if (!row || row.pic === null) return 'institution_no_pic';
+    if (!deps.embeddedRouter && row.escApiKeyEncrypted === null && config.escRouterApiKey === undefined) return 'institution_no_key';
+    const subject = { institutionId, personId };
+    const facts = (await loadFacts([subject])).get(subjectKey(subject));
+    if (!facts?.exists) return 'not_enrolled';
+    if (!facts.escConsent) return 'no_consent';
+    const factsOfCard = facts.cards.find((c) => c.cardId === cardId);
+    if (!factsOfCard || !ROUTER_VISIBLE_STATES.includes(factsOfCard.state)) return 'card_state';
+    const settings = await deps.settingsOf(db, institutionId);
+    if (factsOfCard.state === 'DISABLED' && settings.escDeleteDisabledCards) return 'disabled_deleted';
+    const desired = desiredRouterState(facts, {
+      pic: row.pic, deleteDisabledCards: settings.escDeleteDisabledCards,
+      cardType: config.escCardType as EscCardType, virtualCardType: config.escVirtualCardType as EscCardType,
+    });
+    const problem = desired.problems.find((p) => p.cardId === undefined || p.cardId === cardId);
+    return problem && (['missing_esi', 'invalid_esi', 'missing_expiry'] as const).find((code) => code === problem.code) || null;
   }
 
   /** Current data, consent and cards of these subjects, by key (`exists: false` once a person or their enrolment is gone). */
@@ -484,18 +440,15 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     return facts;
   }
 
-  /** The bookkeeping a successful router call leaves: a confirmed body, or a record gone. */
-  type Change = { confirm: Settlement['confirm'][number] } | { forget: Settlement['forget'][number] };
-
   /** Makes one router call. Upserts must have been marked uncertain before (see markUncertain). */
-  async function call(operation: RouterOperation, router: EscRouterClient): Promise<Change> {
+  async function call(operation: RouterOperation, router: EscRouterClient): Promise<RecordChange> {
     switch (operation.op) {
       case 'upsertPerson':
         await router.upsertPerson(operation.body);
-        return { confirm: { kind: 'person', identifier: operation.body.identifier, hash: operation.hash, routerStatus: null } };
+        return { confirm: { kind: 'person', identifier: operation.body.identifier, hash: operation.hash, remoteStatus: null } };
       case 'upsertCard':
         await router.upsertCard(operation.body);
-        return { confirm: { kind: 'card', identifier: operation.key, hash: operation.hash, routerStatus: operation.body.cardStatusType } };
+        return { confirm: { kind: 'card', identifier: operation.key, hash: operation.hash, remoteStatus: operation.body.cardStatusType } };
       case 'deleteCard':
         await router.deleteCard(operation.escn);
         return { forget: { kind: 'card', identifier: operation.escn } };
@@ -505,322 +458,70 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     }
   }
 
-  function uncertainOf(operations: readonly RouterOperation[]): Array<{ kind: 'person' | 'card'; identifier: string }> {
-    return operations.flatMap((operation): Array<{ kind: 'person' | 'card'; identifier: string }> =>
-      operation.op === 'upsertPerson' ? [{ kind: 'person', identifier: operation.body.identifier }]
-        : operation.op === 'upsertCard' ? [{ kind: 'card', identifier: operation.key }] : []);
+  function uncertainOf(operation: RouterOperation): RecordKey[] {
+    return operation.op === 'upsertPerson' ? [{ kind: 'person', identifier: operation.body.identifier }]
+      : operation.op === 'upsertCard' ? [{ kind: 'card', identifier: operation.key }] : [];
   }
 
-  interface Lease {
-    subject: Subject;
-    owner: string;
-    startedAt: number;
-    signal: AbortSignal | undefined;
-  }
-
-  /** Stops before a call that could outlive the lease, or when the caller aborted. */
-  function checkpoint(lease: Lease): void {
-    if (lease.signal?.aborted) throw new DeliveryAbortedError();
-    const margin = Math.min(1000, options.leaseMs / 10);
-    if (performance.now() - lease.startedAt + options.timeoutMs + margin > options.leaseMs) throw new LeaseRunningOutError();
-  }
-
-  /** Why a delivery did not succeed; `routerDown` when the router itself failed (what the circuit breaker counts). */
-  type Failure = { error: OutboxError; retryable: boolean; retryAfterMs?: number | undefined; routerDown?: boolean };
-
-  /** A claimed subject, ready to be delivered: the calls to make, or why none can be made. */
-  interface Prepared {
-    subject: Subject;
-    claim: repo.Claim;
-    operations: RouterOperation[];
-    router: EscRouterClient | undefined;
-    /** Reported after the calls (a card without expiry), or instead of them (no ESI, no PIC). */
-    failure?: Failure;
-  }
-
-  function classify(error: unknown): Failure {
-    if (error instanceof EscRouterError) {
-      return { error: routerError(error), retryable: error.kind === 'retryable', retryAfterMs: error.retryAfterMs, routerDown: error.kind === 'retryable' };
-    }
-    if (error instanceof LeaseRunningOutError) {
-      return { error: { code: 'lease_expiring', message: 'The delivery took too long and will continue later', routerStatus: null }, retryable: true };
-    }
-    if (error instanceof LocalRetry) return { error: { code: error.code, message: error.message, routerStatus: null }, retryable: true };
-    logger.error({ err: { type: (error as Error).name, stack: (error as Error).stack } }, 'esc sync delivery failed unexpectedly');
-    return { error: { code: 'internal_error', message: 'Unexpected error; see the server log', routerStatus: null }, retryable: true };
-  }
-
-  /**
-   * Reads the current facts of the claimed subjects (one batch, a few queries whatever its size),
-   * plans their calls, and marks every record an upsert may create, at once, before any call: a
-   * crash or a timeout after the router applied it can then never make us forget it.
-   */
-  async function prepare(claims: ReadonlyArray<{ subject: Subject; claim: repo.Claim }>, cache: InstitutionCache): Promise<Prepared[]> {
-    let facts: Map<string, SyncPersonFacts>;
-    try {
-      facts = await loadFacts(claims.map((c) => c.subject));
-    } catch (error) {
-      const failure = classify(error);
-      return claims.map(({ subject, claim }) => ({ subject, claim, operations: [], router: undefined, failure }));
-    }
-    const prepared = await Promise.all(claims.map(async ({ subject, claim }): Promise<Prepared> => {
-      let institution: SyncInstitution;
-      try {
-        institution = await institutionOrThrow(cache, subject.institutionId);
-      } catch (error) {
-        return { subject, claim, operations: [], router: undefined, failure: classify(error) };
-      }
-      const desired = desiredRouterState(facts.get(subjectKey(subject)) as SyncPersonFacts, institution.settings);
+  /** The ESC Router as a connector of the engine. */
+  const connector: Connector<SyncPersonFacts, RouterOperation, SyncInstitution> = {
+    id: ESC_CONNECTOR,
+    loadFacts,
+    resolveTarget: resolveInstitution,
+    plan(facts, records, institution) {
+      const desired = desiredRouterState(facts, institution.settings);
       const blocking = desired.problems.find((problem) => problem.code !== 'missing_expiry');
       // Without an ESI nothing can be registered; what is at the router stays until the data is fixed.
-      if (blocking) {
-        return { subject, claim, operations: [], router: institution.router, failure: { error: { code: blocking.code, message: blocking.message, routerStatus: null }, retryable: false } };
-      }
+      if (blocking) return { operations: [], failure: { error: { code: blocking.code, message: blocking.message, remoteStatus: null }, retryable: false } };
       const problem = desired.problems[0];
       return {
-        subject, claim, operations: planRouterOperations(desired, claim.records), router: institution.router,
-        ...(problem ? { failure: { error: { code: problem.code, message: problem.message, routerStatus: null }, retryable: false } } : {}),
+        operations: planRouterOperations(desired, routerRecords(records)),
+        // A card without expiry is reported after the calls that could be made.
+        ...(problem ? { failure: { error: { code: problem.code, message: problem.message, remoteStatus: null }, retryable: false } } : {}),
       };
-    }));
-    await repo.markUncertain(db, prepared.flatMap((p) => uncertainOf(p.operations).map((item) => ({ ...p.subject, ...item }))));
-    return prepared;
-  }
-
-  type Executed = DeliveryOutcome & { moreDue: boolean; routerDown: boolean };
-
-  /** Makes a prepared subject's calls, under the lease, and settles its entries. */
-  async function execute(lease: Lease, prepared: Prepared): Promise<Executed> {
-    const { subject, claim, router } = prepared;
-    const applied: string[] = [];
-    const changes: Change[] = [];
-    let failure: Failure | undefined;
-    if (!router || (prepared.failure && (prepared.failure.retryable || prepared.operations.length === 0))) {
-      // Nothing to call: the facts or the institution could not be read (retry), or the person has no ESI (failed).
-      failure = prepared.failure;
-    } else {
-      try {
-        for (const operation of prepared.operations) {
-          checkpoint(lease);
-          changes.push(await call(operation, router));
-          applied.push(describe(operation));
-        }
-        failure = prepared.failure;
-      } catch (error) {
-        if (error instanceof DeliveryAbortedError) throw error;
-        failure = classify(error);
-      }
-    }
-    const settlement: Settlement = {
-      ...subject,
-      owner: lease.owner,
-      ids: claim.ids,
-      status: 'done',
-      result: { operations: applied },
-      // What succeeded before a failure is kept: the retry will not send it again.
-      confirm: changes.flatMap((change) => ('confirm' in change ? [change.confirm] : [])),
-      forget: changes.flatMap((change) => ('forget' in change ? [change.forget] : [])),
-    };
-    if (failure?.retryable) {
-      settlement.status = 'pending';
-      settlement.delayMs = failure.error.code === 'lease_expiring' ? 0
-        : retryDelayMs(claim.attempts + 1, options.random(), options.backoff, failure.retryAfterMs);
-    } else if (failure) {
-      settlement.status = 'failed';
-    }
-    if (failure) settlement.error = failure.error;
-    const { held, moreDue } = await repo.settle(db, settlement);
-    const outcome: DeliveryOutcome['outcome'] = !held ? 'lost' : settlement.status === 'done' ? 'done' : settlement.status === 'pending' ? 'retry' : 'failed';
-    return {
-      personId: subject.personId, institutionId: subject.institutionId, outcome, operations: applied,
-      ...(failure ? { error: failure.error } : {}), moreDue, routerDown: failure?.routerDown === true,
-    };
-  }
-
-  /**
-   * Goes on with one subject under `owner`'s lease: claims (or renews) it, delivers, and again
-   * while new entries arrived meanwhile. 'busy' when another worker holds the subject. `first` is
-   * a delivery already made under this lease (a batch's), whose settlement kept the lease.
-   */
-  async function continueSubject(subject: Subject, owner: string, signal: AbortSignal | undefined, cache: InstitutionCache,
-    first?: Executed): Promise<Executed> {
-    const operations = [...(first?.operations ?? [])];
-    let delivered = first !== undefined;
-    const base = { personId: subject.personId, institutionId: subject.institutionId, moreDue: false, routerDown: false };
-    for (;;) {
-      if (signal?.aborted) throw new DeliveryAbortedError();
-      const claim = (await repo.claim(db, [subject], owner, options.leaseMs)).get(subjectKey(subject));
-      if (!claim) return { ...base, outcome: 'busy', operations };
-      if (claim.ids.length === 0) {
-        await repo.releaseLeases(db, [subject], owner);
-        return { ...base, outcome: delivered ? 'done' : 'idle', operations };
-      }
-      const [prepared] = await prepare([{ subject, claim }], cache);
-      const outcome = await execute({ subject, owner, startedAt: performance.now(), signal }, prepared as Prepared);
-      operations.push(...outcome.operations);
-      delivered = true;
-      if (outcome.outcome !== 'done' || !outcome.moreDue) return { ...outcome, operations };
-    }
-  }
-
-  /**
-   * Delivers everything pending for one person now (a fresh change, or an operator's replay), at
-   * each institution with something pending for them, going on with the same lease while new
-   * entries arrive meanwhile. 'busy' when another worker holds one of them (the job is retried);
-   * otherwise the least happy outcome. An abort leaves the leases to run out, as a killed process would.
-   */
-  async function deliverPerson(personId: string, signal?: AbortSignal): Promise<DeliveryOutcome> {
-    if (!enabled) return { personId, outcome: 'idle', operations: [] };
-    const institutions = await repo.pendingInstitutionsOf(db, personId);
-    const cache: InstitutionCache = new Map();
-    const outcomes: DeliveryOutcome[] = [];
-    for (const institutionId of institutions) {
-      const { moreDue: _more, routerDown: _down, ...outcome } = await continueSubject({ institutionId, personId }, randomUUID(), signal, cache);
-      outcomes.push(outcome);
-    }
-    if (outcomes.length === 1) return outcomes[0] as DeliveryOutcome;
-    const rank: Array<DeliveryOutcome['outcome']> = ['busy', 'lost', 'failed', 'retry', 'done', 'idle'];
-    const worst = outcomes.reduce<DeliveryOutcome['outcome']>((acc, o) => (rank.indexOf(o.outcome) < rank.indexOf(acc) ? o.outcome : acc), 'idle');
-    const error = outcomes.find((o) => o.outcome === worst && o.error)?.error;
-    return { personId, outcome: worst, operations: outcomes.flatMap((o) => o.operations), ...(error ? { error } : {}) };
-  }
-
-  /** Runs `work` under the subject's lease (reconcile); 'busy' when another worker holds it. */
-  async function withLease<T>(subject: Subject, work: (lease: Lease) => Promise<T>): Promise<T | 'busy'> {
-    const owner = randomUUID();
-    if (!(await repo.claim(db, [subject], owner, options.leaseMs)).has(subjectKey(subject))) return 'busy';
-    try {
-      return await work({ subject, owner, startedAt: performance.now(), signal: undefined });
-    } finally {
-      await repo.releaseLeases(db, [subject], owner);
-    }
-  }
-
-  /** Writes the bookkeeping of one call right away (reconcile, which is not settled as a whole). */
-  async function record(subject: Subject, change: Change): Promise<void> {
-    if ('confirm' in change) {
-      const { kind, identifier, hash, routerStatus } = change.confirm;
-      await repo.markConfirmed(db, subject, kind, identifier, hash, routerStatus);
-    } else {
-      await repo.deleteRecord(db, subject, change.forget.kind, change.forget.identifier);
-    }
-  }
-
-  /** One reconcile call with its bookkeeping before and after. */
-  async function reconcileCall(subject: Subject, operation: RouterOperation, router: EscRouterClient): Promise<void> {
-    await repo.markUncertain(db, uncertainOf([operation]).map((item) => ({ ...subject, ...item })));
-    await record(subject, await call(operation, router));
-  }
-
-  /**
-   * Delivers every due entry, oldest first, in batches: a batch of subjects is claimed, read and
-   * marked in a few statements, then delivered `concurrency` subjects at a time, each settled on
-   * its own. Stops when none is due, the time budget is spent, the circuit breaker trips (the
-   * router looks down: do not hammer it; an institution waiting for its PIC does not count) or
-   * `signal` aborts. Safe to run in several processes at once: each subject is delivered under a lease.
-   */
-  async function deliverPending(run: { budgetMs?: number; maxPersons?: number; signal?: AbortSignal } = {}): Promise<DeliveryReport> {
-    const report: DeliveryReport = { enabled, persons: 0, done: 0, retry: 0, failed: 0, busy: 0, stoppedEarly: false };
-    if (!enabled) return report;
-    const deadline = performance.now() + (run.budgetMs ?? Number.POSITIVE_INFINITY);
-    const maxPersons = run.maxPersons ?? Number.POSITIVE_INFINITY;
-    const skipped = new Map<string, Subject>();
-    let consecutiveRetries = 0;
-    let stop = false;
-    const cache: InstitutionCache = new Map();
-    const count = (outcome: Executed): void => {
-      report.persons += 1;
-      if (outcome.outcome === 'retry' && outcome.routerDown) consecutiveRetries += 1;
-      else if (outcome.outcome === 'done' || outcome.outcome === 'failed') consecutiveRetries = 0;
-      if (outcome.outcome === 'busy' || outcome.outcome === 'lost' || outcome.outcome === 'idle') {
-        const subject = { institutionId: outcome.institutionId as number, personId: outcome.personId };
-        skipped.set(subjectKey(subject), subject);
-      }
-      if (outcome.outcome === 'done') report.done += 1;
-      else if (outcome.outcome === 'retry') report.retry += 1;
-      else if (outcome.outcome === 'failed') report.failed += 1;
-      else if (outcome.outcome === 'busy') report.busy += 1;
-    };
-    while (!stop) {
-      if (run.signal?.aborted) throw new DeliveryAbortedError();
-      const due = await repo.findDueSubjects(db, Math.min(options.concurrency * 8, Math.max(1, maxPersons - report.persons)), [...skipped.values()]);
-      if (due.length === 0) break;
-      const owner = randomUUID();
-      const claims = await repo.claim(db, due, owner, options.leaseMs);
-      const startedAt = performance.now();
-      for (const subject of due) {
-        if (!claims.has(subjectKey(subject))) count({ ...subject, outcome: 'busy', operations: [], moreDue: false, routerDown: false });
-      }
-      const claimed = due.flatMap((subject) => {
-        const claim = claims.get(subjectKey(subject));
-        return claim ? [{ subject, claim }] : [];
-      });
-      const idle = claimed.filter(({ claim }) => claim.ids.length === 0).map(({ subject }) => subject);
-      await repo.releaseLeases(db, idle, owner);
-      for (const subject of idle) skipped.set(subjectKey(subject), subject);
-      const busy = claimed.filter(({ claim }) => claim.ids.length > 0);
-      const prepared = busy.length > 0 ? await prepare(busy, cache) : [];
-      const unstarted = new Map(prepared.map((p) => [subjectKey(p.subject), p.subject]));
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (!stop && next < prepared.length) {
-          if (run.signal?.aborted) throw new DeliveryAbortedError();
-          if (performance.now() > deadline || report.persons >= maxPersons || consecutiveRetries >= options.breakerThreshold) {
-            stop = true;
-            report.stoppedEarly = true;
-            return;
-          }
-          const item = prepared[next++] as Prepared;
-          unstarted.delete(subjectKey(item.subject));
-          const lease: Lease = { subject: item.subject, owner, startedAt, signal: run.signal };
-          const first = await execute(lease, item);
-          count(first.outcome === 'done' && first.moreDue ? await continueSubject(item.subject, owner, run.signal, cache, first) : first);
-        }
-      };
-      // Settled, not raced: after an abort, no delivery of this pass is still running when we return.
-      const settled = await Promise.allSettled(Array.from({ length: Math.min(options.concurrency, Math.max(1, prepared.length)) }, worker));
-      const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-      // An abort leaves the leases to run out, as a killed process would; a pass that merely
-      // stopped early gives back the subjects it claimed but did not start.
-      if (rejected) throw rejected.reason;
-      await repo.releaseLeases(db, [...unstarted.values()], owner);
-    }
-    if (report.persons > 0) {
-      logger.info({ persons: report.persons, done: report.done, retry: report.retry, failed: report.failed, busy: report.busy }, 'esc sync pass');
-    }
-    return report;
-  }
+    },
+    uncertain: uncertainOf,
+    apply: (operation, institution) => call(operation, institution.router),
+    describe,
+    classify(error) {
+      if (!(error instanceof EscRouterError)) return undefined;
+      return { error: routerError(error), retryable: error.kind === 'retryable', retryAfterMs: error.retryAfterMs, remoteDown: error.kind === 'retryable' };
+    },
+  };
+  const engine = createSyncEngine({
+    db, logger, connector, enabled, ...(deps.pausedInstitutions ? { pausedInstitutions: deps.pausedInstitutions } : {}),
+  }, options);
+  const { deliverPerson, deliverPending } = engine;
 
   /** Compares one subject at the router with campuscard and fixes every difference, under the lease. */
-  async function reconcileSubject(subject: Subject, report: ReconcileReport, cache: InstitutionCache): Promise<void> {
-    let outcome: 'busy' | 'done' = 'busy';
-    for (let attempt = 0; attempt < 20 && outcome === 'busy'; attempt += 1) {
-      if (attempt > 0) await sleep(250);
-      outcome = await withLease(subject, async (lease) => {
-        const facts = (await loadFacts([subject])).get(subjectKey(subject)) as SyncPersonFacts;
-        const records: RouterRecord[] = await repo.findRecordsOfPerson(db, subject.personId, WHOLE_DEPLOYMENT, subject.institutionId);
-        // Persons who never consented and of whom nothing was sent are not even looked up:
-        // a GET would disclose their identifiers to the router.
-        if (!facts.escConsent && records.length === 0) {
-          report.skipped += 1;
-          return 'done' as const;
-        }
-        const institution = await institutionOrThrow(cache, subject.institutionId);
-        const desired = desiredRouterState(facts, institution.settings);
-        const blocking = desired.problems.find((problem) => problem.code !== 'missing_expiry');
-        if (blocking) throw new LocalFailure(blocking.code, blocking.message);
-        report.checked += 1;
-        const fixed = await reconcileWith(lease, desired, facts, records, institution.router, report);
-        if (fixed) report.fixedPersons += 1;
-        else report.inSync += 1;
+  async function reconcileSubject(subject: Subject, report: ReconcileReport, cache: TargetCache<SyncInstitution>): Promise<void> {
+    const outcome = await engine.withLeaseWaiting(subject, async (lease) => {
+      const facts = (await loadFacts([subject])).get(subjectKey(subject)) as SyncPersonFacts;
+      const records = routerRecords(await outbox.findRecordsOfPerson(db, ESC_CONNECTOR, subject.personId, WHOLE_DEPLOYMENT, subject.institutionId));
+      // Persons who never consented and of whom nothing was sent are not even looked up:
+      // a GET would disclose their identifiers to the router.
+      if (!facts.escConsent && records.length === 0) {
+        report.skipped += 1;
         return 'done' as const;
-      });
-    }
+      }
+      const institution = await engine.targetOrThrow(cache, subject.institutionId);
+      const desired = desiredRouterState(facts, institution.settings);
+      const blocking = desired.problems.find((problem) => problem.code !== 'missing_expiry');
+      if (blocking) throw new LocalFailure(blocking.code, blocking.message);
+      report.checked += 1;
+      const fixed = await reconcileWith(lease, desired, facts, records, institution, report);
+      if (fixed) report.fixedPersons += 1;
+      else report.inSync += 1;
+      return 'done' as const;
+    });
     if (outcome === 'busy') throw new LocalFailure('busy', 'Another worker kept this person busy');
   }
 
   async function reconcileWith(lease: Lease, desired: DesiredRouterState, facts: SyncPersonFacts, records: RouterRecord[],
-    router: EscRouterClient, report: ReconcileReport): Promise<boolean> {
+    institution: SyncInstitution, report: ReconcileReport): Promise<boolean> {
     const { subject } = lease;
+    const { router } = institution;
+    const checkpoint = engine.checkpoint;
     const lower = (value: string) => value.toLowerCase();
     const wantedCards = new Map(desired.cards.map((card) => [card.key, card]));
     const cardNumbers = new Set<string>([
@@ -845,46 +546,42 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     for (const [escn, view] of atRouterCards) {
       if (wantedCards.has(escn)) continue;
       if (view) {
-        checkpoint(lease);
-        await reconcileCall(subject, { op: 'deleteCard', escn }, router);
+        await engine.applyNow(lease, { op: 'deleteCard', escn }, institution);
         report.operations.deleteCard += 1;
         fixed = true;
       } else {
-        await repo.deleteRecord(db, subject, 'card', escn);
+        await outbox.deleteRecord(db, ESC_CONNECTOR, subject, 'card', escn);
       }
     }
     const person = desired.person;
     if (person) {
       const view = atRouterPersons.get(person.key);
       if (!view || !personMatches(view, person.body)) {
-        checkpoint(lease);
-        await reconcileCall(subject, { op: 'upsertPerson', key: person.key, hash: person.hash, body: person.body }, router);
+        await engine.applyNow(lease, { op: 'upsertPerson', key: person.key, hash: person.hash, body: person.body }, institution);
         report.operations.upsertPerson += 1;
         fixed = true;
       } else {
-        await repo.markConfirmed(db, subject, 'person', person.body.identifier, person.hash, null);
+        await outbox.markConfirmed(db, ESC_CONNECTOR, subject, 'person', person.body.identifier, person.hash, null);
       }
     }
     for (const card of desired.cards) {
       const view = atRouterCards.get(card.key);
       if (!view || !cardMatches(view, card.body)) {
-        checkpoint(lease);
-        await reconcileCall(subject, { op: 'upsertCard', key: card.key, hash: card.hash, body: card.body }, router);
+        await engine.applyNow(lease, { op: 'upsertCard', key: card.key, hash: card.hash, body: card.body }, institution);
         report.operations.upsertCard += 1;
         fixed = true;
       } else {
-        await repo.markConfirmed(db, subject, 'card', card.key, card.hash, card.body.cardStatusType);
+        await outbox.markConfirmed(db, ESC_CONNECTOR, subject, 'card', card.key, card.hash, card.body.cardStatusType);
       }
     }
     for (const [key, esi] of personIds) {
       if (key === person?.key) continue;
       if (atRouterPersons.get(key)) {
-        checkpoint(lease);
-        await reconcileCall(subject, { op: 'deletePerson', esi }, router);
+        await engine.applyNow(lease, { op: 'deletePerson', esi }, institution);
         report.operations.deletePerson += 1;
         fixed = true;
       } else {
-        await repo.deleteRecord(db, subject, 'person', esi);
+        await outbox.deleteRecord(db, ESC_CONNECTOR, subject, 'person', esi);
       }
     }
     return fixed;
@@ -907,7 +604,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     return {
       person: personRecord ? { esi: personRecord.identifier, confirmed: personRecord.bodyHash !== null, confirmedAt: iso(personRecord.confirmedAt) } : null,
       cards: records.filter((r) => r.kind === 'card').map((r) => ({
-        escn: r.identifier, status: r.routerStatus, confirmed: r.bodyHash !== null, confirmedAt: iso(r.confirmedAt),
+        escn: r.identifier, status: r.remoteStatus, confirmed: r.bodyHash !== null, confirmedAt: iso(r.confirmedAt),
       })),
     };
   }
@@ -933,6 +630,18 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     /** True when an ESC Router is configured: entries are written and delivered. */
     enabled,
 
+    /**
+     * Which of these institutions the sync runs for: a router is configured (ESC_ROUTER_URL and a
+     * key, or the embedded one), and the institution has its PIC and a key (its own, the
+     * deployment's, or the embedded router's). What the « Connecteurs » page shows as its state.
+     */
+    async configuredInstitutions(executor: Executor, institutionIds: readonly number[]): Promise<ReadonlySet<number>> {
+      if (!enabled) return new Set();
+      const rows = await repo.findSyncInstitutions(executor, institutionIds);
+      return new Set(rows.filter((row) => row.kind === 'institution' && row.pic !== null
+        && (deps.embeddedRouter !== undefined || row.escApiKeyEncrypted !== null || config.escRouterApiKey !== undefined)).map((row) => row.id));
+    },
+
     /** A copy of this service with other tunables (tests, CLI): same database and dependencies. */
     withOptions(more: Partial<EscSyncOptions>) {
       return createEscSyncService(deps, { ...options, ...more });
@@ -949,7 +658,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       const touches = (state: string | null) => state !== null && ROUTER_VISIBLE_STATES.includes(state);
       if (!touches(from) && !touches(to)) return;
       const seen = written(executor);
-      const subject = await repo.insertEntryForCard(executor, card.id, `card_${to.toLowerCase()}`, { cardId: card.id, escn: card.escn }, seen?.subjects ?? []);
+      const subject = await outbox.insertEntryForCard(executor, ESC_CONNECTOR, card.id, `card_${to.toLowerCase()}`, { cardId: card.id, escn: card.escn }, seen?.subjects ?? []);
       if (!subject) return;
       seen?.subjects.push(subject);
       await kick(executor, card.personId);
@@ -970,7 +679,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
         await writePersonEntries(executor, ids[0] as string, 'person_changed');
         return;
       }
-      const subjects = await repo.insertEntriesForPersons(executor, ids, 'person_changed');
+      const subjects = await outbox.insertEntriesForPersons(executor, ESC_CONNECTOR, ids, 'person_changed');
       if (subjects.length > 0) await sweepSoon(executor);
     },
 
@@ -983,7 +692,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     /** Queues a sync of these persons at every institution concerned (in the caller's transaction when given), e.g. after a bulk fix. */
     async requestSync(executor: Executor, personIds: readonly string[], reason: string): Promise<number> {
       if (!enabled) return 0;
-      const subjects = await repo.insertEntriesForPersons(executor, [...new Set(personIds)], reason);
+      const subjects = await outbox.insertEntriesForPersons(executor, ESC_CONNECTOR, [...new Set(personIds)], reason);
       await sweepSoon(executor);
       return subjects.length;
     },
@@ -996,19 +705,19 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     /** The sweep job: deliver what is due, then forget old done entries. */
     async sweep(budgetMs = 50_000): Promise<DeliveryReport> {
       const report = await deliverPending({ budgetMs });
-      if (enabled) await repo.purgeDone(db, options.retentionDays);
+      await engine.purge();
       return report;
     },
 
     /** Pending and failed counts of the whole deployment, for the metrics gauge. */
     async backlog(): Promise<Record<string, number>> {
-      return repo.countBacklog(db);
+      return outbox.countBacklog(db, ESC_CONNECTOR);
     },
 
     /** Overall counts and the most recent failures within `scope`, counted and listed by the database. */
     async status(scope: AccessScope = WHOLE_DEPLOYMENT): Promise<EscSyncStatusView> {
-      const counts = await repo.countEntries(db, scope);
-      const failures = await repo.listEntries(db, { status: 'failed', scope, limit: RECENT_FAILURES });
+      const counts = await outbox.countEntries(db, ESC_CONNECTOR, scope);
+      const failures = await outbox.listEntries(db, ESC_CONNECTOR, { status: 'failed', scope, limit: RECENT_FAILURES });
       return {
         enabled,
         router: !enabled ? null : config.escRouterSimulator ? 'embedded_simulator' : 'external',
@@ -1026,7 +735,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
      */
     async entries(filter: { status?: EscOutboxStatus; limit?: number; beforeId?: number; scope?: AccessScope }): Promise<EntryPage> {
       const limit = filter.limit ?? 50;
-      const rows = await repo.listEntries(db, {
+      const rows = await outbox.listEntries(db, ESC_CONNECTOR, {
         ...(filter.status ? { status: filter.status } : {}),
         scope: filter.scope ?? WHOLE_DEPLOYMENT,
         ...(filter.beforeId !== undefined ? { beforeId: filter.beforeId } : {}),
@@ -1045,21 +754,21 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
 
     /** One entry within `scope`, or 404 `esc_entry_not_found`. */
     async entry(id: number, scope: AccessScope = WHOLE_DEPLOYMENT): Promise<OutboxEntryView> {
-      const row = await repo.findEntry(db, id, scope);
+      const row = await outbox.findEntry(db, ESC_CONNECTOR, id, scope);
       if (!row) throw notFound('esc_entry_not_found', 'No such ESC sync entry');
       return entryView(row);
     },
 
     /** Whether a caller of `scope` may look at this person's sync (else the routes answer 404). */
     async personVisible(personId: string, scope: AccessScope): Promise<boolean> {
-      return repo.personVisible(db, personId, scope);
+      return outbox.personVisible(db, ESC_CONNECTOR, personId, scope);
     },
 
     /** Where one person stands with the router at each institution of `scope`: what was sent, what is waiting, what failed. */
     async personSync(personId: string, scope: AccessScope = WHOLE_DEPLOYMENT): Promise<PersonSyncView> {
       const [records, rows] = await Promise.all([
-        repo.findRecordsOfPerson(db, personId, scope),
-        repo.findEntriesOfPerson(db, personId, PERSON_ENTRIES, scope),
+        outbox.findRecordsOfPerson(db, ESC_CONNECTOR, personId, scope),
+        outbox.findEntriesOfPerson(db, ESC_CONNECTOR, personId, PERSON_ENTRIES, scope),
       ]);
       const institutionIds = [...new Set([...records.map((r) => r.institutionId), ...rows.map((r) => r.institutionId)])].sort((a, b) => a - b);
       const codes = new Map((await repo.findSyncInstitutions(db, institutionIds)).map((row) => [row.id, row.code]));
@@ -1093,21 +802,25 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       if (institutionId === undefined) {
         return {
           cardId: card.id, escn: card.escn, qrContent,
-          sync: { enabled, state: enabled ? 'not_registered' : 'disabled', routerStatus: null, confirmedAt: null, lastError: null },
+          sync: {
+            enabled, state: enabled ? 'not_registered' : 'disabled', reason: enabled && card.escn === null ? 'no_escn' : null,
+            routerStatus: null, confirmedAt: null, lastError: null,
+          },
         };
       }
       const [records, rows] = await Promise.all([
-        repo.findRecordsOfPerson(db, card.personId, WHOLE_DEPLOYMENT, institutionId),
-        repo.findEntriesOfPerson(db, card.personId, PERSON_ENTRIES, WHOLE_DEPLOYMENT, institutionId),
+        outbox.findRecordsOfPerson(db, ESC_CONNECTOR, card.personId, WHOLE_DEPLOYMENT, institutionId),
+        outbox.findEntriesOfPerson(db, ESC_CONNECTOR, card.personId, PERSON_ENTRIES, WHOLE_DEPLOYMENT, institutionId),
       ]);
       const cardRecord = records.find((r) => r.kind === 'card' && r.identifier === card.escn?.toLowerCase());
       const { lastError } = stateOf(records, rows);
       const state = rows.some((row) => row.status === 'failed') ? 'failed'
         : rows.some((row) => row.status === 'pending') ? 'pending'
         : cardRecord?.bodyHash ? 'registered' : 'not_registered';
+      const reason = state === 'not_registered' ? await notRegisteredReason(card.id, card.personId, institutionId) : null;
       return {
         cardId: card.id, escn: card.escn, qrContent,
-        sync: { enabled, state, routerStatus: cardRecord?.routerStatus ?? null, confirmedAt: iso(cardRecord?.confirmedAt ?? null), lastError },
+        sync: { enabled, state, reason, routerStatus: cardRecord?.remoteStatus ?? null, confirmedAt: iso(cardRecord?.confirmedAt ?? null), lastError },
       };
     },
 
@@ -1115,9 +828,9 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     async replay(id: number, context: ActorContext, scope: AccessScope = WHOLE_DEPLOYMENT): Promise<OutboxEntryView> {
       if (!enabled) throw conflict('esc_sync_disabled', 'The ESC Router is not configured (ESC_ROUTER_URL)');
       return inTransaction(db, context, async (trx) => {
-        const row = await repo.replayEntry(trx, id, context.actor, scope);
+        const row = await outbox.replayEntry(trx, ESC_CONNECTOR, id, context.actor, scope);
         if (!row) {
-          const existing = await repo.findEntry(trx, id, scope);
+          const existing = await outbox.findEntry(trx, ESC_CONNECTOR, id, scope);
           if (!existing) throw notFound('esc_entry_not_found', 'No such ESC sync entry');
           throw conflict('esc_entry_not_replayable', 'This entry was delivered already; a reconcile compares everything again');
         }
@@ -1130,7 +843,7 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     async replayFailed(context: ActorContext, scope: AccessScope = WHOLE_DEPLOYMENT): Promise<{ count: number }> {
       if (!enabled) throw conflict('esc_sync_disabled', 'The ESC Router is not configured (ESC_ROUTER_URL)');
       return inTransaction(db, context, async (trx) => {
-        const count = await repo.replayFailed(trx, context.actor, scope);
+        const count = await outbox.replayFailed(trx, ESC_CONNECTOR, context.actor, scope);
         if (count > 0) await sweepSoon(trx);
         return { count };
       });
@@ -1168,8 +881,8 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
         return report;
       }
       try {
-        const candidates = await repo.reconcileSubjects(db, { institutionIds, personTypes: null });
-        const cache: InstitutionCache = new Map();
+        const candidates = await outbox.reconcileSubjects(db, ESC_CONNECTOR, { institutionIds, personTypes: null });
+        const cache: TargetCache<SyncInstitution> = new Map();
         report.total = candidates.length;
         await reporter.start(candidates.length, 'comparing with the ESC Router');
         let next = 0;
@@ -1224,19 +937,17 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
       return inTransaction(db, context, async (trx) => {
         const stored = await repo.storeApiKey(trx, institutionId, key === null ? null : (cipher as NonNullable<typeof cipher>).encrypt(institutionId, key));
         if (!stored) throw notFound('institution_not_found', 'No such institution');
-        await trx.updateTable('escOutbox').set({ nextAttemptAt: new Date() })
-          .where('institutionId', '=', institutionId).where('status', '=', 'pending').execute();
+        // What waited for the key is due now.
+        await outbox.makeDueNow(trx, ESC_CONNECTOR, institutionId);
         return apiKeyStatusOf(trx, institutionId);
       });
     },
   };
 }
 
-/** A condition of campuscard's own (not the router's) that a later attempt may clear. */
-class LocalRetry extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
+/** The records of the router's two kinds (the only ones this connector writes). */
+function routerRecords(records: ReadonlyArray<{ kind: string; identifier: string; bodyHash: string | null }>): RouterRecord[] {
+  return records.flatMap((record) => (record.kind === 'person' || record.kind === 'card' ? [{ ...record, kind: record.kind }] : []));
 }
 
 /** A condition of campuscard's data that needs a fix before the person can be synced. */

@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Runtime } from '../../app/runtime.ts';
-import { createProgressBar } from '../../cli/progress-bar.ts';
-import type { ProgressReporter } from '../jobs/jobs.service.ts';
+import { reporterWithBar } from '../../cli/progress-bar.ts';
 import { RECONCILE_JOB_KIND, type OutboxEntryView } from './esc-sync.service.ts';
 
 /**
@@ -108,27 +107,7 @@ export function registerEscSyncCommands(program: Command, withRuntime: WithRunti
         // Recorded as a job run like one started from the API, so the web UI shows it too.
         const run = await services.jobRuns.create(database.db, RECONCILE_JOB_KIND, { via: 'cli' }, 'cli');
         const recorded = services.jobRuns.reporter(run.id);
-        const bar = createProgressBar(io.err);
-        let total: number | null = null;
-        const reporter: Pick<ProgressReporter, 'start' | 'advance' | 'succeed' | 'fail'> = {
-          async start(count, message) {
-            total = count;
-            bar.update(0, total, message ?? '');
-            await recorded.start(count, message);
-          },
-          async advance(current, message) {
-            bar.update(current, total, message ?? '');
-            await recorded.advance(current, message);
-          },
-          async succeed(result) {
-            bar.done();
-            await recorded.succeed(result);
-          },
-          async fail(error) {
-            bar.done();
-            await recorded.fail(error);
-          },
-        };
+        const reporter = reporterWithBar(recorded, io.err);
         const report = await services.escSync.reconcile(reporter);
         io.out(`checked ${report.checked} of ${report.total} person(s) (${report.skipped} without consent skipped): `
           + `${report.inSync} in sync, ${report.fixedPersons} fixed `

@@ -15,15 +15,23 @@ export function requestLocale(request: FastifyRequest): SsoLocale {
   return en !== -1 && (fr === -1 || en < fr) ? 'en' : 'fr';
 }
 
-const TEXTS: Record<SsoLocale, { title: string; reasons: Record<SsoRefusalReason, string>; contact: string; institution: string; colon: string; back: string }> = {
+/** The groups a refusal page lists at most (an IdP may send hundreds). */
+const GROUPS_SHOWN = 10;
+
+const TEXTS: Record<SsoLocale, {
+  title: string; reasons: Record<SsoRefusalReason, string>; groups: string; moreGroups: (count: number) => string; contact: string; institution: string; colon: string; back: string;
+}> = {
   fr: {
     title: 'Connexion impossible',
     reasons: {
       unknown_person: 'Votre identité a bien été vérifiée, mais le bureau des cartes ne vous connaît pas et vous ne pouvez pas demander de carte vous-même.',
+      unmapped_groups: 'Votre identité a bien été vérifiée, mais aucun de vos groupes ne donne encore accès à campuscard, et le bureau des cartes ne vous connaît pas comme porteur de carte. Si vous devez travailler dans campuscard, demandez à son administrateur d’associer votre groupe à un rôle (Administration, Groupes et rôles).',
       account_disabled: 'Votre compte campuscard est désactivé.',
       no_eppn: 'Votre fournisseur d’identité n’a pas transmis votre identifiant (eduPersonPrincipalName)\u00a0: campuscard ne peut pas vous reconnaître.',
       method_disabled: 'Ce mode de connexion n’est pas ouvert pour le moment.',
     },
+    groups: 'Vos groupes transmis par l’établissement',
+    moreGroups: (count) => (count === 1 ? 'et 1 autre' : `et ${count} autres`),
     contact: 'Qui contacter',
     institution: 'Établissement',
     colon: '\u00a0: ',
@@ -33,10 +41,13 @@ const TEXTS: Record<SsoLocale, { title: string; reasons: Record<SsoRefusalReason
     title: 'You cannot sign in',
     reasons: {
       unknown_person: 'Your identity was verified, but the card office does not know you and you cannot request a card yourself.',
+      unmapped_groups: 'Your identity was verified, but none of your groups gives access to campuscard yet, and the card office does not know you as a cardholder. If you need to work in campuscard, ask its administrator to map your group to a role (Administration, Groups and roles).',
       account_disabled: 'Your campuscard account is disabled.',
       no_eppn: 'Your identity provider did not send your identifier (eduPersonPrincipalName): campuscard cannot recognise you.',
       method_disabled: 'This sign-in method is not open at the moment.',
     },
+    groups: 'Your groups as your institution sent them',
+    moreGroups: (count) => (count === 1 ? 'and 1 more' : `and ${count} more`),
     contact: 'Whom to contact',
     institution: 'Institution',
     colon: ': ',
@@ -46,6 +57,14 @@ const TEXTS: Record<SsoLocale, { title: string; reasons: Record<SsoRefusalReason
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** The groups of an `unmapped_groups` refusal as a list (escaped, the first {@link GROUPS_SHOWN}), or nothing. */
+function groupList(groups: readonly string[] | undefined, text: { groups: string; moreGroups: (count: number) => string }): string {
+  if (!groups || groups.length === 0) return '';
+  const items = groups.slice(0, GROUPS_SHOWN).map((group) => `<li><code>${escapeHtml(group)}</code></li>`).join('');
+  const more = groups.length > GROUPS_SHOWN ? `<li>${text.moreGroups(groups.length - GROUPS_SHOWN)}</li>` : '';
+  return `<p><strong>${text.groups}</strong></p><ul data-testid="sso-refused-groups">${items}${more}</ul>`;
 }
 
 /**
@@ -59,6 +78,7 @@ export function refusedPage(outcome: Extract<SsoOutcome, { kind: 'refused' }>, l
     const heading = primary ? `<h1>${text.title}</h1>` : `<h2>${text.title}</h2>`;
     return `<section lang="${lang}" class="${primary ? 'primary' : 'secondary'}" data-reason="${outcome.reason}">${heading}
 <p data-testid="sso-refused-reason">${escapeHtml(text.reasons[outcome.reason])}</p>
+${groupList(outcome.groups, text)}
 ${outcome.institutionName ? `<p><strong>${text.institution}</strong>${text.colon}${escapeHtml(outcome.institutionName)}</p>` : ''}
 ${outcome.contact ? `<p><strong>${text.contact}</strong></p><p data-testid="sso-refused-contact" class="contact">${escapeHtml(outcome.contact)}</p>` : ''}
 <p><a href="/login">${text.back}</a></p></section>`;

@@ -35,7 +35,7 @@ export interface SsoIdentity {
 }
 
 /** Why a login was refused: shown to the person, with whom to contact. */
-export type SsoRefusalReason = 'unknown_person' | 'account_disabled' | 'no_eppn' | 'method_disabled';
+export type SsoRefusalReason = 'unknown_person' | 'unmapped_groups' | 'account_disabled' | 'no_eppn' | 'method_disabled';
 
 /**
  * A pending login taken back. `sameBrowser` is false when the callback does not come from the
@@ -51,7 +51,7 @@ export interface TakenLogin {
 /** What a completed login leads to: a session (cookie + where to land), or a refusal page. */
 export type SsoOutcome =
   | { kind: 'session'; sessionToken: string; expiresAt: Date; landing: string; cookieSecure: boolean }
-  | { kind: 'refused'; reason: SsoRefusalReason; contact: string; institutionName: string | null };
+  | { kind: 'refused'; reason: SsoRefusalReason; contact: string; institutionName: string | null; groups?: string[] };
 
 /** What an admin decides about a method (the `login_methods` row, or defaults when it has none). */
 export interface LoginMethodSettings {
@@ -331,9 +331,9 @@ export function createSsoService(deps: SsoServiceDeps) {
     }
   }
 
-  async function refused(found: SsoMethod, reason: SsoRefusalReason): Promise<SsoOutcome> {
+  async function refused(found: SsoMethod, reason: SsoRefusalReason, groups?: string[]): Promise<SsoOutcome> {
     const institutionName = found.institutionId === null ? null : (await institution.byId(db, found.institutionId))?.name ?? null;
-    return { kind: 'refused', reason, contact: found.settings.contact, institutionName };
+    return { kind: 'refused', reason, contact: found.settings.contact, institutionName, ...(groups ? { groups } : {}) };
   }
 
   return {
@@ -504,7 +504,10 @@ export function createSsoService(deps: SsoServiceDeps) {
         return granted ?? (await auth.accountByEppn(eppn, trx))?.id;
       });
       if (staff === undefined && !person) person = await createFromLogin(found, eppn, identity.attributes, context);
-      if (staff === undefined && !person) return refused(found, 'unknown_person');
+      // Someone the identity provider puts in groups, none of which gives a role, is told so (with
+      // the groups, for the admin who may map one): the usual case of staff refused until an admin
+      // maps their group, unlike a person nobody knows at all.
+      if (staff === undefined && !person) return groups.length > 0 ? refused(found, 'unmapped_groups', groups) : refused(found, 'unknown_person');
 
       const sso: SsoSessionData = {
         methodId: found.id, sessionKey: identity.sessionKey, logoutData: identity.logoutData ?? null, subjectKey: identity.subjectKey ?? null,

@@ -6,7 +6,7 @@ import { principalOf } from '../../platform/http/access.ts';
 import { notFound, ProblemError } from '../../platform/http/problem.ts';
 import { createRateLimitStore, rateLimitHook } from '../../platform/http/rate-limit-store.ts';
 import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
-import { chooseLocale } from './domain/verification-status.ts';
+import { chooseLocale, type PageLocale } from './domain/verification-status.ts';
 import { renderVerificationPage, type PageContent } from './domain/verification-page.ts';
 
 /** Verification answers may be cached this long: a revoked card is never shown valid for longer. */
@@ -16,6 +16,12 @@ const PRIVATE_CACHE = 'private, max-age=60';
 const PAGE_SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'referrer-policy': 'no-referrer',
+};
+
+/** The headers of a page answer, built once per language (not per request). */
+const PAGE_HEADERS: Record<PageLocale, Record<string, string>> = {
+  fr: { ...PAGE_SECURITY_HEADERS, vary: 'Accept-Language', 'content-language': 'fr', 'cache-control': PUBLIC_CACHE },
+  en: { ...PAGE_SECURITY_HEADERS, vary: 'Accept-Language', 'content-language': 'en', 'cache-control': PUBLIC_CACHE },
 };
 
 const VerificationSchema = Type.Object({
@@ -54,7 +60,7 @@ function sendTagged(request: FastifyRequest, reply: FastifyReply, body: string, 
 
 /**
  * Public verification, no login: the JSON API (`/api/v1/verify/...`) and the page a phone opens
- * from the card's QR code (`/v/:escn`). Registered at the root (the page lives outside /api/v1).
+ * from the card's QR code (`/v/:escn`, or `/v?qr=` with the scanned text). Registered at the root (the page lives outside /api/v1).
  * All of them share one budget per client address, counted in the database so that it holds
  * across nodes and restarts: probing numbers through the page or the API, or through another
  * node, costs the same. A refused API call is a problem+json 429, a refused page an HTML page in
@@ -106,21 +112,17 @@ export async function verificationRoutes(app: AppInstance, deps: AppDeps): Promi
     },
   }, async (request, reply) => answer(request, reply, () => verification.parseScanned(request.query.qr)));
 
-  app.get('/v/:escn', {
-    config: { access: { public: true } },
-    onRequest: pageLimiter,
-    schema: {
-      hide: true,
-      params: EscnParams,
-      querystring: Type.Object({ lang: Type.Optional(Type.String({ maxLength: 10 })) }),
-    },
-  }, async (request, reply) => {
-    const locale = chooseLocale(request.query.lang, request.headers['accept-language']);
-    void reply.headers({ ...PAGE_SECURITY_HEADERS, vary: 'Accept-Language', 'content-language': locale, 'cache-control': PUBLIC_CACHE });
+  /**
+   * Renders the page, in `lang` or the visitor's language, for the number `parse` extracts (a malformed one is a 400 page, an unknown
+   * one a 404 page). The language switch points at the canonical `/v/<escn>`.
+   */
+  async function page(request: FastifyRequest, reply: FastifyReply, lang: string | undefined, parse: () => string): Promise<FastifyReply> {
+    const locale = chooseLocale(lang, request.headers['accept-language']);
+    void reply.headers(PAGE_HEADERS[locale]);
     let content: PageContent;
     let escn: string | undefined;
     try {
-      escn = verification.parseEscn(request.params.escn);
+      escn = parse();
     } catch {
       escn = undefined;
     }
@@ -146,7 +148,28 @@ export async function verificationRoutes(app: AppInstance, deps: AppDeps): Promi
     }
     const path = escn === undefined ? '/v/' : `/v/${escn}`;
     return sendTagged(request, reply, renderVerificationPage(content, locale, path), 'text/html; charset=utf-8');
-  });
+  }
+
+  app.get('/v/:escn', {
+    config: { access: { public: true } },
+    onRequest: pageLimiter,
+    schema: {
+      hide: true,
+      params: EscnParams,
+      querystring: Type.Object({ lang: Type.Optional(Type.String({ maxLength: 10 })) }),
+    },
+  }, async (request, reply) => page(request, reply, request.query.lang, () => verification.parseEscn(request.params.escn)));
+
+  // The page from the whole text of a scanned QR code (an ESC verifier URL, ours, or a bare
+  // ESCN), for a scanner that opens a URL template with the text it read.
+  app.get('/v', {
+    config: { access: { public: true } },
+    onRequest: pageLimiter,
+    schema: {
+      hide: true,
+      querystring: Type.Object({ qr: Type.String({ maxLength: 500 }), lang: Type.Optional(Type.String({ maxLength: 10 })) }),
+    },
+  }, async (request, reply) => page(request, reply, request.query.lang, () => verification.parseScanned(request.query.qr)));
 }
 
 /** The QR code printed on a card: for its holder and the card office (printing, virtual cards). */

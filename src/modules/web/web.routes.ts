@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
 import type { AppDeps, AppInstance } from '../../app/app-types.ts';
+import { isPrecompressible } from './precompressed-files.ts';
 
 /** Where `vite build --config web/vite.config.ts` writes the web application. */
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
@@ -59,21 +60,28 @@ async function fileIn(root: string, urlPath: string): Promise<string | null> {
 function sendIndex(reply: FastifyReply): FastifyReply {
   return reply
     .header('cache-control', 'no-cache')
+    .header('vary', 'accept-encoding')
     .header('content-security-policy', CSP)
     .header('referrer-policy', 'same-origin')
-    .sendFile('index.html', { cacheControl: false });
+    .sendFile('index.html');
 }
 
 /**
  * Serves the built web application from web/dist: hashed assets cached for a year, the service
  * worker and manifest always revalidated, and index.html for every other path that is not the
- * API or the verification page (client-side routing). Every route is public: the pages hold no
- * data, the API they call checks access.
+ * API or the verification page (client-side routing). Text files are sent from the `.br` or `.gz`
+ * copy the build wrote beside them when `Accept-Encoding` allows (brotli first), with the original
+ * file's Content-Type and `Vary: Accept-Encoding` on every variant, so a cache never hands brotli to
+ * a client that did not ask for it. Every route is public: the pages hold no data, the API they
+ * call checks access.
  */
 export async function webRoutes(app: AppInstance, _deps: AppDeps): Promise<void> {
   const root = WEB_DIST_DIR;
   const built = existsSync(join(root, 'index.html'));
-  if (built) await app.register(fastifyStatic, { root, serve: false });
+  // cacheControl is off here, not per sendFile call: when a compressed copy is missing (an image, or
+  // `deflate` asked first), @fastify/static retries without the call's options, and send's default
+  // `public, max-age=0` would replace the Cache-Control set below.
+  if (built) await app.register(fastifyStatic, { root, serve: false, preCompressed: true, cacheControl: false });
 
   app.get('/*', { config: { access: { public: true } }, schema: { hide: true } }, async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
@@ -83,9 +91,10 @@ export async function webRoutes(app: AppInstance, _deps: AppDeps): Promise<void>
     if (file) {
       if (file === 'index.html') return sendIndex(reply);
       const hashed = file.startsWith(`assets${sep}`);
+      if (isPrecompressible(file)) void reply.header('vary', 'accept-encoding');
       return reply
         .header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache')
-        .sendFile(file, { cacheControl: false });
+        .sendFile(file);
     }
     // A missing asset is a 404, not the application page (a stale tab must not get HTML as JS).
     if (path.startsWith('/assets/') || extname(path) !== '') return reply.callNotFound();

@@ -8,9 +8,13 @@ import type { PhotosTables } from '../../modules/photos/photos.tables.ts';
 import type { CardsTables } from '../../modules/cards/cards.tables.ts';
 import type { NotificationsTables } from '../../modules/notifications/notifications.tables.ts';
 import type { ImportsTables } from '../../modules/imports/imports.tables.ts';
-import type { EscTables } from '../../modules/esc/esc.tables.ts';
 import type { DirectoryTables } from '../../modules/directory/directory.tables.ts';
 import type { EventsTables } from '../events/events.tables.ts';
+import type { SyncTables } from '../sync/sync.tables.ts';
+import type { WebhooksTables } from '../../modules/webhooks/webhooks.tables.ts';
+import type { ConnectorsTables } from '../connectors/connectors.tables.ts';
+import type { CrousTariffTables } from '../../modules/crous/crous-tariff.tables.ts';
+import type { CrousFilesTables } from '../../modules/crous/crous-files.tables.ts';
 
 /**
  * The whole database as Kysely sees it: the union of the tables each context owns.
@@ -27,6 +31,10 @@ export interface Database
     CardsTables,
     NotificationsTables,
     ImportsTables,
-    EscTables,
     DirectoryTables,
-    EventsTables {}
+    EventsTables,
+    SyncTables,
+    WebhooksTables,
+    CrousFilesTables,
+    ConnectorsTables,
+    CrousTariffTables {}

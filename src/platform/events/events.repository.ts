@@ -24,6 +24,13 @@ export interface EventRow extends NewEventRow {
   occurredAt: Date;
 }
 
+/** An event just appended: what its subscribers are found by. */
+export interface WrittenEvent {
+  id: string;
+  name: string;
+  institutionId: number;
+}
+
 /** A position in the log: after the event (txId, id). */
 export interface EventPosition {
   txId: string;
@@ -34,16 +41,28 @@ export interface EventPosition {
  * Appends events in ONE statement whatever their number (one parameter: the rows as a JSON
  * array), so a chunk of a bulk import costs one round trip.
  */
-export async function insertEvents(executor: Executor, rows: readonly NewEventRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await sql`
+export async function insertEvents(executor: Executor, rows: readonly NewEventRow[]): Promise<WrittenEvent[]> {
+  if (rows.length === 0) return [];
+  const result = await sql<{ id: string; name: string; institutionId: number | string }>`
     INSERT INTO events (name, institution_id, person_type, person_id, card_id, payload, granted)
     SELECT r.name, r.institution_id, r.person_type, r.person_id, r.card_id, r.payload, r.granted
     FROM jsonb_to_recordset(${JSON.stringify(rows.map((row) => ({
       name: row.name, institution_id: row.institutionId, person_type: row.personType, person_id: row.personId,
       card_id: row.cardId, payload: row.payload, granted: row.granted,
-    })))}::jsonb) AS r(name text, institution_id smallint, person_type text, person_id uuid, card_id uuid, payload jsonb, granted jsonb)`
+    })))}::jsonb) AS r(name text, institution_id smallint, person_type text, person_id uuid, card_id uuid, payload jsonb, granted jsonb)
+    RETURNING id::text AS id, name, institution_id AS "institutionId"`
     .execute(executor);
+  return result.rows.map((row) => ({ id: row.id, name: row.name, institutionId: Number(row.institutionId) }));
+}
+
+/** These events, those still kept (the retention may have deleted some). */
+export async function eventsByIds(executor: Executor, ids: readonly string[]): Promise<EventRow[]> {
+  if (ids.length === 0) return [];
+  const result = await sql<EventRow>`
+    SELECT id::text AS id, tx_id::text AS "txId", name, institution_id AS "institutionId", person_type AS "personType",
+      person_id AS "personId", card_id AS "cardId", payload, granted, occurred_at AS "occurredAt"
+    FROM events WHERE id = ANY(${sql.val([...ids])}::bigint[])`.execute(executor);
+  return result.rows.map((row) => ({ ...row, institutionId: Number(row.institutionId) }));
 }
 
 /**

@@ -98,9 +98,25 @@ function cardEventName(from: string | null, to: string): EventName {
   return 'card.state_changed';
 }
 
+/**
+ * Told of the events a transaction appends, in that transaction (the webhook connector files
+ * its deliveries there, so they exist exactly when the events do).
+ */
+export type EventsWrittenListener = (executor: Executor, events: readonly repo.WrittenEvent[]) => Promise<void>;
+
+/** An event as a connector delivers it. */
+export type StoredEvent = repo.EventRow;
+
 /** Creates the event log service. */
 export function createEventsService(deps: EventsServiceDeps) {
   const { db } = deps;
+  const listeners: EventsWrittenListener[] = [];
+
+  async function append(executor: Executor, rows: readonly repo.NewEventRow[]): Promise<void> {
+    const written = await repo.insertEvents(executor, rows);
+    if (written.length === 0) return;
+    for (const listener of listeners) await listener(executor, written);
+  }
   const now = deps.now ?? (() => new Date());
   const today = () => now().toISOString().slice(0, 10);
 
@@ -139,7 +155,7 @@ export function createEventsService(deps: EventsServiceDeps) {
         holder: { firstName: card.holder.firstName, lastName: card.holder.lastName, eppn: card.holder.eppn },
         csn: card.csn?.hex ?? null,
       };
-      await repo.insertEvents(executor, [{
+      await append(executor, [{
         name: cardEventName(from, to), institutionId: card.institutionId, personType: card.holder.personType,
         personId: card.personId, cardId: card.id, payload: { ...data }, granted: { ...granted },
       }]);
@@ -152,14 +168,14 @@ export function createEventsService(deps: EventsServiceDeps) {
      * other enrolments get person.updated when identity fields changed.
      */
     async recordPeopleChanges(executor: Executor, changes: readonly ChangedPerson[]): Promise<void> {
-      await repo.insertEvents(executor, personRows(changes));
+      await append(executor, personRows(changes));
     },
 
     /** Listener of consent decisions: one event at each institution the person is enrolled at. */
     async recordConsent(executor: Executor, person: { id: string; enrolments: ReadonlyArray<{ institutionId: number; personType: string }> },
       kind: ConsentEventData['kind'], granted: boolean): Promise<void> {
       const data: ConsentEventData = { personId: person.id, kind };
-      await repo.insertEvents(executor, person.enrolments.map((enrolment) => ({
+      await append(executor, person.enrolments.map((enrolment) => ({
         name: granted ? 'consent.given' : 'consent.withdrawn', institutionId: enrolment.institutionId, personType: enrolment.personType,
         personId: person.id, cardId: null, payload: { ...data }, granted: null,
       })));
@@ -191,6 +207,16 @@ export function createEventsService(deps: EventsServiceDeps) {
       }
       const last = items.at(-1);
       return { items, nextCursor: last ? last.cursor : input.after ?? null };
+    },
+
+    /** Registers a listener of the events each transaction appends (see {@link EventsWrittenListener}). */
+    onEventsWritten(listener: EventsWrittenListener): void {
+      listeners.push(listener);
+    },
+
+    /** These events as stored, by id; those the retention deleted are missing. */
+    async byIds(ids: readonly string[], executor: Executor = db): Promise<Map<string, StoredEvent>> {
+      return new Map((await repo.eventsByIds(executor, ids)).map((row) => [row.id, row]));
     },
 
     /** Deletes the events older than the retention; returns how many (the scheduled purge job). */

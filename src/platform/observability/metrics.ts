@@ -27,6 +27,19 @@ export function createMetrics() {
         for (const [label, value] of Object.entries(values)) gauge.set({ [labelName]: label }, value);
       });
     },
+    /**
+     * Adds a gauge of several labels whose series are read from `read` at scrape time; series
+     * missing from a read are dropped (reset), as with {@link addGauge}.
+     */
+    addGaugeSeries<L extends string>(name: string, help: string, labelNames: readonly L[],
+      read: () => Promise<Array<{ labels: Record<L, string>; value: number }>>) {
+      const gauge = new Gauge({ name, help, labelNames: [...labelNames], registers: [registry] });
+      gaugeCollectors.push(async () => {
+        const series = await read();
+        gauge.reset();
+        for (const { labels, value } of series) gauge.set(labels, value);
+      });
+    },
     /** Renders the exposition text. */
     async render(): Promise<string> {
       await Promise.all(gaugeCollectors.map((collect) => collect().catch(() => undefined)));

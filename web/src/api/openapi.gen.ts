@@ -9391,6 +9391,8 @@ export interface paths {
                                 lock: {
                                     owner: string;
                                     at: string | null;
+                                    /** @description The account or token holding the card, by name (a card read by the office); null: no longer known */
+                                    ownerName?: string | null;
                                 } | null;
                                 enabledAt: string | null;
                                 expiresAt: string | null;
@@ -9563,6 +9565,8 @@ export interface paths {
                             lock: {
                                 owner: string;
                                 at: string | null;
+                                /** @description The account or token holding the card, by name (a card read by the office); null: no longer known */
+                                ownerName?: string | null;
                             } | null;
                             enabledAt: string | null;
                             expiresAt: string | null;
@@ -9820,6 +9824,8 @@ export interface paths {
                             lock: {
                                 owner: string;
                                 at: string | null;
+                                /** @description The account or token holding the card, by name (a card read by the office); null: no longer known */
+                                ownerName?: string | null;
                             } | null;
                             enabledAt: string | null;
                             expiresAt: string | null;
@@ -10003,6 +10009,8 @@ export interface paths {
                                 lock: {
                                     owner: string;
                                     at: string | null;
+                                    /** @description The account or token holding the card, by name (a card read by the office); null: no longer known */
+                                    ownerName?: string | null;
                                 } | null;
                                 enabledAt: string | null;
                                 expiresAt: string | null;
@@ -10139,6 +10147,8 @@ export interface paths {
                             lock: {
                                 owner: string;
                                 at: string | null;
+                                /** @description The account or token holding the card, by name (a card read by the office); null: no longer known */
+                                ownerName?: string | null;
                             } | null;
                             enabledAt: string | null;
                             expiresAt: string | null;
@@ -10577,6 +10587,8 @@ export interface paths {
                             lock: {
                                 owner: string;
                                 at: string | null;
+                                /** @description The account or token holding the card, by name (a card read by the office); null: no longer known */
+                                ownerName?: string | null;
                             } | null;
                             enabledAt: string | null;
                             expiresAt: string | null;
@@ -10858,6 +10870,8 @@ export interface paths {
                             lock: {
                                 owner: string;
                                 at: string | null;
+                                /** @description The account or token holding the card, by name (a card read by the office); null: no longer known */
+                                ownerName?: string | null;
                             } | null;
                             enabledAt: string | null;
                             expiresAt: string | null;
@@ -11129,6 +11143,8 @@ export interface paths {
                             lock: {
                                 owner: string;
                                 at: string | null;
+                                /** @description The account or token holding the card, by name (a card read by the office); null: no longer known */
+                                ownerName?: string | null;
                             } | null;
                             enabledAt: string | null;
                             expiresAt: string | null;
@@ -11349,6 +11365,8 @@ export interface paths {
                             lock: {
                                 owner: string;
                                 at: string | null;
+                                /** @description The account or token holding the card, by name (a card read by the office); null: no longer known */
+                                ownerName?: string | null;
                             } | null;
                             enabledAt: string | null;
                             expiresAt: string | null;
@@ -12951,6 +12969,7 @@ export interface paths {
                             sync: {
                                 enabled: boolean;
                                 state: "disabled" | "registered" | "pending" | "failed" | "not_registered";
+                                reason: ("no_escn" | "institution_no_pic" | "institution_no_key" | "not_enrolled" | "no_consent" | "card_state" | "disabled_deleted" | "missing_esi" | "invalid_esi" | "missing_expiry") | (never | null);
                                 routerStatus: string | null;
                                 confirmedAt: string | null;
                                 lastError: {
@@ -15892,6 +15911,5280 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/webhook-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The events an endpoint may subscribe to, by group, the granted parts it may receive, and whether secrets can be stored */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            groups: {
+                                group: string;
+                                events: {
+                                    name: string;
+                                    description: string;
+                                }[];
+                            }[];
+                            grants: string[];
+                            /** @description False when CONNECTOR_SECRETS_KEY is not set: endpoints cannot be registered (409 secret_encryption_not_configured) */
+                            canStoreSecrets: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook endpoints of your institutions (never their secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-3"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a webhook endpoint; answers its signing secret, this once
+         * @description `institution`: a code (a federation receives its members' events), null for the whole deployment (admins of every institution), absent: the focused institution, else your only one, else the whole deployment. Codes: 400 `validation_failed` (field /url: https_required, url_credentials, invalid_url; /events/<i>: unknown_event; /grants/<i>: unknown_grant), 403 `webhooks_need_all_person_types`, 404 `webhook_endpoint_not_found` (also outside your institutions) or `institution_not_found`, 409 `secret_encryption_not_configured`, 422 `institution_required`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description https URL of the receiver */
+                        url: string;
+                        /** @description Event names (card.created, card.enabled, card.disabled, card.state_changed, person.created, person.updated, person.rights_ended, consent.given, consent.withdrawn) or group wildcards (card.*, person.*, consent.*) */
+                        events: string[];
+                        institution?: string | null;
+                        description?: string;
+                        /** @description Granted parts (holder: names and eppn, csn: the chip number); none: ids and states only */
+                        grants?: string[];
+                        /** @description active: delivered; paused: deliveries wait (they accumulate and are sent on resume); disabled: nothing is queued for it */
+                        status?: "active" | "paused" | "disabled";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            endpoint: components["schemas"]["def-3"];
+                            /** @description The signing secret (whsec_…): shown this once, store it in the receiver now */
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook endpoint */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-3"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Change a webhook endpoint (fields not sent keep their value; its institution and secret stay)
+         * @description Codes: 400 `validation_failed` (field /url: https_required, url_credentials, invalid_url; /events/<i>: unknown_event; /grants/<i>: unknown_grant), 403 `webhooks_need_all_person_types`, 404 `webhook_endpoint_not_found` (also outside your institutions) or `institution_not_found`, 409 `secret_encryption_not_configured`, 422 `institution_required`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description https URL of the receiver */
+                        url?: string;
+                        description?: string;
+                        /** @description Event names (card.created, card.enabled, card.disabled, card.state_changed, person.created, person.updated, person.rights_ended, consent.given, consent.withdrawn) or group wildcards (card.*, person.*, consent.*) */
+                        events?: string[];
+                        /** @description Granted parts (holder: names and eppn, csn: the chip number); none: ids and states only */
+                        grants?: string[];
+                        /** @description active: delivered; paused: deliveries wait (they accumulate and are sent on resume); disabled: nothing is queued for it */
+                        status?: "active" | "paused" | "disabled";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-3"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a webhook endpoint */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give the endpoint a new secret, answered this once; the previous one keeps signing beside it for graceHours
+         * @description Deliveries carry one signature per secret (space-separated) during the grace. graceHours: default 24, 0 stops the previous secret at once (leaked). Codes: 400 `validation_failed` (field /url: https_required, url_credentials, invalid_url; /events/<i>: unknown_event; /grants/<i>: unknown_grant), 403 `webhooks_need_all_person_types`, 404 `webhook_endpoint_not_found` (also outside your institutions) or `institution_not_found`, 409 `secret_encryption_not_configured`, 422 `institution_required`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        graceHours?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            endpoint: components["schemas"]["def-3"];
+                            /** @description The signing secret (whsec_…): shown this once, store it in the receiver now */
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a signed test event (type webhook.test) to the endpoint now and say how the receiver answered (not stored, not retried) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            result: "ok" | "retryable" | "failed";
+                            /** @description The receiver's HTTP status; null without an answer */
+                            status: number | null;
+                            message: string;
+                            durationMs: number;
+                            retryAfterSeconds?: number;
+                            /** @description The receiver answered 410 Gone */
+                            disableEndpoint: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/connectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registered connectors, and each one's state at every institution of the caller */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            connectors: {
+                                id: string;
+                                labels: {
+                                    fr: string;
+                                    en: string;
+                                };
+                                secretNames: string[];
+                            }[];
+                            /** @description False when CONNECTOR_SECRETS_KEY (or ESC_KEY_ENCRYPTION_KEY) is not set: secrets only by CONNECTOR_SECRETS name */
+                            canStoreSecrets: boolean;
+                            /** @description Names of the CONNECTOR_SECRETS entries (never their values) */
+                            environmentSecrets: string[];
+                            items: {
+                                connector: string;
+                                institution: string;
+                                institutionName: string;
+                                configured: boolean;
+                                enabled: boolean;
+                                /** @description Where the state comes from: the settings saved here, or the deployment (environment, institution PIC and key: the ESC Router) */
+                                configuredBy: "settings" | "deployment";
+                                paused: boolean;
+                                pausedBy: string | null;
+                                pausedByName: string | null;
+                                pausedAt: string | null;
+                                pausedReason: string | null;
+                                updatedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/connectors/{connector}/institutions/{institutionCode}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A connector's settings at an institution (secrets never shown: only whether set and their last four characters)
+         * @description Codes: 404 `connector_not_found`, `institution_not_found` (also outside your institutions), 422 `connector_needs_institution` (a federation).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Connector id (crous, …) */
+                    connector: string;
+                    /** @description Institution code */
+                    institutionCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-4"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Save a connector's settings at an institution (validated against the connector's schema; secrets write-only)
+         * @description The settings replace the stored ones; secrets absent from the body are kept, null removes one. Codes: 422 `invalid_connector_settings` (field /settings/…, every error in `errors`), 422 `invalid_connector_secrets` (field /secrets/<name>…: unknown_secret, secret_not_defined, invalid_secret), 409 `connector_secrets_key_not_configured` (a secret value without CONNECTOR_SECRETS_KEY), 404 as for GET.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Connector id (crous, …) */
+                    connector: string;
+                    /** @description Institution code */
+                    institutionCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        /** @description As the connector's schema describes them */
+                        settings: {
+                            [key: string]: unknown;
+                        };
+                        /** @description Secret name → { value } (stored encrypted), { env } (a CONNECTOR_SECRETS name) or null (removed); absent: kept */
+                        secrets?: {
+                            [key: string]: (never | null) | {
+                                /** @description Stored encrypted (CONNECTOR_SECRETS_KEY); write-only */
+                                value: string;
+                            } | {
+                                /** @description Name of a CONNECTOR_SECRETS entry */
+                                env: string;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-4"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/connectors/{connector}/institutions/{institutionCode}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a connector at an institution: deliveries stop, changes keep being recorded and drain on resume (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Connector id (crous, …) */
+                    connector: string;
+                    /** @description Institution code */
+                    institutionCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-4"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/connectors/{connector}/institutions/{institutionCode}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused connector at an institution: what accumulated is delivered (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Connector id (crous, …) */
+                    connector: string;
+                    /** @description Institution code */
+                    institutionCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-4"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every connector (ESC Router, CROUS, …) with its backlog, failures, deliveries and paused institutions, within the caller's institutions and person types */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-5"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connector}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One connector's figures within the caller's scope */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    connector: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-5"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connector}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A connector's outbox entries, newest first, with their subject (person or webhook endpoint), optionally of one subject, within the caller's scope (next page: before = nextBeforeId) */
+        get: {
+            parameters: {
+                query: {
+                    status?: "pending" | "done" | "failed";
+                    /** @description Only the entries of this subject: a person's id, or a webhook endpoint's for the webhooks connector */
+                    subject?: string;
+                    limit: number;
+                    before?: number;
+                };
+                header?: never;
+                path: {
+                    connector: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-6"][];
+                            /** @description Pass it as before for the next page; null on the last page */
+                            nextBeforeId: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connector}/entries/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One entry with its last error (an entry outside the caller's scope: 404) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    connector: string;
+                    entryId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-6"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connector}/entries/{entryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a failed (or waiting) entry back in the queue now (outside the caller's scope: 404; delivered: 409) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    connector: string;
+                    entryId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-6"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connector}/replay-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put every failed entry of the caller's scope back in the queue now, optionally of one institution, one error code or one subject */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    connector: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Only this institution's entries (its code) */
+                        institution?: string;
+                        /** @description Only the entries whose last error has this code */
+                        errorCode?: string;
+                        /**
+                         * Format: uuid
+                         * @description Only the entries of this subject: a person's id, or a webhook endpoint's for the webhooks connector
+                         */
+                        subject?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Entries queued again */
+                            count: number;
+                            /** @description Persons concerned */
+                            persons: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/connectors/crous/institutions/{institutionCode}/tariff-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CROUS tariff rules stored for the institution (refreshed daily), with the last attempt's error */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    institutionCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            institution: string;
+                            crousNumber: string | null;
+                            rne: string | null;
+                            /** @description In the CROUS's order: the first matching rule wins */
+                            rules: {
+                                statusCode: string;
+                                indexMin: number | null;
+                                indexMax: number | null;
+                                idCompanyRate: number;
+                                idRate: number;
+                            }[];
+                            fetchedAt: string | null;
+                            lastAttemptAt: string | null;
+                            /** @description Why the last refresh failed (the rules shown are the previous ones); null after a success */
+                            lastError: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/connectors/crous/institutions/{institutionCode}/tariff-rules/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fetch the institution's tariff rules from the CROUS now; a failure keeps the previous rules and is in lastError */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    institutionCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            institution: string;
+                            crousNumber: string | null;
+                            rne: string | null;
+                            /** @description In the CROUS's order: the first matching rule wins */
+                            rules: {
+                                statusCode: string;
+                                indexMin: number | null;
+                                indexMax: number | null;
+                                idCompanyRate: number;
+                                idRate: number;
+                            }[];
+                            fetchedAt: string | null;
+                            lastAttemptAt: string | null;
+                            /** @description Why the last refresh failed (the rules shown are the previous ones); null after a success */
+                            lastError: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/connectors/crous/institutions/{institutionCode}/tariff-rules/tariff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CROUS tariff a person would get: from the person type (mapped by the settings) or a status code, and the salary index */
+        get: {
+            parameters: {
+                query?: {
+                    personType?: string;
+                    statusCode?: string;
+                    index?: number;
+                };
+                header?: never;
+                path: {
+                    institutionCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            idCompanyRate: number;
+                            idRate: number;
+                            source: "rule" | "student_default" | "default";
+                            ruleIndex?: number;
+                            statusCode: string | null;
+                            rulesFetchedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/crous/account-files/configs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The settings of the four account files (new entrants, re-enrolments, staff present, staff leaving) of an institution */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Institution code (else the focused or only one in the caller's scope) */
+                    institution?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            institution: string;
+                            uai: string | null;
+                            items: {
+                                kind: "new_entrants" | "re_enrolments" | "staff_present" | "staff_leaving";
+                                settings: {
+                                    /** @description Columns in file order */
+                                    columns: {
+                                        field: "identifier" | "ine" | "lastName" | "firstName" | "birthDate" | "email" | "uai" | "idCompanyRate" | "idRate" | "dueDate" | "eppn" | "studentNumber";
+                                        /** @description Header cell text */
+                                        label: string;
+                                    }[];
+                                    separator: ";" | "," | "|" | "\t";
+                                    encoding: "utf-8" | "iso-8859-1" | "windows-1252";
+                                    header: boolean;
+                                    dateFormat: "YYYY-MM-DD" | "DD/MM/YYYY" | "YYYYMMDD";
+                                    /** @description Person types the file draws from; null: student (or staff) types by code and affiliation */
+                                    personTypes: string[] | null;
+                                    /** @description The identifier column holds the INE when the person has one, else the eppn */
+                                    ineAsIdentifier: boolean;
+                                    /** @description Staff leaving: rights ended within this many days */
+                                    leavingWindowDays: number;
+                                    /** @description Cron (5 fields, UTC); null: on demand only */
+                                    schedule: string | null;
+                                };
+                                /** @description False while the institution keeps the defaults */
+                                saved: boolean;
+                                effectivePersonTypes: string[];
+                                nextRunAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/crous/account-files/configs/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save the settings of one kind of account file
+         * @description Codes: 400 `validation_failed` with the field (/columns/2/field unknown_column or duplicate_column, /columns columns_required, /columns/0/label invalid_label, /schedule invalid_cron, /personTypes/0 unknown_person_type), 404 `institution_not_found`.
+         */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description Institution code (else the focused or only one in the caller's scope) */
+                    institution?: string;
+                };
+                header?: never;
+                path: {
+                    kind: "new_entrants" | "re_enrolments" | "staff_present" | "staff_leaving";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Columns in file order */
+                        columns: {
+                            field: "identifier" | "ine" | "lastName" | "firstName" | "birthDate" | "email" | "uai" | "idCompanyRate" | "idRate" | "dueDate" | "eppn" | "studentNumber";
+                            /** @description Header cell text */
+                            label: string;
+                        }[];
+                        separator: ";" | "," | "|" | "\t";
+                        encoding: "utf-8" | "iso-8859-1" | "windows-1252";
+                        header: boolean;
+                        dateFormat: "YYYY-MM-DD" | "DD/MM/YYYY" | "YYYYMMDD";
+                        /** @description Person types the file draws from; null: student (or staff) types by code and affiliation */
+                        personTypes: string[] | null;
+                        /** @description The identifier column holds the INE when the person has one, else the eppn */
+                        ineAsIdentifier: boolean;
+                        /** @description Staff leaving: rights ended within this many days */
+                        leavingWindowDays: number;
+                        /** @description Cron (5 fields, UTC); null: on demand only */
+                        schedule: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            kind: "new_entrants" | "re_enrolments" | "staff_present" | "staff_leaving";
+                            settings: {
+                                /** @description Columns in file order */
+                                columns: {
+                                    field: "identifier" | "ine" | "lastName" | "firstName" | "birthDate" | "email" | "uai" | "idCompanyRate" | "idRate" | "dueDate" | "eppn" | "studentNumber";
+                                    /** @description Header cell text */
+                                    label: string;
+                                }[];
+                                separator: ";" | "," | "|" | "\t";
+                                encoding: "utf-8" | "iso-8859-1" | "windows-1252";
+                                header: boolean;
+                                dateFormat: "YYYY-MM-DD" | "DD/MM/YYYY" | "YYYYMMDD";
+                                /** @description Person types the file draws from; null: student (or staff) types by code and affiliation */
+                                personTypes: string[] | null;
+                                /** @description The identifier column holds the INE when the person has one, else the eppn */
+                                ineAsIdentifier: boolean;
+                                /** @description Staff leaving: rights ended within this many days */
+                                leavingWindowDays: number;
+                                /** @description Cron (5 fields, UTC); null: on demand only */
+                                schedule: string | null;
+                            };
+                            /** @description False while the institution keeps the defaults */
+                            saved: boolean;
+                            effectivePersonTypes: string[];
+                            nextRunAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/crous/account-files/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The first 10 lines of a file as it would be made now, with the saved settings or with `settings` (checked like a save) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind: "new_entrants" | "re_enrolments" | "staff_present" | "staff_leaving";
+                        /** @description Institution code (else the focused or only one in the caller's scope) */
+                        institution?: string;
+                        settings?: {
+                            /** @description Columns in file order */
+                            columns: {
+                                field: "identifier" | "ine" | "lastName" | "firstName" | "birthDate" | "email" | "uai" | "idCompanyRate" | "idRate" | "dueDate" | "eppn" | "studentNumber";
+                                /** @description Header cell text */
+                                label: string;
+                            }[];
+                            separator: ";" | "," | "|" | "\t";
+                            encoding: "utf-8" | "iso-8859-1" | "windows-1252";
+                            header: boolean;
+                            dateFormat: "YYYY-MM-DD" | "DD/MM/YYYY" | "YYYYMMDD";
+                            /** @description Person types the file draws from; null: student (or staff) types by code and affiliation */
+                            personTypes: string[] | null;
+                            /** @description The identifier column holds the INE when the person has one, else the eppn */
+                            ineAsIdentifier: boolean;
+                            /** @description Staff leaving: rights ended within this many days */
+                            leavingWindowDays: number;
+                            /** @description Cron (5 fields, UTC); null: on demand only */
+                            schedule: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            institution: string;
+                            kind: "new_entrants" | "re_enrolments" | "staff_present" | "staff_leaving";
+                            header: string | null;
+                            lines: string[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/crous/account-files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account files produced (who, when, kind, lines), newest first, within the caller's institutions */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Institution code (else the focused or only one in the caller's scope) */
+                    institution?: string;
+                    kind?: "new_entrants" | "re_enrolments" | "staff_present" | "staff_leaving";
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                institution: string;
+                                kind: "new_entrants" | "re_enrolments" | "staff_present" | "staff_leaving";
+                                fileName: string;
+                                byteSize: number;
+                                /** @description Person lines (the header not counted) */
+                                lineCount: number;
+                                settings: {
+                                    /** @description Columns in file order */
+                                    columns: {
+                                        field: "identifier" | "ine" | "lastName" | "firstName" | "birthDate" | "email" | "uai" | "idCompanyRate" | "idRate" | "dueDate" | "eppn" | "studentNumber";
+                                        /** @description Header cell text */
+                                        label: string;
+                                    }[];
+                                    separator: ";" | "," | "|" | "\t";
+                                    encoding: "utf-8" | "iso-8859-1" | "windows-1252";
+                                    header: boolean;
+                                    dateFormat: "YYYY-MM-DD" | "DD/MM/YYYY" | "YYYYMMDD";
+                                    /** @description Person types the file draws from; null: student (or staff) types by code and affiliation */
+                                    personTypes: string[] | null;
+                                    /** @description The identifier column holds the INE when the person has one, else the eppn */
+                                    ineAsIdentifier: boolean;
+                                    /** @description Staff leaving: rights ended within this many days */
+                                    leavingWindowDays: number;
+                                    /** @description Cron (5 fields, UTC); null: on demand only */
+                                    schedule: string | null;
+                                };
+                                trigger: "manual" | "schedule";
+                                jobRunId: string | null;
+                                createdBy: string;
+                                /** @description The account's display name or the token's name, when known */
+                                createdByName?: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Make an account file now: 202 + job (follow it at /jobs/{id}; its result names the file), or 201 + the file with wait=true
+         * @description Codes: 404 `institution_not_found`, 422 `institution_required`, `institution_uai_missing` (the columns hold the UAI and the institution has none).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind: "new_entrants" | "re_enrolments" | "staff_present" | "staff_leaving";
+                        /** @description Institution code (else the focused or only one in the caller's scope) */
+                        institution?: string;
+                        wait?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            institution: string;
+                            kind: "new_entrants" | "re_enrolments" | "staff_present" | "staff_leaving";
+                            fileName: string;
+                            byteSize: number;
+                            /** @description Person lines (the header not counted) */
+                            lineCount: number;
+                            settings: {
+                                /** @description Columns in file order */
+                                columns: {
+                                    field: "identifier" | "ine" | "lastName" | "firstName" | "birthDate" | "email" | "uai" | "idCompanyRate" | "idRate" | "dueDate" | "eppn" | "studentNumber";
+                                    /** @description Header cell text */
+                                    label: string;
+                                }[];
+                                separator: ";" | "," | "|" | "\t";
+                                encoding: "utf-8" | "iso-8859-1" | "windows-1252";
+                                header: boolean;
+                                dateFormat: "YYYY-MM-DD" | "DD/MM/YYYY" | "YYYYMMDD";
+                                /** @description Person types the file draws from; null: student (or staff) types by code and affiliation */
+                                personTypes: string[] | null;
+                                /** @description The identifier column holds the INE when the person has one, else the eppn */
+                                ineAsIdentifier: boolean;
+                                /** @description Staff leaving: rights ended within this many days */
+                                leavingWindowDays: number;
+                                /** @description Cron (5 fields, UTC); null: on demand only */
+                                schedule: string | null;
+                            };
+                            trigger: "manual" | "schedule";
+                            jobRunId: string | null;
+                            createdBy: string;
+                            /** @description The account's display name or the token's name, when known */
+                            createdByName?: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job: {
+                                id: string;
+                                kind: string;
+                                status: string;
+                                progress: {
+                                    current: number;
+                                    total: number | null;
+                                    percent: number | null;
+                                };
+                                message: string | null;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                result: {
+                                    [key: string]: unknown;
+                                } | null;
+                                error: {
+                                    [key: string]: unknown;
+                                } | null;
+                                createdBy: string;
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                                /** @description Times the run was started, retries included (0 while waiting for its first start) */
+                                attempt: number;
+                                /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
+                                recovery: {
+                                    /** @enum {string} */
+                                    reason: "worker_lost";
+                                    at: string;
+                                    retrying: boolean;
+                                    /** @description The attempt that comes next when retrying, else the one that was lost */
+                                    attempt: number;
+                                    /** @description Attempts allowed in all, when known */
+                                    attempts: number | null;
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/crous/account-files/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a file produced, byte for byte as it was made (its encoding in the content type) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv in the file's encoding */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/crous/card-files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The card file imports and their reports, newest first, within the caller's institutions (with `institution`: its card count) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Institution code (else the focused or only one in the caller's scope) */
+                    institution?: string;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                institution: string;
+                                fileName: string | null;
+                                partial: boolean;
+                                report: {
+                                    institution: string;
+                                    dryRun: boolean;
+                                    partial: boolean;
+                                    totalLines: number;
+                                    valid: number;
+                                    invalid: number;
+                                    created: number;
+                                    updated: number;
+                                    unchanged: number;
+                                    errors: {
+                                        line: number;
+                                        field?: string;
+                                        code: string;
+                                        message: string;
+                                    }[];
+                                    errorsTruncated: boolean;
+                                    fileErrors: {
+                                        line: number;
+                                        field?: string;
+                                        code: string;
+                                        message: string;
+                                    }[];
+                                    encoding: string;
+                                    rejected: boolean;
+                                    committed: boolean;
+                                    importId?: string | null;
+                                };
+                                createdBy: string;
+                                createdByName?: string | null;
+                                createdAt: string;
+                            }[];
+                            cardCount: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Import the CROUS's pre-encoded card file (CSN → CROUS card): 200 with the per-line report, or 422 listing every bad line
+         * @description By default one bad line refuses the file and nothing is written (422 `card_file_rejected`, each error with its `line` and column); `partial=true` writes the good lines and reports the others; `dryRun=true` writes nothing. A wrong header is 422 `invalid_card_file` (line 1). Codes also: 400 `empty_file`, 413, 415 `not_csv`, 404 `institution_not_found`.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Institution code (else the focused or only one in the caller's scope) */
+                    institution?: string;
+                    partial?: boolean;
+                    dryRun?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            institution: string;
+                            dryRun: boolean;
+                            partial: boolean;
+                            totalLines: number;
+                            valid: number;
+                            invalid: number;
+                            created: number;
+                            updated: number;
+                            unchanged: number;
+                            errors: {
+                                line: number;
+                                field?: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            errorsTruncated: boolean;
+                            fileErrors: {
+                                line: number;
+                                field?: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            encoding: string;
+                            rejected: boolean;
+                            committed: boolean;
+                            importId?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/crous/pre-encoded-cards/{csn}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CROUS card the card file links to this chip (CSN in hex), at an institution of the caller */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Institution code (else the focused or only one in the caller's scope) */
+                    institution?: string;
+                };
+                header?: never;
+                path: {
+                    csn: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            csn: string;
+                            idZdc: number;
+                            rid: string;
+                            idTransmitter: number;
+                            idMapping: number;
+                            pixSs: string;
+                            pixNn: string;
+                            appl: string;
+                            creationDay: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/persons/{id}/crous": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The person's CROUS/Izly account and cards, read live, at each institution the caller sees them at, and their sync entries with the CROUS
+         * @description Nothing is asked of the CROUS where the connector is not set up, paused or disabled, or without the person's CROUS consent (status says so). A CROUS that does not answer or refuses gives status error with the code and meaning, never an error of this request.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Ask the CROUS again rather than show a read of the last 30 seconds */
+                    refresh: boolean;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            personId: string;
+                            institutions: components["schemas"]["def-7"][];
+                            history: components["schemas"]["def-8"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cards/{id}/crous": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The card at the CROUS/Izly and its holder's account there (issuing institution), read live, with the holder's sync entries with the CROUS */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Ask the CROUS again rather than show a read of the last 30 seconds */
+                    refresh: boolean;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            cardId: string;
+                            /** Format: uuid */
+                            personId: string;
+                            crous: components["schemas"]["def-7"];
+                            history: components["schemas"]["def-8"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/crous/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compare campuscard with the CROUS for the caller's institutions and queue a sync of every person that differs (a job: follow it at /jobs/{id})
+         * @description The run's result holds total, checked, skipped, inSync, differing, queued, errors, differences by kind and the first failures
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: string;
+                            status: string;
+                            progress: {
+                                current: number;
+                                total: number | null;
+                                percent: number | null;
+                            };
+                            message: string | null;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            result: {
+                                [key: string]: unknown;
+                            } | null;
+                            error: {
+                                [key: string]: unknown;
+                            } | null;
+                            createdBy: string;
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            /** @description Times the run was started, retries included (0 while waiting for its first start) */
+                            attempt: number;
+                            /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
+                            recovery: {
+                                /** @enum {string} */
+                                reason: "worker_lost";
+                                at: string;
+                                retrying: boolean;
+                                /** @description The attempt that comes next when retrying, else the one that was lost */
+                                attempt: number;
+                                /** @description Attempts allowed in all, when known */
+                                attempts: number | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/verify/{escn}": {
         parameters: {
             query?: never;
@@ -16251,6 +21544,294 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
+        };
+        /** WebhookEndpoint */
+        "def-3": {
+            /** Format: uuid */
+            id: string;
+            /** @description Institution code (a federation: its members' events too); null: the whole deployment */
+            institution: string | null;
+            url: string;
+            description: string;
+            /** @description Event names of the catalogue, or group wildcards (card.*) */
+            events: string[];
+            /** @description Granted parts the endpoint receives in each event's data (holder, csn) */
+            grants: string[];
+            /** @description active: delivered; paused: deliveries wait (they accumulate and are sent on resume); disabled: nothing is queued for it */
+            status: "active" | "paused" | "disabled";
+            /** @description Why the system changed the status (e.g. the receiver answered 410 Gone) */
+            statusReason: string | null;
+            /** @description The last four characters of the current secret (the secret itself is shown only once) */
+            secretHint: string;
+            /** Format: date-time */
+            secretCreatedAt: string;
+            previousSecret: {
+                hint: string;
+                /**
+                 * Format: date-time
+                 * @description Until then deliveries carry a signature with it too
+                 */
+                expiresAt: string;
+            } | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            updatedBy: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Its deliveries within your institutions (connector outbox, connector webhooks) */
+            deliveries: {
+                /** @description Deliveries waiting (first try, retries, or the endpoint paused) */
+                pending: number;
+                /** @description Deliveries that failed (replayable on the connectors' operator routes, connector webhooks) */
+                failed: number;
+                /**
+                 * Format: date-time
+                 * @description When the receiver last accepted a delivery; null: never
+                 */
+                lastDeliveredAt: string | null;
+                /** @description The oldest waiting delivery when the receiver already failed it (the later ones wait behind it); null: not retrying */
+                retry: {
+                    /** @description Attempts made so far */
+                    attempts: number;
+                    /**
+                     * Format: date-time
+                     * @description When it is tried again
+                     */
+                    nextAttemptAt: string;
+                    lastError: {
+                        /** @description Stable error code (receiver_unavailable, receiver_unreachable, …) */
+                        code: string | null;
+                        message: string | null;
+                        /** @description The receiver's HTTP status, when it answered */
+                        remoteStatus: number | null;
+                    };
+                } | null;
+            };
+        };
+        /** ConnectorSettings */
+        "def-4": {
+            connector: string;
+            institution: string;
+            /** @description False until saved once (the settings shown are the defaults); for a connector set up by the deployment, whether it is */
+            configured: boolean;
+            enabled: boolean;
+            /** @description Where the state comes from: the settings saved here, or the deployment (environment, institution PIC and key: the ESC Router) */
+            configuredBy: "settings" | "deployment";
+            /** @description As the connector's schema describes them, defaults filled in */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** @description Never the values: whether each is set, where, and its last four characters */
+            secrets: {
+                [key: string]: {
+                    configured: boolean;
+                    source: ("database" | "environment") | (never | null);
+                    /** @description The CONNECTOR_SECRETS entry it comes from */
+                    env: string | null;
+                    /** @description Last four characters (never more; none for short secrets) */
+                    hint: string | null;
+                    /** @description False when set but unreadable (CONNECTOR_SECRETS_KEY changed or missing, entry removed) */
+                    readable: boolean;
+                };
+            };
+            paused: boolean;
+            pausedBy: string | null;
+            /** @description Who paused it, readably (the account's display name, the token's name); null when unknown */
+            pausedByName: string | null;
+            pausedAt: string | null;
+            pausedReason: string | null;
+            updatedBy: string | null;
+            /** @description Who saved it last, readably; null when unknown */
+            updatedByName: string | null;
+            updatedAt: string | null;
+        };
+        /** ConnectorSummary */
+        "def-5": {
+            /** @description The connector key of the outbox (esc, crous, …): the URL segment */
+            id: string;
+            labels: {
+                fr: string;
+                en: string;
+            };
+            counts: {
+                pending: number;
+                /** @description Pending entries that failed at least once and wait for their next attempt */
+                retrying: number;
+                /** @description Refused until the data changes or an operator replays them */
+                failed: number;
+                /** @description Delivered in the last 24 hours */
+                doneLastDay: number;
+            };
+            oldestPendingAt: string | null;
+            /** @description Age of the oldest pending entry (0 when none waits) */
+            oldestPendingSeconds: number;
+            deliveries: {
+                lastMinute: number;
+                lastHour: number;
+                /** @description Estimated calls per second: the last minute's deliveries over 60 s */
+                perSecond: number;
+            };
+            /** @description Institutions of the caller's scope where the connector is paused */
+            pausedInstitutions: string[];
+        };
+        /** ConnectorEntry */
+        "def-6": {
+            id: number;
+            connector: string;
+            /** @description Code of the institution whose view of the person the entry brings to the remote system */
+            institution: string;
+            /** Format: uuid */
+            personId: string;
+            operation: string;
+            /** @description What triggered it (card_enabled, person_changed, …) */
+            reason: string;
+            target: {
+                [key: string]: string;
+            };
+            status: "pending" | "done" | "failed";
+            attempts: number;
+            nextAttemptAt: string | null;
+            lastError: {
+                code: string;
+                message: string;
+                remoteStatus: number | null;
+            } | null;
+            result: {
+                [key: string]: unknown;
+            } | null;
+            /** @description A later successful delivery of the same subject resolved this failure */
+            supersededBy: number | null;
+            createdBy: string;
+            createdAt: string;
+            doneAt: string | null;
+            replayedBy: string | null;
+            /** @description Who replayed it, readably (account display name, token name), on the single entry; null when unknown */
+            replayedByName?: string | null;
+            replayedAt: string | null;
+            /** @description The person the entry is about; null once the person is gone, and for a subject that is not a person (webhooks) */
+            holder: {
+                /** Format: uuid */
+                personId: string;
+                firstName: string;
+                lastName: string;
+                eppn: string;
+            } | null;
+            /** @description What the entry is about: a person, or for the webhooks connector the receiving endpoint (personId is then the endpoint's id) */
+            subject: {
+                /** @enum {string} */
+                kind: "person";
+                /** Format: uuid */
+                id: string;
+                /** @description null once the person is gone */
+                person: {
+                    firstName: string;
+                    lastName: string;
+                    eppn: string;
+                } | null;
+            } | {
+                /** @enum {string} */
+                kind: "endpoint";
+                /** Format: uuid */
+                id: string;
+                /** @description null once the endpoint is deleted, or for an endpoint outside the caller's institutions (of the whole deployment, of a federation above them) */
+                endpoint: {
+                    url: string;
+                    description: string;
+                } | null;
+            };
+        };
+        /** CrousLiveInstitution */
+        "def-7": {
+            institution: string;
+            institutionName: string;
+            status: "read" | "not_found" | "error" | "not_configured" | "files_mode" | "paused" | "disabled" | "misconfigured" | "no_consent";
+            /** @description Why the CROUS was not asked */
+            problem: {
+                code: string;
+                message: string;
+            } | null;
+            error: {
+                /** @description As in the sync entries: crous_timeout, crous_network, crous_http_503, crous_account_locked (423), crous_priority_elsewhere (406), crous_refused_<code> (422)… */
+                code: string;
+                /** @description The CROUS's own message, or what went wrong */
+                message: string;
+                /** @description The CROUS's HTTP status; null when it did not answer */
+                remoteStatus: number | null;
+                /** @description The CROUS's error code ("-41"…) */
+                crousCode: string | null;
+                /** @description What a 406, 423 or known 422 means, in French and English */
+                meaning: {
+                    fr: string;
+                    en: string;
+                } | null;
+            } | null;
+            /** @description The account identifier asked for (as the sync chooses it) */
+            identifier: string | null;
+            account: {
+                identifier: string;
+                /** @description NON_CONFIRME, ACTIF, CLOTURE, CLOTURE_EN_COURS */
+                accountStatus: string | null;
+                /** @description NON_BLOQUE, BLOCAGE_PAR_3_MOTS_DE_PASSE_ERRONNES, MIS_EN_OPPOSITION, COMPTE_GELE */
+                blockingStatus: string | null;
+                blocked: boolean;
+                idCompanyRate: number;
+                idRate: number;
+                dueDate: string;
+                rneOrgCode: string;
+            } | null;
+            cards: {
+                /** Format: uuid */
+                cardId: string;
+                /** @description The card's number at the CROUS */
+                idZdc: number;
+                expected: "active" | "cancelled" | "untracked";
+                status: "active" | "cancelled" | "not_found" | "not_read" | "error";
+                /** @description DP lost, DV stolen, CD out of order, HS other */
+                cancelReason: string | null;
+                cancelDate: string | null;
+                revalidationDate: string | null;
+                error: {
+                    /** @description As in the sync entries: crous_timeout, crous_network, crous_http_503, crous_account_locked (423), crous_priority_elsewhere (406), crous_refused_<code> (422)… */
+                    code: string;
+                    /** @description The CROUS's own message, or what went wrong */
+                    message: string;
+                    /** @description The CROUS's HTTP status; null when it did not answer */
+                    remoteStatus: number | null;
+                    /** @description The CROUS's error code ("-41"…) */
+                    crousCode: string | null;
+                    /** @description What a 406, 423 or known 422 means, in French and English */
+                    meaning: {
+                        fr: string;
+                        en: string;
+                    } | null;
+                } | null;
+            }[];
+            /** @description When the oldest value shown was read at the CROUS */
+            readAt: string | null;
+            /** @description Some value comes from the 30-second cache (refresh=true asks again) */
+            cached: boolean;
+            /** @description campuscard wants an account at the CROUS (a card to send, or one it wrote before): not_found is then a difference */
+            accountExpected: boolean;
+            /** @description A sync entry of the person at this institution is pending: the CROUS may not show its change yet */
+            syncPending: boolean;
+        };
+        /** CrousHistoryEntry */
+        "def-8": {
+            id: number;
+            institution: string;
+            reason: string;
+            status: "pending" | "done" | "failed";
+            attempts: number;
+            createdAt: string;
+            doneAt: string | null;
+            nextAttemptAt: string | null;
+            operations: string[];
+            lastError: {
+                code: string;
+                message: string;
+                remoteStatus: number | null;
+            } | null;
         };
     };
     responses: never;

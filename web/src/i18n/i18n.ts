@@ -44,6 +44,14 @@ export function currentLanguage(): Language {
   return isLanguage(i18next.language) ? i18next.language : 'fr';
 }
 
+/**
+ * Adds a lazily loaded chunk's strings (the card office console's) to both languages. Cardholders
+ * never download them: the console's chunk calls this when it loads, before any of its pages render.
+ */
+export function addTranslations(resources: Record<Language, object>): void {
+  for (const language of LANGUAGES) i18next.addResourceBundle(language, 'translation', resources[language], true, false);
+}
+
 /** Initialises i18next once, before the first render. */
 export async function initI18n(): Promise<void> {
   const language = detectLanguage();

@@ -59,6 +59,7 @@ export function AccountsPanel() {
   const { principal } = useSession();
   const [passwordFor, setPasswordFor] = useState<Account | null>(null);
   const [passwordSaved, setPasswordSaved] = useState<string | null>(null);
+  const [changed, setChanged] = useState<string | null>(null);
   const accounts = useApi((signal) => adminApi.accounts(signal).then((answer) => answer.items), []);
   // Accounts whose role comes from groups (active grants): the others hold a local grant.
   const groupGrants = useApi((signal) => groupRolesApi.accounts(signal)
@@ -108,8 +109,13 @@ export function AccountsPanel() {
     }
     setRowError(null);
     setPasswordSaved(null);
+    setChanged(null);
     try {
       await adminApi.updateAccount(account.id, changes);
+      // Said once saved: the list changing under the select is easy to miss.
+      setChanged(changes.role !== undefined
+        ? t('admin.accounts.roleChanged', { name: account.displayName, role: t(`roles.${changes.role}`) })
+        : t('admin.accounts.changed', { name: account.displayName }));
       accounts.reload();
       // A hand change makes a group grant local.
       groupGrants.reload();
@@ -143,6 +149,7 @@ export function AccountsPanel() {
       </Paper>
       <ProblemAlert error={accounts.error ?? rowError} />
       {passwordSaved ? <Alert color="green">{t('admin.accounts.passwordSaved', { name: passwordSaved })}</Alert> : null}
+      {changed ? <Alert color="green" role="status" withCloseButton onClose={() => setChanged(null)} data-testid="account-changed">{changed}</Alert> : null}
       {passwordFor ? (
         <PasswordDialog account={passwordFor} onClose={() => setPasswordFor(null)}
           onSaved={() => { setPasswordSaved(passwordFor.displayName); setPasswordFor(null); accounts.reload(); }} />

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { AccountsPanel } from './accounts.panel.tsx';
+import { ConnectorsPanel } from './connectors.panel.tsx';
 import { GroupRolesPanel } from './group-roles.panel.tsx';
 import { InstitutionsPanel } from './institutions.panel.tsx';
 import { LoginMethodsPanel } from './login-methods.panel.tsx';
@@ -10,10 +11,11 @@ import { MailTemplatesPanel } from './mail-templates.panel.tsx';
 import { MailsPanel } from './mails.panel.tsx';
 import { PersonSourcesPanel } from './person-sources.panel.tsx';
 import { TokensPanel } from './tokens.panel.tsx';
+import { WebhooksPanel } from './webhooks.panel.tsx';
 
-const TABS = ['institution', 'accounts', 'groups', 'sso', 'sources', 'tokens', 'mails', 'templates'] as const;
+const TABS = ['institution', 'accounts', 'groups', 'sso', 'sources', 'connectors', 'webhooks', 'tokens', 'mails', 'templates'] as const;
 
-/** Administration: institutions (settings, person types, ESC Router keys), accounts and roles, groups mapped to roles, sign-in methods (SSO), API tokens, the mail log, the mail templates. */
+/** Administration: institutions (settings, person types, ESC Router keys), accounts and roles, groups mapped to roles, sign-in methods (SSO), connectors (CROUS…), webhook endpoints, API tokens, the mail log, the mail templates. */
 export function AdminPage() {
   const { t } = useTranslation();
   usePageTitle(t('admin.title'));
@@ -31,7 +33,9 @@ export function AdminPage() {
         <Tabs.Panel value="groups" pt="md"><GroupRolesPanel /></Tabs.Panel>
         <Tabs.Panel value="sso" pt="md"><LoginMethodsPanel /></Tabs.Panel>
         <Tabs.Panel value="sources" pt="md"><PersonSourcesPanel /></Tabs.Panel>
+        <Tabs.Panel value="connectors" pt="md"><ConnectorsPanel /></Tabs.Panel>
         <Tabs.Panel value="tokens" pt="md"><TokensPanel /></Tabs.Panel>
+        <Tabs.Panel value="webhooks" pt="md"><WebhooksPanel /></Tabs.Panel>
         <Tabs.Panel value="mails" pt="md"><MailsPanel /></Tabs.Panel>
         <Tabs.Panel value="templates" pt="md"><MailTemplatesPanel /></Tabs.Panel>
       </Tabs>

@@ -28,9 +28,16 @@ export function BulkMoveModal({ cards, opened, onClose, onDone, initialTarget }:
   const [results, setResults] = useState<BulkMoveResult[] | null>(null);
   const [running, setRunning] = useState(false);
   const byId = new Map(cards.map((card) => [card.id, card]));
+  // The API's rule (card-state-machine: comment_required): a rejection, and a disable for MANAGER.
   const needsComment = target === 'REJECTED' || (target === 'DISABLED' && reason === 'MANAGER');
+  const [commentMissing, setCommentMissing] = useState(false);
 
   async function run() {
+    // Refused here, next to the field, rather than each card refused by the server.
+    if (needsComment && comment.trim() === '') {
+      setCommentMissing(true);
+      return;
+    }
     setRunning(true);
     setResults([]);
     setProgress(0);
@@ -77,7 +84,11 @@ export function BulkMoveModal({ cards, opened, onClose, onDone, initialTarget }:
           description={needsComment ? t('bulk.commentRequired') : undefined}
           required={needsComment}
           value={comment}
-          onChange={(event) => setComment(event.currentTarget.value)}
+          onChange={(event) => {
+            setComment(event.currentTarget.value);
+            setCommentMissing(false);
+          }}
+          error={needsComment && commentMissing ? t('errors.comment_required') : undefined}
           disabled={running || results !== null}
           data-testid="bulk-comment"
         />
@@ -120,7 +131,7 @@ export function BulkMoveModal({ cards, opened, onClose, onDone, initialTarget }:
           {results === null ? (
             <>
               <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-              <Button onClick={() => void run()} disabled={cards.length === 0 || (needsComment && comment.trim() === '')} data-testid="bulk-run">
+              <Button onClick={() => void run()} disabled={cards.length === 0} data-testid="bulk-run">
                 {t('bulk.run', { count: cards.length })}
               </Button>
             </>

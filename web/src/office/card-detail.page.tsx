@@ -16,13 +16,14 @@ import { StateBadge } from '../shared/state-badge.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { useBrandings } from '../shared/use-institution.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
-import { CSN_STATES, needsDialog, officeWordedKey, PHOTO_STATES, targetsOf } from './card-moves.ts';
+import { CSN_STATES, isBackward, needsDialog, officeWordedKey, PHOTO_STATES, targetsOf } from './card-moves.ts';
 import { CsnForm } from './csn-form.component.tsx';
 import { MoveCardModal } from './move-card.modal.tsx';
 import { PersonLanguageField } from './person-language.component.tsx';
 import { PhotoRetouchModal } from './photo-retouch.modal.tsx';
 import { EscStateBadge } from './esc-state-badge.component.tsx';
 import { HolderCards } from './holder-cards.component.tsx';
+import { CrousAccountSection } from './crous-account.component.tsx';
 import { peopleApi } from '../api/people.api.ts';
 import { Enrolments } from '../shared/enrolments.component.tsx';
 
@@ -71,7 +72,8 @@ function OfficeProblemAlert({ error }: { error: unknown }) {
 /**
  * One card for the card office: photo (with retouch before printing), holder, ESCN and QR, the
  * chip number in its four forms, every move, the holder's audit entries, ESC Router sync with a
- * replay, and the moves that can be made from here.
+ * replay, the card and its holder's account at the CROUS (read live) with their CROUS sync entries,
+ * and the moves that can be made from here.
  */
 export function CardDetailPage() {
   const { t } = useTranslation();
@@ -170,6 +172,39 @@ export function CardDetailPage() {
 
   const photoUrl = cardsApi.photoUrl(current);
   const failedEntries = (personSync.data?.entries ?? []).filter((entry) => entry.status === 'failed' && entry.supersededBy === null);
+  const mayAct = canWrite || principal?.role === 'station' || principal?.role === 'deliverer';
+  const targets = canWrite ? targetsOf(current) : [];
+  // The first forward move is the page's main action; going back reads as such, in a quieter style.
+  const primary = targets.find((to) => !isBackward(current.state, to) && !needsDialog(to));
+  // The bar is shown only when it holds something: a PRINTED card waits for its chip in the form below.
+  const actions = mayAct ? [
+    ...targets.map((to) => {
+      const backward = isBackward(current.state, to);
+      const destructive = to === 'REJECTED' || to === 'DISABLED' || to === 'DESTROYED';
+      return (
+        <Button
+          key={to}
+          size="xs"
+          variant={to === primary ? 'filled' : backward ? 'default' : needsDialog(to) ? 'outline' : 'light'}
+          color={destructive ? 'red' : undefined}
+          loading={busy === to}
+          onClick={() => (needsDialog(to) ? setMoving(to) : void quickMove(to))}
+          data-testid={`move-${to}`}
+          data-primary={to === primary}
+        >
+          {backward ? t('cardDetail.backTo', { state: t(`state.${to}`) }) : t(`actions.${to}`, { defaultValue: t(`state.${to}`) })}
+        </Button>
+      );
+    }),
+    canWrite && PHOTO_STATES.includes(current.state) && photoUrl
+      ? <Button key="retouch" size="xs" variant="default" onClick={() => setRetouching(true)} data-testid="retouch-open">{t('retouch.open')}</Button> : null,
+    (current.state === 'ENCODED' || current.state === 'ENABLED') && !current.deliveredAt
+      ? <Button key="deliver" size="xs" variant="default" loading={busy === 'deliver'} onClick={() => void deliver()} data-testid="deliver">{t('delivery.markDelivered')}</Button> : null,
+    current.state === 'IN_PRINT' || current.state === 'REQUEST_CHECKED'
+      ? <Button key="print" size="xs" variant="default" component={Link} to={`/office/print/sheet?ids=${current.id}`}>{t('print.printView')}</Button> : null,
+    current.deliveredAt || current.state === 'ENCODED' || current.state === 'ENABLED'
+      ? <Button key="slip" size="xs" variant="default" component={Link} to={`/office/delivery/slip?ids=${current.id}`}>{t('delivery.slip')}</Button> : null,
+  ].filter((action) => action !== null) : [];
   return (
     <Stack gap="md" data-testid="card-detail" data-state={current.state}>
       <Group justify="space-between" wrap="wrap">
@@ -181,34 +216,10 @@ export function CardDetailPage() {
       </Group>
       {notice ? <Alert color="green" role="status" data-testid="notice">{notice}</Alert> : null}
       <OfficeProblemAlert error={error} />
-      {canWrite || principal?.role === 'station' || principal?.role === 'deliverer' ? (
-        <Paper withBorder p="sm">
+      {actions.length > 0 ? (
+        <Paper withBorder p="sm" data-testid="card-actions">
           <Group gap="xs" wrap="wrap">
-            {canWrite ? targetsOf(current).map((to) => (
-              <Button
-                key={to}
-                size="xs"
-                variant={to === 'REJECTED' || to === 'DISABLED' || to === 'DESTROYED' || to === 'CANCELED' ? 'outline' : 'filled'}
-                color={to === 'REJECTED' || to === 'DISABLED' || to === 'DESTROYED' ? 'red' : undefined}
-                loading={busy === to}
-                onClick={() => (needsDialog(to) ? setMoving(to) : void quickMove(to))}
-                data-testid={`move-${to}`}
-              >
-                {t(`actions.${to}`, { defaultValue: t(`state.${to}`) })}
-              </Button>
-            )) : null}
-            {canWrite && PHOTO_STATES.includes(current.state) && photoUrl ? (
-              <Button size="xs" variant="default" onClick={() => setRetouching(true)} data-testid="retouch-open">{t('retouch.open')}</Button>
-            ) : null}
-            {(current.state === 'ENCODED' || current.state === 'ENABLED') && !current.deliveredAt ? (
-              <Button size="xs" variant="default" loading={busy === 'deliver'} onClick={() => void deliver()} data-testid="deliver">{t('delivery.markDelivered')}</Button>
-            ) : null}
-            {current.state === 'IN_PRINT' || current.state === 'REQUEST_CHECKED' ? (
-              <Button size="xs" variant="default" component={Link} to={`/office/print/sheet?ids=${current.id}`}>{t('print.printView')}</Button>
-            ) : null}
-            {current.deliveredAt || current.state === 'ENCODED' || current.state === 'ENABLED' ? (
-              <Button size="xs" variant="default" component={Link} to={`/office/delivery/slip?ids=${current.id}`}>{t('delivery.slip')}</Button>
-            ) : null}
+            {actions}
           </Group>
         </Paper>
       ) : null}
@@ -265,7 +276,7 @@ export function CardDetailPage() {
                 <Field label={t('cardDetail.enabledAt')} value={formatDateTime(current.enabledAt)} />
                 <Field label={t('cardDetail.deliveredAt')} value={formatDateTime(current.deliveredAt)} />
                 <Field label={t('cardDetail.deliveryAddress')} value={current.deliveryAddress} />
-                <Field label={t('cardDetail.lock')} value={current.lock ? `${current.lock.owner} · ${formatDateTime(current.lock.at)}` : null} />
+                <Field label={t('cardDetail.lock')} value={current.lock ? `${current.lock.ownerName ?? t('cardDetail.lockOwnerUnknown')}${current.lock.at ? ` · ${formatDateTime(current.lock.at)}` : ''}` : null} testId="card-lock" />
                 {current.disable ? <Field label={t('cardDetail.disable')} value={`${t(`disableReason.${current.disable.reason}`)} (${t(`disabledBy.${current.disable.by}`)})${current.disable.comment ? ` — ${current.disable.comment}` : ''}`} /> : null}
                 {current.rejectReason ? <Field label={t('cardDetail.rejectReason')} value={current.rejectReason} /> : null}
               </SimpleGrid>
@@ -294,6 +305,9 @@ export function CardDetailPage() {
               {esc.data ? (
                 <Stack gap={4}>
                   {!esc.data.sync.enabled ? <Text size="sm">{t('esc.off')}</Text> : null}
+                  {esc.data.sync.state === 'not_registered' && esc.data.sync.reason ? (
+                    <Text size="sm" data-testid="esc-not-registered-reason" data-reason={esc.data.sync.reason}>{t(`esc.notRegisteredReasons.${esc.data.sync.reason}`)}</Text>
+                  ) : null}
                   {esc.data.sync.routerStatus ? (
                     <Text size="sm" data-testid="esc-router-status">
                       {t('esc.routerStatus', { status: t(`esc.routerStates.${esc.data.sync.routerStatus}`, { defaultValue: esc.data.sync.routerStatus }) })}
@@ -318,6 +332,7 @@ export function CardDetailPage() {
                 </Stack>
               ) : null}
             </Paper>
+            <CrousAccountSection personId={current.personId} cardId={current.id} />
           </Stack>
         </Grid.Col>
       </Grid>

@@ -8,7 +8,7 @@ const USER_TARGETS: Record<string, readonly string[]> = {
   NEW: ['REQUEST_CHECKED', 'REJECTED', 'CANCELED'],
   RENEWED: ['REQUEST_CHECKED', 'REJECTED', 'CANCELED'],
   REQUEST_CHECKED: ['IN_PRINT', 'CANCELED'],
-  IN_PRINT: ['PRINTED', 'REQUEST_CHECKED', 'IN_PRINT'],
+  IN_PRINT: ['PRINTED', 'REQUEST_CHECKED'],
   IN_ENCODE: ['PRINTED'],
   ENCODED: ['ENABLED', 'DESTROYED'],
   ENABLED: ['DISABLED', 'RENEWED'],
@@ -25,7 +25,18 @@ const USER_TARGETS: Record<string, readonly string[]> = {
  */
 export function targetsOf(card: Card): readonly string[] {
   const allowed: readonly string[] = card.allowedMoves ?? [];
-  return (USER_TARGETS[card.state] ?? []).filter((to) => allowed.includes(to));
+  // Never a move to the state the card is in: the server may list one (taking over a print lock), it reads as a no-op.
+  return (USER_TARGETS[card.state] ?? []).filter((to) => to !== card.state && allowed.includes(to));
+}
+
+/** Moves that undo a step of the office's work (a card taken out of print): labelled « Revenir à … », never as an action. */
+const BACKWARD: Record<string, readonly string[]> = {
+  IN_PRINT: ['REQUEST_CHECKED'],
+};
+
+/** Whether moving from `from` to `to` goes back a step rather than forward. */
+export function isBackward(from: string, to: string): boolean {
+  return BACKWARD[from]?.includes(to) ?? false;
 }
 
 /**

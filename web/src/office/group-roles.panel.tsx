@@ -1,6 +1,8 @@
 import { Alert, Badge, Button, Checkbox, Group, Modal, MultiSelect, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { Fragment, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { directoryApi } from '../api/directory.api.ts';
 import { groupRolesApi, type GroupAccount, type GroupRoleMapping } from '../api/group-roles.api.ts';
 import { ssoApi } from '../api/sso.api.ts';
 import { useSession } from '../auth/session.context.tsx';
@@ -21,6 +23,37 @@ interface PendingRoleChange {
   mapping: GroupRoleMapping;
   to: GroupRole;
   affected: number;
+}
+
+const PROTOCOL_NAMES: Record<string, string> = { cas: 'CAS', saml: 'SAML', oidc: 'OpenID Connect' };
+
+/**
+ * A group's name with line breaks allowed only between its parts (after the commas of a DN, the
+ * colons and slashes of a URN or path): a long DN wraps at its components, never inside a word.
+ */
+function GroupName({ name }: { name: string }) {
+  const parts = name.split(/(?<=[,:/])/);
+  return <>{parts.map((part, index) => <Fragment key={index}>{part}{index < parts.length - 1 ? <wbr /> : null}</Fragment>)}</>;
+}
+
+/**
+ * Who reported the groups that decided a grant, in words: `login:<method>` a login through that
+ * method (its protocol named), `source:<id>` a person source (its name), `job` the hourly
+ * re-evaluation; anything else as the server wrote it.
+ */
+export function originLabel(t: TFunction, origin: string, methods: ReadonlyArray<{ id: string; protocol: string }>, sources: ReadonlyArray<{ id: string; name: string }>): string {
+  if (origin === 'job') return t('admin.groupRoles.origins.job');
+  const [kind, ...rest] = origin.split(':');
+  const id = rest.join(':');
+  if (kind === 'login' && id) {
+    const protocol = methods.find((method) => method.id === id)?.protocol;
+    return protocol ? t('admin.groupRoles.origins.login', { protocol: PROTOCOL_NAMES[protocol] ?? protocol, id }) : t('admin.groupRoles.origins.loginUnknown', { id });
+  }
+  if (kind === 'source' && id) {
+    const name = sources.find((source) => source.id === id)?.name;
+    return name ? t('admin.groupRoles.origins.source', { name }) : t('admin.groupRoles.origins.sourceGone');
+  }
+  return origin;
 }
 
 /** Accounts whose active grant comes (at least partly) from this mapping. */
@@ -44,6 +77,8 @@ export function GroupRolesPanel() {
   const mayMapAll = mappingList.data?.mayMapAll === true;
   const accounts = useApi((signal) => groupRolesApi.accounts(signal).then((answer) => answer.items), []);
   const methods = useApi((signal) => ssoApi.loginMethods(signal).then((answer) => answer.items).catch(() => []), []);
+  // To name the person source an origin `source:<id>` points at.
+  const sources = useApi((signal) => directoryApi.list(signal).then((answer) => answer.items).catch(() => []), []);
   const [group, setGroup] = useState('');
   const [role, setRole] = useState<GroupRole>('manager');
   const [limits, setLimits] = useState<string[]>([]);
@@ -68,6 +103,8 @@ export function GroupRolesPanel() {
   const [rowError, setRowError] = useState<unknown>(null);
   const [created, setCreated] = useState<string | null>(null);
   const [pending, setPending] = useState<PendingRoleChange | null>(null);
+  // What the last change in the list did, said once it is saved.
+  const [done, setDone] = useState<string | null>(null);
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -90,13 +127,16 @@ export function GroupRolesPanel() {
     }
   }
 
-  async function change(mapping: GroupRoleMapping, changes: Parameters<typeof groupRolesApi.update>[1]) {
+  async function change(mapping: GroupRoleMapping, changes: Parameters<typeof groupRolesApi.update>[1]): Promise<boolean> {
     setRowError(null);
+    setDone(null);
     try {
       await groupRolesApi.update(mapping.id, changes);
       mappings.reload();
+      return true;
     } catch (failure) {
       setRowError(failure);
+      return false;
     }
   }
 
@@ -104,15 +144,17 @@ export function GroupRolesPanel() {
     if (!pending) return;
     const { mapping, to } = pending;
     setPending(null);
-    await change(mapping, { role: to });
+    if (await change(mapping, { role: to })) setDone(t('admin.groupRoles.roleChanged', { group: mapping.group, role: t(`roles.${to}`) }));
     accounts.reload();
   }
 
   async function remove(mapping: GroupRoleMapping) {
     if (!window.confirm(t('admin.groupRoles.confirmRemove', { group: mapping.group }))) return;
     setRowError(null);
+    setDone(null);
     try {
       await groupRolesApi.remove(mapping.id);
+      setDone(t('admin.groupRoles.removed', { group: mapping.group }));
       mappings.reload();
     } catch (failure) {
       setRowError(failure);
@@ -124,7 +166,7 @@ export function GroupRolesPanel() {
     : <Badge color="orange" variant="light" style={{ textTransform: 'none' }}>{t('admin.groupRoles.everywhere')}</Badge>);
   const typesCell = (types: readonly string[] | null, forRole: string) => (!TYPED_ROLES.includes(forRole as GroupRole) ? <Text size="sm" c="dimmed">—</Text>
     : types ? types.map((type) => <Badge key={type} variant="outline" color="gray" mr={4}>{t(`personType.${type}`, { defaultValue: type })}</Badge>)
-      : <Text size="sm" c="dimmed">{t('common.all')}</Text>);
+      : <Text size="sm" c="dimmed">{t('admin.groupRoles.allPersonTypes')}</Text>);
 
   return (
     <Stack>
@@ -157,6 +199,7 @@ export function GroupRolesPanel() {
         </form>
       </Paper>
       <ProblemAlert error={mappings.error ?? rowError} />
+      {done ? <Alert color="green" role="status" withCloseButton onClose={() => setDone(null)} data-testid="group-role-done">{done}</Alert> : null}
       <Title order={2} size="h4">{t('admin.groupRoles.mappings')}</Title>
       <Table.ScrollContainer minWidth={800}>
         <Table striped data-testid="group-roles-table">
@@ -175,7 +218,7 @@ export function GroupRolesPanel() {
             ) : null}
             {(mappings.data ?? []).map((mapping) => (
               <Table.Tr key={mapping.id} data-testid="group-role-row" data-group={mapping.group}>
-                <Table.Td><Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>{mapping.group}</Text></Table.Td>
+                <Table.Td miw={160}><Text size="sm" ff="monospace" data-testid="group-role-name"><GroupName name={mapping.group} /></Text></Table.Td>
                 <Table.Td>
                   <Select size="xs" w={190} aria-label={t('admin.groupRoles.roleOf', { group: mapping.group })} data={GROUP_ROLES.map((value) => ({ value, label: t(`roles.${value}`) }))}
                     value={mapping.role} allowDeselect={false} data-testid="group-role-row-role"
@@ -184,7 +227,7 @@ export function GroupRolesPanel() {
                 <Table.Td>{typesCell(mapping.personTypes, mapping.role)}</Table.Td>
                 {institutionOptions.length > 0 ? <Table.Td>{institutionsCell(mapping.institutions)}</Table.Td> : null}
                 <Table.Td>
-                  <Button size="xs" variant="default" color="red" onClick={() => void remove(mapping)}
+                  <Button size="xs" variant="default" color="red" onClick={() => void remove(mapping)} data-testid="group-role-remove"
                     aria-label={t('admin.groupRoles.removeOf', { group: mapping.group })}>{t('admin.groupRoles.remove')}</Button>
                 </Table.Td>
               </Table.Tr>
@@ -237,16 +280,18 @@ export function GroupRolesPanel() {
                 <Table.Td>{t(`roles.${account.role}`)}</Table.Td>
                 <Table.Td>
                   {account.groups.map((name) => (
-                    <Badge key={name} variant="light" mr={4} style={{ textTransform: 'none' }}>{name}</Badge>
+                    <Badge key={name} variant="light" mr={4} style={{ textTransform: 'none' }}><GroupName name={name} /></Badge>
                   ))}
-                  <Text size="xs" c="dimmed">{t('admin.groupRoles.origin', { origin: account.origin })}</Text>
+                  <Text size="xs" c="dimmed" data-testid="group-account-origin">
+                    {t('admin.groupRoles.origin', { origin: originLabel(t, account.origin, methods.data ?? [], sources.data ?? []) })}
+                  </Text>
                 </Table.Td>
                 <Table.Td>{typesCell(account.personTypes, account.role)}</Table.Td>
                 {institutionOptions.length > 0 ? <Table.Td>{account.revokedAt ? '—' : institutionsCell(account.institutions)}</Table.Td> : null}
                 <Table.Td>
                   {account.revokedAt === null
-                    ? <Badge color="green">{t('admin.groupRoles.active', { date: formatDateTime(account.grantedAt) })}</Badge>
-                    : <Badge color="gray">{account.accountRole === 'cardholder' ? t('admin.groupRoles.backToCardholder') : t('admin.groupRoles.disabled')}</Badge>}
+                    ? <Badge color="green" tt="none" data-testid="group-account-state">{t('admin.groupRoles.active', { date: formatDateTime(account.grantedAt) })}</Badge>
+                    : <Badge color="gray" tt="none" data-testid="group-account-state">{account.accountRole === 'cardholder' ? t('admin.groupRoles.backToCardholder') : t('admin.groupRoles.disabled')}</Badge>}
                   {account.revokedAt ? <Text size="xs" c="dimmed">{formatDateTime(account.revokedAt)}</Text> : null}
                 </Table.Td>
               </Table.Tr>

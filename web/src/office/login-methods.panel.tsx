@@ -27,14 +27,46 @@ const FIELD_PATHS = ['/label/fr', '/label/en', '/institution', '/eppnAttribute',
 
 const PROTOCOLS: Record<LoginMethod['protocol'], string> = { cas: 'CAS 3.0', saml: 'SAML 2.0', oidc: 'OpenID Connect' };
 
-/** A URL to hand to the identity provider's admin, with a copy button. */
-function UrlLine({ label, value, testId }: { label: string; value: string | null; testId: string }) {
+/** The OIDC scopes campuscard asks for: always the first three, the others when the provider offers them (as the server's oidc.client.ts). */
+const OIDC_SCOPES = 'openid email profile';
+const OIDC_OPTIONAL_SCOPES = 'eduperson groups schac';
+/** The OIDs of the attributes a SAML login reads (as the server's sso-attributes.ts), to name them to a SAML IdP. */
+const SAML_OIDS: Record<string, string> = {
+  eduPersonPrincipalName: 'urn:oid:1.3.6.1.4.1.5923.1.1.1.6', mail: 'urn:oid:0.9.2342.19200300.100.1.3', givenName: 'urn:oid:2.5.4.42',
+  sn: 'urn:oid:2.5.4.4', displayName: 'urn:oid:2.16.840.1.113730.3.1.241', eduPersonAffiliation: 'urn:oid:1.3.6.1.4.1.5923.1.1.1.1',
+  eduPersonPrimaryAffiliation: 'urn:oid:1.3.6.1.4.1.5923.1.1.1.5', supannCodeINE: 'urn:oid:1.3.6.1.4.1.7135.1.2.1.9',
+  supannEtuId: 'urn:oid:1.3.6.1.4.1.7135.1.2.1.10', supannEmpId: 'urn:oid:1.3.6.1.4.1.7135.1.2.1.11',
+  supannEtablissement: 'urn:oid:1.3.6.1.4.1.7135.1.2.1.14', schacPersonalUniqueCode: 'urn:oid:1.3.6.1.4.1.25178.1.2.14',
+  isMemberOf: 'urn:oid:1.3.6.1.4.1.5923.1.5.1.1',
+};
+
+/**
+ * The attributes a login through this method reads, as its settings say: the eppn's, each person
+ * field's (the default when none is set), the display name and every affiliation, the groups'.
+ * What the identity provider must release.
+ */
+function releasedAttributes(method: LoginMethod): string[] {
+  const fields = FIELDS.map(([field, fallback]) => method.fieldAttributes[field]?.trim() || fallback);
+  const groups = method.groupsAttribute?.trim() || 'isMemberOf';
+  return [...new Set([method.eppnAttribute.trim() || 'eduPersonPrincipalName', ...fields, 'displayName', 'eduPersonAffiliation', groups])];
+}
+
+/** A regular expression matching the URL and anything after it (an Apereo CAS service registry's serviceId). */
+function prefixPattern(url: string): string {
+  return `^${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*`;
+}
+
+/** A value to hand to the identity provider's admin (a URL, a setting, a list), with a copy button. */
+function UrlLine({ label, value, testId, help }: { label: string; value: string | null; testId: string; help?: string }) {
   const { t } = useTranslation();
   if (!value) return null;
   return (
-    <Group gap="xs" wrap="nowrap">
-      <Text size="sm" w={220} c="dimmed">{label}</Text>
-      <Code data-testid={testId} style={{ wordBreak: 'break-all' }}>{value}</Code>
+    <Group gap="xs" wrap="nowrap" align="flex-start">
+      <Stack gap={0} w={220} style={{ flexShrink: 0 }}>
+        <Text size="sm" c="dimmed">{label}</Text>
+        {help ? <Text size="xs" c="dimmed">{help}</Text> : null}
+      </Stack>
+      <Code data-testid={testId} style={{ overflowWrap: 'anywhere' }}>{value}</Code>
       <CopyButton value={value}>
         {({ copied, copy }) => <Button size="compact-xs" variant="default" onClick={copy}>{copied ? t('admin.sso.copied') : t('admin.sso.copy')}</Button>}
       </CopyButton>
@@ -204,14 +236,35 @@ export function LoginMethodsPanel() {
           <Text size="xs" c="dimmed" mb="xs">{t('admin.sso.id', { id: method.id })}</Text>
           <Stack gap={4} mb={editing === method.id ? 'md' : 0}>
             <Text size="sm" fw={600}>{t('admin.sso.forIdp')}</Text>
-            {method.protocol === 'cas' ? <UrlLine label={t('admin.sso.casService')} value={method.urls.callback} testId={`sso-url-callback-${method.id}`} /> : null}
-            {method.protocol === 'cas' ? <UrlLine label={t('admin.sso.singleLogout')} value={method.urls.singleLogout} testId={`sso-url-slo-${method.id}`} /> : null}
-            {method.protocol === 'saml' ? <UrlLine label={t('admin.sso.samlMetadata')} value={method.urls.metadata} testId={`sso-url-metadata-${method.id}`} /> : null}
-            {method.protocol === 'saml' ? <UrlLine label={t('admin.sso.samlAcs')} value={method.urls.acs} testId={`sso-url-acs-${method.id}`} /> : null}
-            {method.protocol === 'saml' ? <UrlLine label={t('admin.sso.singleLogout')} value={method.urls.singleLogout} testId={`sso-url-slo-${method.id}`} /> : null}
-            {method.protocol === 'oidc' ? <UrlLine label={t('admin.sso.oidcRedirect')} value={method.urls.callback} testId={`sso-url-callback-${method.id}`} /> : null}
-            {method.protocol === 'oidc' ? <UrlLine label={t('admin.sso.oidcBackchannel')} value={method.urls.backchannelLogout} testId={`sso-url-backchannel-${method.id}`} /> : null}
-            {method.protocol === 'oidc' ? <UrlLine label={t('admin.sso.oidcPostLogout')} value={method.urls.postLogoutRedirect} testId={`sso-url-post-logout-${method.id}`} /> : null}
+            {method.protocol === 'cas' ? (
+              <>
+                <UrlLine label={t('admin.sso.casService')} help={t('admin.sso.casServiceHelp')} value={method.urls.callback} testId={`sso-url-callback-${method.id}`} />
+                <UrlLine label={t('admin.sso.casServicePattern')} help={t('admin.sso.casServicePatternHelp')} value={method.urls.callback ? prefixPattern(method.urls.callback) : null}
+                  testId={`sso-cas-pattern-${method.id}`} />
+                <UrlLine label={t('admin.sso.singleLogout')} help={t('admin.sso.casSingleLogoutHelp')} value={method.urls.singleLogout} testId={`sso-url-slo-${method.id}`} />
+                <UrlLine label={t('admin.sso.attributes')} help={t('admin.sso.attributesHelp')} value={releasedAttributes(method).join(', ')} testId={`sso-attributes-${method.id}`} />
+              </>
+            ) : null}
+            {method.protocol === 'saml' ? (
+              <>
+                <UrlLine label={t('admin.sso.samlMetadata')} value={method.urls.metadata} testId={`sso-url-metadata-${method.id}`} />
+                <UrlLine label={t('admin.sso.samlEntityId')} help={t('admin.sso.samlEntityIdHelp')} value={method.urls.metadata} testId={`sso-entity-id-${method.id}`} />
+                <UrlLine label={t('admin.sso.samlAcs')} help={t('admin.sso.samlAcsHelp')} value={method.urls.acs} testId={`sso-url-acs-${method.id}`} />
+                <UrlLine label={t('admin.sso.singleLogout')} help={t('admin.sso.samlSingleLogoutHelp')} value={method.urls.singleLogout} testId={`sso-url-slo-${method.id}`} />
+                <UrlLine label={t('admin.sso.attributes')} help={t('admin.sso.samlAttributesHelp')}
+                  value={releasedAttributes(method).map((name) => (SAML_OIDS[name] ? `${name} (${SAML_OIDS[name]})` : name)).join(', ')} testId={`sso-attributes-${method.id}`} />
+              </>
+            ) : null}
+            {method.protocol === 'oidc' ? (
+              <>
+                <UrlLine label={t('admin.sso.oidcRedirect')} value={method.urls.callback} testId={`sso-url-callback-${method.id}`} />
+                <UrlLine label={t('admin.sso.oidcBackchannel')} help={t('admin.sso.oidcBackchannelHelp')} value={method.urls.backchannelLogout} testId={`sso-url-backchannel-${method.id}`} />
+                <UrlLine label={t('admin.sso.oidcPostLogout')} value={method.urls.postLogoutRedirect} testId={`sso-url-post-logout-${method.id}`} />
+                <UrlLine label={t('admin.sso.oidcClientAuth')} help={t('admin.sso.oidcClientAuthHelp')} value="client_secret_basic" testId={`sso-oidc-auth-${method.id}`} />
+                <UrlLine label={t('admin.sso.oidcPkce')} value="S256" testId={`sso-oidc-pkce-${method.id}`} />
+                <UrlLine label={t('admin.sso.oidcScopes')} help={t('admin.sso.oidcScopesHelp', { optional: OIDC_OPTIONAL_SCOPES })} value={OIDC_SCOPES} testId={`sso-oidc-scopes-${method.id}`} />
+              </>
+            ) : null}
           </Stack>
           {method.samlMetadata ? <SamlMetadataLine methodId={method.id} status={method.samlMetadata} onRefreshed={() => methods.reload()} /> : null}
           {editing === method.id ? <MethodEditor method={method} onSaved={() => methods.reload()} /> : null}

@@ -17,9 +17,16 @@ export function MoveCardModal({ card, to, opened, onClose, onDone }: { card: Car
   const [reason, setReason] = useState('MANAGER');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // The API's rule (card-state-machine: comment_required): a rejection, and a disable for MANAGER.
   const needsComment = to === 'REJECTED' || (to === 'DISABLED' && reason === 'MANAGER');
+  const [commentMissing, setCommentMissing] = useState(false);
 
   async function confirm() {
+    // Refused here as the server would refuse it, next to the field, rather than a silently dead button.
+    if (needsComment && comment.trim() === '') {
+      setCommentMissing(true);
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -65,8 +72,11 @@ export function MoveCardModal({ card, to, opened, onClose, onDone }: { card: Car
           autosize
           minRows={2}
           value={comment}
-          onChange={(event) => setComment(event.currentTarget.value)}
-          error={fieldError(t, error, '/comment')}
+          onChange={(event) => {
+            setComment(event.currentTarget.value);
+            setCommentMissing(false);
+          }}
+          error={needsComment && commentMissing ? t('errors.comment_required') : fieldError(t, error, '/comment')}
           data-testid="move-comment"
           data-autofocus
         />
@@ -74,7 +84,7 @@ export function MoveCardModal({ card, to, opened, onClose, onDone }: { card: Car
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
           <Button color={to === 'REJECTED' || to === 'DISABLED' || to === 'DESTROYED' ? 'red' : undefined} loading={busy}
-            disabled={needsComment && comment.trim() === ''} onClick={() => void confirm()} data-testid="move-confirm">
+            onClick={() => void confirm()} data-testid="move-confirm">
             {t('move.confirm', { state: t(`state.${to}`) })}
           </Button>
         </Group>

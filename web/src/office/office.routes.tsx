@@ -1,9 +1,14 @@
 import { Navigate, Route, Routes } from 'react-router';
 import { StatusPage } from '../app/status.page.tsx';
 import { RequireSession } from '../auth/require-session.component.tsx';
+import { addTranslations } from '../i18n/i18n.ts';
+import officeEn from '../i18n/locales/office/en.json';
+import officeFr from '../i18n/locales/office/fr.json';
 import { AdminPage } from './admin.page.tsx';
 import { CardDetailPage } from './card-detail.page.tsx';
 import { CardListPage } from './card-list.page.tsx';
+import { ConnectorSyncsPage } from './connector-syncs.page.tsx';
+import { CrousFilesPage } from './crous-files.page.tsx';
 import { DashboardPage } from './dashboard.page.tsx';
 import { DeliverySlipPage } from './delivery-slip.page.tsx';
 import { DeliveryPage } from './delivery.page.tsx';
@@ -13,6 +18,9 @@ import { PrintSheetPage } from './print-sheet.page.tsx';
 import { PrintPage } from './print.page.tsx';
 import { RequestForPage } from './request-for.page.tsx';
 import { RequestQueuePage } from './request-queue.page.tsx';
+
+// The console's strings travel with its chunk, so the cardholder pages' first load stays small.
+addTranslations({ fr: officeFr, en: officeEn });
 
 /** The card office console (a lazily loaded chunk): every page and the roles that open it. */
 export function OfficeRoutes() {
@@ -29,6 +37,9 @@ export function OfficeRoutes() {
       <Route path="delivery" element={<RequireSession roles={['admin', 'manager', 'deliverer']}><DeliveryPage /></RequireSession>} />
       <Route path="delivery/slip" element={<DeliverySlipPage />} />
       <Route path="esc" element={<RequireSession roles={['admin', 'manager']}><EscSyncPage /></RequireSession>} />
+      <Route path="syncs" element={<RequireSession roles={['admin', 'manager']}><ConnectorSyncsPage /></RequireSession>} />
+      <Route path="syncs/:connector" element={<RequireSession roles={['admin', 'manager']}><ConnectorSyncsPage /></RequireSession>} />
+      <Route path="crous" element={<RequireSession roles={['admin']}><CrousFilesPage /></RequireSession>} />
       <Route path="admin" element={<RequireSession roles={['admin']}><AdminPage /></RequireSession>} />
       <Route path="home" element={<Navigate to="/office" replace />} />
       <Route path="*" element={<StatusPage kind="notFound" />} />

@@ -11,6 +11,31 @@ export function sourceMessage(t: TFunction, code: string | undefined, fallback: 
   return code ? t(`admin.sources.codes.${code}`, { defaultValue: fallback }) : fallback;
 }
 
+/**
+ * A record error of a preview or a run (a CSV line refused, a field the mapping refused) in the
+ * console's language: its code's sentence, after the line of the file when the server's message
+ * names one (`line 12: …`, the CSV source's wording), so the admin still knows where to look.
+ */
+export function recordErrorMessage(t: TFunction, error: { code?: string; message: string }): string {
+  const text = sourceMessage(t, error.code, error.message);
+  if (text === error.message) return text;
+  const line = /\bline (\d+):/.exec(error.message)?.[1];
+  return line ? t('admin.sources.lineMessage', { line, message: text }) : text;
+}
+
+/**
+ * The name of the field a record error is about: a person field (`birthDate`, `freeFields.free1`)
+ * or a CSV column (`birth_date`, `free1`) in words; null for the whole line (`line`), whose
+ * message says it all; `key`, the source's key of the record.
+ */
+export function recordFieldLabel(t: TFunction, field: string): string | null {
+  if (field === 'line' || field === '') return null;
+  if (field === 'key') return t('admin.sources.key');
+  const free = /^(?:freeFields\.)?(free[1-7])$/.exec(field)?.[1];
+  const name = free ? `freeFields.${free}` : field.replace(/_([a-z])/g, (_all, letter: string) => letter.toUpperCase());
+  return t(`person.${name}`, { defaultValue: field });
+}
+
 function normalise(pointer: string): string {
   return pointer.replace(/^\/?(body\/)?/, '/').replace(/\./g, '/');
 }

@@ -1,13 +1,13 @@
-import { Alert, Badge, Button, Checkbox, FileButton, Group, NumberInput, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Collapse, FileButton, Group, Modal, NumberInput, Paper, Progress, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { CronExpressionParser } from 'cron-parser';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { directoryApi, type PersonSource, type PreviewEntry, type SourceRun, type SourceTest } from '../api/directory.api.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { isAboutFields } from '../shared/problem-messages.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
-import { sourceFieldError, sourceMessage, sourceProblemMessage } from './person-source-messages.ts';
+import { recordErrorMessage, recordFieldLabel, sourceFieldError, sourceMessage, sourceProblemMessage } from './person-source-messages.ts';
 import { useApi } from '../shared/use-api.hook.ts';
 import { useInstitutionList } from '../shared/use-institution.hook.ts';
 
@@ -77,26 +77,33 @@ function withValue(settings: Record<string, unknown>, path: string, value: unkno
 }
 
 /** The main connection settings of a kind as fields, editing the same JSON as the text area. */
-function SettingsForm({ kind, settings, onChange, error }: { kind: Kind; settings: Record<string, unknown>; onChange: (next: Record<string, unknown>) => void; error: unknown }) {
+function SettingsForm({ kind, settings, onChange, fieldError }: {
+  kind: Kind;
+  settings: Record<string, unknown>;
+  /** The new settings, and the pointer of the setting edited (its error, now stale, is no longer shown). */
+  onChange: (next: Record<string, unknown>, pointer: string) => void;
+  fieldError: (pointer: string) => string | undefined;
+}) {
   const { t } = useTranslation();
   return (
     <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs" data-testid="source-settings-form">
       {SETTINGS_FIELDS[kind].map(({ path, choices, fallback, number, multiline }) => {
         const label = t(`admin.sources.setting.${path.replace('.', '_')}`, { defaultValue: path });
         const value = valueAt(settings, path);
-        const problem = sourceFieldError(t, error, `/settings/${path.replace('.', '/')}`);
+        const pointer = `/settings/${path.replace('.', '/')}`;
+        const problem = fieldError(pointer);
         if (choices) {
           return <Select key={path} size="xs" label={label} data={[...choices]} value={typeof value === 'string' ? value : fallback ?? null} clearable={fallback === undefined}
-            allowDeselect={fallback === undefined} onChange={(choice) => onChange(withValue(settings, path, choice ?? ''))} error={problem} data-testid={`source-setting-${path}`} />;
+            allowDeselect={fallback === undefined} onChange={(choice) => onChange(withValue(settings, path, choice ?? ''), pointer)} error={problem} data-testid={`source-setting-${path}`} />;
         }
         if (number) {
           return <NumberInput key={path} size="xs" label={label} value={typeof value === 'number' ? value : ''} min={1}
-            onChange={(next) => onChange(withValue(settings, path, typeof next === 'number' ? next : ''))} />;
+            onChange={(next) => onChange(withValue(settings, path, typeof next === 'number' ? next : ''), pointer)} />;
         }
         const Input = multiline ? Textarea : TextInput;
         return <Input key={path} size="xs" label={label} value={typeof value === 'string' ? value : ''} data-testid={`source-setting-${path}`} error={problem}
           description={kind === 'csv' && path === 'path' ? t('admin.sources.pathHelp') : undefined}
-          onChange={(event: { currentTarget: { value: string } }) => onChange(withValue(settings, path, event.currentTarget.value))} />;
+          onChange={(event: { currentTarget: { value: string } }) => onChange(withValue(settings, path, event.currentTarget.value), pointer)} />;
       })}
     </SimpleGrid>
   );
@@ -161,6 +168,56 @@ function MappingForm({ mapping, onChange, withInstitution }: { mapping: Record<s
   );
 }
 const STATUS_COLORS: Record<string, string> = { succeeded: 'green', failed: 'red', awaiting_confirmation: 'orange', cancelled: 'gray', queued: 'blue', running: 'blue' };
+
+type GoneChoice = 'today' | 'days' | 'date';
+
+/** A gone policy as the server writes it (`today`, `+N days`, `YYYY-MM-DD`) taken apart for the form. */
+function parseGonePolicy(policy: string): { choice: GoneChoice; days: number; date: string } {
+  const days = /^\+(\d{1,4}) days$/.exec(policy.trim())?.[1];
+  if (days !== undefined) return { choice: 'days', days: Number(days), date: '' };
+  if (/^\d{4}-\d{2}-\d{2}$/.test(policy.trim())) return { choice: 'date', days: 30, date: policy.trim() };
+  return { choice: 'today', days: 30, date: '' };
+}
+
+/**
+ * When the rights of the persons gone from the source end: the day of the sync, a number of days
+ * later, or a fixed date; writes the server's `today`, `+N days` or `YYYY-MM-DD`.
+ */
+function GonePolicyInput({ value, onChange, error }: { value: string; onChange: (policy: string) => void; error: string | undefined }) {
+  const { t } = useTranslation();
+  const [initial] = useState(() => parseGonePolicy(value));
+  // The choice, the number of days and the date are the form's own: a date not yet typed is still "a date".
+  const [choice, setChoice] = useState<GoneChoice>(initial.choice);
+  const [days, setDays] = useState(initial.days);
+  const [date, setDate] = useState(initial.date);
+  const choose = (next: GoneChoice) => {
+    setChoice(next);
+    onChange(next === 'today' ? 'today' : next === 'days' ? `+${days} days` : date);
+  };
+  return (
+    <Stack gap={4}>
+      <Select label={t('admin.sources.gonePolicy')} description={t('admin.sources.gonePolicyHelp')} allowDeselect={false}
+        data={(['today', 'days', 'date'] as const).map((option) => ({ value: option, label: t(`admin.sources.goneChoices.${option}`) }))}
+        value={choice} onChange={(next) => next && choose(next as GoneChoice)} error={choice === 'today' ? error : undefined} data-testid="source-gone-policy" />
+      {choice === 'days' ? (
+        <NumberInput aria-label={t('admin.sources.goneDays')} value={days} min={0} max={9999} allowDecimal={false} allowNegative={false}
+          suffix={` ${t('admin.sources.goneDaysUnit')}`} error={error} data-testid="source-gone-days"
+          onChange={(next) => {
+            const count = typeof next === 'number' ? next : 0;
+            setDays(count);
+            onChange(`+${count} days`);
+          }} />
+      ) : null}
+      {choice === 'date' ? (
+        <TextInput type="date" aria-label={t('admin.sources.goneDate')} value={date} error={error} data-testid="source-gone-date"
+          onChange={(event) => {
+            setDate(event.currentTarget.value);
+            onChange(event.currentTarget.value);
+          }} />
+      ) : null}
+    </Stack>
+  );
+}
 
 /** The next runs of a cron expression (UTC), or the reason it is not one. */
 function nextRuns(expression: string): { ok: true; dates: Date[] } | { ok: false } {
@@ -282,14 +339,22 @@ function FieldChanges({ changes, enrolledElsewhere }: { changes: ReadonlyArray<{
   );
 }
 
+/** Why a run ended as it did (its outcome's code in words, else the server's message), if it says. */
+function RunOutcome({ run }: { run: SourceRun }) {
+  const { t } = useTranslation();
+  const message = run.outcome?.message;
+  if (typeof message !== 'string') return null;
+  const code = typeof run.outcome?.code === 'string' ? run.outcome.code : undefined;
+  return <Text size="sm" c="dimmed" data-testid="source-run-outcome">{recordErrorMessage(t, { code, message })}</Text>;
+}
+
 /** The diff of a run: counts, the first changes with their fields, the record errors. */
 function RunDetail({ run }: { run: SourceRun }) {
   const { t } = useTranslation();
   return (
     <Stack gap="xs" data-testid="source-run-detail">
       <RunCounts run={run} />
-      {run.outcome && typeof run.outcome.message === 'string'
-        ? <Text size="sm" c="dimmed">{sourceMessage(t, typeof run.outcome.code === 'string' ? run.outcome.code : undefined, run.outcome.message)}</Text> : null}
+      <RunOutcome run={run} />
       {run.goneHeldBack ? <Alert color="orange" data-testid="source-run-gone-held-back">{t('admin.sources.goneHeldBack', { count: run.unkeyedRecords })}</Alert> : null}
       {run.sample.length > 0 ? (
         <Table withTableBorder data-testid="source-run-sample">
@@ -312,7 +377,7 @@ function RunDetail({ run }: { run: SourceRun }) {
         <Stack gap={2} data-testid="source-run-errors">
           <Text size="sm" fw={600}>{t('admin.sources.errors')}</Text>
           {run.errors.slice(0, 20).map((error, index) => (
-            <Text key={index} size="xs" ff="monospace">{error.key || '—'} · {t(`person.${error.field}`, { defaultValue: error.field })} · {sourceMessage(t, error.code, error.message)}</Text>
+            <Text key={index} size="xs" ff="monospace">{[error.key || '—', recordFieldLabel(t, error.field), recordErrorMessage(t, error)].filter((part) => part !== null).join(' · ')}</Text>
           ))}
         </Stack>
       ) : null}
@@ -320,17 +385,44 @@ function RunDetail({ run }: { run: SourceRun }) {
   );
 }
 
+/** What the editor of a source last showed (test, preview, dry run): kept by the page while it is closed. */
+interface KeptResults {
+  tested: SourceTest | null;
+  preview: PreviewEntry[] | null;
+  dryRun: SourceRun | null;
+}
+
 /** One source: editor, connection test, preview, run now (dry run first), history and confirmation. */
-function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | null; onSaved: (saved: PersonSource) => void; onClose: () => void }) {
+function SourceEditor({ source, kept, onKeep, onSaved, onClose }: {
+  source: PersonSource | null;
+  /** The results of this source the page kept from the last time its editor was open. */
+  kept: KeptResults | undefined;
+  onKeep: (sourceId: string, results: KeptResults) => void;
+  onSaved: (saved: PersonSource) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const institutions = useInstitutionList() ?? [];
   const [draft, setDraft] = useState<Draft>(() => draftOf(source));
-  const [error, setError] = useState<unknown>(null);
+  const [error, setErrorState] = useState<unknown>(null);
+  // The fields edited since the last error: what it said about them is stale and no longer shown.
+  const [edited, setEdited] = useState<readonly string[]>([]);
+  const setError = (failure: unknown) => {
+    setErrorState(failure);
+    setEdited([]);
+  };
+  const touch = (pointer: string) => setEdited((current) => (current.includes(pointer) ? current : [...current, pointer]));
+  const isEdited = (pointer: string) => edited.some((done) => pointer === done || pointer.startsWith(`${done}/`) || done.startsWith(`${pointer}/`));
+  const fieldError = (pointer: string) => (isEdited(pointer) ? undefined : sourceFieldError(t, error, pointer));
   const [saved, setSaved] = useState(false);
-  const [tested, setTested] = useState<SourceTest | null>(null);
-  const [preview, setPreview] = useState<PreviewEntry[] | null>(null);
+  const [tested, setTested] = useState<SourceTest | null>(kept?.tested ?? null);
+  const [preview, setPreview] = useState<PreviewEntry[] | null>(kept?.preview ?? null);
   const [busy, setBusy] = useState(false);
-  const [dryRun, setDryRun] = useState<SourceRun | null>(null);
+  const [dryRun, setDryRun] = useState<SourceRun | null>(kept?.dryRun ?? null);
+  // Applying the dry run, or confirming a run the safety stop held: asked before anything is written.
+  const [confirming, setConfirming] = useState<'apply' | 'confirm' | null>(null);
+  // The JSON of the settings and mapping, for what the forms do not cover: shown on demand.
+  const [advanced, setAdvanced] = useState(false);
   const runs = useApi((signal) => (source ? directoryApi.runs(source.id, signal).then((answer) => answer.items) : Promise.resolve([])), [source?.id]);
   const active = (runs.data ?? []).find((run) => ACTIVE.includes(run.status));
   const waiting = (runs.data ?? []).find((run) => run.status === 'awaiting_confirmation');
@@ -341,6 +433,10 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
     const timer = setInterval(() => runs.reload(), 2000);
     return () => clearInterval(timer);
   }, [active?.id, active?.status]);
+  // Closing the editor (or opening another source) loses nothing: the page keeps the last results.
+  useEffect(() => {
+    if (source) onKeep(source.id, { tested, preview, dryRun });
+  }, [source?.id, tested, preview, dryRun]);
   // The dry run ends: its diff is shown, with "apply".
   useEffect(() => {
     if (!dryRun) return;
@@ -348,7 +444,10 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
     if (done && done.status !== dryRun.status) setDryRun(done);
   }, [runs.data]);
 
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    touch(`/${key}`);
+    setDraft((current) => ({ ...current, [key]: value }));
+  };
   const settings = parseJson(draft.settings);
   const mapping = parseJson(draft.mapping);
   const schedule = draft.schedule.trim() === '' ? null : nextRuns(draft.schedule);
@@ -395,17 +494,16 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
       <form onSubmit={(event) => void save(event)} noValidate>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label={t('admin.sources.name')} description={t('admin.sources.nameHelp')} value={draft.name} onChange={(event) => set('name', event.currentTarget.value)}
-            error={sourceFieldError(t, error, '/name')} required data-testid="source-name" />
+            error={fieldError('/name')} required data-testid="source-name" />
           <Select label={t('admin.sources.kind')} data={KINDS.map((value) => ({ value, label: t(`admin.sources.kindNames.${value}`) }))} value={draft.kind} disabled={source !== null}
             onChange={(value) => value && setDraft((current) => ({ ...draftOf(null, value as Kind), name: current.name, institution: current.institution }))}
             allowDeselect={false} data-testid="source-kind" />
           <Select label={t('admin.sources.institution')} description={t('admin.sources.institutionHelp')} data={institutionOptions} value={draft.institution ?? ''}
-            onChange={(value) => set('institution', value ? value : null)} allowDeselect={false} error={sourceFieldError(t, error, '/institution')} data-testid="source-institution" />
+            onChange={(value) => set('institution', value ? value : null)} allowDeselect={false} error={fieldError('/institution')} data-testid="source-institution" />
           <TextInput label={t('admin.sources.schedule')} description={t('admin.sources.scheduleHelp')} value={draft.schedule} placeholder="0 3 * * *"
             onChange={(event) => set('schedule', event.currentTarget.value)} data-testid="source-schedule"
-            error={sourceFieldError(t, error, '/schedule') ?? (schedule && !schedule.ok ? t('admin.sources.badCron') : undefined)} />
-          <TextInput label={t('admin.sources.gonePolicy')} description={t('admin.sources.gonePolicyHelp')} value={draft.gonePolicy}
-            onChange={(event) => set('gonePolicy', event.currentTarget.value)} error={sourceFieldError(t, error, '/gonePolicy')} data-testid="source-gone-policy" />
+            error={fieldError('/schedule') ?? (schedule && !schedule.ok ? t('admin.sources.badCron') : undefined)} />
+          <GonePolicyInput key={draft.kind} value={draft.gonePolicy} onChange={(policy) => set('gonePolicy', policy)} error={fieldError('/gonePolicy')} />
           <NumberInput label={t('admin.sources.minRatio')} description={t('admin.sources.minRatioHelp')} value={Math.round(draft.minRatio * 100)} min={0} max={100} suffix=" %"
             onChange={(value) => set('minRatio', typeof value === 'number' ? value / 100 : 0.9)} data-testid="source-min-ratio" />
         </SimpleGrid>
@@ -418,18 +516,11 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
           <Checkbox label={t('admin.sources.incremental')} checked={draft.incremental} onChange={(event) => set('incremental', event.currentTarget.checked)} />
           <Checkbox label={t('admin.sources.photosAllowed')} checked={draft.photosAllowed} onChange={(event) => set('photosAllowed', event.currentTarget.checked)} />
         </Group>
-        <SimpleGrid cols={{ base: 1, md: 2 }} mt="sm">
-          <Textarea label={t('admin.sources.settingsJson')} description={t('admin.sources.settingsHelp')} value={draft.settings} autosize minRows={6} ff="monospace"
-            onChange={(event) => set('settings', event.currentTarget.value)} data-testid="source-settings"
-            error={!settings ? t('admin.sources.badJson') : sourceFieldError(t, error, '/settings')} />
-          <Textarea label={t('admin.sources.mappingJson')} description={t('admin.sources.mappingHelp')} value={draft.mapping} autosize minRows={6} ff="monospace"
-            onChange={(event) => set('mapping', event.currentTarget.value)} data-testid="source-mapping"
-            error={!mapping ? t('admin.sources.badJson') : sourceFieldError(t, error, '/mapping')} />
-        </SimpleGrid>
         {settings ? (
           <Paper withBorder p="sm" mt="sm">
             <Title order={3} size="h5" mb="xs">{t('admin.sources.settings')}</Title>
-            <SettingsForm kind={draft.kind} settings={settings} error={error} onChange={(next) => set('settings', JSON.stringify(next, null, 2))} />
+            <SettingsForm kind={draft.kind} settings={settings} fieldError={fieldError}
+              onChange={(next, pointer) => { touch(pointer); setDraft((current) => ({ ...current, settings: JSON.stringify(next, null, 2) })); }} />
             {draft.kind === 'csv' ? <SourceFileUpload path={typeof settings.path === 'string' ? settings.path : ''} /> : null}
           </Paper>
         ) : null}
@@ -439,7 +530,20 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
             <MappingForm mapping={mapping} withInstitution={draft.institution === null} onChange={(next) => set('mapping', JSON.stringify(next, null, 2))} />
           </Paper>
         ) : null}
-        {error && !isAboutFields(error, ['/name', '/institution', '/schedule', '/gonePolicy'])
+        <Switch mt="sm" label={t('admin.sources.advanced')} description={t('admin.sources.advancedHelp')} checked={advanced || !settings || !mapping}
+          disabled={!settings || !mapping} onChange={(event) => setAdvanced(event.currentTarget.checked)} data-testid="source-advanced" />
+        {/* The JSON stays open while it does not parse: the forms above cannot show it. */}
+        <Collapse in={advanced || !settings || !mapping}>
+          <SimpleGrid cols={{ base: 1, md: 2 }} mt="sm">
+            <Textarea label={t('admin.sources.settingsJson')} description={t('admin.sources.settingsHelp')} value={draft.settings} autosize minRows={6} ff="monospace"
+              onChange={(event) => set('settings', event.currentTarget.value)} data-testid="source-settings"
+              error={!settings ? t('admin.sources.badJson') : fieldError('/settings')} />
+            <Textarea label={t('admin.sources.mappingJson')} description={t('admin.sources.mappingHelp')} value={draft.mapping} autosize minRows={6} ff="monospace"
+              onChange={(event) => set('mapping', event.currentTarget.value)} data-testid="source-mapping"
+              error={!mapping ? t('admin.sources.badJson') : fieldError('/mapping')} />
+          </SimpleGrid>
+        </Collapse>
+        {error && !isAboutFields(error, ['/name', '/institution', '/schedule', '/gonePolicy']) && !(edited.length > 0 && isAboutFields(error, edited))
           ? <Alert color="red" variant="light" mt="sm" title={t('common.errorTitle')} role="alert" data-testid="problem-alert">{sourceProblemMessage(t, error)}</Alert> : null}
         {saved ? <Alert color="green" mt="sm">{t('admin.sources.saved')}</Alert> : null}
         <Group mt="sm">
@@ -472,7 +576,7 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
                     {entry.institution ? <Badge size="xs" variant="outline" ml={4}>{entry.institution}</Badge> : null}
                     {entry.status === 'changed' ? <FieldChanges changes={entry.changes} enrolledElsewhere={entry.enrolledElsewhere} /> : null}
                   </Table.Td>
-                  <Table.Td>{entry.errors.map((problem, index) => <Text key={index} size="xs" c="red">{t(`person.${problem.field}`, { defaultValue: problem.field })} · {sourceMessage(t, problem.code, problem.message)}</Text>)}</Table.Td>
+                  <Table.Td>{entry.errors.map((problem, index) => <Text key={index} size="xs" c="red" data-testid="source-preview-error">{[recordFieldLabel(t, problem.field), recordErrorMessage(t, problem)].filter((part) => part !== null).join(' · ')}</Text>)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -486,10 +590,14 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
           {dryRun.status === 'succeeded' ? (
             <>
               <RunDetail run={dryRun} />
-              <Button mt="sm" loading={busy} disabled={active !== undefined} data-testid="source-apply"
-                onClick={() => void act(async () => { await directoryApi.sync(source.id, {}); setDryRun(null); runs.reload(); })}>{t('admin.sources.apply')}</Button>
+              <Button mt="sm" loading={busy} disabled={active !== undefined} data-testid="source-apply" onClick={() => setConfirming('apply')}>{t('admin.sources.apply')}</Button>
             </>
-          ) : <Text size="sm" c="dimmed">{t(`admin.sources.status.${dryRun.status}`)}</Text>}
+          ) : (
+            <>
+              <Text size="sm" c="dimmed">{t(`admin.sources.status.${dryRun.status}`)}</Text>
+              {dryRun.status === 'failed' ? <RunOutcome run={dryRun} /> : null}
+            </>
+          )}
         </Paper>
       ) : null}
 
@@ -497,11 +605,37 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
         <Alert color="orange" mt="sm" title={t('admin.sources.stoppedTitle')} data-testid="source-confirmation">
           <Text size="sm">{t('admin.sources.stopped', { count: waiting.counts.read, last: typeof waiting.outcome?.lastFullCount === 'number' ? waiting.outcome.lastFullCount : source.lastFullCount ?? 0, gone: waiting.counts.gone })}</Text>
           <Group mt="xs">
-            <Button color="orange" size="xs" loading={busy} data-testid="source-confirm" onClick={() => void act(async () => { await directoryApi.confirm(waiting.id); runs.reload(); })}>{t('admin.sources.confirm')}</Button>
+            <Button color="orange" size="xs" loading={busy} data-testid="source-confirm" onClick={() => setConfirming('confirm')}>{t('admin.sources.confirm')}</Button>
             <Button variant="default" size="xs" loading={busy} data-testid="source-cancel" onClick={() => void act(async () => { await directoryApi.cancel(waiting.id); runs.reload(); })}>{t('admin.sources.cancel')}</Button>
           </Group>
         </Alert>
       ) : null}
+
+      <Modal opened={source !== null && confirming !== null} onClose={() => setConfirming(null)}
+        title={confirming === 'confirm' ? t('admin.sources.confirmStoppedTitle') : t('admin.sources.applyTitle')}>
+        {source && confirming === 'apply' && dryRun ? (
+          <Stack data-testid="source-apply-modal">
+            <Text size="sm">{t('admin.sources.applyText')}</Text>
+            <RunCounts run={dryRun} />
+            {dryRun.counts.gone > 0 ? <Text size="sm" c="orange.9">{t('admin.sources.applyGone', { count: dryRun.counts.gone })}</Text> : null}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setConfirming(null)}>{t('common.cancel')}</Button>
+              <Button loading={busy} data-testid="source-apply-confirm"
+                onClick={() => void act(async () => { setConfirming(null); await directoryApi.sync(source.id, {}); setDryRun(null); runs.reload(); })}>{t('admin.sources.apply')}</Button>
+            </Group>
+          </Stack>
+        ) : null}
+        {source && confirming === 'confirm' && waiting ? (
+          <Stack data-testid="source-confirm-modal">
+            <Text size="sm">{t('admin.sources.confirmStoppedText', { count: waiting.counts.gone })}</Text>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setConfirming(null)}>{t('common.cancel')}</Button>
+              <Button color="orange" loading={busy} data-testid="source-confirm-apply"
+                onClick={() => void act(async () => { setConfirming(null); await directoryApi.confirm(waiting.id); runs.reload(); })}>{t('admin.sources.confirm')}</Button>
+            </Group>
+          </Stack>
+        ) : null}
+      </Modal>
 
       {source ? (
         <Stack mt="md" gap="xs">
@@ -522,7 +656,7 @@ function SourceEditor({ source, onSaved, onClose }: { source: PersonSource | nul
                     <Badge color={STATUS_COLORS[run.status] ?? 'gray'}>{t(`admin.sources.status.${run.status}`)}</Badge>
                     {run.status === 'running' && run.progress ? <Progress mt={4} value={run.progress.percent ?? 100} animated={run.progress.percent === null} aria-label={t('admin.sources.progress')} /> : null}
                   </Table.Td>
-                  <Table.Td><RunCounts run={run} /></Table.Td>
+                  <Table.Td><RunCounts run={run} />{run.status === 'failed' ? <RunOutcome run={run} /> : null}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -546,6 +680,9 @@ export function PersonSourcesPanel() {
   const [editing, setEditing] = useState<PersonSource | 'new' | null>(null);
   // The editor keeps its state (the "saved" notice, a preview) when a new source is saved.
   const [editorKey, setEditorKey] = useState(0);
+  // Per source, the last test, preview and dry run shown: reopening a source shows them again.
+  const [kept, setKept] = useState<Record<string, KeptResults>>({});
+  const keep = useCallback((sourceId: string, results: KeptResults) => setKept((current) => ({ ...current, [sourceId]: results })), []);
   const open = (source: PersonSource | 'new') => {
     setEditing(source);
     setEditorKey((key) => key + 1);
@@ -558,7 +695,7 @@ export function PersonSourcesPanel() {
         <Button onClick={() => open('new')} data-testid="source-new">{t('admin.sources.create')}</Button>
       </Group>
       {editing ? (
-        <SourceEditor key={editorKey} source={editing === 'new' ? null : editing}
+        <SourceEditor key={editorKey} source={editing === 'new' ? null : editing} kept={editing === 'new' ? undefined : kept[editing.id]} onKeep={keep}
           onSaved={(saved) => { setEditing(saved); sources.reload(); }} onClose={() => { setEditing(null); sources.reload(); }} />
       ) : null}
       <ProblemAlert error={sources.error} />

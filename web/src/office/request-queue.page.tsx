@@ -156,7 +156,8 @@ export function RequestQueuePage() {
                 </SimpleGrid>
                 <Button component={Link} to={`/office/cards/${current.id}`} variant="subtle" size="xs" mt="xs" px={0}>{t('queue.openCard')}</Button>
               </Paper>
-              <HolderCards card={current} />
+              {/* Keyed by holder: the previous holder's cards never show under the next request while it loads. */}
+              <HolderCards key={current.personId} card={current} />
               <CardFace
                 {...cardFaceOf(current, brandingOf(current.institution))}
                 photo={photoUrl ? <img src={photoUrl} alt="" /> : null}

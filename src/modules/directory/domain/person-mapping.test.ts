@@ -2,10 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  SUPANN_MAPPING, directoryDate, goneRightsEnd, mapRecord, mappedAttributes, mappingVersion, parseSourceMapping, recordFingerprint,
+  SUPANN_MAPPING, directoryDate, goneRightsEnd, mapRecord, mappedAttributes, mappingVersion, parseSourceMapping,
   type MappingContext, type SourceMapping,
 } from './person-mapping.ts';
 import type { SourceRecord } from './person-source.ts';
+import { recordFingerprint } from './record-digest.ts';
 
 const TYPES = [
   { code: 'student', affiliations: ['student'], disabled: false },
@@ -115,6 +116,14 @@ describe('recordFingerprint', () => {
     assert.notEqual(a, recordFingerprint(supann(), attributes, mappingVersion({ ...SUPANN_MAPPING, personType: 'staff' }, CONTEXT)));
     const retyped = { ...CONTEXT, personTypes: new Map([[1, [{ code: 'student', affiliations: ['student', 'member'], disabled: false }]]]) };
     assert.notEqual(a, recordFingerprint(supann(), attributes, mappingVersion(SUPANN_MAPPING, retyped)));
+  });
+
+  it('gives the very strings stored by earlier syncs (else every stored entry would look changed)', () => {
+    // Values computed by the code that wrote today's person_source_entries: they must never change.
+    const record: SourceRecord = { key: 'k1', attributes: { sn: ['Dupont'], givenName: ['Léa'], eduPersonAffiliation: ['student', 'member'], mail: [] } };
+    const names = ['eduPersonAffiliation', 'givenName', 'mail', 'sn', 'supannEtuId'];
+    assert.equal(recordFingerprint(record, names, 'v1'), 'kL9-09MgoTonAzbDhKEtaG1DVBOtcOQEAceEitrxPjg');
+    assert.equal(recordFingerprint(record, names, 'v1', new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3])), 'qhW8slhziV88gofTVSjiC6pJA01HzNV18v8bjhF277o');
   });
 });
 

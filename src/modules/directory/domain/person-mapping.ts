@@ -7,7 +7,7 @@
  * naming its key and the person field at fault, so a bad record never stops a sync. The same
  * record and context always give the same result (and fingerprint).
  */
-import { createHash, hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { validatePersonInput, type PersonInput } from '../../people/domain/person.ts';
 import type { SourceRecord } from './person-source.ts';
 
@@ -366,26 +366,6 @@ export function mappingVersion(mapping: SourceMapping, context: MappingContext):
     institutionIds: [...context.institutionIds].sort(),
     personTypes: [...context.personTypes].sort((a, b) => a[0] - b[0]),
   })).digest('base64url');
-}
-
-/**
- * The fingerprint of a record as the mapping sees it: the values of the attributes the mapping
- * reads (in a fixed order), its photo, and the {@link mappingVersion}. Equal fingerprints mean
- * the mapped person is equal too, so the sync skips the record without mapping it again (what
- * keeps a no-change resync close to the source's own read time). An attribute the mapping
- * ignores changing at the source changes nothing.
- */
-export function recordFingerprint(record: SourceRecord, attributes: readonly string[], version: string, photo?: Uint8Array): string {
-  // One string, one update: this runs for every record of every sync.
-  let text = version;
-  for (const name of attributes) {
-    text += `\u0000${name}\u0001`;
-    for (const value of record.attributes[name] ?? []) text += `${value}\u0002`;
-  }
-  // Without a photo, the one-shot hash (no Hash object per record: a third of the time of
-  // createHash on 100,000 records); the same SHA-256 of the same UTF-8 text.
-  if (!photo) return hash('sha256', text, 'base64url');
-  return createHash('sha256').update(text).update('\u0000photo\u0000').update(photo).digest('base64url');
 }
 
 /** How a gone person's rights end: `today`, `+N days` or a fixed `YYYY-MM-DD`. */

@@ -5,6 +5,7 @@
  * code of the directory context (`person-mapping.ts`), never the source's business, so every source
  * maps the same way and the admin edits one mapping editor.
  */
+import type { RecordDigestSpec } from './record-digest.ts';
 
 /**
  * One entry of the source, as the source stores it.
@@ -80,6 +81,41 @@ export interface SourceRead {
   presentAttributes?(): ReadonlySet<string> | null;
 }
 
+/**
+ * A page of a digested read (see {@link PersonSource.digestedRecords}): per entry, in the source's
+ * order, its key, fingerprint and identity as parallel arrays (cheap to pass between threads),
+ * and the full records of only the entries the caller asks for.
+ */
+export interface DigestedPage {
+  keys: string[];
+  /** `recordFingerprint` of each entry under the read's digest spec. */
+  fingerprints: string[];
+  /** `recordIdentity` of each entry, null when it has none. */
+  identities: Array<string | null>;
+  /**
+   * The source's digest of each entry as it sent it (its bytes, under the read's settings), when
+   * it has one: the sync stores it beside the fingerprint, and gives it back next time
+   * ({@link KnownRawEntries}) so that the source need not decode an entry sent the same again.
+   */
+  rawDigests?: string[];
+  /** As {@link SourcePage.rejected}. */
+  rejected?: RejectedEntry[];
+  /**
+   * The full records at these positions of the page (ascending), in that order: the entries the
+   * caller maps (new or changed ones). Call it at most once per page, before asking for the next
+   * page: a page not asked for is dropped when the next one is asked for.
+   */
+  records(positions: readonly number[]): Promise<SourceRecord[]>;
+}
+
+/** What the last sync stored of each entry, by the raw digest it had (see {@link DigestedPage.rawDigests}). */
+export type KnownRawEntries = ReadonlyMap<string, { key: string; fingerprint: string; identity: string | null }>;
+
+/** The result of {@link PersonSource.digestedRecords}: as {@link SourceRead}, with digested pages. */
+export interface DigestedRead extends Omit<SourceRead, 'pages'> {
+  pages: AsyncIterable<DigestedPage>;
+}
+
 /** Outcome of {@link PersonSource.test}: a connection check shown to the admin. */
 export type SourceTestResult =
   | { ok: true; message: string }
@@ -92,6 +128,15 @@ export type SourceTestResult =
 export interface PersonSource {
   /** Reads entries, full or incremental (see {@link SourceReadOptions.since}). */
   records(options: SourceReadOptions): Promise<SourceRead>;
+  /**
+   * Optional: reads as {@link records} does, but gives each entry's key, fingerprint and identity
+   * under `digest` rather than every record, so that the work per entry can happen off the
+   * caller's thread (the LDAP source reads, decodes and digests in a worker thread). Its pages
+   * must hold what digesting the records of {@link records} gives (`digestRecords`); the sync uses
+   * this method when a source has it. `known` (the last sync's entries by raw digest) lets a
+   * source that gives raw digests skip the entries sent as they were.
+   */
+  digestedRecords?(options: SourceReadOptions, digest: RecordDigestSpec, known?: Promise<KnownRawEntries>): Promise<DigestedRead>;
   /** Checks the connection and credentials (and that the query/base answers) without reading everything. */
   test(): Promise<SourceTestResult>;
   /**

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  bodyHash, cardMatches, desiredRouterState, personMatches, planRouterOperations, retryDelayMs,
+  bodyHash, cardMatches, desiredRouterState, personMatches, planRouterOperations,
   type RouterRecord, type SyncCardFacts, type SyncPersonFacts, type SyncSettings,
 } from './esc-sync-rules.ts';
 
@@ -191,23 +191,9 @@ describe('comparisons with the router (reconcile)', () => {
   });
 });
 
-describe('bodyHash and retryDelayMs', () => {
+describe('bodyHash', () => {
   it('hashes content, not key order', () => {
     assert.equal(bodyHash({ a: 1, b: [1, { c: 2, d: undefined }] }), bodyHash({ b: [1, { c: 2 }], a: 1 }));
     assert.notEqual(bodyHash({ a: 1 }), bodyHash({ a: 2 }));
-  });
-
-  it('grows exponentially with jitter, capped, and honours a longer Retry-After', () => {
-    const policy = { baseMs: 1000, maxMs: 60_000 };
-    assert.equal(retryDelayMs(1, 0, policy), 500);
-    assert.equal(retryDelayMs(1, 0.999999, policy), 1000);
-    assert.equal(retryDelayMs(3, 0, policy), 2000);
-    assert.equal(retryDelayMs(50, 1, policy), 60_000);
-    assert.equal(retryDelayMs(1, 0, policy, 30_000), 30_000);
-    fc.assert(fc.property(fc.integer({ min: 1, max: 100 }), fc.double({ min: 0, max: 0.9999, noNaN: true }), (attempt, random) => {
-      const delay = retryDelayMs(attempt, random, policy);
-      const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
-      assert.ok(delay >= ceiling / 2 && delay <= ceiling);
-    }));
   });
 });

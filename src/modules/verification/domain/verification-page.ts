@@ -93,15 +93,47 @@ const TONES: Record<string, { fg: string; bg: string; mark: string }> = {
   limited: { fg: '#92400e', bg: '#fef3c7', mark: '…' },
 };
 
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' };
+const ESCAPED = /[&<>"']/g;
+const NEEDS_ESCAPE = /[&<>"']/;
+
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' })[c] as string);
+  // Most values (numbers, dates, fixed wording) have nothing to escape: no new string for them.
+  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPED, (c) => ESCAPES[c] as string) : text;
 }
 
+const DATE_FORMATTERS = new Map<PageLocale, Intl.DateTimeFormat>();
+
+/**
+ * The page's date formatter for `locale`, built once per locale and then reused: building an
+ * `Intl.DateTimeFormat` loads ICU data and costs far more than formatting, and one per request
+ * halved the page's rate and grew the server past 1 GB under load. Always the same instance for
+ * the same locale.
+ */
+export function pageDateFormatter(locale: PageLocale): Intl.DateTimeFormat {
+  let formatter = DATE_FORMATTERS.get(locale);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+    DATE_FORMATTERS.set(locale, formatter);
+  }
+  return formatter;
+}
+
+/** Formatted expiry days by locale and day: cards share a few hundred expiry days, formatting costs more than a lookup. */
+const FORMATTED_DAYS = new Map<string, string>();
+/** Bounds the memo however many expiry days the cards have. */
+const FORMATTED_DAYS_MAX = 4096;
+
 function formatDate(day: string, locale: PageLocale): string {
+  const key = `${locale}${day}`;
+  const known = FORMATTED_DAYS.get(key);
+  if (known !== undefined) return known;
   const date = new Date(`${day}T00:00:00Z`);
-  if (Number.isNaN(date.getTime())) return day;
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+  const text = Number.isNaN(date.getTime()) ? day : pageDateFormatter(locale).format(date);
+  if (FORMATTED_DAYS.size >= FORMATTED_DAYS_MAX) FORMATTED_DAYS.clear();
+  FORMATTED_DAYS.set(key, text);
+  return text;
 }
 
 /**
