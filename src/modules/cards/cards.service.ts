@@ -33,6 +33,7 @@ import type { PreparedPhoto } from '../photos/photos.service.ts';
 import * as repo from './cards.repository.ts';
 import type { CardEnrolment, CardRow, CardMoveRow, CardSortKey, HolderIdentity, HolderSnapshot } from './cards.repository.ts';
 import { canReadCard, encodingActorFor, moveActorFor, writesAsOffice } from './cards.policy.ts';
+import { searchWords } from '../people/domain/search-text.ts';
 
 /**
  * The identity a card copies, as the people service gives it. What depends on the institution
@@ -484,14 +485,13 @@ function printedLinesOf(row: CardRow): Record<string, string> {
 }
 
 const LIKE_SPECIAL = /[\\%_]/g;
-const SEPARATED_HEX = /^[0-9a-f]{2}(?:[:-][0-9a-f]{2}){3,}$/;
 
-/** Search terms as stored in `search_text`: lower case, CSNs without separators, LIKE-escaped. */
+/**
+ * Search terms as `search_text` stores them (folded: lower case, no accents; names by their
+ * parts; CSNs without separators), LIKE-escaped.
+ */
 function searchTerms(q: string | undefined): string[] {
-  if (!q) return [];
-  return q.toLowerCase().split(/\s+/).filter((term) => term !== '').slice(0, 8)
-    .map((term) => (SEPARATED_HEX.test(term) ? term.replace(/[:-]/g, '') : term))
-    .map((term) => term.replace(LIKE_SPECIAL, (char) => `\\${char}`));
+  return searchWords(q, 8).map((term) => term.replace(LIKE_SPECIAL, (char) => `\\${char}`));
 }
 
 /** Latest instant a range bound may name: 9999-12-31, the end of the dates the API accepts. */

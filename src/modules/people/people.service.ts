@@ -17,6 +17,7 @@ import {
   PERSON_NOT_WRITABLE, personNotFound, personNotWritable, scopeCoversType, SYSTEM_READER, SYSTEM_WRITER, type PersonReader, type PersonWriter,
 } from './people.policy.ts';
 import * as repo from './people.repository.ts';
+import { searchWords } from './domain/search-text.ts';
 
 /** A person's enrolment at one institution, as the API shows it. */
 export interface EnrolmentView {
@@ -486,10 +487,9 @@ function decodePersonCursor(cursor: string, sort: PersonSort, order: 'asc' | 'de
   return { keys: values.slice(2, -2), id: values[values.length - 2] as string, institutionId: Number(institution) };
 }
 
-/** Lowercased, NFC, whitespace-separated search words (search_text is lower() of the fields). */
+/** Search words folded as `search_text` stores them (lower case, no accents, names by their parts). */
 function searchTerms(q: string | undefined): string[] {
-  if (!q) return [];
-  return q.normalize('NFC').toLowerCase().split(/\s+/).filter((term) => term !== '').slice(0, MAX_SEARCH_TERMS);
+  return searchWords(q, MAX_SEARCH_TERMS);
 }
 
 /**
