@@ -127,7 +127,7 @@ export function createServices(context: ServiceContext) {
   const escnGenerators = new Map<string, EscnGenerator>();
   const cards = createCardsService({
     db, people, photos, institution, logger: context.logger,
-    notify: (executor, notification) => notifications.notify(executor, notification),
+    notify: (executor, mails) => notifications.notifyMany(executor, mails),
     mintEscn: (pic) => {
       let generator = escnGenerators.get(pic);
       if (!generator) {
@@ -154,7 +154,7 @@ export function createServices(context: ServiceContext) {
     pausedInstitutions: () => connectorSettings.pausedInstitutions(db, ESC_CONNECTOR),
     ...(context.embeddedEscRouter ? { embeddedRouter: context.embeddedEscRouter } : {}),
   });
-  cards.onCardMoved((executor, card, from, to) => escSync.onCardMoved(executor, card, from, to));
+  cards.onCardMoved((executor, moves) => escSync.onCardsMoved(executor, moves));
   people.onPeopleChanged((executor, changes) => escSync.onPeopleChanged(executor, changes));
   people.onConsentChanged((executor, personId, kind, granted) => escSync.onConsentChanged(executor, personId, kind, granted));
   // The event log (pull API, webhooks later): each change's events are written in its transaction,
@@ -164,7 +164,7 @@ export function createServices(context: ServiceContext) {
     institutionCode: async (executor, id) => (await institution.byId(executor, id))?.code,
     ...(context.now ? { now: context.now } : {}),
   });
-  cards.onCardMoved((executor, card, from, to) => events.recordCardMove(executor, card, from, to));
+  cards.onCardMoved((executor, moves) => events.recordCardMoves(executor, moves));
   people.onPeopleChanged((executor, changes) => events.recordPeopleChanges(executor, changes));
   people.onConsentChanged(async (executor, personId, kind, granted) =>
     events.recordConsent(executor, await people.get(personId, executor), kind, granted));
@@ -275,7 +275,7 @@ export function createServices(context: ServiceContext) {
     ...(context.embeddedCrous ? { embedded: context.embeddedCrous } : {}),
     ...(context.now ? { now: context.now } : {}),
   });
-  cards.onCardMoved((executor, card, from, to) => crousSync.onCardMoved(executor, card, from, to));
+  cards.onCardMoved((executor, moves) => crousSync.onCardsMoved(executor, moves));
   people.onPeopleChanged((executor, changes) => crousSync.onPeopleChanged(executor, changes));
   people.onConsentChanged((executor, personId, kind, granted) => crousSync.onConsentChanged(executor, personId, kind, granted));
   // The CROUS account and cards read live for the card and person pages (30 s cache per node), and

@@ -56,6 +56,43 @@ export async function findCard(executor: Executor, id: string, options: { forUpd
 }
 
 /**
+ * `lockPersonCards` for many persons in one statement. The keys are taken in ascending order, so
+ * two bulk moves over overlapping persons wait for each other instead of deadlocking; a single
+ * move holds one key only. Must run inside a transaction.
+ */
+export async function lockManyPersonsCards(executor: Executor, personIds: readonly string[]): Promise<void> {
+  if (personIds.length === 0) return;
+  await sql`SELECT pg_advisory_xact_lock(${PERSON_LOCK_NAMESPACE}, keys.k)
+    FROM (SELECT DISTINCT hashtext(p) AS k FROM unnest(${sql.val([...personIds])}::text[]) AS p ORDER BY 1) AS keys`.execute(executor);
+}
+
+/** Many cards by id (unknown ids are left out), in id order; `forUpdate` locks them in that order until the transaction ends. */
+export async function findCards(executor: Executor, ids: readonly string[], options: { forUpdate?: boolean } = {}): Promise<CardRow[]> {
+  if (ids.length === 0) return [];
+  let query = executor.selectFrom('cards').select(CARD_COLUMNS).select(institutionColumns()).where('id', 'in', [...ids]).orderBy('id');
+  if (options.forUpdate) query = query.forUpdate();
+  return query.execute();
+}
+
+/** Every card of these persons, each person's oldest first (as `findCardsOfPerson` with the whole deployment's scope). */
+export async function findCardsOfPersons(executor: Executor, personIds: readonly string[]): Promise<CardRow[]> {
+  if (personIds.length === 0) return [];
+  return executor.selectFrom('cards').select(CARD_COLUMNS).select(institutionColumns()).where('personId', 'in', [...personIds])
+    .orderBy('personId').orderBy('createdAt').orderBy('id').execute();
+}
+
+/**
+ * The language of each person's mails (null: the institution's default), by person id. Read here
+ * for the same reason as the enrolments: a bulk move mails hundreds of holders in its own
+ * transaction, and one query beats one person read per mail.
+ */
+export async function findHolderLocales(executor: Executor, personIds: readonly string[]): Promise<Map<string, string | null>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await executor.selectFrom('persons').select(['id', 'locale']).where('id', 'in', [...personIds]).execute();
+  return new Map(rows.map((row) => [row.id, row.locale]));
+}
+
+/**
  * The cards of a person within `scope`, oldest first. The rules across a person's cards (one
  * ENABLED card per group, one pending request) read them with the whole deployment's scope; a
  * caller's view (an export) passes the caller's scope.
@@ -138,11 +175,64 @@ export async function updateCard(executor: Executor, id: string, version: number
     .executeTakeFirst();
 }
 
+/** The columns a move may change (see the service's `planMove`), with their SQL types. */
+const MOVE_COLUMNS: ReadonlyArray<readonly [keyof CardChanges, string, string]> = [
+  ['state', 'state', 'text'], ['lockedBy', 'locked_by', 'text'], ['lockedAt', 'locked_at', 'timestamptz'],
+  ['printedLines', 'printed_lines', 'jsonb'], ['csn', 'csn', 'text'], ['csnReversed', 'csn_reversed', 'text'],
+  ['csnDecimal', 'csn_decimal', 'text'], ['csnDecimalReversed', 'csn_decimal_reversed', 'text'],
+  ['disableReason', 'disable_reason', 'text'], ['disabledBy', 'disabled_by', 'text'], ['disableComment', 'disable_comment', 'text'],
+  ['enabledAt', 'enabled_at', 'timestamptz'], ['rejectReason', 'reject_reason', 'text'],
+];
+
+/** One card's part of `updateCards`. */
+export interface CardUpdate {
+  id: string;
+  /** The version the changes were decided on. */
+  version: number;
+  changes: CardChanges;
+}
+
+/**
+ * `updateCard` for many cards in one statement: each card gets its own changes and a version
+ * bump, only where its version is still the given one. A column a card's changes do not name
+ * keeps its stored value (so each audit entry names what that card's move changed, as a single
+ * update's does). Only the columns a move changes are accepted. Returns the ids updated; a
+ * missing id was changed by someone else first.
+ */
+export async function updateCards(executor: Executor, updates: readonly CardUpdate[], now: Date): Promise<Set<string>> {
+  if (updates.length === 0) return new Set();
+  const known = new Set(MOVE_COLUMNS.map(([key]) => key));
+  const rows = updates.map((update) => {
+    const changes: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(update.changes)) {
+      if (!known.has(key as keyof CardChanges)) throw new Error(`updateCards does not write ${key}`);
+      changes[key] = value instanceof Date ? value.toISOString() : value;
+    }
+    return { id: update.id, version: update.version, changes };
+  });
+  // JSON null stays a JSON null under ->: turned into SQL NULL for the jsonb column.
+  const sets = MOVE_COLUMNS.map(([key, column, type]) => sql`${sql.ref(column)} = CASE WHEN v.changes ? ${key} THEN ${type === 'jsonb'
+    ? sql`nullif(v.changes -> ${key}, 'null'::jsonb)`
+    : sql`(v.changes ->> ${key})::${sql.raw(type)}`} ELSE c.${sql.ref(column)} END`);
+  const result = await sql<{ id: string }>`
+    UPDATE cards AS c SET ${sql.join(sets)}, version = c.version + 1, updated_at = ${now}
+    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS v (id uuid, version integer, changes jsonb)
+    WHERE c.id = v.id AND c.version = v.version
+    RETURNING c.id`.execute(executor);
+  return new Set(result.rows.map((row) => row.id));
+}
+
 export type NewCardMove = Omit<CardMoveRow, 'id' | 'seq' | 'at'>;
 
 /** Records one move in a card's history. */
 export async function insertMove(executor: Executor, move: NewCardMove): Promise<void> {
   await executor.insertInto('cardMoves').values(move).execute();
+}
+
+/** Records many moves in one statement, in the given order (each card's history keeps the order of its moves). */
+export async function insertMoves(executor: Executor, moves: readonly NewCardMove[]): Promise<void> {
+  if (moves.length === 0) return;
+  await executor.insertInto('cardMoves').values([...moves]).execute();
 }
 
 /** A card's history, in the order the moves happened. */

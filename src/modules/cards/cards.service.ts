@@ -116,7 +116,8 @@ export interface CardNotification {
   };
 }
 
-export type NotifyFn = (executor: Executor, notification: CardNotification) => Promise<unknown>;
+/** Stores and queues holders' mails in the caller's transaction: one call per move, or per bulk move. */
+export type NotifyFn = (executor: Executor, notifications: readonly CardNotification[]) => Promise<unknown>;
 
 export interface CardsServiceDeps {
   db: Kysely<Database>;
@@ -270,7 +271,19 @@ export interface RightsEndReport {
 }
 
 export type ActivationListener = (executor: Executor, card: CardView, from: CardState, to: CardState) => Promise<void>;
-export type CardMovedListener = (executor: Executor, card: CardView, from: CardState | null, to: CardState) => Promise<void>;
+/** One card move as listeners hear of it: the card after the move; `from` null for a new card. */
+export interface CardMoveNotice {
+  card: CardView;
+  from: CardState | null;
+  to: CardState;
+}
+
+/**
+ * Told of card moves in the moving transaction: each call holds the moves of one change (one
+ * card's move, one renewal's new card), or every move of a bulk move, whose cards all belong to
+ * different persons.
+ */
+export type CardMovedListener = (executor: Executor, moves: readonly CardMoveNotice[]) => Promise<void>;
 
 /** GDPR export of a person's cards. */
 export interface CardsExport {
@@ -568,6 +581,156 @@ interface MoveOutcome {
   created?: CardRow;
 }
 
+/** What an allowed move writes to its own card, decided from the card alone (see `planMove`). */
+interface PlannedMove {
+  changes: repo.CardChanges;
+  /** The history row, when the state changes. */
+  history: repo.NewCardMove | null;
+  /** The effects that follow the card's write (listeners, mails, automatic enabling), in order. */
+  after: MoveEffect[];
+}
+
+/** A move written to its card, for the effects that follow (`finishMoves`). */
+interface WrittenMove {
+  /** The card before the move. */
+  before: CardRow;
+  /** The card after it. */
+  card: CardRow;
+  decision: Extract<MoveDecision, { ok: true }>;
+  plan: PlannedMove;
+  context: MoveContext;
+}
+
+/**
+ * The card's own part of an allowed move, pure: its column changes, its history row and the
+ * effects that follow the write. The effects that read or write other rows (a renewal's new card,
+ * retiring the other ENABLED cards) are left to the caller, before the card's own write.
+ */
+function planMove(card: CardRow, decision: Extract<MoveDecision, { ok: true }>, actor: Actor, meta: MoveMeta, at: Date): PlannedMove {
+  const changes: repo.CardChanges = {};
+  const after: MoveEffect[] = [];
+  let recordedReason: string | null = decision.rule.trigger === 'user_request' ? null : decision.rule.trigger;
+  for (const effect of decision.effects) {
+    switch (effect.type) {
+      case 'createRenewalCard':
+      case 'disableOtherEnabledCards':
+        break;
+      case 'unlock':
+        changes.lockedBy = null;
+        changes.lockedAt = null;
+        break;
+      case 'lock':
+        changes.lockedBy = effect.owner;
+        changes.lockedAt = at;
+        break;
+      case 'freezePrintedLines':
+        changes.printedLines = printedLinesOf(card);
+        break;
+      case 'bindCsn': {
+        const forms = csnForms(effect.csn);
+        changes.csn = forms.hex;
+        changes.csnReversed = forms.hexReversed;
+        changes.csnDecimal = forms.decimal;
+        changes.csnDecimalReversed = forms.decimalReversed;
+        break;
+      }
+      case 'setDisable':
+        changes.disableReason = effect.disable.reason;
+        changes.disabledBy = effect.disable.by;
+        changes.disableComment = effect.disable.comment;
+        recordedReason = effect.disable.reason;
+        break;
+      case 'clearDisable':
+        changes.disableReason = null;
+        changes.disabledBy = null;
+        changes.disableComment = null;
+        break;
+      default:
+        after.push(effect);
+    }
+  }
+  if (decision.to === card.state) return { changes, history: null, after };
+  changes.state = decision.to;
+  if (decision.to === 'ENABLED') changes.enabledAt = at;
+  if (decision.to === 'REJECTED') changes.rejectReason = meta.comment;
+  return {
+    changes,
+    history: {
+      cardId: card.id,
+      actor: meta.actorLabel,
+      actorKind: actor.kind,
+      fromState: card.state,
+      toState: decision.to,
+      reason: recordedReason ?? meta.reason,
+      comment: meta.comment,
+      remoteAddress: meta.remoteAddress,
+    },
+    after,
+  };
+}
+
+/**
+ * True when the move writes nothing but its own card and what follows it, so a bulk move may
+ * write it with the others: no renewal card, no other ENABLED card to retire, no automatic
+ * enabling. `personCards`: every card of the holder, read under the person's card lock.
+ */
+function isSelfContained(card: CardRow, decision: Extract<MoveDecision, { ok: true }>, personCards: readonly CardRow[]): boolean {
+  return decision.effects.every((effect) => {
+    if (effect.type === 'createRenewalCard' || effect.type === 'autoEnable') return false;
+    if (effect.type !== 'disableOtherEnabledCards') return true;
+    return planEnable(sameGroup(card, personCards).map((row) => ({ id: row.id, state: stateOf(row) })), card.id).length === 0;
+  });
+}
+
+/** Refusals a move's input alone decides, before its card is read (the same for single and bulk moves). */
+function checkMoveInput(input: MoveInput): void {
+  if (!isCardState(input.to)) throw unprocessable('unknown_state', `${input.to} is not a card state`, { field: '/to' });
+  if (input.reason !== undefined && input.reason !== null && !isDisableReason(input.reason)) {
+    throw unprocessable('reason_not_allowed', `${input.reason} is not a disable reason`, { field: '/reason' });
+  }
+}
+
+/**
+ * The card locked for a change, checked against the row read before waiting for the locks: if
+ * another transaction changed it meanwhile, the caller decided on stale data (409
+ * `state_conflict`), as when it is not at `expectedVersion`.
+ */
+function checkLocked(seen: CardRow, card: CardRow | undefined, expectedVersion: number | undefined): CardRow {
+  if (!card) throw cardNotFound();
+  if (card.version !== seen.version) throw stateConflict();
+  if (expectedVersion !== undefined && card.version !== expectedVersion) {
+    throw stateConflict(`The card is at version ${card.version}, not ${expectedVersion}; reload and try again`);
+  }
+  return card;
+}
+
+/** The history and mail fields of a move the principal asked for. */
+function metaOf(input: MoveInput, principal: Principal, context: ActorContext): MoveMeta {
+  return {
+    actorLabel: principal.actor,
+    comment: input.comment?.trim() || null,
+    // `checkMoveInput` let only disable reasons through.
+    reason: (input.reason ?? null) as DisableReason | null,
+    remoteAddress: context.ip ?? null,
+  };
+}
+
+/** A bulk move's answer for one card, from the card after the move or the problem that refused it. */
+function bulkResult(cardId: string, outcome: CardRow | ProblemError): BulkMoveResult {
+  if (outcome instanceof ProblemError) {
+    return {
+      cardId,
+      status: outcome.status,
+      problem: { code: outcome.code, detail: outcome.message, ...(outcome.field ? { field: outcome.field } : {}) },
+    };
+  }
+  const view = toCardView(outcome);
+  return { cardId, status: 200, card: { id: view.id, state: view.state, version: view.version } };
+}
+
+/** A bulk move's write met another writer (a row changed under its locks): its cards go the single way. */
+class BatchInterrupted extends Error {}
+
 /** The cards service (see the file comment for the locking discipline). */
 export function createCardsService(deps: CardsServiceDeps) {
   const { db, people, photos, institution } = deps;
@@ -621,24 +784,20 @@ export function createCardsService(deps: CardsServiceDeps) {
     const seen = await repo.findCard(trx, cardId);
     if (!seen || !canReadCard(principal, seen)) throw cardNotFound();
     await repo.lockPersonCards(trx, seen.personId);
-    const card = await repo.findCard(trx, cardId, { forUpdate: true });
-    if (!card) throw cardNotFound();
-    if (card.version !== seen.version) throw stateConflict();
-    if (expectedVersion !== undefined && card.version !== expectedVersion) {
-      throw stateConflict(`The card is at version ${card.version}, not ${expectedVersion}; reload and try again`);
-    }
-    return card;
+    return checkLocked(seen, await repo.findCard(trx, cardId, { forUpdate: true }), expectedVersion);
   }
 
-  async function notifyHolder(trx: Executor, card: CardRow, effect: Extract<MoveEffect, { type: 'notify' }>, context: MoveContext): Promise<void> {
-    if (!deps.notify || card.holderEmail === null) return;
+  /** The holders' mails of these moves, in one call (the holders' languages read in one query). */
+  async function notifyHolders(trx: Executor, mails: ReadonlyArray<{ card: CardRow; effect: Extract<MoveEffect, { type: 'notify' }>; context: MoveContext }>): Promise<void> {
+    const mailed = mails.filter(({ card }) => card.holderEmail !== null);
+    if (!deps.notify || mailed.length === 0) return;
     // The card keeps a snapshot of the holder's name and e-mail, not of their language: read it now.
-    const holder = await people.get(card.personId, trx);
-    await deps.notify(trx, {
+    const locales = await repo.findHolderLocales(trx, [...new Set(mailed.map(({ card }) => card.personId))]);
+    await deps.notify(trx, mailed.map(({ card, effect, context }) => ({
       personId: card.personId,
       institutionId: card.institutionId,
-      to: card.holderEmail,
-      locale: holder.locale ?? null,
+      to: card.holderEmail as string,
+      locale: locales.get(card.personId) ?? null,
       template: effect.kind,
       data: {
         firstName: card.holderFirstName,
@@ -647,7 +806,34 @@ export function createCardsService(deps: CardsServiceDeps) {
         ...(effect.reason !== undefined ? { reason: effect.reason } : {}),
         ...(effect.kind === 'card_disabled' ? { comment: card.disableComment, disabledBy: card.disabledBy } : {}),
       },
-    });
+    })));
+  }
+
+  /** Tells the move listeners of these moves, in the moving transaction. */
+  async function emitMoved(trx: Executor, moves: readonly CardMoveNotice[]): Promise<void> {
+    if (moves.length === 0) return;
+    for (const listener of movedListeners) await listener(trx, moves);
+  }
+
+  /**
+   * What follows written moves, for one move or a whole bulk move: the activation listeners, the
+   * holders' mails, then the move listeners.
+   */
+  async function finishMoves(trx: Executor, moves: readonly WrittenMove[]): Promise<void> {
+    const mails: Array<{ card: CardRow; effect: Extract<MoveEffect, { type: 'notify' }>; context: MoveContext }> = [];
+    for (const move of moves) {
+      for (const effect of move.plan.after) {
+        if (effect.type === 'activationChanged') {
+          const view = toCardView(move.card);
+          for (const listener of activationListeners) await listener(trx, view, move.decision.from, move.decision.to);
+        } else if (effect.type === 'notify') {
+          mails.push({ card: move.card, effect, context: move.context });
+        }
+      }
+    }
+    await notifyHolders(trx, mails);
+    await emitMoved(trx, moves.filter((move) => move.decision.to !== move.before.state)
+      .map((move) => ({ card: toCardView(move.card), from: move.decision.from, to: move.decision.to })));
   }
 
   async function insertWithEscn(trx: Executor, card: Omit<repo.NewCard, 'escn'>, context: MoveContext): Promise<CardRow> {
@@ -673,62 +859,17 @@ export function createCardsService(deps: CardsServiceDeps) {
     context: MoveContext,
   ): Promise<MoveOutcome> {
     const at = now();
-    const changes: repo.CardChanges = {};
-    const after: MoveEffect[] = [];
+    const plan = planMove(card, decision, actor, meta, at);
     let created: CardRow | undefined;
-    let recordedReason: string | null = decision.rule.trigger === 'user_request' ? null : decision.rule.trigger;
     for (const effect of decision.effects) {
-      switch (effect.type) {
-        case 'createRenewalCard':
-          created = await createRenewal(trx, card, actor, meta, context);
-          break;
-        case 'unlock':
-          changes.lockedBy = null;
-          changes.lockedAt = null;
-          break;
-        case 'lock':
-          changes.lockedBy = effect.owner;
-          changes.lockedAt = at;
-          break;
-        case 'freezePrintedLines':
-          changes.printedLines = printedLinesOf(card);
-          break;
-        case 'bindCsn': {
-          const forms = csnForms(effect.csn);
-          changes.csn = forms.hex;
-          changes.csnReversed = forms.hexReversed;
-          changes.csnDecimal = forms.decimal;
-          changes.csnDecimalReversed = forms.decimalReversed;
-          break;
-        }
-        case 'setDisable':
-          changes.disableReason = effect.disable.reason;
-          changes.disabledBy = effect.disable.by;
-          changes.disableComment = effect.disable.comment;
-          recordedReason = effect.disable.reason;
-          break;
-        case 'clearDisable':
-          changes.disableReason = null;
-          changes.disabledBy = null;
-          changes.disableComment = null;
-          break;
-        case 'disableOtherEnabledCards':
-          // Before this card becomes ENABLED: the unique index allows one ENABLED card at a time.
-          await disableOtherCards(trx, card, meta.remoteAddress, context);
-          break;
-        default:
-          after.push(effect);
-      }
-    }
-    if (decision.to !== card.state) {
-      changes.state = decision.to;
-      if (decision.to === 'ENABLED') changes.enabledAt = at;
-      if (decision.to === 'REJECTED') changes.rejectReason = meta.comment;
+      if (effect.type === 'createRenewalCard') created = await createRenewal(trx, card, actor, meta, context);
+      // Before this card becomes ENABLED: the unique index allows one ENABLED card at a time.
+      if (effect.type === 'disableOtherEnabledCards') await disableOtherCards(trx, card, meta.remoteAddress, context);
     }
     let updated = card;
-    if (Object.keys(changes).length > 0) {
+    if (Object.keys(plan.changes).length > 0) {
       try {
-        updated = (await repo.updateCard(trx, card.id, card.version, changes, at)) ?? card;
+        updated = (await repo.updateCard(trx, card.id, card.version, plan.changes, at)) ?? card;
       } catch (error) {
         if (isUniqueViolation(error, 'cards_one_enabled_per_group')) {
           throw stateConflict('Another card of this person was enabled at the same time');
@@ -738,30 +879,9 @@ export function createCardsService(deps: CardsServiceDeps) {
       }
       if (updated === card) throw stateConflict();
     }
-    if (decision.to !== card.state) {
-      await repo.insertMove(trx, {
-        cardId: card.id,
-        actor: meta.actorLabel,
-        actorKind: actor.kind,
-        fromState: card.state,
-        toState: decision.to,
-        reason: recordedReason ?? meta.reason,
-        comment: meta.comment,
-        remoteAddress: meta.remoteAddress,
-      });
-    }
-    const view = toCardView(updated);
-    for (const effect of after) {
-      if (effect.type === 'activationChanged') {
-        for (const listener of activationListeners) await listener(trx, view, decision.from, decision.to);
-      } else if (effect.type === 'notify') {
-        await notifyHolder(trx, updated, effect, context);
-      }
-    }
-    if (decision.to !== card.state) {
-      for (const listener of movedListeners) await listener(trx, view, decision.from, decision.to);
-    }
-    if (after.some((effect) => effect.type === 'autoEnable')) {
+    if (plan.history) await repo.insertMove(trx, plan.history);
+    await finishMoves(trx, [{ before: card, card: updated, decision, plan, context }]);
+    if (plan.after.some((effect) => effect.type === 'autoEnable')) {
       const enable = decideMove({ card: await factsFor(trx, updated), to: 'ENABLED', actor: SYSTEM_ACTOR, settings: cardSettings(context.settings) });
       if (!enable.ok) throw new Error(`auto-enable refused: ${enable.code}`);
       const enabled = await applyMove(trx, updated, enable, SYSTEM_ACTOR, systemMeta(meta.remoteAddress), context);
@@ -854,8 +974,7 @@ export function createCardsService(deps: CardsServiceDeps) {
       comment: meta.comment,
       remoteAddress: meta.remoteAddress,
     });
-    const view = toCardView(card);
-    for (const listener of movedListeners) await listener(trx, view, null, 'RENEWED');
+    await emitMoved(trx, [{ card: toCardView(card), from: null, to: 'RENEWED' }]);
     return card;
   }
 
@@ -902,29 +1021,104 @@ export function createCardsService(deps: CardsServiceDeps) {
 
   /** One move of one card, in the caller's transaction. */
   async function moveInTransaction(trx: Executor, cardId: string, input: MoveInput, principal: Principal, context: ActorContext): Promise<MoveOutcome> {
-    if (!isCardState(input.to)) throw unprocessable('unknown_state', `${input.to} is not a card state`, { field: '/to' });
-    if (input.reason !== undefined && input.reason !== null && !isDisableReason(input.reason)) {
-      throw unprocessable('reason_not_allowed', `${input.reason} is not a disable reason`, { field: '/reason' });
-    }
+    checkMoveInput(input);
     const card = await lockCard(trx, cardId, principal, input.expectedVersion);
+    const { decision, actor, mc } = await decideFor(trx, card, await repo.findCardsOfPerson(trx, card.personId), input, principal);
+    return applyMove(trx, card, decision, actor, metaOf(input, principal, context), mc);
+  }
+
+  /**
+   * The state machine's decision on the principal's move of a locked card, among `personCards`
+   * (every card of its holder, read under the person's card lock); a refusal is thrown as its
+   * problem. `contexts` caches the institutions' move contexts over a bulk move.
+   */
+  async function decideFor(
+    trx: Executor, card: CardRow, personCards: readonly CardRow[], input: MoveInput, principal: Principal,
+    contexts: Map<number, MoveContext> = new Map(),
+  ): Promise<{ decision: Extract<MoveDecision, { ok: true }>; actor: Actor; mc: MoveContext }> {
     const actor = moveActorFor(principal, card);
     if (actor === null) throw forbidden('You may not move this card', 'forbidden_for_actor');
-    const mc = await moveContext(trx, card.institutionId);
+    let mc = contexts.get(card.institutionId);
+    if (!mc) contexts.set(card.institutionId, mc = await moveContext(trx, card.institutionId));
     const decision = decideMove({
-      card: await factsFor(trx, card),
-      to: input.to,
+      card: factsOf(card, personCards),
+      to: input.to as CardState,
       actor,
-      reason: input.reason ?? null,
+      reason: (input.reason ?? null) as DisableReason | null,
       comment: input.comment ?? null,
       settings: cardSettings(mc.settings),
     });
     if (!decision.ok) throw moveProblem(decision);
-    return applyMove(trx, card, decision, actor, {
-      actorLabel: principal.actor,
-      comment: input.comment?.trim() || null,
-      reason: input.reason ?? null,
-      remoteAddress: context.ip ?? null,
-    }, mc);
+    return { decision, actor, mc };
+  }
+
+  /**
+   * The set-based part of a bulk move, in one transaction: the cards read in one query (those the
+   * principal may not see answer 404), their holders' card locks taken in one statement and the
+   * cards locked in another, every holder's cards read at once; the state machine decides each
+   * move in turn, as a single move would; the allowed moves are written together (one UPDATE of
+   * the cards, one INSERT of their history rows, one call of each listener, the mails in one
+   * call). Moves that write other cards (renewals, retiring another ENABLED card) and the moves of
+   * a holder named more than once (each depends on the one before) are left to the single way,
+   * after this transaction: `single` lists them, by index.
+   */
+  async function moveBatch(
+    trx: Executor, entries: ReadonlyArray<{ index: number; item: BulkMoveItem }>, principal: Principal, context: ActorContext,
+  ): Promise<{ results: Map<number, BulkMoveResult>; single: number[] }> {
+    const results = new Map<number, BulkMoveResult>();
+    const single: number[] = [];
+    const seen = new Map((await repo.findCards(trx, [...new Set(entries.map(({ item }) => item.cardId))])).map((row) => [row.id, row]));
+    const visible = entries.filter(({ index, item }) => {
+      const card = seen.get(item.cardId);
+      if (card && canReadCard(principal, card)) return true;
+      results.set(index, bulkResult(item.cardId, cardNotFound()));
+      return false;
+    });
+    const movesPerPerson = new Map<string, number>();
+    for (const { item } of visible) {
+      const personId = (seen.get(item.cardId) as CardRow).personId;
+      movesPerPerson.set(personId, (movesPerPerson.get(personId) ?? 0) + 1);
+    }
+    const batched = visible.filter(({ index, item }) => {
+      if (movesPerPerson.get((seen.get(item.cardId) as CardRow).personId) === 1) return true;
+      single.push(index);
+      return false;
+    });
+    const personIds = [...new Set(batched.map(({ item }) => (seen.get(item.cardId) as CardRow).personId))];
+    await repo.lockManyPersonsCards(trx, personIds);
+    const locked = new Map((await repo.findCards(trx, batched.map(({ item }) => item.cardId), { forUpdate: true })).map((row) => [row.id, row]));
+    const cardsOf = new Map<string, CardRow[]>();
+    for (const row of await repo.findCardsOfPersons(trx, personIds)) {
+      const cards = cardsOf.get(row.personId);
+      if (cards) cards.push(row);
+      else cardsOf.set(row.personId, [row]);
+    }
+    const contexts = new Map<number, MoveContext>();
+    const at = now();
+    const planned: Array<{ index: number; before: CardRow; decision: Extract<MoveDecision, { ok: true }>; plan: PlannedMove; context: MoveContext }> = [];
+    for (const { index, item } of batched) {
+      try {
+        const card = checkLocked(seen.get(item.cardId) as CardRow, locked.get(item.cardId), item.expectedVersion);
+        const personCards = cardsOf.get(card.personId) ?? [];
+        const { decision, actor, mc } = await decideFor(trx, card, personCards, item, principal, contexts);
+        if (!isSelfContained(card, decision, personCards)) {
+          single.push(index);
+          continue;
+        }
+        planned.push({ index, before: card, decision, plan: planMove(card, decision, actor, metaOf(item, principal, context), at), context: mc });
+      } catch (error) {
+        results.set(index, bulkResult(item.cardId, asProblem(error)));
+      }
+    }
+    const changed = planned.filter(({ plan }) => Object.keys(plan.changes).length > 0);
+    const updatedIds = await repo.updateCards(trx, changed.map(({ before, plan }) => ({ id: before.id, version: before.version, changes: plan.changes })), at);
+    if (changed.some(({ before }) => !updatedIds.has(before.id))) throw new BatchInterrupted('a card changed under its lock');
+    const updated = new Map((await repo.findCards(trx, [...updatedIds])).map((row) => [row.id, row]));
+    await repo.insertMoves(trx, planned.flatMap(({ plan }) => (plan.history ? [plan.history] : [])));
+    const written = planned.map((move) => ({ ...move, card: updated.get(move.before.id) ?? move.before }));
+    await finishMoves(trx, written);
+    for (const move of written) results.set(move.index, bulkResult(move.card.id, move.card));
+    return { results, single };
   }
 
   function asProblem(error: unknown): ProblemError {
@@ -1023,7 +1217,7 @@ export function createCardsService(deps: CardsServiceDeps) {
           remoteAddress: context.ip ?? null,
         });
         const view = toCardView(card);
-        for (const listener of movedListeners) await listener(trx, view, null, 'NEW');
+        await emitMoved(trx, [{ card: view, from: null, to: 'NEW' }]);
         return { ...view, history: (await repo.findMoves(trx, card.id)).map(toMoveView) };
       });
     },
@@ -1130,31 +1324,48 @@ export function createCardsService(deps: CardsServiceDeps) {
     },
 
     /**
-     * Moves many cards, each in its own transaction: one card's refusal does not undo the others.
-     * Answers per card with the status the single move would have had.
+     * Moves many cards with the answers and effects of as many single moves, one card's refusal
+     * not undoing the others: each card answers the status its single move would have had, and
+     * gets the same history row, audit entries, events, outbox entries and mails. Set-based (see
+     * `moveBatch`): one transaction writes the moves that concern only their own card, grouped;
+     * the others (renewals, enabling a card that retires another, a holder named twice) then run
+     * one by one as single moves. When the grouped write meets a race the database detects, its
+     * cards go the single way too.
      */
     async moveMany(items: readonly BulkMoveItem[], principal: Principal, context: ActorContext): Promise<BulkMoveResult[]> {
       if (items.length > MAX_BULK_MOVES) {
         throw unprocessable('too_many_items', `At most ${MAX_BULK_MOVES} cards per call`, { field: '/items' });
       }
-      const results: BulkMoveResult[] = [];
-      for (const item of items) {
+      const results = new Map<number, BulkMoveResult>();
+      const entries: Array<{ index: number; item: BulkMoveItem }> = [];
+      items.forEach((item, index) => {
         try {
           if (!isUuid(item.cardId)) throw cardNotFound();
-          const outcome = await write(context, (trx) => moveInTransaction(trx, item.cardId, item, principal, context));
-          const card = outcome.created ?? outcome.card;
-          const view = toCardView(card);
-          results.push({ cardId: item.cardId, status: 200, card: { id: view.id, state: view.state, version: view.version } });
+          checkMoveInput(item);
+          entries.push({ index, item });
         } catch (error) {
-          const problem = asProblem(error);
-          results.push({
-            cardId: item.cardId,
-            status: problem.status,
-            problem: { code: problem.code, detail: problem.message, ...(problem.field ? { field: problem.field } : {}) },
-          });
+          results.set(index, bulkResult(item.cardId, asProblem(error)));
+        }
+      });
+      let single: number[];
+      try {
+        const batch = await inTransaction(db, context, (trx) => moveBatch(trx, entries, principal, context));
+        for (const [index, result] of batch.results) results.set(index, result);
+        single = batch.single;
+      } catch (error) {
+        if (!(error instanceof BatchInterrupted) && !isRace(error) && !isUniqueViolation(error)) throw error;
+        single = entries.map(({ index }) => index);
+      }
+      for (const index of single.sort((a, b) => a - b)) {
+        const item = items[index] as BulkMoveItem;
+        try {
+          const outcome = await write(context, (trx) => moveInTransaction(trx, item.cardId, item, principal, context));
+          results.set(index, bulkResult(item.cardId, outcome.created ?? outcome.card));
+        } catch (error) {
+          results.set(index, bulkResult(item.cardId, asProblem(error)));
         }
       }
-      return results;
+      return items.map((_, index) => results.get(index) as BulkMoveResult);
     },
 
     /**
@@ -1269,7 +1480,10 @@ export function createCardsService(deps: CardsServiceDeps) {
       activationListeners.push(listener);
     },
 
-    /** Subscribes to every state change of every card (and to new cards, `from` null), in-transaction. */
+    /**
+     * Subscribes to every state change of every card (and to new cards, `from` null), in the
+     * moving transaction: one call per change, or one for all the moves of a bulk move.
+     */
     onCardMoved(listener: CardMovedListener): void {
       movedListeners.push(listener);
     },

@@ -354,21 +354,26 @@ export function createCrousSyncService(deps: CrousSyncDeps, overrides: Partial<C
     },
 
     /**
-     * Listener of card moves (in the moving transaction): a move into or out of ENABLED, DISABLED
-     * or DESTROYED of an encoded card changes what its issuing institution should have at the
-     * CROUS (ENABLED → CADUC writes an entry too; its delivery makes no call: rights ending
-     * shortens nothing).
+     * Listener of card moves (in the moving transaction; a bulk move tells all its moves at once):
+     * a move into or out of ENABLED, DISABLED or DESTROYED of an encoded card changes what its
+     * issuing institution should have at the CROUS (ENABLED → CADUC writes an entry too; its
+     * delivery makes no call: rights ending shortens nothing). One statement for all the entries;
+     * one person's worker is woken, or the sweep when several persons have entries.
      */
-    async onCardMoved(executor: Executor, card: { id: string; personId: string; institutionId: number; csn: unknown }, from: string | null, to: string): Promise<void> {
-      if (card.csn === null) return;
+    async onCardsMoved(executor: Executor, moves: ReadonlyArray<{ card: { id: string; personId: string; institutionId: number; csn: unknown }; from: string | null; to: string }>): Promise<void> {
       const touches = (state: string | null) => state !== null && CROUS_CARD_STATES.includes(state);
-      if (!touches(from) && !touches(to)) return;
-      if (!(await apiInstitutions(executor)).includes(card.institutionId)) return;
+      const candidates = moves.filter(({ card, from, to }) => card.csn !== null && (touches(from) || touches(to)));
+      if (candidates.length === 0) return;
+      const institutions = await apiInstitutions(executor);
+      const entries = candidates.filter(({ card }) => institutions.includes(card.institutionId))
+        .map(({ card, to }) => ({ cardId: card.id, reason: `card_${to.toLowerCase()}`, target: { cardId: card.id } }));
+      if (entries.length === 0) return;
       const seen = written(executor);
-      const subject = await outbox.insertEntryForCard(executor, CROUS_CONNECTOR_ID, card.id, `card_${to.toLowerCase()}`, { cardId: card.id }, seen?.subjects ?? []);
-      if (!subject) return;
-      seen?.subjects.push(subject);
-      await kick(executor, card.personId);
+      const subjects = await outbox.insertEntriesForCards(executor, CROUS_CONNECTOR_ID, entries, seen?.subjects ?? []);
+      seen?.subjects.push(...subjects);
+      const persons = [...new Set(subjects.map((subject) => subject.personId))];
+      if (persons.length === 1) await kick(executor, persons[0] as string);
+      else if (persons.length > 1) await sweepSoon(executor);
     },
 
     /** Listener of person changes: a change of a field the account uses (rights end included) writes entries; new persons are skipped (no card yet). */

@@ -648,20 +648,24 @@ export function createEscSyncService(deps: EscSyncDeps, overrides: Partial<EscSy
     },
 
     /**
-     * Listener of card moves (in the moving transaction): a move into or out of a state the router
-     * knows (ENABLED, DISABLED) changes what the card's issuing institution should have at the
-     * router; CADUC and DESTROYED come out of those states, so rights ending and destruction are
-     * covered too.
+     * Listener of card moves (in the moving transaction; a bulk move tells all its moves at once):
+     * a move into or out of a state the router knows (ENABLED, DISABLED) changes what the card's
+     * issuing institution should have at the router; CADUC and DESTROYED come out of those states,
+     * so rights ending and destruction are covered too. One statement for all the entries; one
+     * person's worker is woken, or the sweep when several persons have entries (as for imports).
      */
-    async onCardMoved(executor: Executor, card: { id: string; personId: string; escn: string | null }, from: string | null, to: string): Promise<void> {
-      if (!enabled || card.escn === null) return;
+    async onCardsMoved(executor: Executor, moves: ReadonlyArray<{ card: { id: string; personId: string; escn: string | null }; from: string | null; to: string }>): Promise<void> {
+      if (!enabled) return;
       const touches = (state: string | null) => state !== null && ROUTER_VISIBLE_STATES.includes(state);
-      if (!touches(from) && !touches(to)) return;
+      const entries = moves.filter(({ card, from, to }) => card.escn !== null && (touches(from) || touches(to)))
+        .map(({ card, to }) => ({ cardId: card.id, reason: `card_${to.toLowerCase()}`, target: { cardId: card.id, escn: card.escn as string } }));
+      if (entries.length === 0) return;
       const seen = written(executor);
-      const subject = await outbox.insertEntryForCard(executor, ESC_CONNECTOR, card.id, `card_${to.toLowerCase()}`, { cardId: card.id, escn: card.escn }, seen?.subjects ?? []);
-      if (!subject) return;
-      seen?.subjects.push(subject);
-      await kick(executor, card.personId);
+      const subjects = await outbox.insertEntriesForCards(executor, ESC_CONNECTOR, entries, seen?.subjects ?? []);
+      seen?.subjects.push(...subjects);
+      const persons = [...new Set(subjects.map((subject) => subject.personId))];
+      if (persons.length === 1) await kick(executor, persons[0] as string);
+      else if (persons.length > 1) await sweepSoon(executor);
     },
 
     /**

@@ -42,6 +42,12 @@ export async function insertMail(db: Executor, mail: NewMail): Promise<MailRow> 
   return db.insertInto('mails').values(mail).returning(MAIL_COLUMNS).executeTakeFirstOrThrow() as Promise<MailRow>;
 }
 
+/** Inserts many mails in one statement; answers them in the given order. */
+export async function insertMails(db: Executor, mails: readonly NewMail[]): Promise<MailRow[]> {
+  if (mails.length === 0) return [];
+  return db.insertInto('mails').values([...mails]).returning(MAIL_COLUMNS).execute() as Promise<MailRow[]>;
+}
+
 /** The condition "this mail lies in `scope`": a mail of no institution only for callers limited to none. */
 const mailInScope = (scope: AccessScope) => inScope(scope, { institution: 'mails.institution_id' });
 

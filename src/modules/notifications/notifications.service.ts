@@ -105,7 +105,7 @@ export type DeliveryOutcome = 'sent' | 'stored' | 'failed' | 'skipped';
 
 export interface NotificationsServiceDeps {
   db: Kysely<Database>;
-  jobs: Pick<JobQueue, 'send'>;
+  jobs: Pick<JobQueue, 'send' | 'sendMany'>;
   config: Pick<Config, 'publicUrl' | 'smtpUrl' | 'mailFrom'>;
   now?: () => Date;
   logger?: Logger;
@@ -218,13 +218,20 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
     return row;
   }
 
-  async function queue(trx: Transaction<Database>, input: NotifyInput, to: string): Promise<MailView> {
+  /**
+   * The stored mail of a notification: rendered in the person's language with the override of its
+   * institution. `overrides` remembers the overrides read within one call (a bulk reads each once).
+   */
+  async function draft(trx: Transaction<Database>, input: NotifyInput, to: string, overrides: Map<string, Promise<TemplateSource | undefined>>): Promise<repo.NewMail> {
     const locale = chooseLocale(input.locale);
     const institutionId = input.institutionId ?? null;
     const institutionName = input.data.institutionName ?? (await deps.institutionName?.(trx, institutionId)) ?? '';
     const data: MailData = { ...input.data, institutionName, selfServiceUrl: config.publicUrl };
-    const rendered = renderMail(input.template, locale, data, await overrideOf(trx, institutionId, input.template, locale));
-    const row = await repo.insertMail(trx, {
+    const key = `${institutionId}:${input.template}:${locale}`;
+    let override = overrides.get(key);
+    if (override === undefined) overrides.set(key, override = overrideOf(trx, institutionId, input.template, locale));
+    const rendered = renderMail(input.template, locale, data, await override);
+    return {
       personId: input.personId,
       institutionId,
       toAddress: to,
@@ -233,7 +240,11 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
       subject: rendered.subject,
       bodyText: rendered.text,
       bodyHtml: rendered.html,
-    });
+    };
+  }
+
+  async function queue(trx: Transaction<Database>, input: NotifyInput, to: string): Promise<MailView> {
+    const row = await repo.insertMail(trx, await draft(trx, input, to, new Map()));
     await jobs.send(QUEUES.mailSend, { mailId: row.id }, { trx });
     return view(row);
   }
@@ -260,6 +271,30 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
         : await inTransaction(executor, input.actor ?? { actor: 'system' }, (trx) => queue(trx, input, to));
       deps.logger?.debug({ mailId: mail.id, template: mail.template }, 'mail queued');
       return mail;
+    },
+
+    /**
+     * `notify` for many mails at once (a bulk card move), in the caller's transaction (else in one
+     * of its own, audited as the first mail's actor): the mails in one
+     * statement and their sending jobs in another, each template override read once. Mails
+     * without a usable address are skipped, as by `notify`. Returns the mails queued.
+     */
+    async notifyMany(executor: Executor, inputs: readonly NotifyInput[]): Promise<MailView[]> {
+      const work = async (trx: Transaction<Database>): Promise<MailView[]> => {
+        const overrides = new Map<string, Promise<TemplateSource | undefined>>();
+        const drafts: repo.NewMail[] = [];
+        for (const input of inputs) {
+          const to = usableAddress(input.to);
+          if (to === null) continue;
+          drafts.push(await draft(trx, input, to, overrides));
+        }
+        const rows = await repo.insertMails(trx, drafts);
+        await jobs.sendMany(QUEUES.mailSend, rows.map((row) => ({ mailId: row.id })), { trx });
+        return rows.map(view);
+      };
+      const mails = isTransaction(executor) ? await work(executor) : await inTransaction(executor, inputs[0]?.actor ?? { actor: 'system' }, work);
+      deps.logger?.debug({ mails: mails.length }, 'mails queued');
+      return mails;
     },
 
     /**

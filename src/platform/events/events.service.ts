@@ -144,21 +144,33 @@ export function createEventsService(deps: EventsServiceDeps) {
     return rows;
   }
 
+  function cardRow({ card, from, to }: { card: MovedCard; from: CardEventData['from']; to: CardEventData['to'] }): repo.NewEventRow {
+    const data: CardEventData = {
+      cardId: card.id, personId: card.personId, cardKind: card.cardKind, from, to,
+      disableReason: to === 'DISABLED' ? card.disable?.reason ?? null : null, escn: card.escn,
+    };
+    const granted: GrantedParts = {
+      holder: { firstName: card.holder.firstName, lastName: card.holder.lastName, eppn: card.holder.eppn },
+      csn: card.csn?.hex ?? null,
+    };
+    return {
+      name: cardEventName(from, to), institutionId: card.institutionId, personType: card.holder.personType,
+      personId: card.personId, cardId: card.id, payload: { ...data }, granted: { ...granted },
+    };
+  }
+
   return {
-    /** Listener of card moves (`cards.onCardMoved`): one event in the moving transaction. */
+    /** One card move's event, in the caller's transaction (see `recordCardMoves`). */
     async recordCardMove(executor: Executor, card: MovedCard, from: CardEventData['from'], to: CardEventData['to']): Promise<void> {
-      const data: CardEventData = {
-        cardId: card.id, personId: card.personId, cardKind: card.cardKind, from, to,
-        disableReason: to === 'DISABLED' ? card.disable?.reason ?? null : null, escn: card.escn,
-      };
-      const granted: GrantedParts = {
-        holder: { firstName: card.holder.firstName, lastName: card.holder.lastName, eppn: card.holder.eppn },
-        csn: card.csn?.hex ?? null,
-      };
-      await append(executor, [{
-        name: cardEventName(from, to), institutionId: card.institutionId, personType: card.holder.personType,
-        personId: card.personId, cardId: card.id, payload: { ...data }, granted: { ...granted },
-      }]);
+      await append(executor, [cardRow({ card, from, to })]);
+    },
+
+    /**
+     * Listener of card moves (`cards.onCardMoved`): one event per move, all in one statement, in
+     * the moving transaction (a bulk move tells its hundreds of moves at once).
+     */
+    async recordCardMoves(executor: Executor, moves: ReadonlyArray<{ card: MovedCard; from: CardEventData['from']; to: CardEventData['to'] }>): Promise<void> {
+      await append(executor, moves.map(cardRow));
     },
 
     /**

@@ -134,6 +134,15 @@ export class JobQueue {
   }
 
   /**
+   * Enqueues one job of the named queue per element of `data` in one statement, inside
+   * `options.trx` when given (the queue's own retry and expiry settings apply, as for `send`).
+   */
+  async sendMany(name: string, data: readonly object[], options: Pick<SendOptions, 'trx'> = {}): Promise<void> {
+    if (data.length === 0) return;
+    await this.boss.insert(data.map((one) => ({ name, data: one })), options.trx ? { db: transactionExecutor(options.trx) } : {});
+  }
+
+  /**
    * Hands back a job whose worker process is gone, inside `trx` (the caller's record of the work
    * changes in the same transaction): an active job is failed with `reason`, so that pg-boss
    * retries it per its retry limit and delay; a job already waiting for a retry is left as is.

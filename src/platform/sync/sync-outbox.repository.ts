@@ -124,18 +124,26 @@ export async function insertEntriesForPersons(executor: Executor, connector: str
 }
 
 /**
- * Appends the entry of a card's move: about the card's issuing institution's view of its holder.
- * Nothing when `skip` already holds that subject. Returns the subject written, if any.
+ * Appends the entries of card moves, in one statement: each about its card's issuing
+ * institution's view of the holder, one per subject (the first move of a subject in the given
+ * order; delivery is state-based), none for a subject `skip` already holds. Entries are filed in
+ * the order of the moves. Returns the subjects written.
  */
-export async function insertEntryForCard(executor: Executor, connector: string, cardId: string, reason: string, target: Record<string, string>,
-  skip: readonly Subject[] = []): Promise<Subject | undefined> {
+export async function insertEntriesForCards(executor: Executor, connector: string,
+  moves: ReadonlyArray<{ cardId: string; reason: string; target: Record<string, string> }>, skip: readonly Subject[] = []): Promise<Subject[]> {
+  if (moves.length === 0) return [];
   const result = await sql<{ institutionId: number | string; personId: string }>`
     INSERT INTO sync_outbox (connector, institution_id, person_id, reason, target)
-    SELECT ${connector}, c.institution_id, c.person_id, ${reason}, ${JSON.stringify(target)}::jsonb FROM cards c
-    WHERE c.id = ${cardId} AND (c.institution_id::text || ':' || c.person_id::text) <> ALL(${sql.val(skip.map(subjectKey))}::text[])
+    SELECT ${connector}, s.institution_id, s.person_id, s.reason, s.target FROM (
+      SELECT DISTINCT ON (c.institution_id, c.person_id) c.institution_id, c.person_id, m.reason, m.target, m.n
+      FROM ROWS FROM (json_to_recordset(${JSON.stringify(moves.map((move) => ({ card_id: move.cardId, reason: move.reason, target: move.target })))}::json)
+        AS (card_id uuid, reason text, target jsonb)) WITH ORDINALITY AS m(card_id, reason, target, n)
+      JOIN cards c ON c.id = m.card_id
+      WHERE (c.institution_id::text || ':' || c.person_id::text) <> ALL(${sql.val(skip.map(subjectKey))}::text[])
+      ORDER BY c.institution_id, c.person_id, m.n) AS s
+    ORDER BY s.n
     RETURNING institution_id AS "institutionId", person_id AS "personId"`.execute(executor);
-  const row = result.rows[0];
-  return row ? { institutionId: Number(row.institutionId), personId: row.personId } : undefined;
+  return result.rows.map((row) => ({ institutionId: Number(row.institutionId), personId: row.personId }));
 }
 
 /**
