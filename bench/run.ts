@@ -24,7 +24,10 @@ const benches: Record<string, () => Promise<void>> = {
     const { rows, context } = await runVerificationPageBench();
     report('verification-page', rows, context);
   },
-  outbox: async () => report('outbox', await runOutboxBench(), { database: 'postgresql', router: 'simulator over HTTP' }),
+  outbox: async () => {
+    const { rows, context } = await runOutboxBench();
+    report('outbox', rows, context);
+  },
   'crous-drain': async () => report('crous-drain', await runCrousDrainBench(), { database: 'postgresql', crous: 'simulator over HTTP' }),
   'webhook-fanout': async () => report('webhook-fanout', await runWebhookFanoutBench(), { database: 'postgresql', receiver: 'node http server on the loopback' }),
   search: async () => report('search', await runSearchBench(), { cards: 1_000_000, database: 'postgresql' }),

@@ -28,6 +28,9 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
+    // avvio's default of 10 s fails the boot of a loaded machine (seen: the OpenAPI UI plugin under
+    // a load of 28 on 2 cores); a plugin that truly hangs still fails, a minute later.
+    pluginTimeout: 60_000,
     trustProxy: deps.config.trustProxy,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];

@@ -153,7 +153,7 @@ export function createServices(context: ServiceContext) {
     // Read at each pass: the connector settings service is built below.
     pausedInstitutions: () => connectorSettings.pausedInstitutions(db, ESC_CONNECTOR),
     ...(context.embeddedEscRouter ? { embeddedRouter: context.embeddedEscRouter } : {}),
-  });
+  }, { concurrency: config.syncConcurrency.esc });
   cards.onCardMoved((executor, moves) => escSync.onCardsMoved(executor, moves));
   people.onPeopleChanged((executor, changes) => escSync.onPeopleChanged(executor, changes));
   people.onConsentChanged((executor, personId, kind, granted) => escSync.onConsentChanged(executor, personId, kind, granted));
@@ -178,7 +178,7 @@ export function createServices(context: ServiceContext) {
     ...(context.now ? { now: context.now } : {}),
   });
   const webhookSync = createWebhookSyncService({
-    db, logger: context.logger, jobs: context.jobs, webhooks, events,
+    db, logger: context.logger, jobs: context.jobs, webhooks, events, options: { concurrency: config.syncConcurrency.webhooks },
     institutionCode: async (executor, id) => (await institution.byId(executor, id))?.code,
     ...(context.now ? { now: context.now } : {}),
   });
@@ -274,7 +274,7 @@ export function createServices(context: ServiceContext) {
     preEncodedCardFor,
     ...(context.embeddedCrous ? { embedded: context.embeddedCrous } : {}),
     ...(context.now ? { now: context.now } : {}),
-  });
+  }, { concurrency: config.syncConcurrency.crous });
   cards.onCardMoved((executor, moves) => crousSync.onCardsMoved(executor, moves));
   people.onPeopleChanged((executor, changes) => crousSync.onPeopleChanged(executor, changes));
   people.onConsentChanged((executor, personId, kind, granted) => crousSync.onConsentChanged(executor, personId, kind, granted));

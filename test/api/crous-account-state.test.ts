@@ -187,7 +187,7 @@ describe('CROUS account state and reconcile', () => {
   test('an account the CROUS does not hold is not_found; a frozen one (423) an error with its meaning; the CROUS down an error, never a 5xx', async () => {
     const unsent = await consenting();
     const notFound = await personState(unsent.id, true);
-    assert.equal(notFound.institutions[0]?.status, 'not_found');
+    assert.equal(notFound.institutions[0]?.status, 'not_found', JSON.stringify(notFound.institutions[0]?.error));
     assert.equal(notFound.institutions[0]?.account, null);
 
     const person = await consenting();
