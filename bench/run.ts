@@ -10,6 +10,7 @@ import { runSsoLoginBench } from './sso-login.bench.ts';
 import { runLdapSyncBench } from './ldap-sync.bench.ts';
 import { runWebhookFanoutBench } from './webhook-fanout.bench.ts';
 import { runCompressionBench } from './compression.bench.ts';
+import { runCardExportBench } from './card-export.bench.ts';
 import { runBulkMoveBench } from './bulk-move.bench.ts';
 
 /**
@@ -33,6 +34,10 @@ const benches: Record<string, () => Promise<void>> = {
   search: async () => report('search', await runSearchBench(), { cards: 1_000_000, database: 'postgresql' }),
   'sso-login': async () => report('sso-login', await runSsoLoginBench(), { protocol: 'oidc', provider: 'oidc-provider 8 on this machine', database: 'pglite' }),
   compression: async () => report('compression', await runCompressionBench(), { database: 'pglite', persons: 200 }),
+  'card-export': async () => {
+    const { rows, context } = await runCardExportBench();
+    report('card-export', rows, context);
+  },
   'bulk-move': async () => {
     const { rows, context } = await runBulkMoveBench();
     report('bulk-move', rows, context);

@@ -15,6 +15,7 @@ import { CROUS_QUEUES } from '../modules/crous/crous-sync.service.ts';
 import { WEBHOOK_QUEUES } from '../modules/webhooks/webhook-sync.service.ts';
 import { CROUS_RECONCILE_QUEUE } from '../modules/crous/crous-reconcile.service.ts';
 import { CROUS_FILE_QUEUES, type CrousFileJobData } from '../modules/crous/crous-files.service.ts';
+import { CARD_EXPORT_JOB_KIND, CARD_EXPORT_QUEUE, type CardExportJobData } from '../modules/cards/card-export.service.ts';
 
 /**
  * Declares every queue and its handler. Web nodes and worker processes declare the same set; only
@@ -100,6 +101,11 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define<CrousFileJobData>(CROUS_FILE_QUEUES.generate, async ({ runId }, job) => {
     await services.crousFiles.runJob(runId, { queue: CROUS_FILE_QUEUES.generate, jobId: job.id });
   }, { retryLimit: 1, expireInSeconds: 3600 });
+  // Card exports: runJob records every outcome itself; a retry follows only a lost worker (the
+  // sweeper, within a minute) and writes the file again from its first part.
+  jobs.define<CardExportJobData>(CARD_EXPORT_QUEUE, async ({ runId }, job) => {
+    await services.cardExport.runJob(runId, { queue: CARD_EXPORT_QUEUE, jobId: job.id });
+  }, { retryLimit: 2, expireInSeconds: 3600 });
   jobs.define(CROUS_FILE_QUEUES.tick, async () => {
     await services.crousFiles.tick();
   }, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
@@ -145,7 +151,8 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
 
 /**
  * One pass of the sweeper: gives the job runs of dead processes back to the queue (or fails
- * them, see the job runs service), then deletes the uploads of imports that will not run again.
+ * them, see the job runs service), then deletes the uploads of imports and the parts of card
+ * exports that will not run again.
  * Returns the runs taken back.
  */
 export async function sweepLostRuns(jobs: JobQueue, services: Services): Promise<LostRun[]> {
@@ -153,6 +160,7 @@ export async function sweepLostRuns(jobs: JobQueue, services: Services): Promise
   for (const run of lost) {
     if (run.kind === PERSON_IMPORT_JOB_KIND && !run.retrying) await services.imports.discardUpload(run.id);
     if (run.kind === DIRECTORY_SYNC_JOB_KIND && !run.retrying) await services.directory.sync.abandoned(run.id);
+    if (run.kind === CARD_EXPORT_JOB_KIND && !run.retrying) await services.cardExport.discard(run.id);
   }
   return lost;
 }

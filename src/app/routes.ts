@@ -11,6 +11,7 @@ import { peopleRoutes } from '../modules/people/people.routes.ts';
 import { photosRoutes } from '../modules/photos/photos.routes.ts';
 import { importsRoutes } from '../modules/imports/imports.routes.ts';
 import { cardsRoutes } from '../modules/cards/cards.routes.ts';
+import { cardExportRoutes } from '../modules/cards/card-export.routes.ts';
 import { cardStatsRoutes } from '../modules/cards/card-stats.routes.ts';
 import { webRoutes } from '../modules/web/web.routes.ts';
 import { directoryRoutes } from '../modules/directory/directory.routes.ts';
@@ -43,6 +44,7 @@ export async function registerRoutes(app: AppInstance, deps: AppDeps): Promise<v
     await photosRoutes(api, deps);
     await importsRoutes(api, deps);
     await cardsRoutes(api, deps);
+    await cardExportRoutes(api, deps);
     await cardStatsRoutes(api, deps);
     await escSyncRoutes(api, deps);
     await directoryRoutes(api, deps);

@@ -40,6 +40,7 @@ import { createConnectorSettingsService } from '../platform/connectors/connector
 import { crousConnectorDefinition, type EmbeddedCrousEndpoint } from '../modules/crous/crous-connector-settings.ts';
 import { createCrousTariffService } from '../modules/crous/crous-tariff.service.ts';
 import { createCrousFilesService, tariffsByPersonType } from '../modules/crous/crous-files.service.ts';
+import { createCardExportService } from '../modules/cards/card-export.service.ts';
 import { createCrousCardImportService, preEncodedCardFor } from '../modules/crous/crous-card-file-import.service.ts';
 import { createCrousSyncService, CROUS_QUEUES } from '../modules/crous/crous-sync.service.ts';
 import { createCrousLiveStateService } from '../modules/crous/crous-live-state.service.ts';
@@ -138,6 +139,8 @@ export function createServices(context: ServiceContext) {
     },
     ...(context.now ? { now: context.now } : {}),
   });
+  // Card exports of any size: a job writes the file a part at a time; its author downloads it.
+  const cardExport = createCardExportService({ db, jobRuns, jobs: context.jobs, logger: context.logger, ...(context.now ? { now: context.now } : {}) });
   const holderFields = new Set(['eppn', 'firstName', 'lastName', 'email', 'personType', 'studentNumber', 'ine']);
   people.onPeopleChanged(async (executor, changes) => {
     const changed = changes.filter((change) => !change.created && change.changedFields.some((field) => holderFields.has(field)));
@@ -292,7 +295,7 @@ export function createServices(context: ServiceContext) {
     ...(context.now ? { now: context.now } : {}),
   });
   return {
-    auth, groupRoles, sso, samlMetadata, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardStats, escSync, verification, directory, events, webhooks, webhookSync, crousFiles, crousCards,
+    auth, groupRoles, sso, samlMetadata, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardExport, cardStats, escSync, verification, directory, events, webhooks, webhookSync, crousFiles, crousCards,
     connectorRegistry, connectorSettings, crousTariff, syncOperations, crousSync, crousLiveState, crousReconcile,
   };
 }

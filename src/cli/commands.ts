@@ -7,6 +7,7 @@ import { registerEscSyncCommands } from '../modules/esc/esc.cli.ts';
 import { registerDirectoryCommands } from '../modules/directory/directory.cli.ts';
 import { registerConnectorsCommands } from '../platform/sync/sync-operations.cli.ts';
 import { registerCrousCommands } from '../modules/crous/crous.cli.ts';
+import { registerCardExportCommands } from '../modules/cards/card-export.cli.ts';
 import { registerExportEmbeddedCommand } from './export-embedded.command.ts';
 
 export type WithRuntime = <T>(command: string, work: (runtime: Runtime) => Promise<T>, options?: { workers?: boolean }) => Promise<T>;
@@ -19,5 +20,6 @@ export function registerExtraCommands(program: Command, withRuntime: WithRuntime
   registerDirectoryCommands(program, withRuntime);
   registerConnectorsCommands(program, withRuntime);
   registerCrousCommands(program, withRuntime);
+  registerCardExportCommands(program, withRuntime);
   registerExportEmbeddedCommand(program, config);
 }

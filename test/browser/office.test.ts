@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sql } from 'kysely';
+import { CARD_EXPORT_QUEUE } from '../../src/modules/cards/card-export.service.ts';
 import { assertAccessible, closeAll, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, portraitJpeg, screenshot, signedInPage, startWebWorld, stationEncode, type WebWorld } from './browser-harness.ts';
 
 describe('the card office console in Chromium', () => {
@@ -82,13 +83,20 @@ describe('the card office console in Chromium', () => {
     await screenshot(page, '20-office-bulk-move');
     await page.getByTestId('bulk-close').click();
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    // The export is a job on the server: a progress bar while it runs (no worker here: it waits
+    // for the drain below), then a link to the file, with every card of the filters.
+    await page.getByTestId('export-csv').click();
+    await page.getByTestId('export-progress').waitFor();
+    await world.t.runtime.jobs.drain([CARD_EXPORT_QUEUE]);
+    await page.getByTestId('export-download').waitFor();
+    assert.match(await page.getByTestId('export-download').innerText(), /Télécharger le fichier CSV \(30 cartes\)/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
     const path = await download.path();
     const csv = readFileSync(path, 'utf8');
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
     assert.equal(lines.length, 31, 'a header and 30 cards');
-    assert.match(lines[0] ?? '', /^id,Titulaire,eppn,Catégorie,État/);
-    assert.match(csv, /Abadie Prénom1/);
+    assert.match(lines[0] ?? '', /^id;Titulaire;eppn;Catégorie;État/);
+    assert.match(lines[1] ?? '', /;Abadie Prénom1;/, 'in the list\'s order (by name)');
   });
 
   test('a card is requested for a person found by name', async () => {

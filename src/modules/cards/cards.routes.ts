@@ -107,8 +107,30 @@ const BulkResultSchema = Type.Object({
 
 const PHOTO_TYPES = ['image/jpeg', 'image/png'];
 
+/**
+ * The card list's filters (GET /cards query), also those of a card export (POST /cards/exports
+ * body): one schema, read by one function (`cardListFilter`), so both select the same cards.
+ */
+export const CARD_FILTER_FIELDS = {
+  state: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: CARD_STATES.length })),
+  personType: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 10 })),
+  requestedFrom: Type.Optional(IsoDateOrDateTime('YYYY-MM-DD or date-time, inclusive')),
+  requestedTo: Type.Optional(IsoDateOrDateTime('YYYY-MM-DD (inclusive day) or date-time (exclusive)')),
+  updatedFrom: Type.Optional(IsoDateOrDateTime('YYYY-MM-DD or date-time, inclusive')),
+  updatedTo: Type.Optional(IsoDateOrDateTime('YYYY-MM-DD (inclusive day) or date-time (exclusive)')),
+  hasPendingRequest: Type.Optional(Type.Boolean({ description: 'The holder has (or has not) a request being handled' })),
+  personId: Type.Optional(Uuid),
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+};
+
+/** The card list's order, also that of a card export. */
+export const CARD_ORDER_FIELDS = {
+  sort: Type.Optional(literals(['requestedAt', 'updatedAt', 'lastName'] as const)),
+  order: Type.Optional(literals(['asc', 'desc'] as const)),
+};
+
 /** Splits `a,b` values so both `state=A&state=B` and `state=A,B` work. */
-function splitList(values: readonly string[] | undefined): string[] | undefined {
+export function splitList(values: readonly string[] | undefined): string[] | undefined {
   if (!values) return undefined;
   return values.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
 }
@@ -195,17 +217,8 @@ export async function cardsRoutes(app: AppInstance, deps: AppDeps): Promise<void
       tags: ['cards'],
       summary: 'List cards: filters, search (names, eppn, e-mail, student number, INE, ESCN, CSN in any form), sort, cursor or page',
       querystring: Type.Object({
-        state: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: CARD_STATES.length })),
-        personType: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 10 })),
-        requestedFrom: Type.Optional(IsoDateOrDateTime('YYYY-MM-DD or date-time, inclusive')),
-        requestedTo: Type.Optional(IsoDateOrDateTime('YYYY-MM-DD (inclusive day) or date-time (exclusive)')),
-        updatedFrom: Type.Optional(IsoDateOrDateTime('YYYY-MM-DD or date-time, inclusive')),
-        updatedTo: Type.Optional(IsoDateOrDateTime('YYYY-MM-DD (inclusive day) or date-time (exclusive)')),
-        hasPendingRequest: Type.Optional(Type.Boolean({ description: 'The holder has (or has not) a request being handled' })),
-        personId: Type.Optional(Uuid),
-        q: Type.Optional(Type.String({ maxLength: 200 })),
-        sort: Type.Optional(literals(['requestedAt', 'updatedAt', 'lastName'] as const)),
-        order: Type.Optional(literals(['asc', 'desc'] as const)),
+        ...CARD_FILTER_FIELDS,
+        ...CARD_ORDER_FIELDS,
         limit: Type.Integer({ minimum: 1, maximum: MAX_LIST_LIMIT, default: DEFAULT_LIST_LIMIT }),
         cursor: Type.Optional(Type.String({ maxLength: 2000 })),
         page: Type.Optional(Type.Integer({ minimum: 1, description: 'Page number (offset mode, first 10000 cards); not with cursor' })),

@@ -528,6 +528,34 @@ function parseBound(value: string | undefined, field: string, end: boolean): Dat
   return bound;
 }
 
+/** The filters of the card list (and of the card export, which takes the same ones). */
+export type CardFilterQuery = Pick<CardListQuery, 'state' | 'personType' | 'requestedFrom' | 'requestedTo' | 'updatedFrom' | 'updatedTo'
+  | 'hasPendingRequest' | 'personId' | 'q'>;
+
+/**
+ * The list's filters as the repository's query takes them, within `scope` (applied in the query).
+ * The one place they are checked (400 `unknown_state`, `invalid_date`) and read, so the card list
+ * and the card export select exactly the same cards. `fieldPrefix` says where the filters came
+ * from, for the problem's `field` (`querystring:` for the list, `body:` for an export).
+ */
+export function cardListFilter(query: CardFilterQuery, scope: AccessScope, fieldPrefix = 'querystring:'): repo.CardListFilter {
+  for (const state of query.state ?? []) {
+    if (!isCardState(state)) throw badRequest('unknown_state', `${state} is not a card state`, { field: `${fieldPrefix}/state` });
+  }
+  return {
+    scope,
+    states: query.state,
+    personTypes: query.personType && query.personType.length > 0 ? query.personType : undefined,
+    personId: query.personId,
+    requestedFrom: parseBound(query.requestedFrom, `${fieldPrefix}/requestedFrom`, false),
+    requestedTo: parseBound(query.requestedTo, `${fieldPrefix}/requestedTo`, true),
+    updatedFrom: parseBound(query.updatedFrom, `${fieldPrefix}/updatedFrom`, false),
+    updatedTo: parseBound(query.updatedTo, `${fieldPrefix}/updatedTo`, true),
+    pendingRequest: query.hasPendingRequest === undefined ? undefined : { has: query.hasPendingRequest, states: PENDING_REQUEST_STATES },
+    terms: searchTerms(query.q),
+  };
+}
+
 /** The cursor's fields per sort: the sort and order it was made for, then the keyset. */
 function cursorShape(sort: CardSortKey, order: 'asc' | 'desc'): CursorField[] {
   const keys: CursorField[] = sort === 'lastName' ? ['text', 'text', 'uuid'] : ['timestamp', 'uuid'];
@@ -1243,34 +1271,17 @@ export function createCardsService(deps: CardsServiceDeps) {
       const sort = query.sort ?? 'requestedAt';
       const order = query.order ?? 'desc';
       const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
-      for (const state of query.state ?? []) {
-        if (!isCardState(state)) throw badRequest('unknown_state', `${state} is not a card state`, { field: 'querystring:/state' });
-      }
-      const personTypes: string[] | undefined = query.personType && query.personType.length > 0 ? query.personType : undefined;
-      let personId = query.personId;
+      // Checked first: bad filters are refused whoever asks.
+      let filter = cardListFilter(query, principal);
       // The office reads within its scope; anyone else reads their own cards, at every institution.
-      let scope: AccessScope = principal;
       if (!OFFICE_READ_ROLES.includes(principal.role)) {
-        scope = WHOLE_DEPLOYMENT;
         if (principal.personId === null) return { items: [], nextCursor: null };
-        if (personId !== undefined && personId !== principal.personId) return { items: [], nextCursor: null };
-        personId = principal.personId;
+        if (query.personId !== undefined && query.personId !== principal.personId) return { items: [], nextCursor: null };
+        filter = { ...filter, scope: WHOLE_DEPLOYMENT, personId: principal.personId };
       }
       if (query.cursor !== undefined && query.page !== undefined) {
         throw badRequest('cursor_and_page', 'Use either cursor or page, not both', { field: 'querystring:/page' });
       }
-      const filter: repo.CardListFilter = {
-        scope,
-        states: query.state,
-        personTypes,
-        personId,
-        requestedFrom: parseBound(query.requestedFrom, 'querystring:/requestedFrom', false),
-        requestedTo: parseBound(query.requestedTo, 'querystring:/requestedTo', true),
-        updatedFrom: parseBound(query.updatedFrom, 'querystring:/updatedFrom', false),
-        updatedTo: parseBound(query.updatedTo, 'querystring:/updatedTo', true),
-        pendingRequest: query.hasPendingRequest === undefined ? undefined : { has: query.hasPendingRequest, states: PENDING_REQUEST_STATES },
-        terms: searchTerms(query.q),
-      };
       if (query.page !== undefined) {
         const offset = (query.page - 1) * limit;
         if (offset + limit > MAX_LIST_OFFSET) {

@@ -79,9 +79,19 @@ export interface CardStateDaysTable {
   takenAt: Generated<Date>;
 }
 
+/** One part of a card export's CSV file, in file order (`seq` from 0), written by its job run. */
+export interface CardExportPartsTable {
+  jobRunId: string;
+  seq: number;
+  /** CSV text (UTF-8 once encoded); the first part starts with the byte order mark. */
+  content: string;
+  createdAt: Generated<Date>;
+}
+
 export interface CardsTables {
   cards: CardsTable;
   cardMoves: CardMovesTable;
   cardStateDaily: CardStateDailyTable;
   cardStateDays: CardStateDaysTable;
+  cardExportParts: CardExportPartsTable;
 }

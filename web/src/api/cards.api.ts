@@ -18,6 +18,11 @@ export type BulkMoveResult = ItemOf<ResponseOf<'/api/v1/cards/moves', 'post'>['r
 
 export type CsnForm = 'hex' | 'hex_reversed' | 'decimal' | 'decimal_reversed';
 
+/** A card export's filters, order, columns and header titles (the list's filters). */
+export type CardExportRequest = BodyOf<'/api/v1/cards/exports', 'post'>;
+/** A card export's run: status, progress, and once done its rows and bytes. */
+export type CardExportJob = ResponseOf<'/api/v1/cards/exports/{id}', 'get'>['job'];
+
 function listQuery(query: CardListQuery) {
   return {
     q: query.q, state: query.state, personType: query.personType, personId: query.personId,
@@ -31,6 +36,18 @@ export const cardsApi = {
   /** One page of cards matching the filters, sorted and paged by the server (office roles). */
   list(query: CardListQuery, signal?: AbortSignal): Promise<CardPage> {
     return api<CardPage>('/cards', { query: listQuery(query), ...(signal ? { signal } : {}) });
+  },
+  /** Starts an export of the cards matching the filters (a job on the server): answers its run. */
+  startExport(request: CardExportRequest): Promise<CardExportJob> {
+    return api<{ job: CardExportJob }>('/cards/exports', { method: 'POST', body: request }).then((answer) => answer.job);
+  },
+  /** The run of one of the caller's exports (progress, outcome). */
+  exportStatus(id: string, signal?: AbortSignal): Promise<CardExportJob> {
+    return api<{ job: CardExportJob }>(`/cards/exports/${encodeURIComponent(id)}`, signal ? { signal } : {}).then((answer) => answer.job);
+  },
+  /** URL of a finished export's CSV file (only its author may download it). */
+  exportFileUrl(id: string): string {
+    return apiUrl(`/cards/exports/${encodeURIComponent(id)}/file`);
   },
   /** The caller's own cards, newest first. */
   mine(signal?: AbortSignal): Promise<Card[]> {

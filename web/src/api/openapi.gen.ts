@@ -11589,6 +11589,535 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cards/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Export the cards of the list's filters as CSV (a job): 202 + the job; follow it, then download its file */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        state?: string[];
+                        personType?: string[];
+                        /** @description YYYY-MM-DD or date-time, inclusive */
+                        requestedFrom?: string;
+                        /** @description YYYY-MM-DD (inclusive day) or date-time (exclusive) */
+                        requestedTo?: string;
+                        /** @description YYYY-MM-DD or date-time, inclusive */
+                        updatedFrom?: string;
+                        /** @description YYYY-MM-DD (inclusive day) or date-time (exclusive) */
+                        updatedTo?: string;
+                        /** @description The holder has (or has not) a request being handled */
+                        hasPendingRequest?: boolean;
+                        /** Format: uuid */
+                        personId?: string;
+                        q?: string;
+                        sort?: "requestedAt" | "updatedAt" | "lastName";
+                        order?: "asc" | "desc";
+                        /** @description Columns in file order (default: all of id, holder, institution, eppn, personType, state, requestedAt, updatedAt, escn, csn, expiresAt, studentNumber, email, channel) */
+                        columns?: ("id" | "holder" | "institution" | "eppn" | "personType" | "state" | "requestedAt" | "updatedAt" | "escn" | "csn" | "expiresAt" | "studentNumber" | "email" | "channel")[];
+                        /** @description Header line titles by column (default: the column keys) */
+                        labels?: {
+                            id?: string;
+                            holder?: string;
+                            institution?: string;
+                            eppn?: string;
+                            personType?: string;
+                            state?: string;
+                            requestedAt?: string;
+                            updatedAt?: string;
+                            escn?: string;
+                            csn?: string;
+                            expiresAt?: string;
+                            studentNumber?: string;
+                            email?: string;
+                            channel?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job: {
+                                id: string;
+                                kind: string;
+                                status: string;
+                                progress: {
+                                    current: number;
+                                    total: number | null;
+                                    percent: number | null;
+                                };
+                                message: string | null;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                result: {
+                                    [key: string]: unknown;
+                                } | null;
+                                error: {
+                                    [key: string]: unknown;
+                                } | null;
+                                createdBy: string;
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                                /** @description Times the run was started, retries included (0 while waiting for its first start) */
+                                attempt: number;
+                                /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
+                                recovery: {
+                                    /** @enum {string} */
+                                    reason: "worker_lost";
+                                    at: string;
+                                    retrying: boolean;
+                                    /** @description The attempt that comes next when retrying, else the one that was lost */
+                                    attempt: number;
+                                    /** @description Attempts allowed in all, when known */
+                                    attempts: number | null;
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cards/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A card export of mine: status, progress and, once done, rows and bytes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job: {
+                                id: string;
+                                kind: string;
+                                status: string;
+                                progress: {
+                                    current: number;
+                                    total: number | null;
+                                    percent: number | null;
+                                };
+                                message: string | null;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                result: {
+                                    [key: string]: unknown;
+                                } | null;
+                                error: {
+                                    [key: string]: unknown;
+                                } | null;
+                                createdBy: string;
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                                /** @description Times the run was started, retries included (0 while waiting for its first start) */
+                                attempt: number;
+                                /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
+                                recovery: {
+                                    /** @enum {string} */
+                                    reason: "worker_lost";
+                                    at: string;
+                                    retrying: boolean;
+                                    /** @description The attempt that comes next when retrying, else the one that was lost */
+                                    attempt: number;
+                                    /** @description Attempts allowed in all, when known */
+                                    attempts: number | null;
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cards/exports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CSV file of a finished card export of mine */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv; UTF-8 with byte order mark, ";" separated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/cards": {
         parameters: {
             query?: never;

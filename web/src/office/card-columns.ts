@@ -10,27 +10,25 @@ export interface ColumnDef {
   key: ColumnKey;
   /** Server sort key, when the column can be sorted. */
   sort?: 'lastName' | 'requestedAt' | 'updatedAt';
-  /** What the cell shows. */
+  /** What the cell shows. (The CSV export's cells, codes and ISO dates, are written by the server: card-export.service.ts.) */
   text(card: Card, t: Translate): string;
-  /** What the CSV export holds: stable codes and ISO dates, for other tools. */
-  csv(card: Card): string;
 }
 
 /** Every column the card list can show, in display order. */
 export const COLUMNS: readonly ColumnDef[] = [
-  { key: 'holder', sort: 'lastName', text: (card) => `${card.holder.lastName.toUpperCase()} ${card.holder.firstName}`, csv: (card) => `${card.holder.lastName} ${card.holder.firstName}` },
-  { key: 'institution', text: (card) => card.institutionName, csv: (card) => card.institution },
-  { key: 'eppn', text: (card) => card.holder.eppn, csv: (card) => card.holder.eppn },
-  { key: 'personType', text: (card, t) => t(`personType.${card.holder.personType}`, { defaultValue: card.holder.personType }), csv: (card) => card.holder.personType },
-  { key: 'state', text: (card, t) => t(`state.${card.state}`), csv: (card) => card.state },
-  { key: 'requestedAt', sort: 'requestedAt', text: (card) => formatDate(card.requestedAt), csv: (card) => card.requestedAt },
-  { key: 'updatedAt', sort: 'updatedAt', text: (card) => formatDateTime(card.updatedAt), csv: (card) => card.updatedAt },
-  { key: 'escn', text: (card) => card.escn ?? '', csv: (card) => card.escn ?? '' },
-  { key: 'csn', text: (card) => card.csn?.hex ?? '', csv: (card) => card.csn?.hex ?? '' },
-  { key: 'expiresAt', text: (card) => formatDate(card.expiresAt), csv: (card) => card.expiresAt ?? '' },
-  { key: 'studentNumber', text: (card) => card.holder.studentNumber ?? '', csv: (card) => card.holder.studentNumber ?? '' },
-  { key: 'email', text: (card) => card.holder.email ?? '', csv: (card) => card.holder.email ?? '' },
-  { key: 'channel', text: (card, t) => t(`channel.${card.requestChannel}`), csv: (card) => card.requestChannel },
+  { key: 'holder', sort: 'lastName', text: (card) => `${card.holder.lastName.toUpperCase()} ${card.holder.firstName}` },
+  { key: 'institution', text: (card) => card.institutionName },
+  { key: 'eppn', text: (card) => card.holder.eppn },
+  { key: 'personType', text: (card, t) => t(`personType.${card.holder.personType}`, { defaultValue: card.holder.personType }) },
+  { key: 'state', text: (card, t) => t(`state.${card.state}`) },
+  { key: 'requestedAt', sort: 'requestedAt', text: (card) => formatDate(card.requestedAt) },
+  { key: 'updatedAt', sort: 'updatedAt', text: (card) => formatDateTime(card.updatedAt) },
+  { key: 'escn', text: (card) => card.escn ?? '' },
+  { key: 'csn', text: (card) => card.csn?.hex ?? '' },
+  { key: 'expiresAt', text: (card) => formatDate(card.expiresAt) },
+  { key: 'studentNumber', text: (card) => card.holder.studentNumber ?? '' },
+  { key: 'email', text: (card) => card.holder.email ?? '' },
+  { key: 'channel', text: (card, t) => t(`channel.${card.requestChannel}`) },
 ];
 
 export const DEFAULT_COLUMNS: readonly ColumnKey[] = ['holder', 'personType', 'state', 'requestedAt', 'updatedAt', 'escn'];

@@ -5,8 +5,7 @@ import {
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { cardsApi, type CardListQuery } from '../api/cards.api.ts';
-import type { Card } from '../api/api-types.ts';
+import { cardsApi, type CardExportJob, type CardListQuery } from '../api/cards.api.ts';
 import { useSession, WRITE_ROLES } from '../auth/session.context.tsx';
 import { CARD_STATES } from '../shared/card-state.ts';
 import { formatNumber } from '../shared/format.ts';
@@ -18,14 +17,15 @@ import { usePersonTypeOptions } from '../shared/person-types.ts';
 import { BulkMoveModal } from './bulk-move.modal.tsx';
 import { COLUMNS, DEFAULT_COLUMNS, shownColumnKeys, type ColumnKey } from './card-columns.ts';
 import { severalInView } from '../shared/institution-scope.ts';
-import { downloadText, toCsv } from './csv-export.ts';
 import { loadLocal, saveLocal } from './local-store.ts';
 
 const PAGE_SIZES = ['25', '50', '100', '200'];
 const COLUMNS_KEY = 'campuscard.cardList.columns';
 const VIEWS_KEY = 'campuscard.cardList.views';
-/** The server pages by number up to this many cards; the export stops there too. */
-const EXPORT_MAX = 10_000;
+/** The server pages by number up to this many cards. */
+const PAGE_NUMBERS_MAX = 10_000;
+/** How often a running export's progress is read. */
+const EXPORT_POLL_MS = 700;
 
 interface SavedView {
   name: string;
@@ -54,7 +54,8 @@ function queryOf(params: URLSearchParams): CardListQuery & { page: number; limit
 
 /**
  * The card list: full-text search, filters, server-side sort and paging, choosable columns, saved
- * views, selection with bulk moves, and CSV export of the current view. Press / to search.
+ * views, selection with bulk moves, and CSV export of the current view (every matching card, made
+ * by a job on the server: a progress bar, then a download link). Press / to search.
  */
 export function CardListPage() {
   const { t } = useTranslation();
@@ -68,7 +69,7 @@ export function CardListPage() {
   const [views, setViews] = useState<SavedView[]>(() => loadLocal(VIEWS_KEY, [], Array.isArray));
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulkOpen, setBulkOpen] = useState(false);
-  const [exporting, setExporting] = useState<number | null>(null);
+  const [exportJob, setExportJob] = useState<CardExportJob | null>(null);
   const [exportError, setExportError] = useState<unknown>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
@@ -76,9 +77,28 @@ export function CardListPage() {
   const personTypeOptions = usePersonTypeOptions(query.personType ?? []);
   const items = list.data?.items ?? [];
   const total = list.data?.total ?? items.length;
-  const pages = Math.max(1, Math.ceil(Math.min(total, EXPORT_MAX) / query.limit));
+  const pages = Math.max(1, Math.ceil(Math.min(total, PAGE_NUMBERS_MAX) / query.limit));
+  const exportRunning = exportJob !== null && (exportJob.status === 'queued' || exportJob.status === 'running');
+  const exportId = exportJob?.id;
 
   useEffect(() => setSelected(new Set()), [params]);
+  // Follows the running export until it ends; leaving the page stops following (the job goes on).
+  useEffect(() => {
+    if (!exportRunning || !exportId) return undefined;
+    const controller = new AbortController();
+    const timer = window.setTimeout(() => {
+      cardsApi.exportStatus(exportId, controller.signal).then(setExportJob, (error: unknown) => {
+        if (!controller.signal.aborted) {
+          setExportError(error);
+          setExportJob(null);
+        }
+      });
+    }, EXPORT_POLL_MS);
+    return () => {
+      window.clearTimeout(timer);
+      controller.abort();
+    };
+  }, [exportRunning, exportId, exportJob]);
   useEffect(() => setSearch(query.q ?? ''), [query.q]);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -133,25 +153,22 @@ export function CardListPage() {
     saveLocal(VIEWS_KEY, next);
   }
 
+  /** Exports every card of the current filters and order, in the shown columns with their titles. */
   async function exportCsv() {
-    setExporting(0);
     setExportError(null);
     try {
-      const rows: Card[] = [];
-      const limit = 200;
-      for (let page = 1; page <= Math.ceil(Math.min(total, EXPORT_MAX) / limit); page += 1) {
-        const answer = await cardsApi.list({ ...query, page, limit });
-        rows.push(...answer.items);
-        setExporting(rows.length);
-        if (answer.items.length < limit) break;
-      }
-      const shown = shownColumns;
-      const header = ['id', ...shown.map((column) => t(`cards.columns.${column.key}`))];
-      downloadText(toCsv(header, rows.map((card) => [card.id, ...shown.map((column) => column.csv(card))])), `cards-${new Date().toISOString().slice(0, 10)}.csv`);
+      setExportJob(await cardsApi.startExport({
+        q: query.q || undefined,
+        state: query.state && query.state.length > 0 ? [...query.state] : undefined,
+        personType: query.personType && query.personType.length > 0 ? [...query.personType] : undefined,
+        hasPendingRequest: query.hasPendingRequest,
+        sort: query.sort,
+        order: query.order,
+        columns: ['id', ...shownKeys],
+        labels: Object.fromEntries(shownKeys.map((key) => [key, t(`cards.columns.${key}`)])),
+      }));
     } catch (error) {
       setExportError(error);
-    } finally {
-      setExporting(null);
     }
   }
 
@@ -194,7 +211,7 @@ export function CardListPage() {
               <Menu.Item onClick={saveView}>{t('cards.views.save')}</Menu.Item>
             </Menu.Dropdown>
           </Menu>
-          <Button variant="default" size="xs" onClick={() => void exportCsv()} loading={exporting !== null} data-testid="export-csv">{t('cards.exportCsv')}</Button>
+          <Button variant="default" size="xs" onClick={() => void exportCsv()} loading={exportRunning} data-testid="export-csv">{t('cards.exportCsv')}</Button>
         </Group>
       </Group>
       <Paper withBorder p="sm">
@@ -240,7 +257,22 @@ export function CardListPage() {
         </form>
       </Paper>
       <ProblemAlert error={list.error ?? exportError} />
-      {exporting !== null ? <Progress value={total ? (exporting / Math.min(total, EXPORT_MAX)) * 100 : 0} aria-label={t('cards.exporting')} animated /> : null}
+      {exportJob ? (
+        <Group gap="sm" data-testid="export-status">
+          {exportRunning ? (
+            <>
+              <Text size="sm">{t('cards.exporting', { current: formatNumber(exportJob.progress.current) })}</Text>
+              <Progress value={exportJob.progress.percent ?? 0} aria-label={t('cards.exportProgress')} animated style={{ flex: 1 }} data-testid="export-progress" />
+            </>
+          ) : exportJob.status === 'succeeded' ? (
+            <Anchor href={cardsApi.exportFileUrl(exportJob.id)} download data-testid="export-download">
+              {t('cards.exportReady', { count: Number(exportJob.result?.rows ?? 0), formatted: formatNumber(Number(exportJob.result?.rows ?? 0)) })}
+            </Anchor>
+          ) : (
+            <Alert color="red" data-testid="export-failed">{t('cards.exportFailed')}</Alert>
+          )}
+        </Group>
+      ) : null}
       <Group justify="space-between">
         <Text size="sm" role="status" data-testid="card-count">{t('cards.count', { count: total, formatted: formatNumber(total) })}</Text>
         {canWrite ? (

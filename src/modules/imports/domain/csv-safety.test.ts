@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import { FORMULA_TRIGGER_CHARACTERS, escapeCsvCell, toCsv } from './csv-safety.ts';
+import { FORMULA_TRIGGER_CHARACTERS, csvRecord, escapeCsvCell, toCsv } from './csv-safety.ts';
 
 describe('escapeCsvCell', () => {
   it('prefixes a quote to each dangerous leading character', () => {
@@ -54,5 +54,29 @@ describe('toCsv', () => {
         assert.deepEqual(back, cells.map((pair) => pair.map(escapeCsvCell)));
       }),
     );
+  });
+});
+
+describe('csvRecord', () => {
+  it('writes what toCsv writes, cell for cell, whatever the values and the delimiter', () => {
+    const cell = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('=1', '-x', 'a;b', 'a,b', '"q"', 'l1\r\nl2', '\r', ''),
+      fc.integer(), fc.constant(null));
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 }), fc.constantFrom(';' as const, ',' as const),
+        (records, delimiter) => {
+          const width = Math.max(...records.map((record) => record.length));
+          const keys = Array.from({ length: width }, (_, i) => `c${i}`);
+          const rows = records.map((record) => Object.fromEntries(keys.map((key, i) => [key, record[i] ?? null])));
+          const expected = toCsv(rows, keys, { delimiter, header: false });
+          const written = records.map((record) => csvRecord(keys.map((_, i) => record[i] ?? null), delimiter)).join('');
+          assert.equal(written, expected);
+        }),
+    );
+  });
+
+  it('reads back through a CSV parser as the escaped cells', () => {
+    const line = csvRecord(['=cmd', 'a;b', 'say "hi"', 'two\nlines', null, 7]);
+    assert.equal(line, `'=cmd;"a;b";"say ""hi""";"two\nlines";;7\r\n`);
+    assert.deepEqual(parse(line, { delimiter: ';' }), [[`'=cmd`, 'a;b', 'say "hi"', 'two\nlines', '', '7']]);
   });
 });

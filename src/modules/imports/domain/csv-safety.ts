@@ -75,3 +75,22 @@ export function toCsv(
   });
   return options.bom ? `\uFEFF${text}` : text;
 }
+
+const NEEDS_QUOTES = { ';': /[;"\r\n]/, ',': /[,"\r\n]/ } as const;
+
+/**
+ * One CSV record (cells and the CRLF line end), under exactly the rules of {@link toCsv}: each
+ * cell passed through {@link escapeCsvCell}, and quoted (inner quotes doubled) when it holds the
+ * delimiter, a quote or a line break. Written by hand for exports of 100,000 lines and more,
+ * where a general CSV writer costs seconds; the two are held equal by a property test.
+ */
+export function csvRecord(cells: readonly CsvCellValue[], delimiter: ';' | ',' = ';'): string {
+  const needsQuotes = NEEDS_QUOTES[delimiter];
+  let line = '';
+  for (let i = 0; i < cells.length; i++) {
+    const text = escapeCsvCell(cellText(cells[i]));
+    if (i > 0) line += delimiter;
+    line += needsQuotes.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  }
+  return `${line}\r\n`;
+}
