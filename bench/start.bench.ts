@@ -13,12 +13,15 @@ const HOW = {
   sources: ['--import', 'tsx', 'src/cli/main.ts', 'serve'],
 };
 
-/** Starts `campuscard serve` on a data directory and returns the ms until /healthz answers 200. */
-async function timeStart(dataDir: string, how: keyof typeof HOW = 'bundle'): Promise<number> {
+/**
+ * Starts `campuscard serve` on a data directory and returns the ms until /healthz answers 200;
+ * `env` adds to (or overrides) the variables the server gets.
+ */
+export async function timeStart(dataDir: string, how: keyof typeof HOW = 'bundle', env: NodeJS.ProcessEnv = {}): Promise<number> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, HOW[how], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
@@ -39,7 +42,7 @@ async function timeStart(dataDir: string, how: keyof typeof HOW = 'bundle'): Pro
 }
 
 /** Opens the same data directory with bare PGlite: the floor any embedded start pays. */
-async function timeBarePglite(dataDir: string): Promise<number> {
+export async function timeBarePglite(dataDir: string): Promise<number> {
   const started = performance.now();
   const db = await PGlite.create({ dataDir, extensions: { pg_trgm } });
   await db.query('SELECT 1');
@@ -48,7 +51,8 @@ async function timeBarePglite(dataDir: string): Promise<number> {
   return elapsed;
 }
 
-function median(values: number[]): number {
+/** The middle value (the upper one of an even count). */
+export function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 }
 
