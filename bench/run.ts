@@ -10,8 +10,9 @@ import { runSsoLoginBench } from './sso-login.bench.ts';
 import { runLdapSyncBench } from './ldap-sync.bench.ts';
 import { runWebhookFanoutBench } from './webhook-fanout.bench.ts';
 import { runCompressionBench } from './compression.bench.ts';
-import { runEmbeddedLimitsBench } from './embedded-limits.bench.ts';
+import { runCardExportBench } from './card-export.bench.ts';
 import { runBulkMoveBench } from './bulk-move.bench.ts';
+import { runEmbeddedLimitsBench } from './embedded-limits.bench.ts';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks (all by default), prints a table for each and
@@ -25,12 +26,19 @@ const benches: Record<string, () => Promise<void>> = {
     const { rows, context } = await runVerificationPageBench();
     report('verification-page', rows, context);
   },
-  outbox: async () => report('outbox', await runOutboxBench(), { database: 'postgresql', router: 'simulator over HTTP' }),
+  outbox: async () => {
+    const { rows, context } = await runOutboxBench();
+    report('outbox', rows, context);
+  },
   'crous-drain': async () => report('crous-drain', await runCrousDrainBench(), { database: 'postgresql', crous: 'simulator over HTTP' }),
   'webhook-fanout': async () => report('webhook-fanout', await runWebhookFanoutBench(), { database: 'postgresql', receiver: 'node http server on the loopback' }),
   search: async () => report('search', await runSearchBench(), { cards: 1_000_000, database: 'postgresql' }),
   'sso-login': async () => report('sso-login', await runSsoLoginBench(), { protocol: 'oidc', provider: 'oidc-provider 8 on this machine', database: 'pglite' }),
   compression: async () => report('compression', await runCompressionBench(), { database: 'pglite', persons: 200 }),
+  'card-export': async () => {
+    const { rows, context } = await runCardExportBench();
+    report('card-export', rows, context);
+  },
   'bulk-move': async () => {
     const { rows, context } = await runBulkMoveBench();
     report('bulk-move', rows, context);
