@@ -94,6 +94,20 @@ export interface Config {
    * for tests and for trying webhooks with a receiver on one's own machine.
    */
   webhookAllowHttpLoopback: boolean;
+  /**
+   * How many subjects (institution × person) each connector's pass delivers at once: calls in
+   * flight to the remote system, a person's own calls staying one at a time and in order (their
+   * lease). Neither the ESC Router's published OpenAPI (v2 and v3 list no 429 and state no rate or
+   * concurrency limit) nor what is documented of the CROUS API states a limit, so the defaults are
+   * ours: ESC_SYNC_CONCURRENCY 64 (a person costs the router two sequential calls, so at 100 ms a
+   * call 64 in flight allow 640 calls/s where 8 allowed 80: the ≥ 500 calls/s of issue 12),
+   * CROUS_SYNC_CONCURRENCY 8 (one national API shared by every university: kept at the engine's
+   * former default until the CROUS states what it accepts), WEBHOOK_SYNC_CONCURRENCY 8 (distinct
+   * receivers; one receiver and institution gets one call at a time whatever the setting). 1 to
+   * 256 each. A remote system that throttles (429, Retry-After honoured) or fails is retried with
+   * backoff, and five such answers in a row stop the pass (circuit breaker).
+   */
+  syncConcurrency: { esc: number; crous: number; webhooks: number };
 }
 
 /** Raised at boot when the environment is invalid; the message names the variable. */
@@ -252,5 +266,10 @@ export function loadConfig(env: Env = process.env): Config {
     ssoMethods,
     eventRetentionDays: integer(env, 'EVENT_RETENTION_DAYS', 30, 1, 3650),
     webhookAllowHttpLoopback: boolean(env, 'WEBHOOK_ALLOW_HTTP_LOOPBACK', demo && !databaseUrl),
+    syncConcurrency: {
+      esc: integer(env, 'ESC_SYNC_CONCURRENCY', 64, 1, 256),
+      crous: integer(env, 'CROUS_SYNC_CONCURRENCY', 8, 1, 256),
+      webhooks: integer(env, 'WEBHOOK_SYNC_CONCURRENCY', 8, 1, 256),
+    },
   };
 }

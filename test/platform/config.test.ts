@@ -49,3 +49,12 @@ test('webhooks to http loopback URLs are allowed by default only for a demo on t
   assert.equal(loadConfig({ DEMO: 'false', WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' }).webhookAllowHttpLoopback, true);
   assert.throws(() => loadConfig({ WEBHOOK_ALLOW_HTTP_LOOPBACK: 'maybe' }), /WEBHOOK_ALLOW_HTTP_LOOPBACK must be true or false/);
 });
+
+test('each connector has its own concurrency: documented defaults, set one by one, integers from 1 to 256', () => {
+  assert.deepEqual(loadConfig({}).syncConcurrency, { esc: 64, crous: 8, webhooks: 8 });
+  assert.deepEqual(loadConfig({ ESC_SYNC_CONCURRENCY: '128', CROUS_SYNC_CONCURRENCY: '2', WEBHOOK_SYNC_CONCURRENCY: '16' }).syncConcurrency,
+    { esc: 128, crous: 2, webhooks: 16 });
+  assert.throws(() => loadConfig({ ESC_SYNC_CONCURRENCY: '0' }), /ESC_SYNC_CONCURRENCY must be between 1 and 256/);
+  assert.throws(() => loadConfig({ CROUS_SYNC_CONCURRENCY: '257' }), /CROUS_SYNC_CONCURRENCY must be between 1 and 256/);
+  assert.throws(() => loadConfig({ WEBHOOK_SYNC_CONCURRENCY: 'many' }), /WEBHOOK_SYNC_CONCURRENCY must be an integer/);
+});

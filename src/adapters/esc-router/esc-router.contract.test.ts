@@ -211,6 +211,8 @@ describe('ESC router client ↔ simulator contract (v2 OpenAPI)', () => {
       responseContentType: undefined,
       responseBody: undefined,
       fault: undefined,
+      receivedAt: 0,
+      answeredAt: undefined,
     };
     const problems = contractViolations([forged, { ...forged, path: '/api/v1/cards' }], { checkRequests: true });
     assert.equal(problems.length, 4, problems.join('\n'));

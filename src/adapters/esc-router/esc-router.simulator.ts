@@ -48,6 +48,11 @@ import { cancellableDelays, isRecord, readLimitedBody, seededRandom } from '../h
  * Faults: `down` destroys every incoming connection without an answer (the client sees a
  * connection reset), or with `downMode: 'unavailable'` answers 503; `delayMs` holds each
  * answer; `failRate` answers 500 to that share of requests, drawn from a seeded generator.
+ *
+ * Network: `latencyMs` plays a router that far away (a round trip added to every answer, and one
+ * more to a new connection's first request, its TCP handshake), for benchmarks and for tests of
+ * ordering under concurrency; unlike faults it survives `reset`. Every log entry carries when the
+ * request arrived and when it was answered, so a test can tell whether two calls overlapped.
  */
 
 /** An institution known to the simulator, reached through its API key. */
@@ -69,6 +74,8 @@ export interface EscRouterSimulatorOptions {
   now?: () => Date;
   /** Keep only the latest requests in {@link EscRouterSimulator.requestLog} (a long-running embedded simulator); default: all. */
   requestLogLimit?: number;
+  /** Network round trip in milliseconds (see the module's note); default 0. */
+  latencyMs?: number;
 }
 
 /** A person as stored by the simulator. */
@@ -124,6 +131,10 @@ export interface SimulatorLogEntry {
   /** JSON value sent, or text for SVG / base64 answers. */
   responseBody: unknown;
   fault: 'down' | 'failure' | undefined;
+  /** `performance.now()` when the request arrived. */
+  receivedAt: number;
+  /** `performance.now()` when its answer was sent; undefined while pending or when the connection was destroyed. */
+  answeredAt: number | undefined;
 }
 
 /** A running simulator. */
@@ -135,6 +146,10 @@ export interface EscRouterSimulator {
   state: { persons: Map<string, SimulatedPerson>; cards: Map<string, SimulatedCard> };
   requestLog: SimulatorLogEntry[];
   setFaults(faults: SimulatorFaults): void;
+  /** Changes the network round trip (`latencyMs`) for the requests that arrive from now on. */
+  setLatency(ms: number): void;
+  /** TCP connections accepted since the start: with keep-alive, about the client's concurrency, not its number of calls. */
+  readonly connectionsOpened: number;
   /** Binds an API key to an institution, replacing its previous binding (what the router's onboarding does). */
   registerApiKey(key: string, organisation: SimulatedOrganisation): void;
   /** Empties state and request log, removes faults. */
@@ -199,6 +214,11 @@ function requiredString(body: Record<string, unknown>, field: string, where = ''
   return value;
 }
 
+function checkedLatency(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError('latencyMs must be a finite number of milliseconds, at least 0');
+  return ms;
+}
+
 function requiredEsi(value: string, field: string): string {
   const parsed = parseEsi(value);
   if (!parsed.valid) throw validation(`${field} is not a valid European Student Identifier: ${parsed.reason}`);
@@ -232,6 +252,10 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
   const { delay, cancelAll: cancelDelays } = cancellableDelays();
   let faults: SimulatorFaults = {};
   let draw = seededRandom(Date.now());
+  let latencyMs = checkedLatency(options.latencyMs ?? 0);
+  let connectionsOpened = 0;
+  // Sockets that already carried a request: only a new connection's first request pays the handshake.
+  const handshaken = new WeakSet<object>();
 
   function generatorFor(prefix: number, pic: string): EscnGenerator {
     const key = `${prefix}:${pic}`;
@@ -632,6 +656,8 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
       responseContentType: undefined,
       responseBody: undefined,
       fault: undefined,
+      receivedAt: performance.now(),
+      answeredAt: undefined,
     };
     requestLog.push(entry);
     if (requestLog.length > requestLogLimit) requestLog.shift();
@@ -639,6 +665,7 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
     const send = (answer: Answer): void => {
       entry.status = answer.status;
       if (res.destroyed) return;
+      entry.answeredAt = performance.now();
       if (answer.status === 204 || answer.body === undefined) {
         res.writeHead(answer.status).end();
         return;
@@ -672,6 +699,10 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
           throw validation('Request body is not valid JSON');
         }
       }
+      const handshake = !handshaken.has(req.socket);
+      handshaken.add(req.socket);
+      const network = latencyMs * (handshake ? 2 : 1);
+      if (network > 0) await delay(network);
       if (faults.delayMs !== undefined && faults.delayMs > 0) await delay(faults.delayMs);
       if (faults.failRate !== undefined && faults.failRate > 0 && draw() < faults.failRate) {
         entry.fault = 'failure';
@@ -710,6 +741,9 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
   const server = createServer((req, res) => {
     void handle(req, res);
   });
+  server.on('connection', () => {
+    connectionsOpened += 1;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -731,6 +765,12 @@ export async function startEscRouterSimulator(options: EscRouterSimulatorOptions
       }
       faults = { ...next };
       draw = seededRandom(next.seed ?? Date.now());
+    },
+    setLatency(ms: number): void {
+      latencyMs = checkedLatency(ms);
+    },
+    get connectionsOpened(): number {
+      return connectionsOpened;
     },
     registerApiKey,
     reset(): void {

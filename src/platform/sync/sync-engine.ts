@@ -183,6 +183,36 @@ interface Prepared<Operation, Target> {
   failure?: SyncFailure;
 }
 
+/**
+ * Group commit of settlements: the first waits for no one and is written alone; those that come
+ * while a statement runs are written together by the next, so a busy pass writes a few statements
+ * a second whatever its rate, and a quiet one loses no time. A subject is written at most once per
+ * statement (it is under one lease: its next settlement can only follow the outcome of this one).
+ */
+export function createSettlementBatcher(writeMany: (settlements: Settlement[]) => Promise<Array<{ held: boolean; moreDue: boolean }>>) {
+  type Waiting = { settlement: Settlement; resolve: (outcome: { held: boolean; moreDue: boolean }) => void; reject: (error: unknown) => void };
+  let queue: Waiting[] = [];
+  let writing = false;
+  const flush = async (): Promise<void> => {
+    writing = true;
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        const outcomes = await writeMany(batch.map((waiting) => waiting.settlement));
+        batch.forEach((waiting, n) => waiting.resolve(outcomes[n] as { held: boolean; moreDue: boolean }));
+      } catch (error) {
+        for (const waiting of batch) waiting.reject(error);
+      }
+    }
+    writing = false;
+  };
+  return (settlement: Settlement): Promise<{ held: boolean; moreDue: boolean }> => new Promise((resolve, reject) => {
+    queue.push({ settlement, resolve, reject });
+    if (!writing) void flush();
+  });
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -271,7 +301,17 @@ export function createSyncEngine<Facts, Operation, Target>(deps: {
 
   /** Makes a prepared subject's calls, under the lease, and settles its entries. */
   async function execute(lease: Lease, prepared: Prepared<Operation, Target>): Promise<Executed> {
-    if (connector.entryByEntry) return executeEntries(lease, prepared, connector.entryByEntry.entryOf);
+    return (await deliver(lease, prepared))();
+  }
+
+  /**
+   * Makes a prepared subject's calls, under the lease, and returns the settlement of its entries,
+   * to be written next (the lease is held until then, so nobody else delivers the subject between)
+   * with `write`: on its own by default, or with others' ({@link createSettlementBatcher}).
+   */
+  async function deliver(lease: Lease, prepared: Prepared<Operation, Target>,
+    write: (settlement: Settlement) => Promise<{ held: boolean; moreDue: boolean }> = (settlement) => outbox.settle(db, settlement)): Promise<() => Promise<Executed>> {
+    if (connector.entryByEntry) return deliverEntries(lease, prepared, connector.entryByEntry.entryOf);
     const { subject, claim, target } = prepared;
     const applied: string[] = [];
     const changes: RecordChange[] = [];
@@ -312,11 +352,13 @@ export function createSyncEngine<Facts, Operation, Target>(deps: {
       settlement.status = 'failed';
     }
     if (failure) settlement.error = failure.error;
-    const { held, moreDue } = await outbox.settle(db, settlement);
-    const outcome: DeliveryOutcome['outcome'] = !held ? 'lost' : settlement.status === 'done' ? 'done' : settlement.status === 'pending' ? 'retry' : 'failed';
-    return {
-      personId: subject.personId, institutionId: subject.institutionId, outcome, operations: applied,
-      ...(failure ? { error: failure.error } : {}), moreDue: moreDue && held && settlement.status === 'done', remoteDown: failure?.remoteDown === true,
+    return async () => {
+      const { held, moreDue } = await write(settlement);
+      const outcome: DeliveryOutcome['outcome'] = !held ? 'lost' : settlement.status === 'done' ? 'done' : settlement.status === 'pending' ? 'retry' : 'failed';
+      return {
+        personId: subject.personId, institutionId: subject.institutionId, outcome, operations: applied,
+        ...(failure ? { error: failure.error } : {}), moreDue: moreDue && held && settlement.status === 'done', remoteDown: failure?.remoteDown === true,
+      };
     };
   }
 
@@ -325,7 +367,7 @@ export function createSyncEngine<Facts, Operation, Target>(deps: {
    * the lease: each entry settles on its own, a refusal fails that entry only, and a retryable
    * failure stops the subject there (it and the later entries wait for the backoff).
    */
-  async function executeEntries(lease: Lease, prepared: Prepared<Operation, Target>, entryOf: (operation: Operation) => number): Promise<Executed> {
+  async function deliverEntries(lease: Lease, prepared: Prepared<Operation, Target>, entryOf: (operation: Operation) => number): Promise<() => Promise<Executed>> {
     const { subject, claim, target } = prepared;
     const settlement: EntrySettlement = { ...subject, connector: id, owner: lease.owner, done: [], failed: [] };
     const done: Array<{ id: number; result: Record<string, unknown> }> = [];
@@ -372,12 +414,14 @@ export function createSyncEngine<Facts, Operation, Target>(deps: {
       const delayMs = retry.error.code === 'lease_expiring' ? 0 : retryDelayMs(claim.attempts + 1, options.random(), options.backoff, retry.retryAfterMs);
       settlement.retry = { id: retryId, error: retry.error, delayMs };
     }
-    const { held, moreDue } = await outbox.settleEntries(db, settlement);
-    const outcome: DeliveryOutcome['outcome'] = !held ? 'lost' : retry ? 'retry' : failed.length > 0 ? 'failed' : 'done';
-    const error = retry?.error ?? failed[0]?.error;
-    return {
-      personId: subject.personId, institutionId: subject.institutionId, outcome, operations: applied,
-      ...(error ? { error } : {}), moreDue: moreDue && held && retry === undefined, remoteDown: retry?.remoteDown === true,
+    return async () => {
+      const { held, moreDue } = await outbox.settleEntries(db, settlement);
+      const outcome: DeliveryOutcome['outcome'] = !held ? 'lost' : retry ? 'retry' : failed.length > 0 ? 'failed' : 'done';
+      const error = retry?.error ?? failed[0]?.error;
+      return {
+        personId: subject.personId, institutionId: subject.institutionId, outcome, operations: applied,
+        ...(error ? { error } : {}), moreDue: moreDue && held && retry === undefined, remoteDown: retry?.remoteDown === true,
+      };
     };
   }
 
@@ -482,27 +526,74 @@ export function createSyncEngine<Facts, Operation, Target>(deps: {
       const prepared = busy.length > 0 ? await prepare(busy, cache) : [];
       const unstarted = new Map(prepared.map((p) => [subjectKey(p.subject), p.subject]));
       let next = 0;
+      // Settlements not yet written. A worker does not wait for its subject's: it starts the next
+      // subject's calls meanwhile (the lease, held until the settlement, keeps everyone else off
+      // the subject, so a person's calls stay one at a time and in order), and the settlements
+      // that gather meanwhile are written together (createSettlementBatcher): the database's
+      // round trips and statements no longer idle a call slot. At most `concurrency` wait: a slow
+      // database slows delivery down instead of piling settlements up.
+      const settling = new Set<Promise<void>>();
+      // Subjects whose settlement kept the lease because newer entries are due: a worker goes on with them.
+      const continuing: Executed[] = [];
+      let settleError: { reason: unknown } | undefined;
+      // Resolved, then replaced, at each settlement written: what a waiting worker awaits (one
+      // reaction per waiting worker, where racing the set would add one per settlement pending).
+      let wake = (): void => undefined;
+      let settledOne = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      const batcher = createSettlementBatcher((settlements) => outbox.settleMany(db, id, settlements));
+      const settleLater = (finish: () => Promise<Executed>): void => {
+        const settlement: Promise<void> = finish().then((outcome) => {
+          if (outcome.moreDue) continuing.push(outcome);
+          else count(outcome);
+        }, (error: unknown) => {
+          settleError ??= { reason: error };
+          stop = true;
+        }).finally(() => {
+          settling.delete(settlement);
+          const waiting = wake;
+          settledOne = new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          waiting();
+        });
+        settling.add(settlement);
+      };
       const worker = async (): Promise<void> => {
-        while (!stop && next < prepared.length) {
+        for (;;) {
           if (run.signal?.aborted) throw new DeliveryAbortedError();
-          if (performance.now() > deadline || report.persons >= maxPersons || consecutiveRetries >= options.breakerThreshold) {
+          const more = continuing.shift();
+          if (more) {
+            const subject = { institutionId: more.institutionId as number, personId: more.personId };
+            count(await continueSubject(subject, owner, run.signal, cache, more));
+            continue;
+          }
+          const startable = !stop && next < prepared.length;
+          if (startable && (performance.now() > deadline || report.persons >= maxPersons || consecutiveRetries >= options.breakerThreshold)) {
             stop = true;
             report.stoppedEarly = true;
-            return;
+            continue;
+          }
+          if (!startable || settling.size >= options.concurrency) {
+            if (settling.size === 0) return;
+            await settledOne;
+            continue;
           }
           const item = prepared[next++] as Prepared<Operation, Target>;
           unstarted.delete(subjectKey(item.subject));
           const lease: Lease = { subject: item.subject, owner, startedAt, signal: run.signal };
-          const first = await execute(lease, item);
-          count(first.moreDue ? await continueSubject(item.subject, owner, run.signal, cache, first) : first);
+          settleLater(await deliver(lease, item, batcher));
         }
       };
       // Settled, not raced: after an abort, no delivery of this pass is still running when we return.
       const settled = await Promise.allSettled(Array.from({ length: Math.min(options.concurrency, Math.max(1, prepared.length)) }, worker));
+      await Promise.allSettled([...settling]);
       const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       // An abort leaves the leases to run out, as a killed process would; a pass that merely
       // stopped early gives back the subjects it claimed but did not start.
       if (rejected) throw rejected.reason;
+      if (settleError) throw settleError.reason;
       await outbox.releaseLeases(db, id, [...unstarted.values()], owner);
     }
     if (report.persons > 0) {
