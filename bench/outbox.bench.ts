@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { startRuntime } from '../src/app/runtime.ts';
 import { startEscRouterSimulator, type EscRouterSimulator } from '../src/adapters/esc-router/esc-router.simulator.ts';
-import { createEscRouterClient, type EscRouterClient } from '../src/adapters/esc-router/esc-router.client.ts';
+import { createEscRouterClient, isEscRouterError, type EscRouterClient } from '../src/adapters/esc-router/esc-router.client.ts';
 import type { EscSyncService } from '../src/modules/esc/esc-sync.service.ts';
 import type { SqlPool } from '../src/platform/db/pglite-pool.ts';
 import type { BenchRow } from './bench-report.ts';
@@ -169,10 +169,15 @@ async function sendDirect(pool: SqlPool, simulator: EscRouterSimulator, concurre
     while (next < rows.length) {
       const row = rows[next++] as (typeof rows)[number];
       const client = clients.get(Number(row.institutionId)) as EscRouterClient;
-      await client.upsertPerson({ identifier: row.esi, identifierCode: 'ESI', fullName: row.name,
-        personOrganisationUpdateViews: [{ organisationIdentifier: row.pic, academicLevel: 'BACHELOR' }] });
-      await client.upsertCard({ cardNumber: row.escn, cardStatusType: row.state === 'ENABLED' ? 'ACTIVE' : 'INACTIVE', cardType: 'SMART_NO_CDZ',
-        expiresAt: row.expires, issuedAt: row.issued, issuerIdentifier: row.pic, personIdentifier: row.esi });
+      try {
+        await client.upsertPerson({ identifier: row.esi, identifierCode: 'ESI', fullName: row.name,
+          personOrganisationUpdateViews: [{ organisationIdentifier: row.pic, academicLevel: 'BACHELOR' }] });
+        await client.upsertCard({ cardNumber: row.escn, cardStatusType: row.state === 'ENABLED' ? 'ACTIVE' : 'INACTIVE', cardType: 'SMART_NO_CDZ',
+          expiresAt: row.expires, issuedAt: row.issued, issuerIdentifier: row.pic, personIdentifier: row.esi });
+      } catch (error) {
+        // A refusal (a synthetic card expiring before its issue, say) ends the person, as it fails the sync's entry.
+        if (!isEscRouterError(error) || error.kind !== 'failed') throw error;
+      }
     }
   }));
   const seconds = (performance.now() - started) / 1000;
