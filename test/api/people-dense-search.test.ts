@@ -1,12 +1,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { SEARCH_COLLECT_CAP } from '../../src/modules/people/people.repository.ts';
 
-// A search matching more persons than the list collects through the trigram index (1,000) takes
+// A search matching more persons than the list collects through the trigram index (SEARCH_COLLECT_CAP) takes
 // the dense path: in name order it gathers the matches (and the persons whose student number
 // starts with the text) first. Same rows, order, pages and total as the rule says.
 let t: TestApp;
-const MATCHES = 1_100;
+const MATCHES = SEARCH_COLLECT_CAP + 100;
 
 before(async () => {
   t = await startTestApp();

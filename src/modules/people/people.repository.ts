@@ -222,10 +222,14 @@ const TRIGRAM_LENGTH = 3;
 
 /**
  * Most persons a search collects through the trigram index. Under the cap, the list reads just
- * those persons' enrolments, by key; over it, the terms match at least one person in a thousand,
- * so walking the sort index and testing the terms row by row meets a page of them soon.
+ * those persons' enrolments, by key, and sorts them; over it, the terms match at least one person
+ * in five hundred at 1M, so walking the date index and testing the terms row by row meets a page
+ * of them soon (in name order, see {@link denseSource}). 2,000 rather than 1,000: at 1M persons
+ * a fairly common name has one or two thousand, and the collected path costs a few milliseconds
+ * per thousand where the dense one walks or gathers tens of thousands of rows; not more, because
+ * past a few thousand keys the planner prefers hashing every person to looking them up by key.
  */
-export const SEARCH_COLLECT_CAP = 1000;
+export const SEARCH_COLLECT_CAP = 2000;
 
 /**
  * The persons whose identity holds every term, collected through the trigram index: their ids
@@ -262,13 +266,34 @@ function identityMatch(terms: readonly string[]): RawBuilder<SqlBool> {
 }
 
 /**
+ * The enrolments a search with collected matches can list: those of the collected persons (by
+ * key) and those whose student number starts with the typed text (by the student number index),
+ * as a source of the enrolments table's columns under its own name. The list and the count read
+ * these few rows instead of testing `person_id = ANY(…) OR student_number LIKE …` on every
+ * enrolment: the planner answers that OR with a sequential scan of all enrolments (about 1 s for
+ * a common name at 1M persons). Null when the matches were not collected (no terms, or dense).
+ */
+function collectedEnrolments(filter: Pick<PersonListFilter, 'terms' | 'matched' | 'studentNumberPrefixes'>) {
+  if ((filter.terms ?? []).length === 0 || filter.matched === undefined || filter.matched === null) return null;
+  const matched = sql`${sql.val(`{${filter.matched.join(',')}}`)}::uuid[]`;
+  // Each person's enrolments looked up by key (LATERAL … OFFSET 0, which the planner cannot turn
+  // into a join): given `person_id = ANY (…)` or a plain join it scans every enrolment instead.
+  const byIdentity = sql`SELECT e.* FROM unnest(${matched}) AS m (person_id)
+    CROSS JOIN LATERAL (SELECT * FROM enrolments WHERE enrolments.person_id = m.person_id OFFSET 0) AS e`;
+  const prefixes = filter.studentNumberPrefixes ?? [];
+  if (prefixes.length === 0) return sql`(${byIdentity})`;
+  const byNumber = sql.join(prefixes.map((prefix) => sql`e.student_number LIKE ${`${escapeLike(prefix)}%`}`), sql` OR `);
+  return sql`(${byIdentity} UNION ALL SELECT e.* FROM enrolments e WHERE (${byNumber}) AND NOT (e.person_id = ANY (${matched})))`;
+}
+
+/**
  * The conditions of a list or count, all in SQL: the caller's scope over the enrolment, the
  * filters, and the search. A search matches an enrolment row when every term occurs in the
  * person's identity or when that very enrolment's student number starts with the typed text: a
  * student number recorded by one institution never makes another institution's row match. With
- * the matching persons collected beforehand (`matched`), both halves are conditions on
- * enrolments the planner answers from indexes (primary key, student number); without, the terms
- * are tested row by row while it walks the sort order.
+ * the matching persons collected beforehand (`matched`), the search is the list's source instead
+ * ({@link collectedEnrolments}, read through indexes) and adds no condition here; without, the
+ * terms are tested row by row while the planner walks the sort order.
  */
 function listConditions(filter: PersonListFilter): Array<RawBuilder<SqlBool>> {
   const conditions: Array<RawBuilder<SqlBool>> = [inScope(filter.scope, ENROLMENT_SCOPE)];
@@ -280,12 +305,10 @@ function listConditions(filter: PersonListFilter): Array<RawBuilder<SqlBool>> {
   if (filter.rightsEndBefore) conditions.push(sql<SqlBool>`enrolments.rights_end < ${filter.rightsEndBefore}::date`);
   if (filter.rightsEndAfter) conditions.push(sql<SqlBool>`enrolments.rights_end > ${filter.rightsEndAfter}::date`);
   const terms = filter.terms ?? [];
-  if (terms.length > 0) {
-    const identity = filter.matched === undefined || filter.matched === null
-      ? identityMatch(terms)
-      : filter.matched.length === 0
-        ? sql<SqlBool>`false`
-        : sql<SqlBool>`enrolments.person_id = ANY (${sql.val(`{${filter.matched.join(',')}}`)}::uuid[])`;
+  // Collected matches are the list's source already (collectedEnrolments); repeated here, the
+  // condition would be pushed into it and scan every enrolment again.
+  if (terms.length > 0 && (filter.matched === undefined || filter.matched === null)) {
+    const identity = identityMatch(terms);
     const prefixes = filter.studentNumberPrefixes ?? [];
     conditions.push(prefixes.length === 0
       ? identity
@@ -313,7 +336,10 @@ export async function listPersons(db: Executor, filter: PersonListFilter): Promi
   const persons = dense
     ? denseSource(db, filter.terms ?? [], filter.studentNumberPrefixes ?? []).as('persons') as unknown as 'persons'
     : 'persons';
-  let query = db.selectFrom('enrolments').innerJoin(persons, 'persons.id', 'enrolments.personId')
+  // The collected enrolments have exactly the enrolments table's columns under the same alias.
+  const collected = collectedEnrolments(filter);
+  const enrolments = collected ? collected.as('enrolments') as unknown as 'enrolments' : 'enrolments';
+  let query = db.selectFrom(enrolments).innerJoin(persons, 'persons.id', 'enrolments.personId')
     .select(PERSON_COLUMNS).select(ENROLMENT_COLUMNS).select(keyTexts.as('sortKeys'));
   for (const condition of listConditions(filter)) query = query.where(condition);
   if (filter.after) {
@@ -330,7 +356,12 @@ export async function listPersons(db: Executor, filter: PersonListFilter): Promi
 
 /** The number of rows {@link listPersons} would give without pagination, counted up to `cap`. */
 export async function countPersons(db: Executor, filter: Omit<PersonListFilter, 'sort' | 'order' | 'after' | 'limit'>, cap: number): Promise<number> {
-  let inner = db.selectFrom('enrolments').innerJoin('persons', 'persons.id', 'enrolments.personId').select(sql`1`.as('one'));
+  const collected = collectedEnrolments(filter);
+  const enrolments = collected ? collected.as('enrolments') as unknown as 'enrolments' : 'enrolments';
+  // Collected, the conditions left are on enrolments only: no person is read.
+  let inner = collected
+    ? db.selectFrom(enrolments).select(sql`1`.as('one'))
+    : db.selectFrom(enrolments).innerJoin('persons', 'persons.id', 'enrolments.personId').select(sql`1`.as('one'));
   for (const condition of listConditions({ ...filter, sort: 'last_name', order: 'asc', limit: cap })) inner = inner.where(condition);
   const row = await db.selectFrom(inner.limit(cap).as('matching')).select((eb) => eb.fn.countAll<string>().as('count'))
     .executeTakeFirstOrThrow();
