@@ -121,8 +121,11 @@ async function copy(source: DatabaseHandle, target: DatabaseHandle, options: Exp
     await from.query('BEGIN ISOLATION LEVEL REPEATABLE READ', []);
     const sourceMigrations = await appliedMigrations(from);
     const targetMigrations = await appliedMigrations(to);
-    if ([...sourceMigrations].some(([version, checksum]) => targetMigrations.get(version) !== checksum) || sourceMigrations.size !== targetMigrations.size) {
-      throw conflict('export_schema_mismatch', 'The target has migrations the embedded database does not: it was made by another campuscard version');
+    const differing = [...new Set([...sourceMigrations.keys(), ...targetMigrations.keys()])]
+      .filter((version) => sourceMigrations.get(version) !== targetMigrations.get(version)).sort();
+    if (differing.length > 0) {
+      throw conflict('export_schema_mismatch', `The embedded database and the target differ in migrations ${differing.join(', ')}: `
+        + 'one of them was made by another campuscard version; export with the version that last ran the embedded database, into a new database');
     }
     const withJobs = await hasBossSchema(from);
     if (withJobs) await createBossSchema(from, to);
