@@ -93,6 +93,11 @@ export async function startRuntime(configured: Config, options: RuntimeOptions):
     throw error;
   });
   let ready = false;
+  // What a failed start must stop before the database closes, or the process never exits (pg-boss's
+  // timers and workers stay alive): a test file whose app fails to boot would hang forever.
+  let startedJobs: JobQueue | undefined;
+  let startedApp: AppInstance | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
   try {
     const report = await migrate(database.pool);
     if (report.applied.length > 0) logger.info({ applied: report.applied }, 'migrations applied');
@@ -104,10 +109,10 @@ export async function startRuntime(configured: Config, options: RuntimeOptions):
       ...(embeddedCrous ? { embeddedCrous } : {}),
     });
     const schedules = defineJobs(jobs, services, config);
+    startedJobs = jobs;
     await jobs.start();
     // Nodes that run workers also recover the work of dead ones: at start (a restart after a
     // crash) and then periodically. Several nodes may sweep at once (see jobRuns.sweep).
-    let sweeper: NodeJS.Timeout | undefined;
     let sweeping: Promise<void> | undefined;
     const sweep = () => {
       sweeping ??= sweepLostRuns(jobs, services).then((lost) => {
@@ -146,6 +151,7 @@ export async function startRuntime(configured: Config, options: RuntimeOptions):
       ['connector'], async () => (await connectorBacklog()).map((row) => ({ labels: { connector: row.connector }, value: row.oldestPendingSeconds })));
     const deps: AppDeps = { config, logger, database, jobs, metrics, services, isReady: () => ready };
     const app = options.http ? await buildApp(deps) : undefined;
+    startedApp = app;
     if (app) await app.ready();
     ready = true;
     let closing: Promise<void> | undefined;
@@ -167,6 +173,9 @@ export async function startRuntime(configured: Config, options: RuntimeOptions):
       },
     };
   } catch (error) {
+    clearInterval(sweeper);
+    await startedApp?.close().catch(() => undefined);
+    await startedJobs?.stop().catch(() => undefined);
     await database.close().catch(() => undefined);
     await embeddedEscRouter?.close();
     await embeddedCrous?.close();
