@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DeliveryAbortedError } from '../../src/platform/sync/sync-engine.ts';
 import {
+  FAST,
   assertRouterMatches, bulkEnabledCards, callCounts, drain, startEscWorld, type EscWorld,
 } from './esc-sync.fixtures.ts';
 
@@ -18,8 +19,6 @@ after(async () => {
   await w.close();
 });
 
-/** Millisecond backoffs so that a test waits for retries in milliseconds, not minutes. */
-const FAST = { backoff: { baseMs: 5, maxMs: 40 }, random: () => 0.5 };
 
 function log(label: string, value: unknown): void {
   process.stderr.write(`# ${label}: ${JSON.stringify(value)}\n`);

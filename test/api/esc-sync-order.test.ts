@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { SimulatorLogEntry } from '../../src/adapters/esc-router/esc-router.simulator.ts';
-import { assertRouterMatches, bulkEnabledCards, drain, startEscWorld, type EscWorld } from './esc-sync.fixtures.ts';
+import { assertRouterMatches, bulkEnabledCards, drain, FAST, startEscWorld, type EscWorld } from './esc-sync.fixtures.ts';
 
 /**
  * A person's calls stay one at a time and in the order of the changes at a high concurrency and a
@@ -19,8 +19,6 @@ after(async () => {
   await w.close();
 });
 
-/** Millisecond backoffs so that a test waits for retries in milliseconds, not minutes. */
-const FAST = { backoff: { baseMs: 5, maxMs: 40 }, random: () => 0.5 };
 const PERSONS = 64;
 const ROUNDS = 5;
 

@@ -23,6 +23,9 @@ export interface EscWorld extends CardsWorld {
   close(): Promise<void>;
 }
 
+/** Millisecond backoffs (and no jitter) so that a test waits for retries in milliseconds, not minutes. */
+export const FAST = { backoff: { baseMs: 5, maxMs: 40 }, random: () => 0.5 };
+
 /** The app with ESC_ROUTER_URL pointing at a fresh simulator, the institution set up, office clients. */
 export async function startEscWorld(options: { env?: Record<string, string>; settings?: Record<string, unknown> } = {}): Promise<EscWorld> {
   const sim = await startEscRouterSimulator({ apiKeys: { [ROUTER_KEY]: { pic: PIC, name: 'Université Exemple' } } });

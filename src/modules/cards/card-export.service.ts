@@ -107,7 +107,7 @@ export interface CardExportFile {
 
 export interface CardExportServiceDeps {
   db: Kysely<Database>;
-  jobRuns: Pick<JobRunsService, 'create' | 'get' | 'reporter'>;
+  jobRuns: Pick<JobRunsService, 'create' | 'get' | 'unfinished'>;
   jobs: Pick<JobQueue, 'send'>;
   logger?: Logger;
   now?: () => Date;
@@ -257,14 +257,9 @@ export function createCardExportService(deps: CardExportServiceDeps) {
      * taken back from a lost worker deletes the parts it had written and starts over.
      */
     async runJob(runId: string, job?: QueueJobRef): Promise<void> {
-      let run: JobRunView;
-      try {
-        run = await jobRuns.get(runId);
-      } catch {
-        return;
-      }
-      if (run.status === 'succeeded' || run.status === 'failed') return;
-      const reporter = jobRuns.reporter(runId, job);
+      const open = await jobRuns.unfinished(runId, job);
+      if (!open) return;
+      const { run, reporter } = open;
       try {
         const { plan, scope } = fromParams(run.params);
         const filter = cardListFilter(plan.filters, scope, 'body:');

@@ -143,7 +143,7 @@ export interface CrousFileJobData {
 export interface CrousFilesServiceDeps {
   db: Kysely<Database>;
   institution: Pick<InstitutionService, 'targetFor' | 'byId' | 'find' | 'personTypesOf' | 'list'>;
-  jobRuns: Pick<JobRunsService, 'create' | 'get' | 'reporter'>;
+  jobRuns: Pick<JobRunsService, 'create' | 'unfinished'>;
   jobs: Pick<JobQueue, 'send'>;
   /** Plug-in point of the CROUS's tariff rules; {@link DEFAULT_TARIFFS} when absent. */
   tariffs?: TariffResolver;
@@ -363,14 +363,9 @@ export function createCrousFilesService(deps: CrousFilesServiceDeps) {
      * Safe to run twice (a finished run is not run again).
      */
     async runJob(runId: string, job?: QueueJobRef): Promise<void> {
-      let run: JobRunView;
-      try {
-        run = await jobRuns.get(runId);
-      } catch {
-        return;
-      }
-      if (run.status === 'succeeded' || run.status === 'failed') return;
-      const reporter = jobRuns.reporter(runId, job);
+      const open = await jobRuns.unfinished(runId, job);
+      if (!open) return;
+      const { run, reporter } = open;
       try {
         const { institutionId, kind, trigger } = run.params;
         const ref = Number.isInteger(institutionId) ? await institution.byId(db, institutionId as number) : undefined;

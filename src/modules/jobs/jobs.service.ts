@@ -150,6 +150,45 @@ export function createJobRunsService(db: Kysely<Database>, options: { progressEv
     }
   }
 
+  /**
+   * A reporter for one run, executed by the queue job `job` (which a sweeper fails for a retry
+   * if this process dies). Progress writes happen at most every `progressEveryMs`. Once started,
+   * every write is fenced by the attempt: after a sweeper took the run back, they change nothing.
+   */
+  function reporterOf(runId: string, job?: QueueJobRef): ProgressReporter {
+    let lastWrite = 0;
+    let attempt: number | undefined;
+    const write = async (changes: repo.RunChanges) => {
+      await repo.updateRun(db, runId, changes, attempt === undefined ? undefined : { attempt });
+    };
+    const end = async (changes: repo.RunChanges) => {
+      try {
+        await write(changes);
+      } finally {
+        release(runId);
+      }
+    };
+    return {
+      runId,
+      async start(total, message) {
+        attempt = await repo.claimRun(db, runId, {
+          holder, queueName: job?.queue ?? null, queueJobId: job?.jobId ?? null, progressTotal: total, message: message ?? null,
+        });
+        if (attempt !== undefined) hold(runId);
+      },
+      async advance(current, message) {
+        const now = Date.now();
+        if (now - lastWrite < every) return;
+        lastWrite = now;
+        await write({ progressCurrent: current, ...(message !== undefined ? { message } : {}) });
+      },
+      succeed: (result) => end({ status: 'succeeded', finishedAt: new Date(), result, message: null,
+        ...(typeof result.total === 'number' ? { progressCurrent: result.total } : {}) }),
+      fail: (error) => end({ status: 'failed', finishedAt: new Date(), error }),
+      release: () => release(runId),
+    };
+  }
+
   return {
     /**
      * Records a new queued run (inside the caller's transaction when given), filed under the
@@ -173,43 +212,20 @@ export function createJobRunsService(db: Kysely<Database>, options: { progressEv
     },
 
     /**
-     * A reporter for one run, executed by the queue job `job` (which a sweeper fails for a retry
-     * if this process dies). Progress writes happen at most every `progressEveryMs`. Once started,
-     * every write is fenced by the attempt: after a sweeper took the run back, they change nothing.
+     * The run a queue job was sent for, with its reporter, when it still has work to do: undefined
+     * for a run that no longer exists or already ended (a job delivered twice, or after a sweeper
+     * settled it), so that running a job again changes nothing.
      */
-    reporter(runId: string, job?: QueueJobRef): ProgressReporter {
-      let lastWrite = 0;
-      let attempt: number | undefined;
-      const write = async (changes: repo.RunChanges) => {
-        await repo.updateRun(db, runId, changes, attempt === undefined ? undefined : { attempt });
-      };
-      const end = async (changes: repo.RunChanges) => {
-        try {
-          await write(changes);
-        } finally {
-          release(runId);
-        }
-      };
-      return {
-        runId,
-        async start(total, message) {
-          attempt = await repo.claimRun(db, runId, {
-            holder, queueName: job?.queue ?? null, queueJobId: job?.jobId ?? null, progressTotal: total, message: message ?? null,
-          });
-          if (attempt !== undefined) hold(runId);
-        },
-        async advance(current, message) {
-          const now = Date.now();
-          if (now - lastWrite < every) return;
-          lastWrite = now;
-          await write({ progressCurrent: current, ...(message !== undefined ? { message } : {}) });
-        },
-        succeed: (result) => end({ status: 'succeeded', finishedAt: new Date(), result, message: null,
-          ...(typeof result.total === 'number' ? { progressCurrent: result.total } : {}) }),
-        fail: (error) => end({ status: 'failed', finishedAt: new Date(), error }),
-        release: () => release(runId),
-      };
+    async unfinished(runId: string, job?: QueueJobRef): Promise<{ run: JobRunView; reporter: ProgressReporter } | undefined> {
+      const row = await repo.findRun(db, runId);
+      if (!row) return undefined;
+      const run = view(row);
+      if (run.status === 'succeeded' || run.status === 'failed') return undefined;
+      return { run, reporter: reporterOf(runId, job) };
     },
+
+    /** A reporter for one run (see reporterOf). */
+    reporter: reporterOf,
 
     /**
      * Takes back the runs left `running` by processes that are gone (no heartbeat for
