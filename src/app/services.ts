@@ -47,6 +47,7 @@ import { createCrousLiveStateService } from '../modules/crous/crous-live-state.s
 import { createCrousReconcileService } from '../modules/crous/crous-reconcile.service.ts';
 import { createSyncOperationsService } from '../platform/sync/sync-operations.service.ts';
 import { ESC_QUEUES } from '../modules/esc/esc-sync.service.ts';
+import { createCardIdentifiersService } from '../modules/card-identifiers/card-identifiers.service.ts';
 
 export interface ServiceContext {
   config: Config;
@@ -126,8 +127,10 @@ export function createServices(context: ServiceContext) {
   });
   // One ESCN generator per PIC: its per-millisecond counter keeps the numbers of this process distinct.
   const escnGenerators = new Map<string, EscnGenerator>();
+  // The access-control and secondary ids a card carries, assigned in the card's creating transaction.
+  const cardIdentifiers = createCardIdentifiersService({ db, institutions: institution });
   const cards = createCardsService({
-    db, people, photos, institution, logger: context.logger,
+    db, people, photos, institution, logger: context.logger, identifiers: cardIdentifiers,
     notify: (executor, mails) => notifications.notifyMany(executor, mails),
     mintEscn: (pic) => {
       let generator = escnGenerators.get(pic);
@@ -297,6 +300,7 @@ export function createServices(context: ServiceContext) {
   return {
     auth, groupRoles, sso, samlMetadata, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardExport, cardStats, escSync, verification, directory, events, webhooks, webhookSync, crousFiles, crousCards,
     connectorRegistry, connectorSettings, crousTariff, syncOperations, crousSync, crousLiveState, crousReconcile,
+    cardIdentifiers,
   };
 }
 

@@ -350,6 +350,8 @@ export type CardKeyset =
 
 export interface CardListPage {
   sort: CardSortKey;
+  /** Only these cards (the cards carrying a searched identifier, found by the identifiers' index). */
+  cardIds?: readonly string[] | undefined;
   order: 'asc' | 'desc';
   limit: number;
   after?: CardKeyset | undefined;
@@ -403,6 +405,7 @@ function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListF
     if (matching === 'capped') {
       // Read by row address: a TID scan, no second index lookup per match.
       conditions.push(sql<boolean>`cards.ctid = ANY((SELECT ${sql.ref(`${MATCHES_CTE}.tids`)} FROM ${sql.table(MATCHES_CTE)})::tid[])`);
+  if (filter.cardIds) conditions.push(filter.cardIds.length > 0 ? eb('cards.id', 'in', [...filter.cardIds]) : sql<boolean>`false`);
     } else {
       conditions.push(...termLikes('cards.search_text', indexable));
     }

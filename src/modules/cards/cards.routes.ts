@@ -51,6 +51,10 @@ export const CardSchema = Type.Object({
   printedLines: Nullable(Type.Record(Type.String(), Type.String())),
   csn: Nullable(CsnFormsSchema),
   escn: Nullable(Type.String()),
+  identifiers: Type.Optional(Type.Object({
+    accessControlId: Nullable(Type.String({ description: 'Access-control id (offset + sequence, padded), for door systems and the chip\'s access-control file' })),
+    secondaryId: Nullable(Type.String({ description: 'Secondary id (library barcode, with its check digit)' })),
+  }, { description: 'The identifiers the card carries beyond its CSN and ESCN, kept for its life; on GET /cards/{id}' })),
   disable: Nullable(Type.Object({
     reason: literals(DISABLE_REASONS),
     by: literals(['self', 'manager', 'system'] as const),

@@ -127,9 +127,20 @@ export interface CardsServiceDeps {
   notify?: NotifyFn;
   /** A fresh ESCN for the institution of this PIC (unique; a collision is retried). */
   mintEscn: (pic: string) => string;
+  /** The identifiers a card carries (card-identifiers context): assigned with each new card, shown, searched. */
+  identifiers?: CardsIdentifiersPort;
   now?: () => Date;
   /** Warnings of the rights-end job (ids and error codes only, never personal data). */
   logger?: Pick<Logger, 'warn'>;
+}
+
+/** What the cards context needs from the card-identifiers context. */
+export interface CardsIdentifiersPort {
+  /** Gives new cards their identifiers, in the creating transaction. */
+  assignFor(executor: Executor, cards: Array<{ cardId: string; institutionId: number }>): Promise<void>;
+  ofCards(executor: Executor, cardIds: string[]): Promise<Map<string, { accessControlId: string | null; secondaryId: string | null }>>;
+  /** The cards carrying exactly this identifier, in any institution. */
+  cardsCarrying(executor: Executor, value: string): Promise<string[]>;
 }
 
 export type CardKind = 'physical' | 'virtual';
@@ -163,6 +174,8 @@ export interface CardView {
   printedLines: Record<string, string> | null;
   csn: CsnForms | null;
   escn: string | null;
+  /** The access-control and secondary ids (card-identifiers context); given by `get`. */
+  identifiers?: { accessControlId: string | null; secondaryId: string | null };
   disable: CardDisable | null;
   rejectReason: string | null;
   deliveryAddress: string | null;
@@ -577,6 +590,9 @@ function cursorAfter(row: repo.ListedCardRow, sort: CardSortKey, order: 'asc' | 
   return encodeCursor([sort, order, ...keys]);
 }
 
+/** What a searched access-control or secondary id may look like (one word of letters and digits). */
+const IDENTIFIER_LIKE = /^[A-Za-z0-9]{4,64}$/;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isUuid(value: string): boolean {
@@ -868,7 +884,10 @@ export function createCardsService(deps: CardsServiceDeps) {
     for (let attempt = 0; attempt < 5; attempt++) {
       const escn = context.pic !== null ? deps.mintEscn(context.pic) : null;
       const inserted = await repo.insertCard(trx, { ...card, escn }, now());
-      if (inserted) return inserted;
+      if (inserted) {
+        await deps.identifiers?.assignFor(trx, [{ cardId: inserted.id, institutionId: inserted.institutionId }]);
+        return inserted;
+      }
     }
     throw new Error('could not mint a unique ESCN after 5 attempts');
   }
@@ -1257,7 +1276,10 @@ export function createCardsService(deps: CardsServiceDeps) {
       if (!card || !canReadCard(principal, card)) throw cardNotFound();
       const settings = cardSettings((await moveContext(db, card.institutionId)).settings);
       const allowedMoves = allowedMovesOf(card, await repo.findCardsOfPerson(db, card.personId), principal, settings);
-      return { ...toCardView(card), allowedMoves, history: (await repo.findMoves(db, cardId)).map(toMoveView) };
+      const identifiers = deps.identifiers
+        ? (await deps.identifiers.ofCards(db, [cardId])).get(cardId) ?? { accessControlId: null, secondaryId: null }
+        : undefined;
+      return { ...toCardView(card), ...(identifiers ? { identifiers } : {}), allowedMoves, history: (await repo.findMoves(db, cardId)).map(toMoveView) };
     },
 
     /**
@@ -1273,6 +1295,12 @@ export function createCardsService(deps: CardsServiceDeps) {
       const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
       // Checked first: bad filters are refused whoever asks.
       let filter = cardListFilter(query, principal);
+      // A searched access-control or secondary id finds its card exactly (by the identifiers' index).
+      const searched = query.q?.trim() ?? '';
+      if (deps.identifiers && IDENTIFIER_LIKE.test(searched)) {
+        const carrying = await deps.identifiers.cardsCarrying(db, searched);
+        if (carrying.length > 0) filter = { ...filter, terms: [], cardIds: carrying };
+      }
       // The office reads within its scope; anyone else reads their own cards, at every institution.
       if (!OFFICE_READ_ROLES.includes(principal.role)) {
         if (principal.personId === null) return { items: [], nextCursor: null };

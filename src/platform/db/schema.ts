@@ -15,6 +15,7 @@ import type { WebhooksTables } from '../../modules/webhooks/webhooks.tables.ts';
 import type { ConnectorsTables } from '../connectors/connectors.tables.ts';
 import type { CrousTariffTables } from '../../modules/crous/crous-tariff.tables.ts';
 import type { CrousFilesTables } from '../../modules/crous/crous-files.tables.ts';
+import type { CardIdentifiersTables } from '../../modules/card-identifiers/card-identifiers.tables.ts';
 
 /**
  * The whole database as Kysely sees it: the union of the tables each context owns.
@@ -37,4 +38,5 @@ export interface Database
     WebhooksTables,
     CrousFilesTables,
     ConnectorsTables,
-    CrousTariffTables {}
+    CrousTariffTables,
+    CardIdentifiersTables {}
