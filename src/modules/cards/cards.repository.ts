@@ -340,6 +340,8 @@ export interface CardListFilter {
   pendingRequest?: { has: boolean; states: readonly CardState[] } | undefined;
   /** Lower-case terms, each of which must occur in the search text (already LIKE-escaped). */
   terms?: readonly string[] | undefined;
+  /** Only these cards (the cards carrying a searched identifier, found by the identifiers' index). */
+  cardIds?: readonly string[] | undefined;
 }
 
 /** Where a keyset page starts: the sort values of the last row of the previous page. */
@@ -350,8 +352,6 @@ export type CardKeyset =
 
 export interface CardListPage {
   sort: CardSortKey;
-  /** Only these cards (the cards carrying a searched identifier, found by the identifiers' index). */
-  cardIds?: readonly string[] | undefined;
   order: 'asc' | 'desc';
   limit: number;
   after?: CardKeyset | undefined;
@@ -395,6 +395,7 @@ function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListF
     conditions.push(filter.personTypes.length > 0 ? eb('cards.holderPersonType', 'in', filter.personTypes) : sql<boolean>`false`);
   }
   if (filter.personId) conditions.push(eb('cards.personId', '=', filter.personId));
+  if (filter.cardIds) conditions.push(filter.cardIds.length > 0 ? eb('cards.id', 'in', [...filter.cardIds]) : sql<boolean>`false`);
   if (filter.requestedFrom) conditions.push(eb('cards.requestedAt', '>=', filter.requestedFrom));
   if (filter.requestedTo) conditions.push(eb('cards.requestedAt', '<', filter.requestedTo));
   if (filter.updatedFrom) conditions.push(eb('cards.updatedAt', '>=', filter.updatedFrom));
@@ -405,7 +406,6 @@ function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListF
     if (matching === 'capped') {
       // Read by row address: a TID scan, no second index lookup per match.
       conditions.push(sql<boolean>`cards.ctid = ANY((SELECT ${sql.ref(`${MATCHES_CTE}.tids`)} FROM ${sql.table(MATCHES_CTE)})::tid[])`);
-  if (filter.cardIds) conditions.push(filter.cardIds.length > 0 ? eb('cards.id', 'in', [...filter.cardIds]) : sql<boolean>`false`);
     } else {
       conditions.push(...termLikes('cards.search_text', indexable));
     }
