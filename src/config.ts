@@ -108,6 +108,72 @@ export interface Config {
    * backoff, and five such answers in a row stop the pass (circuit breaker).
    */
   syncConcurrency: { esc: number; crous: number; webhooks: number };
+  /**
+   * `serve` registers a demo printer and runs its printer client in process, printing to the
+   * folder `<DATA_DIR>/demo-printer` (DEMO_PRINTER; on by default in demo mode).
+   */
+  demoPrinter: boolean;
+}
+
+/** The printer client's settings (`campuscard printer-client`): its own, it needs no database. */
+export interface PrinterClientConfig {
+  /** The campuscard server's base URL (PRINTER_CLIENT_URL). */
+  url: string;
+  /** The printer's credential (PRINTER_CLIENT_TOKEN, ccp_…); never logged. */
+  token: string;
+  /**
+   * The spooler command (PRINTER_CLIENT_COMMAND), split on spaces, run without a shell; `{file}`
+   * is the job's PDF, `{queue}` the spooler queue, `{sides}` two-sided-long-edge or one-sided.
+   */
+  command: string[];
+  /** The spooler queue (PRINTER_CLIENT_QUEUE), for `{queue}`. */
+  queue: string;
+  /** Print to this folder instead (PRINTER_CLIENT_FOLDER): each job's PDF is copied there (demo, tests). */
+  folder: string | undefined;
+  /** Longest wait of one poll, seconds (PRINTER_CLIENT_POLL_WAIT, 0 to 30, default 25). */
+  pollWaitSeconds: number;
+  /** Heartbeat period, seconds (PRINTER_CLIENT_HEARTBEAT, 5 to 600, default 30). */
+  heartbeatSeconds: number;
+  /** Where the client remembers the jobs it handed to the spooler (PRINTER_CLIENT_STATE_DIR), so a restart never prints one twice. */
+  stateDir: string | undefined;
+}
+
+/** The Linux default: CUPS `lp` on the named queue, duplex along the long edge when the printer is duplex. */
+export const DEFAULT_PRINTER_COMMAND = 'lp -d {queue} -o sides={sides} {file}';
+
+/**
+ * Reads and validates the printer client's settings: the environment, with `overrides` (the
+ * command line's options) taking precedence. Throws {@link ConfigError} naming the bad setting.
+ */
+export function loadPrinterClientConfig(env: Env = process.env, overrides: Partial<Record<'url' | 'token' | 'command' | 'queue' | 'folder' | 'stateDir', string>> = {}): PrinterClientConfig {
+  const merged: Env = {
+    ...env,
+    ...(overrides.url !== undefined ? { PRINTER_CLIENT_URL: overrides.url } : {}),
+    ...(overrides.token !== undefined ? { PRINTER_CLIENT_TOKEN: overrides.token } : {}),
+    ...(overrides.command !== undefined ? { PRINTER_CLIENT_COMMAND: overrides.command } : {}),
+    ...(overrides.queue !== undefined ? { PRINTER_CLIENT_QUEUE: overrides.queue } : {}),
+    ...(overrides.folder !== undefined ? { PRINTER_CLIENT_FOLDER: overrides.folder } : {}),
+    ...(overrides.stateDir !== undefined ? { PRINTER_CLIENT_STATE_DIR: overrides.stateDir } : {}),
+  };
+  const serverUrl = url(merged, 'PRINTER_CLIENT_URL', ['http:', 'https:']);
+  if (!serverUrl) throw new ConfigError('PRINTER_CLIENT_URL (or --url) is required: the campuscard server\'s address');
+  const token = merged.PRINTER_CLIENT_TOKEN?.trim();
+  if (!token) throw new ConfigError('PRINTER_CLIENT_TOKEN (or --token) is required: the printer\'s credential shown when it was registered');
+  if (!/^ccp_[A-Za-z0-9_-]{20,200}$/.test(token)) throw new ConfigError('PRINTER_CLIENT_TOKEN is not a printer credential (ccp_…)');
+  const command = (merged.PRINTER_CLIENT_COMMAND?.trim() || DEFAULT_PRINTER_COMMAND).split(/\s+/);
+  if (!command.includes('{file}')) throw new ConfigError('PRINTER_CLIENT_COMMAND must contain {file}, where the job\'s PDF goes');
+  const folder = merged.PRINTER_CLIENT_FOLDER?.trim();
+  const stateDir = merged.PRINTER_CLIENT_STATE_DIR?.trim();
+  return {
+    url: serverUrl,
+    token,
+    command,
+    queue: merged.PRINTER_CLIENT_QUEUE?.trim() || 'campuscard',
+    folder: folder ? resolve(folder) : undefined,
+    pollWaitSeconds: integer(merged, 'PRINTER_CLIENT_POLL_WAIT', 25, 0, 30),
+    heartbeatSeconds: integer(merged, 'PRINTER_CLIENT_HEARTBEAT', 30, 5, 600),
+    stateDir: stateDir ? resolve(stateDir) : undefined,
+  };
 }
 
 /** Raised at boot when the environment is invalid; the message names the variable. */
@@ -271,5 +337,6 @@ export function loadConfig(env: Env = process.env): Config {
       crous: integer(env, 'CROUS_SYNC_CONCURRENCY', 8, 1, 256),
       webhooks: integer(env, 'WEBHOOK_SYNC_CONCURRENCY', 8, 1, 256),
     },
+    demoPrinter: boolean(env, 'DEMO_PRINTER', demo),
   };
 }

@@ -26,6 +26,7 @@ import { syncOperationsRoutes } from '../platform/sync/sync-operations.routes.ts
 import { crousTariffRoutes } from '../modules/crous/crous-tariff.routes.ts';
 import { crousFilesRoutes } from '../modules/crous/crous-files.routes.ts';
 import { crousSyncRoutes } from '../modules/crous/crous-sync.routes.ts';
+import { printersRoutes } from '../modules/printers/printers.routes.ts';
 import { cardIdentifiersRoutes } from '../modules/card-identifiers/card-identifiers.routes.ts';
 import { limitSsoRate } from '../modules/sso/sso-rate-limit.hook.ts';
 import { EMBEDDED_OIDC_METHOD_ID, mountEmbeddedOidc } from '../adapters/oidc/oidc.embedded.ts';
@@ -57,6 +58,7 @@ export async function registerRoutes(app: AppInstance, deps: AppDeps): Promise<v
     await crousTariffRoutes(api, deps);
     await crousFilesRoutes(api, deps);
     await crousSyncRoutes(api, deps);
+    await printersRoutes(api, deps);
     await cardIdentifiersRoutes(api, deps);
   }, { prefix: '/api/v1' });
   // Public verification (API and the page behind the card's QR code), in its own scope for its rate limiter.

@@ -47,6 +47,7 @@ import { createCrousLiveStateService } from '../modules/crous/crous-live-state.s
 import { createCrousReconcileService } from '../modules/crous/crous-reconcile.service.ts';
 import { createSyncOperationsService } from '../platform/sync/sync-operations.service.ts';
 import { ESC_QUEUES } from '../modules/esc/esc-sync.service.ts';
+import { createPrintersService } from '../modules/printers/printers.service.ts';
 import { createCardIdentifiersService } from '../modules/card-identifiers/card-identifiers.service.ts';
 
 export interface ServiceContext {
@@ -297,10 +298,13 @@ export function createServices(context: ServiceContext) {
     db, logger: context.logger, jobs: context.jobs, jobRuns, connectors: connectorSettings, crousSync,
     ...(context.now ? { now: context.now } : {}),
   });
+  // Card printers and their clients' jobs (print batches sent to a printer).
+  const printers = createPrintersService({ db, institution, ...(context.now ? { now: context.now } : {}) });
   return {
     auth, groupRoles, sso, samlMetadata, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardExport, cardStats, escSync, verification, directory, events, webhooks, webhookSync, crousFiles, crousCards,
     connectorRegistry, connectorSettings, crousTariff, syncOperations, crousSync, crousLiveState, crousReconcile,
     cardIdentifiers,
+    printers,
   };
 }
 

@@ -15,6 +15,7 @@ import type { WebhooksTables } from '../../modules/webhooks/webhooks.tables.ts';
 import type { ConnectorsTables } from '../connectors/connectors.tables.ts';
 import type { CrousTariffTables } from '../../modules/crous/crous-tariff.tables.ts';
 import type { CrousFilesTables } from '../../modules/crous/crous-files.tables.ts';
+import type { PrintersTables } from '../../modules/printers/printers.tables.ts';
 import type { CardIdentifiersTables } from '../../modules/card-identifiers/card-identifiers.tables.ts';
 
 /**
@@ -39,4 +40,5 @@ export interface Database
     CrousFilesTables,
     ConnectorsTables,
     CrousTariffTables,
-    CardIdentifiersTables {}
+    CardIdentifiersTables,
+    PrintersTables {}
