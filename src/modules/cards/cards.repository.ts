@@ -74,6 +74,16 @@ export async function findCards(executor: Executor, ids: readonly string[], opti
   return query.execute();
 }
 
+/**
+ * Many cards by id within `scope` (applied in the query: a card outside it is left out as an
+ * unknown one), in id order. For readers of other contexts (card templates, print batches).
+ */
+export async function findCardsInScope(executor: Executor, ids: readonly string[], scope: AccessScope): Promise<CardRow[]> {
+  if (ids.length === 0) return [];
+  return executor.selectFrom('cards').select(CARD_COLUMNS).select(institutionColumns()).where('id', 'in', [...ids])
+    .where(() => inScope(scope, { institution: 'cards.institution_id', personType: 'cards.holder_person_type' })).orderBy('id').execute();
+}
+
 /** Every card of these persons, each person's oldest first (as `findCardsOfPerson` with the whole deployment's scope). */
 export async function findCardsOfPersons(executor: Executor, personIds: readonly string[]): Promise<CardRow[]> {
   if (personIds.length === 0) return [];

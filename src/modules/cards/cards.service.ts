@@ -1599,6 +1599,27 @@ export function createCardsService(deps: CardsServiceDeps) {
     },
 
     /**
+     * Cards by id within `scope` (in the query), with their holders' languages (null: the
+     * institution's default): what a card's printed face is made of (card templates). Unknown
+     * ids, and cards outside the scope, are left out.
+     */
+    async cardsForPrint(ids: readonly string[], scope: AccessScope, executor: Executor = db): Promise<Array<repo.CardRow & { holderLocale: string | null }>> {
+      const rows = await repo.findCardsInScope(executor, ids.filter(isUuid), scope);
+      const locales = await repo.findHolderLocales(executor, [...new Set(rows.map((row) => row.personId))]);
+      return rows.map((row) => ({ ...row, holderLocale: locales.get(row.personId) ?? null }));
+    },
+
+    /**
+     * The ids of the cards the card list shows for `filters` within `scope`, in the list's order,
+     * at most `limit + 1` (so the caller knows when more match). Checks the filters as the list
+     * does (400 with `field` under `fieldPrefix`).
+     */
+    async selectIds(filters: CardFilterQuery, scope: AccessScope, limit: number, fieldPrefix = 'body:'): Promise<string[]> {
+      const rows = await repo.exportCardsPage(db, cardListFilter(filters, scope, fieldPrefix), { sort: 'lastName', order: 'asc', limit });
+      return rows.map((row) => row.id);
+    },
+
+    /**
      * The card with this ESCN (lowercase), reduced to what public verification shows and needs:
      * state, expiry, kind, issuing institution and card group, and the holder and photo ids (used
      * only with the holder's consent).

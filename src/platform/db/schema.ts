@@ -17,6 +17,7 @@ import type { CrousTariffTables } from '../../modules/crous/crous-tariff.tables.
 import type { CrousFilesTables } from '../../modules/crous/crous-files.tables.ts';
 import type { PrintersTables } from '../../modules/printers/printers.tables.ts';
 import type { CardIdentifiersTables } from '../../modules/card-identifiers/card-identifiers.tables.ts';
+import type { CardTemplatesTables } from '../../modules/card-templates/card-templates.tables.ts';
 
 /**
  * The whole database as Kysely sees it: the union of the tables each context owns.
@@ -41,4 +42,5 @@ export interface Database
     ConnectorsTables,
     CrousTariffTables,
     CardIdentifiersTables,
-    PrintersTables {}
+    PrintersTables,
+    CardTemplatesTables {}
