@@ -28,6 +28,7 @@ import { crousFilesRoutes } from '../modules/crous/crous-files.routes.ts';
 import { crousSyncRoutes } from '../modules/crous/crous-sync.routes.ts';
 import { printersRoutes } from '../modules/printers/printers.routes.ts';
 import { cardIdentifiersRoutes } from '../modules/card-identifiers/card-identifiers.routes.ts';
+import { encodingRoutes } from '../modules/encoding/encoding.routes.ts';
 import { limitSsoRate } from '../modules/sso/sso-rate-limit.hook.ts';
 import { EMBEDDED_OIDC_METHOD_ID, mountEmbeddedOidc } from '../adapters/oidc/oidc.embedded.ts';
 import { EMBEDDED_CAS_METHOD_ID, mountEmbeddedCas } from '../adapters/cas/cas.embedded.ts';
@@ -60,6 +61,7 @@ export async function registerRoutes(app: AppInstance, deps: AppDeps): Promise<v
     await crousSyncRoutes(api, deps);
     await printersRoutes(api, deps);
     await cardIdentifiersRoutes(api, deps);
+    await encodingRoutes(api, deps);
   }, { prefix: '/api/v1' });
   // Public verification (API and the page behind the card's QR code), in its own scope for its rate limiter.
   await app.register(async (scope) => verificationRoutes(scope, deps));

@@ -49,6 +49,9 @@ import { createSyncOperationsService } from '../platform/sync/sync-operations.se
 import { ESC_QUEUES } from '../modules/esc/esc-sync.service.ts';
 import { createPrintersService } from '../modules/printers/printers.service.ts';
 import { createCardIdentifiersService } from '../modules/card-identifiers/card-identifiers.service.ts';
+import { createEncodingService } from '../modules/encoding/encoding.service.ts';
+import { idZdcOf } from '../modules/crous/domain/crous-sync-rules.ts';
+import { CROUS_CONNECTOR_ID, type CrousSettings } from '../modules/crous/crous-connector-settings.ts';
 
 export interface ServiceContext {
   config: Config;
@@ -300,10 +303,22 @@ export function createServices(context: ServiceContext) {
   });
   // Card printers and their clients' jobs (print batches sent to a printer).
   const printers = createPrintersService({ db, institution, ...(context.now ? { now: context.now } : {}) });
+  // Encoding stations: one-time sessions (what to write, closed by the CSN report through the cards
+  // service) and the CROUS card number the CROUS connector will send for a card it encodes itself.
+  const encoding = createEncodingService({
+    db, cards, identifiers: cardIdentifiers,
+    crousCardNumber: async (executor, card) => {
+      const effective = await connectorSettings.effective(executor, CROUS_CONNECTOR_ID, card.institutionId);
+      const settings = effective?.settings as CrousSettings | undefined;
+      if (!effective?.enabled || settings?.mode !== 'api' || card.firstMoveSeq === null) return null;
+      return idZdcOf({ preEncoded: null, sequence: card.firstMoveSeq }, settings.idZdcOffset);
+    },
+    ...(context.now ? { now: context.now } : {}),
+  });
   return {
     auth, groupRoles, sso, samlMetadata, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardExport, cardStats, escSync, verification, directory, events, webhooks, webhookSync, crousFiles, crousCards,
     connectorRegistry, connectorSettings, crousTariff, syncOperations, crousSync, crousLiveState, crousReconcile,
-    cardIdentifiers,
+    cardIdentifiers, encoding,
     printers,
   };
 }

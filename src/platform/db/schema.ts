@@ -17,6 +17,7 @@ import type { CrousTariffTables } from '../../modules/crous/crous-tariff.tables.
 import type { CrousFilesTables } from '../../modules/crous/crous-files.tables.ts';
 import type { PrintersTables } from '../../modules/printers/printers.tables.ts';
 import type { CardIdentifiersTables } from '../../modules/card-identifiers/card-identifiers.tables.ts';
+import type { EncodingTables } from '../../modules/encoding/encoding.tables.ts';
 import type { CardTemplatesTables } from '../../modules/card-templates/card-templates.tables.ts';
 
 /**
@@ -42,5 +43,6 @@ export interface Database
     ConnectorsTables,
     CrousTariffTables,
     CardIdentifiersTables,
+    EncodingTables,
     PrintersTables,
     CardTemplatesTables {}
