@@ -47,7 +47,7 @@ async function cardToEncode(): Promise<string> {
 }
 
 async function start(client: TestClient, cardId: string) {
-  return client.post<StartedEncodingSession>('/api/v1/encoding/sessions', { cardId });
+  return client.post<StartedEncodingSession & { code?: string }>('/api/v1/encoding/sessions', { cardId });
 }
 
 async function sessionsOf(cardId: string): Promise<Array<{ closedAt: Date | null; csn: string | null; secretHash: string }>> {
