@@ -9379,6 +9379,13 @@ export interface paths {
                                     decimalReversed: string;
                                 } | null;
                                 escn: string | null;
+                                /** @description The identifiers the card carries beyond its CSN and ESCN, kept for its life; on GET /cards/{id} */
+                                identifiers?: {
+                                    /** @description Access-control id (offset + sequence, padded), for door systems and the chip's access-control file */
+                                    accessControlId: string | null;
+                                    /** @description Secondary id (library barcode, with its check digit) */
+                                    secondaryId: string | null;
+                                };
                                 disable: {
                                     reason: "LOST" | "THEFT" | "OUT_OF_ORDER" | "MANAGER" | "REPLACED" | "RIGHTS_ENDED";
                                     by: "self" | "manager" | "system";
@@ -9553,6 +9560,13 @@ export interface paths {
                                 decimalReversed: string;
                             } | null;
                             escn: string | null;
+                            /** @description The identifiers the card carries beyond its CSN and ESCN, kept for its life; on GET /cards/{id} */
+                            identifiers?: {
+                                /** @description Access-control id (offset + sequence, padded), for door systems and the chip's access-control file */
+                                accessControlId: string | null;
+                                /** @description Secondary id (library barcode, with its check digit) */
+                                secondaryId: string | null;
+                            };
                             disable: {
                                 reason: "LOST" | "THEFT" | "OUT_OF_ORDER" | "MANAGER" | "REPLACED" | "RIGHTS_ENDED";
                                 by: "self" | "manager" | "system";
@@ -9812,6 +9826,13 @@ export interface paths {
                                 decimalReversed: string;
                             } | null;
                             escn: string | null;
+                            /** @description The identifiers the card carries beyond its CSN and ESCN, kept for its life; on GET /cards/{id} */
+                            identifiers?: {
+                                /** @description Access-control id (offset + sequence, padded), for door systems and the chip's access-control file */
+                                accessControlId: string | null;
+                                /** @description Secondary id (library barcode, with its check digit) */
+                                secondaryId: string | null;
+                            };
                             disable: {
                                 reason: "LOST" | "THEFT" | "OUT_OF_ORDER" | "MANAGER" | "REPLACED" | "RIGHTS_ENDED";
                                 by: "self" | "manager" | "system";
@@ -9997,6 +10018,13 @@ export interface paths {
                                     decimalReversed: string;
                                 } | null;
                                 escn: string | null;
+                                /** @description The identifiers the card carries beyond its CSN and ESCN, kept for its life; on GET /cards/{id} */
+                                identifiers?: {
+                                    /** @description Access-control id (offset + sequence, padded), for door systems and the chip's access-control file */
+                                    accessControlId: string | null;
+                                    /** @description Secondary id (library barcode, with its check digit) */
+                                    secondaryId: string | null;
+                                };
                                 disable: {
                                     reason: "LOST" | "THEFT" | "OUT_OF_ORDER" | "MANAGER" | "REPLACED" | "RIGHTS_ENDED";
                                     by: "self" | "manager" | "system";
@@ -10135,6 +10163,13 @@ export interface paths {
                                 decimalReversed: string;
                             } | null;
                             escn: string | null;
+                            /** @description The identifiers the card carries beyond its CSN and ESCN, kept for its life; on GET /cards/{id} */
+                            identifiers?: {
+                                /** @description Access-control id (offset + sequence, padded), for door systems and the chip's access-control file */
+                                accessControlId: string | null;
+                                /** @description Secondary id (library barcode, with its check digit) */
+                                secondaryId: string | null;
+                            };
                             disable: {
                                 reason: "LOST" | "THEFT" | "OUT_OF_ORDER" | "MANAGER" | "REPLACED" | "RIGHTS_ENDED";
                                 by: "self" | "manager" | "system";
@@ -10575,6 +10610,13 @@ export interface paths {
                                 decimalReversed: string;
                             } | null;
                             escn: string | null;
+                            /** @description The identifiers the card carries beyond its CSN and ESCN, kept for its life; on GET /cards/{id} */
+                            identifiers?: {
+                                /** @description Access-control id (offset + sequence, padded), for door systems and the chip's access-control file */
+                                accessControlId: string | null;
+                                /** @description Secondary id (library barcode, with its check digit) */
+                                secondaryId: string | null;
+                            };
                             disable: {
                                 reason: "LOST" | "THEFT" | "OUT_OF_ORDER" | "MANAGER" | "REPLACED" | "RIGHTS_ENDED";
                                 by: "self" | "manager" | "system";
@@ -10858,6 +10900,13 @@ export interface paths {
                                 decimalReversed: string;
                             } | null;
                             escn: string | null;
+                            /** @description The identifiers the card carries beyond its CSN and ESCN, kept for its life; on GET /cards/{id} */
+                            identifiers?: {
+                                /** @description Access-control id (offset + sequence, padded), for door systems and the chip's access-control file */
+                                accessControlId: string | null;
+                                /** @description Secondary id (library barcode, with its check digit) */
+                                secondaryId: string | null;
+                            };
                             disable: {
                                 reason: "LOST" | "THEFT" | "OUT_OF_ORDER" | "MANAGER" | "REPLACED" | "RIGHTS_ENDED";
                                 by: "self" | "manager" | "system";
@@ -11131,6 +11180,13 @@ export interface paths {
                                 decimalReversed: string;
                             } | null;
                             escn: string | null;
+                            /** @description The identifiers the card carries beyond its CSN and ESCN, kept for its life; on GET /cards/{id} */
+                            identifiers?: {
+                                /** @description Access-control id (offset + sequence, padded), for door systems and the chip's access-control file */
+                                accessControlId: string | null;
+                                /** @description Secondary id (library barcode, with its check digit) */
+                                secondaryId: string | null;
+                            };
                             disable: {
                                 reason: "LOST" | "THEFT" | "OUT_OF_ORDER" | "MANAGER" | "REPLACED" | "RIGHTS_ENDED";
                                 by: "self" | "manager" | "system";
@@ -11353,6 +11409,13 @@ export interface paths {
                                 decimalReversed: string;
                             } | null;
                             escn: string | null;
+                            /** @description The identifiers the card carries beyond its CSN and ESCN, kept for its life; on GET /cards/{id} */
+                            identifiers?: {
+                                /** @description Access-control id (offset + sequence, padded), for door systems and the chip's access-control file */
+                                accessControlId: string | null;
+                                /** @description Secondary id (library barcode, with its check digit) */
+                                secondaryId: string | null;
+                            };
                             disable: {
                                 reason: "LOST" | "THEFT" | "OUT_OF_ORDER" | "MANAGER" | "REPLACED" | "RIGHTS_ENDED";
                                 by: "self" | "manager" | "system";
@@ -21714,6 +21777,7246 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/institutions/{code}/card-identifiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The identifiers an institution's cards carry (access-control id, secondary id): definitions and next values
+         * @description Each card created afterwards gets an access-control id (offset + sequence, left-padded to the length) and a secondary id (prefix + offset + sequence, padded when length > 0, + check digit), kept for its life; a renewal gets new ones. Admins and managers of the institution (404 `institution_not_found` outside their institutions).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            institution: string;
+                            accessControl: {
+                                enabled: boolean;
+                                /** @description Added to the sequence number (decimal, up to 64 digits) */
+                                offset: string;
+                                /** @description Digits of every id, left-padded with zeros */
+                                length: number;
+                                next: number;
+                                /** @description The id the next card will get; null when disabled or out of range */
+                                nextValue: string | null;
+                            };
+                            secondary: {
+                                enabled: boolean;
+                                /** @description Capital letters or digits before the number (not part of the check digit) */
+                                prefix: string;
+                                /** @description Added to the sequence number */
+                                offset: string;
+                                /** @description Digits the number is padded to before its check digit; 0: no padding */
+                                length: number;
+                                /** @description luhn: Luhn (mod 10); mod11: weights 2–7 repeating from the right, 10 written X; none */
+                                checkDigit: "none" | "luhn" | "mod11";
+                                next: number;
+                                nextValue: string | null;
+                            };
+                            updatedBy: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Define the identifiers an institution's new cards get
+         * @description Each card created afterwards gets an access-control id (offset + sequence, left-padded to the length) and a secondary id (prefix + offset + sequence, padded when length > 0, + check digit), kept for its life; a renewal gets new ones. Admins and managers of the institution (404 `institution_not_found` outside their institutions). 422 `validation_failed` (errors per field: invalid_length, invalid_offset, offset_too_long, invalid_prefix); 403 `identifiers_need_all_person_types` for a manager limited to some person types.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accessControl: {
+                            enabled: boolean;
+                            /** @description Added to the sequence number (decimal, up to 64 digits) */
+                            offset: string;
+                            /** @description Digits of every id, left-padded with zeros */
+                            length: number;
+                            /** @description The next sequence number (ids already carried are skipped) */
+                            next?: number;
+                        };
+                        secondary: {
+                            enabled: boolean;
+                            /** @description Capital letters or digits before the number (not part of the check digit) */
+                            prefix: string;
+                            /** @description Added to the sequence number */
+                            offset: string;
+                            /** @description Digits the number is padded to before its check digit; 0: no padding */
+                            length: number;
+                            /** @description luhn: Luhn (mod 10); mod11: weights 2–7 repeating from the right, 10 written X; none */
+                            checkDigit: "none" | "luhn" | "mod11";
+                            /** @description The next sequence number (ids already carried are skipped) */
+                            next?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            institution: string;
+                            accessControl: {
+                                enabled: boolean;
+                                /** @description Added to the sequence number (decimal, up to 64 digits) */
+                                offset: string;
+                                /** @description Digits of every id, left-padded with zeros */
+                                length: number;
+                                next: number;
+                                /** @description The id the next card will get; null when disabled or out of range */
+                                nextValue: string | null;
+                            };
+                            secondary: {
+                                enabled: boolean;
+                                /** @description Capital letters or digits before the number (not part of the check digit) */
+                                prefix: string;
+                                /** @description Added to the sequence number */
+                                offset: string;
+                                /** @description Digits the number is padded to before its check digit; 0: no padding */
+                                length: number;
+                                /** @description luhn: Luhn (mod 10); mod11: weights 2–7 repeating from the right, 10 written X; none */
+                                checkDigit: "none" | "luhn" | "mod11";
+                                next: number;
+                                nextValue: string | null;
+                            };
+                            updatedBy: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/encoding/desfire-layout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The DESFire layout campuscard expects: AIDs, files, sizes, access rights, key references */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The DESFire layout campuscard expects a station to write (data; campuscard drives no chip) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-9"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/encoding/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a one-time encoding session for a card: what to write on its chip
+         * @description The session lasts 10 minutes and is closed once, by POST /encoding/sessions/{id}/csn with its secret. 404 `card_not_found` (also outside your institutions and person types), 409 `not_encodable` (the card must be IN_PRINT, PRINTED or IN_ENCODE).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        cardId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            session: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Shown once: the station sends it back with the CSN */
+                                secret: string;
+                                /** Format: date-time */
+                                expiresAt: string;
+                            };
+                            card: {
+                                /** Format: uuid */
+                                id: string;
+                                state: string;
+                                institution: string;
+                                holder: {
+                                    firstName: string;
+                                    lastName: string;
+                                };
+                            };
+                            write: {
+                                /** @description null: the card has no ESCN (its institution has no PIC yet) */
+                                esc: {
+                                    escn: string;
+                                    /** @description The ESC application's 16 bytes: the ESCN's hex digits without hyphens */
+                                    bytesHex: string;
+                                } | null;
+                                accessControlId: string | null;
+                                secondaryId: string | null;
+                                /** @description The CROUS card number (idZdc) when the institution's CROUS connector works through the API */
+                                crousCardNumber: number | null;
+                            };
+                            layout: components["schemas"]["def-9"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/encoding/sessions/{id}/csn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close an encoding session with the chip's CSN: binds it and moves the card to ENCODED
+         * @description 404 `encoding_session_not_found` (also another institution's), 403 `encoding_secret_invalid`, 409 `encoding_session_used` or `encoding_session_expired`; the encoding report's problems (400 `csn_form_unknown`, 422 `csn_invalid`, 409 `csn_taken`, state conflicts) leave the session open.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        secret: string;
+                        csn: string;
+                        /** @description One of hex, hex_reversed, decimal, decimal_reversed */
+                        form: string;
+                        /** @description UID size, for decimal forms */
+                        byteLength?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            card: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                personId: string;
+                                /** @description Code of the institution that issued the card (for the holder's enrolment there) */
+                                institution: string;
+                                institutionName: string;
+                                state: "NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED";
+                                cardKind: "physical" | "virtual";
+                                requestChannel: "web" | "api" | "office" | "import" | "renewal";
+                                requestedAt: string;
+                                requestedBy: string;
+                                holder: {
+                                    firstName: string;
+                                    lastName: string;
+                                    eppn: string;
+                                    email: string | null;
+                                    studentNumber: string | null;
+                                    ine: string | null;
+                                    personType: string;
+                                };
+                                /** Format: uuid */
+                                photoId: string | null;
+                                photoUrl: string | null;
+                                printedLines: {
+                                    [key: string]: string;
+                                } | null;
+                                /** @description The chip serial number in its four usual forms */
+                                csn: {
+                                    hex: string;
+                                    hexReversed: string;
+                                    decimal: string;
+                                    decimalReversed: string;
+                                } | null;
+                                escn: string | null;
+                                /** @description The identifiers the card carries beyond its CSN and ESCN, kept for its life; on GET /cards/{id} */
+                                identifiers?: {
+                                    /** @description Access-control id (offset + sequence, padded), for door systems and the chip's access-control file */
+                                    accessControlId: string | null;
+                                    /** @description Secondary id (library barcode, with its check digit) */
+                                    secondaryId: string | null;
+                                };
+                                disable: {
+                                    reason: "LOST" | "THEFT" | "OUT_OF_ORDER" | "MANAGER" | "REPLACED" | "RIGHTS_ENDED";
+                                    by: "self" | "manager" | "system";
+                                    comment: string | null;
+                                } | null;
+                                rejectReason: string | null;
+                                deliveryAddress: string | null;
+                                deliveredAt: string | null;
+                                dueDate: string | null;
+                                lock: {
+                                    owner: string;
+                                    at: string | null;
+                                    /** @description The account or token holding the card, by name (a card read by the office); null: no longer known */
+                                    ownerName?: string | null;
+                                } | null;
+                                enabledAt: string | null;
+                                expiresAt: string | null;
+                                /** Format: uuid */
+                                renewalOf: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                                /** @description States the caller may move this card to now (the state machine's decision; RENEWED asks for a renewal). On GET /cards/{id} and GET /me/cards */
+                                allowedMoves?: ("NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED")[];
+                            };
+                            session: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                closedAt: string;
+                                /** @description The bound CSN, hex */
+                                csn: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-migrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Migrate the cards of another card office system (ESUP-SGC export or the generic CSV/ZIP): 202 + job, or the report with wait=true */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Code of the institution the cards were issued by (else the focused or only one) */
+                    institution?: string;
+                    /** @description Check and report, write nothing */
+                    dryRun?: boolean;
+                    /** @description Write the lines without conflicts even when others have some */
+                    partial?: boolean;
+                    /** @description Run during the request: 200 with the report, or 422 problem+json listing the conflicts by line */
+                    wait?: boolean;
+                    /** @description Time zone of dates without offset (default Europe/Paris) */
+                    timeZone?: string;
+                    /** @description Form of ESUP-SGC CSNs (default hex) */
+                    csnForm?: "hex" | "hex_reversed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            format: "esup-sgc" | "generic" | (never | null);
+                            institution: string;
+                            dryRun: boolean;
+                            partial: boolean;
+                            totalLines: number;
+                            valid: number;
+                            alreadyMigrated: number;
+                            invalid: number;
+                            byState: {
+                                [key: string]: number;
+                            };
+                            byInstitution: {
+                                [key: string]: number;
+                            };
+                            persons: {
+                                matched: number;
+                                created: number;
+                                enrolled: number;
+                            };
+                            photos: number;
+                            consents: number;
+                            identifiers: number;
+                            conflicts: {
+                                line: number;
+                                field?: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            conflictsTruncated: boolean;
+                            fileErrors: {
+                                line: number;
+                                field?: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            crousCards: {
+                                lines: number;
+                                created: number;
+                                updated: number;
+                                unchanged: number;
+                                invalid: number;
+                            } | null;
+                            imported: number;
+                            batches: {
+                                total: number;
+                                done: number;
+                                skipped: number;
+                            };
+                            rejected: boolean;
+                            committed: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job: {
+                                id: string;
+                                kind: string;
+                                status: string;
+                                progress: {
+                                    current: number;
+                                    total: number | null;
+                                    percent: number | null;
+                                };
+                                message: string | null;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                result: {
+                                    [key: string]: unknown;
+                                } | null;
+                                error: {
+                                    [key: string]: unknown;
+                                } | null;
+                                createdBy: string;
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                                /** @description Times the run was started, retries included (0 while waiting for its first start) */
+                                attempt: number;
+                                /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
+                                recovery: {
+                                    /** @enum {string} */
+                                    reason: "worker_lost";
+                                    at: string;
+                                    retrying: boolean;
+                                    /** @description The attempt that comes next when retrying, else the one that was lost */
+                                    attempt: number;
+                                    /** @description Attempts allowed in all, when known */
+                                    attempts: number | null;
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-migrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A card migration: status, progress and its report */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job: {
+                                id: string;
+                                kind: string;
+                                status: string;
+                                progress: {
+                                    current: number;
+                                    total: number | null;
+                                    percent: number | null;
+                                };
+                                message: string | null;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                result: {
+                                    [key: string]: unknown;
+                                } | null;
+                                error: {
+                                    [key: string]: unknown;
+                                } | null;
+                                createdBy: string;
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                                /** @description Times the run was started, retries included (0 while waiting for its first start) */
+                                attempt: number;
+                                /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
+                                recovery: {
+                                    /** @enum {string} */
+                                    reason: "worker_lost";
+                                    at: string;
+                                    retrying: boolean;
+                                    /** @description The attempt that comes next when retrying, else the one that was lost */
+                                    attempt: number;
+                                    /** @description Attempts allowed in all, when known */
+                                    attempts: number | null;
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Card templates of your institutions and of the whole deployment */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Include archived templates */
+                    archived?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-10"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a template (its version 1)
+         * @description `institution`: a code, null for the whole deployment (admins of every institution), absent: the focused or only one. 403 `template_edit_forbidden`, 404 `institution_not_found`, 422 `invalid_layout`, `institution_required`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        institution?: string | null;
+                        name: string;
+                        /** @description A CardTemplateLayout (src/modules/card-templates/domain/card-template.ts): front and back (or null), each a background colour and elements (text, photo, image, shape, qr, barcode, hologram) in millimetres on the ID-1 card (85.60 × 53.98 mm). Checked on save: 422 `invalid_layout` with `field` the JSON pointer of the first element at fault (`/layout/front/elements/3`), `elementId`, and every fault in `errors` (schema, duplicate_element_id, element_outside_card, unknown_asset, min_font_above_font). */
+                        layout: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-10"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One template: its current layout and its versions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-10"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Save a new version of a template (versions are never changed; cards printed keep theirs)
+         * @description 409 `template_version_conflict` when `expectedVersion` is not the current one, `template_archived`; 422 `invalid_layout`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A CardTemplateLayout (src/modules/card-templates/domain/card-template.ts): front and back (or null), each a background colour and elements (text, photo, image, shape, qr, barcode, hologram) in millimetres on the ID-1 card (85.60 × 53.98 mm). Checked on save: 422 `invalid_layout` with `field` the JSON pointer of the first element at fault (`/layout/front/elements/3`), `elementId`, and every fault in `errors` (schema, duplicate_element_id, element_outside_card, unknown_asset, min_font_above_font). */
+                        layout: unknown;
+                        name?: string;
+                        /** @description The version the edit started from */
+                        expectedVersion?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-10"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-templates/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a template */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            version: number;
+                            /** @description A CardTemplateLayout (src/modules/card-templates/domain/card-template.ts): front and back (or null), each a background colour and elements (text, photo, image, shape, qr, barcode, hologram) in millimetres on the ID-1 card (85.60 × 53.98 mm). Checked on save: 422 `invalid_layout` with `field` the JSON pointer of the first element at fault (`/layout/front/elements/3`), `elementId`, and every fault in `errors` (schema, duplicate_element_id, element_outside_card, unknown_asset, min_font_above_font). */
+                            layout: {
+                                [key: string]: unknown;
+                            };
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-templates/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a template (its rules stop applying) or restore it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        archived: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-10"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Draw a draft layout, or a saved template version, to PNG with a card's data (or sample data)
+         * @description Send `layout` (checked as on save) or `templateId` (and `version`, default the current one). `cardId`: a card within your reach.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A CardTemplateLayout (src/modules/card-templates/domain/card-template.ts): front and back (or null), each a background colour and elements (text, photo, image, shape, qr, barcode, hologram) in millimetres on the ID-1 card (85.60 × 53.98 mm). Checked on save: 422 `invalid_layout` with `field` the JSON pointer of the first element at fault (`/layout/front/elements/3`), `elementId`, and every fault in `errors` (schema, duplicate_element_id, element_outside_card, unknown_asset, min_font_above_font). */
+                        layout?: unknown;
+                        /** Format: uuid */
+                        templateId?: string;
+                        version?: number;
+                        /** Format: uuid */
+                        cardId?: string;
+                        /** @default front */
+                        side?: "front" | "back";
+                        /** @default 300 */
+                        dpi?: 300 | 600;
+                        language?: "fr" | "en";
+                    };
+                };
+            };
+            responses: {
+                /** @description image/png */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-templates/{id}/preview.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A saved template drawn to PNG (for an <img>): sample data, or a card's */
+        get: {
+            parameters: {
+                query?: {
+                    side?: "front" | "back";
+                    version?: number;
+                    cardId?: string;
+                    language?: "fr" | "en";
+                    dpi?: 300 | 600;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description image/png */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cards/{id}/face.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A card's face as printed: the template version it was printed with, else its rule's current one
+         * @description 404 `card_not_found` (also outside your institutions and person types), `no_template` (no rule applies), `no_back`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    side?: "front" | "back";
+                    dpi?: 300 | 600;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description image/png */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-template-assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Images for layouts (logos, backgrounds) of your institutions and the deployment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                institution: string | null;
+                                name: string;
+                                mediaType: string;
+                                width: number;
+                                height: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Upload an image for layouts (body: image/png or image/jpeg, at most 2048 KB and 4096 px a side)
+         * @description 413 `asset_too_large`, 415 `asset_unsupported_type`, 422 `asset_corrupt` (field /file); 403 `template_edit_forbidden`.
+         */
+        post: {
+            parameters: {
+                query: {
+                    name: string;
+                    /** @description Institution code (absent: the focused or only one) */
+                    institution?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            institution: string | null;
+                            name: string;
+                            mediaType: string;
+                            width: number;
+                            height: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-template-assets/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bytes of an image */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description image/png or image/jpeg */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-template-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rules choosing a card's template (the most specific applies: institution, then person type, then card kind) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description null: any institution */
+                                institution: string | null;
+                                /** @description null: any person type */
+                                personType: string | null;
+                                cardKind: ("physical" | "virtual") | (never | null);
+                                /** Format: uuid */
+                                templateId: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a rule
+         * @description 409 `rule_exists` (same criteria), 422 `template_of_other_institution`, 404 `template_not_found`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        institution?: string | null;
+                        personType: string | null;
+                        cardKind?: ("physical" | "virtual") | (never | null);
+                        /** Format: uuid */
+                        templateId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description null: any institution */
+                            institution: string | null;
+                            /** @description null: any person type */
+                            personType: string | null;
+                            cardKind: ("physical" | "virtual") | (never | null);
+                            /** Format: uuid */
+                            templateId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-template-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a rule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/print-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent print batches of your institutions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-11"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Make a batch print file (a job): the print queue, the card list's filters, or cards
+         * @description One of `queue: true` (cards ready to print), `filters` (the card list's, limited to cards ready to print or in print) or `cardIds`; at most 2000 cards, all of one institution (`institution`, else the focused or only one). 202 with the batch and its job. 404 `card_not_found`, 409 `card_not_printable`, 422 `nothing_to_print`, `too_many_cards`, `no_template`, `institution_required`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        institution?: string;
+                        queue?: boolean;
+                        filters?: {
+                            state?: string[];
+                            personType?: string[];
+                            /** @description YYYY-MM-DD or date-time, inclusive */
+                            requestedFrom?: string;
+                            /** @description YYYY-MM-DD (inclusive day) or date-time (exclusive) */
+                            requestedTo?: string;
+                            /** @description YYYY-MM-DD or date-time, inclusive */
+                            updatedFrom?: string;
+                            /** @description YYYY-MM-DD (inclusive day) or date-time (exclusive) */
+                            updatedTo?: string;
+                            /** @description The holder has (or has not) a request being handled */
+                            hasPendingRequest?: boolean;
+                            /** Format: uuid */
+                            personId?: string;
+                            q?: string;
+                        };
+                        cardIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-11"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/print-batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One print batch and its job */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-11"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/print-batches/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the batch PDF; a first download takes the batch (its cards move to IN_PRINT) unless take=false
+         * @description 409 `print_batch_not_ready` while it is made or when it failed.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    take?: boolean;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description application/pdf */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/print-batches/{id}/take": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a batch for printing: its cards ready to print move to IN_PRINT */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            batch: components["schemas"]["def-11"];
+                            /** @description Cards moved by this call */
+                            moved: number;
+                            refused: {
+                                /** Format: uuid */
+                                cardId: string;
+                                code: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/print-batches/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the batch printed: its cards in print (all, or cardIds) move to PRINTED and keep the template version they were printed with */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        cardIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            batch: components["schemas"]["def-11"];
+                            /** @description Cards moved by this call */
+                            moved: number;
+                            refused: {
+                                /** Format: uuid */
+                                cardId: string;
+                                code: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printer-models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Card printer models the console offers (any other model may be typed) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Printers of your institutions, with their state (online, last seen, jobs waiting, current job) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-13"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a printer; answers its client credential, this once
+         * @description `institution`: a code; absent: the focused institution, else your only one. Codes: 404 `printer_not_found` (also outside your institutions), `institution_not_found`; 409 `printer_name_taken`; 422 `institution_required`, `blank`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description Free text; known models: Evolis Primacy 2, Evolis Primacy, Evolis Zenius, Evolis Avansia, Zebra ZC300, Zebra ZC350, Zebra ZXP Series 7, Fargo DTC1500, Fargo HDP5000, Magicard Rio Pro 360, Matica MC310 */
+                        model: string;
+                        institution?: string;
+                        site?: string;
+                        duplex?: boolean;
+                        templateIds?: string[];
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            printer: components["schemas"]["def-13"];
+                            /** @description The client credential (ccp_…): shown this once, give it to the printer client now */
+                            token: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One printer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-13"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Change a printer (fields not sent keep their value; its institution and credential stay)
+         * @description Codes: 404 `printer_not_found` (also outside your institutions), `institution_not_found`; 409 `printer_name_taken`; 422 `institution_required`, `blank`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description Free text; known models: Evolis Primacy 2, Evolis Primacy, Evolis Zenius, Evolis Avansia, Zebra ZC300, Zebra ZC350, Zebra ZXP Series 7, Fargo DTC1500, Fargo HDP5000, Magicard Rio Pro 360, Matica MC310 */
+                        model?: string;
+                        site?: string;
+                        duplex?: boolean;
+                        templateIds?: string[];
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-13"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a printer and its jobs (409 `printer_busy` while it prints one) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printers/{id}/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the printer's client credential (the old one stops at once); answers it, this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            printer: components["schemas"]["def-13"];
+                            /** @description The client credential (ccp_…): shown this once, give it to the printer client now */
+                            token: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printers/{id}/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The printer's latest 50 jobs, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-12"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Send a print batch to the printer (a job its client takes)
+         * @description Codes: 404 `printer_not_found`, `print_batch_not_found` (also of another institution than the printer's); 409 `printer_disabled`, `print_batch_not_ready`, `print_batches_unavailable`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        batchId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-12"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printers/{id}/jobs/{jobId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a job its client has not taken yet (409 `job_status` otherwise) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    jobId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-12"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printer-client/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The client is alive: its version and spooler state; answers the printer's settings */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version?: string;
+                        state?: "idle" | "printing" | "error";
+                        message?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            duplex: boolean;
+                            jobsWaiting: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printer-client/jobs/next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The next job (long poll): the one the client holds, else the oldest queued one, now taken; 204 when none came in `wait` seconds */
+        get: {
+            parameters: {
+                query?: {
+                    wait?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-12"];
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printer-client/jobs/{jobId}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The job's PDF (one page per card face at CR80 size); the first download takes the batch (cards IN_PRINT) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    jobId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description application/pdf */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printer-client/jobs/{jobId}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Progress: pages (and cards) handed to the printer so far (422 `progress_exceeds_total`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    jobId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        pagesDone: number;
+                        cardsDone?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-12"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printer-client/jobs/{jobId}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The job is printed: its cards move to PRINTED (a repeated report answers the same) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    jobId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-12"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printer-client/jobs/{jobId}/failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The job could not be printed (its cards stay IN_PRINT for the office) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    jobId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code?: string;
+                        message: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-12"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printer-client/cards/{id}/csn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Print-and-encode: the chip the printer's encoder read on a card of the printer's institution (as POST /cards/{id}/csn by an encoding station) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csn: string;
+                        /** @description One of hex, hex_reversed, decimal, decimal_reversed */
+                        form: string;
+                        byteLength?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            cardId: string;
+                            state: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/verify/{escn}": {
         parameters: {
             query?: never;
@@ -22361,6 +29664,190 @@ export interface components {
                 message: string;
                 remoteStatus: number | null;
             } | null;
+        };
+        /**
+         * DesfireLayout
+         * @description The DESFire layout campuscard expects a station to write (data; campuscard drives no chip)
+         */
+        "def-9": {
+            version: number;
+            applications: {
+                id: string;
+                name: string;
+                /** @description 3-byte AID as 6 hex digits; null when another party (the CROUS) assigns it */
+                aid: string | null;
+                aidSource: string;
+                /** @enum {string|null} */
+                keyType: "AES" | null;
+                /** @description Key references only: never key values */
+                keys: {
+                    keyNo: number;
+                    role: string;
+                }[];
+                keySettings: string | null;
+                files: {
+                    fileNo: number;
+                    /** @enum {string} */
+                    type: "standard";
+                    /** @description Bytes */
+                    size: number;
+                    communication: "plain" | "maced" | "enciphered";
+                    /** @description Hex nibbles read, write, read-write, change (key numbers; E free, F never) */
+                    accessRights: string;
+                    /** @description The field of `write` the file holds */
+                    content: string;
+                    encoding: string;
+                }[];
+            }[];
+        };
+        /** CardTemplate */
+        "def-10": {
+            /** Format: uuid */
+            id: string;
+            /** @description Institution code; null: a template of the whole deployment */
+            institution: string | null;
+            name: string;
+            currentVersion: number;
+            archived: boolean;
+            /** @description A CardTemplateLayout (src/modules/card-templates/domain/card-template.ts): front and back (or null), each a background colour and elements (text, photo, image, shape, qr, barcode, hologram) in millimetres on the ID-1 card (85.60 × 53.98 mm). Checked on save: 422 `invalid_layout` with `field` the JSON pointer of the first element at fault (`/layout/front/elements/3`), `elementId`, and every fault in `errors` (schema, duplicate_element_id, element_outside_card, unknown_asset, min_font_above_font). */
+            layout: {
+                [key: string]: unknown;
+            };
+            versions: {
+                version: number;
+                createdBy: string;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+            updatedBy: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** PrintBatch */
+        "def-11": {
+            /** Format: uuid */
+            id: string;
+            institution: string;
+            /** @description preparing: the PDF is being made (see job); ready: to download; taken: its cards are IN_PRINT; printed: confirmed, its cards PRINTED */
+            status: "preparing" | "ready" | "taken" | "printed" | "failed";
+            cardCount: number;
+            /** @description Front then back pages (a card whose template has no back gets a blank back page) */
+            duplex: boolean;
+            pages: number | null;
+            bytes: number | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            takenBy: string | null;
+            /** Format: date-time */
+            takenAt: string | null;
+            printedBy: string | null;
+            /** Format: date-time */
+            printedAt: string | null;
+            job: {
+                id: string;
+                kind: string;
+                status: string;
+                progress: {
+                    current: number;
+                    total: number | null;
+                    percent: number | null;
+                };
+                message: string | null;
+                params: {
+                    [key: string]: unknown;
+                };
+                result: {
+                    [key: string]: unknown;
+                } | null;
+                error: {
+                    [key: string]: unknown;
+                } | null;
+                createdBy: string;
+                createdAt: string;
+                startedAt: string | null;
+                finishedAt: string | null;
+                /** @description Times the run was started, retries included (0 while waiting for its first start) */
+                attempt: number;
+                /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
+                recovery: {
+                    /** @enum {string} */
+                    reason: "worker_lost";
+                    at: string;
+                    retrying: boolean;
+                    /** @description The attempt that comes next when retrying, else the one that was lost */
+                    attempt: number;
+                    /** @description Attempts allowed in all, when known */
+                    attempts: number | null;
+                } | null;
+            } | null;
+        };
+        /** PrinterJob */
+        "def-12": {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            printerId: string;
+            /** Format: uuid */
+            batchId: string | null;
+            title: string;
+            /** @description queued → taken (the client claimed it) → printing → done | failed; cancelled by the office before it was taken */
+            status: "queued" | "taken" | "printing" | "done" | "failed" | "cancelled";
+            cardsTotal: number | null;
+            pagesTotal: number | null;
+            cardsDone: number;
+            pagesDone: number;
+            error: {
+                code: string | null;
+                message: string | null;
+            } | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            takenAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        /** Printer */
+        "def-13": {
+            /** Format: uuid */
+            id: string;
+            /** @description Institution code */
+            institution: string;
+            name: string;
+            model: string;
+            site: string;
+            duplex: boolean;
+            /** @description Card templates it takes (empty: any) */
+            templateIds: string[];
+            enabled: boolean;
+            /** @description The last four characters of the client credential (the credential itself is shown only once) */
+            tokenHint: string;
+            /** Format: date-time */
+            tokenCreatedAt: string;
+            /** @description Its client called within the last 2 minutes (and the printer is enabled) */
+            online: boolean;
+            /**
+             * Format: date-time
+             * @description The client's last call; null: never
+             */
+            lastSeenAt: string | null;
+            client: {
+                version: string | null;
+                /** @description idle, printing or error, as the client last said */
+                state: string | null;
+                message: string | null;
+            };
+            /** @description Jobs queued for it */
+            jobsWaiting: number;
+            currentJob: components["schemas"]["def-12"] | (never | null);
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            updatedBy: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
     };
     responses: never;

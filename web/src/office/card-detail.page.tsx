@@ -270,6 +270,8 @@ export function CardDetailPage() {
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
                 <Field label={t('cardDetail.institution')} value={current.institutionName} testId="detail-institution" />
                 <Field label="ESCN" value={current.escn} mono testId="detail-escn" />
+                <Field label={t('cardIdentifiers.accessControlId')} value={current.identifiers?.accessControlId ?? null} mono testId="detail-access-control-id" />
+                <Field label={t('cardIdentifiers.secondaryId')} value={current.identifiers?.secondaryId ?? null} mono testId="detail-secondary-id" />
                 <Field label={t('cardDetail.qrContent')} value={esc.data?.qrContent} mono testId="detail-qr" />
                 <Field label={t('cardDetail.requestedAt')} value={`${formatDateTime(current.requestedAt)} · ${t(`channel.${current.requestChannel}`)}`} />
                 <Field label={t('cardDetail.expiresAt')} value={formatDate(current.expiresAt)} />

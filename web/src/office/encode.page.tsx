@@ -8,6 +8,7 @@ import { StateBadge } from '../shared/state-badge.component.tsx';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { CardPicker } from './card-picker.component.tsx';
 import { CsnForm } from './csn-form.component.tsx';
+import { EncodingWrite } from './encoding-write.component.tsx';
 
 /**
  * Encoding: pick a printed card, read its chip with a keyboard-emulating reader (or type the
@@ -45,6 +46,7 @@ export function EncodePage() {
             <Text fw={700}>{card.holder.lastName.toUpperCase()} {card.holder.firstName}</Text>
             <StateBadge state={card.state} />
           </Group>
+          <EncodingWrite cardId={card.id} />
           <CsnForm card={card} onBound={(updated) => { setBound(updated); setCard(null); setRefresh((value) => value + 1); }} />
         </Paper>
       ) : null}

@@ -11,6 +11,7 @@ import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { invalidateInstitution } from '../shared/use-institution.hook.ts';
 import { PersonTypesEditor } from './person-types-editor.component.tsx';
+import { CardIdentifiersPanel } from './card-identifiers.panel.tsx';
 
 const SELF_REASONS = ['LOST', 'THEFT', 'OUT_OF_ORDER'] as const;
 type SelfReason = (typeof SELF_REASONS)[number];
@@ -275,6 +276,7 @@ export function InstitutionEditor({ institution, all, onBack, onSaved }: EditorP
             </Group>
           </Paper>
           {institution.kind === 'institution' ? <PersonTypesEditor institution={institution} onChanged={() => void institutionsApi.get(institution.code).then(onSaved)} /> : null}
+          {institution.kind === 'institution' ? <CardIdentifiersPanel code={institution.code} /> : null}
           <Paper withBorder p="md">
             <Title order={3} size="h4" mb="xs">{disabled ? t('admin.institutions.enableTitle') : t('admin.institutions.disableTitle')}</Title>
             <Text size="sm" mb="xs">{disabled ? t('admin.institutions.enableHelp') : t('admin.institutions.disableHelp')}</Text>
