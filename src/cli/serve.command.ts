@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Config } from '../config.ts';
 import { startRuntime, type Runtime } from '../app/runtime.ts';
@@ -7,6 +8,7 @@ import { DEMO_SSO_USERS, demoSsoPassword } from '../modules/demo/demo-sso-users.
 import { embeddedCasMethod, seedEmbeddedCasMethod } from '../adapters/cas/cas.embedded.ts';
 import { embeddedOidcMethod, seedEmbeddedOidcMethod } from '../adapters/oidc/oidc.embedded.ts';
 import { seedEmbeddedCrous } from '../modules/crous/crous-demo.ts';
+import { startDemoPrinter } from '../modules/printers/printers-demo.ts';
 
 /**
  * Job workers start this long after the server listens. Their first poll of every queue, and the
@@ -27,6 +29,11 @@ export async function serve(config: Config): Promise<void> {
   if (!app) throw new Error('HTTP app missing');
   const logins = await prepareServing(runtime);
   await app.listen({ port: config.port, host: config.host });
+  // The demo printer's client runs in this process and calls the server over HTTP like any printer client.
+  const demoPrinter = config.demo && config.demoPrinter
+    ? await startDemoPrinter({ config, logger: runtime.logger, db: runtime.database.db, printers: runtime.services.printers, institution: runtime.services.institution },
+      `http://${['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host}:${(app.server.address() as AddressInfo).port}`)
+    : undefined;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   process.stdout.write(startupMessage(runtime, { url: config.publicUrl, seconds, logins, lanAddress: lanAddress() }));
   const workers = config.runWorkers
@@ -40,7 +47,7 @@ export async function serve(config: Config): Promise<void> {
   const shutdown = (signal: string) => {
     clearTimeout(workers);
     runtime.logger.info({ signal }, 'shutting down');
-    void runtime.close().then(() => process.exit(0), () => process.exit(1));
+    void (demoPrinter?.stop() ?? Promise.resolve()).then(() => runtime.close()).then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -10,6 +10,7 @@ import { sampleSheetPdf } from '../../src/modules/printers/domain/sample-sheet.t
 import { backoffDelay, spoolerArguments } from '../../src/modules/printers/printer-client.ts';
 import { loadPrinterClientConfig } from '../../src/config.ts';
 import { ConfigError } from '../../src/config.ts';
+import { DEMO_PRINTER_NAME, startDemoPrinter } from '../../src/modules/printers/printers-demo.ts';
 
 /**
  * The printer client end to end: the real `campuscard printer-client` process against the
@@ -158,4 +159,28 @@ test('client settings: validated, defaults to CUPS lp, placeholders replaced wit
     }
   }
   assert.ok(backoffDelay(1, () => 0.5) < backoffDelay(3, () => 0.5));
+});
+
+test('the demo printer: registered once, its in-process client prints the sample sheet to a folder; a restart gets a new credential', async () => {
+  const services = t.runtime.services;
+  const deps = { config: { dataDir: join(dir, 'demo-data') }, logger: t.runtime.logger, db: t.runtime.database.db, printers: services.printers, institution: services.institution };
+  const demo = await startDemoPrinter(deps, url);
+  const listed = async () => (await manager.get<{ items: Array<Printer & { name: string; tokenHint: string; jobsWaiting: number }> }>('/api/v1/printers')).body.items
+    .filter((item) => item.name === DEMO_PRINTER_NAME);
+  const [registered] = await listed();
+  assert.ok(registered);
+  const printed = await until('the sample sheet printed', async () => {
+    const files = await readdir(demo.folder).catch(() => []);
+    return files.length > 0 ? files : undefined;
+  });
+  assert.equal(printed.length, 1);
+  assert.ok((await readFile(join(demo.folder, printed[0]!))).toString('latin1').startsWith('%PDF'));
+  await until('the job reported done', async () => ((await manager.get<{ items: Job[] }>(`/api/v1/printers/${registered.id}/jobs`)).body.items[0]?.status === 'done' ? true : undefined));
+  await demo.stop();
+  const again = await startDemoPrinter(deps, url);
+  const after = await listed();
+  assert.equal(after.length, 1, 'registered once');
+  assert.notEqual(after[0]!.tokenHint, registered.tokenHint, 'a new credential at each start');
+  assert.equal(after[0]!.jobsWaiting, 0, 'the sample sheet is queued only the first time');
+  await again.stop();
 });

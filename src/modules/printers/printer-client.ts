@@ -85,13 +85,17 @@ export async function runPrinterClient(config: PrinterClientConfig, options: { l
   let state: 'idle' | 'printing' | 'error' = 'idle';
   let stateMessage: string | undefined;
 
-  /** One call; throws RefusedError on 4xx (but 408/429), anything else is retried by the caller. */
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 30_000): Promise<Response> {
+  /**
+   * One call; throws RefusedError on 4xx (but 408/429), anything else is retried by the caller.
+   * Stopping the client interrupts it, unless it is a final report (`interruptible` false).
+   */
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 30_000, interruptible = true): Promise<Response> {
+    const timeout = AbortSignal.timeout(timeoutMs);
     const response = await fetch(`${base}${path}`, {
       method,
       headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: interruptible ? AbortSignal.any([timeout, signal]) : timeout,
     });
     if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
       const problem = await response.json().catch(() => ({})) as { code?: string; detail?: string };
@@ -115,7 +119,8 @@ export async function runPrinterClient(config: PrinterClientConfig, options: { l
         const delay = backoffDelay(attempt);
         const reason = error instanceof RefusedError ? `${error.code}: ${error.message}` : (error as Error).message;
         log.warn(`${what} failed, trying again`, { reason, retryInSeconds: Math.round(delay / 1000) });
-        await sleep(delay, signal);
+        // A final report waits its full delay even while stopping (a second SIGINT ends the process).
+        await sleep(delay, untilStopped ? signal : new AbortController().signal);
         if (signal.aborted && untilStopped) return undefined;
       }
     }
@@ -147,7 +152,7 @@ export async function runPrinterClient(config: PrinterClientConfig, options: { l
   async function report(job: ClientJob, path: string, body?: unknown): Promise<void> {
     // A final report is retried even while stopping: the job must not stay taken.
     await retried(`report of job ${job.id}`, async () => {
-      await (await call('POST', `/jobs/${job.id}/${path}`, body)).body?.cancel();
+      await (await call('POST', `/jobs/${job.id}/${path}`, body, 30_000, false)).body?.cancel();
     }, false);
   }
 

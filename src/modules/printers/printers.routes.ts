@@ -7,7 +7,7 @@ import { bearerToken } from '../auth/auth.routes.ts';
 import { CSN_FORMS, CSN_MAX_BYTES, CSN_MIN_BYTES } from '../cards/domain/csn.ts';
 import { KNOWN_PRINTER_MODELS, PRINTER_ONLINE_WINDOW_MS } from './domain/printer-models.ts';
 import { PRINTER_JOB_STATUSES } from './domain/printer-job.ts';
-import { MAX_POLL_WAIT_SECONDS, type PrinterCaller } from './printers.service.ts';
+import { MAX_POLL_WAIT_SECONDS, printerPrincipal, type PrinterCaller } from './printers.service.ts';
 
 const JobSchema = Type.Object({
   id: Uuid,
@@ -152,7 +152,7 @@ export async function printersRoutes(app: AppInstance, deps: AppDeps): Promise<v
     config: { access },
     schema: {
       tags, summary: 'Send a print batch to the printer (a job its client takes)',
-      description: 'Codes: 404 `printer_not_found`, `print_batch_not_found` (also of another institution than the printer\'s); 409 `printer_disabled`, `print_batches_unavailable`.',
+      description: 'Codes: 404 `printer_not_found`, `print_batch_not_found` (also of another institution than the printer\'s); 409 `printer_disabled`, `print_batch_not_ready`, `print_batches_unavailable`.',
       params: IdParams,
       body: Type.Object({ batchId: Uuid }, { additionalProperties: false }),
       response: { 201: Type.Ref('PrinterJob'), ...errorResponses(400, 401, 403, 404, 409) },
@@ -260,7 +260,7 @@ export async function printersRoutes(app: AppInstance, deps: AppDeps): Promise<v
     },
   }, async (request) => {
     const printer = await caller(request);
-    const card = await cards.bindCsn(request.params.id, request.body, printers.stationPrincipal(printer),
+    const card = await cards.bindCsn(request.params.id, request.body, printerPrincipal(printer),
       { actor: printer.actor, ip: request.ip, requestId: request.id });
     return { cardId: card.id, state: card.state };
   });

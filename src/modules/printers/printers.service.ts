@@ -94,14 +94,15 @@ export interface HeartbeatInput {
 
 /**
  * The print batches of the card templates module, as printer jobs use them. `describe` answers
- * a batch within the scope (undefined otherwise) with its size; the others act on a batch the
- * job carries, on behalf of the printer (`actor`).
+ * a batch within the manager's institutions (undefined otherwise) with its size and whether its
+ * file is made; the others act on the batch a job carries, as the printer (an encoding station
+ * of its institution, see {@link printerPrincipal}), each in its own transactions.
  */
 export interface PrintBatchesPort {
-  describe(batchId: string, scope: PrinterManager): Promise<{ institutionId: number; title: string; cards: number; pages: number } | undefined>;
-  openFile(batchId: string): Promise<Readable>;
-  markTaken(batchId: string, context: ActorContext): Promise<void>;
-  confirmPrinted(batchId: string, context: ActorContext): Promise<void>;
+  describe(batchId: string, scope: PrinterManager): Promise<{ institutionId: number; title: string; cards: number; pages: number; ready: boolean } | undefined>;
+  openFile(batchId: string, caller: PrinterCaller): Promise<{ stream: Readable; size: number | null }>;
+  markTaken(batchId: string, caller: PrinterCaller, context: ActorContext): Promise<void>;
+  confirmPrinted(batchId: string, caller: PrinterCaller, context: ActorContext): Promise<void>;
 }
 
 /** A printer's client, authenticated (the printer row, enabled). */
@@ -312,7 +313,7 @@ export function createPrintersService(deps: PrintersServiceDeps) {
     /**
      * Sends a print batch (of the printer's institution, within the manager's scope) to a
      * printer. 404 `print_batch_not_found`; 409 `print_batches_unavailable` when the templates
-     * module is not there, `printer_disabled`.
+     * module is not there, `printer_disabled`, `print_batch_not_ready` while its file is made.
      */
     async send(manager: PrinterManager, id: string, input: { batchId: string }, context: ActorContext): Promise<PrinterJobView> {
       const batches = deps.printBatches?.();
@@ -322,6 +323,7 @@ export function createPrintersService(deps: PrintersServiceDeps) {
       if (!printer.enabled) throw conflict('printer_disabled', 'The printer is disabled');
       const batch = await batches.describe(input.batchId, manager);
       if (!batch || batch.institutionId !== printer.institutionId) throw notFound('print_batch_not_found', 'No such print batch in the printer\'s institution');
+      if (!batch.ready) throw conflict('print_batch_not_ready', 'The batch\'s print file is not made (yet)');
       const job = await inTransaction(db, context, (trx) => repo.insertJob(trx, {
         printerId: id, institutionId: printer.institutionId, batchId: input.batchId, filePath: null, title: batch.title,
         cardsTotal: batch.cards, pagesTotal: batch.pages, createdBy: context.actor,
@@ -419,10 +421,10 @@ export function createPrintersService(deps: PrintersServiceDeps) {
         const batches = deps.printBatches?.();
         if (!batches) throw conflict('print_batches_unavailable', 'Print batches are not available on this server');
         if (job.fileFetchedAt === null) {
-          await batches.markTaken(job.batchId, clientContext(caller));
+          await batches.markTaken(job.batchId, caller, clientContext(caller));
           await repo.updateJob(db, job.id, { fileFetchedAt: now() }, now());
         }
-        return { stream: await batches.openFile(job.batchId), size: null };
+        return batches.openFile(job.batchId, caller);
       }
       const path = job.filePath!;
       const size = await stat(path).then((info) => info.size, () => {
@@ -454,20 +456,25 @@ export function createPrintersService(deps: PrintersServiceDeps) {
      * answers the same (a client whose first report's answer was lost retries).
      */
     async done(caller: PrinterCaller, jobId: string): Promise<PrinterJobView> {
-      const job = await inTransaction(db, clientContext(caller), async (trx) => {
-        const found = await clientJob(trx, caller, jobId);
-        if (found.status === 'done') return found;
-        const batches = found.batchId !== null ? deps.printBatches?.() : undefined;
-        if (found.batchId !== null && !batches) throw conflict('print_batches_unavailable', 'Print batches are not available on this server');
-        const moved = await move(trx, found, 'done', {
-          ...(found.pagesTotal !== null ? { pagesDone: found.pagesTotal } : {}),
-          ...(found.cardsTotal !== null ? { cardsDone: found.cardsTotal } : {}),
-        });
-        // In the job's transaction: a job is never done with its cards left IN_PRINT.
-        if (batches && found.batchId !== null) await batches.confirmPrinted(found.batchId, clientContext(caller));
-        return moved;
+      const found = await repo.findJob(db, caller.printerId, jobId);
+      if (!found) throw jobNotFound();
+      if (found.status === 'done') return viewJob(found);
+      if (nextJobStatus(found.status, 'done') === null) throw conflict('job_status', `The job is ${found.status}: it cannot be done`);
+      if (found.batchId !== null) {
+        const batches = deps.printBatches?.();
+        if (!batches) throw conflict('print_batches_unavailable', 'Print batches are not available on this server');
+        // Before the job is done, in the batch's own transactions: a crash in between leaves the
+        // job held, the client reports again, and confirming a printed batch again moves nothing.
+        await batches.confirmPrinted(found.batchId, caller, clientContext(caller));
+      }
+      return inTransaction(db, clientContext(caller), async (trx) => {
+        const job = await clientJob(trx, caller, jobId);
+        if (job.status === 'done') return viewJob(job);
+        return viewJob(await move(trx, job, 'done', {
+          ...(job.pagesTotal !== null ? { pagesDone: job.pagesTotal } : {}),
+          ...(job.cardsTotal !== null ? { cardsDone: job.cardsTotal } : {}),
+        }));
       });
-      return viewJob(job);
     },
 
     /** The client could not print the job (spooler refused, printer error); its cards stay IN_PRINT for the office to see. */
@@ -479,17 +486,19 @@ export function createPrintersService(deps: PrintersServiceDeps) {
       });
     },
 
-    /**
-     * The principal a printer's encoder acts as when it reports a chip (print-and-encode): an
-     * encoding station of the printer's institution only.
-     */
-    stationPrincipal(caller: PrinterCaller): Principal {
-      return {
-        kind: 'token', id: caller.printerId, actor: caller.actor, displayName: caller.actor, role: 'station', personTypes: null,
-        institutionIds: [caller.institutionId], grantedInstitutionIds: [caller.institutionId], focusInstitutionId: null, personId: null,
-      };
-    },
   };
 }
 
 export type PrintersService = ReturnType<typeof createPrintersService>;
+
+/**
+ * Who a printer acts as on cards: an encoding station of its institution, under the printer's
+ * id (the print floor's moves REQUEST_CHECKED → IN_PRINT → PRINTED, its cards locked to it, and
+ * the print-and-encode chip report). Never more than its institution's cards.
+ */
+export function printerPrincipal(caller: PrinterCaller): Principal {
+  return {
+    kind: 'token', id: caller.printerId, actor: caller.actor, displayName: caller.actor, role: 'station', personTypes: null,
+    institutionIds: [caller.institutionId], grantedInstitutionIds: [caller.institutionId], focusInstitutionId: null, personId: null,
+  };
+}

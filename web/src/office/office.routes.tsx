@@ -16,6 +16,7 @@ import { EncodePage } from './encode.page.tsx';
 import { EscSyncPage } from './esc-sync.page.tsx';
 import { PrintSheetPage } from './print-sheet.page.tsx';
 import { PrintPage } from './print.page.tsx';
+import { PrintersPage } from './printers.page.tsx';
 import { RequestForPage } from './request-for.page.tsx';
 import { RequestQueuePage } from './request-queue.page.tsx';
 
@@ -33,6 +34,7 @@ export function OfficeRoutes() {
       <Route path="request" element={<RequireSession roles={['admin', 'manager']}><RequestForPage /></RequireSession>} />
       <Route path="print" element={<RequireSession roles={['admin', 'manager', 'station']}><PrintPage /></RequireSession>} />
       <Route path="print/sheet" element={<PrintSheetPage />} />
+      <Route path="printers" element={<RequireSession roles={['admin', 'manager']}><PrintersPage /></RequireSession>} />
       <Route path="encode" element={<RequireSession roles={['admin', 'manager', 'station']}><EncodePage /></RequireSession>} />
       <Route path="delivery" element={<RequireSession roles={['admin', 'manager', 'deliverer']}><DeliveryPage /></RequireSession>} />
       <Route path="delivery/slip" element={<DeliverySlipPage />} />
