@@ -16,6 +16,7 @@ import { WEBHOOK_QUEUES } from '../modules/webhooks/webhook-sync.service.ts';
 import { CROUS_RECONCILE_QUEUE } from '../modules/crous/crous-reconcile.service.ts';
 import { CROUS_FILE_QUEUES, type CrousFileJobData } from '../modules/crous/crous-files.service.ts';
 import { CARD_EXPORT_JOB_KIND, CARD_EXPORT_QUEUE, type CardExportJobData } from '../modules/cards/card-export.service.ts';
+import { CARD_MIGRATION_JOB_KIND, CARD_MIGRATION_QUEUE, type CardMigrationJobData } from '../modules/card-migration/card-migration.service.ts';
 
 /**
  * Declares every queue and its handler. Web nodes and worker processes declare the same set; only
@@ -106,6 +107,11 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define<CardExportJobData>(CARD_EXPORT_QUEUE, async ({ runId }, job) => {
     await services.cardExport.runJob(runId, { queue: CARD_EXPORT_QUEUE, jobId: job.id });
   }, { retryLimit: 2, expireInSeconds: 3600 });
+  // Card migrations: runJob records every outcome itself; a retry follows only a lost worker and
+  // continues after the batches the dead attempt committed.
+  jobs.define<CardMigrationJobData>(CARD_MIGRATION_QUEUE, async ({ runId }, job) => {
+    await services.cardMigration.runJob(runId, { queue: CARD_MIGRATION_QUEUE, jobId: job.id });
+  }, { retryLimit: 3, expireInSeconds: 6 * 3600 });
   jobs.define(CROUS_FILE_QUEUES.tick, async () => {
     await services.crousFiles.tick();
   }, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
@@ -161,6 +167,7 @@ export async function sweepLostRuns(jobs: JobQueue, services: Services): Promise
     if (run.kind === PERSON_IMPORT_JOB_KIND && !run.retrying) await services.imports.discardUpload(run.id);
     if (run.kind === DIRECTORY_SYNC_JOB_KIND && !run.retrying) await services.directory.sync.abandoned(run.id);
     if (run.kind === CARD_EXPORT_JOB_KIND && !run.retrying) await services.cardExport.discard(run.id);
+    if (run.kind === CARD_MIGRATION_JOB_KIND && !run.retrying) await services.cardMigration.discard(run.id);
   }
   return lost;
 }

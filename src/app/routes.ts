@@ -29,6 +29,7 @@ import { crousSyncRoutes } from '../modules/crous/crous-sync.routes.ts';
 import { printersRoutes } from '../modules/printers/printers.routes.ts';
 import { cardIdentifiersRoutes } from '../modules/card-identifiers/card-identifiers.routes.ts';
 import { encodingRoutes } from '../modules/encoding/encoding.routes.ts';
+import { cardMigrationRoutes } from '../modules/card-migration/card-migration.routes.ts';
 import { limitSsoRate } from '../modules/sso/sso-rate-limit.hook.ts';
 import { EMBEDDED_OIDC_METHOD_ID, mountEmbeddedOidc } from '../adapters/oidc/oidc.embedded.ts';
 import { EMBEDDED_CAS_METHOD_ID, mountEmbeddedCas } from '../adapters/cas/cas.embedded.ts';
@@ -61,6 +62,7 @@ export async function registerRoutes(app: AppInstance, deps: AppDeps): Promise<v
     await crousSyncRoutes(api, deps);
     await printersRoutes(api, deps);
     await cardIdentifiersRoutes(api, deps);
+    await cardMigrationRoutes(api, deps);
     await encodingRoutes(api, deps);
   }, { prefix: '/api/v1' });
   // Public verification (API and the page behind the card's QR code), in its own scope for its rate limiter.

@@ -47,6 +47,8 @@ import { createCrousLiveStateService } from '../modules/crous/crous-live-state.s
 import { createCrousReconcileService } from '../modules/crous/crous-reconcile.service.ts';
 import { createSyncOperationsService } from '../platform/sync/sync-operations.service.ts';
 import { ESC_QUEUES } from '../modules/esc/esc-sync.service.ts';
+import { createCardImportService } from '../modules/cards/card-import.service.ts';
+import { createCardMigrationService } from '../modules/card-migration/card-migration.service.ts';
 import { createPrintersService } from '../modules/printers/printers.service.ts';
 import { createCardIdentifiersService } from '../modules/card-identifiers/card-identifiers.service.ts';
 import { createEncodingService } from '../modules/encoding/encoding.service.ts';
@@ -203,6 +205,13 @@ export function createServices(context: ServiceContext) {
     ...(context.now ? { now: context.now } : {}),
   });
   const crousCards = createCrousCardImportService({ db, institution });
+  // Migration from another card office system: persons, cards, photos, ids and consents, written
+  // without connector traffic (the ESC Router and the CROUS already know these cards).
+  const cardMigration = createCardMigrationService({
+    db, institution, people, photos, cardImport: createCardImportService(), crousCards, identifiers: cardIdentifiers,
+    jobRuns, jobs: context.jobs, logger: context.logger,
+    ...(context.now ? { now: context.now } : {}),
+  });
   const cardStats = createCardStatsService({
     db,
     // The dashboard may pass the caller's scope (a Principal is an AccessScope); none: the whole deployment.
@@ -317,7 +326,7 @@ export function createServices(context: ServiceContext) {
   });
   return {
     auth, groupRoles, sso, samlMetadata, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardExport, cardStats, escSync, verification, directory, events, webhooks, webhookSync, crousFiles, crousCards,
-    connectorRegistry, connectorSettings, crousTariff, syncOperations, crousSync, crousLiveState, crousReconcile,
+    connectorRegistry, connectorSettings, crousTariff, syncOperations, crousSync, crousLiveState, crousReconcile, cardMigration,
     cardIdentifiers, encoding,
     printers,
   };

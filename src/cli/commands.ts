@@ -9,6 +9,7 @@ import { registerConnectorsCommands } from '../platform/sync/sync-operations.cli
 import { registerCrousCommands } from '../modules/crous/crous.cli.ts';
 import { registerCardExportCommands } from '../modules/cards/card-export.cli.ts';
 import { registerExportEmbeddedCommand } from './export-embedded.command.ts';
+import { registerCardMigrationCommands } from '../modules/card-migration/card-migration.cli.ts';
 import { registerPrinterClientCommand } from './printer-client.command.ts';
 
 export type WithRuntime = <T>(command: string, work: (runtime: Runtime) => Promise<T>, options?: { workers?: boolean }) => Promise<T>;
@@ -22,6 +23,7 @@ export function registerExtraCommands(program: Command, withRuntime: WithRuntime
   registerConnectorsCommands(program, withRuntime);
   registerCrousCommands(program, withRuntime);
   registerCardExportCommands(program, withRuntime);
+  registerCardMigrationCommands(program, withRuntime);
   registerExportEmbeddedCommand(program, config);
   registerPrinterClientCommand(program);
 }

@@ -636,7 +636,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
   }
 
   async function upsertChunked(executor: Executor, institutionId: number, inputs: readonly PersonInput[], channel: 'api' | 'import',
-    fields?: ReadonlySet<UpsertField>): Promise<UpsertManyResult> {
+    fields?: ReadonlySet<UpsertField>, silent = false): Promise<UpsertManyResult> {
     const seen = new Map<string, number>();
     inputs.forEach((input, index) => {
       if (seen.has(input.eppn)) {
@@ -647,7 +647,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     const inst = await institution.find(executor, institutionId);
     const partial = partialOf(fields);
     const result: UpsertManyResult = { created: 0, updated: 0, unchanged: 0, results: [] };
-    const detailed = hasPersonListeners();
+    const detailed = !silent && hasPersonListeners();
     for (let start = 0; start < inputs.length; start += UPSERT_CHUNK_SIZE) {
       const chunk = inputs.slice(start, start + UPSERT_CHUNK_SIZE);
       const values = chunk.map((input) => {
@@ -1057,16 +1057,19 @@ export function createPeopleService(deps: PeopleServiceDeps) {
      * a CSV file); every other optional field is neither compared nor written and keeps its
      * stored value, while a field in the set that the line leaves empty is cleared (except the
      * ESI and the language, never cleared by an upsert). Absent: whole records.
+     *
+     * `silent`: no change listener is called (no event, no connector outbox entry): for persons
+     * migrated from another card office system, whom the connectors already know.
      */
     async upsertMany(
       executor: Executor,
       inputs: readonly PersonInput[],
       context: ActorContext,
-      options: { channel: 'api' | 'import'; institutionId?: number; fields?: ReadonlySet<UpsertField> },
+      options: { channel: 'api' | 'import'; institutionId?: number; fields?: ReadonlySet<UpsertField>; silent?: boolean },
     ): Promise<UpsertManyResult> {
       return withTransaction(executor, context, async (trx) => {
         const institutionId = options.institutionId ?? (await institution.targetFor(trx, SYSTEM_WRITER)).id;
-        return upsertChunked(trx, institutionId, inputs, options.channel, options.fields);
+        return upsertChunked(trx, institutionId, inputs, options.channel, options.fields, options.silent === true);
       });
     },
 
@@ -1207,6 +1210,18 @@ export function createPeopleService(deps: PeopleServiceDeps) {
         }
         return { ...row, decidedAt: row.decidedAt.toISOString() };
       });
+    },
+
+    /**
+     * Records consent decisions taken in another card office system, with their original dates,
+     * in the caller's transaction, set-based: the current state (a stored decision newer than the
+     * migrated one is kept) and the proof (`consent_events`, channel `import`, text version
+     * `migrated`). No consent listener is called: the connectors already hold these decisions.
+     */
+    async keepImportedConsents(executor: Executor, decisions: ReadonlyArray<{ personId: string; kind: ConsentKind; granted: boolean; at: Date }>,
+      context: ActorContext): Promise<void> {
+      if (decisions.length === 0) return;
+      await repo.keepImportedConsents(executor, decisions, context.actor);
     },
 
     /** The latest published consent text of each kind in a locale, with the personal data it covers. */

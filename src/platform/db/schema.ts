@@ -19,6 +19,7 @@ import type { PrintersTables } from '../../modules/printers/printers.tables.ts';
 import type { CardIdentifiersTables } from '../../modules/card-identifiers/card-identifiers.tables.ts';
 import type { EncodingTables } from '../../modules/encoding/encoding.tables.ts';
 import type { CardTemplatesTables } from '../../modules/card-templates/card-templates.tables.ts';
+import type { CardMigrationTables } from '../../modules/card-migration/card-migration.tables.ts';
 
 /**
  * The whole database as Kysely sees it: the union of the tables each context owns.
@@ -45,4 +46,5 @@ export interface Database
     CardIdentifiersTables,
     EncodingTables,
     PrintersTables,
+    CardMigrationTables,
     CardTemplatesTables {}
