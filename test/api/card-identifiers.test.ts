@@ -6,7 +6,7 @@ import type { CardDetailView, CardListResult } from '../../src/modules/cards/car
 import type { IdentifierDefinitionsView } from '../../src/modules/card-identifiers/card-identifiers.service.ts';
 import { inTransaction } from '../../src/platform/db/database.ts';
 import { stripCheckDigit } from '../../src/modules/card-identifiers/domain/check-digits.ts';
-import { configureInstitution, createInstitution, createPerson, institutionCode, officeClients, requestCard, type CardsWorld } from './cards.fixtures.ts';
+import { configureInstitution, createInstitution, createPerson, enabledCard, institutionCode, officeClients, requestCard, type CardsWorld } from './cards.fixtures.ts';
 
 /**
  * Card identifiers through the API, on the configured database: definitions per institution
@@ -167,4 +167,18 @@ test('identifiers kept from another system are stored as they are, refused when 
   const person = await createPerson(w.t, { institution: 'ecole-b' });
   const fresh = await requestCard(w, person.id, managerB);
   assert.equal((await cardIdentifiers.ofCards(db, [fresh.id])).get(fresh.id)?.accessControlId, '0000000000000501');
+});
+
+test('a renewal is a new card with new identifiers; the renewed card keeps its own', async () => {
+  const person = await createPerson(w.t, { institution: codeA });
+  const first = await enabledCard(w, person.id);
+  const renewed = await managerA.post<CardDetailView>(`/api/v1/cards/${first.id}/renew`);
+  assert.equal(renewed.status, 201, renewed.text);
+  const ids = await w.t.runtime.services.cardIdentifiers.ofCards(w.t.runtime.database.db, [first.id, renewed.body.id]);
+  const [old, fresh] = [ids.get(first.id), ids.get(renewed.body.id)];
+  assert.ok(old?.accessControlId && fresh?.accessControlId && old.secondaryId && fresh.secondaryId);
+  assert.notEqual(fresh.accessControlId, old.accessControlId);
+  assert.notEqual(fresh.secondaryId, old.secondaryId);
+  const again = (await managerA.get<CardDetailView>(`/api/v1/cards/${first.id}`)).body.identifiers;
+  assert.deepEqual(again, old, 'kept for the card\'s life');
 });

@@ -13,6 +13,7 @@ import type { PeopleService } from '../people/people.service.ts';
 import type { PhotosService } from '../photos/photos.service.ts';
 import type { CardsService } from '../cards/cards.service.ts';
 import { seedDemoCrousFiles } from '../crous/crous-files.demo.ts';
+import type { CardIdentifiersService, IdentifierDefinitionsInput } from '../card-identifiers/card-identifiers.service.ts';
 
 export interface DemoLogin {
   role: Role;
@@ -23,6 +24,11 @@ export interface DemoLogin {
 }
 
 const DEMO_CONTEXT: ActorContext = { actor: 'demo-seed' };
+/** The university's card identifiers: a 16-digit access-control id, an 8-digit library barcode with a Luhn check digit. */
+const DEMO_IDENTIFIERS: IdentifierDefinitionsInput = {
+  accessControl: { enabled: true, offset: '1234500000000000', length: 16 },
+  secondary: { enabled: true, prefix: '', offset: '20000000', length: 8, checkDigit: 'luhn' },
+};
 const DEMO_PRINCIPAL: Principal = {
   kind: 'token', id: 'demo-seed', actor: 'demo-seed', displayName: 'Demo seed', role: 'admin', personTypes: null, personId: null,
   institutionIds: null, grantedInstitutionIds: null, focusInstitutionId: null,
@@ -115,6 +121,8 @@ export async function seedDemo(deps: {
    * their outbox entries in their own transactions, as every later change does.
    */
   institutionsReady?: () => Promise<void>;
+  /** When given, the university's cards carry an access-control id and a library barcode. */
+  cardIdentifiers?: Pick<CardIdentifiersService, 'saveDefinitions'>;
   now?: () => Date;
 }): Promise<DemoLogin[] | undefined> {
   const now = deps.now ?? (() => new Date());
@@ -124,6 +132,7 @@ export async function seedDemo(deps: {
   await deps.institutionsReady?.();
   const universityCode = (await deps.institution.byId(deps.db, FIRST_INSTITUTION_ID))?.code ?? U;
   const codeOf = (code: string) => (code === U ? universityCode : code);
+  if (deps.cardIdentifiers) await deps.cardIdentifiers.saveDefinitions(universityCode, DEMO_IDENTIFIERS, DEMO_PRINCIPAL, DEMO_CONTEXT);
 
   const persons = [];
   for (const person of DEMO_PEOPLE) {
