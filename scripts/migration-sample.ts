@@ -150,19 +150,24 @@ export function personsCsv(cards: readonly SampleCard[]): string {
 
 /** A ZIP of `cards.csv` and the photos of the first `photoCount` cards (as `photos/<id>.jpg`). */
 export async function sampleZip(csv: string, cards: readonly SampleCard[], photoCount: number): Promise<Uint8Array> {
-  const files: Record<string, Uint8Array> = { 'cards.csv': new TextEncoder().encode(csv) };
-  for (const card of cards.slice(0, photoCount)) files[`photos/${card.id}.jpg`] = await samplePhoto(Number(card.id));
+  // A fixed date, so that the same sample is the same bytes.
+  const mtime = new Date(Date.UTC(2026, 0, 1));
+  const files: Record<string, [Uint8Array, { mtime: Date }]> = { 'cards.csv': [new TextEncoder().encode(csv), { mtime }] };
+  for (const card of cards.slice(0, photoCount)) files[`photos/${card.id}.jpg`] = [await samplePhoto(Number(card.id)), { mtime }];
   // Photos are JPEG already: stored, not deflated again.
   return zipSync(files, { level: 0 });
 }
+
+const DEMO_PIC = '999000001';
 
 async function main(): Promise<void> {
   const outIndex = process.argv.indexOf('--out');
   const out = outIndex > 0 ? process.argv[outIndex + 1] as string : 'samples/migration';
   await mkdir(out, { recursive: true });
-  const generic = sampleCards({ count: 40, pic: '999999999', firstId: 1 });
+  // The PIC of the demo's first institution (Université de Démonstration), so the demo migrates them.
+  const generic = sampleCards({ count: 40, pic: DEMO_PIC, firstId: 1 });
   await writeFile(join(out, 'generic-sample.zip'), await sampleZip(genericCsv(generic, 10), generic, 10));
-  const esup = sampleCards({ count: 24, pic: '999999999', firstId: 1001 });
+  const esup = sampleCards({ count: 24, pic: DEMO_PIC, firstId: 1001 });
   await writeFile(join(out, 'esup-sgc-export.zip'), await sampleZip(esupCsv(esup), esup, 8));
   await writeFile(join(out, 'esup-sgc-persons.csv'), personsCsv(esup));
   process.stdout.write(`wrote ${out}/generic-sample.zip, esup-sgc-export.zip, esup-sgc-persons.csv\n`);
