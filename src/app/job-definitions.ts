@@ -16,6 +16,7 @@ import { WEBHOOK_QUEUES } from '../modules/webhooks/webhook-sync.service.ts';
 import { CROUS_RECONCILE_QUEUE } from '../modules/crous/crous-reconcile.service.ts';
 import { CROUS_FILE_QUEUES, type CrousFileJobData } from '../modules/crous/crous-files.service.ts';
 import { CARD_EXPORT_JOB_KIND, CARD_EXPORT_QUEUE, type CardExportJobData } from '../modules/cards/card-export.service.ts';
+import { PRINT_BATCH_JOB_KIND, PRINT_BATCH_QUEUE } from '../modules/card-templates/print-batches.service.ts';
 import { CARD_MIGRATION_JOB_KIND, CARD_MIGRATION_QUEUE, type CardMigrationJobData } from '../modules/card-migration/card-migration.service.ts';
 
 /**
@@ -112,6 +113,11 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define<CardMigrationJobData>(CARD_MIGRATION_QUEUE, async ({ runId }, job) => {
     await services.cardMigration.runJob(runId, { queue: CARD_MIGRATION_QUEUE, jobId: job.id });
   }, { retryLimit: 3, expireInSeconds: 6 * 3600 });
+  // Print batches: runJob records every outcome itself; a retry follows only a lost worker (the
+  // sweeper) and writes the PDF again from its first part, with the cards and versions fixed at submission.
+  jobs.define<{ runId: string }>(PRINT_BATCH_QUEUE, async ({ runId }, job) => {
+    await services.printBatches.runJob(runId, { queue: PRINT_BATCH_QUEUE, jobId: job.id });
+  }, { retryLimit: 2, expireInSeconds: 3600 });
   jobs.define(CROUS_FILE_QUEUES.tick, async () => {
     await services.crousFiles.tick();
   }, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
@@ -167,6 +173,7 @@ export async function sweepLostRuns(jobs: JobQueue, services: Services): Promise
     if (run.kind === PERSON_IMPORT_JOB_KIND && !run.retrying) await services.imports.discardUpload(run.id);
     if (run.kind === DIRECTORY_SYNC_JOB_KIND && !run.retrying) await services.directory.sync.abandoned(run.id);
     if (run.kind === CARD_EXPORT_JOB_KIND && !run.retrying) await services.cardExport.discard(run.id);
+    if (run.kind === PRINT_BATCH_JOB_KIND && !run.retrying) await services.printBatches.discard(run.id);
     if (run.kind === CARD_MIGRATION_JOB_KIND && !run.retrying) await services.cardMigration.discard(run.id);
   }
   return lost;

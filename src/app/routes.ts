@@ -28,6 +28,7 @@ import { crousFilesRoutes } from '../modules/crous/crous-files.routes.ts';
 import { crousSyncRoutes } from '../modules/crous/crous-sync.routes.ts';
 import { printersRoutes } from '../modules/printers/printers.routes.ts';
 import { cardIdentifiersRoutes } from '../modules/card-identifiers/card-identifiers.routes.ts';
+import { cardTemplatesRoutes } from '../modules/card-templates/card-templates.routes.ts';
 import { encodingRoutes } from '../modules/encoding/encoding.routes.ts';
 import { cardMigrationRoutes } from '../modules/card-migration/card-migration.routes.ts';
 import { limitSsoRate } from '../modules/sso/sso-rate-limit.hook.ts';
@@ -60,6 +61,7 @@ export async function registerRoutes(app: AppInstance, deps: AppDeps): Promise<v
     await crousTariffRoutes(api, deps);
     await crousFilesRoutes(api, deps);
     await crousSyncRoutes(api, deps);
+    await cardTemplatesRoutes(api, deps);
     await printersRoutes(api, deps);
     await cardIdentifiersRoutes(api, deps);
     await cardMigrationRoutes(api, deps);

@@ -50,6 +50,11 @@ import { ESC_QUEUES } from '../modules/esc/esc-sync.service.ts';
 import { createCardImportService } from '../modules/cards/card-import.service.ts';
 import { createCardMigrationService } from '../modules/card-migration/card-migration.service.ts';
 import { createPrintersService } from '../modules/printers/printers.service.ts';
+import { createInstitutionAdminService } from '../modules/institution/institution-admin.service.ts';
+import { createCardTemplatesService } from '../modules/card-templates/card-templates.service.ts';
+import { createPrintBatchesService } from '../modules/card-templates/print-batches.service.ts';
+import { renderFacePng } from '../modules/card-templates/render/card-render.ts';
+import { writeBatchPdf } from '../modules/card-templates/render/batch-pdf.ts';
 import { createCardIdentifiersService } from '../modules/card-identifiers/card-identifiers.service.ts';
 import { createEncodingService } from '../modules/encoding/encoding.service.ts';
 import { idZdcOf } from '../modules/crous/domain/crous-sync-rules.ts';
@@ -310,6 +315,26 @@ export function createServices(context: ServiceContext) {
     db, logger: context.logger, jobs: context.jobs, jobRuns, connectors: connectorSettings, crousSync,
     ...(context.now ? { now: context.now } : {}),
   });
+  // Card templates (versioned layouts, images, rules) and batch print files made by a job.
+  const institutionAdmin = createInstitutionAdminService(db);
+  const cardTemplates = createCardTemplatesService({
+    db, institution, cards, photos, qrPrefix: config.qrPrefix, renderFacePng,
+    institutionLogo: async (institutionId) => {
+      const code = (await institution.byId(db, institutionId))?.code;
+      const logo = code ? await institutionAdmin.logo(code) : undefined;
+      return logo ? new Uint8Array(logo.bytes) : undefined;
+    },
+    identifiersOf: (executor, cardIds) => cardIdentifiers.ofCards(executor, cardIds),
+    crousCardNumber: async (executor, institutionId, csn) => {
+      const card = await preEncodedCardFor(executor, institutionId, csn);
+      return card ? String(card.idZdc) : undefined;
+    },
+    ...(context.now ? { now: context.now } : {}),
+  });
+  const printBatches = createPrintBatchesService({
+    db, jobRuns, jobs: context.jobs, cards, templates: cardTemplates, institution, writeBatchPdf, logger: context.logger,
+    ...(context.now ? { now: context.now } : {}),
+  });
   // Card printers and their clients' jobs (print batches sent to a printer).
   const printers = createPrintersService({ db, institution, ...(context.now ? { now: context.now } : {}) });
   // Encoding stations: one-time sessions (what to write, closed by the CSN report through the cards
@@ -327,7 +352,7 @@ export function createServices(context: ServiceContext) {
   return {
     auth, groupRoles, sso, samlMetadata, audit, jobRuns, notifications, institution, people, photos, imports, cards, cardExport, cardStats, escSync, verification, directory, events, webhooks, webhookSync, crousFiles, crousCards,
     connectorRegistry, connectorSettings, crousTariff, syncOperations, crousSync, crousLiveState, crousReconcile, cardMigration,
-    cardIdentifiers, encoding,
+    cardIdentifiers, encoding, cardTemplates, printBatches,
     printers,
   };
 }

@@ -148,7 +148,8 @@ export async function latestPrints(executor: Executor, cardIds: readonly string[
 export async function insertPrints(executor: Executor, rows: ReadonlyArray<{ cardId: string; templateVersionId: string; batchId: string | null }>,
   at: Date): Promise<void> {
   if (rows.length === 0) return;
-  await executor.insertInto('cardPrints').values(rows.map((row) => ({ ...row, printedAt: at }))).execute();
+  await executor.insertInto('cardPrints')
+    .values(rows.map((row) => ({ cardId: row.cardId, templateVersionId: row.templateVersionId, batchId: row.batchId, printedAt: at }))).execute();
 }
 
 export async function insertBatch(executor: Executor, row: { institutionId: number; cardCount: number; duplex: boolean; actor: string }): Promise<BatchRow> {

@@ -280,14 +280,16 @@ export function createPrintBatchesService(deps: PrintBatchesServiceDeps) {
           { field: request.cardIds ? `/cardIds/${missing}` : '/filters', extensions: { cardId: ids[missing] } });
       }
       const duplex = [...versions.values()].some((version) => version.hasBack);
-      return inTransaction(db, context, async (trx) => {
-        const batch = await repo.insertBatch(trx, { institutionId, cardCount: ids.length, duplex, actor: context.actor });
-        await repo.insertBatchCards(trx, batch.id, ids.map((cardId) => ({ cardId, templateVersionId: versions.get(cardId)?.versionId ?? '' })));
-        const run = await jobRuns.create(trx, PRINT_BATCH_JOB_KIND, { batchId: batch.id }, principal.actor, institutionId);
-        await jobs.send(PRINT_BATCH_QUEUE, { runId: run.id }, { trx });
-        await repo.updateBatch(trx, batch.id, { jobRunId: run.id });
-        return { ...(await view({ ...batch, jobRunId: null })), job: run };
+      const { batch, run } = await inTransaction(db, context, async (trx) => {
+        const inserted = await repo.insertBatch(trx, { institutionId, cardCount: ids.length, duplex, actor: context.actor });
+        await repo.insertBatchCards(trx, inserted.id, ids.map((cardId) => ({ cardId, templateVersionId: versions.get(cardId)?.versionId ?? '' })));
+        const created = await jobRuns.create(trx, PRINT_BATCH_JOB_KIND, { batchId: inserted.id }, principal.actor, institutionId);
+        await jobs.send(PRINT_BATCH_QUEUE, { runId: created.id }, { trx });
+        await repo.updateBatch(trx, inserted.id, { jobRunId: created.id });
+        return { batch: inserted, run: created };
       });
+      // Read after the commit: embedded, the transaction holds the only connection.
+      return { ...(await view({ ...batch, jobRunId: null })), job: run };
     },
 
     /**

@@ -13,6 +13,8 @@ import type { PeopleService } from '../people/people.service.ts';
 import type { PhotosService } from '../photos/photos.service.ts';
 import type { CardsService } from '../cards/cards.service.ts';
 import { seedDemoCrousFiles } from '../crous/crous-files.demo.ts';
+import type { CardTemplatesService } from '../card-templates/card-templates.service.ts';
+import { STAFF_TEMPLATE, STUDENT_TEMPLATE } from '../card-templates/domain/default-templates.ts';
 import type { CardIdentifiersService, IdentifierDefinitionsInput } from '../card-identifiers/card-identifiers.service.ts';
 
 export interface DemoLogin {
@@ -69,6 +71,16 @@ function rightsEnd(now: Date): string {
   return `${now.getUTCFullYear() + 1}-08-31`;
 }
 
+/** A student and a staff template per institution, and the rules choosing them (students; everybody else). */
+async function seedTemplates(templates: Pick<CardTemplatesService, 'create' | 'createRule'>, codes: readonly string[]): Promise<void> {
+  for (const code of codes) {
+    const students = await templates.create(DEMO_PRINCIPAL, { institution: code, name: 'Carte étudiante', layout: STUDENT_TEMPLATE }, DEMO_CONTEXT);
+    const staff = await templates.create(DEMO_PRINCIPAL, { institution: code, name: 'Carte personnels', layout: STAFF_TEMPLATE }, DEMO_CONTEXT);
+    await templates.createRule(DEMO_PRINCIPAL, { institution: code, personType: 'student', cardKind: null, templateId: students.id }, DEMO_CONTEXT);
+    await templates.createRule(DEMO_PRINCIPAL, { institution: code, personType: null, cardKind: null, templateId: staff.id }, DEMO_CONTEXT);
+  }
+}
+
 /** A neutral placeholder portrait (initials on a coloured background), made without any file. */
 async function placeholderPhoto(initials: string, hue: number): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="600"><rect width="100%" height="100%" fill="hsl(${hue},45%,78%)"/>
@@ -115,6 +127,8 @@ export async function seedDemo(deps: {
   people: PeopleService;
   photos: PhotosService;
   cards: CardsService;
+  /** When given, each institution gets a student and a staff template, and the rules choosing them. */
+  cardTemplates?: Pick<CardTemplatesService, 'create' | 'createRule'>;
   /**
    * Called once the demo institutions exist, before any person: what configures connectors for
    * them (the embedded CROUS) runs here, so that the people, consents and cards made next write
@@ -132,6 +146,8 @@ export async function seedDemo(deps: {
   await deps.institutionsReady?.();
   const universityCode = (await deps.institution.byId(deps.db, FIRST_INSTITUTION_ID))?.code ?? U;
   const codeOf = (code: string) => (code === U ? universityCode : code);
+  // Card templates: students get the student design, everybody else the staff one, at each institution.
+  if (deps.cardTemplates) await seedTemplates(deps.cardTemplates, [codeOf(U), S]);
   if (deps.cardIdentifiers) await deps.cardIdentifiers.saveDefinitions(universityCode, DEMO_IDENTIFIERS, DEMO_PRINCIPAL, DEMO_CONTEXT);
 
   const persons = [];

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { AccountsPanel } from './accounts.panel.tsx';
+import { CardTemplatesPanel } from './card-templates.panel.tsx';
 import { ConnectorsPanel } from './connectors.panel.tsx';
 import { GroupRolesPanel } from './group-roles.panel.tsx';
 import { InstitutionsPanel } from './institutions.panel.tsx';
@@ -13,9 +14,9 @@ import { PersonSourcesPanel } from './person-sources.panel.tsx';
 import { TokensPanel } from './tokens.panel.tsx';
 import { WebhooksPanel } from './webhooks.panel.tsx';
 
-const TABS = ['institution', 'accounts', 'groups', 'sso', 'sources', 'connectors', 'webhooks', 'tokens', 'mails', 'templates'] as const;
+const TABS = ['institution', 'accounts', 'groups', 'sso', 'sources', 'connectors', 'webhooks', 'tokens', 'mails', 'templates', 'cardTemplates'] as const;
 
-/** Administration: institutions (settings, person types, ESC Router keys), accounts and roles, groups mapped to roles, sign-in methods (SSO), connectors (CROUS…), webhook endpoints, API tokens, the mail log, the mail templates. */
+/** Administration: institutions (settings, person types, ESC Router keys), accounts and roles, groups mapped to roles, sign-in methods (SSO), connectors (CROUS…), webhook endpoints, API tokens, the mail log, the mail templates, the card templates (read-only, with their faces drawn). */
 export function AdminPage() {
   const { t } = useTranslation();
   usePageTitle(t('admin.title'));
@@ -38,6 +39,7 @@ export function AdminPage() {
         <Tabs.Panel value="webhooks" pt="md"><WebhooksPanel /></Tabs.Panel>
         <Tabs.Panel value="mails" pt="md"><MailsPanel /></Tabs.Panel>
         <Tabs.Panel value="templates" pt="md"><MailTemplatesPanel /></Tabs.Panel>
+        <Tabs.Panel value="cardTemplates" pt="md"><CardTemplatesPanel /></Tabs.Panel>
       </Tabs>
     </Stack>
   );

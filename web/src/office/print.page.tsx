@@ -6,10 +6,13 @@ import type { Card } from '../api/api-types.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { BulkMoveModal } from './bulk-move.modal.tsx';
 import { CardPicker } from './card-picker.component.tsx';
+import { PrintBatchPanel } from './print-batch.component.tsx';
 
 /**
- * Printing: take checked requests into a print batch (IN_PRINT, locked to you), print their faces
- * at true card size, then mark them printed (or take them out of the batch).
+ * Printing: the print queue as one PDF for the card printer (a batch: downloading it takes the
+ * cards, confirming marks them printed), or by hand: take checked requests into a print batch
+ * (IN_PRINT, locked to you), print their faces at true card size, then mark them printed (or take
+ * them out of the batch).
  */
 export function PrintPage() {
   const { t } = useTranslation();
@@ -26,6 +29,7 @@ export function PrintPage() {
     <Stack>
       <Title order={1} size="h2">{t('print.title')}</Title>
       <Text size="sm">{t('print.intro')}</Text>
+      <PrintBatchPanel onChanged={() => setRefresh((value) => value + 1)} />
       <Tabs value={tab} onChange={showTab} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="toPrint" data-testid="tab-to-print">{t('print.toPrint')}</Tabs.Tab>
