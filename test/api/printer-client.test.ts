@@ -1,6 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startTestApp, type TestApp, type TestClient } from '../helpers/test-app.ts';
@@ -183,4 +186,44 @@ test('the demo printer: registered once, its in-process client prints the sample
   assert.notEqual(after[0]!.tokenHint, registered.tokenHint, 'a new credential at each start');
   assert.equal(after[0]!.jobsWaiting, 0, 'the sample sheet is queued only the first time');
   await again.stop();
+});
+
+const CUPS_PDF = existsSync('/usr/sbin/cupsd') && existsSync('/usr/lib/cups/backend/cups-pdf');
+
+test('through CUPS with its PDF printer (Debian cups + printer-driver-cups-pdf): lp prints the job to a PDF file', {
+  skip: CUPS_PDF ? false : 'cups and printer-driver-cups-pdf are not installed',
+}, async (context) => {
+  const cupsRunning = () => !spawnSync('lpstat', ['-r'], { encoding: 'utf8' }).stdout.includes('not running');
+  let cupsd: ChildProcess | undefined;
+  if (!cupsRunning()) {
+    cupsd = spawn('/usr/sbin/cupsd', ['-f'], { stdio: 'ignore' });
+    await until('cupsd', async () => (cupsRunning() ? true : undefined), 15_000);
+  }
+  const queue = `campuscard-test-${process.pid}`;
+  try {
+    const added = spawnSync('lpadmin', ['-p', queue, '-E', '-v', 'cups-pdf:/', '-m', 'lsb/usr/cups-pdf/CUPS-PDF_opt.ppd'], { encoding: 'utf8' });
+    if (added.status !== 0) {
+      context.skip(`cannot add a CUPS queue here: ${added.stderr.trim()}`);
+      return;
+    }
+    const { id, token } = await printer('E2E CUPS');
+    const client = startClient(token, { PRINTER_CLIENT_QUEUE: queue });
+    const job = await t.runtime.services.printers.sendFile(id, { filePath: pdfPath, title: 'E2E', pages: 2, cards: 1 }, { actor: 'test' });
+    await until('the job done', async () => ((await jobOf(id, job.id))?.status === 'done' ? true : undefined));
+    // cups-pdf writes into the submitting user's ~/PDF, naming the file after the job's title (the file name).
+    const outDir = join(homedir(), 'PDF');
+    const output = await until('the PDF printer\'s file', async () =>
+      (await readdir(outDir).catch(() => [] as string[])).find((name) => name.startsWith(job.id)), 30_000);
+    const info = spawnSync('pdfinfo', [join(outDir, output)], { encoding: 'utf8' });
+    if (info.status === 0) assert.match(info.stdout, /Pages:\s+2/);
+    await rm(join(outDir, output), { force: true });
+    client.child.kill('SIGTERM');
+    assert.equal((await client.exited).code, 0);
+  } finally {
+    spawnSync('lpadmin', ['-x', queue]);
+    if (cupsd) {
+      cupsd.kill('SIGTERM');
+      await new Promise((done) => cupsd!.once('exit', done));
+    }
+  }
 });
