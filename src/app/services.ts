@@ -50,6 +50,7 @@ import { ESC_QUEUES } from '../modules/esc/esc-sync.service.ts';
 import { createCardImportService } from '../modules/cards/card-import.service.ts';
 import { createCardMigrationService } from '../modules/card-migration/card-migration.service.ts';
 import { createPrintersService } from '../modules/printers/printers.service.ts';
+import { printBatchesPort } from '../modules/printers/print-batches.port.ts';
 import { createInstitutionAdminService } from '../modules/institution/institution-admin.service.ts';
 import { createCardTemplatesService } from '../modules/card-templates/card-templates.service.ts';
 import { createPrintBatchesService } from '../modules/card-templates/print-batches.service.ts';
@@ -336,7 +337,9 @@ export function createServices(context: ServiceContext) {
     ...(context.now ? { now: context.now } : {}),
   });
   // Card printers and their clients' jobs (print batches sent to a printer).
-  const printers = createPrintersService({ db, institution, ...(context.now ? { now: context.now } : {}) });
+  const printers = createPrintersService({
+    db, institution, printBatches: () => printBatchesPort(printBatches, institution, db), ...(context.now ? { now: context.now } : {}),
+  });
   // Encoding stations: one-time sessions (what to write, closed by the CSN report through the cards
   // service) and the CROUS card number the CROUS connector will send for a card it encodes itself.
   const encoding = createEncodingService({
