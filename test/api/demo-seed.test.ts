@@ -129,4 +129,13 @@ describe('demo data of a federation of two institutions', () => {
     assert.notEqual(router.keyFor('999000001'), router.keyFor('999000002'));
     assert.deepEqual([...new Set(sim.requestLog.map((entry) => entry.pic))].sort(), ['999000001', '999000002']);
   });
+  test('each institution has a student and a staff template, and its manager prints its queue as one duplex PDF', async () => {
+    const manager = await loginWith(t, login('manager@univ-demo.fr'));
+    const templates = await manager.get<{ items: Array<{ name: string; institution: string | null }> }>('/api/v1/card-templates');
+    assert.deepEqual(templates.body.items.map((item) => [item.institution, item.name]).sort(),
+      [['univ-demo', 'Carte personnels'], ['univ-demo', 'Carte étudiante']]);
+    const batch = await manager.post<{ cardCount: number; duplex: boolean }>('/api/v1/print-batches', { queue: true });
+    assert.equal(batch.status, 202, batch.text);
+    assert.deepEqual([batch.body.cardCount, batch.body.duplex], [1, true]);
+  });
 });
