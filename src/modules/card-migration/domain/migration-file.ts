@@ -129,12 +129,17 @@ function zoneOffset(utcMillis: number, timeZone: string): number {
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(utcMillis / 1000) * 1000;
 }
 
-/** The instant a wall-clock time of `timeZone` names (the earlier one in an autumn overlap). */
+/**
+ * The instant a wall-clock time of `timeZone` names: the earlier one when clocks go back (the
+ * hour is repeated), and for a time skipped when clocks go forward, the offset before the change.
+ */
 export function zonedInstant(fields: [number, number, number, number, number, number], timeZone: string): Date {
   const [y, mo, d, h, mi, s] = fields;
   const guess = Date.UTC(y, mo - 1, d, h, mi, s);
-  const first = guess - zoneOffset(guess, timeZone);
-  return new Date(guess - zoneOffset(first, timeZone));
+  // The offsets a day before and after cover both sides of any change of offset near this time.
+  const offsets = [zoneOffset(guess - 86_400_000, timeZone), zoneOffset(guess + 86_400_000, timeZone)];
+  const matching = offsets.map((offset) => guess - offset).filter((candidate) => zoneOffset(candidate, timeZone) === guess - candidate);
+  return new Date(matching.length > 0 ? Math.min(...matching) : guess - (offsets[0] as number));
 }
 
 function validDay(y: number, mo: number, d: number): boolean {
