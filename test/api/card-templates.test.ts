@@ -207,3 +207,28 @@ test('versions are immutable, and a printed card is drawn with its version after
   await assert.rejects(sql`UPDATE card_template_versions SET layout = '{}'::jsonb WHERE template_id = ${student.id}`.execute(w.t.runtime.database.db),
     /immutable/);
 });
+
+test('images are checked on upload, then usable in a layout of their institution only', async () => {
+  const logo = await sharp({ create: { width: 120, height: 60, channels: 3, background: '#1d4ed8' } }).png().toBuffer();
+  const upload = (client: TestClient, bytes: Buffer, type: string) => w.t.app.inject({
+    method: 'POST', url: '/api/v1/card-template-assets?name=logo.png', payload: bytes,
+    headers: { ...headersOf(client), 'content-type': type, ...(client.credentials.csrfToken ? { 'x-csrf-token': client.credentials.csrfToken } : {}) },
+  });
+  const stored = await upload(managerA, logo, 'image/png');
+  assert.equal(stored.statusCode, 201, stored.body);
+  const asset = JSON.parse(stored.body) as { id: string; width: number; height: number; mediaType: string };
+  assert.deepEqual([asset.width, asset.height, asset.mediaType], [120, 60, 'image/png']);
+  const corrupt = await upload(managerA, Buffer.concat([logo.subarray(0, 40), Buffer.alloc(40)]), 'image/png');
+  assert.equal(corrupt.statusCode, 422, corrupt.body);
+  assert.equal(JSON.parse(corrupt.body).code, 'asset_corrupt');
+  assert.equal((await upload(viewerA, logo, 'image/png')).statusCode, 403);
+
+  const layout: CardTemplateLayout = { front: { background: '#ffffff', elements: [{ kind: 'image', id: 'logo', x: 2, y: 2, width: 20, height: 10, assetId: asset.id, fit: 'contain' }] }, back: null };
+  const created = await managerA.post<TemplateView>('/api/v1/card-templates', { name: 'Avec logo', layout });
+  assert.equal(created.status, 201, created.text);
+  assert.equal((await png(managerA, `/api/v1/card-templates/${created.body.id}/preview.png`)).status, 200);
+  assert.equal((await png(managerB, `/api/v1/card-template-assets/${asset.id}/content`)).status, 404);
+  const elsewhere = await managerB.post<{ code: string; field: string }>('/api/v1/card-templates', { name: 'Copie', layout });
+  assert.equal(elsewhere.status, 422, elsewhere.text);
+  assert.equal(elsewhere.body.field, '/layout/front/elements/0');
+});
