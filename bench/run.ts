@@ -13,6 +13,7 @@ import { runCompressionBench } from './compression.bench.ts';
 import { runCardExportBench } from './card-export.bench.ts';
 import { runBulkMoveBench } from './bulk-move.bench.ts';
 import { runEmbeddedLimitsBench } from './embedded-limits.bench.ts';
+import { runRenderBench } from './render.bench.ts';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks (all by default), prints a table for each and
@@ -46,6 +47,10 @@ const benches: Record<string, () => Promise<void>> = {
   'embedded-limits': async () => {
     const { rows, context } = await runEmbeddedLimitsBench();
     report('embedded-limits', rows, context);
+  },
+  render: async () => {
+    const { rows, context } = await runRenderBench();
+    report('render', rows, context);
   },
   'ldap-sync': async () => {
     const { rows, context } = await runLdapSyncBench();

@@ -5,10 +5,10 @@ import * as fontkit from 'fontkit';
 
 /**
  * The fonts a card is drawn with, read only from npm packages of TrueType files (never the
- * system's), so that a render is byte-identical on every machine: DejaVu Sans, Serif and Sans
- * Mono for Latin, Greek and Cyrillic text, Noto Sans Arabic and Noto Sans SC (Chinese, with
- * Japanese kana) for the characters DejaVu lacks. The same files are measured here, rasterised
- * by resvg and embedded in the PDF.
+ * system's), so that a render is the same on every machine: DejaVu Sans, Serif and Sans Mono for
+ * Latin, Greek, Cyrillic (and Arabic in DejaVu Sans), Noto Sans Arabic and Noto Sans SC (Chinese,
+ * with Japanese kana; no Hangul) for the characters a DejaVu face lacks. The same files are
+ * measured and shaped here (fontkit), outlined into the SVG and embedded in the PDF.
  */
 
 /** A face of one of the card's fonts: the family name resvg matches and its style. */
@@ -21,39 +21,67 @@ export interface CardFont {
   path: string;
 }
 
-const require = createRequire(import.meta.url);
-const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
-const dejavu = (file: string) => join(packageDir('dejavu-fonts-ttf'), 'ttf', file);
-const expo = (pkg: string, file: string) => join(packageDir(`@expo-google-fonts/${pkg}`), file);
+/** Where a font file is: an npm package and the file's path in it. */
+interface FontSpec extends Omit<CardFont, 'path'> {
+  packageName: string;
+  file: string;
+}
 
 /** The three families a text element may ask for. */
 export type LatinFamily = 'sans' | 'serif' | 'mono';
 
-const FONTS: readonly CardFont[] = [
-  { key: 'sans', family: 'DejaVu Sans', bold: false, italic: false, path: dejavu('DejaVuSans.ttf') },
-  { key: 'sans-bold', family: 'DejaVu Sans', bold: true, italic: false, path: dejavu('DejaVuSans-Bold.ttf') },
-  { key: 'sans-italic', family: 'DejaVu Sans', bold: false, italic: true, path: dejavu('DejaVuSans-Oblique.ttf') },
-  { key: 'sans-bold-italic', family: 'DejaVu Sans', bold: true, italic: true, path: dejavu('DejaVuSans-BoldOblique.ttf') },
-  { key: 'serif', family: 'DejaVu Serif', bold: false, italic: false, path: dejavu('DejaVuSerif.ttf') },
-  { key: 'serif-bold', family: 'DejaVu Serif', bold: true, italic: false, path: dejavu('DejaVuSerif-Bold.ttf') },
-  { key: 'serif-italic', family: 'DejaVu Serif', bold: false, italic: true, path: dejavu('DejaVuSerif-Italic.ttf') },
-  { key: 'serif-bold-italic', family: 'DejaVu Serif', bold: true, italic: true, path: dejavu('DejaVuSerif-BoldItalic.ttf') },
-  { key: 'mono', family: 'DejaVu Sans Mono', bold: false, italic: false, path: dejavu('DejaVuSansMono.ttf') },
-  { key: 'mono-bold', family: 'DejaVu Sans Mono', bold: true, italic: false, path: dejavu('DejaVuSansMono-Bold.ttf') },
-  { key: 'mono-italic', family: 'DejaVu Sans Mono', bold: false, italic: true, path: dejavu('DejaVuSansMono-Oblique.ttf') },
-  { key: 'mono-bold-italic', family: 'DejaVu Sans Mono', bold: true, italic: true, path: dejavu('DejaVuSansMono-BoldOblique.ttf') },
-  { key: 'arabic', family: 'Noto Sans Arabic', bold: false, italic: false, path: expo('noto-sans-arabic', '400Regular/NotoSansArabic_400Regular.ttf') },
-  { key: 'arabic-bold', family: 'Noto Sans Arabic', bold: true, italic: false, path: expo('noto-sans-arabic', '700Bold/NotoSansArabic_700Bold.ttf') },
+const dejavu = (key: string, family: string, bold: boolean, italic: boolean, file: string): FontSpec =>
+  ({ key, family, bold, italic, packageName: 'dejavu-fonts-ttf', file: `ttf/${file}` });
+const expo = (key: string, family: string, bold: boolean, pkg: string, file: string): FontSpec =>
+  ({ key, family, bold, italic: false, packageName: `@expo-google-fonts/${pkg}`, file });
+
+const SPECS: readonly FontSpec[] = [
+  dejavu('sans', 'DejaVu Sans', false, false, 'DejaVuSans.ttf'),
+  dejavu('sans-bold', 'DejaVu Sans', true, false, 'DejaVuSans-Bold.ttf'),
+  dejavu('sans-italic', 'DejaVu Sans', false, true, 'DejaVuSans-Oblique.ttf'),
+  dejavu('sans-bold-italic', 'DejaVu Sans', true, true, 'DejaVuSans-BoldOblique.ttf'),
+  dejavu('serif', 'DejaVu Serif', false, false, 'DejaVuSerif.ttf'),
+  dejavu('serif-bold', 'DejaVu Serif', true, false, 'DejaVuSerif-Bold.ttf'),
+  dejavu('serif-italic', 'DejaVu Serif', false, true, 'DejaVuSerif-Italic.ttf'),
+  dejavu('serif-bold-italic', 'DejaVu Serif', true, true, 'DejaVuSerif-BoldItalic.ttf'),
+  dejavu('mono', 'DejaVu Sans Mono', false, false, 'DejaVuSansMono.ttf'),
+  dejavu('mono-bold', 'DejaVu Sans Mono', true, false, 'DejaVuSansMono-Bold.ttf'),
+  dejavu('mono-italic', 'DejaVu Sans Mono', false, true, 'DejaVuSansMono-Oblique.ttf'),
+  dejavu('mono-bold-italic', 'DejaVu Sans Mono', true, true, 'DejaVuSansMono-BoldOblique.ttf'),
+  expo('arabic', 'Noto Sans Arabic', false, 'noto-sans-arabic', '400Regular/NotoSansArabic_400Regular.ttf'),
+  expo('arabic-bold', 'Noto Sans Arabic', true, 'noto-sans-arabic', '700Bold/NotoSansArabic_700Bold.ttf'),
   // One weight only: the CJK file is 10 MB; a bold CJK name is drawn regular.
-  { key: 'cjk', family: 'Noto Sans SC', bold: false, italic: false, path: expo('noto-sans-sc', '400Regular/NotoSansSC_400Regular.ttf') },
+  expo('cjk', 'Noto Sans SC', false, 'noto-sans-sc', '400Regular/NotoSansSC_400Regular.ttf'),
 ];
 
-/** Every font a card may use, in a fixed order. */
+let fonts: readonly CardFont[] | null = null;
+
+/** Every font a card may use, in a fixed order, with the path of its file. */
 export function cardFonts(): readonly CardFont[] {
-  return FONTS;
+  if (!fonts) {
+    // Resolved on first use: a worker thread (bundled, without import.meta) is given the paths.
+    const require = createRequire(import.meta.url);
+    fonts = SPECS.map(({ packageName, file, ...font }) => ({ ...font, path: join(dirname(require.resolve(`${packageName}/package.json`)), file) }));
+  }
+  return fonts;
 }
 
-const fontByKey = new Map(FONTS.map((font) => [font.key, font]));
+/** Sets the font files' paths (by key) in a worker thread, as the main thread resolved them. */
+export function useFontFiles(paths: Readonly<Record<string, string>>): void {
+  fonts = SPECS.map(({ packageName: _packageName, file: _file, ...font }) => {
+    const path = paths[font.key];
+    if (!path) throw new Error(`no path for card font ${font.key}`);
+    return { ...font, path };
+  });
+  fontByKeyCache = null;
+}
+
+let fontByKeyCache: Map<string, CardFont> | null = null;
+function fontByKey(key: string): CardFont | undefined {
+  fontByKeyCache ??= new Map(cardFonts().map((font) => [font.key, font]));
+  return fontByKeyCache.get(key);
+}
+
 
 /** A font file's bytes, read once per process. */
 const bytesCache = new Map<string, Buffer>();
@@ -84,7 +112,7 @@ function parsed(font: CardFont): fontkit.Font {
  */
 export function fallbackChain(family: LatinFamily, bold: boolean, italic: boolean): CardFont[] {
   const style = `${bold ? '-bold' : ''}${italic ? '-italic' : ''}`;
-  const chain = [fontByKey.get(`${family}${style}`)!, fontByKey.get(bold ? 'arabic-bold' : 'arabic')!, fontByKey.get('cjk')!];
+  const chain = [fontByKey(`${family}${style}`)!, fontByKey(bold ? 'arabic-bold' : 'arabic')!, fontByKey('cjk')!];
   return chain;
 }
 
@@ -179,7 +207,7 @@ export function verticalMetricsEm(font: CardFont): { ascent: number; descent: nu
 
 /** The font of a key returned in a resolved face (`CardFont.key`). */
 export function fontOfKey(key: string): CardFont {
-  const font = fontByKey.get(key);
+  const font = fontByKey(key);
   if (!font) throw new Error(`unknown card font ${key}`);
   return font;
 }

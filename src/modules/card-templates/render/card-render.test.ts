@@ -97,7 +97,7 @@ describe('card face render', () => {
 
   it('crops the photo to cover its box, centred, with rounded corners', async () => {
     const data = await sampleRenderData();
-    const photo = resolveFace(STUDENT_TEMPLATE.front, data).items.find((item) => item.kind === 'image' && item.photo);
+    const photo = resolveFace(STUDENT_TEMPLATE.front, data).items.find((item) => item.kind === 'image' && 'photo' in item.source);
     assert.ok(photo && photo.kind === 'image');
     // 350 × 450 into 22 × 28 mm: the width fills the box, the height overflows evenly.
     assert.ok(Math.abs(photo.width - 22) < 1e-9 && photo.height > 28);

@@ -5,7 +5,7 @@ import {
   type PhotoElement, type QrElement, type TextElement,
 } from '../domain/card-template.ts';
 import { encodeBarcode, QUIET_ZONE_MODULES } from '../domain/barcode.ts';
-import { fitText, graphemes } from '../domain/text-fit.ts';
+import { fitText } from '../domain/text-fit.ts';
 import { imageInfo, type ImageInfo } from './image-info.ts';
 import { advanceEm, fallbackChain, fontCovers, verticalMetricsEm, type CardFont, type LatinFamily } from './card-fonts.ts';
 
@@ -34,7 +34,9 @@ export type SceneItem =
     stroke: { color: string; width: number; dash: number | null } | null }
   | { kind: 'text'; x: number; baseline: number; size: number; color: string; opacity: number; runs: TextRun[] }
   | { kind: 'image'; clip: { x: number; y: number; width: number; height: number; radius: number };
-    x: number; y: number; width: number; height: number; image: ImageInfo; bytes: Uint8Array; photo: boolean }
+    x: number; y: number; width: number; height: number; image: ImageInfo; bytes: Uint8Array;
+    /** Where the bytes come from: the card's photo, or the template's image of that asset id. */
+    source: { photo: true } | { assetId: string } }
   /** Dark cells as rectangles (QR modules, merged by row, or barcode bars). */
   | { kind: 'cells'; color: string; cells: Array<[x: number, y: number, width: number, height: number]> };
 
@@ -115,12 +117,34 @@ function joinLabel(label: string, value: string): string {
 }
 
 interface FittedLine { kind: 'text'; x: number; baseline: number; size: number; runs: TextRun[] }
+type LineBox = Pick<TextElement, 'x' | 'y' | 'width' | 'height' | 'font' | 'bold' | 'italic' | 'fontSize' | 'minFontSize' | 'overflow' | 'align'>;
+
+// A batch prints the same template's labels and common values (dates, the institution) on every
+// card: a fitted line is kept per element (the layout object, alive as long as its template) and
+// text, up to a bound per element.
+const LINES_PER_ELEMENT = 200;
+const fittedLines = new WeakMap<object, Map<string, FittedLine | null>>();
+
+function fitLine(content: string, element: LineBox, owner: object = element): FittedLine | null {
+  let lines = fittedLines.get(owner);
+  if (!lines) {
+    lines = new Map();
+    fittedLines.set(owner, lines);
+  }
+  let line = lines.get(content);
+  if (line === undefined) {
+    line = fitLineUncached(content, element);
+    if (lines.size >= LINES_PER_ELEMENT) lines.clear();
+    lines.set(content, line);
+  }
+  return line;
+}
 
 /**
  * Fits one line into its element's box (height first: the size is capped so that the primary
  * font's ascent and descent fit) and places it by its alignment and vertically centred.
  */
-function fitLine(content: string, element: Pick<TextElement, 'x' | 'y' | 'width' | 'height' | 'font' | 'bold' | 'italic' | 'fontSize' | 'minFontSize' | 'overflow' | 'align'>): FittedLine | null {
+function fitLineUncached(content: string, element: LineBox): FittedLine | null {
   if (content === '') return null;
   const chain = fallbackChain(element.font as LatinFamily, element.bold, element.italic);
   const primary = verticalMetricsEm(chain[0]!);
@@ -141,14 +165,18 @@ function fitLine(content: string, element: Pick<TextElement, 'x' | 'y' | 'width'
   return { kind: 'text', x, baseline, size, runs };
 }
 
+// A character with the combining marks that follow it (accents written apart): faster than
+// Intl.Segmenter and enough to choose a font.
+const CLUSTER = /\P{M}\p{M}*|\p{M}+/gsu;
+
 /**
- * Splits a text into runs of one font: each grapheme takes the first font of the chain that has
- * all its code points; spaces and punctuation stay with the run they are in (so an Arabic name's
- * words stay one right-to-left run).
+ * Splits a text into runs of one font: each character (with its combining marks) takes the first
+ * font of the chain that has all its code points; spaces and punctuation stay with the run they
+ * are in (so an Arabic name's words stay one right-to-left run).
  */
 function runsOf(text: string, chain: CardFont[]): Array<{ font: CardFont; text: string; em: number }> {
   const runs: Array<{ font: CardFont; text: string }> = [];
-  for (const grapheme of graphemes(text)) {
+  for (const grapheme of text.match(CLUSTER) ?? []) {
     const last = runs[runs.length - 1];
     const neutral = /^[\s\p{P}\p{S}\d]+$/u.test(grapheme);
     if (last && neutral && fontCovers(last.font, grapheme)) {
@@ -168,7 +196,7 @@ function resolvePhoto(scene: FaceScene, element: PhotoElement, data: CardRenderD
     if (preview) scene.items.push(placeholder(element, element.cornerRadius, false));
     return;
   }
-  scene.items.push(placedImage(element, clampRadius(element.cornerRadius, element), 'cover', data.photo, info, true));
+  scene.items.push(placedImage(element, clampRadius(element.cornerRadius, element), 'cover', data.photo, info, { photo: true }));
 }
 
 function resolveImage(scene: FaceScene, element: ImageElement, data: CardRenderData, preview: boolean): void {
@@ -178,20 +206,20 @@ function resolveImage(scene: FaceScene, element: ImageElement, data: CardRenderD
     if (preview) scene.items.push(placeholder(element, 0, true));
     return;
   }
-  scene.items.push(placedImage(element, 0, element.fit, bytes, info, false));
+  scene.items.push(placedImage(element, 0, element.fit, bytes, info, { assetId: element.assetId }));
 }
 
 /** Places an image in its box: `cover` fills it and crops the overflow (centred), `contain` fits it whole. */
 function placedImage(box: { x: number; y: number; width: number; height: number }, radius: number,
-  fit: ImageElement['fit'], bytes: Uint8Array, image: ImageInfo, photo: boolean): SceneItem {
+  fit: ImageElement['fit'], bytes: Uint8Array, image: ImageInfo, source: { photo: true } | { assetId: string }): SceneItem {
   const clip = { x: box.x, y: box.y, width: box.width, height: box.height, radius };
-  if (fit === 'stretch') return { kind: 'image', clip, x: box.x, y: box.y, width: box.width, height: box.height, image, bytes, photo };
+  if (fit === 'stretch') return { kind: 'image', clip, x: box.x, y: box.y, width: box.width, height: box.height, image, bytes, source };
   const scaleX = box.width / image.width;
   const scaleY = box.height / image.height;
   const scale = fit === 'cover' ? Math.max(scaleX, scaleY) : Math.min(scaleX, scaleY);
   const width = image.width * scale;
   const height = image.height * scale;
-  return { kind: 'image', clip, x: box.x + (box.width - width) / 2, y: box.y + (box.height - height) / 2, width, height, image, bytes, photo };
+  return { kind: 'image', clip, x: box.x + (box.width - width) / 2, y: box.y + (box.height - height) / 2, width, height, image, bytes, source };
 }
 
 function resolveQr(scene: FaceScene, element: QrElement, data: CardRenderData, preview: boolean): void {
@@ -199,8 +227,9 @@ function resolveQr(scene: FaceScene, element: QrElement, data: CardRenderData, p
     if (preview) scene.items.push(placeholder(element, 0, false));
     return;
   }
-  // Error correction M, as the verification page's QR code.
-  const matrix = QRCode.create(data.qrText, { errorCorrectionLevel: 'M' }).modules;
+  // Error correction M, as the verification page's QR code; one byte segment (the ESCN's URL):
+  // the library's search for the shortest mix of modes was a tenth of a batch's time.
+  const matrix = QRCode.create([{ data: Buffer.from(data.qrText, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: 'M' }).modules;
   const count = matrix.size;
   const side = Math.min(element.width, element.height);
   const cell = side / count;
@@ -245,7 +274,7 @@ function resolveBarcode(scene: FaceScene, element: BarcodeElement, data: CardRen
     const text = fitLine(value, {
       x: element.x, y: element.y + barsHeight, width: element.width, height: textHeight, font: 'mono', bold: false,
       italic: false, fontSize: 72, minFontSize: 3, overflow: 'shrink', align: 'middle',
-    });
+    }, element);
     if (text) scene.items.push({ ...text, color: element.color, opacity: 1 });
   }
 }
