@@ -14,6 +14,7 @@ import { createJobRunsService } from '../modules/jobs/jobs.service.ts';
 import { createInstitutionService } from '../modules/institution/institution.service.ts';
 import { createNotificationsService } from '../modules/notifications/notifications.service.ts';
 import { createPeopleService } from '../modules/people/people.service.ts';
+import { readerOf } from '../modules/people/people.policy.ts';
 import { connectorFieldIds } from '../modules/people/domain/personal-data-fields.ts';
 import { CROUS_DATA_FIELDS } from '../modules/crous/domain/crous-data-fields.ts';
 import { ESC_DATA_FIELDS } from '../modules/esc/domain/esc-data-fields.ts';
@@ -320,6 +321,7 @@ export function createServices(context: ServiceContext) {
   const institutionAdmin = createInstitutionAdminService(db);
   const cardTemplates = createCardTemplatesService({
     db, institution, cards, photos, qrPrefix: config.qrPrefix, renderFacePng,
+    personFor: (personId, principal) => people.read(personId, readerOf(principal)),
     institutionLogo: async (institutionId) => {
       const code = (await institution.byId(db, institutionId))?.code;
       const logo = code ? await institutionAdmin.logo(code) : undefined;

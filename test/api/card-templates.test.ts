@@ -31,6 +31,7 @@ let viewerA: TestClient;
 let student: TemplateView;
 const queued: string[] = [];
 let cardOfB = '';
+let personOfB = '';
 
 before(async () => {
   const t = await startTestApp();
@@ -48,6 +49,7 @@ before(async () => {
   managerB = await t.loginAs('manager', { institutions: ['ecole-b'] });
   viewerA = await t.loginAs('viewer', { institutions: [codeA] });
   const personB = await createPerson(t, { lastName: 'Bécassine', institution: 'ecole-b' });
+  personOfB = personB.id;
   cardOfB = (await requestCard(w, personB.id, w.admin, 'ecole-b')).id;
   await move(w.admin, cardOfB, 'REQUEST_CHECKED');
 });
@@ -94,6 +96,12 @@ test('managers create templates and rules of their institution; office staff rea
   assert.equal(preview.type, 'image/png');
   const meta = await sharp(preview.bytes).metadata();
   assert.deepEqual([meta.width, meta.height], [1011, 638]);
+  const person = await createPerson(w.t, { lastName: 'Aperçu', personType: 'student', institution: codeA });
+  const withPerson = await png(viewerA, `/api/v1/card-templates/${student.id}/preview.png?personId=${person.id}`);
+  assert.equal(withPerson.status, 200);
+  assert.ok(!withPerson.bytes.equals((await png(viewerA, `/api/v1/card-templates/${student.id}/preview.png`)).bytes), 'the person\'s data is drawn');
+  // Someone of another institution is not drawn, even on a template one may read.
+  assert.equal((await png(viewerA, `/api/v1/card-templates/${student.id}/preview.png?personId=${personOfB}`)).status, 404);
 });
 
 test('a bad layout is a 422 naming the element at fault, and nothing is saved', async () => {

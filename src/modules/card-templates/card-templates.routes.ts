@@ -176,12 +176,13 @@ export async function cardTemplatesRoutes(app: AppInstance, deps: AppDeps): Prom
     config: { access: read },
     schema: {
       tags, summary: 'Draw a draft layout, or a saved template version, to PNG with a card\'s data (or sample data)',
-      description: 'Send `layout` (checked as on save) or `templateId` (and `version`, default the current one). `cardId`: a card within your reach.',
+      description: 'Send `layout` (checked as on save) or `templateId` (and `version`, default the current one). `cardId` or `personId`: a card or person within your reach (404 otherwise); neither: sample data.',
       body: Type.Object({
         layout: Type.Optional(LayoutInput),
         templateId: Type.Optional(Uuid),
         version: Type.Optional(Type.Integer({ minimum: 1 })),
         cardId: Type.Optional(Uuid),
+        personId: Type.Optional(Uuid),
         side: Type.Optional(Side),
         dpi: Type.Optional(Dpi),
         language: Type.Optional(Language),
@@ -200,7 +201,7 @@ export async function cardTemplatesRoutes(app: AppInstance, deps: AppDeps): Prom
       tags, summary: 'A saved template drawn to PNG (for an <img>): sample data, or a card\'s',
       params: IdParams,
       querystring: Type.Object({
-        side: Type.Optional(Side), version: Type.Optional(Type.Integer({ minimum: 1 })), cardId: Type.Optional(Uuid),
+        side: Type.Optional(Side), version: Type.Optional(Type.Integer({ minimum: 1 })), cardId: Type.Optional(Uuid), personId: Type.Optional(Uuid),
         language: Type.Optional(Language), dpi: Type.Optional(Dpi),
       }, { additionalProperties: false }),
       response: { 200: Type.Unknown({ description: 'image/png' }), ...errorResponses(400, 401, 403, 404, 422) },

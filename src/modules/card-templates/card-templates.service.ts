@@ -15,6 +15,7 @@ import { badRequest, conflict, notFound, ProblemError, unprocessable } from '../
 import type { Principal } from '../auth/domain/roles.ts';
 import type { CardsService } from '../cards/cards.service.ts';
 import type { InstitutionService } from '../institution/institution.service.ts';
+import type { PersonView } from '../people/people.service.ts';
 import type { PhotosService } from '../photos/photos.service.ts';
 import { assertMayEdit } from './card-templates.policy.ts';
 import * as repo from './card-templates.repository.ts';
@@ -37,7 +38,9 @@ export interface CardTemplatesServiceDeps {
   db: Kysely<Database>;
   institution: Pick<InstitutionService, 'byId' | 'byCode' | 'personTypesOf'>;
   cards: Pick<CardsService, 'cardsForPrint'>;
-  photos: Pick<PhotosService, 'get'>;
+  photos: Pick<PhotosService, 'get' | 'listForPerson'>;
+  /** A person as `principal` may see them (404 outside their scope), for a preview with a person's data. */
+  personFor?: (personId: string, principal: Principal) => Promise<PersonView>;
   /** The text the card's QR code carries is this prefix and the ESCN (the verification page's address). */
   qrPrefix: string;
   renderFacePng: RenderFacePng;
@@ -272,6 +275,32 @@ export function createCardTemplatesService(deps: CardTemplatesServiceDeps) {
     return result;
   }
 
+  /**
+   * A person's data as their card would show it, before they have one: names, the first enrolment
+   * in reach (institution, type, student number, rights end as validity), their latest photo.
+   */
+  async function personData(person: PersonView, layout: CardTemplateLayout, language: 'fr' | 'en' | undefined): Promise<CardRenderData> {
+    const lang = language ?? languageOf(person.locale);
+    const enrolment = person.enrolments[0];
+    const type = enrolment ? (await institution.personTypesOf(db, enrolment.institutionId)).find((row) => row.code === enrolment.personType) : undefined;
+    const [latest] = await deps.photos.listForPerson(db, person.id);
+    const photo = latest ? await deps.photos.get(latest.id).catch(() => undefined) : undefined;
+    const assets = await repo.findAssetContents(db, assetIdsOf(layout));
+    const logo = enrolment && deps.institutionLogo ? await deps.institutionLogo(enrolment.institutionId) : undefined;
+    const images: Record<string, Uint8Array> = Object.fromEntries([...assets].map(([id, asset]) => [id, asset.content]));
+    return {
+      fields: {
+        lastName: person.lastName, firstName: person.firstName, fullName: `${person.firstName} ${person.lastName}`,
+        studentNumber: enrolment?.studentNumber ?? null,
+        personType: type ? (lang === 'en' ? type.labelEn || type.labelFr : type.labelFr) : enrolment?.personType ?? null,
+        institutionName: enrolment?.institutionName ?? null, expiresAt: formatCardDate(enrolment?.rightsEnd ?? null, lang),
+        enabledAt: null, escn: null, csn: null, secondaryId: null, accessControlId: null, crousCardNumber: null, academicYear: academicYearOf(now()),
+      },
+      photo: photo ? new Uint8Array(photo.jpeg) : null, qrText: null, language: lang,
+      images: logo ? { ...images, [INSTITUTION_LOGO_ASSET]: logo } : images,
+    };
+  }
+
   /** Fake but plausible data, for a preview without a card. */
   function sampleData(images: Record<string, Uint8Array>, language: 'fr' | 'en'): CardRenderData {
     return {
@@ -442,11 +471,11 @@ export function createCardTemplatesService(deps: CardTemplatesServiceDeps) {
 
     /**
      * A face drawn to PNG for the editor: a draft `layout` (checked as on save), or a saved
-     * `templateId` (+ `version`, default current), with the data of `cardId` (within the caller's
-     * scope) or sample data.
+     * `templateId` (+ `version`, default current), with the data of `cardId` or `personId` (within
+     * the caller's scope: 404 otherwise) or sample data.
      */
     async preview(principal: Principal, input: {
-      layout?: unknown; templateId?: string | undefined; version?: number | undefined; cardId?: string | undefined;
+      layout?: unknown; templateId?: string | undefined; version?: number | undefined; cardId?: string | undefined; personId?: string | undefined;
       side: 'front' | 'back'; dpi: 300 | 600; language?: 'fr' | 'en' | undefined;
     }): Promise<Uint8Array> {
       let layout: CardTemplateLayout;
@@ -470,6 +499,8 @@ export function createCardTemplatesService(deps: CardTemplatesServiceDeps) {
         const found = (await renderData(db, [card], new Map([['preview', layout]]))).get(card.id);
         if (!found) throw new Error('no render data for a card read');
         data = input.language ? { ...found, language: input.language } : found;
+      } else if (input.personId !== undefined && deps.personFor) {
+        data = await personData(await deps.personFor(input.personId, principal), layout, input.language);
       } else {
         const assets = await repo.findAssetContents(db, assetIdsOf(layout));
         data = sampleData(Object.fromEntries([...assets].map(([id, asset]) => [id, asset.content])), input.language ?? 'fr');
