@@ -21777,1446 +21777,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/institutions/{code}/card-identifiers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The identifiers an institution's cards carry (access-control id, secondary id): definitions and next values
-         * @description Each card created afterwards gets an access-control id (offset + sequence, left-padded to the length) and a secondary id (prefix + offset + sequence, padded when length > 0, + check digit), kept for its life; a renewal gets new ones. Admins and managers of the institution (404 `institution_not_found` outside their institutions).
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    code: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            institution: string;
-                            accessControl: {
-                                enabled: boolean;
-                                /** @description Added to the sequence number (decimal, up to 64 digits) */
-                                offset: string;
-                                /** @description Digits of every id, left-padded with zeros */
-                                length: number;
-                                next: number;
-                                /** @description The id the next card will get; null when disabled or out of range */
-                                nextValue: string | null;
-                            };
-                            secondary: {
-                                enabled: boolean;
-                                /** @description Capital letters or digits before the number (not part of the check digit) */
-                                prefix: string;
-                                /** @description Added to the sequence number */
-                                offset: string;
-                                /** @description Digits the number is padded to before its check digit; 0: no padding */
-                                length: number;
-                                /** @description luhn: Luhn (mod 10); mod11: weights 2–7 repeating from the right, 10 written X; none */
-                                checkDigit: "none" | "luhn" | "mod11";
-                                next: number;
-                                nextValue: string | null;
-                            };
-                            updatedBy: string | null;
-                            /** Format: date-time */
-                            updatedAt: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        /**
-         * Define the identifiers an institution's new cards get
-         * @description Each card created afterwards gets an access-control id (offset + sequence, left-padded to the length) and a secondary id (prefix + offset + sequence, padded when length > 0, + check digit), kept for its life; a renewal gets new ones. Admins and managers of the institution (404 `institution_not_found` outside their institutions). 422 `validation_failed` (errors per field: invalid_length, invalid_offset, offset_too_long, invalid_prefix); 403 `identifiers_need_all_person_types` for a manager limited to some person types.
-         */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    code: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        accessControl: {
-                            enabled: boolean;
-                            /** @description Added to the sequence number (decimal, up to 64 digits) */
-                            offset: string;
-                            /** @description Digits of every id, left-padded with zeros */
-                            length: number;
-                            /** @description The next sequence number (ids already carried are skipped) */
-                            next?: number;
-                        };
-                        secondary: {
-                            enabled: boolean;
-                            /** @description Capital letters or digits before the number (not part of the check digit) */
-                            prefix: string;
-                            /** @description Added to the sequence number */
-                            offset: string;
-                            /** @description Digits the number is padded to before its check digit; 0: no padding */
-                            length: number;
-                            /** @description luhn: Luhn (mod 10); mod11: weights 2–7 repeating from the right, 10 written X; none */
-                            checkDigit: "none" | "luhn" | "mod11";
-                            /** @description The next sequence number (ids already carried are skipped) */
-                            next?: number;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            institution: string;
-                            accessControl: {
-                                enabled: boolean;
-                                /** @description Added to the sequence number (decimal, up to 64 digits) */
-                                offset: string;
-                                /** @description Digits of every id, left-padded with zeros */
-                                length: number;
-                                next: number;
-                                /** @description The id the next card will get; null when disabled or out of range */
-                                nextValue: string | null;
-                            };
-                            secondary: {
-                                enabled: boolean;
-                                /** @description Capital letters or digits before the number (not part of the check digit) */
-                                prefix: string;
-                                /** @description Added to the sequence number */
-                                offset: string;
-                                /** @description Digits the number is padded to before its check digit; 0: no padding */
-                                length: number;
-                                /** @description luhn: Luhn (mod 10); mod11: weights 2–7 repeating from the right, 10 written X; none */
-                                checkDigit: "none" | "luhn" | "mod11";
-                                next: number;
-                                nextValue: string | null;
-                            };
-                            updatedBy: string | null;
-                            /** Format: date-time */
-                            updatedAt: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/encoding/desfire-layout": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The DESFire layout campuscard expects: AIDs, files, sizes, access rights, key references */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The DESFire layout campuscard expects a station to write (data; campuscard drives no chip) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-9"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/encoding/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Start a one-time encoding session for a card: what to write on its chip
-         * @description The session lasts 10 minutes and is closed once, by POST /encoding/sessions/{id}/csn with its secret. 404 `card_not_found` (also outside your institutions and person types), 409 `not_encodable` (the card must be IN_PRINT, PRINTED or IN_ENCODE).
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        cardId: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            session: {
-                                /** Format: uuid */
-                                id: string;
-                                /** @description Shown once: the station sends it back with the CSN */
-                                secret: string;
-                                /** Format: date-time */
-                                expiresAt: string;
-                            };
-                            card: {
-                                /** Format: uuid */
-                                id: string;
-                                state: string;
-                                institution: string;
-                                holder: {
-                                    firstName: string;
-                                    lastName: string;
-                                };
-                            };
-                            write: {
-                                /** @description null: the card has no ESCN (its institution has no PIC yet) */
-                                esc: {
-                                    escn: string;
-                                    /** @description The ESC application's 16 bytes: the ESCN's hex digits without hyphens */
-                                    bytesHex: string;
-                                } | null;
-                                accessControlId: string | null;
-                                secondaryId: string | null;
-                                /** @description The CROUS card number (idZdc) when the institution's CROUS connector works through the API */
-                                crousCardNumber: number | null;
-                            };
-                            layout: components["schemas"]["def-9"];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/encoding/sessions/{id}/csn": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Close an encoding session with the chip's CSN: binds it and moves the card to ENCODED
-         * @description 404 `encoding_session_not_found` (also another institution's), 403 `encoding_secret_invalid`, 409 `encoding_session_used` or `encoding_session_expired`; the encoding report's problems (400 `csn_form_unknown`, 422 `csn_invalid`, 409 `csn_taken`, state conflicts) leave the session open.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        secret: string;
-                        csn: string;
-                        /** @description One of hex, hex_reversed, decimal, decimal_reversed */
-                        form: string;
-                        /** @description UID size, for decimal forms */
-                        byteLength?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            card: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                personId: string;
-                                /** @description Code of the institution that issued the card (for the holder's enrolment there) */
-                                institution: string;
-                                institutionName: string;
-                                state: "NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED";
-                                cardKind: "physical" | "virtual";
-                                requestChannel: "web" | "api" | "office" | "import" | "renewal";
-                                requestedAt: string;
-                                requestedBy: string;
-                                holder: {
-                                    firstName: string;
-                                    lastName: string;
-                                    eppn: string;
-                                    email: string | null;
-                                    studentNumber: string | null;
-                                    ine: string | null;
-                                    personType: string;
-                                };
-                                /** Format: uuid */
-                                photoId: string | null;
-                                photoUrl: string | null;
-                                printedLines: {
-                                    [key: string]: string;
-                                } | null;
-                                /** @description The chip serial number in its four usual forms */
-                                csn: {
-                                    hex: string;
-                                    hexReversed: string;
-                                    decimal: string;
-                                    decimalReversed: string;
-                                } | null;
-                                escn: string | null;
-                                /** @description The identifiers the card carries beyond its CSN and ESCN, kept for its life; on GET /cards/{id} */
-                                identifiers?: {
-                                    /** @description Access-control id (offset + sequence, padded), for door systems and the chip's access-control file */
-                                    accessControlId: string | null;
-                                    /** @description Secondary id (library barcode, with its check digit) */
-                                    secondaryId: string | null;
-                                };
-                                disable: {
-                                    reason: "LOST" | "THEFT" | "OUT_OF_ORDER" | "MANAGER" | "REPLACED" | "RIGHTS_ENDED";
-                                    by: "self" | "manager" | "system";
-                                    comment: string | null;
-                                } | null;
-                                rejectReason: string | null;
-                                deliveryAddress: string | null;
-                                deliveredAt: string | null;
-                                dueDate: string | null;
-                                lock: {
-                                    owner: string;
-                                    at: string | null;
-                                    /** @description The account or token holding the card, by name (a card read by the office); null: no longer known */
-                                    ownerName?: string | null;
-                                } | null;
-                                enabledAt: string | null;
-                                expiresAt: string | null;
-                                /** Format: uuid */
-                                renewalOf: string | null;
-                                version: number;
-                                createdAt: string;
-                                updatedAt: string;
-                                /** @description States the caller may move this card to now (the state machine's decision; RENEWED asks for a renewal). On GET /cards/{id} and GET /me/cards */
-                                allowedMoves?: ("NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED")[];
-                            };
-                            session: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: date-time */
-                                closedAt: string;
-                                /** @description The bound CSN, hex */
-                                csn: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                423: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/card-migrations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Migrate the cards of another card office system (ESUP-SGC export or the generic CSV/ZIP): 202 + job, or the report with wait=true */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description Code of the institution the cards were issued by (else the focused or only one) */
-                    institution?: string;
-                    /** @description Check and report, write nothing */
-                    dryRun?: boolean;
-                    /** @description Write the lines without conflicts even when others have some */
-                    partial?: boolean;
-                    /** @description Run during the request: 200 with the report, or 422 problem+json listing the conflicts by line */
-                    wait?: boolean;
-                    /** @description Time zone of dates without offset (default Europe/Paris) */
-                    timeZone?: string;
-                    /** @description Form of ESUP-SGC CSNs (default hex) */
-                    csnForm?: "hex" | "hex_reversed";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            format: "esup-sgc" | "generic" | (never | null);
-                            institution: string;
-                            dryRun: boolean;
-                            partial: boolean;
-                            totalLines: number;
-                            valid: number;
-                            alreadyMigrated: number;
-                            invalid: number;
-                            byState: {
-                                [key: string]: number;
-                            };
-                            byInstitution: {
-                                [key: string]: number;
-                            };
-                            persons: {
-                                matched: number;
-                                created: number;
-                                enrolled: number;
-                            };
-                            photos: number;
-                            consents: number;
-                            identifiers: number;
-                            conflicts: {
-                                line: number;
-                                field?: string;
-                                code: string;
-                                message: string;
-                            }[];
-                            conflictsTruncated: boolean;
-                            fileErrors: {
-                                line: number;
-                                field?: string;
-                                code: string;
-                                message: string;
-                            }[];
-                            crousCards: {
-                                lines: number;
-                                created: number;
-                                updated: number;
-                                unchanged: number;
-                                invalid: number;
-                            } | null;
-                            imported: number;
-                            batches: {
-                                total: number;
-                                done: number;
-                                skipped: number;
-                            };
-                            rejected: boolean;
-                            committed: boolean;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            job: {
-                                id: string;
-                                kind: string;
-                                status: string;
-                                progress: {
-                                    current: number;
-                                    total: number | null;
-                                    percent: number | null;
-                                };
-                                message: string | null;
-                                params: {
-                                    [key: string]: unknown;
-                                };
-                                result: {
-                                    [key: string]: unknown;
-                                } | null;
-                                error: {
-                                    [key: string]: unknown;
-                                } | null;
-                                createdBy: string;
-                                createdAt: string;
-                                startedAt: string | null;
-                                finishedAt: string | null;
-                                /** @description Times the run was started, retries included (0 while waiting for its first start) */
-                                attempt: number;
-                                /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
-                                recovery: {
-                                    /** @enum {string} */
-                                    reason: "worker_lost";
-                                    at: string;
-                                    retrying: boolean;
-                                    /** @description The attempt that comes next when retrying, else the one that was lost */
-                                    attempt: number;
-                                    /** @description Attempts allowed in all, when known */
-                                    attempts: number | null;
-                                } | null;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/card-migrations/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A card migration: status, progress and its report */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            job: {
-                                id: string;
-                                kind: string;
-                                status: string;
-                                progress: {
-                                    current: number;
-                                    total: number | null;
-                                    percent: number | null;
-                                };
-                                message: string | null;
-                                params: {
-                                    [key: string]: unknown;
-                                };
-                                result: {
-                                    [key: string]: unknown;
-                                } | null;
-                                error: {
-                                    [key: string]: unknown;
-                                } | null;
-                                createdBy: string;
-                                createdAt: string;
-                                startedAt: string | null;
-                                finishedAt: string | null;
-                                /** @description Times the run was started, retries included (0 while waiting for its first start) */
-                                attempt: number;
-                                /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
-                                recovery: {
-                                    /** @enum {string} */
-                                    reason: "worker_lost";
-                                    at: string;
-                                    retrying: boolean;
-                                    /** @description The attempt that comes next when retrying, else the one that was lost */
-                                    attempt: number;
-                                    /** @description Attempts allowed in all, when known */
-                                    attempts: number | null;
-                                } | null;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            code: string;
-                            detail?: string;
-                            field?: string;
-                            line?: number;
-                            errors?: {
-                                code: string;
-                                message: string;
-                                field?: string;
-                                line?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/card-templates": {
         parameters: {
             query?: never;
@@ -23244,7 +21804,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["def-10"][];
+                            items: components["schemas"]["def-9"][];
                         };
                     };
                 };
@@ -23354,7 +21914,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-10"];
+                        "application/json": components["schemas"]["def-9"];
                     };
                 };
                 /** @description Default Response */
@@ -23515,7 +22075,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-10"];
+                        "application/json": components["schemas"]["def-9"];
                     };
                 };
                 /** @description Default Response */
@@ -23651,7 +22211,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-10"];
+                        "application/json": components["schemas"]["def-9"];
                     };
                 };
                 /** @description Default Response */
@@ -23994,7 +22554,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-10"];
+                        "application/json": components["schemas"]["def-9"];
                     };
                 };
                 /** @description Default Response */
@@ -24116,7 +22676,7 @@ export interface paths {
         put?: never;
         /**
          * Draw a draft layout, or a saved template version, to PNG with a card's data (or sample data)
-         * @description Send `layout` (checked as on save) or `templateId` (and `version`, default the current one). `cardId`: a card within your reach.
+         * @description Send `layout` (checked as on save) or `templateId` (and `version`, default the current one). `cardId` or `personId`: a card or person within your reach (404 otherwise); neither: sample data.
          */
         post: {
             parameters: {
@@ -24135,6 +22695,8 @@ export interface paths {
                         version?: number;
                         /** Format: uuid */
                         cardId?: string;
+                        /** Format: uuid */
+                        personId?: string;
                         /** @default front */
                         side?: "front" | "back";
                         /** @default 300 */
@@ -24300,6 +22862,7 @@ export interface paths {
                     side?: "front" | "back";
                     version?: number;
                     cardId?: string;
+                    personId?: string;
                     language?: "fr" | "en";
                     dpi?: 300 | 600;
                 };
@@ -25498,7 +24061,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["def-11"][];
+                            items: components["schemas"]["def-10"][];
                         };
                     };
                 };
@@ -25599,7 +24162,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-11"];
+                        "application/json": components["schemas"]["def-10"];
                     };
                 };
                 /** @description Default Response */
@@ -25785,7 +24348,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-11"];
+                        "application/json": components["schemas"]["def-10"];
                     };
                 };
                 /** @description Default Response */
@@ -26094,7 +24657,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            batch: components["schemas"]["def-11"];
+                            batch: components["schemas"]["def-10"];
                             /** @description Cards moved by this call */
                             moved: number;
                             refused: {
@@ -26273,7 +24836,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            batch: components["schemas"]["def-11"];
+                            batch: components["schemas"]["def-10"];
                             /** @description Cards moved by this call */
                             moved: number;
                             refused: {
@@ -26530,7 +25093,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["def-13"][];
+                            items: components["schemas"]["def-12"][];
                         };
                     };
                 };
@@ -26620,7 +25183,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            printer: components["schemas"]["def-13"];
+                            printer: components["schemas"]["def-12"];
                             /** @description The client credential (ccp_…): shown this once, give it to the printer client now */
                             token: string;
                         };
@@ -26809,7 +25372,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-13"];
+                        "application/json": components["schemas"]["def-12"];
                     };
                 };
                 /** @description Default Response */
@@ -26947,7 +25510,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-13"];
+                        "application/json": components["schemas"]["def-12"];
                     };
                 };
                 /** @description Default Response */
@@ -27282,7 +25845,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            printer: components["schemas"]["def-13"];
+                            printer: components["schemas"]["def-12"];
                             /** @description The client credential (ccp_…): shown this once, give it to the printer client now */
                             token: string;
                         };
@@ -27422,7 +25985,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["def-12"][];
+                            items: components["schemas"]["def-11"][];
                         };
                     };
                 };
@@ -27557,7 +26120,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-12"];
+                        "application/json": components["schemas"]["def-11"];
                     };
                 };
                 /** @description Default Response */
@@ -27721,7 +26284,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-12"];
+                        "application/json": components["schemas"]["def-11"];
                     };
                 };
                 /** @description Default Response */
@@ -28005,7 +26568,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-12"];
+                        "application/json": components["schemas"]["def-11"];
                     };
                 };
                 /** @description Default Response */
@@ -28297,7 +26860,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-12"];
+                        "application/json": components["schemas"]["def-11"];
                     };
                 };
                 /** @description Default Response */
@@ -28485,7 +27048,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-12"];
+                        "application/json": components["schemas"]["def-11"];
                     };
                 };
                 /** @description Default Response */
@@ -28655,7 +27218,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-12"];
+                        "application/json": components["schemas"]["def-11"];
                     };
                 };
                 /** @description Default Response */
@@ -28831,6 +27394,1446 @@ export interface paths {
                             /** Format: uuid */
                             cardId: string;
                             state: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institutions/{code}/card-identifiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The identifiers an institution's cards carry (access-control id, secondary id): definitions and next values
+         * @description Each card created afterwards gets an access-control id (offset + sequence, left-padded to the length) and a secondary id (prefix + offset + sequence, padded when length > 0, + check digit), kept for its life; a renewal gets new ones. Admins and managers of the institution (404 `institution_not_found` outside their institutions).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            institution: string;
+                            accessControl: {
+                                enabled: boolean;
+                                /** @description Added to the sequence number (decimal, up to 64 digits) */
+                                offset: string;
+                                /** @description Digits of every id, left-padded with zeros */
+                                length: number;
+                                next: number;
+                                /** @description The id the next card will get; null when disabled or out of range */
+                                nextValue: string | null;
+                            };
+                            secondary: {
+                                enabled: boolean;
+                                /** @description Capital letters or digits before the number (not part of the check digit) */
+                                prefix: string;
+                                /** @description Added to the sequence number */
+                                offset: string;
+                                /** @description Digits the number is padded to before its check digit; 0: no padding */
+                                length: number;
+                                /** @description luhn: Luhn (mod 10); mod11: weights 2–7 repeating from the right, 10 written X; none */
+                                checkDigit: "none" | "luhn" | "mod11";
+                                next: number;
+                                nextValue: string | null;
+                            };
+                            updatedBy: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Define the identifiers an institution's new cards get
+         * @description Each card created afterwards gets an access-control id (offset + sequence, left-padded to the length) and a secondary id (prefix + offset + sequence, padded when length > 0, + check digit), kept for its life; a renewal gets new ones. Admins and managers of the institution (404 `institution_not_found` outside their institutions). 422 `validation_failed` (errors per field: invalid_length, invalid_offset, offset_too_long, invalid_prefix); 403 `identifiers_need_all_person_types` for a manager limited to some person types.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accessControl: {
+                            enabled: boolean;
+                            /** @description Added to the sequence number (decimal, up to 64 digits) */
+                            offset: string;
+                            /** @description Digits of every id, left-padded with zeros */
+                            length: number;
+                            /** @description The next sequence number (ids already carried are skipped) */
+                            next?: number;
+                        };
+                        secondary: {
+                            enabled: boolean;
+                            /** @description Capital letters or digits before the number (not part of the check digit) */
+                            prefix: string;
+                            /** @description Added to the sequence number */
+                            offset: string;
+                            /** @description Digits the number is padded to before its check digit; 0: no padding */
+                            length: number;
+                            /** @description luhn: Luhn (mod 10); mod11: weights 2–7 repeating from the right, 10 written X; none */
+                            checkDigit: "none" | "luhn" | "mod11";
+                            /** @description The next sequence number (ids already carried are skipped) */
+                            next?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            institution: string;
+                            accessControl: {
+                                enabled: boolean;
+                                /** @description Added to the sequence number (decimal, up to 64 digits) */
+                                offset: string;
+                                /** @description Digits of every id, left-padded with zeros */
+                                length: number;
+                                next: number;
+                                /** @description The id the next card will get; null when disabled or out of range */
+                                nextValue: string | null;
+                            };
+                            secondary: {
+                                enabled: boolean;
+                                /** @description Capital letters or digits before the number (not part of the check digit) */
+                                prefix: string;
+                                /** @description Added to the sequence number */
+                                offset: string;
+                                /** @description Digits the number is padded to before its check digit; 0: no padding */
+                                length: number;
+                                /** @description luhn: Luhn (mod 10); mod11: weights 2–7 repeating from the right, 10 written X; none */
+                                checkDigit: "none" | "luhn" | "mod11";
+                                next: number;
+                                nextValue: string | null;
+                            };
+                            updatedBy: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-migrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Migrate the cards of another card office system (ESUP-SGC export or the generic CSV/ZIP): 202 + job, or the report with wait=true */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Code of the institution the cards were issued by (else the focused or only one) */
+                    institution?: string;
+                    /** @description Check and report, write nothing */
+                    dryRun?: boolean;
+                    /** @description Write the lines without conflicts even when others have some */
+                    partial?: boolean;
+                    /** @description Run during the request: 200 with the report, or 422 problem+json listing the conflicts by line */
+                    wait?: boolean;
+                    /** @description Time zone of dates without offset (default Europe/Paris) */
+                    timeZone?: string;
+                    /** @description Form of ESUP-SGC CSNs (default hex) */
+                    csnForm?: "hex" | "hex_reversed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            format: "esup-sgc" | "generic" | (never | null);
+                            institution: string;
+                            dryRun: boolean;
+                            partial: boolean;
+                            totalLines: number;
+                            valid: number;
+                            alreadyMigrated: number;
+                            invalid: number;
+                            byState: {
+                                [key: string]: number;
+                            };
+                            byInstitution: {
+                                [key: string]: number;
+                            };
+                            persons: {
+                                matched: number;
+                                created: number;
+                                enrolled: number;
+                            };
+                            photos: number;
+                            consents: number;
+                            identifiers: number;
+                            conflicts: {
+                                line: number;
+                                field?: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            conflictsTruncated: boolean;
+                            fileErrors: {
+                                line: number;
+                                field?: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            crousCards: {
+                                lines: number;
+                                created: number;
+                                updated: number;
+                                unchanged: number;
+                                invalid: number;
+                            } | null;
+                            imported: number;
+                            batches: {
+                                total: number;
+                                done: number;
+                                skipped: number;
+                            };
+                            rejected: boolean;
+                            committed: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job: {
+                                id: string;
+                                kind: string;
+                                status: string;
+                                progress: {
+                                    current: number;
+                                    total: number | null;
+                                    percent: number | null;
+                                };
+                                message: string | null;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                result: {
+                                    [key: string]: unknown;
+                                } | null;
+                                error: {
+                                    [key: string]: unknown;
+                                } | null;
+                                createdBy: string;
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                                /** @description Times the run was started, retries included (0 while waiting for its first start) */
+                                attempt: number;
+                                /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
+                                recovery: {
+                                    /** @enum {string} */
+                                    reason: "worker_lost";
+                                    at: string;
+                                    retrying: boolean;
+                                    /** @description The attempt that comes next when retrying, else the one that was lost */
+                                    attempt: number;
+                                    /** @description Attempts allowed in all, when known */
+                                    attempts: number | null;
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/card-migrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A card migration: status, progress and its report */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job: {
+                                id: string;
+                                kind: string;
+                                status: string;
+                                progress: {
+                                    current: number;
+                                    total: number | null;
+                                    percent: number | null;
+                                };
+                                message: string | null;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                result: {
+                                    [key: string]: unknown;
+                                } | null;
+                                error: {
+                                    [key: string]: unknown;
+                                } | null;
+                                createdBy: string;
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                                /** @description Times the run was started, retries included (0 while waiting for its first start) */
+                                attempt: number;
+                                /** @description Set when the process running the job stopped (killed, lost) and the job was retried or failed */
+                                recovery: {
+                                    /** @enum {string} */
+                                    reason: "worker_lost";
+                                    at: string;
+                                    retrying: boolean;
+                                    /** @description The attempt that comes next when retrying, else the one that was lost */
+                                    attempt: number;
+                                    /** @description Attempts allowed in all, when known */
+                                    attempts: number | null;
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/encoding/desfire-layout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The DESFire layout campuscard expects: AIDs, files, sizes, access rights, key references */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The DESFire layout campuscard expects a station to write (data; campuscard drives no chip) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-13"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/encoding/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a one-time encoding session for a card: what to write on its chip
+         * @description The session lasts 10 minutes and is closed once, by POST /encoding/sessions/{id}/csn with its secret. 404 `card_not_found` (also outside your institutions and person types), 409 `not_encodable` (the card must be IN_PRINT, PRINTED or IN_ENCODE).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        cardId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            session: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Shown once: the station sends it back with the CSN */
+                                secret: string;
+                                /** Format: date-time */
+                                expiresAt: string;
+                            };
+                            card: {
+                                /** Format: uuid */
+                                id: string;
+                                state: string;
+                                institution: string;
+                                holder: {
+                                    firstName: string;
+                                    lastName: string;
+                                };
+                            };
+                            write: {
+                                /** @description null: the card has no ESCN (its institution has no PIC yet) */
+                                esc: {
+                                    escn: string;
+                                    /** @description The ESC application's 16 bytes: the ESCN's hex digits without hyphens */
+                                    bytesHex: string;
+                                } | null;
+                                accessControlId: string | null;
+                                secondaryId: string | null;
+                                /** @description The CROUS card number (idZdc) when the institution's CROUS connector works through the API */
+                                crousCardNumber: number | null;
+                            };
+                            layout: components["schemas"]["def-13"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            line?: number;
+                            errors?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                line?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/encoding/sessions/{id}/csn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close an encoding session with the chip's CSN: binds it and moves the card to ENCODED
+         * @description 404 `encoding_session_not_found` (also another institution's), 403 `encoding_secret_invalid`, 409 `encoding_session_used` or `encoding_session_expired`; the encoding report's problems (400 `csn_form_unknown`, 422 `csn_invalid`, 409 `csn_taken`, state conflicts) leave the session open.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        secret: string;
+                        csn: string;
+                        /** @description One of hex, hex_reversed, decimal, decimal_reversed */
+                        form: string;
+                        /** @description UID size, for decimal forms */
+                        byteLength?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            card: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                personId: string;
+                                /** @description Code of the institution that issued the card (for the holder's enrolment there) */
+                                institution: string;
+                                institutionName: string;
+                                state: "NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED";
+                                cardKind: "physical" | "virtual";
+                                requestChannel: "web" | "api" | "office" | "import" | "renewal";
+                                requestedAt: string;
+                                requestedBy: string;
+                                holder: {
+                                    firstName: string;
+                                    lastName: string;
+                                    eppn: string;
+                                    email: string | null;
+                                    studentNumber: string | null;
+                                    ine: string | null;
+                                    personType: string;
+                                };
+                                /** Format: uuid */
+                                photoId: string | null;
+                                photoUrl: string | null;
+                                printedLines: {
+                                    [key: string]: string;
+                                } | null;
+                                /** @description The chip serial number in its four usual forms */
+                                csn: {
+                                    hex: string;
+                                    hexReversed: string;
+                                    decimal: string;
+                                    decimalReversed: string;
+                                } | null;
+                                escn: string | null;
+                                /** @description The identifiers the card carries beyond its CSN and ESCN, kept for its life; on GET /cards/{id} */
+                                identifiers?: {
+                                    /** @description Access-control id (offset + sequence, padded), for door systems and the chip's access-control file */
+                                    accessControlId: string | null;
+                                    /** @description Secondary id (library barcode, with its check digit) */
+                                    secondaryId: string | null;
+                                };
+                                disable: {
+                                    reason: "LOST" | "THEFT" | "OUT_OF_ORDER" | "MANAGER" | "REPLACED" | "RIGHTS_ENDED";
+                                    by: "self" | "manager" | "system";
+                                    comment: string | null;
+                                } | null;
+                                rejectReason: string | null;
+                                deliveryAddress: string | null;
+                                deliveredAt: string | null;
+                                dueDate: string | null;
+                                lock: {
+                                    owner: string;
+                                    at: string | null;
+                                    /** @description The account or token holding the card, by name (a card read by the office); null: no longer known */
+                                    ownerName?: string | null;
+                                } | null;
+                                enabledAt: string | null;
+                                expiresAt: string | null;
+                                /** Format: uuid */
+                                renewalOf: string | null;
+                                version: number;
+                                createdAt: string;
+                                updatedAt: string;
+                                /** @description States the caller may move this card to now (the state machine's decision; RENEWED asks for a renewal). On GET /cards/{id} and GET /me/cards */
+                                allowedMoves?: ("NEW" | "RENEWED" | "REQUEST_CHECKED" | "REJECTED" | "CANCELED" | "IN_PRINT" | "PRINTED" | "IN_ENCODE" | "ENCODED" | "ENABLED" | "DISABLED" | "CADUC" | "DESTROYED")[];
+                            };
+                            session: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                closedAt: string;
+                                /** @description The bound CSN, hex */
+                                csn: string;
+                            };
                         };
                     };
                 };
@@ -29665,43 +29668,8 @@ export interface components {
                 remoteStatus: number | null;
             } | null;
         };
-        /**
-         * DesfireLayout
-         * @description The DESFire layout campuscard expects a station to write (data; campuscard drives no chip)
-         */
-        "def-9": {
-            version: number;
-            applications: {
-                id: string;
-                name: string;
-                /** @description 3-byte AID as 6 hex digits; null when another party (the CROUS) assigns it */
-                aid: string | null;
-                aidSource: string;
-                /** @enum {string|null} */
-                keyType: "AES" | null;
-                /** @description Key references only: never key values */
-                keys: {
-                    keyNo: number;
-                    role: string;
-                }[];
-                keySettings: string | null;
-                files: {
-                    fileNo: number;
-                    /** @enum {string} */
-                    type: "standard";
-                    /** @description Bytes */
-                    size: number;
-                    communication: "plain" | "maced" | "enciphered";
-                    /** @description Hex nibbles read, write, read-write, change (key numbers; E free, F never) */
-                    accessRights: string;
-                    /** @description The field of `write` the file holds */
-                    content: string;
-                    encoding: string;
-                }[];
-            }[];
-        };
         /** CardTemplate */
-        "def-10": {
+        "def-9": {
             /** Format: uuid */
             id: string;
             /** @description Institution code; null: a template of the whole deployment */
@@ -29724,7 +29692,7 @@ export interface components {
             updatedAt: string;
         };
         /** PrintBatch */
-        "def-11": {
+        "def-10": {
             /** Format: uuid */
             id: string;
             institution: string;
@@ -29783,7 +29751,7 @@ export interface components {
             } | null;
         };
         /** PrinterJob */
-        "def-12": {
+        "def-11": {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
@@ -29810,7 +29778,7 @@ export interface components {
             finishedAt: string | null;
         };
         /** Printer */
-        "def-13": {
+        "def-12": {
             /** Format: uuid */
             id: string;
             /** @description Institution code */
@@ -29841,13 +29809,48 @@ export interface components {
             };
             /** @description Jobs queued for it */
             jobsWaiting: number;
-            currentJob: components["schemas"]["def-12"] | (never | null);
+            currentJob: components["schemas"]["def-11"] | (never | null);
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
             updatedBy: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        /**
+         * DesfireLayout
+         * @description The DESFire layout campuscard expects a station to write (data; campuscard drives no chip)
+         */
+        "def-13": {
+            version: number;
+            applications: {
+                id: string;
+                name: string;
+                /** @description 3-byte AID as 6 hex digits; null when another party (the CROUS) assigns it */
+                aid: string | null;
+                aidSource: string;
+                /** @enum {string|null} */
+                keyType: "AES" | null;
+                /** @description Key references only: never key values */
+                keys: {
+                    keyNo: number;
+                    role: string;
+                }[];
+                keySettings: string | null;
+                files: {
+                    fileNo: number;
+                    /** @enum {string} */
+                    type: "standard";
+                    /** @description Bytes */
+                    size: number;
+                    communication: "plain" | "maced" | "enciphered";
+                    /** @description Hex nibbles read, write, read-write, change (key numbers; E free, F never) */
+                    accessRights: string;
+                    /** @description The field of `write` the file holds */
+                    content: string;
+                    encoding: string;
+                }[];
+            }[];
         };
     };
     responses: never;
