@@ -274,7 +274,7 @@ export function CardListPage() {
         </Group>
       ) : null}
       <Group justify="space-between">
-        <Text size="sm" role="status" data-testid="card-count">{t('cards.count', { count: total, formatted: formatNumber(total) })}</Text>
+        <Text size="sm" role="status" data-testid="card-count">{list.data?.totalCapped ? t('cards.countCapped', { formatted: formatNumber(total) }) : t('cards.count', { count: total, formatted: formatNumber(total) })}</Text>
         {canWrite ? (
           <Button size="xs" disabled={selectedCards.length === 0} onClick={() => setBulkOpen(true)} data-testid="bulk-open">
             {t('cards.bulkMove', { count: selectedCards.length })}
