@@ -115,7 +115,7 @@ export interface PrintBatchesServiceDeps {
   jobs: Pick<JobQueue, 'send'>;
   cards: Pick<CardsService, 'cardsForPrint' | 'selectIds' | 'moveMany'>;
   templates: PrintTemplatesPort;
-  institution: Pick<InstitutionService, 'byId' | 'byCode'>;
+  institution: Pick<InstitutionService, 'byId' | 'targetFor'>;
   writeBatchPdf: WriteBatchPdf;
   logger?: Logger;
   now?: () => Date;
@@ -182,19 +182,12 @@ export function createPrintBatchesService(deps: PrintBatchesServiceDeps) {
     return row;
   }
 
-  /** The institution of a new batch: the one named, else the focused one, else the caller's only one. */
+  /**
+   * The institution of a new batch, chosen as every write chooses it (`institution.targetFor`):
+   * the one named, else the focused one, else the caller's only issuing one.
+   */
   async function institutionOf(principal: Principal, code: string | undefined): Promise<number> {
-    if (code !== undefined) {
-      const found = await institution.byCode(db, code);
-      if (!found || (principal.institutionIds !== null && !principal.institutionIds.includes(found.id))) {
-        throw notFound('institution_not_found', `No institution ${code} within your reach`);
-      }
-      return found.id;
-    }
-    if (principal.focusInstitutionId !== null) return principal.focusInstitutionId;
-    const ids = principal.institutionIds;
-    if (ids !== null && ids.length === 1 && ids[0] !== undefined) return ids[0];
-    throw unprocessable('institution_required', 'Name the institution whose office prints the batch', { field: '/institution' });
+    return (await institution.targetFor(db, principal, code)).id;
   }
 
   /** The batch's cards, in file order, a page at a time. */
