@@ -307,7 +307,7 @@ export function createCrousClient(options: CrousClientOptions): CrousClient {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
 
-  function exchange(spec: Exchange): Promise<RawAnswer> {
+  function exchange(spec: Exchange, retriedStaleSocket = false): Promise<RawAnswer> {
     const secure = spec.url.protocol === 'https:';
     const send = secure ? httpsRequest : httpRequest;
     const headers: OutgoingHttpHeaders = { 'user-agent': userAgent, ...spec.headers };
@@ -324,7 +324,12 @@ export function createCrousClient(options: CrousClientOptions): CrousClient {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
       });
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive connection the server closed as it sat idle (its keep-alive timeout) is reset
+        // when reused: the request never reached the server, so it is sent once more on a new one.
+        if (!retriedStaleSocket && req.reusedSocket && error.code === 'ECONNRESET') resolve(exchange(spec, true));
+        else reject(error);
+      });
       req.end(spec.body);
     });
   }

@@ -1,6 +1,7 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import type { CrousRightHolder } from '../../modules/crous/domain/crous-account.ts';
 import { CROUS_DATA_FIELDS, CROUS_FIXED_PROPERTIES } from '../../modules/crous/domain/crous-data-fields.ts';
 import { CrousApiError, createCrousClient } from './crous.client.ts';
@@ -424,6 +425,43 @@ describe('CROUS client: token lifetime, wrong platform, refused connection', () 
     assert.deepEqual([error.kind, error.failure], ['retryable', 'network']);
     assert.throws(() => createCrousClient({ baseUrl: url, environment: 'production', auth: { mode: 'legacy', appId: 'a', appSecret: 's' }, timeZone: 'Mars/Olympus' }), RangeError);
     assert.throws(() => createCrousClient({ baseUrl: url, environment: 'production', auth: { mode: 'legacy', appId: 'a', appSecret: '' } }), RangeError);
+  });
+
+  it('sends a call again on a new connection when a kept-alive one was closed by the server as it sat idle', async () => {
+    const upstream = await startCrousSimulator({ credentials: [{ mode: 'legacy', id: 'l', secret: SECRET_B, rne: RNE_B }] });
+    // Between the client and the simulator: resets a connection at its second request, as a server
+    // whose keep-alive timeout ends just as the client reuses the connection.
+    let resets = 0;
+    const proxy = createServer((socket) => {
+      const target = connect(Number(new URL(upstream.url).port), '127.0.0.1');
+      let requests = 0;
+      socket.on('data', (chunk: Buffer) => {
+        if (/^(GET|POST|PUT|DELETE|PATCH) /.test(chunk.toString('latin1')) && ++requests === 2) {
+          resets += 1;
+          target.destroy();
+          socket.resetAndDestroy();
+          return;
+        }
+        target.write(chunk);
+      });
+      target.pipe(socket);
+      socket.on('error', () => target.destroy());
+      target.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((listening) => proxy.listen(0, '127.0.0.1', listening));
+    const { port } = proxy.address() as AddressInfo;
+    const client = createCrousClient({ baseUrl: `http://127.0.0.1:${port}`, environment: 'production', auth: { mode: 'legacy', appId: 'l', appSecret: SECRET_B } });
+    try {
+      assert.equal(await client.getRightHolder('x'), await client.getRightHolder('x'));
+      // The token request opens the first connection; each call's request then meets a reset one.
+      assert.equal(resets, 2);
+      assert.deepEqual(upstream.requestLog.map((entry) => `${entry.method} ${entry.path} ${entry.status}`),
+        ['POST /v1/token 200', 'GET /beforeizly/v1/rightholders/x 404', 'GET /beforeizly/v1/rightholders/x 404'], 'each call reached the simulator once');
+    } finally {
+      client.close();
+      await new Promise((closed) => proxy.close(closed));
+      await upstream.close();
+    }
   });
 
   it('dueDate round trip through the simulator for any instant and zone (property)', async () => {
