@@ -7,7 +7,6 @@ import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import { inScope, type AccessScope } from '../../platform/db/scope-filter.ts';
 import type { CardIdentifierDefinitionsTable } from './card-identifiers.tables.ts';
-import type { CheckDigitScheme } from './domain/check-digits.ts';
 
 export type DefinitionRow = Selectable<CardIdentifierDefinitionsTable>;
 
@@ -39,17 +38,8 @@ export async function findDefinition(executor: Executor, institutionId: number):
   return executor.selectFrom('cardIdentifierDefinitions').selectAll().where('institutionId', '=', institutionId).executeTakeFirst();
 }
 
-/** What a definition is saved with. */
-export interface DefinitionValues {
-  accessControlEnabled: boolean;
-  accessControlOffset: string;
-  accessControlLength: number;
-  secondaryEnabled: boolean;
-  secondaryPrefix: string;
-  secondaryOffset: string;
-  secondaryLength: number;
-  secondaryCheckDigit: CheckDigitScheme;
-}
+/** What a definition is saved with: its columns but the keys and the stamp of who saved it. */
+export type DefinitionValues = Omit<Selectable<CardIdentifierDefinitionsTable>, 'institutionId' | 'id' | 'updatedBy' | 'updatedAt'>;
 
 /** Creates or replaces an institution's definition, and makes sure its sequences row exists. */
 export async function upsertDefinition(executor: Executor, institutionId: number, values: DefinitionValues, actor: string): Promise<DefinitionRow> {

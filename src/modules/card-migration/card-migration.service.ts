@@ -19,6 +19,7 @@
  * CROUS already know these cards; `campuscard esc sync reconcile` and `campuscard crous reconcile`
  * compare and fix when the admin asks for it.
  */
+import type { CardHolderPerson } from '../cards/cards.service.ts';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../../platform/db/schema.ts';
@@ -132,13 +133,7 @@ export interface CardMigrationJobData {
 }
 
 /** A card holder as a batch needs it: identity and enrolment at the card's institution. */
-interface Holder {
-  id: string;
-  eppn: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  ine: string | null;
+interface Holder extends Omit<CardHolderPerson, 'locale'> {
   personType: string;
   studentNumber: string | null;
   rightsEnd: string | null;
