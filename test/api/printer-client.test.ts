@@ -211,8 +211,13 @@ test('through CUPS with its PDF printer (Debian cups + printer-driver-cups-pdf):
     const outDir = join(homedir(), 'PDF');
     const output = await until('the PDF printer\'s file', async () =>
       (await readdir(outDir).catch(() => [] as string[])).find((name) => name.startsWith(job.id)), 30_000);
-    const info = spawnSync('pdfinfo', [join(outDir, output)], { encoding: 'utf8' });
-    assert.equal(info.status, 0, info.stderr);
+    // The file appears as soon as cups-pdf opens it and fills while Ghostscript writes: read it once pdfinfo can.
+    let lastError = '';
+    const info = await until('a complete PDF from the PDF printer', async () => {
+      const read = spawnSync('pdfinfo', [join(outDir, output)], { encoding: 'utf8' });
+      lastError = read.stderr;
+      return read.status === 0 ? read : undefined;
+    }, 30_000).catch(() => assert.fail(`pdfinfo never read the printed file: ${lastError}`));
     assert.match(info.stdout, /Pages:\s+2/);
     await rm(join(outDir, output), { force: true });
     client.child.kill('SIGTERM');
