@@ -45,7 +45,9 @@ export const PERSON_IMPORT_JOB_KIND = 'person-import';
 /** Line errors kept in a report; the counts stay exact beyond it. */
 export const MAX_REPORTED_ERRORS = 1000;
 
-const PARSE_CHUNK_BYTES = 256 * 1024;
+// Small enough that a chunk parses in ~10 ms on a quiet machine: requests served by the same
+// thread wait at most that long between chunks (bench/embedded-limits.bench.ts).
+const PARSE_CHUNK_BYTES = 64 * 1024;
 // Share of the progress bar given to checking the file; writing takes the rest. Measured with
 // bench/import.bench.ts: parsing is about 15 µs a line, writing 10 to 50 times that.
 const CHECK_SHARE = 0.1;
