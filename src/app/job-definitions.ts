@@ -16,7 +16,7 @@ import { WEBHOOK_QUEUES } from '../modules/webhooks/webhook-sync.service.ts';
 import { CROUS_RECONCILE_QUEUE } from '../modules/crous/crous-reconcile.service.ts';
 import { CROUS_FILE_QUEUES, type CrousFileJobData } from '../modules/crous/crous-files.service.ts';
 import { CARD_EXPORT_JOB_KIND, CARD_EXPORT_QUEUE, type CardExportJobData } from '../modules/cards/card-export.service.ts';
-import { PRINT_BATCH_JOB_KIND, PRINT_BATCH_QUEUE } from '../modules/card-templates/print-batches.service.ts';
+import { PRINT_BATCH_JOB_KIND, PRINT_BATCH_QUEUE, PRODUCTION_PURGE_CRON, PRODUCTION_PURGE_QUEUE } from '../modules/card-templates/print-batches.service.ts';
 import { CARD_MIGRATION_JOB_KIND, CARD_MIGRATION_QUEUE, type CardMigrationJobData } from '../modules/card-migration/card-migration.service.ts';
 
 /**
@@ -118,6 +118,12 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
   jobs.define<{ runId: string }>(PRINT_BATCH_QUEUE, async ({ runId }, job) => {
     await services.printBatches.runJob(runId, { queue: PRINT_BATCH_QUEUE, jobId: job.id });
   }, { retryLimit: 2, expireInSeconds: 3600 });
+  // Card production retention: batch PDFs after 30 days, encoding sessions 7 days after they
+  // ended. Deletes by age: running it twice, or on two nodes, deletes nothing more. One at a time.
+  jobs.define(PRODUCTION_PURGE_QUEUE, async () => {
+    await services.printBatches.purgeFiles();
+    await services.encoding.purge({ actor: 'system:purge' });
+  }, { policy: 'short', retryLimit: 2, retryDelaySeconds: 300, expireInSeconds: 3600 });
   jobs.define(CROUS_FILE_QUEUES.tick, async () => {
     await services.crousFiles.tick();
   }, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
@@ -158,6 +164,7 @@ export function defineJobs(jobs: JobQueue, services: Services, config: Config): 
     { queue: EVENTS_QUEUES.purge, cron: EVENTS_PURGE_CRON },
     ...(services.samlMetadata.methodIds.length > 0 ? [{ queue: SAML_METADATA_QUEUE, cron: SAML_METADATA_CRON }] : []),
     { queue: CROUS_TARIFF_QUEUE, cron: CROUS_TARIFF_CRON },
+    { queue: PRODUCTION_PURGE_QUEUE, cron: PRODUCTION_PURGE_CRON },
   ];
 }
 

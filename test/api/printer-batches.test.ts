@@ -8,8 +8,8 @@ import {
 } from './cards.fixtures.ts';
 
 /**
- * A print batch sent to a printer: its client takes the job, the first download of the PDF
- * takes the batch (cards IN_PRINT, locked to the printer), done confirms it (cards PRINTED);
+ * A print batch sent to a printer: sending takes the batch for the printer (cards IN_PRINT,
+ * locked to the printer), its client takes the job and downloads the PDF, done confirms it (cards PRINTED);
  * the printer's CSN report of a printed card encodes it (print-and-encode). Batches of another
  * institution than the printer's are refused.
  */
@@ -44,7 +44,7 @@ before(async () => {
 });
 after(async () => { await w.t.close(); });
 
-test('a batch sent to a printer: taken at download (IN_PRINT), done confirms it (PRINTED), then print-and-encode', async () => {
+test('a batch sent to a printer: taken when sent (IN_PRINT), done confirms it (PRINTED), then print-and-encode', async () => {
   const created = await managerA.post<{ printer: { id: string }; token: string }>('/api/v1/printers', { name: 'Evolis accueil', model: 'Evolis Primacy 2' });
   assert.equal(created.status, 201, created.text);
   const printerId = created.body.printer.id;
@@ -67,9 +67,10 @@ test('a batch sent to a printer: taken at download (IN_PRINT), done confirms it 
   assert.equal(sent.status, 201, sent.text);
   assert.equal(sent.body.cardsTotal, 2);
   assert.equal(sent.body.pagesTotal, 4, 'duplex: front and back of each card');
+  // Sending takes the batch for the printer: its cards are IN_PRINT before the client asks.
+  for (const id of cards) assert.equal(await stateOf(w, id), 'IN_PRINT', 'sending takes the batch');
   const next = await client.get<Job>('/api/v1/printer-client/jobs/next');
   assert.equal(next.body.id, sent.body.id);
-  for (const id of cards) assert.equal(await stateOf(w, id), 'REQUEST_CHECKED', 'claiming the job moves no card');
   const file = await client.request('GET', `/api/v1/printer-client/jobs/${sent.body.id}/file`);
   assert.equal(file.status, 200, file.text.slice(0, 200));
   assert.ok(file.text.startsWith('%PDF'));

@@ -68,6 +68,8 @@ export interface PrintBatchesTable {
   takenAt: Timestamp | null;
   printedBy: string | null;
   printedAt: Timestamp | null;
+  /** The lock key its cards were locked to when it was taken; passed on to whoever confirms it (migration 0054). */
+  lockOwner: string | null;
 }
 
 /** The cards of a batch in file order, each with the template version it is printed with. */

@@ -8,6 +8,12 @@
  * by part. Taking the batch (its download, or a printer client's `markTaken`) moves its cards to
  * IN_PRINT; `confirmPrinted` (the operator, or the printer client) moves them to PRINTED and
  * records the version each was printed with, which its reprint and its face image then use.
+ *
+ * A batch owns the lock of the cards it took (`lockOwner`): whoever confirms it (the office of its
+ * institution, or the printer client it was sent to) takes that lock over first, so a batch
+ * downloaded by one operator and printed by a printer client, or the reverse, is confirmed by
+ * either. Batch files are deleted {@link PRINT_BATCH_FILE_RETENTION_DAYS} days after the batch
+ * was made (`purgeFiles`, a daily job).
  */
 import { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -24,11 +30,18 @@ import type { InstitutionService } from '../institution/institution.service.ts';
 import type { JobRunsService, JobRunView } from '../jobs/jobs.service.ts';
 import type { CardFaceLayout, CardRenderData, CardTemplateLayout } from './domain/card-template.ts';
 import * as repo from './card-templates.repository.ts';
+import * as batchRepo from './print-batches.repository.ts';
 import type { PrintBatchStatus } from './card-templates.tables.ts';
 
 /** `kind` of the job runs of print batches, and the name of their queue. */
 export const PRINT_BATCH_JOB_KIND = 'print-batch';
 export const PRINT_BATCH_QUEUE = 'print-batch';
+
+/** The daily purge of card production data (old batch files, finished encoding sessions), and when it runs (UTC). */
+export const PRODUCTION_PURGE_QUEUE = 'card-production-purge';
+export const PRODUCTION_PURGE_CRON = '41 3 * * *';
+/** Days a batch's PDF is kept after the batch was made (a batch is printed within days; a reprint makes a new one). */
+export const PRINT_BATCH_FILE_RETENTION_DAYS = 30;
 
 /** Most cards in one batch (a start-of-year run is a few hundred; a printer's hopper holds 100 to 500). */
 export const MAX_BATCH_CARDS = 2000;
@@ -386,7 +399,7 @@ export function createPrintBatchesService(deps: PrintBatchesServiceDeps) {
       if (batch.status !== 'ready') return { batch: await view(batch), moved: 0, refused: [] };
       const { moved, refused } = await moveCards(batch.id, actor, 'REQUEST_CHECKED', 'IN_PRINT');
       await inTransaction(db, actor.context, (trx) =>
-        repo.updateBatch(trx, batch.id, { status: 'taken', takenBy: actor.context.actor, takenAt: now() }));
+        repo.updateBatch(trx, batch.id, { status: 'taken', takenBy: actor.context.actor, takenAt: now(), lockOwner: actor.principal.id }));
       return { batch: await this.get(batch.id, actor.principal), moved: moved.length, refused };
     },
 
@@ -402,6 +415,14 @@ export function createPrintBatchesService(deps: PrintBatchesServiceDeps) {
         batch = await load(batchId, actor.principal);
       }
       if (batch.status !== 'taken' && batch.status !== 'printed') throw conflict('print_batch_not_ready', 'The print file is not made yet');
+      const owner = batch.lockOwner;
+      if (owner !== null && owner !== actor.principal.id) {
+        // The batch's lock follows whoever confirms it (its row locked, so two confirmations pass it on one at a time).
+        await inTransaction(db, actor.context, async (trx) => {
+          const current = await repo.findBatch(trx, batch.id, null, { forUpdate: true });
+          if (current?.lockOwner) await batchRepo.handOverLocks(trx, batch.id, current.lockOwner, actor.principal.id, now());
+        });
+      }
       const { moved, refused } = await moveCards(batch.id, actor, 'IN_PRINT', 'PRINTED', cardIds ? new Set(cardIds) : undefined);
       const everyCard = cardIds === undefined || refused.length === 0 && moved.length === batch.cardCount;
       await inTransaction(db, actor.context, async (trx) => {
@@ -409,6 +430,16 @@ export function createPrintBatchesService(deps: PrintBatchesServiceDeps) {
         if (everyCard) await repo.updateBatch(trx, batch.id, { status: 'printed', printedBy: actor.context.actor, printedAt: now() });
       });
       return { batch: await this.get(batch.id, actor.principal), moved: moved.length, refused };
+    },
+
+    /**
+     * Deletes the PDF of every batch made more than {@link PRINT_BATCH_FILE_RETENTION_DAYS} days
+     * ago (the batch and what was printed with it stay; its file then answers 404
+     * `print_file_gone`). Answers how many batches lost their file; running it again deletes nothing more.
+     */
+    async purgeFiles(): Promise<number> {
+      const before = new Date(now().getTime() - PRINT_BATCH_FILE_RETENTION_DAYS * 24 * 3600 * 1000);
+      return batchRepo.purgeBatchFiles(db, before);
     },
 
     /** Deletes the parts of a batch whose job will not run again (its worker lost, no attempt left). */

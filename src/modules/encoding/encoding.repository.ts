@@ -44,3 +44,14 @@ export async function releaseSession(executor: Executor, id: string): Promise<vo
 export async function recordCsn(executor: Executor, id: string, csn: string): Promise<void> {
   await executor.updateTable('encodingSessions').set({ csn }).where('id', '=', id).execute();
 }
+
+/** Deletes the sessions closed before `before`, or never closed and expired before it; answers how many. */
+export async function deleteFinishedSessions(executor: Executor, before: Date): Promise<number> {
+  const result = await executor.deleteFrom('encodingSessions')
+    .where((eb) => eb.or([
+      eb('closedAt', '<', before),
+      eb.and([eb('closedAt', 'is', null), eb('expiresAt', '<', before)]),
+    ]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

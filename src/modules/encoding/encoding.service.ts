@@ -11,7 +11,9 @@
  * with its usual checks (CSN form, a chip already on a live card, the state machine) and moves the
  * card to ENCODED. A session is used once (claimed in one statement), expires after
  * `SESSION_MINUTES`, and only its secret's SHA-256 is stored. A refused report gives the session
- * back, so the station may report again before it expires.
+ * back, so the station may report again before it expires. Sessions closed or expired more than
+ * {@link SESSION_RETENTION_DAYS} days ago are deleted by a daily job (`purge`): the card's history
+ * and the audit log keep what they did.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -25,6 +27,8 @@ import * as repo from './encoding.repository.ts';
 
 /** Minutes a session may be closed in. */
 export const SESSION_MINUTES = 10;
+/** Days a closed or expired session is kept (to answer a late station, and for a look while investigating). */
+export const SESSION_RETENTION_DAYS = 7;
 /** The states a card is encoded in (a one-pass station encodes while printing). */
 const ENCODABLE_STATES: ReadonlySet<string> = new Set(['IN_PRINT', 'PRINTED', 'IN_ENCODE']);
 
@@ -81,6 +85,15 @@ export function createEncodingService(deps: EncodingDeps) {
   }
 
   return {
+    /**
+     * Deletes the sessions closed, or expired unclosed, more than {@link SESSION_RETENTION_DAYS}
+     * days ago; answers how many. Running it again deletes nothing more.
+     */
+    async purge(context: ActorContext): Promise<number> {
+      const before = new Date(now().getTime() - SESSION_RETENTION_DAYS * 24 * 3600 * 1000);
+      return inTransaction(db, context, (trx) => repo.deleteFinishedSessions(trx, before));
+    },
+
     /** The DESFire layout campuscard expects (data only). */
     layout(): DesfireLayout {
       return DESFIRE_LAYOUT;

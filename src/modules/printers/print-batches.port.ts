@@ -27,7 +27,7 @@ export function printBatchesPort(batches: Pick<PrintBatchesService, 'get' | 'ope
       if (institutionId === undefined) return undefined;
       return {
         institutionId, title: `${batch.cardCount} card(s), ${batch.createdAt.slice(0, 10)}`,
-        cards: batch.cardCount, pages: batch.pages ?? 0, ready: SENDABLE.has(batch.status),
+        cards: batch.cardCount, pages: batch.pages ?? 0, duplex: batch.duplex, ready: SENDABLE.has(batch.status),
       };
     },
     async openFile(batchId, caller) {

@@ -159,6 +159,20 @@ export async function printersRoutes(app: AppInstance, deps: AppDeps): Promise<v
     },
   }, async (request, reply) => reply.status(201).send(await printers.send(principalOf(request), request.params.id, request.body, actorOf(request))));
 
+  app.post('/print-batches/:id/send', {
+    config: { access },
+    schema: {
+      tags, summary: 'Send a print batch to one of its institution\'s printers: takes the batch for the printer (its cards move to IN_PRINT) and queues a job its client prints',
+      description: 'The printer\'s client reports the job done and the cards move to PRINTED; the office may also confirm the batch (the batch passes its cards\' lock to whoever confirms it). '
+        + 'Codes: 404 `printer_not_found`, `print_batch_not_found` (also of another institution than the printer\'s, or outside yours); '
+        + '409 `printer_disabled`, `printer_not_duplex` (the batch has backs), `print_batch_not_ready`, `print_batches_unavailable`.',
+      params: IdParams,
+      body: Type.Object({ printerId: Uuid }, { additionalProperties: false }),
+      response: { 201: Type.Ref('PrinterJob'), ...errorResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => reply.status(201).send(
+    await printers.send(principalOf(request), request.body.printerId, { batchId: request.params.id }, actorOf(request))));
+
   app.post('/printers/:id/jobs/:jobId/cancel', {
     config: { access },
     schema: { tags, summary: 'Cancel a job its client has not taken yet (409 `job_status` otherwise)', params: JobParams, response: { 200: Type.Ref('PrinterJob'), ...errorResponses(400, 401, 403, 404, 409) } },

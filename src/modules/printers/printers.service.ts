@@ -99,7 +99,7 @@ export interface HeartbeatInput {
  * of its institution, see {@link printerPrincipal}), each in its own transactions.
  */
 export interface PrintBatchesPort {
-  describe(batchId: string, scope: PrinterManager): Promise<{ institutionId: number; title: string; cards: number; pages: number; ready: boolean } | undefined>;
+  describe(batchId: string, scope: PrinterManager): Promise<{ institutionId: number; title: string; cards: number; pages: number; duplex: boolean; ready: boolean } | undefined>;
   openFile(batchId: string, caller: PrinterCaller): Promise<{ stream: Readable; size: number | null }>;
   markTaken(batchId: string, caller: PrinterCaller, context: ActorContext): Promise<void>;
   confirmPrinted(batchId: string, caller: PrinterCaller, context: ActorContext): Promise<void>;
@@ -312,8 +312,12 @@ export function createPrintersService(deps: PrintersServiceDeps) {
 
     /**
      * Sends a print batch (of the printer's institution, within the manager's scope) to a
-     * printer. 404 `print_batch_not_found`; 409 `print_batches_unavailable` when the templates
-     * module is not there, `printer_disabled`, `print_batch_not_ready` while its file is made.
+     * printer, and takes it for the printer: its cards ready to print move to IN_PRINT, locked to
+     * the printer (a batch already taken keeps its lock; the batch passes it to whoever confirms
+     * it, the printer's "done" included). 404 `print_batch_not_found`; 409
+     * `print_batches_unavailable` when the templates module is not there, `printer_disabled`,
+     * `print_batch_not_ready` while its file is made (or once printed), `printer_not_duplex` for
+     * a batch with backs sent to a one-sided printer.
      */
     async send(manager: PrinterManager, id: string, input: { batchId: string }, context: ActorContext): Promise<PrinterJobView> {
       const batches = deps.printBatches?.();
@@ -324,6 +328,8 @@ export function createPrintersService(deps: PrintersServiceDeps) {
       const batch = await batches.describe(input.batchId, manager);
       if (!batch || batch.institutionId !== printer.institutionId) throw notFound('print_batch_not_found', 'No such print batch in the printer\'s institution');
       if (!batch.ready) throw conflict('print_batch_not_ready', 'The batch\'s print file is not made (yet)');
+      if (batch.duplex && !printer.duplex) throw conflict('printer_not_duplex', 'The batch has backs and this printer prints one side only', { field: '/printerId' });
+      await batches.markTaken(input.batchId, { printerId: id, institutionId: printer.institutionId, actor: `printer:${id}` }, context);
       const job = await inTransaction(db, context, (trx) => repo.insertJob(trx, {
         printerId: id, institutionId: printer.institutionId, batchId: input.batchId, filePath: null, title: batch.title,
         cardsTotal: batch.cards, pagesTotal: batch.pages, createdBy: context.actor,
