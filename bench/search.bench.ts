@@ -231,7 +231,7 @@ async function printSizes(pool: SqlPool): Promise<void> {
       pg_table_size(c.oid) AS heap, pg_indexes_size(c.oid) AS indexes,
       (SELECT sum(pg_relation_size(i.indexrelid)) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
         WHERE i.indrelid = c.oid AND ic.relname LIKE '%search_trgm') AS trgm
-    FROM pg_class c WHERE c.relname IN ('cards', 'persons', 'enrolments') ORDER BY c.relname`);
+    FROM pg_class c WHERE c.relname IN ('cards', 'card_search', 'persons', 'enrolments') ORDER BY c.relname`);
   const settings = await pool.query<{ buffers: string }>(`SELECT pg_size_bytes(current_setting('shared_buffers'))::text AS buffers`);
   let sum = 0;
   for (const table of tables.rows) {
@@ -239,5 +239,5 @@ async function printSizes(pool: SqlPool): Promise<void> {
     console.log(`search bench: ${table.name}: table ${mb(Number(table.heap))}, indexes ${mb(Number(table.indexes))}`
       + (table.trgm ? ` (trigram index ${mb(Number(table.trgm))})` : ''));
   }
-  console.log(`search bench: all three ${mb(sum)}; shared_buffers ${mb(Number(settings.rows[0]?.buffers ?? 0))}; RAM ${mb(totalmem())}, free ${mb(freemem())}`);
+  console.log(`search bench: all four ${mb(sum)}; shared_buffers ${mb(Number(settings.rows[0]?.buffers ?? 0))}; RAM ${mb(totalmem())}, free ${mb(freemem())}`);
 }

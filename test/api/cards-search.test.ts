@@ -60,7 +60,7 @@ async function walk(query: string): Promise<CardView[]> {
 async function expected(terms: string[], state?: string): Promise<string[]> {
   const likes = terms.map((_, index) => `search_text LIKE '%' || $${index + 1} || '%'`).join(' AND ');
   const stateFilter = state ? ` AND state = $${terms.length + 1}` : '';
-  const rows = await t.runtime.database.pool.query<{ id: string }>(`SELECT id FROM cards WHERE ${likes}${stateFilter}`,
+  const rows = await t.runtime.database.pool.query<{ id: string }>(`SELECT id FROM cards JOIN card_search ON card_search.card_id = cards.id WHERE ${likes}${stateFilter}`,
     state ? [...terms, state] : terms);
   return rows.rows.map((row) => row.id).sort();
 }

@@ -4,7 +4,7 @@ import type { Insertable } from 'kysely';
 
 /** A migrated card as stored, with the one move of its history. */
 export interface ImportedCardRow {
-  card: Omit<Insertable<CardsTable>, 'id' | 'searchText' | 'version'>;
+  card: Omit<Insertable<CardsTable>, 'id' | 'version'>;
   move: { at: Date; actor: string; toState: string; comment: string };
 }
 

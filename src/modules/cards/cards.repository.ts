@@ -5,15 +5,12 @@ import { inScope, WHOLE_DEPLOYMENT, type AccessScope } from '../../platform/db/s
 import type { CardMovesTable, CardsTable } from './cards.tables.ts';
 import type { CardState } from './domain/card-state.ts';
 
-/**
- * A card row as stored (the search column is left out: only SQL reads it), with the code and name
- * of its issuing institution, which every card resource shows.
- */
-export type CardRow = Omit<Selectable<CardsTable>, 'searchText'> & { institutionCode: string; institutionName: string };
+/** A card row as stored, with the code and name of its issuing institution, which every card resource shows. */
+export type CardRow = Selectable<CardsTable> & { institutionCode: string; institutionName: string };
 export type CardMoveRow = Selectable<CardMovesTable>;
 
 /** The columns of `cards` a card row reads (written by insert and update too). */
-type StoredCardRow = Omit<Selectable<CardsTable>, 'searchText'>;
+type StoredCardRow = Selectable<CardsTable>;
 
 const CARD_COLUMNS = [
   'id', 'personId', 'institutionId', 'cardGroup', 'state', 'cardKind', 'requestChannel', 'requestedAt', 'requestedBy', 'photoId', 'printedLines',
@@ -162,7 +159,7 @@ export async function insertCard(executor: Executor, card: NewCard, now: Date): 
     .executeTakeFirst();
 }
 
-export type CardChanges = Omit<Updateable<CardsTable>, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'searchText' | 'printedLines'> & {
+export type CardChanges = Omit<Updateable<CardsTable>, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'printedLines'> & {
   printedLines?: Record<string, string> | null;
 };
 
@@ -378,7 +375,7 @@ const TRIGRAM_LENGTH = 3;
  */
 export const SEARCH_COLLECT_CAP = 1000;
 
-/** The statement-local table (a materialized CTE) holding the collected matches' row addresses. */
+/** The statement-local table (a materialized CTE) holding the collected matches' card ids. */
 const MATCHES_CTE = 'search_matches';
 
 /**
@@ -393,8 +390,17 @@ type TermMatching = 'capped' | 'scan';
 /** Where a card keeps its institution and holder type, for `inScope`. */
 const SCOPE_COLUMNS = { institution: 'cards.institution_id', personType: 'cards.holder_person_type' };
 
-function termLikes(column: 'cards.search_text' | 'matched.search_text', terms: readonly string[]) {
+function termLikes(column: 'searched.search_text' | 'matched.search_text', terms: readonly string[]) {
   return terms.map((term) => sql<boolean>`${sql.ref(column)} LIKE ${`%${term}%`} ESCAPE '\\'`);
+}
+
+/**
+ * "The card's search text holds every term", tested for the card at hand: one primary-key lookup
+ * in `card_search` (migration 0051: the text lives there so that moves write no trigram entries).
+ */
+function searchTextHolds(terms: readonly string[]) {
+  return sql<boolean>`EXISTS (SELECT 1 FROM card_search AS searched
+    WHERE searched.card_id = cards.id AND ${sql.join(termLikes('searched.search_text', terms), sql` AND `)})`;
 }
 
 function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListFilter, matching: TermMatching) {
@@ -412,15 +418,17 @@ function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListF
   if (filter.updatedTo) conditions.push(eb('cards.updatedAt', '<', filter.updatedTo));
   const terms = filter.terms ?? [];
   const indexable = terms.filter((term) => term.length >= TRIGRAM_LENGTH);
+  // Terms too short for the trigram index are always tested card by card.
+  const tested = terms.filter((term) => term.length < TRIGRAM_LENGTH);
   if (indexable.length > 0) {
     if (matching === 'capped') {
-      // Read by row address: a TID scan, no second index lookup per match.
-      conditions.push(sql<boolean>`cards.ctid = ANY((SELECT ${sql.ref(`${MATCHES_CTE}.tids`)} FROM ${sql.table(MATCHES_CTE)})::tid[])`);
+      // Read by primary key, the collected ids only.
+      conditions.push(sql<boolean>`cards.id = ANY((SELECT ${sql.ref(`${MATCHES_CTE}.ids`)} FROM ${sql.table(MATCHES_CTE)})::uuid[])`);
     } else {
-      conditions.push(...termLikes('cards.search_text', indexable));
+      tested.unshift(...indexable);
     }
   }
-  conditions.push(...termLikes('cards.search_text', terms.filter((term) => term.length < TRIGRAM_LENGTH)));
+  if (tested.length > 0) conditions.push(searchTextHolds(tested));
   if (filter.pendingRequest) {
     // A request at the same institution: another institution's requests are its own business.
     const pending = eb.selectFrom('cards as other').select(sql`1`.as('one'))
@@ -433,18 +441,19 @@ function applyFilter(eb: ExpressionBuilder<Database, 'cards'>, filter: CardListF
 }
 
 /**
- * The CTE collecting, through the trigram index, the row addresses of at most `limit` cards
+ * The CTE collecting, through the trigram index of `card_search`, the ids of at most `limit` cards
  * matching every indexable term, and how many it holds (`limit` means there may be more).
  * A null `limit` collects every match (`LIMIT NULL` is no limit). `OFFSET 0` keeps the
  * collection a sub-plan of its own: pulled up, the ARRAY(...) would run once for the addresses
  * and again for the count.
  */
 function matchesCte(terms: readonly string[], limit: number | null, scope: AccessScope) {
-  // The scope applies to the collection too: a manager's cap counts only cards they may see.
+  // The scope applies to the collection too (card_search carries the card's scope columns): a
+  // manager's cap counts only cards they may see.
   const scoped = inScope(scope, { institution: 'matched.institution_id', personType: 'matched.holder_person_type' });
-  return sql<{ tids: string[]; count: number }>`SELECT tids, cardinality(tids) AS count FROM (SELECT ARRAY(
-    SELECT matched.ctid FROM cards AS matched WHERE ${sql.join(termLikes('matched.search_text', terms), sql` AND `)} AND ${scoped}
-    LIMIT ${limit}) AS tids OFFSET 0) AS collected`;
+  return sql<{ ids: string[]; count: number }>`SELECT ids, cardinality(ids) AS count FROM (SELECT ARRAY(
+    SELECT matched.card_id FROM card_search AS matched WHERE ${sql.join(termLikes('matched.search_text', terms), sql` AND `)} AND ${scoped}
+    LIMIT ${limit}) AS ids OFFSET 0) AS collected`;
 }
 
 /** A listed card with its sort timestamp as text, for the next cursor. */
@@ -491,9 +500,9 @@ function sortColumns(sort: CardSortKey): Array<'holderLastName' | 'holderFirstNa
  * `(state, sort key)` index), merged and cut again: a single scan of the sort index filtered by
  * the states would read most of the table when the states are rare.
  *
- * Search terms are collected through the trigram index, up to `SEARCH_COLLECT_CAP` matches, in
- * a CTE of the same statement (so the row addresses are of its own snapshot); the page reads
- * exactly those rows by address and sorts them. When the cap is reached, the terms are dense
+ * Search terms are collected through the trigram index of `card_search`, up to
+ * `SEARCH_COLLECT_CAP` matches, in a CTE of the same statement (so the ids are of its own
+ * snapshot); the page reads exactly those cards by primary key and sorts them. When the cap is reached, the terms are dense
  * enough that the page is read again walking its date index, testing the terms row by row; by
  * name, every match is collected and sorted (as before the cap existed).
  */

@@ -42,7 +42,6 @@ export interface CardsTable {
   holderStudentNumber: string | null;
   holderIne: string | null;
   holderPersonType: string;
-  searchText: Generated<string>;
   version: Generated<number>;
   createdAt: Generated<Date>;
   updatedAt: Generated<Date>;
@@ -88,8 +87,23 @@ export interface CardExportPartsTable {
   createdAt: Generated<Date>;
 }
 
+/**
+ * The search text of a card (migration 0051), kept apart from `cards` so that a move writes no
+ * trigram entries: written by triggers on `cards` when a card is inserted or a column the text is
+ * made of changes, never by the application. Carries the card's scope columns, so a search
+ * collects the cards a caller may see from this table alone.
+ */
+export interface CardSearchTable {
+  cardId: string;
+  institutionId: number;
+  holderPersonType: string;
+  /** Folded holder names (by their parts and written together), eppn, e-mail, student number, INE, ESCN, CSN forms. */
+  searchText: string;
+}
+
 export interface CardsTables {
   cards: CardsTable;
+  cardSearch: CardSearchTable;
   cardMoves: CardMovesTable;
   cardStateDaily: CardStateDailyTable;
   cardStateDays: CardStateDaysTable;
