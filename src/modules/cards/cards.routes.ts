@@ -10,7 +10,8 @@ import type { PreparedPhoto } from '../photos/photos.service.ts';
 import { CARD_STATES, DISABLE_REASONS } from './domain/card-state.ts';
 import { CSN_FORMS, CSN_MAX_BYTES, CSN_MIN_BYTES } from './domain/csn.ts';
 import { requestChannelOf } from './cards.policy.ts';
-import { MAX_BULK_MOVES, MAX_LIST_LIMIT, DEFAULT_LIST_LIMIT } from './cards.service.ts';
+import { MAX_LIST_LIMIT, DEFAULT_LIST_LIMIT } from './card-list.service.ts';
+import { MAX_BULK_MOVES } from './card-bulk-moves.service.ts';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
 const OrNull = <T extends TSchema>(schema: T) => Type.Union([Type.Null(), schema]);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MoveErrorCode } from './domain/card-state-machine.ts';
 import { addMonths, isoDay } from './domain/calendar-day.ts';
-import { moveProblem } from './cards.service.ts';
+import { moveProblem } from './card-problems.ts';
 
 test('addMonths keeps the day of month where it exists, else the month\'s last day', () => {
   assert.equal(addMonths('2025-01-15', 12), '2026-01-15');
