@@ -90,6 +90,10 @@ test('managers create templates and rules of their institution; office staff rea
   const listed = await viewerA.get<{ items: TemplateView[] }>('/api/v1/card-templates');
   assert.equal(listed.status, 200);
   assert.deepEqual(listed.body.items.map((item) => item.name).sort(), ['Personnels', 'Étudiants']);
+  // The console shows edit controls from `editable`: the institution's manager, not its viewer.
+  assert.deepEqual(listed.body.items.map((item) => item.editable), [false, false]);
+  assert.equal(student.editable, true);
+  assert.equal((await managerA.get<TemplateView>(`/api/v1/card-templates/${student.id}`)).body.editable, true);
   assert.equal((await viewerA.post('/api/v1/card-templates', { name: 'x', layout: STUDENT_TEMPLATE })).status, 403);
   const preview = await png(viewerA, `/api/v1/card-templates/${student.id}/preview.png?side=back`);
   assert.equal(preview.status, 200);
@@ -102,6 +106,34 @@ test('managers create templates and rules of their institution; office staff rea
   assert.ok(!withPerson.bytes.equals((await png(viewerA, `/api/v1/card-templates/${student.id}/preview.png`)).bytes), 'the person\'s data is drawn');
   // Someone of another institution is not drawn, even on a template one may read.
   assert.equal((await png(viewerA, `/api/v1/card-templates/${student.id}/preview.png?personId=${personOfB}`)).status, 404);
+});
+
+test('the editor\'s preview of a draft shows where the photo goes even without one (sample data); the printed face leaves it empty', async () => {
+  const draw = async (layout: CardTemplateLayout): Promise<Buffer> => {
+    const response = await w.t.app.inject({
+      method: 'POST', url: '/api/v1/card-templates/preview', headers: { ...headersOf(viewerA), 'x-csrf-token': viewerA.credentials.csrfToken ?? '', 'content-type': 'application/json' },
+      payload: { layout },
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    return response.rawPayload;
+  };
+  const photoOnly = (x: number): CardTemplateLayout => ({
+    front: { background: '#ffffff', elements: [{ kind: 'photo', id: 'photo', x, y: 10, width: 20, height: 25, cornerRadius: 1 }] }, back: null,
+  });
+  const empty: CardTemplateLayout = { front: { background: '#ffffff', elements: [] }, back: null };
+  const [blank, left, right] = [await draw(empty), await draw(photoOnly(5)), await draw(photoOnly(40))];
+  assert.ok(!left.equals(blank), 'the photo\'s place is drawn in the editor');
+  assert.ok(!left.equals(right), 'moving the photo moves its place');
+  // The saved template's face (as printed, sample data without a photo) draws nothing there.
+  const saved = await managerA.post<TemplateView>('/api/v1/card-templates', { name: 'Photo seule', layout: photoOnly(5) });
+  assert.equal(saved.status, 201, saved.text);
+  const blankSaved = await managerA.post<TemplateView>('/api/v1/card-templates', { name: 'Vide', layout: empty });
+  assert.equal(blankSaved.status, 201, blankSaved.text);
+  const printed = await png(viewerA, `/api/v1/card-templates/${saved.body.id}/preview.png`);
+  assert.ok(printed.bytes.equals((await png(viewerA, `/api/v1/card-templates/${blankSaved.body.id}/preview.png`)).bytes));
+  for (const id of [saved.body.id, blankSaved.body.id]) {
+    assert.equal((await managerA.post(`/api/v1/card-templates/${id}/archive`, { archived: true })).status, 200);
+  }
 });
 
 test('a bad layout is a 422 naming the element at fault, and nothing is saved', async () => {

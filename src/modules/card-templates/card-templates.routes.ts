@@ -33,6 +33,7 @@ const TemplateSchema = Type.Object({
   name: Type.String(),
   currentVersion: Type.Integer(),
   archived: Type.Boolean(),
+  editable: Type.Boolean({ description: 'Whether you may save new versions of it (managers and admins of its institution; deployment-wide: admins of every institution)' }),
   layout: LayoutOutput,
   versions: Type.Array(Type.Object({ version: Type.Integer(), createdBy: Type.String(), createdAt: Type.String({ format: 'date-time' }) })),
   updatedBy: Type.String(),
@@ -176,7 +177,8 @@ export async function cardTemplatesRoutes(app: AppInstance, deps: AppDeps): Prom
     config: { access: read },
     schema: {
       tags, summary: 'Draw a draft layout, or a saved template version, to PNG with a card\'s data (or sample data)',
-      description: 'Send `layout` (checked as on save) or `templateId` (and `version`, default the current one). `cardId` or `personId`: a card or person within your reach (404 otherwise); neither: sample data.',
+      description: 'Send `layout` (checked as on save) or `templateId` (and `version`, default the current one). `cardId` or `personId`: a card or person within your reach (404 otherwise); neither: sample data. '
+        + 'Drawn for the editor: the hologram area and missing data (e.g. no photo) are outlined, which the printed card never shows.',
       body: Type.Object({
         layout: Type.Optional(LayoutInput),
         templateId: Type.Optional(Uuid),
@@ -191,7 +193,7 @@ export async function cardTemplatesRoutes(app: AppInstance, deps: AppDeps): Prom
     },
   }, async (request, reply) => {
     const { side, dpi, ...rest } = request.body;
-    const png = await cardTemplates.preview(principalOf(request), { ...rest, side: side ?? 'front', dpi: dpi ?? 300 });
+    const png = await cardTemplates.preview(principalOf(request), { ...rest, side: side ?? 'front', dpi: dpi ?? 300, editor: true });
     return reply.type('image/png').header('cache-control', 'no-store').send(Buffer.from(png));
   });
 

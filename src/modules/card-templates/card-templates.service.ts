@@ -17,7 +17,7 @@ import type { CardsService } from '../cards/cards.service.ts';
 import type { InstitutionService } from '../institution/institution.service.ts';
 import type { PersonView } from '../people/people.service.ts';
 import type { PhotosService } from '../photos/photos.service.ts';
-import { assertMayEdit } from './card-templates.policy.ts';
+import { assertMayEdit, mayEdit } from './card-templates.policy.ts';
 import * as repo from './card-templates.repository.ts';
 import {
   CardTemplateLayout, type BoundField, type CardFaceLayout, type CardRenderData,
@@ -32,7 +32,8 @@ export const ASSET_MAX_BYTES = 2 * 1024 * 1024;
 export const ASSET_MAX_SIDE = 4096;
 
 /** Renders one face to PNG (H1's renderer, injected so the service is tested without its fonts). */
-export type RenderFacePng = (face: CardFaceLayout, data: CardRenderData, options: { dpi: 300 | 600 }) => Promise<Uint8Array>;
+/** `preview`: the editor's drawing, with the hologram area outlined and a placeholder where data is missing (no photo). */
+export type RenderFacePng = (face: CardFaceLayout, data: CardRenderData, options: { dpi: 300 | 600; preview?: boolean }) => Promise<Uint8Array>;
 
 export interface CardTemplatesServiceDeps {
   db: Kysely<Database>;
@@ -59,6 +60,8 @@ export interface TemplateView {
   name: string;
   currentVersion: number;
   archived: boolean;
+  /** Whether the caller may save it (see `mayEdit`): the console shows edit controls only then. */
+  editable: boolean;
   layout: CardTemplateLayout;
   versions: Array<{ version: number; createdBy: string; createdAt: string }>;
   updatedBy: string;
@@ -151,13 +154,13 @@ export function createCardTemplatesService(deps: CardTemplatesServiceDeps) {
     return institutionId === null ? null : (await institution.byId(executor, institutionId))?.code ?? null;
   }
 
-  async function templateView(executor: Executor, row: repo.TemplateRow): Promise<TemplateView> {
+  async function templateView(executor: Executor, row: repo.TemplateRow, principal: Principal): Promise<TemplateView> {
     const current = await repo.findVersion(executor, row.id, row.currentVersion);
     if (!current) throw new Error(`template ${row.id} has no version ${row.currentVersion}`);
     const versions = await repo.listVersions(executor, row.id);
     return {
       id: row.id, institution: await codeOf(executor, row.institutionId), name: row.name, currentVersion: row.currentVersion,
-      archived: row.archivedAt !== null, layout: current.layout,
+      archived: row.archivedAt !== null, editable: mayEdit(principal, row.institutionId), layout: current.layout,
       versions: versions.map((version) => ({ version: version.version, createdBy: version.createdBy, createdAt: version.createdAt.toISOString() })),
       updatedBy: row.updatedBy, updatedAt: row.updatedAt.toISOString(),
     };
@@ -319,12 +322,12 @@ export function createCardTemplatesService(deps: CardTemplatesServiceDeps) {
     /** Templates the caller reaches (its institutions' and the deployment's), archived ones on request. */
     async list(principal: Principal, includeArchived = false): Promise<TemplateView[]> {
       const rows = await repo.listTemplates(db, principal.institutionIds, includeArchived);
-      return Promise.all(rows.map((row) => templateView(db, row)));
+      return Promise.all(rows.map((row) => templateView(db, row, principal)));
     },
 
     /** One template with its current layout and its versions; 404 `template_not_found` outside the caller's reach. */
     async get(id: string, principal: Principal): Promise<TemplateView> {
-      return templateView(db, await loadTemplate(db, id, principal));
+      return templateView(db, await loadTemplate(db, id, principal), principal);
     },
 
     /** The layout of one version of a template (a card printed with it, a comparison). */
@@ -346,7 +349,7 @@ export function createCardTemplatesService(deps: CardTemplatesServiceDeps) {
       return inTransaction(db, context, async (trx) => {
         const row = await repo.insertTemplate(trx, { institutionId, name: input.name, actor: context.actor });
         await repo.insertVersion(trx, { templateId: row.id, version: 1, layout, actor: context.actor });
-        return templateView(trx, row);
+        return templateView(trx, row, principal);
       });
     },
 
@@ -367,7 +370,7 @@ export function createCardTemplatesService(deps: CardTemplatesServiceDeps) {
         const version = template.currentVersion + 1;
         await repo.insertVersion(trx, { templateId: template.id, version, layout, actor: context.actor });
         const row = await repo.updateTemplate(trx, template.id, { currentVersion: version, ...(input.name ? { name: input.name } : {}) }, context.actor);
-        return templateView(trx, row);
+        return templateView(trx, row, principal);
       });
     },
 
@@ -376,7 +379,7 @@ export function createCardTemplatesService(deps: CardTemplatesServiceDeps) {
       return inTransaction(db, context, async (trx) => {
         const template = await loadTemplate(trx, id, principal, true);
         assertMayEdit(principal, template.institutionId);
-        return templateView(trx, await repo.updateTemplate(trx, template.id, { archivedAt: archived ? now() : null }, context.actor));
+        return templateView(trx, await repo.updateTemplate(trx, template.id, { archivedAt: archived ? now() : null }, context.actor), principal);
       });
     },
 
@@ -477,6 +480,8 @@ export function createCardTemplatesService(deps: CardTemplatesServiceDeps) {
     async preview(principal: Principal, input: {
       layout?: unknown; templateId?: string | undefined; version?: number | undefined; cardId?: string | undefined; personId?: string | undefined;
       side: 'front' | 'back'; dpi: 300 | 600; language?: 'fr' | 'en' | undefined;
+      /** Drawn for the editor: the hologram area and missing data (a photo) outlined, so every element can be seen and placed. */
+      editor?: boolean;
     }): Promise<Uint8Array> {
       let layout: CardTemplateLayout;
       if (input.layout !== undefined) {
@@ -505,7 +510,7 @@ export function createCardTemplatesService(deps: CardTemplatesServiceDeps) {
         const assets = await repo.findAssetContents(db, assetIdsOf(layout));
         data = sampleData(Object.fromEntries([...assets].map(([id, asset]) => [id, asset.content])), input.language ?? 'fr');
       }
-      return deps.renderFacePng(face, data, { dpi: input.dpi });
+      return deps.renderFacePng(face, data, { dpi: input.dpi, preview: input.editor === true });
     },
 
     /**

@@ -1,19 +1,54 @@
-import { api, apiUrl } from './api-client.ts';
+import type { CardTemplateLayout } from '../../../src/modules/card-templates/domain/card-template.ts';
+import { api, apiFetch, apiUrl } from './api-client.ts';
 import type { ResponseOf } from './api-types.ts';
 
-/** A card template with its current layout and versions (src/modules/card-templates). */
-export type CardTemplate = ResponseOf<'/api/v1/card-templates/{id}', 'get'>;
+/**
+ * A card template with its current layout and versions (src/modules/card-templates). The API's
+ * schema leaves the layout open (cheap answers); the server sends its CardTemplateLayout.
+ */
+export type CardTemplate = Omit<ResponseOf<'/api/v1/card-templates/{id}', 'get'>, 'layout'> & { layout: CardTemplateLayout };
 /** A batch print file and the job making it. */
 export type PrintBatch = ResponseOf<'/api/v1/print-batches/{id}', 'get'>;
 /** What taking or confirming a batch did to its cards. */
 export type BatchMoveOutcome = ResponseOf<'/api/v1/print-batches/{id}/confirm', 'post'>;
 
-const batchPath = (id: string) => `/print-batches/${encodeURIComponent(id)}`;
+/** An uploaded image layouts may show. */
+export type CardTemplateAsset = ResponseOf<'/api/v1/card-template-assets', 'get'>['items'][number];
 
-/** Card templates (read-only in the console for now) and batch print files. */
+/** What a preview draws: a draft layout's face with a card's data, or sample data (no cardId). */
+export interface PreviewRequest {
+  layout: CardTemplateLayout;
+  side: 'front' | 'back';
+  language: 'fr' | 'en';
+  cardId?: string;
+}
+
+const batchPath = (id: string) => `/print-batches/${encodeURIComponent(id)}`;
+const templatePath = (id: string) => `/card-templates/${encodeURIComponent(id)}`;
+
+/** Card templates (read, edit, preview) and batch print files. */
 export const cardTemplatesApi = {
   list(signal?: AbortSignal): Promise<CardTemplate[]> {
     return api<{ items: CardTemplate[] }>('/card-templates', signal ? { signal } : {}).then((answer) => answer.items);
+  },
+  get(id: string, signal?: AbortSignal): Promise<CardTemplate> {
+    return api<CardTemplate>(templatePath(id), signal ? { signal } : {});
+  },
+  /** Saves a new version; 409 `template_version_conflict` when `expectedVersion` is no longer the current one. */
+  save(id: string, layout: CardTemplateLayout, expectedVersion: number): Promise<CardTemplate> {
+    return api<CardTemplate>(templatePath(id), { method: 'PUT', body: { layout, expectedVersion } });
+  },
+  /** A draft face drawn by the server's renderer (PNG); 422 `invalid_layout` names the element at fault. */
+  async preview(request: PreviewRequest, signal?: AbortSignal): Promise<Blob> {
+    const response = await apiFetch('/card-templates/preview', { method: 'POST', body: request, ...(signal ? { signal } : {}) });
+    return response.blob();
+  },
+  assets(signal?: AbortSignal): Promise<CardTemplateAsset[]> {
+    return api<{ items: CardTemplateAsset[] }>('/card-template-assets', signal ? { signal } : {}).then((answer) => answer.items);
+  },
+  /** URL of an uploaded image (an <image> source in the editor's canvas). */
+  assetUrl(id: string): string {
+    return apiUrl(`/card-template-assets/${encodeURIComponent(id)}/content`);
   },
   /** URL of a template's face drawn with sample data (an <img> source). */
   previewUrl(id: string, side: 'front' | 'back', version: number, language: 'fr' | 'en'): string {

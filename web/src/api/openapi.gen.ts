@@ -22676,7 +22676,7 @@ export interface paths {
         put?: never;
         /**
          * Draw a draft layout, or a saved template version, to PNG with a card's data (or sample data)
-         * @description Send `layout` (checked as on save) or `templateId` (and `version`, default the current one). `cardId` or `personId`: a card or person within your reach (404 otherwise); neither: sample data.
+         * @description Send `layout` (checked as on save) or `templateId` (and `version`, default the current one). `cardId` or `personId`: a card or person within your reach (404 otherwise); neither: sample data. Drawn for the editor: the hologram area and missing data (e.g. no photo) are outlined, which the printed card never shows.
          */
         post: {
             parameters: {
@@ -29677,6 +29677,8 @@ export interface components {
             name: string;
             currentVersion: number;
             archived: boolean;
+            /** @description Whether you may save new versions of it (managers and admins of its institution; deployment-wide: admins of every institution) */
+            editable: boolean;
             /** @description A CardTemplateLayout (src/modules/card-templates/domain/card-template.ts): front and back (or null), each a background colour and elements (text, photo, image, shape, qr, barcode, hologram) in millimetres on the ID-1 card (85.60 × 53.98 mm). Checked on save: 422 `invalid_layout` with `field` the JSON pointer of the first element at fault (`/layout/front/elements/3`), `elementId`, and every fault in `errors` (schema, duplicate_element_id, element_outside_card, unknown_asset, min_font_above_font). */
             layout: {
                 [key: string]: unknown;

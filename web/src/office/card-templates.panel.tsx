@@ -1,13 +1,15 @@
-import { Badge, Group, Image, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Image, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { cardTemplatesApi } from '../api/card-templates.api.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 
 /**
- * The card templates of the institutions in reach, read-only, each with its faces drawn by the
- * server's renderer (the same images the printer gets) with sample data. The editor comes later.
+ * The card templates of the institutions in reach, each with its faces drawn by the server's
+ * renderer (the same images the printer gets) with sample data, and a link to the editor (which
+ * is read-only for those who may not change the template).
  */
 export function CardTemplatesPanel() {
   const { t, i18n } = useTranslation();
@@ -30,6 +32,9 @@ export function CardTemplatesPanel() {
             <Badge variant="light">{template.institution ?? t('cardTemplates.wholeDeployment')}</Badge>
             <Badge variant="outline">{t('cardTemplates.version', { version: template.currentVersion })}</Badge>
             {template.archived ? <Badge color="gray">{t('cardTemplates.archived')}</Badge> : null}
+            <Button component={Link} to={`/office/card-templates/${template.id}`} size="compact-sm" variant="light" ml="auto" data-testid="card-template-open">
+              {t(template.editable && !template.archived ? 'cardTemplates.edit' : 'cardTemplates.open')}
+            </Button>
           </Group>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             {(['front', 'back'] as const).map((side) => (

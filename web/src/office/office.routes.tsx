@@ -7,6 +7,8 @@ import officeFr from '../i18n/locales/office/fr.json';
 import { AdminPage } from './admin.page.tsx';
 import { CardDetailPage } from './card-detail.page.tsx';
 import { CardListPage } from './card-list.page.tsx';
+import { CardTemplateEditorPage } from './card-template-editor.page.tsx';
+import { CardTemplatesPage } from './card-templates.page.tsx';
 import { ConnectorSyncsPage } from './connector-syncs.page.tsx';
 import { CrousFilesPage } from './crous-files.page.tsx';
 import { DashboardPage } from './dashboard.page.tsx';
@@ -35,6 +37,8 @@ export function OfficeRoutes() {
       <Route path="print" element={<RequireSession roles={['admin', 'manager', 'station']}><PrintPage /></RequireSession>} />
       <Route path="print/sheet" element={<PrintSheetPage />} />
       <Route path="printers" element={<RequireSession roles={['admin', 'manager']}><PrintersPage /></RequireSession>} />
+      <Route path="card-templates" element={<CardTemplatesPage />} />
+      <Route path="card-templates/:id" element={<CardTemplateEditorPage />} />
       <Route path="encode" element={<RequireSession roles={['admin', 'manager', 'station']}><EncodePage /></RequireSession>} />
       <Route path="delivery" element={<RequireSession roles={['admin', 'manager', 'deliverer']}><DeliveryPage /></RequireSession>} />
       <Route path="delivery/slip" element={<DeliverySlipPage />} />
