@@ -88,6 +88,8 @@ test('the real run (a job) imports 10,000 cards with every field, and sends noth
   assert.equal(status.body.job.status, 'succeeded', JSON.stringify(status.body.job.error));
   const report = status.body.job.result as unknown as MigrationReport;
   assert.equal(report.imported, BIG);
+  assert.deepEqual(Object.keys(report.byState).filter((state) => state.includes('_')).sort(), ['IN_ENCODE', 'IN_PRINT', 'REQUEST_CHECKED'],
+    'the stored report reads back with the states\' names (not camel-cased into INPRINT)');
   assert.deepEqual(report.batches, { total: 20, done: 20, skipped: 0 });
   assert.equal(await count('card_migration_batches', sql`job_run_id = ${runId}`), 20);
   assert.equal(await connectorTraffic(), traffic, 'no outbox entry nor event for migrated persons and cards');

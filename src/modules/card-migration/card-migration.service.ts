@@ -37,6 +37,7 @@ import type { CrousCardImportService } from '../crous/crous-card-file-import.ser
 import { openMigrationUpload, type MigrationArchive } from './domain/migration-archive.ts';
 import { parseMigrationCsv, type MigrationCard, type MigrationFormat, type MigrationLineError } from './domain/migration-file.ts';
 import * as repo from './card-migration.repository.ts';
+import { CARD_STATES } from '../cards/domain/card-state.ts';
 
 /** `kind` of the job runs of card migrations, and the name of their queue. */
 export const CARD_MIGRATION_JOB_KIND = 'card-migration';
@@ -125,6 +126,20 @@ export interface CardMigrationServiceDeps {
   jobs: Pick<JobQueue, 'send'>;
   logger?: Logger;
   now?: () => Date;
+}
+
+/** Card states by their name without underscores, as the database's camel-casing gives them back. */
+const STATE_BY_FOLDED = new Map<string, string>(CARD_STATES.map((state) => [state.replace(/_/g, ''), state]));
+
+/**
+ * The report stored with a run, its `byState` keys restored: the stored JSON is read back through
+ * the query builder's camel-casing, which folds `IN_PRINT` into `INPRINT`.
+ */
+function withStateNames(report: unknown): unknown {
+  if (typeof report !== 'object' || report === null || !('byState' in report)) return report;
+  const { byState } = report as { byState: unknown };
+  if (typeof byState !== 'object' || byState === null) return report;
+  return { ...report, byState: Object.fromEntries(Object.entries(byState).map(([state, count]) => [STATE_BY_FOLDED.get(state) ?? state, count])) };
 }
 
 /** Data of a `card-migration` queue job. */
@@ -629,7 +644,11 @@ export function createCardMigrationService(deps: CardMigrationServiceDeps) {
         throw error;
       }
       if (run.kind !== CARD_MIGRATION_JOB_KIND) throw missing();
-      return run;
+      return {
+        ...run,
+        result: run.result ? withStateNames(run.result) as Record<string, unknown> : run.result,
+        error: run.error ? { ...run.error, ...('report' in run.error ? { report: withStateNames(run.error.report) } : {}) } : run.error,
+      };
     },
 
     /** Deletes the upload of a run that will not run again (its worker lost, no attempt left). */
