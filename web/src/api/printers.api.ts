@@ -34,4 +34,8 @@ export const printersApi = {
   jobs(id: string, signal?: AbortSignal): Promise<{ items: PrinterJob[] }> {
     return api<{ items: PrinterJob[] }>(`${path(id)}/jobs`, signal ? { signal } : {});
   },
+  /** Sends a print batch to a printer: the batch is taken for it (its cards IN_PRINT) and its client prints it. */
+  sendBatch(batchId: string, printerId: string): Promise<PrinterJob> {
+    return api<PrinterJob>(`/print-batches/${encodeURIComponent(batchId)}/send`, { method: 'POST', body: { printerId } });
+  },
 };

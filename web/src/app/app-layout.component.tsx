@@ -40,6 +40,7 @@ function officeItems(t: (key: string) => string, principal: SessionPrincipal): N
   }
   if (write || principal.role === 'deliverer') items.push({ to: '/office/delivery', label: t('nav.delivery'), testId: 'nav-delivery' });
   if (write) items.push({ to: '/office/printers', label: t('nav.printers'), testId: 'nav-printers' });
+  if (write) items.push({ to: '/office/migration', label: t('nav.migration'), testId: 'nav-migration' });
   if (write) items.push({ to: '/office/card-templates', label: t('nav.cardTemplates'), testId: 'nav-card-templates' });
   if (write) items.push({ to: '/office/esc', label: t('nav.esc'), testId: 'nav-esc' });
   if (write) items.push({ to: '/office/syncs', label: t('nav.syncs'), testId: 'nav-syncs' });

@@ -7,6 +7,7 @@ import officeFr from '../i18n/locales/office/fr.json';
 import { AdminPage } from './admin.page.tsx';
 import { CardDetailPage } from './card-detail.page.tsx';
 import { CardListPage } from './card-list.page.tsx';
+import { CardMigrationPage } from './card-migration.page.tsx';
 import { CardTemplateEditorPage } from './card-template-editor.page.tsx';
 import { CardTemplatesPage } from './card-templates.page.tsx';
 import { ConnectorSyncsPage } from './connector-syncs.page.tsx';
@@ -37,6 +38,7 @@ export function OfficeRoutes() {
       <Route path="print" element={<RequireSession roles={['admin', 'manager', 'station']}><PrintPage /></RequireSession>} />
       <Route path="print/sheet" element={<PrintSheetPage />} />
       <Route path="printers" element={<RequireSession roles={['admin', 'manager']}><PrintersPage /></RequireSession>} />
+      <Route path="migration" element={<RequireSession roles={['admin', 'manager']}><CardMigrationPage /></RequireSession>} />
       <Route path="card-templates" element={<CardTemplatesPage />} />
       <Route path="card-templates/:id" element={<CardTemplateEditorPage />} />
       <Route path="encode" element={<RequireSession roles={['admin', 'manager', 'station']}><EncodePage /></RequireSession>} />

@@ -1,8 +1,10 @@
 import { Alert, Anchor, Button, Group, Paper, Progress, Stack, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { cardTemplatesApi, type PrintBatch } from '../api/card-templates.api.ts';
+import { useSession } from '../auth/session.context.tsx';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
+import { PrintBatchSend } from './print-batch-send.component.tsx';
 
 /** How often a batch being made is read again. */
 const POLL_MS = 1000;
@@ -11,10 +13,13 @@ const POLL_MS = 1000;
  * The print queue as one PDF for the card printer: a batch made by a job (progress bar), a
  * download link (downloading takes the batch: its cards go IN_PRINT), then « Confirmer
  * l'impression » once the cards came out (they go PRINTED and keep the template they were
- * printed with).
+ * printed with); or, for admins and managers, « Envoyer à l'imprimante » to one of the
+ * institution's online card printers, whose client prints it and moves the cards to PRINTED.
  */
 export function PrintBatchPanel({ onChanged }: { onChanged: () => void }) {
   const { t } = useTranslation();
+  const { principal } = useSession();
+  const managesPrinters = principal?.role === 'admin' || principal?.role === 'manager';
   const [batch, setBatch] = useState<PrintBatch | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -49,6 +54,11 @@ export function PrintBatchPanel({ onChanged }: { onChanged: () => void }) {
     }
   }
 
+  // Read again after the batch went to a printer (taken) or its job ended (printed).
+  const refresh = useCallback(() => {
+    if (batchId) void cardTemplatesApi.batch(batchId).then(setBatch).then(onChanged, setError);
+  }, [batchId, onChanged]);
+
   function downloaded() {
     // The download took the batch on the server: read it again once the browser asked for it.
     if (batchId) window.setTimeout(() => void cardTemplatesApi.batch(batchId).then(setBatch).then(onChanged, setError), POLL_MS);
@@ -82,6 +92,7 @@ export function PrintBatchPanel({ onChanged }: { onChanged: () => void }) {
           </Group>
         ) : null}
         {batch?.status === 'ready' ? <Text size="sm" c="dimmed">{t('print.batch.readyHelp')}</Text> : null}
+        {batch && managesPrinters && (batch.status === 'ready' || batch.status === 'taken') ? <PrintBatchSend batch={batch} onChanged={refresh} /> : null}
         {batch?.status === 'printed' ? <Alert color="green" data-testid="print-batch-printed">{t('print.batch.printed', { count: batch.cardCount })}</Alert> : null}
         {batch?.status === 'failed' ? <Alert color="red">{t('print.batch.failed')}</Alert> : null}
         <ProblemAlert error={error} />
