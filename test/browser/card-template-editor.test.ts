@@ -5,14 +5,16 @@
  * preview redrawn, and a save making version n+1 with exactly that layout. Then an element moved
  * off the card through the inspector: the save is refused, the element is outlined and named, and
  * nothing is saved; undo brings it back; a version saved by someone else in between is a conflict
- * the page offers to reload.
+ * the page offers to reload. An office viewer gets the same page read-only.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { CardTemplateLayout } from '../../src/modules/card-templates/domain/card-template.ts';
-import { assertAccessible, ensureWebBuilt, launchBrowser, newContext, screenshot, startDemoWorld, type DemoWorld } from './browser-harness.ts';
+import {
+  assertAccessible, ensureWebBuilt, launchBrowser, newContext, PASSWORD, screenshot, startDemoWorld, type DemoWorld,
+} from './browser-harness.ts';
 
 interface TemplateAnswer {
   id: string;
@@ -187,6 +189,54 @@ describe('the card template editor', () => {
       assert.equal(await page.locator('[data-testid="canvas-element"][data-element-id="barcode"]').count(), 0);
     } finally {
       await context.close();
+    }
+  });
+
+  test('an office viewer sees the template read-only: no palette, no save, nothing moves', async () => {
+    const manager = managerLogin(world.startupMessage);
+    const managerContext = await newContext(browser, world.baseUrl);
+    const context = await newContext(browser, world.baseUrl);
+    try {
+      const managerPage = await managerContext.newPage();
+      await managerPage.goto('/login');
+      await managerPage.getByTestId('login-email').fill(manager.email);
+      await managerPage.getByTestId('login-password').fill(manager.password);
+      await managerPage.getByTestId('login-submit').click();
+      await managerPage.waitForURL(/\/office$/);
+      const templates = (await (await managerPage.request.get('/api/v1/card-templates')).json() as { items: TemplateAnswer[] }).items;
+      const template = templates.find((candidate) => candidate.editable && candidate.institution !== null);
+      assert.ok(template?.institution);
+      const email = `viewer-${process.pid}@test.example`;
+      await world.t.runtime.services.auth.createAccount({
+        email, password: PASSWORD, role: 'viewer', displayName: 'Lecteur', personTypes: null, institutions: [template.institution], personId: null,
+      }, { actor: 'test' });
+
+      const page = await context.newPage();
+      await page.goto('/login');
+      await page.getByTestId('login-email').fill(email);
+      await page.getByTestId('login-password').fill(PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.waitForURL(/\/office$/);
+      await page.goto(`/office/card-templates/${template.id}`);
+      await page.locator('[data-testid="template-editor"][data-editable="false"]').waitFor();
+      await page.getByTestId('template-read-only').waitFor();
+      assert.equal(await page.getByTestId('template-palette').count(), 0, 'no palette');
+      assert.equal(await page.getByTestId('template-save').count(), 0, 'no save');
+      const photo = page.locator('[data-testid="canvas-element"][data-element-id="photo"]');
+      const before = await photo.getAttribute('data-x');
+      const box = await photo.boundingBox();
+      assert.ok(box);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 20, { steps: 5 });
+      await page.mouse.up();
+      assert.equal(await photo.getAttribute('data-x'), before, 'the photo did not move');
+      assert.equal(await page.getByTestId('inspector-x').isDisabled(), true, 'the inspector is read-only');
+      assert.equal(await page.getByTestId('inspector-remove').count(), 0);
+      await page.getByTestId('template-preview').waitFor();
+    } finally {
+      await context.close();
+      await managerContext.close();
     }
   });
 });
