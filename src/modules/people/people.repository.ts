@@ -214,6 +214,8 @@ export interface PersonListFilter {
   studentNumberPrefixes?: readonly string[] | undefined;
   /** The persons matching `terms`, from {@link collectSearchMatches}; null or absent: test the terms row by row. */
   matched?: readonly string[] | null | undefined;
+  /** The search read through the words of the search text (see {@link WordSearch}); needs `matched` null. */
+  words?: WordSearch | undefined;
   sort: PersonSort;
   order: 'asc' | 'desc';
   after?: PersonKeyset | undefined;
@@ -303,6 +305,150 @@ function collectedEnrolments(filter: Pick<PersonListFilter, 'terms' | 'matched' 
 }
 
 /**
+ * A search read through the words of the search text (migration 0050), in name order, without
+ * gathering every match: the persons with a word starting with `term` or holding it further in
+ * (`inner`, the few such words from `search_word_list`), each word's persons read from
+ * `person_search_words` in the list's order. Every person whose search text holds `term` is one
+ * of these, exactly: `term` has letters only, and the words are the search text cut at every
+ * other ASCII character.
+ */
+export interface WordSearch {
+  term: string;
+  inner: readonly string[];
+}
+
+/** ASCII characters other than a-z: they cut the search text into words (migration 0050's `search_words`). */
+const WORD_BREAK = /[\x00-\x60\x7b-\x7f]/;
+
+/** Most words holding a term after their first letter that a word search reads (one index range each). */
+export const INNER_WORDS_CAP = 1000;
+
+/**
+ * The term a search reads through the words: the longest one made of letters only (see
+ * {@link WordSearch}), at least 3 letters (shorter ones start thousands of words); null when none is.
+ */
+export function wordSearchTerm(terms: readonly string[]): string | null {
+  const eligible = terms.filter((term) => term.length >= TRIGRAM_LENGTH && !WORD_BREAK.test(term));
+  return eligible.reduce<string | null>((longest, term) => (longest === null || term.length > longest.length ? term : longest), null);
+}
+
+/**
+ * The words holding `term` after their first letter ("lamartine" for "mart"), from the list of
+ * distinct words through its trigram index: at most {@link INNER_WORDS_CAP}, or null when there
+ * are more (the search then takes the former ways).
+ */
+export async function collectInnerWords(db: Executor, term: string): Promise<string[] | null> {
+  const { rows } = await sql<{ word: string }>`SELECT word FROM search_word_list WHERE word LIKE ${`_%${escapeLike(term)}%`}
+    LIMIT ${INNER_WORDS_CAP + 1}`.execute(db);
+  return rows.length > INNER_WORDS_CAP ? null : rows.map((row) => row.word);
+}
+
+/** The conditions on a row of `person_search_words w` that need neither its person nor its enrolment: the scope and the type filter. */
+function wordScope(filter: Pick<PersonListFilter, 'scope' | 'personTypes'>): RawBuilder<SqlBool> {
+  const conditions = [inScope(filter.scope, { institution: 'w.institution_id', personType: 'w.person_type' })];
+  if (filter.personTypes) {
+    conditions.push(filter.personTypes.length === 0
+      ? sql<SqlBool>`false`
+      : sql<SqlBool>`w.person_type IN (${sql.join(filter.personTypes.map((type) => sql.val(type)))})`);
+  }
+  return sql<SqlBool>`(${sql.join(conditions, sql` AND `)})`;
+}
+
+/**
+ * The rows of `person_search_words w` matching a word search, with what the list asks of them:
+ * read alone when the scope and the type filter say it all (one term, no rights end filter; a
+ * word starting with the term already holds it), else joined to the person and the enrolment
+ * under the list's own conditions.
+ */
+function wordRows(filter: PersonListFilter, words: WordSearch): { from: RawBuilder<unknown>; where: RawBuilder<SqlBool> } {
+  const alone = (filter.terms ?? []).every((term) => term === words.term) && !filter.rightsEndBefore && !filter.rightsEndAfter;
+  if (alone) return { from: sql`person_search_words AS w`, where: wordScope(filter) };
+  return {
+    from: sql`person_search_words AS w JOIN persons ON persons.id = w.person_id
+      JOIN enrolments ON enrolments.person_id = w.person_id AND enrolments.institution_id = w.institution_id`,
+    where: sql<SqlBool>`(${sql.join([wordScope(filter), ...listConditions(filter)], sql` AND `)})`,
+  };
+}
+
+/**
+ * The enrolments that can make a page of a word search in name order, as a source of the
+ * enrolments table's columns: for each distinct word starting with the term (found one after the
+ * other through the index: a loose index scan) and each word holding it further in, the first
+ * `limit` matching rows after the cursor in the list's order, read from the index in that order;
+ * and the enrolments whose student number starts with the typed text. Of these, the first
+ * `limit` under the list's conditions: whatever the page holds is among them.
+ */
+function wordCandidates(filter: PersonListFilter, words: WordSearch): RawBuilder<unknown> {
+  const pattern = `${escapeLike(words.term)}%`;
+  const direction = sql.raw(filter.order === 'asc' ? 'ASC' : 'DESC');
+  const after = filter.after;
+  const keyset = after
+    ? sql<SqlBool>`(w.last_name, w.first_name, w.person_id, w.institution_id) ${sql.raw(filter.order === 'asc' ? '>' : '<')}
+        (${after.keys[0] ?? ''}::text, ${after.keys[1] ?? ''}::text, ${after.id}::uuid, ${after.institutionId}::smallint)`
+    : sql<SqlBool>`true`;
+  // The page itself is ordered and cut here, every person read by key: given the candidates to
+  // join, the planner hashed every person.
+  const pageStart = after
+    ? sql<SqlBool>`(persons.last_name, persons.first_name, persons.id, enrolments.institution_id) ${sql.raw(filter.order === 'asc' ? '>' : '<')}
+        (${after.keys[0] ?? ''}::text, ${after.keys[1] ?? ''}::text, ${after.id}::uuid, ${after.institutionId}::smallint)`
+    : sql<SqlBool>`true`;
+  const rows = wordRows(filter, words);
+  const prefixes = filter.studentNumberPrefixes ?? [];
+  const numbered = prefixes.length === 0 ? sql`` : sql`UNION SELECT e.person_id, e.institution_id FROM enrolments e
+    WHERE ${sql.join(prefixes.map((prefix) => sql`e.student_number LIKE ${`${escapeLike(prefix)}%`}`), sql` OR `)}`;
+  return sql`(WITH RECURSIVE word_keys (word) AS (
+      SELECT (SELECT min(word) FROM person_search_words WHERE word LIKE ${pattern})
+      UNION ALL
+      SELECT (SELECT min(s.word) FROM person_search_words s WHERE s.word > k.word AND s.word LIKE ${pattern})
+      FROM word_keys k WHERE k.word IS NOT NULL
+    ), every_key AS (
+      SELECT word FROM word_keys WHERE word IS NOT NULL UNION SELECT unnest(${innerWords(words)})
+    ), candidates AS (
+      -- Distinct: a person holding several of the words ("marie" and "martin" for "mar") is read under each.
+      SELECT DISTINCT c.person_id, c.institution_id FROM every_key k CROSS JOIN LATERAL (
+        SELECT w.person_id, w.institution_id FROM ${rows.from}
+        WHERE w.word = k.word AND ${rows.where} AND ${keyset}
+        ORDER BY w.last_name ${direction}, w.first_name ${direction}, w.person_id ${direction}, w.institution_id ${direction}
+        LIMIT ${filter.limit}) AS c
+      ${numbered}
+    )
+    SELECT enrolments.* FROM candidates
+    CROSS JOIN LATERAL (SELECT * FROM enrolments WHERE enrolments.person_id = candidates.person_id
+      AND enrolments.institution_id = candidates.institution_id OFFSET 0) AS enrolments
+    CROSS JOIN LATERAL (SELECT * FROM persons WHERE persons.id = candidates.person_id OFFSET 0) AS persons
+    WHERE ${sql.join(listConditions(filter), sql` AND `)} AND ${pageStart}
+    ORDER BY persons.last_name ${direction}, persons.first_name ${direction}, persons.id ${direction}, enrolments.institution_id ${direction}
+    LIMIT ${filter.limit})`;
+}
+
+/** The words of {@link WordSearch.inner} as an SQL array (words hold no quote or backslash: those cut words). */
+function innerWords(words: WordSearch): RawBuilder<string[]> {
+  return sql<string[]>`${sql.val(`{${words.inner.map((word) => `"${word}"`).join(',')}}`)}::text[]`;
+}
+
+/**
+ * The count of a word search, up to `cap`: the distinct enrolments with a word starting with the
+ * term or holding it further in (from the index alone when {@link wordRows} allows), and those
+ * whose student number starts with the typed text, under the list's conditions.
+ */
+async function countByWords(db: Executor, filter: Omit<PersonListFilter, 'sort' | 'order' | 'after' | 'limit'>, words: WordSearch, cap: number): Promise<number> {
+  const full: PersonListFilter = { ...filter, sort: 'last_name', order: 'asc', limit: cap };
+  const rows = wordRows(full, words);
+  // The student numbers starting with the typed text (an empty list of persons: no identity match).
+  const numbered = collectedEnrolments({ ...filter, matched: [] });
+  const { rows: [row] } = await sql<{ count: string }>`SELECT count(*) AS count FROM (
+      SELECT w.person_id, w.institution_id FROM ${rows.from} WHERE w.word LIKE ${`${escapeLike(words.term)}%`} AND ${rows.where}
+      UNION
+      SELECT w.person_id, w.institution_id FROM ${rows.from} WHERE w.word = ANY (${innerWords(words)}) AND ${rows.where}
+      UNION
+      SELECT enrolments.person_id, enrolments.institution_id FROM ${numbered ?? sql`enrolments`} AS enrolments
+      JOIN persons ON persons.id = enrolments.person_id
+      WHERE ${sql.join(listConditions({ ...full, matched: null }), sql` AND `)}
+      LIMIT ${cap}) AS matching`.execute(db);
+  return Number(row?.count ?? 0);
+}
+
+/**
  * The conditions of a list or count, all in SQL: the caller's scope over the enrolment, the
  * filters, and the search. A search matches an enrolment row when every term occurs in the
  * person's identity or when that very enrolment's student number starts with the typed text: a
@@ -343,7 +489,8 @@ export async function listPersons(db: Executor, filter: PersonListFilter): Promi
   const keyColumns = sortColumns(filter.sort);
   // In date order a dense search meets a page of matches soon walking the date index; in name
   // order matches cluster, so they are gathered first.
-  const dense = filter.sort === 'last_name' && filter.matched === null && (filter.terms ?? []).some((term) => term.length >= TRIGRAM_LENGTH);
+  const dense = filter.sort === 'last_name' && filter.matched === null && filter.words === undefined
+    && (filter.terms ?? []).some((term) => term.length >= TRIGRAM_LENGTH);
   const keyTexts = filter.sort === 'last_name'
     ? sql<string[]>`ARRAY[persons.last_name, persons.first_name]`
     : sql<string[]>`ARRAY[${sql.ref(`persons.${filter.sort}`)}::text]`;
@@ -352,8 +499,9 @@ export async function listPersons(db: Executor, filter: PersonListFilter): Promi
   const persons = dense
     ? denseSource(db, filter.terms ?? [], filter.studentNumberPrefixes ?? []).as('persons') as unknown as 'persons'
     : 'persons';
-  // The collected enrolments have exactly the enrolments table's columns under the same alias.
-  const collected = collectedEnrolments(filter);
+  // The collected enrolments have exactly the enrolments table's columns under the same alias, and
+  // so do the candidates read through the words.
+  const collected = collectedEnrolments(filter) ?? (filter.words && filter.sort === 'last_name' ? wordCandidates(filter, filter.words) : null);
   const enrolments = collected ? collected.as('enrolments') as unknown as 'enrolments' : 'enrolments';
   let query = db.selectFrom(enrolments).innerJoin(persons, 'persons.id', 'enrolments.personId')
     .select(PERSON_COLUMNS).select(ENROLMENT_COLUMNS).select(keyTexts.as('sortKeys'));
@@ -372,6 +520,7 @@ export async function listPersons(db: Executor, filter: PersonListFilter): Promi
 
 /** The number of rows {@link listPersons} would give without pagination, counted up to `cap`. */
 export async function countPersons(db: Executor, filter: Omit<PersonListFilter, 'sort' | 'order' | 'after' | 'limit'>, cap: number): Promise<number> {
+  if (filter.words) return countByWords(db, filter, filter.words, cap);
   const collected = collectedEnrolments(filter);
   const enrolments = collected ? collected.as('enrolments') as unknown as 'enrolments' : 'enrolments';
   // Collected, the conditions left are on enrolments only: no person is read.
