@@ -167,6 +167,7 @@ describe('the card template editor', () => {
       await page.locator('[data-testid="canvas-element"][data-element-id="photo"][data-problem="true"]').waitFor();
       await page.getByTestId('inspector-problem').getByText('L’élément photo dépasse du bord de la carte', { exact: false }).waitFor();
       assert.equal(await page.locator('[data-testid="canvas-element"][data-problem="true"]').count(), 1, 'only the photo is outlined');
+      await page.getByTestId('preview-problem').getByText('Aperçu impossible\u00a0: un élément est refusé (entouré en rouge sur la carte).').waitFor();
       await screenshot(page, 'card-template-editor-refused');
       assert.equal((await templateOf(page, student.id)).currentVersion, student.currentVersion + 1, 'nothing saved');
 

@@ -96,7 +96,13 @@ export function TemplatePreview({ layout, side, onRefused, onAccepted }: {
         ? <img src={url} alt={t('templateEditor.previewAlt')} data-testid="template-preview"
           style={{ width: '100%', aspectRatio: '85.6 / 53.98', borderRadius: 8, border: '1px solid var(--mantine-color-gray-3)' }} />
         : <Text size="sm" c="dimmed">{t('templateEditor.previewWaiting')}</Text>}
-      {error ? <Alert color="orange" variant="light" p="xs" data-testid="preview-problem">{t('templateEditor.previewRefused', { reason: problemMessage(t, error) })}</Alert> : null}
+      {error ? (
+        <Alert color="orange" variant="light" p="xs" data-testid="preview-problem">
+          {error instanceof ApiError && error.code === 'invalid_layout'
+            ? t('templateEditor.previewInvalid')
+            : t('templateEditor.previewRefused', { reason: problemMessage(t, error) })}
+        </Alert>
+      ) : null}
     </Stack>
   );
 }
