@@ -55,7 +55,7 @@ import { printBatchesPort } from '../modules/printers/print-batches.port.ts';
 import { createInstitutionAdminService } from '../modules/institution/institution-admin.service.ts';
 import { createCardTemplatesService } from '../modules/card-templates/card-templates.service.ts';
 import { createPrintBatchesService } from '../modules/card-templates/print-batches.service.ts';
-import { renderFacePng } from '../modules/card-templates/render/card-render.ts';
+import { renderFacePng, renderFaceSvg } from '../modules/card-templates/render/card-render.ts';
 import { writeBatchPdf } from '../modules/card-templates/render/batch-pdf.ts';
 import { createCardIdentifiersService } from '../modules/card-identifiers/card-identifiers.service.ts';
 import { createEncodingService } from '../modules/encoding/encoding.service.ts';
@@ -320,7 +320,7 @@ export function createServices(context: ServiceContext) {
   // Card templates (versioned layouts, images, rules) and batch print files made by a job.
   const institutionAdmin = createInstitutionAdminService(db);
   const cardTemplates = createCardTemplatesService({
-    db, institution, cards, photos, qrPrefix: config.qrPrefix, renderFacePng,
+    db, institution, cards, photos, qrPrefix: config.qrPrefix, renderFacePng, renderFaceSvg,
     personFor: (personId, principal) => people.read(personId, readerOf(principal)),
     institutionLogo: async (institutionId) => {
       const code = (await institution.byId(db, institutionId))?.code;

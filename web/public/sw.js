@@ -10,11 +10,12 @@ const SHELL_CACHE = `campuscard-shell-${VERSION}`;
 const DATA_CACHE = `campuscard-data-${VERSION}`;
 const SHELL_URLS = ['/', '/manifest.webmanifest', '/icons/icon.svg', '/icons/icon-192.png'];
 
-/** API reads the virtual card needs offline: who am I, my cards, a card, its QR, photo, institution. */
+/** API reads the virtual card needs offline: who am I, my cards, a card, its face, QR, photo, institution. */
 const OFFLINE_API = [
   /^\/api\/v1\/auth\/session$/,
   /^\/api\/v1\/me$/,
   /^\/api\/v1\/me\/cards$/,
+  /^\/api\/v1\/me\/cards\/[0-9a-f-]{36}\/face\.svg$/,
   /^\/api\/v1\/cards\/[0-9a-f-]{36}$/,
   /^\/api\/v1\/cards\/[0-9a-f-]{36}\/(qr\.svg|esc)$/,
   /^\/api\/v1\/photos\/[0-9a-f-]{36}$/,

@@ -90,6 +90,15 @@ const MoveOutcome = Type.Object({
 
 const ASSET_TYPES = ['image/png', 'image/jpeg'];
 
+/** Whether an If-None-Match header names `etag` (weak or strong, or `*`). */
+function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag;
+  });
+}
+
 async function uploadedImage(request: FastifyRequest): Promise<Buffer> {
   if (!Buffer.isBuffer(request.body)) {
     throw new ProblemError(415, 'asset_unsupported_type', 'Send the image as image/png or image/jpeg', { field: '/file' });
@@ -226,6 +235,25 @@ export async function cardTemplatesRoutes(app: AppInstance, deps: AppDeps): Prom
   }, async (request, reply) => {
     const png = await cardTemplates.cardFace(request.params.id, request.query.side ?? 'front', principalOf(request), request.query.dpi ?? 300);
     return reply.type('image/png').header('cache-control', 'no-store').send(Buffer.from(png));
+  });
+
+  app.get('/me/cards/:id/face.svg', {
+    config: { access: { roles: 'authenticated' } },
+    schema: {
+      tags: ['me'], summary: 'My card\'s face for the virtual card: drawn from the template it was (or will be) printed with, as SVG',
+      description: 'Only your own cards: another person\'s card is 404 `card_not_found`, as an unknown one; 404 `no_template` (no rule applies), `no_back`. '
+        + 'A card never enabled is drawn without its QR code. The ETag names the template version and the card data drawn (If-None-Match: 304).',
+      params: IdParams,
+      querystring: Type.Object({ side: Type.Optional(Side) }, { additionalProperties: false }),
+      response: { 200: Type.String({ description: 'image/svg+xml' }), 304: Type.Null(), ...errorResponses(400, 401, 404) },
+    },
+  }, async (request, reply) => {
+    const face = await cardTemplates.holderCardFace(request.params.id, request.query.side ?? 'front', principalOf(request));
+    // private: the face shows a person; no-cache: revalidated each time (cheap with the ETag), so a new template or a changed name shows at once.
+    void reply.header('cache-control', 'private, no-cache').header('etag', face.etag);
+    if (etagMatches(request.headers['if-none-match'], face.etag)) return reply.status(304).send(null);
+    // Opened on its own, the SVG is a document: it runs nothing and loads nothing but its inlined images.
+    return reply.type('image/svg+xml').header('content-security-policy', "default-src 'none'; img-src data:; style-src 'unsafe-inline'").send(face.svg());
   });
 
   app.get('/card-template-assets', {

@@ -5,6 +5,7 @@
  * version it was printed with (card_prints), else with the current version of its rule's
  * template, so a reprint is identical whatever the template became since.
  */
+import { createHash } from 'node:crypto';
 import { Value } from '@sinclair/typebox/value';
 import type { Kysely } from 'kysely';
 import sharp from 'sharp';
@@ -34,6 +35,20 @@ export const ASSET_MAX_SIDE = 4096;
 /** Renders one face to PNG (H1's renderer, injected so the service is tested without its fonts). */
 /** `preview`: the editor's drawing, with the hologram area outlined and a placeholder where data is missing (no photo). */
 export type RenderFacePng = (face: CardFaceLayout, data: CardRenderData, options: { dpi: 300 | 600; preview?: boolean }) => Promise<Uint8Array>;
+/** Renders one face to a self-contained SVG document (texts as outlines, images inlined). */
+export type RenderFaceSvg = (face: CardFaceLayout, data: CardRenderData) => string;
+
+/**
+ * A holder's own card face, ready to draw: `etag` names what is drawn (template version and every
+ * piece of card data), so a client holding it is answered 304 before anything is rendered.
+ */
+export interface HolderCardFace {
+  etag: string;
+  /** The face as SVG (the virtual card: sharp at any screen resolution). */
+  svg(): string;
+  /** The face as PNG (a wallet pass's image, when one is built). */
+  png(dpi: 300 | 600): Promise<Uint8Array>;
+}
 
 export interface CardTemplatesServiceDeps {
   db: Kysely<Database>;
@@ -45,6 +60,8 @@ export interface CardTemplatesServiceDeps {
   /** The text the card's QR code carries is this prefix and the ESCN (the verification page's address). */
   qrPrefix: string;
   renderFacePng: RenderFacePng;
+  /** The SVG renderer of the holder's virtual card (absent: `holderCardFace` answers 404 `no_template`). */
+  renderFaceSvg?: RenderFaceSvg;
   /** The access-control and secondary ids of cards (card identifiers context), when deployed. */
   identifiersOf?: (executor: Executor, cardIds: string[]) => Promise<Map<string, { accessControlId: string | null; secondaryId: string | null }>>;
   /** The logo of an institution (PNG or JPEG), shown by image elements naming {@link INSTITUTION_LOGO_ASSET}. */
@@ -119,6 +136,18 @@ export function academicYearOf(day: Date): string {
 
 function languageOf(locale: string | null): 'fr' | 'en' {
   return locale === 'en' ? 'en' : 'fr';
+}
+
+/**
+ * A digest of everything a face is drawn from: the template version, the side, the bound fields,
+ * the QR text, the language and the bytes of the photo and images (hashed, not compared).
+ */
+function renderDigest(versionId: string, side: 'front' | 'back', data: CardRenderData): string {
+  const hash = createHash('sha256').update(JSON.stringify([versionId, side, data.language, data.qrText, data.fields]));
+  const bytesHash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64url');
+  hash.update(data.photo ? bytesHash(data.photo) : '-');
+  for (const id of Object.keys(data.images).sort()) hash.update(`${id}:${bytesHash(data.images[id]!)}`);
+  return hash.digest('base64url');
 }
 
 function templateNotFound(): ProblemError {
@@ -528,6 +557,33 @@ export function createCardTemplatesService(deps: CardTemplatesServiceDeps) {
       const data = (await renderData(db, [card], new Map([[version.id, version.layout]]))).get(card.id);
       if (!data) throw new Error('no render data for a card read');
       return deps.renderFacePng(face, data, { dpi });
+    },
+
+    /**
+     * The face of a card its holder sees on their virtual card, drawn as `cardFace` draws it (the
+     * version it was printed with, else its rule's current one) so the printed and the virtual
+     * card look alike. Only the holder's own cards: anyone else's, or a principal that is no
+     * person, gets 404 `card_not_found`, as an unknown card. A card never enabled (being made, or
+     * refused) is drawn without its QR code: scanning it would only tell "not valid". This is the
+     * function a wallet pass generator calls for its image (`png`).
+     */
+    async holderCardFace(cardId: string, side: 'front' | 'back', principal: Principal): Promise<HolderCardFace> {
+      const personId = principal.personId;
+      const [card] = personId === null ? [] : await deps.cards.cardsForPrint([cardId], WHOLE_DEPLOYMENT);
+      if (!card || card.personId !== personId) throw notFound('card_not_found', 'No such card');
+      const version = (await versionsFor(db, [card])).get(card.id);
+      const render = deps.renderFaceSvg;
+      if (!version || !render) throw notFound('no_template', 'No template rule applies to this card');
+      const face = side === 'back' ? version.layout.back : version.layout.front;
+      if (!face) throw notFound('no_back', 'The card\'s template has no back');
+      const found = (await renderData(db, [card], new Map([[version.id, version.layout]]))).get(card.id);
+      if (!found) throw new Error('no render data for a card read');
+      const data = card.enabledAt === null ? { ...found, qrText: null } : found;
+      return {
+        etag: `"${renderDigest(version.id, side, data)}"`,
+        svg: () => render(face, data),
+        png: (dpi) => deps.renderFacePng(face, data, { dpi }),
+      };
     },
 
     /**

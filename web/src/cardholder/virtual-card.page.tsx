@@ -7,12 +7,14 @@ import { cardsApi } from '../api/cards.api.ts';
 import { escApi } from '../api/esc.api.ts';
 import type { Card } from '../api/api-types.ts';
 import { CardFace, cardFaceOf } from '../shared/card-face.component.tsx';
+import { formatDate } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { StateBadge } from '../shared/state-badge.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { useBrandings } from '../shared/use-institution.hook.ts';
 import { isOffice, useSession } from '../auth/session.context.tsx';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
+import { TemplateCardFace } from './template-card-face.component.tsx';
 import { ValidityIndicator } from './validity-indicator.component.tsx';
 
 const LAST_CARD_KEY = 'campuscard.lastCard';
@@ -58,7 +60,8 @@ function suspendedMessageKey(card: Card): string {
 }
 
 /**
- * The virtual card: the card face, its QR code big enough to scan from a phone screen, and a
+ * The virtual card: the card's front as its template draws it for the printer (else the generic
+ * face), its QR code big enough to scan from a phone screen, and a
  * live validity banner. Readable offline once loaded (service worker + a local copy). Only a
  * working card asks to be shown; a suspended one says so and what to do instead; a card not made
  * yet (or never made) shows no QR code, no check and no verification link.
@@ -117,10 +120,21 @@ export function VirtualCardPage() {
       ) : null}
       {neverMade ? <Alert color="gray" data-testid="never-made-notice">{t('virtualCard.neverMade')}</Alert> : null}
       {!working && card.state !== 'DISABLED' && !beingMade && !neverMade ? <Alert color="orange" data-testid="inactive-notice">{t('virtualCard.notActive')}</Alert> : null}
-      <CardFace
-        {...cardFaceOf(card, brandingOf(card.institution))}
+      <TemplateCardFace
+        cardId={card.id}
         inactive={!working}
-        photo={cardsApi.photoUrl(card) ? <img src={cardsApi.photoUrl(card) ?? ''} alt={t('virtualCard.photoAlt')} /> : null}
+        alt={t('virtualCard.faceAlt', {
+          name: `${card.holder.firstName} ${card.holder.lastName}`,
+          validity: !working ? t('virtualCard.faceNotValid')
+            : card.expiresAt ? t('virtualCard.faceValidUntil', { date: formatDate(card.expiresAt) }) : t('virtualCard.faceValid'),
+        })}
+        fallback={(
+          <CardFace
+            {...cardFaceOf(card, brandingOf(card.institution))}
+            inactive={!working}
+            photo={cardsApi.photoUrl(card) ? <img src={cardsApi.photoUrl(card) ?? ''} alt={t('virtualCard.photoAlt')} /> : null}
+          />
+        )}
       />
       {checkable && card.escn ? (
         <Paper withBorder p="md" radius="md">
