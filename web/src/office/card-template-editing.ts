@@ -1,4 +1,3 @@
-import type { ApiError } from '../api/api-client.ts';
 import type {
   BoundField, CardElement, CardFaceLayout, CardTemplateLayout, TextElement,
 } from '../../../src/modules/card-templates/domain/card-template.ts';
@@ -140,13 +139,21 @@ export interface ElementProblem {
   message: string;
 }
 
+/** What `elementProblems` reads of an API refusal (an ApiError has it). */
+export interface LayoutRefusal {
+  code: string;
+  detail: string | undefined;
+  field: string | undefined;
+  items: ReadonlyArray<{ code: string; message: string; field?: string }>;
+}
+
 const ELEMENT_POINTER = /^\/layout\/(front|back)\/elements\/(\d+)(?:\/|$)/;
 
 /**
  * The faults of a 422 `invalid_layout` answer that name an element (`/layout/front/elements/3`,
  * or a property under it for a schema fault), read against `layout` (the one sent) to find its id.
  */
-export function elementProblems(error: ApiError, layout: CardTemplateLayout): ElementProblem[] {
+export function elementProblems(error: LayoutRefusal, layout: CardTemplateLayout): ElementProblem[] {
   const items = error.items.length > 0 ? error.items : [{ code: error.code, message: error.detail ?? error.code, field: error.field }];
   return items.flatMap((item) => {
     const match = item.field ? ELEMENT_POINTER.exec(item.field) : null;
