@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import type { CardRenderData } from '../src/modules/card-templates/domain/card-template.ts';
 import { STAFF_TEMPLATE, STUDENT_TEMPLATE } from '../src/modules/card-templates/domain/default-templates.ts';
 import { writeBatchPdf, type BatchCard } from '../src/modules/card-templates/render/batch-pdf.ts';
-import { facePixels, rasteriseSvg, renderFacePng, sceneSvg } from '../src/modules/card-templates/render/card-render.ts';
+import { rasteriseSvg, rasterSvg, renderFacePng } from '../src/modules/card-templates/render/card-render.ts';
 import { sampleRenderData } from '../src/modules/card-templates/render/card-render.fixture.ts';
 import { resolveFace } from '../src/modules/card-templates/render/face-scene.ts';
 import type { BenchRow } from './bench-report.ts';
@@ -45,8 +45,8 @@ function median(values: number[]): number {
 /**
  * Card rendering in process: the PNG of a front face at 300 dpi, one after the other (latency)
  * and two at a time (throughput on the 2 cores), against the same run's baseline, the same
- * card's SVG rasterised and encoded alone (no data binding, text fitting, QR or SVG writing);
- * then a duplex batch PDF of `batchCards` cards streamed to a file, with the process's peak RSS.
+ * card's SVG rasterised and encoded alone (no data binding, text fitting, QR, photo scaling or
+ * SVG writing); then a duplex batch PDF of `batchCards` cards streamed to a file, with the process's peak RSS.
  * Goals: < 25 ms a face; the 500-card PDF < 15 s.
  */
 export async function runRenderBench(options: RenderBenchOptions = {}): Promise<{ rows: BenchRow[]; context: Record<string, unknown> }> {
@@ -54,16 +54,17 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
   const batchCards = options.batchCards ?? 500;
   const base = await sampleRenderData();
   const photo = new Uint8Array(await sharp(base.photo!).jpeg({ quality: 90 }).toBuffer());
-  const cards = Array.from({ length: faces }, (_, index) => cardData(base, photo, index));
+  // Each card its own photo bytes (a tint apart), as in a real batch: the renderer's cache of
+  // scaled images is then only of use for the logo, never for the photo.
+  const photos = await Promise.all(Array.from({ length: faces }, async (_, index) => new Uint8Array(
+    await sharp(base.photo!).modulate({ brightness: 0.9 + (index % 20) / 100, hue: index }).jpeg({ quality: 90 }).toBuffer())));
+  const cards = Array.from({ length: faces }, (_, index) => cardData(base, photos[index]!, index));
 
   // Warm-up: fonts parsed, caches of shaped label texts filled, resvg and sharp loaded.
   for (const data of cards.slice(0, 10)) await renderFacePng(STUDENT_TEMPLATE.front, data, { dpi: 300 });
 
-  const baselineSvg = (() => {
-    const scene = resolveFace(STUDENT_TEMPLATE.front, cards[0]!);
-    const pixels = facePixels(300, scene);
-    return sceneSvg(scene, String(pixels.width), String(pixels.height));
-  })();
+  // The SVG the renderer rasterises (images already scaled to their boxes), made once.
+  const baselineSvg = await rasterSvg(resolveFace(STUDENT_TEMPLATE.front, cards[0]!), 300);
   const baselineTimes: number[] = [];
   const faceTimes: number[] = [];
   // Interleaved so that the machine's load weighs on both alike.

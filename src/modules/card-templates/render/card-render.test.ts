@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import type { CardFaceLayout, CardRenderData, TextElement } from '../domain/card-template.ts';
 import { STAFF_TEMPLATE, STUDENT_TEMPLATE } from '../domain/default-templates.ts';
-import { renderFacePng, renderFaceSvg } from './card-render.ts';
+import { facePixels, rasterSvg, renderFacePng, renderFaceSvg } from './card-render.ts';
 import { resolveFace, type SceneItem } from './face-scene.ts';
 import { sampleRenderData } from './card-render.fixture.ts';
 
@@ -103,6 +103,24 @@ describe('card face render', () => {
     assert.ok(Math.abs(photo.width - 22) < 1e-9 && photo.height > 28);
     assert.ok(Math.abs(photo.y - photo.clip.y + (photo.y + photo.height - photo.clip.y - photo.clip.height)) < 1e-9);
     assert.equal(photo.clip.radius, 1.2);
+  });
+
+  it('hands resvg its images already scaled to their boxes\' pixels, with no clip path left to draw', async () => {
+    const data = await sampleRenderData();
+    const scene = resolveFace(STUDENT_TEMPLATE.front, data);
+    const svg = await rasterSvg(scene, 300);
+    assert.ok(!svg.includes('clip-path'));
+    const sizes = await Promise.all([...svg.matchAll(/data:image\/png;base64,([^"]+)/g)].map(async ([, base64]) => {
+      const meta = await sharp(Buffer.from(base64!, 'base64')).metadata();
+      return [meta.width, meta.height];
+    }));
+    // The 22 × 28 mm photo box at 4, 14.5 mm, grown to whole pixels: its edges are in the image's transparency.
+    const pixels = facePixels(300, scene);
+    const kx = pixels.width / scene.width;
+    const ky = pixels.height / scene.height;
+    const expected = [Math.ceil(26 * kx) - Math.floor(4 * kx), Math.ceil(42.5 * ky) - Math.floor(14.5 * ky)];
+    assert.ok(sizes.some(([width, height]) => width === expected[0] && height === expected[1]), `${JSON.stringify(sizes)}, expected ${expected.join(' × ')}`);
+    assert.equal(sizes.length, scene.items.filter((item) => item.kind === 'image').length);
   });
 
   it('writes the label before the bound value, in the card language, upper-cased when asked', () => {

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import type { CardFaceLayout, CardRenderData } from '../domain/card-template.ts';
 import { glyphPath, shapeRun, unitsPerEm } from './card-fonts.ts';
 import { resolveFace, type FaceScene, type ResolveOptions, type SceneItem } from './face-scene.ts';
+import { scaleImagesFor } from './raster-images.ts';
 
 /**
  * A card face as SVG and PNG, drawn in process (no browser): the face is resolved once into its
@@ -35,15 +36,24 @@ export async function renderFacePng(face: CardFaceLayout, data: CardRenderData, 
 
 /** Rasterises a resolved scene (exposed for the benchmark's baseline and the batch's bitmaps). */
 export async function rasteriseScene(scene: FaceScene, dpi: number): Promise<Uint8Array> {
+  return rasteriseSvg(await rasterSvg(scene, dpi));
+}
+
+/**
+ * The SVG that `rasteriseScene` rasterises: sized in pixels, its images already scaled and
+ * cropped to their boxes' pixels (`scaleImagesFor`).
+ */
+export async function rasterSvg(scene: FaceScene, dpi: number): Promise<string> {
   const pixels = facePixels(dpi, scene);
-  const svg = sceneSvg(scene, String(pixels.width), String(pixels.height));
-  return rasteriseSvg(svg);
+  const scaled = await scaleImagesFor(scene, pixels.width, pixels.height);
+  return sceneSvg(scaled, String(pixels.width), String(pixels.height));
 }
 
 /**
  * Rasterises an SVG of `sceneSvg` (no font is loaded: its texts are outlines) and encodes the
- * PNG with sharp, both off the main thread. sharp's encoder, unfiltered at zlib level 6, is about
- * three times faster than resvg's for the same pixels.
+ * PNG with sharp, both off the main thread. sharp's encoder, unfiltered, is about three times
+ * faster than resvg's for the same pixels; zlib level 3 instead of 6 takes 4 ms instead of 7 for
+ * a 300 dpi face, for a file a fifth larger (74 KB instead of 62 for the sample student front).
  */
 export async function rasteriseSvg(svg: string): Promise<Uint8Array> {
   const rendered = await renderAsync(svg, {
@@ -53,7 +63,7 @@ export async function rasteriseSvg(svg: string): Promise<Uint8Array> {
     logLevel: 'off',
   });
   const png = await sharp(rendered.pixels, { raw: { width: rendered.width, height: rendered.height, channels: 4 } })
-    .png({ compressionLevel: 6, adaptiveFiltering: false })
+    .png({ compressionLevel: 3, adaptiveFiltering: false })
     .toBuffer();
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
@@ -98,11 +108,17 @@ function itemSvg(item: SceneItem, index: number, defs: string[]): string {
       return `<g fill="${item.color}"${item.opacity < 1 ? ` fill-opacity="${item.opacity}"` : ''} aria-label="${label}">${glyphs.join('')}</g>`;
     }
     case 'image': {
-      const clipId = `c${index}`;
       const { clip } = item;
-      defs.push(`<clipPath id="${clipId}"><rect x="${n(clip.x)}" y="${n(clip.y)}" width="${n(clip.width)}" height="${n(clip.height)}"${clip.radius > 0 ? ` rx="${n(clip.radius)}"` : ''}/></clipPath>`);
       const href = `data:${item.image.mime};base64,${Buffer.from(item.bytes.buffer, item.bytes.byteOffset, item.bytes.byteLength).toString('base64')}`;
-      return `<g clip-path="url(#${clipId})"><image x="${n(item.x)}" y="${n(item.y)}" width="${n(item.width)}" height="${n(item.height)}" preserveAspectRatio="none" xlink:href="${href}"/></g>`;
+      // Exact (not rounded to a micrometre): a raster's image then falls on whole pixels.
+      const image = `<image x="${item.x}" y="${item.y}" width="${item.width}" height="${item.height}" preserveAspectRatio="none" xlink:href="${href}"/>`;
+      // A square clip holding the whole image clips nothing; resvg would still draw it through a card-sized mask.
+      const inside = clip.radius === 0 && item.x >= clip.x && item.y >= clip.y
+        && item.x + item.width <= clip.x + clip.width && item.y + item.height <= clip.y + clip.height;
+      if (inside) return image;
+      const clipId = `c${index}`;
+      defs.push(`<clipPath id="${clipId}"><rect x="${n(clip.x)}" y="${n(clip.y)}" width="${n(clip.width)}" height="${n(clip.height)}"${clip.radius > 0 ? ` rx="${n(clip.radius)}"` : ''}/></clipPath>`);
+      return `<g clip-path="url(#${clipId})">${image}</g>`;
     }
     case 'cells': {
       const path = item.cells.map(([x, y, width, height]) => `M${n(x)} ${n(y)}h${n(width)}v${n(height)}h${n(-width)}z`).join('');
