@@ -123,6 +123,10 @@ describe('campuscard export-embedded', () => {
       assert.deepEqual(await counts(runtime), before_.counts);
       const { rows: jobs } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM pgboss.job`.execute(runtime.database.db);
       assert.equal(Number(jobs[0]?.count), before_.pgbossJobs);
+      // Triggers the migrations made ALWAYS (search texts kept even in replica sessions) stay so.
+      const { rows: modes } = await sql<{ name: string; mode: string }>`SELECT tgname AS name, tgenabled AS mode FROM pg_trigger
+        WHERE tgname IN ('card_search_ins', 'card_search_upd')`.execute(runtime.database.db);
+      assert.deepEqual(modes.map((row) => `${row.name}:${row.mode}`).sort(), ['card_search_ins:A', 'card_search_upd:A']);
 
       const admin = await login(runtime);
       const moved = await admin.post<{ state: string }>(`/api/v1/cards/${before_.cardId}/moves`, { to: 'REQUEST_CHECKED' });

@@ -176,16 +176,33 @@ export async function dropBossSchema(client: SqlClient): Promise<void> {
 }
 
 /**
- * Turns the tables' own triggers off (or on again) for the copy: the rows already carry their
- * audit trail and dates, which the audit and pruning triggers would otherwise write a second time
- * (and the audit log's no-truncate guard would refuse the emptying). Constraint triggers (foreign
- * keys) stay on: the order of the copy satisfies them. Needs only the tables' ownership.
+ * Turns the tables' own triggers off for the copy and answers how to turn them on again: the rows
+ * already carry their audit trail and dates, which the audit and pruning triggers would otherwise
+ * write a second time (and the audit log's no-truncate guard would refuse the emptying).
+ * Constraint triggers (foreign keys) stay on: the order of the copy satisfies them. Turning them
+ * on again restores each trigger's mode as the migrations set it: `ENABLE TRIGGER USER` alone
+ * would make an ALWAYS trigger (the card search text's) an ordinary one. Needs only the tables'
+ * ownership.
  */
-export async function setUserTriggers(client: SqlClient, tables: readonly CopiedTable[], enabled: boolean): Promise<void> {
-  for (const table of tables) {
-    await client.query(`ALTER TABLE ${table.qualified} ${enabled ? 'ENABLE' : 'DISABLE'} TRIGGER USER`, []);
-  }
+export async function disableUserTriggers(client: SqlClient, tables: readonly CopiedTable[]): Promise<() => Promise<void>> {
+  const { rows } = await client.query<{ schema: string; table: string; name: string; mode: string }>(
+    `SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name, t.tgenabled AS mode
+       FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE NOT t.tgisinternal AND t.tgenabled <> 'O'`, []);
+  const special = rows.map((row) => ({ qualified: `${quoteIdent(row.schema)}.${quoteIdent(row.table)}`, name: quoteIdent(row.name), mode: row.mode }));
+  const copied = new Set(tables.map((table) => table.qualified));
+  for (const table of tables) await client.query(`ALTER TABLE ${table.qualified} DISABLE TRIGGER USER`, []);
+  return async () => {
+    for (const table of tables) await client.query(`ALTER TABLE ${table.qualified} ENABLE TRIGGER USER`, []);
+    for (const trigger of special.filter((row) => copied.has(row.qualified))) {
+      const mode = TRIGGER_MODES[trigger.mode];
+      if (mode) await client.query(`ALTER TABLE ${trigger.qualified} ${mode} TRIGGER ${trigger.name}`, []);
+    }
+  };
 }
+
+/** `pg_trigger.tgenabled` codes other than 'O' (origin: what ENABLE gives) as ALTER TABLE spells them. */
+const TRIGGER_MODES: Record<string, string> = { A: 'ENABLE ALWAYS', R: 'ENABLE REPLICA', D: 'DISABLE' };
 
 /** Empties the tables (the rows the migrations seed) and restarts their sequences. */
 export async function truncate(client: SqlClient, tables: readonly CopiedTable[]): Promise<void> {

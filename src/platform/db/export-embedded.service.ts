@@ -8,7 +8,7 @@ import type { SqlClient } from './pglite-pool.ts';
 import {
   appliedMigrations, bossVersion, closeCursor, countRows, countUserTables, createBossQueue, dropBossSchema, fetchRows,
   hasBossSchema, insertRows, listBossQueues, listSequences, listTables, openRowCursor, setSelfReferences, setSequence,
-  setUserTriggers, truncate, type CopiedTable,
+  disableUserTriggers, truncate, type CopiedTable,
 } from './export-embedded.repository.ts';
 
 /** About this many bytes of rows per INSERT: few round trips, bounded memory whatever the row size (photos). */
@@ -148,7 +148,7 @@ async function copy(source: DatabaseHandle, target: DatabaseHandle, options: Exp
 
     await to.query('BEGIN', []);
     try {
-      await setUserTriggers(to, order, false);
+      const enableTriggers = await disableUserTriggers(to, order);
       await truncate(to, order);
       for (const queue of queues) await createBossQueue(to, queue);
       for (const table of order) {
@@ -163,7 +163,7 @@ async function copy(source: DatabaseHandle, target: DatabaseHandle, options: Exp
         await eachBatch(from, table, true, (json) => setSelfReferences(to, table, json));
       }
       for (const sequence of sequences) await setSequence(to, sequence);
-      await setUserTriggers(to, order, true);
+      await enableTriggers();
       await to.query('COMMIT', []);
     } catch (error) {
       await to.query('ROLLBACK', []);
