@@ -3,11 +3,14 @@
  * card in print offered three equal buttons, two of them going back or nowhere, and read
  * « Réservée par » with a raw account id; a printed card showed an empty box. Now the forward move
  * stands out, going back says so in a quieter style, no move leads to the state the card is in,
- * the lock names its holder, and a card with nothing to do has no bar.
+ * the lock names its holder, and a card with nothing to do has no bar. The page shows the card as
+ * printed (its template's front and back), and the generic face while no template applies.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { STUDENT_TEMPLATE } from '../../src/modules/card-templates/domain/default-templates.ts';
+import { institutionCode } from '../api/cards.fixtures.ts';
 import { closeAll, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, startWebWorld, type WebWorld } from './browser-harness.ts';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -53,5 +56,29 @@ describe('the action bar of a card page', () => {
     await forward.click();
     await page.locator('[data-testid="card-detail"][data-state="PRINTED"]').waitFor();
     assert.equal(await page.getByTestId('card-actions').count(), 0, 'nothing to click: no bar');
+  });
+
+  test('the card as printed: the template\'s front and back once a rule applies, the generic face before', async () => {
+    await page.goto(`/office/cards/${cardId}`);
+    await page.getByTestId('card-face').waitFor();
+    assert.equal(await page.getByTestId('office-card-face').count(), 0, 'no template yet: the generic face');
+
+    const manager = await world.t.loginAs('manager');
+    const institution = await institutionCode(world.t, 1);
+    const created = await manager.post<{ id: string }>('/api/v1/card-templates', { name: 'Étudiants', layout: STUDENT_TEMPLATE, institution });
+    assert.equal(created.status, 201, created.text);
+    const rule = await manager.post('/api/v1/card-template-rules', { personType: 'student', templateId: created.body.id, institution });
+    assert.equal(rule.status, 201, rule.text);
+
+    await page.reload();
+    await page.locator('[data-testid="office-card-face"][data-side="front"][data-face="image"]').waitFor();
+    await page.waitForFunction('document.querySelector(\'[data-testid="office-card-face-image"]\')?.naturalWidth > 0');
+    assert.match(String(await page.getByTestId('office-card-face-image').getAttribute('alt')), /^Carte de .+ Imprimable telle qu’elle est imprimée \(Recto\)$/);
+    assert.equal(await page.getByTestId('card-face').count(), 0, 'the generic face gives way');
+
+    await page.getByTestId('office-card-face-side').getByText('Verso').click();
+    await page.locator('[data-testid="office-card-face"][data-side="back"][data-face="image"]').waitFor();
+    await page.waitForFunction('document.querySelector(\'[data-testid="office-card-face-image"]\')?.naturalWidth > 0');
+    assert.match(String(await page.getByTestId('office-card-face-image').getAttribute('alt')), /\(Verso\)$/);
   });
 });

@@ -19,6 +19,7 @@ import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import { CSN_STATES, isBackward, needsDialog, officeWordedKey, PHOTO_STATES, targetsOf } from './card-moves.ts';
 import { CsnForm } from './csn-form.component.tsx';
 import { MoveCardModal } from './move-card.modal.tsx';
+import { OfficeCardFace } from './office-card-face.component.tsx';
 import { PersonLanguageField } from './person-language.component.tsx';
 import { PhotoRetouchModal } from './photo-retouch.modal.tsx';
 import { EscStateBadge } from './esc-state-badge.component.tsx';
@@ -232,10 +233,17 @@ export function CardDetailPage() {
       <Grid gutter="lg">
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack>
-            <CardFace
-              {...cardFaceOf(current, brandingOf(current.institution))}
-              photo={photoUrl ? <img src={photoUrl} alt="" /> : null}
-              qrUrl={current.escn ? cardsApi.qrUrl(current) : null}
+            <OfficeCardFace
+              cardId={current.id}
+              version={current.version}
+              holderName={`${current.holder.firstName} ${current.holder.lastName}`}
+              fallback={(
+                <CardFace
+                  {...cardFaceOf(current, brandingOf(current.institution))}
+                  photo={photoUrl ? <img src={photoUrl} alt="" /> : null}
+                  qrUrl={current.escn ? cardsApi.qrUrl(current) : null}
+                />
+              )}
             />
             {photoUrl ? (
               <Image src={photoUrl} alt={t('cardDetail.photoAlt', { name: `${current.holder.firstName} ${current.holder.lastName}` })} w={200} radius="sm" data-testid="card-photo" />
