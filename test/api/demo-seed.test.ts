@@ -3,10 +3,12 @@
  * a federation of two institutions, a student enrolled at both, a card office for each and one for
  * the federation, each logging in with the password printed once, each seeing what its grants
  * cover; the ESC sync of each institution goes to the embedded router with a key of its own.
+ * Every demo card already printed records the template version it was printed with.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { prepareServing, startupMessage } from '../../src/cli/serve.command.ts';
+import { sql } from 'kysely';
 import { isValidUai } from '../../src/modules/people/domain/french-identifiers.ts';
 import type { DemoLogin } from '../../src/modules/demo/demo-seed.service.ts';
 import { startTestApp, TestClient, type TestApp } from '../helpers/test-app.ts';
@@ -137,5 +139,25 @@ describe('demo data of a federation of two institutions', () => {
     const batch = await manager.post<{ cardCount: number; duplex: boolean }>('/api/v1/print-batches', { queue: true });
     assert.equal(batch.status, 202, batch.text);
     assert.deepEqual([batch.body.cardCount, batch.body.duplex], [1, true]);
+  });
+
+  test('every card printed or beyond records the template version of its institution it was printed with', async () => {
+    const rows = await sql<{ state: string; cardInstitution: number; templateInstitution: number | null; version: number | null }>`
+      SELECT c.state, c.institution_id AS "cardInstitution", t.institution_id AS "templateInstitution", v.version
+      FROM cards c
+      LEFT JOIN card_prints p ON p.card_id = c.id
+      LEFT JOIN card_template_versions v ON v.id = p.template_version_id
+      LEFT JOIN card_templates t ON t.id = v.template_id
+      WHERE c.state IN ('PRINTED', 'ENCODED', 'ENABLED', 'DISABLED', 'CADUC', 'DESTROYED')`.execute(t.runtime.database.db);
+    assert.ok(rows.rows.length >= 3, `printed demo cards: ${rows.rows.length}`);
+    for (const row of rows.rows) {
+      assert.equal(row.version, 1, `a ${row.state} card has a printed version`);
+      assert.equal(row.templateInstitution, row.cardInstitution, 'printed with its institution\'s template');
+    }
+    // Cards not printed yet record nothing: their face follows the template until they are.
+    const unprinted = await sql<{ count: string }>`
+      SELECT count(*)::text AS count FROM card_prints p JOIN cards c ON c.id = p.card_id
+      WHERE c.state IN ('NEW', 'REQUEST_CHECKED', 'IN_PRINT')`.execute(t.runtime.database.db);
+    assert.equal(unprinted.rows[0]?.count, '0');
   });
 });

@@ -127,8 +127,11 @@ export async function seedDemo(deps: {
   people: PeopleService;
   photos: PhotosService;
   cards: CardsService;
-  /** When given, each institution gets a student and a staff template, and the rules choosing them. */
-  cardTemplates?: Pick<CardTemplatesService, 'create' | 'createRule'>;
+  /**
+   * When given, each institution gets a student and a staff template, and the rules choosing them,
+   * and each card the demo prints records the template version it was printed with.
+   */
+  cardTemplates?: Pick<CardTemplatesService, 'create' | 'createRule' | 'versionsOf' | 'recordPrints'>;
   /**
    * Called once the demo institutions exist, before any person: what configures connectors for
    * them (the embedded CROUS) runs here, so that the people, consents and cards made next write
@@ -166,10 +169,20 @@ export async function seedDemo(deps: {
       DEMO_PRINCIPAL, DEMO_CONTEXT);
   };
   const move = (cardId: string, to: string, principal = DEMO_PRINCIPAL) => deps.cards.move(cardId, { to }, principal, DEMO_CONTEXT);
+  /**
+   * Records the template version a card is printed with, as a batch's confirmation does: a
+   * physical card keeps its printed face when the template is edited later.
+   */
+  const recordPrint = async (cardId: string) => {
+    if (!deps.cardTemplates) return;
+    const version = (await deps.cardTemplates.versionsOf(deps.db, [cardId])).get(cardId);
+    if (version) await deps.cardTemplates.recordPrints(deps.db, [{ cardId, templateVersionId: version.versionId, batchId: null }]);
+  };
   /** A one-pass print-and-encode station takes the card, then reports the chip: IN_PRINT → ENCODED; then enabled. */
   const enable = async (cardId: string, csn: string) => {
     await move(cardId, 'REQUEST_CHECKED');
     await move(cardId, 'IN_PRINT', DEMO_STATION);
+    await recordPrint(cardId);
     await deps.cards.bindCsn(cardId, { csn, form: 'hex' }, DEMO_STATION, DEMO_CONTEXT);
     await move(cardId, 'ENABLED');
   };
