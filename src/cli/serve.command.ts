@@ -35,7 +35,7 @@ export async function serve(config: Config): Promise<void> {
       `http://${['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host}:${(app.server.address() as AddressInfo).port}`)
     : undefined;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  process.stdout.write(startupMessage(runtime, { url: config.publicUrl, seconds, logins, lanAddress: lanAddress() }));
+  process.stdout.write(startupMessage(runtime, { url: config.publicUrl, seconds, logins, lanAddress: lanAddress(), demoPrinterFolder: demoPrinter?.folder }));
   const workers = config.runWorkers
     ? setTimeout(() => {
       runtime.startWorkers().catch((error: Error) => {
@@ -116,14 +116,15 @@ function isLoopbackUrl(url: string): boolean {
 }
 
 /**
- * The text printed once listening: the URL to open, the ESC Router in use, how to make the QR
+ * The text printed once listening: the URL to open, the ESC Router in use, the demo printer's
+ * folder (where the PDFs it prints land), how to make the QR
  * codes open on a phone (when PUBLIC_URL names this machine by a loopback name, the codes point
  * where a phone cannot go: the hint gives the command with the machine's LAN address), and the
  * demo accounts (with what each is for, in English and French) when they were just created. Demo
  * passwords are printed because they are demo data, public by design; no other password ever is.
  */
 export function startupMessage(runtime: Pick<Runtime, 'config' | 'database' | 'embeddedEscRouter'> & Partial<Pick<Runtime, 'embeddedCrous'>>,
-  start: { url: string; seconds: string; logins: DemoLogin[] | undefined; lanAddress?: string | undefined }): string {
+  start: { url: string; seconds: string; logins: DemoLogin[] | undefined; lanAddress?: string | undefined; demoPrinterFolder?: string | undefined }): string {
   const { config } = runtime;
   const lines = [
     '',
@@ -136,6 +137,9 @@ export function startupMessage(runtime: Pick<Runtime, 'config' | 'database' | 'e
   ];
   if (runtime.embeddedCrous) {
     lines.push('  CROUS/Izly: embedded simulator (demo, in memory) · CROUS/Izly : simulateur intégré (démo, en mémoire)');
+  }
+  if (start.demoPrinterFolder) {
+    lines.push(`  Demo printer: prints to ${start.demoPrinterFolder} · Imprimante de démonstration\u00a0: imprime dans ${start.demoPrinterFolder}`);
   }
   if (isLoopbackUrl(start.url)) {
     const port = new URL(start.url).port || String(config.port);

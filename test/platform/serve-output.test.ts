@@ -32,6 +32,13 @@ describe('the start message', () => {
     assert.doesNotMatch(published, /PUBLIC_URL=/);
   });
 
+  it('names the demo printer\'s folder when it runs, and nothing of it otherwise', () => {
+    const folder = '/data/demo-printer/printed';
+    assert.match(startupMessage(runtime({}), { url: 'http://localhost:3000', seconds: '1.0', logins: undefined, demoPrinterFolder: folder }),
+      /^ {2}Demo printer: prints to \/data\/demo-printer\/printed · Imprimante de démonstration\u00a0: imprime dans \/data\/demo-printer\/printed$/m);
+    assert.doesNotMatch(startupMessage(runtime({}), { url: 'http://localhost:3000', seconds: '1.0', logins: undefined }), /Demo printer/);
+  });
+
   it('a demo on the embedded database logs warnings and errors only unless LOG_LEVEL says otherwise', () => {
     assert.equal(loadConfig({}).logLevel, 'warn');
     assert.equal(loadConfig({ DEMO: 'false' }).logLevel, 'info');
