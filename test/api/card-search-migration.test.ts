@@ -1,12 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase } from '../../src/platform/db/database.ts';
-import { MIGRATIONS_DIR, migrate } from '../../src/platform/db/migrator.ts';
-import { createTestDatabase } from '../helpers/test-database.ts';
+import { migrate } from '../../src/platform/db/migrator.ts';
+import { databaseBeforeMigration } from '../helpers/test-database.ts';
 
 /*
  * Migration 0051 moves the card search text from a generated column of `cards` to `card_search`,
@@ -24,19 +20,9 @@ const HOLDERS = [
   { eppn: 'ndiaye@univ.example', first: 'Aïcha', last: "N'Diaye", email: 'aicha@univ.example', number: '22400003C', ine: null },
 ];
 
-async function migratedBefore(before: string) {
-  const target = await createTestDatabase(loadConfig().databaseUrl);
-  const database = await openDatabase({ databaseUrl: target.databaseUrl, dataDir: 'memory://', command: 'test' });
-  const dir = mkdtempSync(join(tmpdir(), 'campuscard-migrations-'));
-  for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name < before)) copyFileSync(join(MIGRATIONS_DIR, file), join(dir, file));
-  await migrate(database.pool, dir);
-  rmSync(dir, { recursive: true, force: true });
-  const query = async (text: string, values: unknown[] = []) => (await database.pool.query<Row>(text, values)).rows;
-  return { database, query, close: async () => { await database.close(); await target.drop(); } };
-}
 
 test('0051: existing cards keep their search text; it follows identity changes, not moves, with triggers on or off', async () => {
-  const { database, query, close } = await migratedBefore('0051');
+  const { database, query, close } = await databaseBeforeMigration(loadConfig().databaseUrl, '0051');
   try {
     await query(`INSERT INTO institutions (id, code, name, country) VALUES (2, 'other', 'Autre', 'FR')`);
     await query(`INSERT INTO person_types (institution_id, code, label_fr, label_en, card_kinds, self_request, delivery_address, affiliations, position)

@@ -1,14 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase, type DatabaseHandle } from '../../src/platform/db/database.ts';
-import { MIGRATIONS_DIR, migrate } from '../../src/platform/db/migrator.ts';
+import { migrate } from '../../src/platform/db/migrator.ts';
 import { pino } from 'pino';
 import { startRuntime } from '../../src/app/runtime.ts';
-import { createTestDatabase, type TestDatabaseTarget } from '../helpers/test-database.ts';
+import { databaseBeforeMigration } from '../helpers/test-database.ts';
 import { TestClient } from '../helpers/test-app.ts';
 
 /*
@@ -43,25 +39,6 @@ const NULL_INSTITUTION_COLUMNS = new Set(['mail_template_overrides.institution_i
 const ALL_STATES = ['NEW', 'RENEWED', 'REQUEST_CHECKED', 'REJECTED', 'CANCELED', 'IN_PRINT', 'PRINTED', 'IN_ENCODE', 'ENCODED',
   'ENABLED', 'DISABLED', 'CADUC', 'DESTROYED'] as const;
 
-/** A fresh database (PGlite in memory, or a new one on the server) at the state before `before`. */
-async function databaseBefore(before: string): Promise<{ database: DatabaseHandle; target: TestDatabaseTarget; query: Query; close(): Promise<void> }> {
-  const target = await createTestDatabase(loadConfig().databaseUrl);
-  const database = await openDatabase({ databaseUrl: target.databaseUrl, dataDir: 'memory://', command: 'test' });
-  const dir = mkdtempSync(join(tmpdir(), 'campuscard-migrations-'));
-  for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name < before)) copyFileSync(join(MIGRATIONS_DIR, file), join(dir, file));
-  await migrate(database.pool, dir);
-  rmSync(dir, { recursive: true, force: true });
-  const query: Query = async (text, values = []) => (await database.pool.query<Row>(text, values)).rows;
-  return {
-    database,
-    target,
-    query,
-    async close() {
-      await database.close();
-      await target.drop();
-    },
-  };
-}
 
 /** Stored (not generated) columns of every table of the public schema. */
 async function storedColumns(query: Query): Promise<Map<string, string[]>> {
@@ -305,7 +282,7 @@ async function fillSingleInstitution(query: Query) {
 }
 
 test('migration to several institutions: a database filled at 0018 reads back identical, what moved is where it moved', { timeout: 120_000 }, async () => {
-  const { database, query, close } = await databaseBefore('0019');
+  const { database, query, close } = await databaseBeforeMigration(loadConfig().databaseUrl, '0019');
   try {
     const { persons, cards } = await fillSingleInstitution(query);
 
@@ -464,7 +441,7 @@ function difference(actual: Row[], expected: Row[]): { missing: string[]; unexpe
 }
 
 test('migration to several institutions: a database never set up (persons and cards, no institution row) gets the placeholder institution', { timeout: 120_000 }, async () => {
-  const { database, query, close } = await databaseBefore('0019');
+  const { database, query, close } = await databaseBeforeMigration(loadConfig().databaseUrl, '0019');
   try {
     const [person] = await query(`INSERT INTO persons (eppn, first_name, last_name, person_type, student_number, rights_end)
       VALUES ('zoe@example.fr', 'Zoé', 'Lambert', 'guest', 'G-17', '2026-12-31') RETURNING id`);
@@ -494,7 +471,7 @@ test('migration to several institutions: a database never set up (persons and ca
 });
 
 test('migration to several institutions: the application started on a database filled at 0018 shows the same persons, cards, mails, templates, statistics and accounts', { timeout: 180_000 }, async () => {
-  const before = await databaseBefore('0019');
+  const before = await databaseBeforeMigration(loadConfig().databaseUrl, '0019');
   const { persons, cards } = await fillSingleInstitution(before.query);
   const personsBefore = await before.query('SELECT * FROM persons ORDER BY id');
   const cardsBefore = new Map((await before.query('SELECT c.*, (SELECT count(*)::int FROM card_moves m WHERE m.card_id = c.id) AS moves FROM cards c')).map((row) => [String(row.id), row]));

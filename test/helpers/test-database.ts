@@ -1,11 +1,11 @@
-import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
-import { openDatabase } from '../../src/platform/db/database.ts';
-import { listMigrations, migrate } from '../../src/platform/db/migrator.ts';
+import { openDatabase, type DatabaseHandle } from '../../src/platform/db/database.ts';
+import { listMigrations, MIGRATIONS_DIR, migrate } from '../../src/platform/db/migrator.ts';
 import { JobQueue } from '../../src/platform/jobs/job-queue.ts';
 
 /** Where a test database lives: a fresh PostgreSQL database, or an in-memory PGlite from a snapshot. */
@@ -69,6 +69,40 @@ export async function createTestDatabase(serverUrl: string | undefined): Promise
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
+    },
+  };
+}
+
+/** A database brought to the state before one migration, for tests of that migration on existing rows. */
+export interface DatabaseBeforeMigration {
+  database: DatabaseHandle;
+  target: TestDatabaseTarget;
+  /** Plain SQL on the database: rows as the driver gives them. */
+  query(text: string, values?: unknown[]): Promise<Array<Record<string, unknown>>>;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh database (PGlite in memory, or a new one on the server) with the migrations whose names
+ * sort before `before` applied: `migrate(database.pool)` then runs the one under test and the rest.
+ */
+export async function databaseBeforeMigration(serverUrl: string | undefined, before: string): Promise<DatabaseBeforeMigration> {
+  const target = await createTestDatabase(serverUrl);
+  const database = await openDatabase({ databaseUrl: target.databaseUrl, dataDir: 'memory://', command: 'test' });
+  const dir = mkdtempSync(join(tmpdir(), 'campuscard-migrations-'));
+  try {
+    for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name < before)) copyFileSync(join(MIGRATIONS_DIR, file), join(dir, file));
+    await migrate(database.pool, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return {
+    database,
+    target,
+    query: async (text, values = []) => (await database.pool.query<Record<string, unknown>>(text, values)).rows,
+    async close() {
+      await database.close();
+      await target.drop();
     },
   };
 }
