@@ -3,10 +3,11 @@
  * - the demo admin opens « Reprise des cartes », uploads the shipped generic sample export
  *   (samples/migration/generic-sample.zip), checks it with a dry run (report: lines read, cards per
  *   state, no conflict), runs it for real (a job with a progress bar) and reads the result; a file
- *   with a CSN twice is refused with the conflict on its line;
+ *   with a CSN twice is refused with the conflict on its line, worded in French, and a line naming
+ *   an unknown person brings the hint to import the persons first (the ESUP-SGC sample's CSV);
  * - the university's manager, on « Impression », « Imprimer la file en PDF » then « Envoyer à l'imprimante » sends the batch
  *   to the demo printer (its client runs in process and prints to a folder), and the cards come out
- *   PRINTED (the batch shows them printed).
+ *   PRINTED (the batch shows them printed); the batch is listed again, with its actions, after a reload.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -95,11 +96,12 @@ describe('card production console (demo data, French)', () => {
     assert.equal(Number(migrated.count), 40, 'every line of the sample is a migrated card');
   });
 
-  test('a file with one CSN on two lines: the dry run shows the conflict on its line, the real run is not offered', async () => {
+  test('a file with one CSN on two lines and an unknown person: the dry run shows the conflicts in French on their lines and how to import the persons, the real run is not offered', async () => {
     await page.getByTestId('nav-migration').click();
     await chooseInstitution();
     const header = 'card_id;eppn;state;last_name;first_name;person_type;csn';
-    const csv = `${header}\nx1;conflict.one@univ-demo.fr;ENABLED;Un;Alice;student;04AABBCCDDEE01\nx2;conflict.two@univ-demo.fr;ENABLED;Deux;Bob;student;04AABBCCDDEE01\n`;
+    const csv = `${header}\nx1;conflict.one@univ-demo.fr;ENABLED;Un;Alice;student;04AABBCCDDEE01\nx2;conflict.two@univ-demo.fr;ENABLED;Deux;Bob;student;04AABBCCDDEE01\n`
+      + 'x3;nobody.known@univ-demo.fr;ENABLED;;;;04AABBCCDDEE02\n';
     await page.locator('input[type="file"]').setInputFiles({ name: 'doublon.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByTestId('migration-dry-run').click();
     const conflicts = page.getByTestId('migration-conflicts');
@@ -107,6 +109,11 @@ describe('card production console (demo data, French)', () => {
     const text = await conflicts.innerText();
     assert.match(text, /\b3\b/, 'the second line of cards is line 3 of the file');
     assert.match(text, /csn/i);
+    const details = await page.getByTestId('migration-conflict-detail').allInnerTexts();
+    assert.ok(details.includes('Une autre ligne a le même CSN.'), details.join(' | '));
+    assert.ok(details.some((detail) => detail.startsWith('Personne inconnue')), details.join(' | '));
+    assert.doesNotMatch(text, /Line \d|No person/, 'no server message in English');
+    assert.match(await page.getByTestId('migration-unknown-persons').innerText(), /samples\/migration\/esup-sgc-persons\.csv/);
     await page.getByTestId('migration-report').getByText('Fichier refusé').waitFor();
     assert.equal(await page.getByTestId('migration-run').isDisabled(), true);
   });
@@ -116,13 +123,24 @@ describe('card production console (demo data, French)', () => {
     const page = await loggedIn(managerContext, 'manager@univ-demo.fr');
     await page.getByTestId('nav-print').click();
     await page.getByTestId('print-queue-pdf').click();
-    await page.getByTestId('print-batch-download').waitFor({ timeout: 120_000 });
-    await page.getByTestId('print-batch-printer').click();
+    const newest = page.getByTestId('print-batch').first();
+    await newest.getByTestId('print-batch-download').waitFor({ timeout: 120_000 });
+    const batchId = await newest.getAttribute('data-batch-id');
+    assert.ok(batchId);
+    // The batch is the server's, not the tab's: after a reload it is listed, ready, with its actions.
+    await page.reload();
+    const listed = page.locator(`[data-batch-id="${batchId}"]`);
+    await listed.getByTestId('print-batch-download').waitFor();
+    assert.equal(await listed.getAttribute('data-status'), 'ready');
+    await listed.getByTestId('print-batch-printer').click();
     await page.getByRole('option', { name: new RegExp(DEMO_PRINTER_NAME) }).click();
-    await page.getByTestId('print-batch-send-button').click();
-    await page.getByTestId('print-batch-job').waitFor();
+    await listed.getByTestId('print-batch-send-button').click();
+    await listed.getByTestId('print-batch-job').waitFor();
     await assertAccessible(page, 'print batch sent to a printer');
-    await page.getByTestId('print-batch-printed').waitFor({ timeout: 90_000 });
+    await listed.getByTestId('print-batch-printed').waitFor({ timeout: 90_000 });
+    await page.reload();
+    await listed.getByTestId('print-batch-printed').waitFor();
+    assert.equal(await listed.getAttribute('data-status'), 'printed');
     const files = await readdir(demoPrinter!.folder);
     assert.ok(files.length >= 2, `the sample sheet and the batch were printed (${files.join(', ')})`);
     const { db } = world.t.runtime.database;

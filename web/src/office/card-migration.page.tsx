@@ -140,6 +140,8 @@ export function CardMigrationPage() {
       {report ? <MigrationReportView report={report} /> : null}
       {report?.dryRun && !report.rejected ? <Alert color="green" data-testid="migration-ready">{t('migration.readyToRun')}</Alert> : null}
       {report?.rejected && report.fileErrors.length === 0 ? <Alert color="orange">{t('migration.conflictsBlock')}</Alert> : null}
+      {report?.dryRun && report.conflicts.some((conflict) => conflict.code === 'unknown_person')
+        ? <Alert color="blue" data-testid="migration-unknown-persons">{t('migration.unknownPersonsHint')}</Alert> : null}
     </Stack>
   );
 }
@@ -159,7 +161,11 @@ function RunProgress({ run }: { run: MigrationRun }) {
   );
 }
 
-/** A dry run's or a run's report: totals, cards per state, conflicts by line. */
+/**
+ * A dry run's or a run's report: totals, cards per state, conflicts by line. A conflict reads in
+ * the interface's language by its code; the server's (English) message is kept for a code this
+ * page does not know yet.
+ */
 function MigrationReportView({ report }: { report: MigrationReport }) {
   const { t } = useTranslation();
   const title = report.rejected ? t('migration.refusedTitle') : report.dryRun ? t('migration.dryRunTitle') : t('migration.doneTitle');
@@ -209,7 +215,8 @@ function MigrationReportView({ report }: { report: MigrationReport }) {
               {errors.map((conflict, index) => (
                 <Table.Tr key={`${conflict.line}-${conflict.code}-${index}`}>
                   <Table.Td>{conflict.line}</Table.Td><Table.Td>{conflict.field ?? ''}</Table.Td>
-                  <Table.Td>{conflict.code}</Table.Td><Table.Td>{conflict.message}</Table.Td>
+                  <Table.Td>{conflict.code}</Table.Td>
+                  <Table.Td data-testid="migration-conflict-detail">{t(`migration.conflictCodes.${conflict.code}`, { defaultValue: conflict.message })}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
