@@ -2,10 +2,12 @@
  * The card template editor's pure part (web/src/office/card-template-editing.ts) against the
  * server's own rules: its copies of the card size, bleed and bound fields are the domain's; what a
  * drag or a resize makes is always a layout the server accepts; a new element of every kind passes
- * the layout schema; a 422's pointers lead back to the element at fault.
+ * the layout schema; a 422's pointers lead back to the element at fault; elements are named for a
+ * person (kind and data shown), not by their layout ids.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import {
   BOUND_FIELDS as SERVER_FIELDS, CARD_HEIGHT_MM as SERVER_HEIGHT, CARD_WIDTH_MM as SERVER_WIDTH, CardTemplateLayout as LayoutSchema,
@@ -13,7 +15,7 @@ import {
 import { STUDENT_TEMPLATE } from '../../src/modules/card-templates/domain/default-templates.ts';
 import { BLEED_MM as SERVER_BLEED, layoutProblems } from '../../src/modules/card-templates/domain/layout-problems.ts';
 import {
-  BLEED_MM, BOUND_FIELDS, CARD_HEIGHT_MM, CARD_WIDTH_MM, ELEMENT_KINDS, elementProblems, GRID_STEPS, moveTo, newElement, resizeTo, snap,
+  BLEED_MM, BOUND_FIELDS, CARD_HEIGHT_MM, CARD_WIDTH_MM, ELEMENT_KINDS, elementLabels, elementProblems, GRID_STEPS, moveTo, newElement, resizeTo, snap,
   updateElement, withFace, type CardTemplateLayout,
 } from '../../web/src/office/card-template-editing.ts';
 
@@ -88,4 +90,33 @@ test('the faults of a 422 lead back to the elements at fault, by face and id', (
     { side: 'back', index: 4, elementId: STUDENT_TEMPLATE.back?.elements[4]?.id, code: 'schema' },
   ]);
   assert.equal(found[0]?.elementId, 'photo');
+});
+
+test('layers and the inspector name elements by kind and data shown, in the interface\'s language, never by their ids', () => {
+  const translateIn = (language: 'fr' | 'en') => {
+    const messages: unknown = JSON.parse(readFileSync(new URL(`../../web/src/i18n/locales/office/${language}.json`, import.meta.url), 'utf8'));
+    return (key: string): string => {
+      const found = key.split('.').reduce<unknown>((node, part) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined), messages);
+      assert.equal(typeof found, 'string', `${language}: ${key}`);
+      return found as string;
+    };
+  };
+  const front = elementLabels(STUDENT_TEMPLATE.front.elements, translateIn('fr'), 'fr');
+  assert.equal(front.get('band'), 'Forme 1');
+  assert.equal(front.get('qr-ground'), 'Forme 2');
+  assert.equal(front.get('footer'), 'Forme 3');
+  assert.equal(front.get('logo'), 'Image · Logo de l’établissement');
+  // The free text « ESCN » and the bound ESCN read alike: numbered in the face's order.
+  assert.equal(front.get('escn-label'), 'Texte · ESCN 1');
+  assert.equal(front.get('escn'), 'Texte · ESCN 2');
+  assert.equal(front.get('last-name'), 'Texte · Nom');
+  assert.equal(front.get('card-kind'), 'Texte · Carte d’étudiant');
+  assert.equal(front.get('qr'), 'QR code ESC');
+  const back = STUDENT_TEMPLATE.back;
+  assert.ok(back);
+  const backFr = elementLabels(back.elements, translateIn('fr'), 'fr');
+  assert.equal(backFr.get('secondary-id'), 'Code-barres · Identifiant secondaire');
+  assert.equal(backFr.get('notice-1'), 'Texte · Cette carte est…');
+  assert.equal(elementLabels(back.elements, translateIn('en'), 'en').get('secondary-id'), 'Barcode · Secondary id');
+  assert.equal(new Set(front.values()).size, STUDENT_TEMPLATE.front.elements.length, 'every element of a face has its own name');
 });

@@ -133,6 +133,10 @@ describe('the card template editor', () => {
       await page.locator('[data-testid="element-inspector"][data-element-id="barcode"]').waitFor();
       await choose(page, 'inspector-symbology', 'Code 128');
       await choose(page, 'inspector-barcode-field', 'Identifiant secondaire');
+      // Named for a person, the layout id only after it: « Code-barres · Identifiant secondaire barcode ».
+      await page.getByTestId('inspector-title').getByText('Code-barres · Identifiant secondaire', { exact: false }).waitFor();
+      assert.equal(await page.locator('[data-testid="template-layer"][data-element-id="barcode"]').innerText(), 'Code-barres · Identifiant secondaire');
+      assert.equal(await page.locator('[data-testid="template-layer"][data-element-id="qr-ground"]').innerText(), 'Forme 2');
       for (const [key, value] of [['x', '29.5'], ['y', '38'], ['width', '36'], ['height', '6.5']] as const) {
         await page.getByTestId(`inspector-${key}`).fill(value);
       }

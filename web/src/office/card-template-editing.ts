@@ -164,3 +164,42 @@ export function elementProblems(error: LayoutRefusal, layout: CardTemplateLayout
     return [{ side, index, elementId: element?.id ?? null, code: item.code, message: item.message }];
   });
 }
+
+/** The institution's logo, an image the renderer knows without an upload (the server's INSTITUTION_LOGO_ASSET). */
+const LOGO_ASSET_ID = 'institution-logo';
+/** How much of a free text names its element before it is cut. */
+const LABEL_TEXT_CHARS = 24;
+
+/**
+ * A name a person reads for each element of a face, by element id, for the layer chips and the
+ * inspector's title (ids such as `qr-ground` are the layout's, not the manager's words): the
+ * element's kind with the data it shows (a bound field), its free text, or « logo »; elements
+ * that would read alike (several shapes) are numbered in the face's order.
+ * `translate` is i18next's `t` over the `templateEditor` keys.
+ */
+export function elementLabels(elements: readonly CardElement[], translate: (key: string) => string, language: 'fr' | 'en'): Map<string, string> {
+  const base = elements.map((element) => {
+    const kind = translate(`templateEditor.kinds.${element.kind}`);
+    if (element.kind === 'barcode') return `${kind} · ${translate(`templateEditor.fields.${element.field}`)}`;
+    if (element.kind === 'image' && element.assetId === LOGO_ASSET_ID) return `${kind} · ${translate('templateEditor.logo')}`;
+    if (element.kind !== 'text') return kind;
+    if (element.field !== null) return `${kind} · ${translate(`templateEditor.fields.${element.field}`)}`;
+    const words = (element.text?.[language] || element.text?.fr || '').trim();
+    if (words === '') return kind;
+    if (words.length <= LABEL_TEXT_CHARS) return `${kind} · ${words}`;
+    // Cut at a word's end when there is one: « Cette carte est… » rather than « personn… ».
+    const cut = words.slice(0, LABEL_TEXT_CHARS - 1);
+    const space = cut.lastIndexOf(' ');
+    return `${kind} · ${(space > 0 ? cut.slice(0, space) : cut).trimEnd()}…`;
+  });
+  const counts = new Map<string, number>();
+  for (const label of base) counts.set(label, (counts.get(label) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return new Map(elements.map((element, index) => {
+    const label = base[index] ?? element.id;
+    if ((counts.get(label) ?? 0) < 2) return [element.id, label];
+    const rank = (seen.get(label) ?? 0) + 1;
+    seen.set(label, rank);
+    return [element.id, `${label} ${rank}`];
+  }));
+}

@@ -10,7 +10,7 @@ import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { useApi } from '../shared/use-api.hook.ts';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
 import {
-  ELEMENT_KINDS, elementProblems, faceOf, GRID_STEPS, newElement, removeElement, updateElement, withFace,
+  ELEMENT_KINDS, elementLabels, elementProblems, faceOf, GRID_STEPS, newElement, removeElement, updateElement, withFace,
   type CardElement, type CardTemplateLayout, type ElementKind, type ElementProblem, type GridStep, type Side,
 } from './card-template-editing.ts';
 import { ElementInspector } from './element-inspector.component.tsx';
@@ -31,7 +31,7 @@ const LOGO_ASSET = 'institution-logo';
  * or archived) see the same page read-only.
  */
 export function CardTemplateEditorPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
   const resource = useApi((signal) => cardTemplatesApi.get(id, signal), [id]);
   const assets = useApi((signal) => cardTemplatesApi.assets(signal), []);
@@ -64,6 +64,7 @@ export function CardTemplateEditorPage() {
   const editable = !!template && template.editable && !template.archived;
   const face = layout ? faceOf(layout, side) : null;
   const selected = face?.elements.find((element) => element.id === selectedId) ?? null;
+  const labels = face ? elementLabels(face.elements, t, i18n.language.startsWith('en') ? 'en' : 'fr') : new Map<string, string>();
   const dirty = !!template && !!layout && JSON.stringify(layout) !== JSON.stringify(template.layout);
   const problems = saveProblems.length > 0 ? saveProblems : previewProblems;
   const problemIds = useMemo(() => new Set(problems.filter((problem) => problem.side === side && problem.elementId !== null)
@@ -234,8 +235,9 @@ export function CardTemplateEditorPage() {
                     <Text size="xs" c="dimmed">{t('templateEditor.layers')}</Text>
                     {face.elements.map((element) => (
                       <Button key={element.id} size="compact-xs" variant={element.id === selectedId ? 'filled' : 'default'}
-                        color={problemIds.has(element.id) ? 'red' : undefined} onClick={() => setSelectedId(element.id)}>
-                        {element.id}
+                        color={problemIds.has(element.id) ? 'red' : undefined} onClick={() => setSelectedId(element.id)}
+                        title={element.id} data-testid="template-layer" data-element-id={element.id}>
+                        {labels.get(element.id) ?? element.id}
                       </Button>
                     ))}
                   </Group>
@@ -263,7 +265,7 @@ export function CardTemplateEditorPage() {
             </Paper>
             <Paper withBorder p="sm">
               {selected ? (
-                <ElementInspector element={selected} assets={assets.data ?? []} editable={editable}
+                <ElementInspector element={selected} label={labels.get(selected.id) ?? selected.id} assets={assets.data ?? []} editable={editable}
                   problem={selectedProblem ? problemText(selectedProblem) : null}
                   onChange={(element) => { checkpoint(); changeElement(element); }} onRemove={() => remove(selected.id)} />
               ) : <Text size="sm" c="dimmed">{t('templateEditor.nothingSelected')}</Text>}

@@ -18,8 +18,10 @@ const FREE_TEXT = '';
  * minimum size, weight, colour, alignment; barcode: symbology and identifier; image: which upload;
  * colours and corner radii). `problem`: the server's message about this element.
  */
-export function ElementInspector({ element, assets, editable, problem, onChange, onRemove }: {
+export function ElementInspector({ element, label, assets, editable, problem, onChange, onRemove }: {
   element: CardElement;
+  /** The element's name for a person (see `elementLabels`); its id is shown after it, as secondary text. */
+  label: string;
   assets: readonly CardTemplateAsset[];
   editable: boolean;
   problem: string | null;
@@ -45,7 +47,7 @@ export function ElementInspector({ element, assets, editable, problem, onChange,
   return (
     <Stack gap="xs" data-testid="element-inspector" data-element-id={element.id}>
       <Group justify="space-between" wrap="nowrap">
-        <Title order={3} size="h6">{t(`templateEditor.kinds.${element.kind}`)} · <Text span c="dimmed" size="sm">{element.id}</Text></Title>
+        <Title order={3} size="h6" data-testid="inspector-title">{label} <Text span c="dimmed" size="xs" ff="monospace">{element.id}</Text></Title>
         {editable ? <Button size="compact-xs" color="red" variant="light" onClick={onRemove} data-testid="inspector-remove">{t('templateEditor.remove')}</Button> : null}
       </Group>
       {problem ? <Alert color="red" variant="light" p="xs" data-testid="inspector-problem">{problem}</Alert> : null}
