@@ -9,7 +9,7 @@ import { STAFF_TEMPLATE, STUDENT_TEMPLATE } from '../../src/modules/card-templat
 import { PRINT_BATCH_QUEUE, type PrintBatchView } from '../../src/modules/card-templates/print-batches.service.ts';
 import { DEMO_PRINTER_NAME, startDemoPrinter } from '../../src/modules/printers/printers-demo.ts';
 import {
-  configureInstitution, createInstitution, createPerson, institutionCode, move, officeClients, requestCard, stateOf, type CardsWorld,
+  configureInstitution, createInstitution, createPerson, institutionCode, jpeg, move, officeClients, requestCard, stateOf, type CardsWorld,
 } from './cards.fixtures.ts';
 
 /**
@@ -46,12 +46,15 @@ before(async () => {
 });
 after(async () => { await w.t.close(); });
 
-/** Cards ready to print, of the first institution. */
+/** Cards ready to print, with a photo, of the first institution. */
 async function readyCards(count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let index = 0; index < count; index += 1) {
     const person = await createPerson(w.t, { personType: index % 2 === 0 ? 'student' : 'staff', institution: codeA });
     const card = await requestCard(w, person.id, w.manager, codeA);
+    // With a photo: a queue batch leaves out cards without one.
+    const photo = await w.manager.request('PUT', `/api/v1/cards/${card.id}/photo`, { payload: await jpeg(), headers: { 'content-type': 'image/jpeg' } });
+    assert.equal(photo.status, 200, photo.text);
     await move(w.manager, card.id, 'REQUEST_CHECKED');
     ids.push(card.id);
   }

@@ -80,6 +80,11 @@ const BatchSchema = Type.Object({
   printedBy: Nullable(Type.String()),
   printedAt: Nullable(Type.String({ format: 'date-time' })),
   job: Nullable(JobRunSchema),
+  withoutPhoto: Type.Object({
+    count: Type.Integer({ description: 'Cards of the batch with no photo: printed with an empty photo box' }),
+    cards: Type.Array(Type.Object({ cardId: Uuid, holder: Type.String() }), { description: 'The first 20 of them, in file order' }),
+  }),
+  leftOutWithoutPhoto: Type.Integer({ description: 'Cards of the queue or filters left out because they had no photo (they stay where they were)' }),
 }, { $id: 'PrintBatch' });
 
 const MoveOutcome = Type.Object({
@@ -330,13 +335,15 @@ export async function cardTemplatesRoutes(app: AppInstance, deps: AppDeps): Prom
     schema: {
       tags, summary: 'Make a batch print file (a job): the print queue, the card list\'s filters, or cards',
       description: `One of \`queue: true\` (cards ready to print), \`filters\` (the card list's, limited to cards ready to print or in print) or \`cardIds\`; at most ${MAX_BATCH_CARDS} cards, `
-        + 'all of one institution (`institution`, else the focused or only one). 202 with the batch and its job. '
+        + 'all of one institution (`institution`, else the focused or only one). Cards without a photo are left out of the queue and filters unless `includeWithoutPhoto` '
+        + '(`leftOutWithoutPhoto`); the batch\'s `withoutPhoto` names those it prints. 202 with the batch and its job. '
         + '404 `card_not_found`, 409 `card_not_printable`, 422 `nothing_to_print`, `too_many_cards`, `no_template`, `institution_required`.',
       body: Type.Object({
         institution: Type.Optional(Type.String({ maxLength: 64 })),
         queue: Type.Optional(Type.Boolean()),
         filters: Type.Optional(Type.Object(CARD_FILTER_FIELDS, { additionalProperties: false })),
         cardIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: MAX_BATCH_CARDS })),
+        includeWithoutPhoto: Type.Optional(Type.Boolean({ description: 'Also print the queue\'s or filters\' cards without a photo (left out by default; named cardIds are always printed)' })),
       }, { additionalProperties: false }),
       response: { 202: Type.Ref('PrintBatch'), ...errorResponses(400, 401, 403, 404, 409, 422) },
     },

@@ -70,6 +70,8 @@ export interface PrintBatchesTable {
   printedAt: Timestamp | null;
   /** The lock key its cards were locked to when it was taken; passed on to whoever confirms it (migration 0054). */
   lockOwner: string | null;
+  /** Cards of the queue left out because they had no photo (migration 0055). */
+  leftOutWithoutPhoto: Generated<number>;
 }
 
 /** The cards of a batch in file order, each with the template version it is printed with. */

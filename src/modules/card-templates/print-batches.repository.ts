@@ -1,6 +1,6 @@
 /**
  * The print batches' SQL beyond the card templates repository: passing a batch's card locks on
- * (batch ownership, migration 0054) and purging old batch files.
+ * (batch ownership, migration 0054), purging old batch files and finding cards without a photo.
  */
 import type { Executor } from '../../platform/db/database.ts';
 
@@ -27,4 +27,33 @@ export async function purgeBatchFiles(executor: Executor, before: Date): Promise
     .where('batchId', 'in', (query) => query.selectFrom('printBatches').select('id').where('createdAt', '<', before))
     .returning('batchId').execute();
   return new Set(gone.map((row) => row.batchId)).size;
+}
+
+/** Which of these cards have no photo (`photo_id` null). */
+export async function cardsWithoutPhoto(executor: Executor, cardIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let start = 0; start < cardIds.length; start += 1000) {
+    const rows = await executor.selectFrom('cards').select('id').where('photoId', 'is', null)
+      .where('id', 'in', cardIds.slice(start, start + 1000)).execute();
+    for (const row of rows) found.add(row.id);
+  }
+  return found;
+}
+
+/**
+ * The cards of a batch without a photo: how many, and the first `limit` of them in file order
+ * with their holder's name (the Printing page lists them before the file is printed).
+ */
+export async function batchCardsWithoutPhoto(executor: Executor, batchId: string, limit: number): Promise<{
+  count: number; cards: Array<{ cardId: string; firstName: string; lastName: string }>;
+}> {
+  const base = executor.selectFrom('printBatchCards').innerJoin('cards', 'cards.id', 'printBatchCards.cardId')
+    .where('printBatchCards.batchId', '=', batchId).where('cards.photoId', 'is', null);
+  const counted = await base.select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirst();
+  const count = Number(counted?.count ?? 0);
+  if (count === 0) return { count, cards: [] };
+  const cards = await base.innerJoin('persons', 'persons.id', 'cards.personId')
+    .select(['printBatchCards.cardId', 'persons.firstName', 'persons.lastName'])
+    .orderBy('printBatchCards.seq').limit(limit).execute();
+  return { count, cards };
 }

@@ -90,7 +90,16 @@ export interface PrintBatchRequest {
   queue?: boolean | undefined;
   filters?: CardFilterQuery | undefined;
   cardIds?: string[] | undefined;
+  /**
+   * Also print the queue's or the filters' cards that have no photo (left out by default: a card
+   * office does not hand out a card with an empty photo box). Named cards (`cardIds`) are printed
+   * as asked; the batch's `withoutPhoto` lists those without one.
+   */
+  includeWithoutPhoto?: boolean | undefined;
 }
+
+/** Most cards without a photo a batch view names (their count is always given). */
+const WITHOUT_PHOTO_LISTED = 20;
 
 export interface PrintBatchView {
   id: string;
@@ -107,6 +116,10 @@ export interface PrintBatchView {
   printedBy: string | null;
   printedAt: string | null;
   job: JobRunView | null;
+  /** The batch's cards that have no photo (printed with an empty photo box): how many, and the first ones with their holder. */
+  withoutPhoto: { count: number; cards: Array<{ cardId: string; holder: string }> };
+  /** Cards of the queue or filters left out of the batch because they had no photo (they stay where they were). */
+  leftOutWithoutPhoto: number;
 }
 
 /** The outcome of moving a batch's cards: how many moved, and each refusal with its reason. */
@@ -179,6 +192,7 @@ export function createPrintBatchesService(deps: PrintBatchesServiceDeps) {
 
   async function view(row: repo.BatchRow): Promise<PrintBatchView> {
     const job = row.jobRunId ? await jobRuns.get(row.jobRunId).catch(() => null) : null;
+    const missing = await batchRepo.batchCardsWithoutPhoto(db, row.id, WITHOUT_PHOTO_LISTED);
     return {
       id: row.id, institution: (await institution.byId(db, row.institutionId))?.code ?? String(row.institutionId), status: row.status,
       cardCount: row.cardCount, duplex: row.duplex, pages: row.pages, bytes: row.bytes === null ? null : Number(row.bytes),
@@ -186,6 +200,8 @@ export function createPrintBatchesService(deps: PrintBatchesServiceDeps) {
       takenBy: row.takenBy, takenAt: row.takenAt?.toISOString() ?? null,
       printedBy: row.printedBy, printedAt: row.printedAt?.toISOString() ?? null,
       job,
+      withoutPhoto: { count: missing.count, cards: missing.cards.map((card) => ({ cardId: card.cardId, holder: `${card.firstName} ${card.lastName}`.trim() })) },
+      leftOutWithoutPhoto: row.leftOutWithoutPhoto,
     };
   }
 
@@ -247,7 +263,9 @@ export function createPrintBatchesService(deps: PrintBatchesServiceDeps) {
      * Fixes the batch's cards and their template versions, then queues the job making its PDF,
      * in one transaction. Cards: the print queue (`queue`), the card list's `filters`, or
      * `cardIds`, always within the caller's scope and the batch's institution, and only cards
-     * ready to print or in print (a reprint). Problems: 404 `card_not_found` (`field`
+     * ready to print or in print (a reprint). The queue's and the filters' cards without a photo
+     * are left out (counted in `leftOutWithoutPhoto`) unless `includeWithoutPhoto`; when that
+     * leaves nothing, 422 `nothing_to_print` says so (`withoutPhoto` extension). Problems: 404 `card_not_found` (`field`
      * /cardIds/<i>), 409 `card_not_printable`, 422 `nothing_to_print`, `too_many_cards`,
      * `no_template` (naming the card), `institution_required`.
      */
@@ -278,6 +296,16 @@ export function createPrintBatchesService(deps: PrintBatchesServiceDeps) {
           throw unprocessable('too_many_cards', `More than ${MAX_BATCH_CARDS} cards match; narrow the selection`, { field: '/filters' });
         }
       }
+      let leftOut = 0;
+      if (request.cardIds === undefined && !request.includeWithoutPhoto && ids.length > 0) {
+        const noPhoto = await batchRepo.cardsWithoutPhoto(db, ids);
+        leftOut = noPhoto.size;
+        ids = ids.filter((id) => !noPhoto.has(id));
+        if (ids.length === 0) {
+          throw unprocessable('nothing_to_print', `Every card of this selection (${leftOut}) has no photo; add their photos or ask to include them`,
+            { field: '/includeWithoutPhoto', extensions: { withoutPhoto: leftOut } });
+        }
+      }
       if (ids.length === 0) throw unprocessable('nothing_to_print', 'No card to print in this selection');
       const versions = await templates.versionsOf(db, ids, scope);
       const missing = ids.findIndex((id) => !versions.has(id));
@@ -291,8 +319,8 @@ export function createPrintBatchesService(deps: PrintBatchesServiceDeps) {
         await repo.insertBatchCards(trx, inserted.id, ids.map((cardId) => ({ cardId, templateVersionId: versions.get(cardId)?.versionId ?? '' })));
         const created = await jobRuns.create(trx, PRINT_BATCH_JOB_KIND, { batchId: inserted.id }, principal.actor, institutionId);
         await jobs.send(PRINT_BATCH_QUEUE, { runId: created.id }, { trx });
-        await repo.updateBatch(trx, inserted.id, { jobRunId: created.id });
-        return { batch: inserted, run: created };
+        await repo.updateBatch(trx, inserted.id, { jobRunId: created.id, leftOutWithoutPhoto: leftOut });
+        return { batch: { ...inserted, leftOutWithoutPhoto: leftOut }, run: created };
       });
       // Read after the commit: embedded, the transaction holds the only connection.
       return { ...(await view({ ...batch, jobRunId: null })), job: run };

@@ -54,9 +54,16 @@ export const cardTemplatesApi = {
   previewUrl(id: string, side: 'front' | 'back', version: number, language: 'fr' | 'en'): string {
     return apiUrl(`/card-templates/${encodeURIComponent(id)}/preview.png`, { side, version: String(version), language });
   },
-  /** Starts a batch of every card ready to print (the print queue). */
-  printQueue(): Promise<PrintBatch> {
-    return api<PrintBatch>('/print-batches', { method: 'POST', body: { queue: true } });
+  /**
+   * Starts a batch of every card ready to print (the print queue). Cards without a photo are left
+   * out (counted in `leftOutWithoutPhoto`) unless `includeWithoutPhoto`.
+   */
+  printQueue(includeWithoutPhoto = false): Promise<PrintBatch> {
+    return api<PrintBatch>('/print-batches', { method: 'POST', body: { queue: true, ...(includeWithoutPhoto ? { includeWithoutPhoto } : {}) } });
+  },
+  /** The recent batches of the caller's institutions, newest first (what the Printing page lists after a reload). */
+  batches(signal?: AbortSignal): Promise<PrintBatch[]> {
+    return api<{ items: PrintBatch[] }>('/print-batches', signal ? { signal } : {}).then((answer) => answer.items);
   },
   batch(id: string, signal?: AbortSignal): Promise<PrintBatch> {
     return api<PrintBatch>(batchPath(id), signal ? { signal } : {});

@@ -24245,7 +24245,7 @@ export interface paths {
         put?: never;
         /**
          * Make a batch print file (a job): the print queue, the card list's filters, or cards
-         * @description One of `queue: true` (cards ready to print), `filters` (the card list's, limited to cards ready to print or in print) or `cardIds`; at most 2000 cards, all of one institution (`institution`, else the focused or only one). 202 with the batch and its job. 404 `card_not_found`, 409 `card_not_printable`, 422 `nothing_to_print`, `too_many_cards`, `no_template`, `institution_required`.
+         * @description One of `queue: true` (cards ready to print), `filters` (the card list's, limited to cards ready to print or in print) or `cardIds`; at most 2000 cards, all of one institution (`institution`, else the focused or only one). Cards without a photo are left out of the queue and filters unless `includeWithoutPhoto` (`leftOutWithoutPhoto`); the batch's `withoutPhoto` names those it prints. 202 with the batch and its job. 404 `card_not_found`, 409 `card_not_printable`, 422 `nothing_to_print`, `too_many_cards`, `no_template`, `institution_required`.
          */
         post: {
             parameters: {
@@ -24277,6 +24277,8 @@ export interface paths {
                             q?: string;
                         };
                         cardIds?: string[];
+                        /** @description Also print the queue's or filters' cards without a photo (left out by default; named cardIds are always printed) */
+                        includeWithoutPhoto?: boolean;
                     };
                 };
             };
@@ -30049,6 +30051,18 @@ export interface components {
                     attempts: number | null;
                 } | null;
             } | null;
+            withoutPhoto: {
+                /** @description Cards of the batch with no photo: printed with an empty photo box */
+                count: number;
+                /** @description The first 20 of them, in file order */
+                cards: {
+                    /** Format: uuid */
+                    cardId: string;
+                    holder: string;
+                }[];
+            };
+            /** @description Cards of the queue or filters left out because they had no photo (they stay where they were) */
+            leftOutWithoutPhoto: number;
         };
         /** PrinterJob */
         "def-11": {

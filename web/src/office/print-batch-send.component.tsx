@@ -13,7 +13,8 @@ const finished = (job: PrinterJob) => job.status === 'done' || job.status === 'f
 /**
  * « Envoyer à l'imprimante »: the batch's institution's printers that are online, enabled and,
  * for a batch with backs, two-sided; sending takes the batch for the printer (its cards go
- * IN_PRINT) and queues a job its client prints. The job's progress is followed until it ends;
+ * IN_PRINT) and queues a job its client prints. A batch already sent (seen again after a reload)
+ * shows its newest job. The job's progress is followed until it ends;
  * `onChanged` is called when it is sent and when it ends (the cards moved).
  */
 export function PrintBatchSend({ batch, onChanged }: { batch: PrintBatch; onChanged: () => void }) {
@@ -26,11 +27,23 @@ export function PrintBatchSend({ batch, onChanged }: { batch: PrintBatch; onChan
 
   useEffect(() => {
     const controller = new AbortController();
-    printersApi.list(controller.signal).then((answer) => setPrinters(answer.items), (failure: unknown) => {
+    printersApi.list(controller.signal).then(async (answer) => {
+      setPrinters(answer.items);
+      // A batch taken may have been sent already (before a reload): find its newest job to follow it.
+      if (batch.status !== 'taken') return;
+      const mine = answer.items.filter((printer) => printer.institution === batch.institution);
+      const jobs = (await Promise.all(mine.map((printer) => printersApi.jobs(printer.id, controller.signal))))
+        .flatMap((list) => list.items).filter((item) => item.batchId === batch.id);
+      const newest = jobs.sort((one, other) => other.createdAt.localeCompare(one.createdAt))[0];
+      if (newest) {
+        setPrinterId(newest.printerId);
+        setJob(newest);
+      }
+    }).catch((failure: unknown) => {
       if (!controller.signal.aborted) setError(failure);
     });
     return () => controller.abort();
-  }, [batch.id]);
+  }, [batch.id, batch.status, batch.institution]);
 
   const jobId = job?.id;
   const jobDone = job ? finished(job) : true;

@@ -1,5 +1,5 @@
 import { Alert, Button, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { Card } from '../api/api-types.ts';
@@ -10,7 +10,7 @@ import { PrintBatchPanel } from './print-batch.component.tsx';
 
 /**
  * Printing: the print queue as one PDF for the card printer (a batch: downloading it takes the
- * cards, confirming marks them printed), or by hand: take checked requests into a print batch
+ * cards, confirming marks them printed; the recent batches are listed, so a reload loses none), or by hand: take checked requests into a print batch
  * (IN_PRINT, locked to you), print their faces at true card size, then mark them printed (or take
  * them out of the batch).
  */
@@ -19,6 +19,8 @@ export function PrintPage() {
   usePageTitle(t('print.title'));
   const navigate = useNavigate();
   const [refresh, setRefresh] = useState(0);
+  // Stable, so that the batches' polling is not restarted by every render of this page.
+  const batchesChanged = useCallback(() => setRefresh((value) => value + 1), []);
   const [bulk, setBulk] = useState<{ cards: Card[]; to: string } | null>(null);
   // The tab is in the URL, so that coming back from the print sheet shows the batch being printed.
   const [params, setParams] = useSearchParams();
@@ -29,7 +31,7 @@ export function PrintPage() {
     <Stack>
       <Title order={1} size="h2">{t('print.title')}</Title>
       <Text size="sm">{t('print.intro')}</Text>
-      <PrintBatchPanel onChanged={() => setRefresh((value) => value + 1)} />
+      <PrintBatchPanel onChanged={batchesChanged} />
       <Tabs value={tab} onChange={showTab} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="toPrint" data-testid="tab-to-print">{t('print.toPrint')}</Tabs.Tab>
