@@ -15,6 +15,8 @@ import { startEscRouterSimulator, type EscRouterSimulator } from '../../src/adap
 import type { Role } from '../../src/modules/auth/domain/roles.ts';
 import type { PersonView } from '../../src/modules/people/people.service.ts';
 import { prepareServing, startupMessage } from '../../src/cli/serve.command.ts';
+import { STUDENT_TEMPLATE } from '../../src/modules/card-templates/domain/default-templates.ts';
+import { institutionCode } from '../api/cards.fixtures.ts';
 import { freePort } from '../helpers/processes.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -321,4 +323,14 @@ export async function enabledCard(world: WebWorld, personId: string, csn: string
   const enabled = await admin.post(`/api/v1/cards/${cardId}/moves`, { to: 'ENABLED' });
   assert.equal(enabled.status, 200, enabled.text);
   return cardId;
+}
+
+/** Gives the students of the world's first institution the demo student template, by a rule (as a manager would). */
+export async function applyStudentTemplate(world: WebWorld): Promise<void> {
+  const manager = await world.t.loginAs('manager');
+  const institution = await institutionCode(world.t, 1);
+  const created = await manager.post<{ id: string }>('/api/v1/card-templates', { name: 'Étudiants', layout: STUDENT_TEMPLATE, institution });
+  assert.equal(created.status, 201, created.text);
+  const rule = await manager.post('/api/v1/card-template-rules', { personType: 'student', templateId: created.body.id, institution });
+  assert.equal(rule.status, 201, rule.text);
 }

@@ -9,9 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { STUDENT_TEMPLATE } from '../../src/modules/card-templates/domain/default-templates.ts';
-import { institutionCode } from '../api/cards.fixtures.ts';
-import { closeAll, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, startWebWorld, type WebWorld } from './browser-harness.ts';
+import { applyStudentTemplate, closeAll, ensureWebBuilt, launchBrowser, login, newContext, officeRequest, startWebWorld, type WebWorld } from './browser-harness.ts';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
@@ -63,12 +61,7 @@ describe('the action bar of a card page', () => {
     await page.getByTestId('card-face').waitFor();
     assert.equal(await page.getByTestId('office-card-face').count(), 0, 'no template yet: the generic face');
 
-    const manager = await world.t.loginAs('manager');
-    const institution = await institutionCode(world.t, 1);
-    const created = await manager.post<{ id: string }>('/api/v1/card-templates', { name: 'Étudiants', layout: STUDENT_TEMPLATE, institution });
-    assert.equal(created.status, 201, created.text);
-    const rule = await manager.post('/api/v1/card-template-rules', { personType: 'student', templateId: created.body.id, institution });
-    assert.equal(rule.status, 201, rule.text);
+    await applyStudentTemplate(world);
 
     await page.reload();
     await page.locator('[data-testid="office-card-face"][data-side="front"][data-face="image"]').waitFor();

@@ -12,8 +12,7 @@ import sharp from 'sharp';
 import QRCode from 'qrcode';
 import { STUDENT_TEMPLATE } from '../../src/modules/card-templates/domain/default-templates.ts';
 import { CARD_WIDTH_MM, type QrElement } from '../../src/modules/card-templates/domain/card-template.ts';
-import { institutionCode } from '../api/cards.fixtures.ts';
-import { assertAccessible, enabledCard, ensureWebBuilt, launchBrowser, login, newContext, screenshot, startWebWorld, type WebWorld } from './browser-harness.ts';
+import { applyStudentTemplate, assertAccessible, enabledCard, ensureWebBuilt, launchBrowser, login, newContext, screenshot, startWebWorld, type WebWorld } from './browser-harness.ts';
 
 describe('the virtual card drawn from its template in Chromium', () => {
   let world: WebWorld;
@@ -41,12 +40,7 @@ describe('the virtual card drawn from its template in Chromium', () => {
     await page.getByTestId('card-face').waitFor();
     assert.equal(await page.getByTestId('template-card-face').count(), 0);
 
-    const manager = await world.t.loginAs('manager');
-    const institution = await institutionCode(world.t, 1);
-    const created = await manager.post<{ id: string }>('/api/v1/card-templates', { name: 'Étudiants', layout: STUDENT_TEMPLATE, institution });
-    assert.equal(created.status, 201, created.text);
-    const rule = await manager.post('/api/v1/card-template-rules', { personType: 'student', templateId: created.body.id, institution });
-    assert.equal(rule.status, 201, rule.text);
+    await applyStudentTemplate(world);
 
     await page.reload();
     const image = page.getByTestId('template-card-face').locator('img');
@@ -62,7 +56,7 @@ describe('the virtual card drawn from its template in Chromium', () => {
     // The face as the phone shows it (CSS pixels × 2): each QR module's centre is dark exactly
     // where the card's QR code has a dark module.
     const shot = await sharp(await image.screenshot()).raw().toBuffer({ resolveWithObject: true });
-    const card = await manager.get<{ escn: string }>(`/api/v1/cards/${cardId}`);
+    const card = await (await world.t.loginAs('manager')).get<{ escn: string }>(`/api/v1/cards/${cardId}`);
     const matrix = QRCode.create([{ data: Buffer.from(`${world.t.config.qrPrefix}${card.body.escn}`, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: 'M' }).modules;
     const qr = STUDENT_TEMPLATE.front.elements.find((element): element is QrElement => element.kind === 'qr');
     assert.ok(qr);
