@@ -63,8 +63,8 @@ export async function runRenderBench(options: RenderBenchOptions = {}): Promise<
   // Warm-up: fonts parsed, caches of shaped label texts filled, resvg and sharp loaded.
   for (const data of cards.slice(0, 10)) await renderFacePng(STUDENT_TEMPLATE.front, data, { dpi: 300 });
 
-  // The SVG the renderer rasterises (images already scaled to their boxes), made once.
-  const baselineSvg = await rasterSvg(resolveFace(STUDENT_TEMPLATE.front, cards[0]!), 300);
+  // The SVG the renderer rasterises, made once.
+  const baselineSvg = rasterSvg(resolveFace(STUDENT_TEMPLATE.front, cards[0]!), 300);
   const baselineTimes: number[] = [];
   const faceTimes: number[] = [];
   // Interleaved so that the machine's load weighs on both alike.

@@ -48,4 +48,17 @@ describe('batch print PDF', () => {
     assert.equal((await writeBatchPdf(batchOf(cards), createWriteStream(simplex), { duplex: false, workers: 0 })).pages, 3);
     assert.match(execFileSync('pdfinfo', [simplex], { encoding: 'utf8' }), /^Pages:\s+3$/m);
   });
+
+  it('embeds the Korean and Chinese faces a name needs, and its text reads back (pdffonts, pdftotext)', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'batch-pdf-scripts-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const data = await sampleRenderData({ firstName: '민준 李', lastName: 'Kim' });
+    const path = join(dir, 'scripts.pdf');
+    await writeBatchPdf(batchOf([{ front: { face: STUDENT_TEMPLATE.front, data }, back: null }]), createWriteStream(path), { duplex: false, workers: 0 });
+    const fonts = execFileSync('pdffonts', [path], { encoding: 'utf8' });
+    for (const name of ['NotoSansKR', 'NotoSansSC']) assert.match(fonts, new RegExp(`${name}\\S*\\s+CID TrueType\\s+Identity-H\\s+yes\\s+yes`), fonts);
+    const text = execFileSync('pdftotext', [path, '-'], { encoding: 'utf8' });
+    assert.match(text, /민준/);
+    assert.match(text, /李/);
+  });
 });

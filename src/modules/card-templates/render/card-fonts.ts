@@ -6,8 +6,8 @@ import * as fontkit from 'fontkit';
 /**
  * The fonts a card is drawn with, read only from npm packages of TrueType files (never the
  * system's), so that a render is the same on every machine: DejaVu Sans, Serif and Sans Mono for
- * Latin, Greek, Cyrillic (and Arabic in DejaVu Sans), Noto Sans Arabic and Noto Sans SC (Chinese,
- * with Japanese kana; no Hangul) for the characters a DejaVu face lacks. The same files are
+ * Latin, Greek, Cyrillic (and Arabic in DejaVu Sans), Noto Sans Arabic, Noto Sans SC (Chinese,
+ * with Japanese kana) and Noto Sans KR (Hangul) for the characters a DejaVu face lacks. The same files are
  * measured and shaped here (fontkit), outlined into the SVG and embedded in the PDF.
  */
 
@@ -52,6 +52,8 @@ const SPECS: readonly FontSpec[] = [
   expo('arabic-bold', 'Noto Sans Arabic', true, 'noto-sans-arabic', '700Bold/NotoSansArabic_700Bold.ttf'),
   // One weight only: the CJK file is 10 MB; a bold CJK name is drawn regular.
   expo('cjk', 'Noto Sans SC', false, 'noto-sans-sc', '400Regular/NotoSansSC_400Regular.ttf'),
+  // After SC: Hanja in a Korean name are drawn by SC like any Han character, Hangul by KR.
+  expo('hangul', 'Noto Sans KR', false, 'noto-sans-kr', '400Regular/NotoSansKR_400Regular.ttf'),
 ];
 
 let fonts: readonly CardFont[] | null = null;
@@ -108,11 +110,11 @@ function parsed(font: CardFont): fontkit.Font {
 
 /**
  * The fonts tried in order for a character of a text in `family`: the asked face, then the
- * Arabic and CJK fallbacks (bold when available).
+ * Arabic, CJK and Hangul fallbacks (bold when available).
  */
 export function fallbackChain(family: LatinFamily, bold: boolean, italic: boolean): CardFont[] {
   const style = `${bold ? '-bold' : ''}${italic ? '-italic' : ''}`;
-  const chain = [fontByKey(`${family}${style}`)!, fontByKey(bold ? 'arabic-bold' : 'arabic')!, fontByKey('cjk')!];
+  const chain = [fontByKey(`${family}${style}`)!, fontByKey(bold ? 'arabic-bold' : 'arabic')!, fontByKey('cjk')!, fontByKey('hangul')!];
   return chain;
 }
 
