@@ -2,13 +2,12 @@ import type { Expression, Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import { inTransaction, isUniqueViolation, type ActorContext, type Executor } from '../../platform/db/database.ts';
 import { scopeAdmits, WHOLE_DEPLOYMENT, type AccessScope } from '../../platform/db/scope-filter.ts';
-import { badRequest, conflict, notFound, ProblemError, unprocessable, type ProblemItem } from '../../platform/http/problem.ts';
-import { decodeCursor, encodeCursor, type CursorField } from '../../platform/http/cursor-codec.ts';
+import { badRequest, conflict, notFound, unprocessable, type ProblemItem } from '../../platform/http/problem.ts';
 import type { AuditEntryView, AuditService } from '../audit/audit.service.ts';
-import { buildEsi, esiEquals } from '../esc/domain/esi.ts';
-import { institutionNotFound, type InstitutionRef, type InstitutionService, type InstitutionView } from '../institution/institution.service.ts';
+import { esiEquals } from '../esc/domain/esi.ts';
+import { institutionNotFound, type InstitutionRef, type InstitutionService } from '../institution/institution.service.ts';
 import {
-  FREE_FIELD_KEYS, isIsoCalendarDate, validatePersonInput, type AcademicLevelIsced, type FreeFieldKey, type PersonFieldError, type PersonInput, type PersonLocale,
+  FREE_FIELD_KEYS, isIsoCalendarDate, validatePersonInput, type AcademicLevelIsced, type FreeFieldKey, type PersonInput, type PersonLocale,
   type PersonType,
 } from './domain/person.ts';
 import type { PersonalDataField } from './domain/personal-data-fields.ts';
@@ -17,7 +16,17 @@ import {
   PERSON_NOT_WRITABLE, personNotFound, personNotWritable, scopeCoversType, SYSTEM_READER, SYSTEM_WRITER, type PersonReader, type PersonWriter,
 } from './people.policy.ts';
 import * as repo from './people.repository.ts';
-import { searchWords } from './domain/search-text.ts';
+import {
+  changedEnrolment, changedIdentity, deriveEsi, enrolmentOf, ENROLMENT_FIELDS, identityOf, inputOf, keepShared, onlyFields, OPTIONAL_UPSERT_FIELDS, ordered,
+  splitInstitution, storedEnrolment, storedIdentity, type PersonField, type UpsertField,
+} from './person-input.ts';
+import { decodePersonCursor, encodePersonCursor, searchTerms, studentNumberPrefixes } from './person-list-query.ts';
+import { eppnTaken, institutionItemError, invalidPerson, personProblemItems } from './person-problems.ts';
+import { enrolmentView, shownEnrolment, view, viewEvent, type InstitutionNames } from './person-views.ts';
+
+// What other contexts import from the people service, defined beside it.
+export { deriveEsi, ENROLMENT_FIELDS, IDENTITY_FIELDS, PERSON_FIELDS, type PersonField, type UpsertField } from './person-input.ts';
+export { personProblemItems } from './person-problems.ts';
 
 /** A person's enrolment at one institution, as the API shows it. */
 export interface EnrolmentView {
@@ -65,29 +74,6 @@ export interface PersonView {
   version: number;
   enrolments: EnrolmentView[];
 }
-
-/** Identity fields: one value per person, shared by every institution the person is enrolled at. */
-export const IDENTITY_FIELDS = ['eppn', 'firstName', 'lastName', 'birthDate', 'email', 'ine', 'esi', 'freeFields', 'locale'] as const;
-
-/** Enrolment fields: one value per person and institution. */
-export const ENROLMENT_FIELDS = ['personType', 'studentNumber', 'rightsEnd', 'academicLevel', 'affiliation'] as const;
-
-/** The fields of a person that a change may touch (names as in {@link PersonView}). */
-export const PERSON_FIELDS = ['eppn', 'firstName', 'lastName', 'birthDate', 'email', 'personType', 'studentNumber', 'ine',
-  'esi', 'academicLevel', 'rightsEnd', 'affiliation', 'freeFields', 'locale'] as const;
-
-export type PersonField = (typeof PERSON_FIELDS)[number];
-
-/**
- * A field a bulk upsert may be limited to (free fields one by one). `eppn`, the names and the
- * person type are always written: every upsert line carries them.
- */
-export type UpsertField = Exclude<PersonField, 'freeFields' | 'eppn' | 'firstName' | 'lastName' | 'personType'> | `freeFields.${FreeFieldKey}`;
-
-/** The optional fields of an upsert line, each of which a partial upsert may leave alone. */
-const OPTIONAL_UPSERT_FIELDS = ['birthDate', 'email', 'ine', 'esi', 'locale', 'studentNumber', 'rightsEnd', 'academicLevel', 'affiliation'] as const;
-type IdentityField = (typeof IDENTITY_FIELDS)[number];
-type EnrolmentField = (typeof ENROLMENT_FIELDS)[number];
 
 /** All consent kinds. */
 export const CONSENT_KINDS: readonly ConsentKind[] = ['esc', 'photo_publication', 'crous'];
@@ -241,9 +227,7 @@ export const MAX_PERSON_TOTAL = 10_000;
 const EPPN_CONSTRAINT = 'persons_eppn_key';
 const MAX_LIST_LIMIT = 200;
 const DEFAULT_LIST_LIMIT = 50;
-const MAX_SEARCH_TERMS = 8;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const INSTITUTION_ID = /^[1-9][0-9]{0,4}$/;
 
 export interface PeopleServiceDeps {
   db: Kysely<Database>;
@@ -259,255 +243,6 @@ export interface PeopleServiceDeps {
 }
 
 /** Institution code and name by id, to label enrolments. */
-type InstitutionNames = ReadonlyMap<number, Pick<InstitutionRef, 'code' | 'name'>>;
-
-function enrolmentView(row: repo.EnrolmentRow, names: InstitutionNames): EnrolmentView {
-  const institution = names.get(row.institutionId);
-  return {
-    institution: institution?.code ?? String(row.institutionId),
-    institutionName: institution?.name ?? '',
-    institutionId: row.institutionId,
-    personType: row.personType,
-    studentNumber: row.studentNumber,
-    rightsEnd: row.rightsEnd,
-    academicLevel: row.academicLevel as AcademicLevelIsced | null,
-    affiliation: row.affiliation,
-  };
-}
-
-/** The view of a person showing `shown` flat, with `enrolments` listed. */
-function view(row: repo.PersonRow, shown: repo.EnrolmentRow, enrolments: readonly repo.EnrolmentRow[], names: InstitutionNames): PersonView {
-  const flat = enrolmentView(shown, names);
-  return {
-    id: row.id,
-    eppn: row.eppn,
-    firstName: row.firstName,
-    lastName: row.lastName,
-    birthDate: row.birthDate,
-    email: row.email,
-    institution: flat.institution,
-    institutionId: flat.institutionId,
-    personType: flat.personType,
-    studentNumber: flat.studentNumber,
-    ine: row.ine,
-    esi: row.esi,
-    academicLevel: flat.academicLevel,
-    rightsEnd: flat.rightsEnd,
-    affiliation: flat.affiliation,
-    freeFields: row.freeFields,
-    locale: row.locale,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    version: row.version,
-    enrolments: enrolments.map((enrolment) => enrolmentView(enrolment, names)),
-  };
-}
-
-/** The enrolment shown flat: the one at the focused institution, else the first by institution id. */
-function shownEnrolment<T extends { institutionId: number }>(enrolments: readonly T[], focusInstitutionId: number | null): T | undefined {
-  return enrolments.find((enrolment) => enrolment.institutionId === focusInstitutionId) ?? enrolments[0];
-}
-
-function viewEvent(row: repo.ConsentEventRow): ConsentEventView {
-  return { ...row, at: row.at.toISOString() };
-}
-
-/** The person as validation input: stored identity and enrolment values, absent ones left out. */
-function inputOf(row: repo.PersonRow, enrolment: repo.EnrolmentValues | undefined): Record<string, unknown> {
-  const input: Record<string, unknown> = {};
-  for (const field of IDENTITY_FIELDS) {
-    const value = row[field];
-    if (value !== null && !(field === 'freeFields' && Object.keys(row.freeFields).length === 0)) input[field] = value;
-  }
-  for (const field of ENROLMENT_FIELDS) {
-    const value = enrolment?.[field] ?? null;
-    if (value !== null) input[field] = value;
-  }
-  return input;
-}
-
-function identityOf(input: PersonInput, esi: string | null): repo.IdentityValues {
-  return {
-    eppn: input.eppn,
-    firstName: input.firstName,
-    lastName: input.lastName,
-    birthDate: input.birthDate ?? null,
-    email: input.email ?? null,
-    ine: input.ine ?? null,
-    esi,
-    freeFields: input.freeFields ?? {},
-    locale: input.locale ?? null,
-  };
-}
-
-function enrolmentOf(input: PersonInput): repo.EnrolmentValues {
-  return {
-    personType: input.personType,
-    studentNumber: input.studentNumber ?? null,
-    rightsEnd: input.rightsEnd ?? null,
-    academicLevel: input.academicLevel ?? null,
-    affiliation: input.affiliation ?? null,
-  };
-}
-
-function storedIdentity(row: repo.PersonRow): repo.IdentityValues {
-  const { id: _id, createdAt: _createdAt, updatedAt: _updatedAt, version: _version, ...values } = row;
-  return values;
-}
-
-function storedEnrolment(row: repo.EnrolmentRow | undefined): repo.EnrolmentValues | undefined {
-  if (!row) return undefined;
-  const { personId: _personId, institutionId: _institutionId, ...values } = row;
-  return values;
-}
-
-function canonical(value: unknown): string {
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
-    return JSON.stringify(entries);
-  }
-  return JSON.stringify(value ?? null);
-}
-
-function changedIdentity(before: repo.IdentityValues | undefined, after: repo.IdentityValues): IdentityField[] {
-  return IDENTITY_FIELDS.filter((field) => (before === undefined
-    ? after[field] !== null && !(field === 'freeFields' && Object.keys(after.freeFields).length === 0)
-    : canonical(before[field]) !== canonical(after[field])));
-}
-
-function changedEnrolment(before: repo.EnrolmentValues | undefined, after: repo.EnrolmentValues): EnrolmentField[] {
-  return ENROLMENT_FIELDS.filter((field) => canonical(before?.[field] ?? null) !== canonical(after[field]));
-}
-
-/**
- * The line limited to `fields` (and the fields always written): a value of another field is
- * dropped, so that a partial upsert never writes it, even for a new person.
- */
-function onlyFields(input: PersonInput, fields: ReadonlySet<UpsertField>): PersonInput {
-  const { eppn, firstName, lastName, personType } = input;
-  const result: PersonInput = { eppn, firstName, lastName, personType };
-  for (const field of OPTIONAL_UPSERT_FIELDS) {
-    if (fields.has(field) && input[field] !== undefined) Object.assign(result, { [field]: input[field] });
-  }
-  const free = Object.fromEntries(Object.entries(input.freeFields ?? {}).filter(([key]) => fields.has(`freeFields.${key}` as UpsertField)));
-  if (Object.keys(free).length > 0) result.freeFields = free;
-  return result;
-}
-
-/** Changed field names in the order of {@link PERSON_FIELDS}. */
-function ordered(fields: readonly PersonField[]): PersonField[] {
-  return PERSON_FIELDS.filter((field) => fields.includes(field));
-}
-
-/**
- * The identity a write leaves when the person is also enrolled at another institution: an
- * optional field the write leaves empty keeps its stored value (that institution recorded it).
- */
-function keepShared(stored: repo.IdentityValues, next: repo.IdentityValues): repo.IdentityValues {
-  return {
-    ...next,
-    birthDate: next.birthDate ?? stored.birthDate,
-    email: next.email ?? stored.email,
-    ine: next.ine ?? stored.ine,
-    esi: next.esi ?? stored.esi,
-    freeFields: Object.keys(next.freeFields).length > 0 ? next.freeFields : stored.freeFields,
-    locale: next.locale ?? stored.locale,
-  };
-}
-
-/** Domain field name (`freeFields.free3`) to the JSON pointer the API reports (`/freeFields/free3`). */
-function pointer(field: string): string {
-  return field === '' ? '/' : `/${field.split('.').join('/')}`;
-}
-
-/** Domain validation errors as problem items. */
-export function personProblemItems(errors: readonly PersonFieldError[]): ProblemItem[] {
-  return errors.map((error) => ({ field: pointer(error.field), code: error.code, message: error.message }));
-}
-
-/**
- * The 422 of an invalid person: `unknown_person_type` (field `/personType`) when that is the only
- * fault, else `invalid_person` listing every field at fault.
- */
-function invalidPerson(errors: readonly PersonFieldError[]): Error {
-  const items = personProblemItems(errors);
-  const first = items[0];
-  if (items.length === 1 && first?.code === 'unknown_person_type') {
-    return unprocessable('unknown_person_type', first.message, { field: '/personType', errors: items });
-  }
-  return unprocessable('invalid_person', first ? `${first.field}: ${first.message}` : 'The person is invalid', {
-    ...(first?.field ? { field: first.field } : {}), errors: items,
-  });
-}
-
-function eppnTaken(): Error {
-  return conflict('eppn_taken', 'Another person already has this eppn', { field: '/eppn' });
-}
-
-/** The institution code a request body names (`institution`), and the body without it. */
-function splitInstitution(raw: unknown): { code: string | undefined; body: unknown } {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('institution' in raw)) return { code: undefined, body: raw };
-  const { institution, ...body } = raw as Record<string, unknown>;
-  return { code: typeof institution === 'string' && institution.trim() !== '' ? institution.trim().toLowerCase() : undefined, body };
-}
-
-/**
- * The ESI the institution mints for a person who was given none: national scope with the INE,
- * or institution scope (schacHomeOrganization) with the student number. Null when the institution
- * is not set up, the person lacks the code, or the code cannot be part of a URN (spaces…).
- */
-export function deriveEsi(institution: Pick<InstitutionView, 'esiScope' | 'country' | 'schacHomeOrganization'> | undefined,
-  input: Pick<PersonInput, 'ine' | 'studentNumber'>): string | null {
-  if (!institution) return null;
-  try {
-    if (institution.esiScope === 'national') {
-      return input.ine ? buildEsi({ kind: 'national', country: institution.country }, input.ine) : null;
-    }
-    return input.studentNumber && institution.schacHomeOrganization
-      ? buildEsi({ kind: 'institution', schacHomeOrganization: institution.schacHomeOrganization }, input.studentNumber)
-      : null;
-  } catch (error) {
-    if (error instanceof RangeError) return null;
-    throw error;
-  }
-}
-
-/** The cursor's fields: the sort and order it was made for, the sort keys, the person id, the institution id. */
-function cursorShape(sort: PersonSort, order: 'asc' | 'desc'): CursorField[] {
-  const keys: CursorField[] = sort === 'last_name' ? ['text', 'text'] : ['timestamp'];
-  return [{ equals: sort }, { equals: order }, ...keys, 'uuid', 'text'];
-}
-
-function decodePersonCursor(cursor: string, sort: PersonSort, order: 'asc' | 'desc'): repo.PersonKeyset {
-  const values = decodeCursor(cursor, cursorShape(sort, order));
-  const institution = values[values.length - 1] as string;
-  if (!INSTITUTION_ID.test(institution)) {
-    throw badRequest('invalid_cursor', 'The cursor is not one this list gave, or the sort changed', { field: 'querystring:/cursor' });
-  }
-  return { keys: values.slice(2, -2), id: values[values.length - 2] as string, institutionId: Number(institution) };
-}
-
-/** Search words folded as `search_text` stores them (lower case, no accents, names by their parts). */
-function searchTerms(q: string | undefined): string[] {
-  return searchWords(q, MAX_SEARCH_TERMS);
-}
-
-/**
- * The student number starts a one-word search may be: as typed, upper and lower case (the index
- * compares bytes, and numbers like `SN-778899` are typed either way).
- */
-function studentNumberPrefixes(q: string | undefined): string[] {
-  const word = q?.normalize('NFC').trim() ?? '';
-  if (word === '' || /\s/.test(word)) return [];
-  return [...new Set([word, word.toUpperCase(), word.toLowerCase()])];
-}
-
-/** An API error of a batch item's institution, as an item error. */
-function institutionItemError(error: unknown): ProblemItem {
-  if (error instanceof ProblemError) return { field: '/institution', code: error.code, message: error.message };
-  throw error;
-}
-
 /**
  * People: persons (identities), their enrolments at institutions, their consents, and the proof
  * of those consents. Reads are scoped in SQL by the reader's institutions and person types (see
@@ -1043,7 +778,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
       const last = page.at(-1);
       const result: PersonPage = {
         items: page.map((row) => view(row, row, enrolments.filter((enrolment) => enrolment.personId === row.id), names)),
-        nextCursor: rows.length > limit && last ? encodeCursor([sort, order, ...last.sortKeys, last.id, String(last.institutionId)]) : null,
+        nextCursor: rows.length > limit && last ? encodePersonCursor(sort, order, last) : null,
       };
       if (query.withTotal) {
         const counted = await repo.countPersons(db, filter, MAX_PERSON_TOTAL + 1);
