@@ -169,6 +169,8 @@ test('another institution\'s manager can neither read nor change a template, nor
   assert.equal((await managerB.get<{ items: unknown[] }>('/api/v1/card-template-rules')).body.items.length, 0);
   assert.equal((await png(managerB, `/api/v1/card-templates/${student.id}/preview.png`)).status, 404);
   assert.equal((await png(managerB, `/api/v1/cards/${queued[0]}/face.png`)).status, 404);
+  const otherTemplate = await managerB.get<{ code: string }>(`/api/v1/cards/${queued[0]}/face-template`);
+  assert.deepEqual([otherTemplate.status, otherTemplate.body.code], [404, 'card_not_found']);
   const batch = await managerB.post('/api/v1/print-batches', { cardIds: [queued[0]] });
   assert.equal(batch.status, 404, batch.text);
   // A card of B has no rule there: the batch is refused naming it, never half made.
@@ -176,6 +178,8 @@ test('another institution\'s manager can neither read nor change a template, nor
   assert.equal(noTemplate.status, 422, noTemplate.text);
   assert.equal(noTemplate.body.code, 'no_template');
   assert.equal(noTemplate.body.field, '/cardIds/0');
+  const noRule = await managerB.get<{ code: string }>(`/api/v1/cards/${cardOfB}/face-template`);
+  assert.deepEqual([noRule.status, noRule.body.code], [404, 'no_template']);
   assert.equal((await managerB.get<{ items: unknown[] }>('/api/v1/print-batches')).body.items.length, 0);
 });
 
@@ -242,6 +246,12 @@ test('versions are immutable, and a printed card is drawn with its version after
   assert.ok(after.bytes.equals(before.bytes), 'the printed card keeps its version');
   const freshAfter = await png(managerA, `/api/v1/cards/${fresh}/face.png`);
   assert.ok(!freshAfter.bytes.equals(freshBefore.bytes), 'an unprinted card follows the current version');
+  // The card page names what it draws: the version printed with, or the current one.
+  type FaceTemplate = { templateId: string; name: string; version: number; printed: boolean; hasBack: boolean };
+  const printedWith = await viewerA.get<FaceTemplate>(`/api/v1/cards/${printedCard}/face-template`);
+  assert.deepEqual(printedWith.body, { templateId: student.id, name: student.name, version: 1, printed: true, hasBack: true }, printedWith.text);
+  const drawnWith = await viewerA.get<FaceTemplate>(`/api/v1/cards/${fresh}/face-template`);
+  assert.deepEqual(drawnWith.body, { templateId: student.id, name: student.name, version: 2, printed: false, hasBack: true }, drawnWith.text);
   const v1 = await viewerA.get<{ layout: CardTemplateLayout }>(`/api/v1/card-templates/${student.id}/versions/1`);
   assert.deepEqual(v1.body.layout, STUDENT_TEMPLATE);
 

@@ -68,6 +68,9 @@ describe('the action bar of a card page', () => {
     await page.waitForFunction('document.querySelector(\'[data-testid="office-card-face-image"]\')?.naturalWidth > 0');
     assert.match(String(await page.getByTestId('office-card-face-image').getAttribute('alt')), /^Carte de .+ Imprimable telle qu’elle est imprimée \(Recto\)$/);
     assert.equal(await page.getByTestId('card-face').count(), 0, 'the generic face gives way');
+    // Moved to PRINTED by hand, never in a batch: drawn with the rule's current version, no print recorded.
+    assert.match(String(await page.getByTestId('office-card-face-template').textContent()),
+      /^Dessinée avec le modèle «\u00a0.+\u00a0», version 1 \(version actuelle\u202f; aucune impression enregistrée\)$/);
 
     await page.getByTestId('office-card-face-side').getByText('Verso').click();
     await page.locator('[data-testid="office-card-face"][data-side="back"][data-face="image"]').waitFor();

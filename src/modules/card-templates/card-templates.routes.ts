@@ -242,6 +242,23 @@ export async function cardTemplatesRoutes(app: AppInstance, deps: AppDeps): Prom
     return reply.type('image/png').header('cache-control', 'no-store').send(Buffer.from(png));
   });
 
+  app.get('/cards/:id/face-template', {
+    config: { access: read },
+    schema: {
+      tags, summary: 'Which template version a card is drawn with: the one it was printed with, else its rule\'s current one',
+      description: '404 `card_not_found` (also outside your institutions and person types), `no_template` (no rule applies).',
+      params: IdParams,
+      response: {
+        200: Type.Object({
+          templateId: Uuid, name: Type.String(), version: Type.Integer({ minimum: 1 }),
+          printed: Type.Boolean({ description: 'true: printed with this version; false: not printed yet, drawn with the current version' }),
+          hasBack: Type.Boolean(),
+        }),
+        ...errorResponses(400, 401, 403, 404),
+      },
+    },
+  }, async (request) => cardTemplates.cardFaceTemplate(request.params.id, principalOf(request)));
+
   app.get('/me/cards/:id/face.svg', {
     config: { access: { roles: 'authenticated' } },
     schema: {

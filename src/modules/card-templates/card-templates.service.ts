@@ -50,6 +50,16 @@ export interface HolderCardFace {
   png(dpi: 300 | 600): Promise<Uint8Array>;
 }
 
+/** Which template a card is drawn with, for the office card page. */
+export interface CardFaceTemplateView {
+  templateId: string;
+  name: string;
+  version: number;
+  /** True: the version the card was printed with; false: its rule's current version (not printed yet). */
+  printed: boolean;
+  hasBack: boolean;
+}
+
 export interface CardTemplatesServiceDeps {
   db: Kysely<Database>;
   institution: Pick<InstitutionService, 'byId' | 'byCode' | 'personTypesOf'>;
@@ -557,6 +567,25 @@ export function createCardTemplatesService(deps: CardTemplatesServiceDeps) {
       const data = (await renderData(db, [card], new Map([[version.id, version.layout]]))).get(card.id);
       if (!data) throw new Error('no render data for a card read');
       return deps.renderFacePng(face, data, { dpi });
+    },
+
+    /**
+     * The template version `cardFace` draws a card with, named: the one it was printed with, else
+     * its rule's current one. 404 `card_not_found` (also outside the caller's institutions and
+     * person types), `no_template` (no rule applies).
+     */
+    async cardFaceTemplate(cardId: string, principal: Principal): Promise<CardFaceTemplateView> {
+      const [card] = await deps.cards.cardsForPrint([cardId], principal);
+      if (!card) throw notFound('card_not_found', 'No such card');
+      const version = (await versionsFor(db, [card])).get(card.id);
+      if (!version) throw notFound('no_template', 'No template rule applies to this card');
+      const printedWith = (await repo.latestPrints(db, [card.id])).get(card.id);
+      // The rule already chose within the card's institution or federation: no reach to apply again.
+      const template = await repo.findTemplate(db, version.templateId, null);
+      return {
+        templateId: version.templateId, name: template?.name ?? '', version: version.version,
+        printed: printedWith === version.id, hasBack: version.layout.back !== null,
+      };
     },
 
     /**

@@ -12,6 +12,9 @@ export type PrintBatch = ResponseOf<'/api/v1/print-batches/{id}', 'get'>;
 /** What taking or confirming a batch did to its cards. */
 export type BatchMoveOutcome = ResponseOf<'/api/v1/print-batches/{id}/confirm', 'post'>;
 
+/** Which template version a card is drawn with (printed with it, or its rule's current one). */
+export type CardFaceTemplate = ResponseOf<'/api/v1/cards/{id}/face-template', 'get'>;
+
 /** An uploaded image layouts may show. */
 export type CardTemplateAsset = ResponseOf<'/api/v1/card-template-assets', 'get'>['items'][number];
 
@@ -42,6 +45,10 @@ export const cardTemplatesApi = {
   async preview(request: PreviewRequest, signal?: AbortSignal): Promise<Blob> {
     const response = await apiFetch('/card-templates/preview', { method: 'POST', body: request, ...(signal ? { signal } : {}) });
     return response.blob();
+  },
+  /** The template a card's face is drawn with; 404 `no_template` when no rule applies. */
+  faceTemplate(cardId: string, signal?: AbortSignal): Promise<CardFaceTemplate> {
+    return api<CardFaceTemplate>(`/cards/${encodeURIComponent(cardId)}/face-template`, signal ? { signal } : {});
   },
   assets(signal?: AbortSignal): Promise<CardTemplateAsset[]> {
     return api<{ items: CardTemplateAsset[] }>('/card-template-assets', signal ? { signal } : {}).then((answer) => answer.items);

@@ -2,6 +2,7 @@ import { Loader, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch, ApiError } from '../api/api-client.ts';
+import { cardTemplatesApi, type CardFaceTemplate } from '../api/card-templates.api.ts';
 import '../cardholder/template-card-face.css';
 
 type Side = 'front' | 'back';
@@ -14,12 +15,23 @@ type FaceState = { kind: 'loading' } | { kind: 'image'; url: string } | { kind: 
  * template version it was printed with, else its rule's current one, front or back. Asked again
  * when the card changes (`version`), since a move changes what the face shows (its QR code, its
  * dates). When no template applies to the card (404 `no_template`) or the face cannot be drawn,
- * `fallback` (the generic face) shows instead, so the page always shows a card.
+ * `fallback` (the generic face) shows instead, so the page always shows a card. Below the face,
+ * the template and version it is drawn with, and whether the card was printed with it.
  */
 export function OfficeCardFace({ cardId, version, holderName, fallback }: { cardId: string; version: number; holderName: string; fallback: ReactNode }) {
   const { t } = useTranslation();
   const [side, setSide] = useState<Side>('front');
   const [state, setState] = useState<FaceState>({ kind: 'loading' });
+  const [template, setTemplate] = useState<CardFaceTemplate | null>(null);
+
+  // Which template and version the face is drawn with: the office checks a reprint will be identical.
+  useEffect(() => {
+    const controller = new AbortController();
+    cardTemplatesApi.faceTemplate(cardId, controller.signal)
+      .then((found) => { if (!controller.signal.aborted) setTemplate(found); })
+      .catch(() => { if (!controller.signal.aborted) setTemplate(null); });
+    return () => controller.abort();
+  }, [cardId, version]);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -63,6 +75,11 @@ export function OfficeCardFace({ cardId, version, holderName, fallback }: { card
       ) : state.kind === 'no_back' ? (
         <Text size="sm" c="dimmed" data-testid="office-card-face-no-back">{t('cardTemplates.noBack')}</Text>
       ) : <Text size="sm" c="dimmed">{t('cardDetail.faceUnavailable')}</Text>}
+      {template ? (
+        <Text size="xs" c="dimmed" data-testid="office-card-face-template">
+          {t(template.printed ? 'cardDetail.facePrintedWith' : 'cardDetail.faceDrawnWith', { name: template.name, version: template.version })}
+        </Text>
+      ) : null}
     </Stack>
   );
 }
