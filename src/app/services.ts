@@ -336,12 +336,15 @@ export function createServices(context: ServiceContext) {
   });
   const printBatches = createPrintBatchesService({
     db, jobRuns, jobs: context.jobs, cards, templates: cardTemplates, institution, writeBatchPdf, logger: context.logger,
+    actorNames: (actors) => auth.actorNames(actors),
     ...(context.now ? { now: context.now } : {}),
   });
   // Card printers and their clients' jobs (print batches sent to a printer).
   const printers = createPrintersService({
     db, institution, printBatches: () => printBatchesPort(printBatches, institution, db), ...(context.now ? { now: context.now } : {}),
   });
+  // Printers act in histories and on batches as `printer:<id>`: shown by their names.
+  auth.registerActorNames('printer:', (ids) => printers.namesOf(ids));
   // Encoding stations: one-time sessions (what to write, closed by the CSN report through the cards
   // service) and the CROUS card number the CROUS connector will send for a card it encodes itself.
   const encoding = createEncodingService({

@@ -125,6 +125,9 @@ test('a batch downloaded by a manager, then sent to a printer: the printer\'s cl
   const batch = await managerA.get<PrintBatchView>(`/api/v1/print-batches/${batchId}`);
   assert.equal(batch.body.status, 'printed');
   assert.equal(batch.body.printedBy, `printer:${printer.id}`);
+  // Shown by name: the printer that confirmed it, the manager who made it and sent it (taking it).
+  assert.equal(batch.body.printedByName, 'Evolis hall');
+  for (const name of [batch.body.createdByName, batch.body.takenByName]) assert.ok(name && !name.startsWith('account:'), String(name));
 });
 
 test('a batch sent to a printer is taken for it (IN_PRINT, locked to the printer); another manager confirms it', async () => {
@@ -148,6 +151,8 @@ test('a batch sent to a printer is taken for it (IN_PRINT, locked to the printer
   assert.equal(confirmed.body.moved, 2);
   assert.deepEqual(confirmed.body.refused, []);
   assert.equal(confirmed.body.batch.status, 'printed');
+  assert.ok(confirmed.body.batch.printedBy?.startsWith('account:') && confirmed.body.batch.printedByName !== null
+    && !confirmed.body.batch.printedByName.startsWith('account:'), JSON.stringify(confirmed.body.batch));
   for (const id of cards) assert.equal(await stateOf(w, id), 'PRINTED');
   // The client's later "done" answers, and moves nothing more.
   const done = await printJob(printer.client, sent.body.id);

@@ -79,6 +79,9 @@ const BatchSchema = Type.Object({
   takenAt: Nullable(Type.String({ format: 'date-time' })),
   printedBy: Nullable(Type.String()),
   printedAt: Nullable(Type.String({ format: 'date-time' })),
+  createdByName: Nullable(Type.String({ description: 'Who made it, readably (an account\'s display name, a token\'s name); null when unknown' })),
+  takenByName: Nullable(Type.String({ description: 'Who took it, readably (an account, a token, a printer\'s name)' })),
+  printedByName: Nullable(Type.String({ description: 'Who confirmed it, readably (an account, a token, a printer\'s name)' })),
   job: Nullable(JobRunSchema),
   withoutPhoto: Type.Object({
     count: Type.Integer({ description: 'Cards of the batch with no photo: printed with an empty photo box' }),

@@ -115,6 +115,10 @@ export interface PrintBatchView {
   takenAt: string | null;
   printedBy: string | null;
   printedAt: string | null;
+  /** Who made, took and confirmed the batch, readably (an account's or token's name, a printer's); null when unknown. */
+  createdByName: string | null;
+  takenByName: string | null;
+  printedByName: string | null;
   job: JobRunView | null;
   /** The batch's cards that have no photo (printed with an empty photo box): how many, and the first ones with their holder. */
   withoutPhoto: { count: number; cards: Array<{ cardId: string; holder: string }> };
@@ -143,6 +147,8 @@ export interface PrintBatchesServiceDeps {
   templates: PrintTemplatesPort;
   institution: Pick<InstitutionService, 'byId' | 'targetFor'>;
   writeBatchPdf: WriteBatchPdf;
+  /** Readable names of recorded actors (`auth.actorNames`): a batch shows who made, took and confirmed it. */
+  actorNames?: (actors: readonly string[]) => Promise<Map<string, string>>;
   logger?: Logger;
   now?: () => Date;
 }
@@ -193,12 +199,16 @@ export function createPrintBatchesService(deps: PrintBatchesServiceDeps) {
   async function view(row: repo.BatchRow): Promise<PrintBatchView> {
     const job = row.jobRunId ? await jobRuns.get(row.jobRunId).catch(() => null) : null;
     const missing = await batchRepo.batchCardsWithoutPhoto(db, row.id, WITHOUT_PHOTO_LISTED);
+    const actors = [row.createdBy, row.takenBy, row.printedBy].filter((actor): actor is string => actor !== null);
+    const names = deps.actorNames ? await deps.actorNames(actors) : new Map<string, string>();
+    const nameOf = (actor: string | null) => (actor === null ? null : names.get(actor) ?? null);
     return {
       id: row.id, institution: (await institution.byId(db, row.institutionId))?.code ?? String(row.institutionId), status: row.status,
       cardCount: row.cardCount, duplex: row.duplex, pages: row.pages, bytes: row.bytes === null ? null : Number(row.bytes),
       createdBy: row.createdBy, createdAt: row.createdAt.toISOString(),
       takenBy: row.takenBy, takenAt: row.takenAt?.toISOString() ?? null,
       printedBy: row.printedBy, printedAt: row.printedAt?.toISOString() ?? null,
+      createdByName: nameOf(row.createdBy), takenByName: nameOf(row.takenBy), printedByName: nameOf(row.printedBy),
       job,
       withoutPhoto: { count: missing.count, cards: missing.cards.map((card) => ({ cardId: card.cardId, holder: `${card.firstName} ${card.lastName}`.trim() })) },
       leftOutWithoutPhoto: row.leftOutWithoutPhoto,

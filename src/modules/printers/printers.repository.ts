@@ -30,6 +30,13 @@ export async function findPrinter(executor: Executor, id: string, scope: Scope |
 }
 
 /** The printer whose client secret hashes to this. */
+/** Names of printers by id (deleted ones left out). */
+export async function findPrinterNames(executor: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await executor.selectFrom('printers').select(['id', 'name']).where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
 export async function findPrinterByTokenHash(executor: Executor, tokenHash: string): Promise<PrinterRow | undefined> {
   return executor.selectFrom('printers').selectAll().where('tokenHash', '=', tokenHash).executeTakeFirst();
 }

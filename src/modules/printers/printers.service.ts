@@ -113,6 +113,9 @@ export interface PrinterCaller {
   actor: string;
 }
 
+/** A printer id's form: an actor naming anything else names no printer (never sent to the database as a uuid). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Longest wait of one long poll. */
 export const MAX_POLL_WAIT_SECONDS = 30;
 /** How often a long poll looks again for a job sent from another node. */
@@ -239,6 +242,11 @@ export function createPrintersService(deps: PrintersServiceDeps) {
 
   return {
     /** The printers within the manager's institutions, with their state. */
+    /** Printers' names by id, for histories that record `printer:<id>` (unknown ids left out). */
+    async namesOf(ids: readonly string[]): Promise<Map<string, string>> {
+      return repo.findPrinterNames(db, ids.filter((id) => UUID.test(id)));
+    },
+
     async list(manager: PrinterManager): Promise<PrinterView[]> {
       return views(db, await repo.listPrinters(db, manager));
     },

@@ -30163,6 +30163,12 @@ export interface components {
             printedBy: string | null;
             /** Format: date-time */
             printedAt: string | null;
+            /** @description Who made it, readably (an account's display name, a token's name); null when unknown */
+            createdByName: string | null;
+            /** @description Who took it, readably (an account, a token, a printer's name) */
+            takenByName: string | null;
+            /** @description Who confirmed it, readably (an account, a token, a printer's name) */
+            printedByName: string | null;
             job: {
                 id: string;
                 kind: string;

@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { ApiError } from '../api/api-client.ts';
 import { cardTemplatesApi, type PrintBatch } from '../api/card-templates.api.ts';
 import { useSession } from '../auth/session.context.tsx';
+import { actorLabel } from '../shared/actor-label.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.component.tsx';
 import { PrintBatchSend } from './print-batch-send.component.tsx';
@@ -129,9 +130,9 @@ function PrintBatchItem({ initial, onChanged }: { initial: PrintBatch; onChanged
 
   const usable = batch.status === 'ready' || batch.status === 'taken';
   const who = [
-    t('print.batch.madeBy', { who: batch.createdBy, when: formatDateTime(batch.createdAt) }),
-    batch.takenBy ? t('print.batch.takenBy', { who: batch.takenBy, when: formatDateTime(batch.takenAt) }) : null,
-    batch.printedBy ? t('print.batch.printedBy', { who: batch.printedBy, when: formatDateTime(batch.printedAt) }) : null,
+    t('print.batch.madeBy', { who: actorLabel(batch.createdBy, batch.createdByName, t), when: formatDateTime(batch.createdAt) }),
+    batch.takenBy ? t('print.batch.takenBy', { who: actorLabel(batch.takenBy, batch.takenByName, t), when: formatDateTime(batch.takenAt) }) : null,
+    batch.printedBy ? t('print.batch.printedBy', { who: actorLabel(batch.printedBy, batch.printedByName, t), when: formatDateTime(batch.printedAt) }) : null,
   ].filter((line) => line !== null).join(' · ');
   return (
     <Paper withBorder p="xs" data-testid="print-batch" data-batch-id={batch.id} data-status={batch.status}>
