@@ -196,11 +196,16 @@ export function createPrintBatchesService(deps: PrintBatchesServiceDeps) {
   const { db, jobRuns, jobs, cards, templates, institution } = deps;
   const now = deps.now ?? (() => new Date());
 
-  async function view(row: repo.BatchRow): Promise<PrintBatchView> {
+  /** Readable names of the actors of these batches, in one lookup. */
+  async function actorNamesOf(rows: readonly repo.BatchRow[]): Promise<Map<string, string>> {
+    const actors = [...new Set(rows.flatMap((row) => [row.createdBy, row.takenBy, row.printedBy]))].filter((actor): actor is string => actor !== null);
+    return deps.actorNames && actors.length > 0 ? deps.actorNames(actors) : new Map();
+  }
+
+  async function view(row: repo.BatchRow, known?: Map<string, string>): Promise<PrintBatchView> {
     const job = row.jobRunId ? await jobRuns.get(row.jobRunId).catch(() => null) : null;
     const missing = await batchRepo.batchCardsWithoutPhoto(db, row.id, WITHOUT_PHOTO_LISTED);
-    const actors = [row.createdBy, row.takenBy, row.printedBy].filter((actor): actor is string => actor !== null);
-    const names = deps.actorNames ? await deps.actorNames(actors) : new Map<string, string>();
+    const names = known ?? await actorNamesOf([row]);
     const nameOf = (actor: string | null) => (actor === null ? null : names.get(actor) ?? null);
     return {
       id: row.id, institution: (await institution.byId(db, row.institutionId))?.code ?? String(row.institutionId), status: row.status,
@@ -392,7 +397,9 @@ export function createPrintBatchesService(deps: PrintBatchesServiceDeps) {
 
     /** The batches of the caller's institutions, newest first. */
     async list(principal: Principal, limit = 20): Promise<PrintBatchView[]> {
-      return Promise.all((await repo.listBatches(db, principal.institutionIds, limit)).map(view));
+      const rows = await repo.listBatches(db, principal.institutionIds, limit);
+      const names = await actorNamesOf(rows);
+      return Promise.all(rows.map((row) => view(row, names)));
     },
 
     /** One batch of the caller's institutions; 404 `print_batch_not_found` otherwise. */
