@@ -8,7 +8,7 @@ import {
   collectInnerWords, countPersons, listPersons, SEARCH_COLLECT_CAP, wordSearchTerm, type PersonListFilter,
 } from '../../src/modules/people/people.repository.ts';
 
-// A search in name order is read through the words of the search text (migration 0050):
+// A search in name or date order is read through the words of the search text (migrations 0050, 0056):
 // person_search_words and search_word_list, kept by triggers. These
 // tests hold it to the rule the list states (every term occurs in the search text, or the
 // enrolment's student number starts with the typed word), written as a plain query: same rows,
@@ -92,13 +92,14 @@ async function unlisted(): Promise<number> {
   return Number(row?.n);
 }
 
-test('the words follow persons and enrolments through inserts, renames, new types, removals and replica sessions', async () => {
+test('the words follow persons and enrolments through inserts, renames, new dates, new types, removals and replica sessions', async () => {
   const pool = t.runtime.database.pool;
   assert.equal(await wordsDrift(), 0, `seed ${SEED}`);
   assert.equal(await unlisted(), 0);
   assert.ok(Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM person_search_words')).rows[0]?.n) > 300);
   await pool.query(`UPDATE persons SET last_name = 'Lamartinière-Hô', email = 'x.y@z.example' WHERE id IN (SELECT id FROM persons ORDER BY id LIMIT 5)`);
   await pool.query(`UPDATE persons SET first_name = upper(first_name) WHERE id IN (SELECT id FROM persons ORDER BY id DESC LIMIT 5)`);
+  await pool.query(`UPDATE persons SET created_at = created_at - interval '3 days' WHERE id IN (SELECT id FROM persons ORDER BY eppn DESC LIMIT 4)`);
   await pool.query(`UPDATE enrolments SET person_type = 'guest' WHERE person_type = 'staff' AND institution_id = $1`, [other]);
   await pool.query(`DELETE FROM enrolments WHERE (person_id, institution_id) IN (SELECT person_id, institution_id FROM enrolments ORDER BY person_id LIMIT 3)`);
   await pool.query(`DELETE FROM persons WHERE id IN (SELECT id FROM persons ORDER BY eppn LIMIT 3)`);
@@ -130,7 +131,8 @@ async function reference(filter: PersonListFilter): Promise<Array<{ id: string; 
   const direction = sql.raw(filter.order === 'asc' ? 'ASC' : 'DESC');
   const { rows } = await sql<{ id: string; institution: number }>`SELECT p.id, e.institution_id AS institution
     FROM enrolments e JOIN persons p ON p.id = e.person_id WHERE ${sql.join(conditions, sql` AND `)}
-    ORDER BY p.last_name ${direction}, p.first_name ${direction}, p.id ${direction}, e.institution_id ${direction}`.execute(t.runtime.database.db);
+    ORDER BY ${filter.sort === 'last_name' ? sql`p.last_name ${direction}, p.first_name ${direction}` : sql`p.created_at ${direction}`},
+      p.id ${direction}, e.institution_id ${direction}`.execute(t.runtime.database.db);
   return rows;
 }
 
@@ -178,7 +180,7 @@ test('a word search lists and counts exactly what the rule says, for random sear
     const filter: PersonListFilter = {
       scope: pick(scopes), terms, studentNumberPrefixes: /\s/.test(word) ? [] : [...new Set([word, word.toUpperCase(), word.toLowerCase()])],
       personTypes: random() < 0.15 ? ['student'] : undefined, rightsEndBefore: random() < 0.15 ? '2027-01-01' : undefined,
-      sort: 'last_name', order: random() < 0.3 ? 'desc' : 'asc', limit: 1 + Math.floor(random() * 9),
+      sort: random() < 0.5 ? 'last_name' : 'created_at', order: random() < 0.3 ? 'desc' : 'asc', limit: 1 + Math.floor(random() * 9),
     };
     const expected = await reference(filter);
     const context = `seed ${SEED}, q ${JSON.stringify(q)}, ${JSON.stringify({ ...filter, terms: undefined })}`;
@@ -225,6 +227,18 @@ test('a dense common prefix through the API: every match in name order, inside w
   assert.equal(first.body.total, expected.length);
   const inside = await pool.query(`SELECT 1 FROM persons WHERE last_name LIKE 'Lawordmart%' AND id = ANY ($1::uuid[])`, [listed]);
   assert.ok(inside.rows.length > 0, 'persons holding the term inside a word are listed');
+  // Newest first, as the list opens: the same persons in date order, page after page.
+  const byDate: string[] = [];
+  let dateCursor: string | null = '';
+  while (dateCursor !== null) {
+    const next: { status: number; text: string; body: { items: Array<{ id: string }>; nextCursor: string | null } } = await manager.get(
+      `/api/v1/persons?q=WORDMART&limit=200&sort=created_at&order=desc${dateCursor ? `&cursor=${encodeURIComponent(dateCursor)}` : ''}`);
+    assert.equal(next.status, 200, next.text);
+    byDate.push(...next.body.items.map((item) => item.id));
+    dateCursor = next.body.nextCursor;
+  }
+  assert.deepEqual(byDate, (await reference({ scope: { institutionIds: [1], personTypes: null }, terms: ['wordmart'],
+    studentNumberPrefixes: ['WORDMART', 'wordmart'], sort: 'created_at', order: 'desc', limit: 1 })).map((row) => row.id));
   const single = await manager.get<{ items: Array<{ id: string }> }>('/api/v1/persons?q=awordmart&limit=200');
   assert.deepEqual(single.body.items.map((item) => item.id), (await reference({ scope: { institutionIds: [1], personTypes: null }, terms: ['awordmart'],
     studentNumberPrefixes: ['awordmart', 'AWORDMART'], sort: 'last_name', order: 'asc', limit: 1 })).map((row) => row.id), 'a word held only inside words');

@@ -305,7 +305,7 @@ function collectedEnrolments(filter: Pick<PersonListFilter, 'terms' | 'matched' 
 }
 
 /**
- * A search read through the words of the search text (migration 0050), in name order, without
+ * A search read through the words of the search text (migrations 0050, 0056), in name or date order, without
  * gathering every match: the persons with a word starting with `term` or holding it further in
  * (`inner`, the few such words from `search_word_list`), each word's persons read from
  * `person_search_words` in the list's order. Every person whose search text holds `term` is one
@@ -370,28 +370,39 @@ function wordRows(filter: PersonListFilter, words: WordSearch): { from: RawBuild
   };
 }
 
+/** Sorts a word search reads from an index of `person_search_words` in their order (migrations 0050 and 0056). */
+export type WordSort = Extract<PersonSort, 'last_name' | 'created_at'>;
+
+/** Whether a list in this sort can be read through the words (see {@link WordSort}). */
+export function isWordSort(sort: PersonSort): sort is WordSort {
+  return sort === 'last_name' || sort === 'created_at';
+}
+
 /**
- * The enrolments that can make a page of a word search in name order, as a source of the
- * enrolments table's columns: for each distinct word starting with the term (found one after the
- * other through the index: a loose index scan) and each word holding it further in, the first
- * `limit` matching rows after the cursor in the list's order, read from the index in that order;
- * and the enrolments whose student number starts with the typed text. Of these, the first
+ * The enrolments that can make a page of a word search in name or date order, as a source of
+ * the enrolments table's columns: for each distinct word starting with the term (found one after
+ * the other through the index: a loose index scan) and each word holding it further in, the
+ * first `limit` matching rows after the cursor in the list's order, read from the index in that
+ * order; and the enrolments whose student number starts with the typed text. Of these, the first
  * `limit` under the list's conditions: whatever the page holds is among them.
  */
-function wordCandidates(filter: PersonListFilter, words: WordSearch): RawBuilder<unknown> {
+function wordCandidates(filter: PersonListFilter & { sort: WordSort }, words: WordSearch): RawBuilder<unknown> {
   const pattern = `${escapeLike(words.term)}%`;
   const direction = sql.raw(filter.order === 'asc' ? 'ASC' : 'DESC');
+  const comparison = sql.raw(filter.order === 'asc' ? '>' : '<');
+  const byName = filter.sort === 'last_name';
+  const wordKeys = byName ? [sql`w.last_name`, sql`w.first_name`] : [sql`w.created_at`];
+  const personKeys = byName ? [sql`persons.last_name`, sql`persons.first_name`] : [sql`persons.created_at`];
   const after = filter.after;
-  const keyset = after
-    ? sql<SqlBool>`(w.last_name, w.first_name, w.person_id, w.institution_id) ${sql.raw(filter.order === 'asc' ? '>' : '<')}
-        (${after.keys[0] ?? ''}::text, ${after.keys[1] ?? ''}::text, ${after.id}::uuid, ${after.institutionId}::smallint)`
-    : sql<SqlBool>`true`;
+  const afterKeys = after ? (byName ? [sql`${after.keys[0] ?? ''}::text`, sql`${after.keys[1] ?? ''}::text`] : [sql`${after.keys[0] ?? ''}::timestamptz`]) : [];
+  const startsAfter = (keys: Array<RawBuilder<unknown>>, id: RawBuilder<unknown>, institution: RawBuilder<unknown>): RawBuilder<SqlBool> => (after
+    ? sql<SqlBool>`(${sql.join([...keys, id, institution])}) ${comparison} (${sql.join([...afterKeys, sql`${after.id}::uuid`, sql`${after.institutionId}::smallint`])})`
+    : sql<SqlBool>`true`);
+  const keyset = startsAfter(wordKeys, sql`w.person_id`, sql`w.institution_id`);
   // The page itself is ordered and cut here, every person read by key: given the candidates to
   // join, the planner hashed every person.
-  const pageStart = after
-    ? sql<SqlBool>`(persons.last_name, persons.first_name, persons.id, enrolments.institution_id) ${sql.raw(filter.order === 'asc' ? '>' : '<')}
-        (${after.keys[0] ?? ''}::text, ${after.keys[1] ?? ''}::text, ${after.id}::uuid, ${after.institutionId}::smallint)`
-    : sql<SqlBool>`true`;
+  const pageStart = startsAfter(personKeys, sql`persons.id`, sql`enrolments.institution_id`);
+  const ordered = (keys: Array<RawBuilder<unknown>>) => sql.join(keys.map((key) => sql`${key} ${direction}`));
   const rows = wordRows(filter, words);
   const prefixes = filter.studentNumberPrefixes ?? [];
   const numbered = prefixes.length === 0 ? sql`` : sql`UNION SELECT e.person_id, e.institution_id FROM enrolments e
@@ -408,7 +419,7 @@ function wordCandidates(filter: PersonListFilter, words: WordSearch): RawBuilder
       SELECT DISTINCT c.person_id, c.institution_id FROM every_key k CROSS JOIN LATERAL (
         SELECT w.person_id, w.institution_id FROM ${rows.from}
         WHERE w.word = k.word AND ${rows.where} AND ${keyset}
-        ORDER BY w.last_name ${direction}, w.first_name ${direction}, w.person_id ${direction}, w.institution_id ${direction}
+        ORDER BY ${ordered([...wordKeys, sql`w.person_id`, sql`w.institution_id`])}
         LIMIT ${filter.limit}) AS c
       ${numbered}
     )
@@ -417,7 +428,7 @@ function wordCandidates(filter: PersonListFilter, words: WordSearch): RawBuilder
       AND enrolments.institution_id = candidates.institution_id OFFSET 0) AS enrolments
     CROSS JOIN LATERAL (SELECT * FROM persons WHERE persons.id = candidates.person_id OFFSET 0) AS persons
     WHERE ${sql.join(listConditions(filter), sql` AND `)} AND ${pageStart}
-    ORDER BY persons.last_name ${direction}, persons.first_name ${direction}, persons.id ${direction}, enrolments.institution_id ${direction}
+    ORDER BY ${ordered([...personKeys, sql`persons.id`, sql`enrolments.institution_id`])}
     LIMIT ${filter.limit})`;
 }
 
@@ -501,7 +512,8 @@ export async function listPersons(db: Executor, filter: PersonListFilter): Promi
     : 'persons';
   // The collected enrolments have exactly the enrolments table's columns under the same alias, and
   // so do the candidates read through the words.
-  const collected = collectedEnrolments(filter) ?? (filter.words && filter.sort === 'last_name' ? wordCandidates(filter, filter.words) : null);
+  const sort = filter.sort;
+  const collected = collectedEnrolments(filter) ?? (filter.words && isWordSort(sort) ? wordCandidates({ ...filter, sort }, filter.words) : null);
   const enrolments = collected ? collected.as('enrolments') as unknown as 'enrolments' : 'enrolments';
   let query = db.selectFrom(enrolments).innerJoin(persons, 'persons.id', 'enrolments.personId')
     .select(PERSON_COLUMNS).select(ENROLMENT_COLUMNS).select(keyTexts.as('sortKeys'));

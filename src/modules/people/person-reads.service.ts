@@ -117,15 +117,14 @@ export function createPersonReads(store: PersonStore) {
       const order = query.order ?? 'asc';
       const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
       const terms = searchTerms(query.q);
-      // One word of letters in name order is read through the words of the search text, however
-      // many persons hold it: no need to collect them first (see repo.WordSearch).
-      const oneWord = sort === 'last_name' && terms.length === 1 ? repo.wordSearchTerm(terms) : null;
+      // One word of letters in name or date order is read through the words of the search text,
+      // however many persons hold it: no need to collect them first (see repo.WordSearch).
+      const oneWord = repo.isWordSort(sort) && terms.length === 1 ? repo.wordSearchTerm(terms) : null;
       const oneWordInner = oneWord !== null ? await repo.collectInnerWords(db, oneWord) : null;
       const matched = terms.length === 0 ? undefined : oneWordInner !== null ? null : await repo.collectSearchMatches(db, terms);
-      // Other dense searches are read through the words where that helps: in name order and for
-      // their total (by date, walking the date index meets a page of matches soon).
+      // Other dense searches are read through the words too, and so is their total.
       const wordTerm = oneWordInner !== null ? oneWord
-        : matched === null && (sort === 'last_name' || query.withTotal === true) ? repo.wordSearchTerm(terms) : null;
+        : matched === null && (repo.isWordSort(sort) || query.withTotal === true) ? repo.wordSearchTerm(terms) : null;
       const inner = oneWordInner ?? (wordTerm !== null ? await repo.collectInnerWords(db, wordTerm) : null);
       const filter = {
         scope: reader.scope,
