@@ -45,9 +45,12 @@ export const PERSON_IMPORT_JOB_KIND = 'person-import';
 /** Line errors kept in a report; the counts stay exact beyond it. */
 export const MAX_REPORTED_ERRORS = 1000;
 
-// Small enough that a chunk parses in ~10 ms on a quiet machine: requests served by the same
-// thread wait at most that long between chunks (bench/embedded-limits.bench.ts).
-const PARSE_CHUNK_BYTES = 64 * 1024;
+// Small enough that a chunk parses in a few milliseconds. A request served by the same thread
+// waits for one chunk at each of its awaits (a card read makes several round trips to the
+// database), so the wait multiplies: with 64 KB chunks a card read's p99 during a 20,000-person
+// import on PostgreSQL was 250-680 ms, all of it while the file was checked, against 64-80 ms
+// with 8 KB (bench/embedded-limits.bench.ts). 4 KB was no better and checked 60% slower.
+const PARSE_CHUNK_BYTES = 8 * 1024;
 // Share of the progress bar given to checking the file; writing takes the rest. Measured with
 // bench/import.bench.ts: parsing is about 15 µs a line, writing 10 to 50 times that.
 const CHECK_SHARE = 0.1;
