@@ -5,8 +5,9 @@ import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { AccessScope } from '../../src/platform/db/scope-filter.ts';
 import { searchWords } from '../../src/modules/people/domain/search-text.ts';
 import {
-  collectInnerWords, countPersons, listPersons, SEARCH_COLLECT_CAP, wordSearchTerm, type PersonListFilter,
+  countPersons, listPersons, SEARCH_COLLECT_CAP, type PersonListFilter,
 } from '../../src/modules/people/people.repository.ts';
+import { collectInnerWords, wordSearchTerm } from '../../src/platform/db/search-words.ts';
 
 // A search in name or date order is read through the words of the search text (migrations 0050, 0056):
 // person_search_words and search_word_list, kept by triggers. These

@@ -1,7 +1,10 @@
-import { CompiledQuery, sql, type Expression, type ExpressionBuilder, type SqlBool, type QueryCreator, type Selectable, type Updateable } from 'kysely';
+import {
+  CompiledQuery, expressionBuilder, sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, type QueryCreator, type Selectable, type Updateable,
+} from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { inScope, WHOLE_DEPLOYMENT, type AccessScope } from '../../platform/db/scope-filter.ts';
+import { innerWordArray, termWordKeys, wordSearchFor, type WordSearch } from '../../platform/db/search-words.ts';
 import type { CardMovesTable, CardsTable } from './cards.tables.ts';
 import type { CardState } from './domain/card-state.ts';
 
@@ -502,9 +505,11 @@ function sortColumns(sort: CardSortKey): Array<'holderLastName' | 'holderFirstNa
  *
  * Search terms are collected through the trigram index of `card_search`, up to
  * `SEARCH_COLLECT_CAP` matches, in a CTE of the same statement (so the ids are of its own
- * snapshot); the page reads exactly those cards by primary key and sorts them. When the cap is reached, the terms are dense
- * enough that the page is read again walking its date index, testing the terms row by row; by
- * name, every match is collected and sorted (as before the cap existed).
+ * snapshot); the page reads exactly those cards by primary key and sorts them. When the cap is
+ * reached, a term of letters is read through the words of the search text in the list's order
+ * ({@link listCardsByWords}: by request date or by name); otherwise the page is read again
+ * walking its date index, testing the terms row by row, or by name every match is collected and
+ * sorted.
  */
 export async function listCards(executor: Executor, filter: CardListFilter, page: CardListPage): Promise<ListedCardRow[]> {
   const indexable = (filter.terms ?? []).filter((term) => term.length >= TRIGRAM_LENGTH);
@@ -515,6 +520,9 @@ export async function listCards(executor: Executor, filter: CardListFilter, page
   // have excluded every collected match while more lie past the cap).
   const collected = Number(rows[0]?.matchedCount ?? (await countCollected(executor, indexable, filter.scope)));
   if (collected <= SEARCH_COLLECT_CAP) return withoutCount(rows);
+  const sort = page.sort;
+  const words = isWordSort(sort) ? await wordSearchFor(executor, filter.terms ?? []) : undefined;
+  if (words && isWordSort(sort)) return listCardsByWords(executor, filter, { ...page, sort }, words);
   // By name, the matches of a name-like term sit together in the name order: walking the name
   // index would read every card sorted before them (seconds). Collect them all and sort instead.
   if (page.sort === 'lastName') return withoutCount(await listPage(executor, filter, page, 'capped', withMatches(executor, indexable, null, filter.scope)));
@@ -601,7 +609,94 @@ export async function countCards(executor: Executor, filter: CardListFilter, cap
   if (indexable.length === 0) return (await count(executor, 'scan')).counted;
   const { counted, collected } = await count(withMatches(executor, indexable, cap, filter.scope), 'capped');
   if (collected < cap || counted >= cap) return counted;
+  const words = await wordSearchFor(executor, filter.terms ?? []);
+  if (words) return countCardsByWords(executor, filter, words, cap);
   return (await count(executor, 'scan')).counted;
+}
+
+/** Sorts whose order `card_search_words` keeps in an index (migration 0057). */
+type WordSort = Extract<CardSortKey, 'requestedAt' | 'lastName'>;
+
+function isWordSort(sort: CardSortKey): sort is WordSort {
+  return sort === 'requestedAt' || sort === 'lastName';
+}
+
+/**
+ * The rows of `card_search_words w` holding a word, with what the list asks of them: read alone
+ * when the scope and the type filter say it all (the one term is the word term, no other filter),
+ * else joined to their card under the list's own conditions (every term tested).
+ */
+function cardWordRows(filter: CardListFilter, words: WordSearch): { from: RawBuilder<unknown>; where: RawBuilder<SqlBool> } {
+  const conditions: Array<RawBuilder<SqlBool>> = [sql<SqlBool>`${inScope(filter.scope, { institution: 'w.institution_id', personType: 'w.holder_person_type' })}`];
+  if (filter.personTypes) {
+    conditions.push(filter.personTypes.length > 0
+      ? sql<SqlBool>`w.holder_person_type IN (${sql.join(filter.personTypes.map((type) => sql.val(type)))})`
+      : sql<SqlBool>`false`);
+  }
+  const alone = (filter.terms ?? []).every((term) => term === words.term) && (filter.states ?? []).length === 0 && !filter.personId
+    && !filter.cardIds && !filter.requestedFrom && !filter.requestedTo && !filter.updatedFrom && !filter.updatedTo && !filter.pendingRequest;
+  if (alone) return { from: sql`card_search_words AS w`, where: sql<SqlBool>`(${sql.join(conditions, sql` AND `)})` };
+  conditions.push(sql<SqlBool>`${applyFilter(expressionBuilder<Database, 'cards'>(), filter, 'scan')}`);
+  return { from: sql`card_search_words AS w JOIN cards ON cards.id = w.card_id`, where: sql<SqlBool>`(${sql.join(conditions, sql` AND `)})` };
+}
+
+/**
+ * A page of a dense search through the words of the cards' search text (migration 0057), in
+ * request-date or name order: for each distinct word starting with the term and each word holding
+ * it further in, the first matching cards after the cursor (or up to the page's end in offset
+ * mode) read from the index in the list's order; of these, the page's cards by their sort keys
+ * (a card holding several of the words appears under each with the same keys), and only those
+ * read from `cards`. Every card whose search text holds the term holds one of these words.
+ */
+export async function listCardsByWords(executor: Executor, filter: CardListFilter, page: CardListPage & { sort: WordSort }, words: WordSearch): Promise<ListedCardRow[]> {
+  const direction = sql.raw(page.order === 'asc' ? 'ASC' : 'DESC');
+  const comparison = sql.raw(page.order === 'asc' ? '>' : '<');
+  const byName = page.sort === 'lastName';
+  const keys = byName ? [sql`w.last_name`, sql`w.first_name`, sql`w.card_id`] : [sql`w.requested_at`, sql`w.card_id`];
+  const after = page.after;
+  let keyset = sql<SqlBool>`true`;
+  if (after?.sort === 'lastName') {
+    keyset = sql<SqlBool>`(w.last_name, w.first_name, w.card_id) ${comparison} (${after.lastName}::text, ${after.firstName}::text, ${after.id}::uuid)`;
+  } else if (after) {
+    keyset = sql<SqlBool>`(w.requested_at, w.card_id) ${comparison} (${after.at}::timestamptz, ${after.id}::uuid)`;
+  }
+  const wanted = page.limit + 1 + (page.offset ?? 0);
+  const rows = cardWordRows(filter, words);
+  const ordered = (columns: Array<RawBuilder<unknown>>) => sql.join(columns.map((column) => sql`${column} ${direction}`));
+  const keyNames = byName ? [sql`last_name`, sql`first_name`, sql`card_id`] : [sql`requested_at`, sql`card_id`];
+  const source = sql`(WITH RECURSIVE ${termWordKeys('card_search_words', words)}, candidates AS (
+      SELECT DISTINCT c.* FROM every_key k CROSS JOIN LATERAL (
+        SELECT ${sql.join(keys)} FROM ${rows.from}
+        WHERE w.word = k.word AND ${rows.where} AND ${keyset}
+        ORDER BY ${ordered(keys)}
+        LIMIT ${wanted}) AS c
+    ), chosen AS (
+      SELECT card_id FROM candidates ORDER BY ${ordered(keyNames)} LIMIT ${wanted}
+    )
+    -- Each chosen card read by key (LATERAL … OFFSET 0, which the planner cannot turn into a join).
+    SELECT cards.* FROM chosen CROSS JOIN LATERAL (SELECT * FROM cards WHERE cards.id = chosen.card_id OFFSET 0) AS cards)`;
+  let query = executor.selectFrom(source.as('cards') as unknown as 'cards')
+    .select(CARD_COLUMNS).select(institutionColumns()).select(sortAtColumn(page.sort));
+  for (const column of sortColumns(page.sort)) query = query.orderBy(`cards.${column}`, page.order);
+  query = query.limit(page.limit + 1);
+  if (page.offset) query = query.offset(page.offset);
+  return query.execute();
+}
+
+/**
+ * The count of a dense search through the words, up to `cap`: the distinct cards with a word
+ * starting with the term or holding it further in, under the list's conditions (from the index
+ * alone when {@link cardWordRows} allows).
+ */
+export async function countCardsByWords(executor: Executor, filter: CardListFilter, words: WordSearch, cap: number): Promise<number> {
+  const rows = cardWordRows(filter, words);
+  // Two branches (an OR of both tests would read the table through a bitmap instead of the index alone).
+  const { rows: [row] } = await sql<{ count: string }>`SELECT count(*) AS count FROM (
+      SELECT w.card_id FROM ${rows.from} WHERE w.word LIKE ${`${words.term}%`} AND ${rows.where}
+      UNION
+      SELECT w.card_id FROM ${rows.from} WHERE w.word = ANY (${innerWordArray(words)}) AND ${rows.where}
+      LIMIT ${cap}) AS matching`.execute(executor);
+  return Number(row?.count ?? 0);
 }
 
 /**

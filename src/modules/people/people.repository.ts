@@ -1,6 +1,7 @@
 import { sql, type Expression, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import { inScope, type AccessScope } from '../../platform/db/scope-filter.ts';
+import { innerWordArray, termWordKeys, type WordSearch } from '../../platform/db/search-words.ts';
 import type { ConsentChannel, ConsentKind, EnrolmentsTable, PersonType, PersonsTable } from './people.tables.ts';
 
 /** A person's identity row as the service reads it (the search column is the database's business). */
@@ -304,45 +305,6 @@ function collectedEnrolments(filter: Pick<PersonListFilter, 'terms' | 'matched' 
   return sql`(${byIdentity} UNION ALL SELECT e.* FROM enrolments e WHERE (${byNumber}) AND NOT (e.person_id = ANY (${matched})))`;
 }
 
-/**
- * A search read through the words of the search text (migrations 0050, 0056), in name or date order, without
- * gathering every match: the persons with a word starting with `term` or holding it further in
- * (`inner`, the few such words from `search_word_list`), each word's persons read from
- * `person_search_words` in the list's order. Every person whose search text holds `term` is one
- * of these, exactly: `term` has letters only, and the words are the search text cut at every
- * other ASCII character.
- */
-export interface WordSearch {
-  term: string;
-  inner: readonly string[];
-}
-
-/** ASCII characters other than a-z: they cut the search text into words (migration 0050's `search_words`). */
-const WORD_BREAK = /[\x00-\x60\x7b-\x7f]/;
-
-/** Most words holding a term after their first letter that a word search reads (one index range each). */
-export const INNER_WORDS_CAP = 1000;
-
-/**
- * The term a search reads through the words: the longest one made of letters only (see
- * {@link WordSearch}), at least 3 letters (shorter ones start thousands of words); null when none is.
- */
-export function wordSearchTerm(terms: readonly string[]): string | null {
-  const eligible = terms.filter((term) => term.length >= TRIGRAM_LENGTH && !WORD_BREAK.test(term));
-  return eligible.reduce<string | null>((longest, term) => (longest === null || term.length > longest.length ? term : longest), null);
-}
-
-/**
- * The words holding `term` after their first letter ("lamartine" for "mart"), from the list of
- * distinct words through its trigram index: at most {@link INNER_WORDS_CAP}, or null when there
- * are more (the search then takes the former ways).
- */
-export async function collectInnerWords(db: Executor, term: string): Promise<string[] | null> {
-  const { rows } = await sql<{ word: string }>`SELECT word FROM search_word_list WHERE word LIKE ${`_%${escapeLike(term)}%`}
-    LIMIT ${INNER_WORDS_CAP + 1}`.execute(db);
-  return rows.length > INNER_WORDS_CAP ? null : rows.map((row) => row.word);
-}
-
 /** The conditions on a row of `person_search_words w` that need neither its person nor its enrolment: the scope and the type filter. */
 function wordScope(filter: Pick<PersonListFilter, 'scope' | 'personTypes'>): RawBuilder<SqlBool> {
   const conditions = [inScope(filter.scope, { institution: 'w.institution_id', personType: 'w.person_type' })];
@@ -387,7 +349,6 @@ export function isWordSort(sort: PersonSort): sort is WordSort {
  * `limit` under the list's conditions: whatever the page holds is among them.
  */
 function wordCandidates(filter: PersonListFilter & { sort: WordSort }, words: WordSearch): RawBuilder<unknown> {
-  const pattern = `${escapeLike(words.term)}%`;
   const direction = sql.raw(filter.order === 'asc' ? 'ASC' : 'DESC');
   const comparison = sql.raw(filter.order === 'asc' ? '>' : '<');
   const byName = filter.sort === 'last_name';
@@ -407,14 +368,7 @@ function wordCandidates(filter: PersonListFilter & { sort: WordSort }, words: Wo
   const prefixes = filter.studentNumberPrefixes ?? [];
   const numbered = prefixes.length === 0 ? sql`` : sql`UNION SELECT e.person_id, e.institution_id FROM enrolments e
     WHERE ${sql.join(prefixes.map((prefix) => sql`e.student_number LIKE ${`${escapeLike(prefix)}%`}`), sql` OR `)}`;
-  return sql`(WITH RECURSIVE word_keys (word) AS (
-      SELECT (SELECT min(word) FROM person_search_words WHERE word LIKE ${pattern})
-      UNION ALL
-      SELECT (SELECT min(s.word) FROM person_search_words s WHERE s.word > k.word AND s.word LIKE ${pattern})
-      FROM word_keys k WHERE k.word IS NOT NULL
-    ), every_key AS (
-      SELECT word FROM word_keys WHERE word IS NOT NULL UNION SELECT unnest(${innerWords(words)})
-    ), candidates AS (
+  return sql`(WITH RECURSIVE ${termWordKeys('person_search_words', words)}, candidates AS (
       -- Distinct: a person holding several of the words ("marie" and "martin" for "mar") is read under each.
       SELECT DISTINCT c.person_id, c.institution_id FROM every_key k CROSS JOIN LATERAL (
         SELECT w.person_id, w.institution_id FROM ${rows.from}
@@ -432,11 +386,6 @@ function wordCandidates(filter: PersonListFilter & { sort: WordSort }, words: Wo
     LIMIT ${filter.limit})`;
 }
 
-/** The words of {@link WordSearch.inner} as an SQL array (words hold no quote or backslash: those cut words). */
-function innerWords(words: WordSearch): RawBuilder<string[]> {
-  return sql<string[]>`${sql.val(`{${words.inner.map((word) => `"${word}"`).join(',')}}`)}::text[]`;
-}
-
 /**
  * The count of a word search, up to `cap`: the distinct enrolments with a word starting with the
  * term or holding it further in (from the index alone when {@link wordRows} allows), and those
@@ -450,7 +399,7 @@ async function countByWords(db: Executor, filter: Omit<PersonListFilter, 'sort' 
   const { rows: [row] } = await sql<{ count: string }>`SELECT count(*) AS count FROM (
       SELECT w.person_id, w.institution_id FROM ${rows.from} WHERE w.word LIKE ${`${escapeLike(words.term)}%`} AND ${rows.where}
       UNION
-      SELECT w.person_id, w.institution_id FROM ${rows.from} WHERE w.word = ANY (${innerWords(words)}) AND ${rows.where}
+      SELECT w.person_id, w.institution_id FROM ${rows.from} WHERE w.word = ANY (${innerWordArray(words)}) AND ${rows.where}
       UNION
       SELECT enrolments.person_id, enrolments.institution_id FROM ${numbered ?? sql`enrolments`} AS enrolments
       JOIN persons ON persons.id = enrolments.person_id

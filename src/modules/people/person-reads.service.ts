@@ -7,6 +7,7 @@ import { isIsoCalendarDate } from './domain/person.ts';
 import type { ConsentKind } from './people.tables.ts';
 import { personNotFound, SYSTEM_READER, type PersonReader, type PersonWriter } from './people.policy.ts';
 import * as repo from './people.repository.ts';
+import { collectInnerWords, wordSearchTerm } from '../../platform/db/search-words.ts';
 import type { EnrolmentView, PersonListQuery, PersonPage, PersonView } from './people.service.ts';
 import { decodePersonCursor, encodePersonCursor, searchTerms, studentNumberPrefixes } from './person-list-query.ts';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_PERSON_TOTAL, UUID, type PersonStore } from './person-store.service.ts';
@@ -118,14 +119,14 @@ export function createPersonReads(store: PersonStore) {
       const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
       const terms = searchTerms(query.q);
       // One word of letters in name or date order is read through the words of the search text,
-      // however many persons hold it: no need to collect them first (see repo.WordSearch).
-      const oneWord = repo.isWordSort(sort) && terms.length === 1 ? repo.wordSearchTerm(terms) : null;
-      const oneWordInner = oneWord !== null ? await repo.collectInnerWords(db, oneWord) : null;
+      // however many persons hold it: no need to collect them first (see WordSearch).
+      const oneWord = repo.isWordSort(sort) && terms.length === 1 ? wordSearchTerm(terms) : null;
+      const oneWordInner = oneWord !== null ? await collectInnerWords(db, oneWord) : null;
       const matched = terms.length === 0 ? undefined : oneWordInner !== null ? null : await repo.collectSearchMatches(db, terms);
       // Other dense searches are read through the words too, and so is their total.
       const wordTerm = oneWordInner !== null ? oneWord
-        : matched === null && (repo.isWordSort(sort) || query.withTotal === true) ? repo.wordSearchTerm(terms) : null;
-      const inner = oneWordInner ?? (wordTerm !== null ? await repo.collectInnerWords(db, wordTerm) : null);
+        : matched === null && (repo.isWordSort(sort) || query.withTotal === true) ? wordSearchTerm(terms) : null;
+      const inner = oneWordInner ?? (wordTerm !== null ? await collectInnerWords(db, wordTerm) : null);
       const filter = {
         scope: reader.scope,
         personTypes: query.personTypes && query.personTypes.length > 0 ? query.personTypes : undefined,
