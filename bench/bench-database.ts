@@ -103,6 +103,10 @@ export async function loadSyntheticCards(pool: SqlPool, total: number, instituti
     // indexes one by one take many times longer. The cards' search rows are written by their
     // trigger, which fires even with triggers off (migration 0051).
     await client.query('DROP INDEX persons_search_trgm, card_search_trgm');
+    // The search words' indexes too (migrations 0050, 0056, 0057), rebuilt from their own definitions.
+    const { rows: wordIndexes } = await client.query<{ name: string; definition: string }>(`SELECT indexname AS name, indexdef AS definition
+      FROM pg_indexes WHERE tablename IN ('person_search_words', 'card_search_words')`);
+    for (const index of wordIndexes) await client.query(`DROP INDEX ${index.name}`);
     await client.query('SELECT setseed(0.12)');
     await client.query(`CREATE TEMPORARY TABLE bench_draws ON COMMIT PRESERVE ROWS AS
       SELECT g, random() AS u1, random() AS u2, random() AS u3, random() AS u4, random() AS u5, random() AS u6, random() AS u7
@@ -151,14 +155,16 @@ export async function loadSyntheticCards(pool: SqlPool, total: number, instituti
     await client.query('DROP TABLE bench_draws');
     await client.query('CREATE INDEX persons_search_trgm ON persons USING gin (search_text gin_trgm_ops)');
     await client.query('CREATE INDEX card_search_trgm ON card_search USING gin (search_text gin_trgm_ops)');
+    for (const index of wordIndexes) await client.query(index.definition);
     await client.query('SET session_replication_role = origin');
     await client.query('ANALYZE persons');
     await client.query('ANALYZE enrolments');
     await client.query('ANALYZE cards');
     await client.query('ANALYZE card_search');
-    // The words of the persons' search texts, written by their triggers (migration 0050): their
+    // The words of the persons' and cards' search texts, written by their triggers (migrations 0050, 0057): their
     // counts read the index alone once the visibility map exists, as autovacuum soon makes it.
     await client.query('VACUUM (ANALYZE) person_search_words');
+    await client.query('VACUUM (ANALYZE) card_search_words');
   } finally {
     client.release();
   }

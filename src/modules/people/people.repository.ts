@@ -366,21 +366,30 @@ function wordCandidates(filter: PersonListFilter & { sort: WordSort }, words: Wo
   const ordered = (keys: Array<RawBuilder<unknown>>) => sql.join(keys.map((key) => sql`${key} ${direction}`));
   const rows = wordRows(filter, words);
   const prefixes = filter.studentNumberPrefixes ?? [];
-  const numbered = prefixes.length === 0 ? sql`` : sql`UNION SELECT e.person_id, e.institution_id FROM enrolments e
-    WHERE ${sql.join(prefixes.map((prefix) => sql`e.student_number LIKE ${`${escapeLike(prefix)}%`}`), sql` OR `)}`;
+  // The enrolments whose student number starts with the typed text, under the list's own
+  // conditions and after the cursor, with their sort keys: the page is cut among all candidates.
+  const numbered = prefixes.length === 0 ? sql`` : sql`UNION SELECT ${sql.join(personKeys)}, enrolments.person_id, enrolments.institution_id
+    FROM enrolments JOIN persons ON persons.id = enrolments.person_id
+    WHERE (${sql.join(prefixes.map((prefix) => sql`enrolments.student_number LIKE ${`${escapeLike(prefix)}%`}`), sql` OR `)})
+      AND ${sql.join(listConditions(filter), sql` AND `)} AND ${pageStart}`;
+  const keyNames = byName ? [sql`last_name`, sql`first_name`] : [sql`created_at`];
   return sql`(WITH RECURSIVE ${termWordKeys('person_search_words', words)}, candidates AS (
       -- Distinct: a person holding several of the words ("marie" and "martin" for "mar") is read under each.
-      SELECT DISTINCT c.person_id, c.institution_id FROM every_key k CROSS JOIN LATERAL (
-        SELECT w.person_id, w.institution_id FROM ${rows.from}
+      SELECT DISTINCT c.* FROM every_key k CROSS JOIN LATERAL (
+        SELECT ${sql.join(wordKeys)}, w.person_id, w.institution_id FROM ${rows.from}
         WHERE w.word = k.word AND ${rows.where} AND ${keyset}
         ORDER BY ${ordered([...wordKeys, sql`w.person_id`, sql`w.institution_id`])}
         LIMIT ${filter.limit}) AS c
       ${numbered}
+    ), chosen AS (
+      -- The page's enrolments by their sort keys, before any person is read: each word gave up to
+      -- a page, thousands of rows for a prefix starting hundreds of words.
+      SELECT person_id, institution_id FROM candidates ORDER BY ${ordered([...keyNames, sql`person_id`, sql`institution_id`])} LIMIT ${filter.limit}
     )
-    SELECT enrolments.* FROM candidates
-    CROSS JOIN LATERAL (SELECT * FROM enrolments WHERE enrolments.person_id = candidates.person_id
-      AND enrolments.institution_id = candidates.institution_id OFFSET 0) AS enrolments
-    CROSS JOIN LATERAL (SELECT * FROM persons WHERE persons.id = candidates.person_id OFFSET 0) AS persons
+    SELECT enrolments.* FROM chosen
+    CROSS JOIN LATERAL (SELECT * FROM enrolments WHERE enrolments.person_id = chosen.person_id
+      AND enrolments.institution_id = chosen.institution_id OFFSET 0) AS enrolments
+    CROSS JOIN LATERAL (SELECT * FROM persons WHERE persons.id = chosen.person_id OFFSET 0) AS persons
     WHERE ${sql.join(listConditions(filter), sql` AND `)} AND ${pageStart}
     ORDER BY ${ordered([...personKeys, sql`persons.id`, sql`enrolments.institution_id`])}
     LIMIT ${filter.limit})`;
