@@ -2,6 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { asciiLetters, SAMPLE_FIRST_NAMES, SAMPLE_LAST_NAMES, sampleName } from '../helpers/search-names.ts';
+import { seededRandom } from '../../src/adapters/http-kit.ts';
 import type { AccessScope } from '../../src/platform/db/scope-filter.ts';
 import { searchWords } from '../../src/modules/people/domain/search-text.ts';
 import {
@@ -17,44 +19,20 @@ import { wordSearchFor } from '../../src/platform/db/search-words.ts';
 let t: TestApp;
 let other: number;
 
-/** A seeded generator (mulberry32), so that a failure names the seed that reproduces it. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = Number(process.env.WORD_SEARCH_SEED ?? Date.now() % 1_000_000);
-const random = generator(SEED);
+const random = seededRandom(SEED);
 const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
 
-const LAST = ['Martin', 'Lamartine', 'Martínez', 'Dupont-Moretti', 'Dupont', 'van der Berg', "D'Alembert", 'Lefèvre', 'Marté', 'Smart',
-  'Østergård', 'Ma', 'de La Fontaine', 'MARTIN', 'martin', 'Bernard', 'Groß', 'Saint-Just', 'Abbé', 'Fabre'];
-const FIRST = ['Jean', 'Jean-Pierre', 'Marie', 'Martine', 'Martial', 'Éloïse', 'Zoé', 'Anne-Sophie', 'Léa', 'Marthe'];
 const TYPES = ['student', 'staff', 'guest', 'external'];
 const STATES = ['NEW', 'REQUEST_CHECKED', 'PRINTED', 'ENABLED', 'DISABLED'];
-
-function name(pool: readonly string[]): string {
-  if (random() < 0.25) return pick(['Mar', 'Ber', 'Le', 'Du', 'Ab', 'Ré']) + pick(['tin', 'nard', 'mart', 'bé', 'é', 'x']);
-  return pick(pool);
-}
-
-function fold(value: string): string {
-  return value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
-}
 
 /** Cards with their holders; request dates spread over a year, some shared (ties broken by id). */
 async function addCards(count: number, tag: string): Promise<void> {
   const pool = t.runtime.database.pool;
   for (let i = 0; i < count; i++) {
-    const last = name(LAST);
-    const first = name(FIRST);
-    const eppn = `${tag}${i}.${fold(last).slice(0, 6)}@univ.example`;
+    const last = sampleName(random, SAMPLE_LAST_NAMES);
+    const first = sampleName(random, SAMPLE_FIRST_NAMES);
+    const eppn = `${tag}${i}.${asciiLetters(last).slice(0, 6)}@univ.example`;
     const { rows: [person] } = await pool.query<{ id: string }>(`INSERT INTO persons (eppn, first_name, last_name) VALUES ($1, $2, $3) RETURNING id`,
       [eppn, first, last]);
     const institution = pick([1, other]);
@@ -65,7 +43,7 @@ async function addCards(count: number, tag: string): Promise<void> {
         holder_eppn, holder_first_name, holder_last_name, holder_email, holder_person_type)
       VALUES ($1, $2, $2, $3, 'office', 'test', '2026-01-01'::timestamptz + ($4 || ' hours')::interval, $5, $6, $7, $8, $9, $10)`,
     [person?.id, institution, pick(STATES), String(Math.floor(random() * 400)), hex, eppn, first, last,
-      random() < 0.5 ? `${fold(first)}.${fold(last)}@${pick(['univ.example', 'mart.example'])}` : null, type]);
+      random() < 0.5 ? `${asciiLetters(first)}.${asciiLetters(last)}@${pick(['univ.example', 'mart.example'])}` : null, type]);
   }
 }
 
