@@ -29,6 +29,12 @@ export interface CopiedTable {
   selfReferences: string[];
   /** Tables (qualified) this one references, which must be filled first. */
   references: string[];
+  /**
+   * The view stating what this table holds (`<table>_expected`, qualified), for a table kept by
+   * triggers from others (the search words): it is filled from that view on the target once its
+   * sources are copied, which is faster than reading its many rows out of the embedded database.
+   */
+  derivedFrom: string | null;
 }
 
 /** A sequence and the value it last handed out (null: never used). */
@@ -56,7 +62,8 @@ export function quoteIdent(name: string): string {
  * version and queues, which the target gets by running the migrations and pg-boss's own functions.
  */
 export async function listTables(client: SqlClient): Promise<CopiedTable[]> {
-  const { rows } = await client.query<{ schema: string; name: string; columns: string[]; json: string[]; identity: boolean; pk: string[] | null }>(`
+  const { rows } = await client.query<{ schema: string; name: string; columns: string[]; json: string[]; identity: boolean; pk: string[] | null;
+    derived: string | null }>(`
     SELECT n.nspname AS schema, c.relname AS name,
            array(SELECT a.attname::text FROM pg_attribute a
                  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
@@ -69,7 +76,9 @@ export async function listTables(client: SqlClient): Promise<CopiedTable[]> {
            (SELECT array_agg(a.attname::text ORDER BY k.ordinality)
               FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ordinality)
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-             WHERE i.indrelid = c.oid AND i.indisprimary) AS pk
+             WHERE i.indrelid = c.oid AND i.indisprimary) AS pk,
+           (SELECT quote_ident(n.nspname) || '.' || quote_ident(v.relname) FROM pg_class v
+             WHERE v.relnamespace = n.oid AND v.relkind = 'v' AND v.relname = c.relname || '_expected') AS derived
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
        AND NOT (n.nspname = 'public' AND c.relname = 'schema_migrations')
@@ -102,8 +111,18 @@ export async function listTables(client: SqlClient): Promise<CopiedTable[]> {
       selfReferences: self.flatMap((key) => key.columns),
       references: own.filter((key) => !self.includes(key))
         .map((key) => `${quoteIdent(key.referencedSchema)}.${quoteIdent(key.referenced)}`),
+      derivedFrom: row.derived,
     };
   });
+}
+
+/**
+ * Fills a derived table from the view stating what it holds (same columns, in order): the rows
+ * its triggers would have written, in one statement. Returns how many.
+ */
+export async function fillDerived(client: SqlClient, table: CopiedTable & { derivedFrom: string }): Promise<number> {
+  const result = await client.query(`INSERT INTO ${table.qualified} SELECT * FROM ${table.derivedFrom}`, []);
+  return result.rowCount ?? 0;
 }
 
 /** How many rows a table holds. */

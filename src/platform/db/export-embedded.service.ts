@@ -6,7 +6,7 @@ import { openDatabase, type DatabaseHandle } from './database.ts';
 import { migrate } from './migrator.ts';
 import type { SqlClient } from './pglite-pool.ts';
 import {
-  appliedMigrations, bossVersion, closeCursor, countRows, countUserTables, createBossQueue, dropBossSchema, fetchRows,
+  appliedMigrations, bossVersion, closeCursor, countRows, countUserTables, createBossQueue, dropBossSchema, fetchRows, fillDerived,
   hasBossSchema, insertRows, listBossQueues, listSequences, listTables, openRowCursor, setSelfReferences, setSequence,
   disableUserTriggers, truncate, type CopiedTable,
 } from './export-embedded.repository.ts';
@@ -151,7 +151,7 @@ async function copy(source: DatabaseHandle, target: DatabaseHandle, options: Exp
       const enableTriggers = await disableUserTriggers(to, order);
       await truncate(to, order);
       for (const queue of queues) await createBossQueue(to, queue);
-      for (const table of order) {
+      for (const table of order.filter((t) => t.derivedFrom === null)) {
         await eachBatch(from, table, false, async (json, rows) => {
           await insertRows(to, table, json, table.selfReferences.length > 0);
           done += rows;
@@ -161,6 +161,12 @@ async function copy(source: DatabaseHandle, target: DatabaseHandle, options: Exp
       // Every row is there: the references between rows of one table can be set in any order.
       for (const table of order.filter((t) => t.selfReferences.length > 0)) {
         await eachBatch(from, table, true, (json) => setSelfReferences(to, table, json));
+      }
+      // Derived tables last, from their sources now on the target (the row counts are compared below).
+      for (const table of order) {
+        if (table.derivedFrom === null) continue;
+        done += await fillDerived(to, { ...table, derivedFrom: table.derivedFrom });
+        options.onProgress?.(done, total, `${table.schema}.${table.name}`);
       }
       for (const sequence of sequences) await setSequence(to, sequence);
       await enableTriggers();
