@@ -503,24 +503,30 @@ function sortColumns(sort: CardSortKey): Array<'holderLastName' | 'holderFirstNa
  * `(state, sort key)` index), merged and cut again: a single scan of the sort index filtered by
  * the states would read most of the table when the states are rare.
  *
- * Search terms are collected through the trigram index of `card_search`, up to
- * `SEARCH_COLLECT_CAP` matches, in a CTE of the same statement (so the ids are of its own
- * snapshot); the page reads exactly those cards by primary key and sorts them. When the cap is
- * reached, a term of letters is read through the words of the search text in the list's order
- * ({@link listCardsByWords}: by request date or by name); otherwise the page is read again
- * walking its date index, testing the terms row by row, or by name every match is collected and
- * sorted.
+ * One word of letters sorted by request date or by name is read through the words of the search
+ * text in the list's order ({@link listCardsByWords}). Other search terms are collected through
+ * the trigram index of `card_search`, up to `SEARCH_COLLECT_CAP` matches, in a CTE of the same
+ * statement (so the ids are of its own snapshot); the page reads exactly those cards by primary
+ * key and sorts them. When the cap is reached, the page is read through the words where a term
+ * of letters allows (date or name order); otherwise again walking its date index, testing the
+ * terms row by row, or by name every match is collected and sorted.
  */
 export async function listCards(executor: Executor, filter: CardListFilter, page: CardListPage): Promise<ListedCardRow[]> {
   const indexable = (filter.terms ?? []).filter((term) => term.length >= TRIGRAM_LENGTH);
   if (indexable.length === 0) return listPage(executor, filter, page, 'scan', executor);
+  const sort = page.sort;
+  // One word of letters, by date or by name: read through the words however many cards hold it
+  // (collecting a dense term's first thousand matches through the trigram index first cost more
+  // than the whole page).
+  const oneWord = isWordSort(sort) && indexable.length === 1 && (filter.terms ?? []).length === 1
+    ? await wordSearchFor(executor, indexable) : undefined;
+  if (oneWord && isWordSort(sort)) return listCardsByWords(executor, filter, { ...page, sort }, oneWord);
   // One more than the cap tells that the cap was reached.
   const rows = await listPage(executor, filter, page, 'capped', withMatches(executor, indexable, SEARCH_COLLECT_CAP + 1, filter.scope));
   // Every row carries the collected count; an empty page needs asking (the other filters may
   // have excluded every collected match while more lie past the cap).
   const collected = Number(rows[0]?.matchedCount ?? (await countCollected(executor, indexable, filter.scope)));
   if (collected <= SEARCH_COLLECT_CAP) return withoutCount(rows);
-  const sort = page.sort;
   const words = isWordSort(sort) ? await wordSearchFor(executor, filter.terms ?? []) : undefined;
   if (words && isWordSort(sort)) return listCardsByWords(executor, filter, { ...page, sort }, words);
   // By name, the matches of a name-like term sit together in the name order: walking the name
