@@ -7,6 +7,7 @@ import type { BenchRow } from './bench-report.ts';
 import { freemem, totalmem } from 'node:os';
 import type { SqlPool } from '../src/platform/db/pglite-pool.ts';
 import { foldSearchText } from '../src/modules/people/domain/search-text.ts';
+import { INNER_WORDS_CAP } from '../src/platform/db/search-words.ts';
 import { BENCH_INSTITUTIONS, freshDatabase, loadSyntheticCards, loadSyntheticMoves, percentile } from './bench-database.ts';
 
 function principal(role: Principal['role'], institutionIds: number[] | null, personTypes: string[] | null = null): Principal {
@@ -100,6 +101,7 @@ export async function runSearchBench(options: { cards?: number; samples?: number
     await loadSyntheticCards(pool, total);
     console.log(`search bench: ${total} persons, enrolments and cards loaded in ${((performance.now() - loadStarted) / 1000).toFixed(0)} s`);
     await printSizes(pool);
+    await printInnerWords(pool);
     const { cards, people } = runtime.services;
 
     async function measure(run: (i: number) => Promise<unknown>, count = samples): Promise<number[]> {
@@ -231,7 +233,8 @@ async function printSizes(pool: SqlPool): Promise<void> {
       pg_table_size(c.oid) AS heap, pg_indexes_size(c.oid) AS indexes,
       (SELECT sum(pg_relation_size(i.indexrelid)) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
         WHERE i.indrelid = c.oid AND ic.relname LIKE '%search_trgm') AS trgm
-    FROM pg_class c WHERE c.relname IN ('cards', 'card_search', 'persons', 'enrolments') ORDER BY c.relname`);
+    FROM pg_class c WHERE c.relname IN ('cards', 'card_search', 'persons', 'enrolments', 'person_search_words', 'card_search_words', 'search_word_list')
+    ORDER BY c.relname`);
   const settings = await pool.query<{ buffers: string }>(`SELECT pg_size_bytes(current_setting('shared_buffers'))::text AS buffers`);
   let sum = 0;
   for (const table of tables.rows) {
@@ -239,5 +242,23 @@ async function printSizes(pool: SqlPool): Promise<void> {
     console.log(`search bench: ${table.name}: table ${mb(Number(table.heap))}, indexes ${mb(Number(table.indexes))}`
       + (table.trgm ? ` (trigram index ${mb(Number(table.trgm))})` : ''));
   }
-  console.log(`search bench: all four ${mb(sum)}; shared_buffers ${mb(Number(settings.rows[0]?.buffers ?? 0))}; RAM ${mb(totalmem())}, free ${mb(freemem())}`);
+  console.log(`search bench: all ${mb(sum)}; shared_buffers ${mb(Number(settings.rows[0]?.buffers ?? 0))}; RAM ${mb(totalmem())}, free ${mb(freemem())}`);
+}
+
+/**
+ * How many distinct words hold a common prefix after their first letter (the words a word search
+ * reads besides those the prefix starts), for four-letter prefixes of 300 last names drawn from
+ * the data: past `INNER_WORDS_CAP` a search takes the former ways.
+ */
+async function printInnerWords(pool: SqlPool): Promise<void> {
+  const { rows: names } = await pool.query<{ last: string }>('SELECT holder_last_name AS last FROM cards TABLESAMPLE SYSTEM (1) LIMIT 300');
+  const counts: number[] = [];
+  for (const { last } of names) {
+    const prefix = foldSearchText(last).replace(/[\s'’-]/g, '').slice(0, 4);
+    const { rows: [row] } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM search_word_list WHERE word LIKE $1', [`_%${prefix}%`]);
+    counts.push(Number(row?.n ?? 0));
+  }
+  const over = counts.filter((count) => count > INNER_WORDS_CAP).length;
+  console.log(`search bench: words holding a common prefix further in: p50 ${percentile(counts, 50)}, p95 ${percentile(counts, 95)}, `
+    + `max ${Math.max(0, ...counts)}; over the cap of ${INNER_WORDS_CAP}: ${over} of ${counts.length} prefixes`);
 }
