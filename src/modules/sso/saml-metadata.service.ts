@@ -100,6 +100,11 @@ export function createSamlMetadataService(options: {
   }
   // One refresh at a time per method on this node: a burst of first logins reads the document once.
   const inFlight = new Map<string, Promise<{ metadata: IdpMetadata | null; error: string | null }>>();
+  // The last refresh finished per method, numbered: a login that found nothing stored because it
+  // read the table while another login's refresh was storing the copy uses that copy instead of
+  // reading the document again.
+  let refreshes = 0;
+  const lastRefresh = new Map<string, { number: number; metadata: IdpMetadata | null }>();
 
   async function fetchAndStore(methodId: string, source: IdpMetadataSource): Promise<{ metadata: IdpMetadata | null; error: string | null }> {
     const at = now();
@@ -126,7 +131,10 @@ export function createSamlMetadataService(options: {
   function refreshOnce(methodId: string, source: IdpMetadataSource) {
     let pending = inFlight.get(methodId);
     if (!pending) {
-      pending = fetchAndStore(methodId, source).finally(() => inFlight.delete(methodId));
+      pending = fetchAndStore(methodId, source).then((result) => {
+        lastRefresh.set(methodId, { number: ++refreshes, metadata: result.metadata });
+        return result;
+      }).finally(() => inFlight.delete(methodId));
       inFlight.set(methodId, pending);
     }
     return pending;
@@ -151,6 +159,7 @@ export function createSamlMetadataService(options: {
 
     async get(methodId) {
       const source = sourceOf(methodId);
+      const before = refreshes;
       const [row] = await repo.findSamlMetadata(db, [methodId]);
       const stored = usableStored(row, source);
       if (stored && row) {
@@ -159,6 +168,8 @@ export function createSamlMetadataService(options: {
         }
         return { ...stored, validUntil: row.validUntil };
       }
+      const meanwhile = lastRefresh.get(methodId);
+      if (meanwhile && meanwhile.number > before && meanwhile.metadata) return meanwhile.metadata;
       const { metadata, error } = await refreshOnce(methodId, source);
       if (!metadata) throw new SamlMetadataError(error ?? 'no metadata');
       return metadata;
