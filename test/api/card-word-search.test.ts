@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { addSecondInstitution, derivedTableDrift } from '../helpers/derived-tables.ts';
 import { asciiLetters, SAMPLE_FIRST_NAMES, SAMPLE_LAST_NAMES, sampleName } from '../helpers/search-names.ts';
 import { seededRandom } from '../../src/adapters/http-kit.ts';
 import type { AccessScope } from '../../src/platform/db/scope-filter.ts';
@@ -47,28 +48,16 @@ async function addCards(count: number, tag: string): Promise<void> {
   }
 }
 
-/** Rows of card_search_words the triggers wrote that the definition does not give, and the reverse. */
-async function wordsDrift(): Promise<number> {
-  const { rows: [row] } = await t.runtime.database.pool.query<{ drift: string }>(`SELECT
-    (SELECT count(*) FROM (SELECT * FROM card_search_words EXCEPT ALL SELECT * FROM card_search_words_expected) a)
-    + (SELECT count(*) FROM (SELECT * FROM card_search_words_expected EXCEPT ALL SELECT * FROM card_search_words) b) AS drift`);
-  return Number(row?.drift);
-}
-
 before(async () => {
   t = await startTestApp();
-  const pool = t.runtime.database.pool;
-  await pool.query(`INSERT INTO institutions (code, name, pic, country) VALUES ('cwords', 'Card words', '444444444', 'FR')`);
-  other = (await pool.query<{ id: number }>(`SELECT id FROM institutions WHERE code = 'cwords'`)).rows[0]?.id as number;
-  await pool.query(`INSERT INTO person_types (institution_id, code, label_fr, label_en)
-    SELECT $1, code, label_fr, label_en FROM person_types WHERE institution_id = 1`, [other]);
+  other = await addSecondInstitution(t.runtime.database.pool, 'cwords', 'Card words', '444444444');
   await addCards(250, 'c');
 });
 after(async () => { await t.close(); });
 
 test('the card words follow cards through inserts, renames, new identifiers, new types, deletions and replica sessions', async () => {
   const pool = t.runtime.database.pool;
-  assert.equal(await wordsDrift(), 0, `seed ${SEED}`);
+  assert.equal(await derivedTableDrift(t.runtime.database.pool, 'card_search_words'), 0, `seed ${SEED}`);
   assert.ok(Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM card_search_words')).rows[0]?.n) > 250);
   await pool.query(`UPDATE cards SET holder_last_name = 'Lamartinière-Hô', holder_email = 'x.y@z.example' WHERE id IN (SELECT id FROM cards ORDER BY id LIMIT 5)`);
   // Case alone: the search text stays the same, the name order changes.
@@ -93,7 +82,7 @@ test('the card words follow cards through inserts, renames, new identifiers, new
   } finally {
     client.release();
   }
-  assert.equal(await wordsDrift(), 0, `seed ${SEED}`);
+  assert.equal(await derivedTableDrift(t.runtime.database.pool, 'card_search_words'), 0, `seed ${SEED}`);
   const martinot = await pool.query(`SELECT 1 FROM card_search_words WHERE word = 'martinot'`);
   assert.equal(martinot.rows.length, 1, 'a replica session writes the words too');
   const listed = await pool.query(`SELECT 1 FROM card_search_words w WHERE NOT EXISTS (SELECT 1 FROM search_word_list l WHERE l.word = w.word)`);

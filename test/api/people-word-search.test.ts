@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { addSecondInstitution, derivedTableDrift } from '../helpers/derived-tables.ts';
 import { asciiLetters, SAMPLE_FIRST_NAMES, SAMPLE_LAST_NAMES, sampleName } from '../helpers/search-names.ts';
 import { seededRandom } from '../../src/adapters/http-kit.ts';
 import type { AccessScope } from '../../src/platform/db/scope-filter.ts';
@@ -44,21 +45,9 @@ async function addPersons(count: number, tag: string): Promise<void> {
   }
 }
 
-/** Rows of person_search_words the triggers wrote that the definition does not give, and the reverse. */
-async function wordsDrift(): Promise<number> {
-  const { rows: [row] } = await t.runtime.database.pool.query<{ drift: string }>(`SELECT
-    (SELECT count(*) FROM (SELECT * FROM person_search_words EXCEPT ALL SELECT * FROM person_search_words_expected) a)
-    + (SELECT count(*) FROM (SELECT * FROM person_search_words_expected EXCEPT ALL SELECT * FROM person_search_words) b) AS drift`);
-  return Number(row?.drift);
-}
-
 before(async () => {
   t = await startTestApp();
-  const pool = t.runtime.database.pool;
-  await pool.query(`INSERT INTO institutions (code, name, pic, country) VALUES ('words', 'Words', '333333333', 'FR')`);
-  other = (await pool.query<{ id: number }>(`SELECT id FROM institutions WHERE code = 'words'`)).rows[0]?.id as number;
-  await pool.query(`INSERT INTO person_types (institution_id, code, label_fr, label_en)
-    SELECT $1, code, label_fr, label_en FROM person_types WHERE institution_id = 1`, [other]);
+  other = await addSecondInstitution(t.runtime.database.pool, 'words', 'Words', '333333333');
   await addPersons(300, 'w');
 });
 after(async () => { await t.close(); });
@@ -72,7 +61,7 @@ async function unlisted(): Promise<number> {
 
 test('the words follow persons and enrolments through inserts, renames, new dates, new types, removals and replica sessions', async () => {
   const pool = t.runtime.database.pool;
-  assert.equal(await wordsDrift(), 0, `seed ${SEED}`);
+  assert.equal(await derivedTableDrift(t.runtime.database.pool, 'person_search_words'), 0, `seed ${SEED}`);
   assert.equal(await unlisted(), 0);
   assert.ok(Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM person_search_words')).rows[0]?.n) > 300);
   await pool.query(`UPDATE persons SET last_name = 'Lamartinière-Hô', email = 'x.y@z.example' WHERE id IN (SELECT id FROM persons ORDER BY id LIMIT 5)`);
@@ -90,7 +79,7 @@ test('the words follow persons and enrolments through inserts, renames, new date
   } finally {
     client.release();
   }
-  assert.equal(await wordsDrift(), 0, `seed ${SEED}`);
+  assert.equal(await derivedTableDrift(t.runtime.database.pool, 'person_search_words'), 0, `seed ${SEED}`);
   assert.equal(await unlisted(), 0);
   const martinot = await pool.query(`SELECT 1 FROM person_search_words WHERE word = 'martinot'`);
   assert.equal(martinot.rows.length, 1, 'a replica session writes the words too');
