@@ -518,8 +518,8 @@ export async function listCards(executor: Executor, filter: CardListFilter, page
   // One word of letters, by date or by name: read through the words however many cards hold it
   // (collecting a dense term's first thousand matches through the trigram index first cost more
   // than the whole page).
-  const oneWord = isWordSort(sort) && indexable.length === 1 && (filter.terms ?? []).length === 1
-    ? await wordSearchFor(executor, indexable) : undefined;
+  const single = isWordSort(sort) && indexable.length === 1 && (filter.terms ?? []).length === 1;
+  const oneWord = single ? await wordSearchFor(executor, indexable) : undefined;
   if (oneWord && isWordSort(sort)) return listCardsByWords(executor, filter, { ...page, sort }, oneWord);
   // One more than the cap tells that the cap was reached.
   const rows = await listPage(executor, filter, page, 'capped', withMatches(executor, indexable, SEARCH_COLLECT_CAP + 1, filter.scope));
@@ -527,7 +527,8 @@ export async function listCards(executor: Executor, filter: CardListFilter, page
   // have excluded every collected match while more lie past the cap).
   const collected = Number(rows[0]?.matchedCount ?? (await countCollected(executor, indexable, filter.scope)));
   if (collected <= SEARCH_COLLECT_CAP) return withoutCount(rows);
-  const words = isWordSort(sort) ? await wordSearchFor(executor, filter.terms ?? []) : undefined;
+  // A single term was looked up above already: the words could not serve it.
+  const words = isWordSort(sort) && !single ? await wordSearchFor(executor, filter.terms ?? []) : undefined;
   if (words && isWordSort(sort)) return listCardsByWords(executor, filter, { ...page, sort }, words);
   // By name, the matches of a name-like term sit together in the name order: walking the name
   // index would read every card sorted before them (seconds). Collect them all and sort instead.
