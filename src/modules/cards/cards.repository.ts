@@ -4,7 +4,7 @@ import {
 import type { Executor } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { inScope, WHOLE_DEPLOYMENT, type AccessScope } from '../../platform/db/scope-filter.ts';
-import { innerWordArray, termWordKeys, wordSearchFor, type WordSearch } from '../../platform/db/search-words.ts';
+import { countDistinctUpTo, innerWordArray, termWordKeys, wordSearchFor, type WordSearch } from '../../platform/db/search-words.ts';
 import type { CardMovesTable, CardsTable } from './cards.tables.ts';
 import type { CardState } from './domain/card-state.ts';
 
@@ -599,13 +599,18 @@ async function listPage(
  * How many cards match `filter`, counting no further than `cap` (page-number mode only: page
  * numbers stop there, and an exact count would walk every match of a million cards).
  *
- * Search terms are collected through the trigram index, at most `cap` matches: collecting every
- * match of a common name first (66,000 for "mart") costs most of a second. The count is exact when
- * the collection held every match or already counts `cap`; otherwise (a full collection of which
- * the other filters keep fewer than `cap`) the terms are dense and are tested row by row.
+ * One word of letters is counted through the words of the search text, as the list reads it
+ * ({@link countCardsByWords}). Other search terms are collected through the trigram index, at most
+ * `cap` matches: collecting every match of a common name first (66,000 for "mart") costs most of
+ * a second. The count is exact when the collection held every match or already counts `cap`;
+ * otherwise (a full collection of which the other filters keep fewer than `cap`) the terms are
+ * dense and are counted through the words, or else tested row by row.
  */
 export async function countCards(executor: Executor, filter: CardListFilter, cap: number): Promise<number> {
   const indexable = (filter.terms ?? []).filter((term) => term.length >= TRIGRAM_LENGTH);
+  const single = indexable.length === 1 && (filter.terms ?? []).length === 1;
+  const oneWord = single ? await wordSearchFor(executor, indexable) : undefined;
+  if (oneWord) return countCardsByWords(executor, filter, oneWord, cap);
   const count = async (creator: QueryCreator<Database>, matching: TermMatching) => {
     const matches = executor.selectFrom('cards').select('cards.id').where((eb) => applyFilter(eb, filter, matching)).limit(cap);
     let query = creator.selectFrom(matches.as('matches')).select((eb) => eb.fn.countAll<number>().as('count'));
@@ -616,7 +621,8 @@ export async function countCards(executor: Executor, filter: CardListFilter, cap
   if (indexable.length === 0) return (await count(executor, 'scan')).counted;
   const { counted, collected } = await count(withMatches(executor, indexable, cap, filter.scope), 'capped');
   if (collected < cap || counted >= cap) return counted;
-  const words = await wordSearchFor(executor, filter.terms ?? []);
+  // A single term was looked up above already: the words could not serve it.
+  const words = !single ? await wordSearchFor(executor, filter.terms ?? []) : undefined;
   if (words) return countCardsByWords(executor, filter, words, cap);
   return (await count(executor, 'scan')).counted;
 }
@@ -691,19 +697,18 @@ export async function listCardsByWords(executor: Executor, filter: CardListFilte
 }
 
 /**
- * The count of a dense search through the words, up to `cap`: the distinct cards with a word
- * starting with the term or holding it further in, under the list's conditions (from the index
- * alone when {@link cardWordRows} allows).
+ * The count of a search through the words, up to `cap`: the distinct cards with a word starting
+ * with the term or holding it further in, under the list's conditions (from the index alone when
+ * {@link cardWordRows} allows), reading no more word rows than the cap needs
+ * ({@link countDistinctUpTo}).
  */
 export async function countCardsByWords(executor: Executor, filter: CardListFilter, words: WordSearch, cap: number): Promise<number> {
   const rows = cardWordRows(filter, words);
-  // Two branches (an OR of both tests would read the table through a bitmap instead of the index alone).
-  const { rows: [row] } = await sql<{ count: string }>`SELECT count(*) AS count FROM (
-      SELECT w.card_id FROM ${rows.from} WHERE w.word LIKE ${`${words.term}%`} AND ${rows.where}
-      UNION
-      SELECT w.card_id FROM ${rows.from} WHERE w.word = ANY (${innerWordArray(words)}) AND ${rows.where}
-      LIMIT ${cap}) AS matching`.execute(executor);
-  return Number(row?.count ?? 0);
+  // Two branches (an OR of both tests would read the table through a bitmap, which reads every
+  // match before the first row comes out).
+  return countDistinctUpTo(executor, sql`SELECT w.card_id AS key FROM ${rows.from} WHERE w.word LIKE ${`${words.term}%`} AND ${rows.where}
+    UNION ALL
+    SELECT w.card_id FROM ${rows.from} WHERE w.word = ANY (${innerWordArray(words)}) AND ${rows.where}`, cap);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql, type Expression, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import { inScope, type AccessScope } from '../../platform/db/scope-filter.ts';
-import { innerWordArray, termWordKeys, type WordSearch } from '../../platform/db/search-words.ts';
+import { countDistinctUpTo, innerWordArray, termWordKeys, type WordSearch } from '../../platform/db/search-words.ts';
 import type { ConsentChannel, ConsentKind, EnrolmentsTable, PersonType, PersonsTable } from './people.tables.ts';
 
 /** A person's identity row as the service reads it (the search column is the database's business). */
@@ -398,23 +398,22 @@ function wordCandidates(filter: PersonListFilter & { sort: WordSort }, words: Wo
 /**
  * The count of a word search, up to `cap`: the distinct enrolments with a word starting with the
  * term or holding it further in (from the index alone when {@link wordRows} allows), and those
- * whose student number starts with the typed text, under the list's conditions.
+ * whose student number starts with the typed text, under the list's conditions, reading no more
+ * rows than the cap needs ({@link countDistinctUpTo}).
  */
 async function countByWords(db: Executor, filter: Omit<PersonListFilter, 'sort' | 'order' | 'after' | 'limit'>, words: WordSearch, cap: number): Promise<number> {
   const full: PersonListFilter = { ...filter, sort: 'last_name', order: 'asc', limit: cap };
   const rows = wordRows(full, words);
   // The student numbers starting with the typed text (an empty list of persons: no identity match).
   const numbered = collectedEnrolments({ ...filter, matched: [] });
-  const { rows: [row] } = await sql<{ count: string }>`SELECT count(*) AS count FROM (
-      SELECT w.person_id, w.institution_id FROM ${rows.from} WHERE w.word LIKE ${`${escapeLike(words.term)}%`} AND ${rows.where}
-      UNION
-      SELECT w.person_id, w.institution_id FROM ${rows.from} WHERE w.word = ANY (${innerWordArray(words)}) AND ${rows.where}
-      UNION
-      SELECT enrolments.person_id, enrolments.institution_id FROM ${numbered ?? sql`enrolments`} AS enrolments
-      JOIN persons ON persons.id = enrolments.person_id
-      WHERE ${sql.join(listConditions({ ...full, matched: null }), sql` AND `)}
-      LIMIT ${cap}) AS matching`.execute(db);
-  return Number(row?.count ?? 0);
+  return countDistinctUpTo(db, sql`SELECT (w.person_id, w.institution_id) AS key FROM ${rows.from}
+      WHERE w.word LIKE ${`${escapeLike(words.term)}%`} AND ${rows.where}
+    UNION ALL
+    SELECT (w.person_id, w.institution_id) FROM ${rows.from} WHERE w.word = ANY (${innerWordArray(words)}) AND ${rows.where}
+    UNION ALL
+    SELECT (enrolments.person_id, enrolments.institution_id) FROM ${numbered ?? sql`enrolments`} AS enrolments
+    JOIN persons ON persons.id = enrolments.person_id
+    WHERE ${sql.join(listConditions({ ...full, matched: null }), sql` AND `)}`, cap);
 }
 
 /**
