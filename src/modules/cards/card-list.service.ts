@@ -66,7 +66,7 @@ export function cardListFilter(query: CardFilterQuery, scope: AccessScope, field
   return {
     scope,
     states: query.state,
-    personTypes: query.personType && query.personType.length > 0 ? query.personType : undefined,
+    personTypes: askedTypes(query.personType, scope),
     personId: query.personId,
     requestedFrom: parseBound(query.requestedFrom, `${fieldPrefix}/requestedFrom`, false),
     requestedTo: parseBound(query.requestedTo, `${fieldPrefix}/requestedTo`, true),
@@ -75,6 +75,17 @@ export function cardListFilter(query: CardFilterQuery, scope: AccessScope, field
     pendingRequest: query.hasPendingRequest === undefined ? undefined : { has: query.hasPendingRequest, states: PENDING_REQUEST_STATES },
     terms: searchTerms(query.q),
   };
+}
+
+/**
+ * The person types a list asks for, within the caller's own: none asked is no filter, and asked
+ * types all outside the caller's limits are an empty list (nothing at all), which the query
+ * answers at once instead of walking a sort index for cards no condition can keep.
+ */
+function askedTypes(asked: readonly string[] | undefined, scope: AccessScope): readonly string[] | undefined {
+  if (!asked || asked.length === 0) return undefined;
+  const reachable = scope.personTypes;
+  return reachable === null ? asked : asked.filter((type) => reachable.includes(type));
 }
 
 /** The cursor's fields per sort: the sort and order it was made for, then the keyset. */
