@@ -26,14 +26,22 @@ function dayStart(day: string, timeZone: string): RawBuilder<Date> {
 }
 
 /**
- * Cards per holder person type and state, now: one GROUP BY that the (institution_id,
- * holder_person_type, state) index answers by an index-only scan.
+ * Cards per holder person type and state, now: counted per institution too, in the order of the
+ * (institution_id, holder_person_type, state) index, whose index-only scan then feeds a grouping
+ * that only compares each entry with the previous one (grouped by type and state alone, every
+ * entry went through a hash table: 85 ms against 60 ms at 1M cards, `count(*)` 32 ms), then summed.
  */
+function typeStateCounts(scope: AccessScope): RawBuilder<TypeStateCount> {
+  return sql<TypeStateCount>`SELECT person_type AS "personType", state, sum(count)::int AS count FROM (
+      SELECT institution_id, holder_person_type AS person_type, state, count(*) AS count
+      FROM cards WHERE true${scopeCondition('cards', scope)}
+      GROUP BY institution_id, holder_person_type, state) AS per_institution
+    GROUP BY person_type, state`;
+}
+
+/** Cards per holder person type and state, now ({@link typeStateCounts}). */
 export async function countByTypeAndState(executor: Executor, scope: AccessScope): Promise<TypeStateCount[]> {
-  const result = await sql<TypeStateCount>`
-    SELECT holder_person_type AS "personType", state, count(*)::int AS count
-    FROM cards WHERE true${scopeCondition('cards', scope)}
-    GROUP BY holder_person_type, state`.execute(executor);
+  const result = await typeStateCounts(scope).execute(executor);
   return result.rows;
 }
 
@@ -45,18 +53,26 @@ export async function countUndelivered(executor: Executor, scope: AccessScope): 
   return result.rows[0]?.count ?? 0;
 }
 
-/** Card requests per day (by `requested_at`) and holder person type, for days in [from, to). */
+/**
+ * Card requests per day (by `requested_at`) and holder person type, for days in [from, to): each
+ * day's requests counted by a range of the request-date index (which carries the holder type),
+ * instead of computing every request's local day and hashing it (66 ms against 44 ms for the 208,000
+ * requests of a year at 1M cards).
+ */
 export async function countRequestsPerDay(
   executor: Executor,
   range: { from: string; to: string; timeZone: string },
   scope: AccessScope,
 ): Promise<Array<{ day: string; personType: string; count: number }>> {
   const result = await sql<{ day: string; personType: string; count: number }>`
-    SELECT (requested_at AT TIME ZONE ${range.timeZone})::date::text AS day, holder_person_type AS "personType", count(*)::int AS count
-    FROM cards
-    WHERE requested_at >= ${dayStart(range.from, range.timeZone)} AND requested_at < ${dayStart(range.to, range.timeZone)}
-      ${scopeCondition('cards', scope)}
-    GROUP BY 1, 2`.execute(executor);
+    SELECT days.day::date::text AS day, counted.person_type AS "personType", counted.count
+    FROM generate_series(${range.from}::date, ${range.to}::date - 1, interval '1 day') AS days (day)
+    CROSS JOIN LATERAL (
+      SELECT holder_person_type AS person_type, count(*)::int AS count FROM cards
+      WHERE requested_at >= (days.day::date::timestamp AT TIME ZONE ${range.timeZone})
+        AND requested_at < ((days.day::date + 1)::timestamp AT TIME ZONE ${range.timeZone})
+        ${scopeCondition('cards', scope)}
+      GROUP BY holder_person_type) AS counted`.execute(executor);
   return result.rows;
 }
 
@@ -81,12 +97,8 @@ export async function readRewindInputs(
       FROM moved CROSS JOIN LATERAL (VALUES (moved.to_state, 1), (moved.from_state, -1)) AS change (state, delta)
       WHERE change.state IS NOT NULL
       GROUP BY 1, 2, 3
-    ), current_counts AS (
-      SELECT holder_person_type AS person_type, state, count(*)::int AS count
-      FROM cards WHERE true${scopeCondition('cards', scope)}
-      GROUP BY holder_person_type, state
-    )
-    SELECT NULL::text AS day, person_type AS "personType", state, count FROM current_counts
+    ), current_counts AS (${typeStateCounts(scope)})
+    SELECT NULL::text AS day, "personType", state, count FROM current_counts
     UNION ALL
     SELECT day, person_type, state, delta FROM deltas WHERE delta <> 0`.execute(executor);
   const current: TypeStateCount[] = [];
