@@ -706,9 +706,9 @@ export async function countCardsByWords(executor: Executor, filter: CardListFilt
   const rows = cardWordRows(filter, words);
   // Two branches (an OR of both tests would read the table through a bitmap, which reads every
   // match before the first row comes out).
-  return countDistinctUpTo(executor, sql`SELECT w.card_id AS key FROM ${rows.from} WHERE w.word LIKE ${`${words.term}%`} AND ${rows.where}
+  return countDistinctUpTo(executor, sql`SELECT w.card_id FROM ${rows.from} WHERE w.word LIKE ${`${words.term}%`} AND ${rows.where}
     UNION ALL
-    SELECT w.card_id FROM ${rows.from} WHERE w.word = ANY (${innerWordArray(words)}) AND ${rows.where}`, cap);
+    SELECT w.card_id FROM ${rows.from} WHERE w.word = ANY (${innerWordArray(words)}) AND ${rows.where}`, ['card_id'], cap);
 }
 
 /**

@@ -406,14 +406,14 @@ async function countByWords(db: Executor, filter: Omit<PersonListFilter, 'sort' 
   const rows = wordRows(full, words);
   // The student numbers starting with the typed text (an empty list of persons: no identity match).
   const numbered = collectedEnrolments({ ...filter, matched: [] });
-  return countDistinctUpTo(db, sql`SELECT (w.person_id, w.institution_id) AS key FROM ${rows.from}
+  return countDistinctUpTo(db, sql`SELECT w.person_id, w.institution_id FROM ${rows.from}
       WHERE w.word LIKE ${`${escapeLike(words.term)}%`} AND ${rows.where}
     UNION ALL
-    SELECT (w.person_id, w.institution_id) FROM ${rows.from} WHERE w.word = ANY (${innerWordArray(words)}) AND ${rows.where}
+    SELECT w.person_id, w.institution_id FROM ${rows.from} WHERE w.word = ANY (${innerWordArray(words)}) AND ${rows.where}
     UNION ALL
-    SELECT (enrolments.person_id, enrolments.institution_id) FROM ${numbered ?? sql`enrolments`} AS enrolments
+    SELECT enrolments.person_id, enrolments.institution_id FROM ${numbered ?? sql`enrolments`} AS enrolments
     JOIN persons ON persons.id = enrolments.person_id
-    WHERE ${sql.join(listConditions({ ...full, matched: null }), sql` AND `)}`, cap);
+    WHERE ${sql.join(listConditions({ ...full, matched: null }), sql` AND `)}`, ['person_id', 'institution_id'], cap);
 }
 
 /**

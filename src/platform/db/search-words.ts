@@ -86,20 +86,23 @@ export function termWordKeys(table: 'person_search_words' | 'card_search_words',
 }
 
 /**
- * How many distinct `key`s the rows of `source` hold, counting no further than `cap`. A count of
- * a common prefix's matches must stop once it has `cap` of them, but a DISTINCT (or UNION) in SQL
- * consumes all its input before a LIMIT above it can stop it: 66,000 word rows for "mart" at 1M
- * cards. So the rows themselves are limited, a little past `cap` (a card or person holds a prefix
- * in more than one word now and then), and the distinct ones counted among them; only when those
- * rows held fewer than `cap` distinct keys while more rows followed is the read repeated, four
- * times longer. `source` is a query whose rows have a `key` column, best a UNION ALL of ordered
- * index reads, which a LIMIT stops.
+ * How many distinct keys the rows of `source` hold (a key: the values of `keyColumns`), counting
+ * no further than `cap`. A count of a common prefix's matches must stop once it has `cap` of
+ * them, but a DISTINCT (or UNION) in SQL consumes all its input before a LIMIT above it can stop
+ * it: 66,000 word rows for "mart" at 1M cards. So the rows themselves are limited, a little past
+ * `cap` (a card or person holds a prefix in more than one word now and then), and the distinct
+ * keys counted among them; only when those rows held fewer than `cap` keys while more rows
+ * followed is the read repeated, four times longer. `source` is a query with the key columns,
+ * best a UNION ALL of ordered index reads, which a LIMIT stops. The keys are grouped by hashing
+ * their columns: a DISTINCT over a row value sorts row comparisons, 30 ms for 12,500 persons'
+ * (person, institution) pairs where the grouping takes 8.
  */
-export async function countDistinctUpTo(db: Executor, source: RawBuilder<unknown>, cap: number): Promise<number> {
+export async function countDistinctUpTo(db: Executor, source: RawBuilder<unknown>, keyColumns: readonly string[], cap: number): Promise<number> {
+  const keys = sql.join(keyColumns.map((column) => sql.ref(`limited.${column}`)));
   let limit = Math.min(cap + Math.ceil(cap / 4), Number.MAX_SAFE_INTEGER);
   for (;;) {
-    const { rows: [row] } = await sql<{ read: string; distinct: string }>`SELECT count(*) AS read, count(DISTINCT key) AS distinct
-      FROM (SELECT read.key FROM (${source}) AS read LIMIT ${limit}) AS limited`.execute(db);
+    const { rows: [row] } = await sql<{ read: string | null; distinct: string }>`SELECT sum(copies) AS read, count(*) AS distinct FROM (
+        SELECT count(*) AS copies FROM (SELECT * FROM (${source}) AS read LIMIT ${limit}) AS limited GROUP BY ${keys}) AS grouped`.execute(db);
     const read = Number(row?.read ?? 0);
     const distinct = Number(row?.distinct ?? 0);
     if (read < limit || distinct >= cap) return Math.min(distinct, cap);
