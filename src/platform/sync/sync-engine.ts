@@ -477,10 +477,11 @@ export function createSyncEngine<Facts, Operation, Target>(deps: {
   /**
    * Delivers every due entry, oldest first, in batches: a batch of subjects is claimed, read and
    * marked in a few statements, then delivered `concurrency` subjects at a time, each settled on
-   * its own. Stops when none is due, the time budget is spent, the circuit breaker trips (the
-   * remote system looks down: do not hammer it; an institution waiting for a setting does not
-   * count) or `signal` aborts. Safe to run in several processes at once: each subject is
-   * delivered under a lease.
+   * its own. The next batch is claimed and read while the last subjects of the current one are
+   * delivered, so the call slots never wait for the database between batches. Stops when none is
+   * due, the time budget is spent, the circuit breaker trips (the remote system looks down: do not
+   * hammer it; an institution waiting for a setting does not count) or `signal` aborts. Safe to
+   * run in several processes at once: each subject is delivered under a lease.
    */
   async function deliverPending(run: { budgetMs?: number; maxPersons?: number; signal?: AbortSignal } = {}): Promise<DeliveryReport> {
     const report: DeliveryReport = { enabled, persons: 0, done: 0, retry: 0, failed: 0, busy: 0, stoppedEarly: false };
@@ -505,10 +506,64 @@ export function createSyncEngine<Facts, Operation, Target>(deps: {
       else if (outcome.outcome === 'failed') report.failed += 1;
       else if (outcome.outcome === 'busy') report.busy += 1;
     };
-    while (!stop) {
-      if (run.signal?.aborted) throw new DeliveryAbortedError();
-      const due = await outbox.findDueSubjects(db, id, Math.min(options.concurrency * 8, Math.max(1, maxPersons - report.persons)), [...skipped.values()], stopped);
-      if (due.length === 0) break;
+    // Claimed and read subjects no worker started yet, oldest batch first, each under its batch's lease.
+    const queue: Array<{ item: Prepared<Operation, Target>; lease: Lease }> = [];
+    // Workers making their subject's calls (they are in `settling` once the calls are made).
+    let calling = 0;
+    let fetching: Promise<void> | undefined;
+    // The last claim found nothing due. `recheck`: it did while subjects were still being
+    // delivered, whose leases, once released, may leave newer entries due: one more claim then.
+    let drained = false;
+    let recheck = false;
+    let failure: { reason: unknown } | undefined;
+    // Settlements not yet written. A worker does not wait for its subject's: it starts the next
+    // subject's calls meanwhile (the lease, held until the settlement, keeps everyone else off
+    // the subject, so a person's calls stay one at a time and in order), and the settlements
+    // that gather meanwhile are written together (createSettlementBatcher): the database's
+    // round trips and statements no longer idle a call slot. At most `concurrency` wait: a slow
+    // database slows delivery down instead of piling settlements up.
+    const settling = new Set<Promise<void>>();
+    // Subjects whose settlement kept the lease because newer entries are due: a worker goes on with them.
+    const continuing: Array<{ outcome: Executed; owner: string }> = [];
+    // Resolved, then replaced, at each settlement written and each batch claimed: what a waiting
+    // worker awaits (one reaction per waiting worker, where racing the set would add one per
+    // settlement pending).
+    let wake = (): void => undefined;
+    let changed = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    const notify = (): void => {
+      const waiting = wake;
+      changed = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      waiting();
+    };
+    const batcher = createSettlementBatcher((settlements) => outbox.settleMany(db, id, settlements));
+    const settleLater = (finish: () => Promise<Executed>, owner: string): void => {
+      const settlement: Promise<void> = finish().then((outcome) => {
+        if (outcome.moreDue) continuing.push({ outcome, owner });
+        else count(outcome);
+      }, (error: unknown) => {
+        failure ??= { reason: error };
+        stop = true;
+      }).finally(() => {
+        settling.delete(settlement);
+        notify();
+      });
+      settling.add(settlement);
+    };
+    /** Claims the next batch of due subjects (no more than `maxPersons` leaves room for) and reads them into the queue. */
+    const claimBatch = async (): Promise<void> => {
+      const room = maxPersons - report.persons - queue.length - calling - settling.size - continuing.length;
+      const due = room > 0
+        ? await outbox.findDueSubjects(db, id, Math.min(options.concurrency * 8, room), [...skipped.values()], stopped)
+        : [];
+      if (due.length === 0) {
+        drained = true;
+        recheck = calling > 0 || settling.size > 0 || continuing.length > 0;
+        return;
+      }
       const owner = randomUUID();
       const claims = await outbox.claim(db, id, due, owner, options.leaseMs, claimOptions);
       const startedAt = performance.now();
@@ -523,79 +578,74 @@ export function createSyncEngine<Facts, Operation, Target>(deps: {
       await outbox.releaseLeases(db, id, idle, owner);
       for (const subject of idle) skipped.set(subjectKey(subject), subject);
       const busy = claimed.filter(({ claim }) => claim.ids.length > 0);
-      const prepared = busy.length > 0 ? await prepare(busy, cache) : [];
-      const unstarted = new Map(prepared.map((p) => [subjectKey(p.subject), p.subject]));
-      let next = 0;
-      // Settlements not yet written. A worker does not wait for its subject's: it starts the next
-      // subject's calls meanwhile (the lease, held until the settlement, keeps everyone else off
-      // the subject, so a person's calls stay one at a time and in order), and the settlements
-      // that gather meanwhile are written together (createSettlementBatcher): the database's
-      // round trips and statements no longer idle a call slot. At most `concurrency` wait: a slow
-      // database slows delivery down instead of piling settlements up.
-      const settling = new Set<Promise<void>>();
-      // Subjects whose settlement kept the lease because newer entries are due: a worker goes on with them.
-      const continuing: Executed[] = [];
-      let settleError: { reason: unknown } | undefined;
-      // Resolved, then replaced, at each settlement written: what a waiting worker awaits (one
-      // reaction per waiting worker, where racing the set would add one per settlement pending).
-      let wake = (): void => undefined;
-      let settledOne = new Promise<void>((resolve) => {
-        wake = resolve;
+      for (const item of busy.length > 0 ? await prepare(busy, cache) : []) {
+        queue.push({ item, lease: { subject: item.subject, owner, startedAt, signal: run.signal } });
+      }
+    };
+    const startClaim = (): void => {
+      fetching = claimBatch().catch((error: unknown) => {
+        failure ??= { reason: error };
+        stop = true;
+      }).finally(() => {
+        fetching = undefined;
+        notify();
       });
-      const batcher = createSettlementBatcher((settlements) => outbox.settleMany(db, id, settlements));
-      const settleLater = (finish: () => Promise<Executed>): void => {
-        const settlement: Promise<void> = finish().then((outcome) => {
-          if (outcome.moreDue) continuing.push(outcome);
-          else count(outcome);
-        }, (error: unknown) => {
-          settleError ??= { reason: error };
-          stop = true;
-        }).finally(() => {
-          settling.delete(settlement);
-          const waiting = wake;
-          settledOne = new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          waiting();
-        });
-        settling.add(settlement);
-      };
-      const worker = async (): Promise<void> => {
-        for (;;) {
-          if (run.signal?.aborted) throw new DeliveryAbortedError();
-          const more = continuing.shift();
-          if (more) {
-            const subject = { institutionId: more.institutionId as number, personId: more.personId };
-            count(await continueSubject(subject, owner, run.signal, cache, more));
-            continue;
+    };
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        if (run.signal?.aborted) throw new DeliveryAbortedError();
+        const more = continuing.shift();
+        if (more) {
+          const subject = { institutionId: more.outcome.institutionId as number, personId: more.outcome.personId };
+          calling += 1;
+          try {
+            count(await continueSubject(subject, more.owner, run.signal, cache, more.outcome));
+          } finally {
+            calling -= 1;
+            notify();
           }
-          const startable = !stop && next < prepared.length;
-          if (startable && (performance.now() > deadline || report.persons >= maxPersons || consecutiveRetries >= options.breakerThreshold)) {
-            stop = true;
-            report.stoppedEarly = true;
-            continue;
-          }
-          if (!startable || settling.size >= options.concurrency) {
-            if (settling.size === 0) return;
-            await settledOne;
-            continue;
-          }
-          const item = prepared[next++] as Prepared<Operation, Target>;
-          unstarted.delete(subjectKey(item.subject));
-          const lease: Lease = { subject: item.subject, owner, startedAt, signal: run.signal };
-          settleLater(await deliver(lease, item, batcher));
+          continue;
         }
-      };
-      // Settled, not raced: after an abort, no delivery of this pass is still running when we return.
-      const settled = await Promise.allSettled(Array.from({ length: Math.min(options.concurrency, Math.max(1, prepared.length)) }, worker));
-      await Promise.allSettled([...settling]);
-      const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-      // An abort leaves the leases to run out, as a killed process would; a pass that merely
-      // stopped early gives back the subjects it claimed but did not start.
-      if (rejected) throw rejected.reason;
-      if (settleError) throw settleError.reason;
-      await outbox.releaseLeases(db, id, [...unstarted.values()], owner);
-    }
+        if (!stop && queue.length > 0 && (performance.now() > deadline || report.persons >= maxPersons || consecutiveRetries >= options.breakerThreshold)) {
+          stop = true;
+          report.stoppedEarly = true;
+          notify();
+          continue;
+        }
+        // The next batch is claimed while about two rounds of calls are left of this one.
+        if (!stop && !fetching && queue.length <= options.concurrency * 2 && (!drained || (recheck && calling === 0 && settling.size === 0))) {
+          drained = false;
+          startClaim();
+        }
+        if (stop || queue.length === 0 || settling.size >= options.concurrency) {
+          if (!fetching && calling === 0 && settling.size === 0 && continuing.length === 0 && (stop || (drained && !recheck))) return;
+          await changed;
+          continue;
+        }
+        const { item, lease } = queue.shift() as { item: Prepared<Operation, Target>; lease: Lease };
+        calling += 1;
+        let finish: () => Promise<Executed>;
+        try {
+          finish = await deliver(lease, item, batcher);
+        } finally {
+          calling -= 1;
+          notify();
+        }
+        settleLater(finish, lease.owner);
+      }
+    };
+    // Settled, not raced: after an abort, no delivery of this pass is still running when we return.
+    const settled = await Promise.allSettled(Array.from({ length: options.concurrency }, worker));
+    await fetching;
+    await Promise.allSettled([...settling]);
+    const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    // An abort leaves the leases to run out, as a killed process would; a pass that merely
+    // stopped early gives back the subjects it claimed but did not start.
+    if (rejected) throw rejected.reason;
+    if (failure) throw failure.reason;
+    const unstarted = new Map<string, Subject[]>();
+    for (const { lease } of queue) unstarted.set(lease.owner, [...(unstarted.get(lease.owner) ?? []), lease.subject]);
+    for (const [owner, subjects] of unstarted) await outbox.releaseLeases(db, id, subjects, owner);
     if (report.persons > 0) {
       logger.info({ connector: id, persons: report.persons, done: report.done, retry: report.retry, failed: report.failed, busy: report.busy }, 'connector sync pass');
     }
