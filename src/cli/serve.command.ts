@@ -6,7 +6,7 @@ import { startRuntime, type Runtime } from '../app/runtime.ts';
 import { seedDemo, type DemoLogin } from '../modules/demo/demo-seed.service.ts';
 import { DEMO_SSO_USERS, demoSsoPassword } from '../modules/demo/demo-sso-users.ts';
 import { embeddedCasMethod, seedEmbeddedCasMethod } from '../adapters/cas/cas.embedded.ts';
-import { embeddedOidcMethod, seedEmbeddedOidcMethod } from '../adapters/oidc/oidc.embedded.ts';
+import { embeddedOidcMethod, prepareEmbeddedOidc, seedEmbeddedOidcMethod } from '../adapters/oidc/oidc.embedded.ts';
 import { seedEmbeddedCrous } from '../modules/crous/crous-demo.ts';
 import { startDemoPrinter } from '../modules/printers/printers-demo.ts';
 
@@ -24,6 +24,7 @@ const WORKERS_START_DELAY_MS = 1_000;
  */
 export async function serve(config: Config): Promise<void> {
   const started = Date.now();
+  prepareEmbeddedOidc(config);
   const runtime = await startRuntime(config, { command: 'serve', http: true, workers: false, embeddedEscRouter: true, embeddedCrous: true });
   const app = runtime.app;
   if (!app) throw new Error('HTTP app missing');

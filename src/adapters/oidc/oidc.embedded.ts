@@ -1,3 +1,5 @@
+import { generateKeyPair, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { CustomFetch } from 'openid-client';
 import type { AppInstance } from '../../app/app-types.ts';
 import type { Config } from '../../config.ts';
@@ -32,6 +34,25 @@ export function embeddedOidcMethod(config: Pick<Config, 'demo' | 'publicUrl' | '
     && method.clientId === DEMO_OIDC_CLIENT.clientId ? method as OidcMethodConfig : undefined;
 }
 
+const generateRsaKeyPair = promisify(generateKeyPair);
+
+/** The demo provider's signing key, being generated since {@link prepareEmbeddedOidc}. */
+let pendingSigningKey: Promise<KeyObject> | undefined;
+
+async function rsaSigningKey(): Promise<KeyObject> {
+  const { privateKey } = await generateRsaKeyPair('rsa', { modulusLength: 2048 });
+  return privateKey;
+}
+
+/**
+ * Starts generating the demo provider's RSA signing key in the thread pool when this
+ * configuration mounts the provider: 160 ms of CPU that the server's start, which opens the
+ * database meanwhile, then does not wait for (the mount generates the key itself otherwise).
+ */
+export function prepareEmbeddedOidc(config: Pick<Config, 'demo' | 'publicUrl' | 'ssoMethods'>): void {
+  if (embeddedOidcMethod(config)) pendingSigningKey ??= rsaSigningKey();
+}
+
 /**
  * Canonical attributes as OpenID claims: the standard claim where one exists (`email`,
  * `given_name`, `groups`…), else the SupAnn / eduPerson name itself (as SATOSA releases them).
@@ -62,7 +83,11 @@ function providerUsers(): OidcProviderUser[] {
 export async function mountEmbeddedOidc(app: AppInstance, config: Config): Promise<{ fetch: CustomFetch } | undefined> {
   if (!embeddedOidcMethod(config)) return undefined;
   const base = `${config.publicUrl}/auth/sso/${EMBEDDED_OIDC_METHOD_ID}`;
+  // Taken once: another app of this process (tests) generates its own.
+  const signingKey = await (pendingSigningKey ?? rsaSigningKey());
+  pendingSigningKey = undefined;
   const provider = createOidcProvider(`${config.publicUrl}${DEMO_OIDC_PATH}`, {
+    signingKey,
     users: providerUsers(),
     clients: [{
       ...DEMO_OIDC_CLIENT,

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes, randomUUID, timingSafeEqual, type JsonWebKey } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID, timingSafeEqual, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Adapter, type AdapterPayload, type KoaContext } from 'oidc-provider';
@@ -44,6 +44,8 @@ export interface OidcProviderOptions {
    * network must not let anybody in; they are printed at the server's start.
    */
   showUsersOnLoginPage?: boolean;
+  /** The RSA private key signing the ID tokens (RS256); one is generated when absent. */
+  signingKey?: KeyObject;
 }
 
 /** A provider answering under its issuer's path, to mount in another HTTP server. */
@@ -207,7 +209,7 @@ export async function startOidcProvider(options: OidcProviderOptions & { host?: 
 export function createOidcProvider(issuer: string, options: OidcProviderOptions): OidcProviderHandler {
   const users = new Map(options.users.map((user) => [user.username, user]));
   const mountPath = new URL(issuer).pathname.replace(/\/+$/, '');
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const privateKey = options.signingKey ?? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' };
   const ttl = options.ttl ?? {};
   const provider = new Provider(issuer, {
