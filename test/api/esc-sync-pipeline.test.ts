@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import { ESC_CONNECTOR } from '../../src/modules/esc/esc-sync.service.ts';
 import { assertRouterMatches, bulkEnabledCards, drain, FAST, startEscWorld, type EscWorld } from './esc-sync.fixtures.ts';
 
 /**
@@ -19,7 +20,7 @@ after(async () => {
 /** Leases of the ESC connector still held (not expired). */
 async function heldLeases(): Promise<number> {
   const { rows: [row] } = await sql<{ count: string }>`SELECT count(*) AS count FROM sync_leases
-    WHERE connector = 'esc-router' AND expires_at > now()`.execute(w.t.runtime.database.db);
+    WHERE connector = ${ESC_CONNECTOR} AND expires_at > now()`.execute(w.t.runtime.database.db);
   return Number(row?.count ?? 0);
 }
 
@@ -49,12 +50,12 @@ test('entries written while a pass delivers its last subjects are delivered by t
   await bulkEnabledCards(w.t, 12, { via: 'sql' });
   // Five more persons, whose entries are written only while the pass runs.
   const later = await bulkEnabledCards(w.t, 5, { via: 'sql' });
-  await sql`DELETE FROM sync_outbox WHERE connector = 'esc' AND person_id = ANY(${later}::uuid[])`.execute(db);
+  await sql`DELETE FROM sync_outbox WHERE connector = ${ESC_CONNECTOR} AND person_id = ANY(${later}::uuid[])`.execute(db);
   const calls = w.sim.requestLog.length;
   const persons = () => new Set(w.sim.requestLog.slice(calls).map((entry) => {
     const body = entry.requestBody as { identifier?: string; personIdentifier?: string } | undefined;
     return body?.personIdentifier ?? body?.identifier ?? '';
-  })).size;
+  }).filter((esi) => esi !== '')).size;
   const pass = sync.deliverPending();
   // The last four of the twelve are being delivered: the pass claimed them long ago, and its
   // claim for more found nothing.

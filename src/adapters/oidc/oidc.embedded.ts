@@ -50,7 +50,10 @@ async function rsaSigningKey(): Promise<KeyObject> {
  * database meanwhile, then does not wait for (the mount generates the key itself otherwise).
  */
 export function prepareEmbeddedOidc(config: Pick<Config, 'demo' | 'publicUrl' | 'ssoMethods'>): void {
-  if (embeddedOidcMethod(config)) pendingSigningKey ??= rsaSigningKey();
+  if (!embeddedOidcMethod(config) || pendingSigningKey) return;
+  pendingSigningKey = rsaSigningKey();
+  // A failure is reported by the mount that awaits it, not as an unhandled rejection before.
+  pendingSigningKey.catch(() => undefined);
 }
 
 /**
@@ -83,9 +86,10 @@ function providerUsers(): OidcProviderUser[] {
 export async function mountEmbeddedOidc(app: AppInstance, config: Config): Promise<{ fetch: CustomFetch } | undefined> {
   if (!embeddedOidcMethod(config)) return undefined;
   const base = `${config.publicUrl}/auth/sso/${EMBEDDED_OIDC_METHOD_ID}`;
-  // Taken once: another app of this process (tests) generates its own.
-  const signingKey = await (pendingSigningKey ?? rsaSigningKey());
+  // Taken once, before waiting for it: another app of this process generates its own.
+  const pending = pendingSigningKey ?? rsaSigningKey();
   pendingSigningKey = undefined;
+  const signingKey = await pending;
   const provider = createOidcProvider(`${config.publicUrl}${DEMO_OIDC_PATH}`, {
     signingKey,
     users: providerUsers(),

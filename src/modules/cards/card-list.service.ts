@@ -139,7 +139,7 @@ export function createCardList(deps: CardsServiceDeps) {
       if (!OFFICE_READ_ROLES.includes(principal.role)) {
         if (principal.personId === null) return { items: [], nextCursor: null };
         if (query.personId !== undefined && query.personId !== principal.personId) return { items: [], nextCursor: null };
-        filter = { ...filter, scope: WHOLE_DEPLOYMENT, personId: principal.personId };
+        filter = { ...filter, scope: WHOLE_DEPLOYMENT, personId: principal.personId, personTypes: askedTypes(query.personType, WHOLE_DEPLOYMENT) };
       }
       if (query.cursor !== undefined && query.page !== undefined) {
         throw badRequest('cursor_and_page', 'Use either cursor or page, not both', { field: 'querystring:/page' });

@@ -556,12 +556,17 @@ export function createSyncEngine<Facts, Operation, Target>(deps: {
     /** Claims the next batch of due subjects (no more than `maxPersons` leaves room for) and reads them into the queue. */
     const claimBatch = async (): Promise<void> => {
       const room = maxPersons - report.persons - queue.length - calling - settling.size - continuing.length;
-      const due = room > 0
-        ? await outbox.findDueSubjects(db, id, Math.min(options.concurrency * 8, room), [...skipped.values()], stopped)
-        : [];
+      if (room <= 0) {
+        // As many persons as asked are under way: the pass stops early when more are due.
+        drained = true;
+        recheck = false;
+        if ((await outbox.findDueSubjects(db, id, 1, [...skipped.values()], stopped)).length > 0) report.stoppedEarly = true;
+        return;
+      }
+      const due = await outbox.findDueSubjects(db, id, Math.min(options.concurrency * 8, room), [...skipped.values()], stopped);
       if (due.length === 0) {
         drained = true;
-        recheck = calling > 0 || settling.size > 0 || continuing.length > 0;
+        recheck = calling > 0 || settling.size > 0 || continuing.length > 0 || queue.length > 0;
         return;
       }
       const owner = randomUUID();
@@ -591,7 +596,7 @@ export function createSyncEngine<Facts, Operation, Target>(deps: {
         notify();
       });
     };
-    const worker = async (): Promise<void> => {
+    const work = async (): Promise<void> => {
       for (;;) {
         if (run.signal?.aborted) throw new DeliveryAbortedError();
         const more = continuing.shift();
@@ -634,6 +639,12 @@ export function createSyncEngine<Facts, Operation, Target>(deps: {
         settleLater(finish, lease.owner);
       }
     };
+    // A worker that fails stops the pass: the others finish what they started and claim no more.
+    const worker = (): Promise<void> => work().catch((error: unknown) => {
+      stop = true;
+      notify();
+      throw error;
+    });
     // Settled, not raced: after an abort, no delivery of this pass is still running when we return.
     const settled = await Promise.allSettled(Array.from({ length: options.concurrency }, worker));
     await fetching;
