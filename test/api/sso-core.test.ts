@@ -258,6 +258,9 @@ describe('single sign-on core', () => {
     const dave = await person();
     const login = (returnTo: string | null) => sso.completeLogin(identity('cas-a', { eduPersonPrincipalName: [dave.eppn] }), { ip: null, returnTo });
     assert.equal(sessionOf(await login('/me/cards?x=1')).landing, '/me/cards?x=1');
+    // The office page the browser's previous user left is not where a cardholder lands.
+    for (const office of ['/office', '/office/cards?state=NEW', '/office?x=1']) assert.equal(sessionOf(await login(office)).landing, '/me', office);
+    assert.equal(sessionOf(await login('/officers-club')).landing, '/officers-club', 'only the console itself');
     for (const evil of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)']) {
       assert.equal(sessionOf(await login(evil)).landing, '/me', evil);
     }

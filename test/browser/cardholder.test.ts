@@ -275,6 +275,23 @@ describe('cardholder pages in Chromium', () => {
     await context.close();
   });
 
+  test('after a manager logs out, a student logging in on the same tab lands on their cards, not on the manager\'s page', async () => {
+    const { email } = await world.createCardholder();
+    const manager = await world.createStaff('manager');
+    const context = await newContext(browser, world.baseUrl);
+    const page = await context.newPage();
+    await login(page, manager.email, /\/office$/);
+    await page.goto('/office/cards?state=NEW');
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/login$/);
+    // Logged in on the page the logout led to: the login page remembers where the manager was.
+    await page.getByTestId('login-email').fill(email);
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/me$/);
+    await context.close();
+  });
+
   test('wrong password: the message is next to the form and the e-mail stays', async () => {
     const { email } = await world.createCardholder();
     const context = await newContext(browser, world.baseUrl);

@@ -528,7 +528,11 @@ export function createSsoService(deps: SsoServiceDeps) {
         throw error;
       });
       if (!opened) return refused(found, 'account_disabled');
-      const landing = safeReturnTo(options.returnTo) ?? (opened.account.role === 'cardholder' ? '/me' : '/office');
+      // A cardholder is never sent into the office console: a page there is one the previous user
+      // of the browser was on when they logged out, and would only say "access refused".
+      const cardholder = opened.account.role === 'cardholder';
+      const asked = safeReturnTo(options.returnTo);
+      const landing = asked !== null && !(cardholder && /^\/office(?:[/?#]|$)/.test(asked)) ? asked : (cardholder ? '/me' : '/office');
       return { kind: 'session', sessionToken: opened.sessionToken, expiresAt: opened.expiresAt, landing, cookieSecure: deps.cookieSecure };
     },
 

@@ -5,7 +5,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router';
 import { fieldError, isAboutFields, problemMessage } from '../shared/problem-messages.ts';
 import { LanguageSwitcher } from '../shared/language-switcher.component.tsx';
 import { usePageTitle } from '../shared/use-page-title.hook.ts';
-import { homeOf } from './home-of.ts';
+import { landingOf } from './home-of.ts';
 import { useSession } from './session.context.tsx';
 import { useInstitution } from '../shared/use-institution.hook.ts';
 import { useApi } from '../shared/use-api.hook.ts';
@@ -37,7 +37,7 @@ export function LoginPage() {
   const language = i18n.language === 'en' ? 'en' : 'fr';
 
   const from = (location.state as { from?: string } | null)?.from;
-  if (principal) return <Navigate to={from ?? homeOf(principal)} replace />;
+  if (principal) return <Navigate to={landingOf(principal, from)} replace />;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -45,7 +45,7 @@ export function LoginPage() {
     setError(null);
     try {
       const next = await login(email.trim(), password);
-      navigate(from ?? homeOf(next), { replace: true });
+      navigate(landingOf(next, from), { replace: true });
     } catch (failure) {
       setError(failure);
     } finally {
