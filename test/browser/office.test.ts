@@ -120,6 +120,21 @@ describe('the card office console in Chromium', () => {
     assert.ok(cards.items[0]?.photoId, 'the photo taken at the desk is on the card');
   });
 
+  test('a search for a person that matches more than the 20 shown says so', async () => {
+    for (let i = 0; i < 21; i++) await world.createCardholder({ lastName: 'Nombreux', firstName: `Prénom${i}` });
+    await page.goto('/office/request');
+    await page.getByTestId('person-search').fill('nombreux');
+    await page.getByTestId('person-search-submit').click();
+    await page.getByTestId('person-results').waitFor();
+    assert.equal(await page.getByTestId('person-choice').count(), 20);
+    assert.match(await page.getByTestId('person-results-more').innerText(), /Seules les 20 premières personnes trouvées sont affichées\u00a0: précisez la recherche/);
+    await page.getByTestId('person-search').fill('nombreux prénom20');
+    await page.getByTestId('person-search-submit').click();
+    await page.getByTestId('person-results').getByText('Prénom20').waitFor();
+    assert.equal(await page.getByTestId('person-choice').count(), 1);
+    assert.equal(await page.getByTestId('person-results-more').count(), 0, 'every match shown: nothing to say');
+  });
+
   test('delivery: mark handed over and print the slip', async () => {
     const cardId = cardIds[2] ?? '';
     const admin = await world.t.loginAs('admin');

@@ -32,6 +32,8 @@ export function RequestForPage() {
   const several = severalInView(principal);
   const [q, setQ] = useState('');
   const [results, setResults] = useState<Person[] | null>(null);
+  // More people match than the page shows: the search must be refined (no paging here).
+  const [more, setMore] = useState(false);
   const [searchError, setSearchError] = useState<unknown>(null);
   const [person, setPerson] = useState<Person | null>(null);
   const [photo, setPhoto] = useState<PhotoEditorValue>(EMPTY_PHOTO);
@@ -45,7 +47,9 @@ export function RequestForPage() {
     event.preventDefault();
     setSearchError(null);
     try {
-      setResults((await peopleApi.search({ q: q.trim(), limit: 20 })).items);
+      const page = await peopleApi.search({ q: q.trim(), limit: 20 });
+      setResults(page.items);
+      setMore(page.nextCursor !== null);
     } catch (failure) {
       setSearchError(failure);
     }
@@ -110,6 +114,7 @@ export function RequestForPage() {
                   ))}
                 </Table.Tbody>
               </Table>
+              {more ? <Text mt="xs" size="sm" c="dimmed" data-testid="person-results-more">{t('requestFor.more')}</Text> : null}
             </Radio.Group>
           )
         ) : null}
