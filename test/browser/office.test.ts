@@ -270,6 +270,7 @@ describe('the card office console in Chromium', () => {
     await page.goto('/office');
     await page.locator('[data-testid="requests-per-day-chart"] .recharts-bar-rectangle').first().waitFor();
     await page.locator('[data-testid="states-over-time-chart"] .recharts-area').first().waitFor();
+    assert.match(await page.getByTestId('dashboard-time-zone').innerText(), /^Jours comptés à l’heure de Paris\./, 'the city, not the zone\'s identifier');
     for (const [testId, queue] of [['count-to-check', 'waitingRequests'], ['count-to-print', 'toPrint'], ['count-in-print', 'inPrint'],
       ['count-to-encode', 'toEncode'], ['count-to-deliver', 'toDeliver']] as const) {
       assert.match(await page.getByTestId(testId).innerText(), new RegExp(`\\n${stats.queues[queue]}$`), testId);

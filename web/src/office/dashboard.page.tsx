@@ -221,10 +221,15 @@ export function DashboardPage() {
           <Suspense fallback={<Loader role="status" aria-label={t('common.loading')} />}>
             <DashboardCharts stats={data} type={type} />
           </Suspense>
-          <Text size="xs" c="dimmed">{t('dashboard.timeZone', { zone: data.timeZone })}</Text>
+          <Text size="xs" c="dimmed" data-testid="dashboard-time-zone">{t('dashboard.timeZone', { zone: zoneCity(data.timeZone) })}</Text>
           <CurrentCounts stats={data} />
         </>
       ) : null}
     </Stack>
   );
+}
+
+/** The city of an IANA time zone, as a sentence names it ("Europe/Paris": Paris; "America/Argentina/Buenos_Aires": Buenos Aires). */
+function zoneCity(zone: string): string {
+  return (zone.split('/').pop() ?? zone).replace(/_/g, ' ');
 }
