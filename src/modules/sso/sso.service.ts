@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { landingPath } from '../auth/domain/landing.ts';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { SsoMethodConfig } from '../../sso-methods.config.ts';
@@ -528,11 +529,7 @@ export function createSsoService(deps: SsoServiceDeps) {
         throw error;
       });
       if (!opened) return refused(found, 'account_disabled');
-      // A cardholder is never sent into the office console: a page there is one the previous user
-      // of the browser was on when they logged out, and would only say "access refused".
-      const cardholder = opened.account.role === 'cardholder';
-      const asked = safeReturnTo(options.returnTo);
-      const landing = asked !== null && !(cardholder && /^\/office(?:[/?#]|$)/.test(asked)) ? asked : (cardholder ? '/me' : '/office');
+      const landing = landingPath(opened.account.role, safeReturnTo(options.returnTo));
       return { kind: 'session', sessionToken: opened.sessionToken, expiresAt: opened.expiresAt, landing, cookieSecure: deps.cookieSecure };
     },
 
